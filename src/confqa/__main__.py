@@ -1,0 +1,3 @@
+from confqa.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""The extractive answerer: the most relevant sentences of the retrieved passages, without repeats, each
+followed by its citation, and a confidence that decides whether to abstain. No language model needed."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from confqa.lexical import terms
+from confqa.loading import clean_inline
+from confqa.models import Answer, Citation, Passage
+from confqa.retrieval import Hit, TalkRoute
+from confqa.settings import AnswerSettings
+from confqa.store import IndexStore
+
+NOT_COVERED = "The notes don't cover this."
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_REDUNDANT = 0.86  # cosine above which two sentences say the same thing
+# Verbs that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
+_ASKING_WORDS = set(terms(
+    "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
+    "discussed present presented mention mentioned think thought argue argued claim claimed propose proposed "
+    "show showed describe described explain explained highlight highlighted main point points key takeaway "
+    "takeaways idea ideas tell told give gave focus focused about according note notes author write wrote"
+))
+
+
+_WHO = re.compile(r"\b(who|whom|whose|presenters?|speakers?|presented|organi[sz]ed|gave|panelists?)\b", re.I)
+
+
+def _names_speaker(text: str, store: IndexStore, talk_ids: list[str]) -> bool:
+    return any(
+        speaker.split()[-1] in text
+        for talk_id in talk_ids for speaker in store.talks_by_id[talk_id].speakers if "et al" not in speaker
+    )
+
+
+@dataclass
+class _Scored:
+    sentence: int
+    score: float
+    cosine: float
+    hit_rank: int
+
+
+def display_text(quote: str) -> str:
+    """A quote as a reader wants it in the answer: no markdown, table cells joined, one line."""
+    lines = []
+    for line in quote.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [clean_inline(c) for c in stripped.strip("|").split("|")]
+            lines.append(" — ".join(c for c in cells if c))
+        else:
+            lines.append(clean_inline(_LIST_MARKER.sub("", line)))
+    text = " ".join(line for line in lines if line)
+    text = re.sub(r"^#+\s*", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def confidence_from(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:
+    """Maps evidence to [0, 1]: how well the best passage and sentence match, how many of the question's
+    topic words the passages contain, how many question words the notes never use, and whether passages
+    about a talk the question names were found."""
+    evidence = max(top_dense, top_sentence)
+    z = 9.0 * (evidence - 0.40) + 4.0 * (coverage - 0.6) - 5.0 * unknown + 2.0 * routed
+    return round(_sigmoid(z), 4)
+
+
+def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -> list[Passage]:
+    out = []
+    for hit in hits:
+        chunk = store.chunks[hit.chunk]
+        talk = store.primary_talk(chunk, route.talk_ids if route else None)
+        out.append(
+            Passage(
+                doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
+                speakers=list(talk.speakers) if talk else [], text=chunk.text, line_start=chunk.line_start,
+                line_end=chunk.line_end, score=round(hit.score, 4), chunk_id=chunk.id,
+                talks=[store.talks_by_id[t].title for t in chunk.talk_ids],
+            )
+        )
+    return out
+
+
+def compose(
+    question: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    store: IndexStore,
+    settings: AnswerSettings,
+    route: TalkRoute | None,
+    notices: list[str],
+) -> Answer:
+    passages = passages_from(hits, store, route)
+    q_terms = set(terms(question))
+    route_words = set(terms(" ".join(route.matched_words))) if route else set()
+    content_terms = q_terms - route_words - _ASKING_WORDS
+    topic_terms = q_terms - _ASKING_WORDS
+    unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
+
+    # Passages about the talk the question names come first; when the question names a speaker, only they.
+    pool_hits = hits
+    if route and route.talk_ids and route.by_speaker:
+        pool_hits = [h for h in hits if h.in_route]
+    asks_who = bool(_WHO.search(question))
+    scored: list[_Scored] = []
+    for rank, hit in enumerate(pool_hits):
+        sentence_ids = store.sentences_by_chunk[hit.chunk]
+        if not sentence_ids:
+            continue
+        cosines = store.sentence_vectors[sentence_ids] @ query_vector
+        for sentence_id, cosine in zip(sentence_ids, cosines):
+            sentence = store.sentences[sentence_id]
+            text = display_text(sentence.text)
+            if len(text.split()) < 4:
+                continue
+            s_terms = set(terms(text))
+            overlap = len(topic_terms & s_terms) / len(topic_terms) if topic_terms else 0.0
+            score = 0.6 * float(cosine) + 0.3 * overlap + 0.1 * hit.score + 0.05 / (rank + 1)
+            naming = set(terms(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
+                                        for t in store.chunks[hit.chunk].talk_ids)))
+            if len(s_terms - naming - q_terms) < 3 and not asks_who:
+                score -= 0.12  # only names the talk or repeats the question: says nothing new
+            if asks_who and _names_speaker(text, store, store.chunks[hit.chunk].talk_ids):
+                score += 0.3  # "who presented X" is answered by the sentence that names them
+            if text.endswith(":"):
+                score -= 0.08  # introduces a list rather than saying something
+            scored.append(_Scored(sentence_id, score, float(cosine), rank))
+    scored.sort(key=lambda s: -s.score)
+
+    chosen: list[_Scored] = []
+    words_used = 0
+    for candidate in scored:
+        if len(chosen) >= settings.max_sentences:
+            break
+        if chosen and candidate.score < chosen[0].score * 0.6:
+            break
+        vector = store.sentence_vectors[candidate.sentence]
+        if any(float(store.sentence_vectors[c.sentence] @ vector) > _REDUNDANT for c in chosen):
+            continue
+        text = display_text(store.sentences[candidate.sentence].text)
+        if any(text == display_text(store.sentences[c.sentence].text) for c in chosen):
+            continue
+        length = len(text.split())
+        if chosen and words_used + length > settings.max_words:
+            continue
+        chosen.append(candidate)
+        words_used += length
+
+    evidence_text = " ".join(store.chunks[h.chunk].text for h in pool_hits[:3])
+    evidence_terms = set(terms(evidence_text))
+    routed = bool(route and route.talk_ids and any(h.in_route for h in pool_hits))
+    if content_terms:
+        weights = {t: store.term_weight(t) for t in content_terms}
+        coverage = sum(weights[t] for t in content_terms & evidence_terms) / sum(weights.values())
+    else:
+        coverage = 1.0 if routed else 0.0
+    top_dense = max((h.dense for h in pool_hits[:3]), default=0.0)
+    top_sentence = chosen[0].cosine if chosen else 0.0
+    confidence = confidence_from(top_dense, top_sentence, coverage, unknown,
+                                 route.strength * coverage if routed and route else 0.0)
+    abstain = not chosen or confidence < settings.abstain_below
+    if abstain:
+        return Answer(
+            question=question,
+            answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
+            abstained=True,
+            confidence=confidence,
+            citations=[],
+            passages=passages,
+            notices=notices,
+        )
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, item in enumerate(chosen, start=1):
+        sentence = store.sentences[item.sentence]
+        chunk = store.chunks[sentence.chunk]
+        talk = store.primary_talk(chunk, route.talk_ids if route else None)
+        citations.append(
+            Citation(
+                n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
+                speakers=list(talk.speakers) if talk else [], quote=sentence.text,
+                line_start=sentence.line_start, line_end=sentence.line_end, score=round(item.score, 4),
+            )
+        )
+        text = display_text(sentence.text)
+        if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ":", ";", "…"):
+            text += "."
+        parts.append(f"{text} [{n}]")
+    return Answer(
+        question=question,
+        answer=" ".join(parts),
+        abstained=False,
+        confidence=confidence,
+        citations=citations,
+        passages=passages,
+        notices=notices,
+    )

@@ -1,0 +1,216 @@
+"""The one-object API: open an index, ask, retrieve, list talks. The CLI is a thin layer over this.
+
+Thread safety: an Assistant may be shared between threads. The index is read-only once opened, opening it is
+guarded by a lock, and model calls are serialised inside the embedder; answers are identical to those of
+sequential calls."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from confqa.answering import compose, passages_from
+from confqa.errors import ConfqaUsageError, IndexNotFoundError
+from confqa.indexing import Progress, build_index, current_generation, resolve_index_dir
+from confqa.models import Answer, IndexReport, Passage, Talk
+from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
+from confqa.settings import Settings
+from confqa.store import IndexStore, open_index
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_question(question: str) -> tuple[str, list[str]]:
+    """Validate a question: control characters removed, whitespace collapsed, very long ones shortened."""
+    if not isinstance(question, str):
+        raise ConfqaUsageError("the question must be text")
+    notices = []
+    cleaned = _CONTROL.sub(" ", question)
+    if cleaned != question:
+        notices.append("control characters were removed from the question")
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    if not cleaned:
+        raise ConfqaUsageError("the question is empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        notices.append(f"the question is {len(cleaned)} characters long; only the first {MAX_QUESTION_CHARS} were used")
+        cleaned = cleaned[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+    return cleaned, notices
+
+
+class Assistant:
+    """Answers questions from one index.
+
+    >>> assistant = Assistant()                     # indexes/default, built from ./corpus if missing
+    >>> assistant.ask("what did Mitchell recommend", year=2025)
+    <Answer [3 citations, confidence 0.93]>
+    """
+
+    def __init__(
+        self,
+        index: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        corpus: str | Path | None = None,
+        build_missing: bool | None = None,
+        embedder: Any = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._explicit_index = index is not None
+        self.index_dir = resolve_index_dir(str(index if index is not None else self.settings.index),
+                                           self.settings.index_root)
+        self.corpus = Path(corpus) if corpus is not None else self.settings.corpus_dir
+        # Only the default index builds itself: a named index that does not exist is a typo, not a wish.
+        self._build_missing = (not self._explicit_index or corpus is not None) if build_missing is None else build_missing
+        self._embedder = embedder
+        self._progress = progress
+        self._store: IndexStore | None = None
+        self._lock = threading.Lock()
+        self._notices: list[str] = []
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    @property
+    def store(self) -> IndexStore:
+        with self._lock:
+            if self._store is None:
+                if current_generation(self.index_dir) is None:
+                    if not self._build_missing:
+                        raise IndexNotFoundError(
+                            f"no index at {self.index_dir}; build it with: confqa index PATH --index {self.index_dir}"
+                        )
+                    self._build(rebuild=False)
+                self._store = open_index(self.index_dir)
+                self._notices = self._staleness(self._store)
+            return self._store
+
+    def _embedder_instance(self) -> Any:
+        if self._embedder is None:
+            from confqa.embedding import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
+        return build_index(
+            paths or [self.corpus], self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
+            progress=self._progress,
+        )
+
+    def index(self, paths: list[str | Path] | None = None, rebuild: bool = False) -> IndexReport:
+        """Build or update this assistant's index from paths (default: its corpus folder)."""
+        report = self._build(rebuild, [Path(p) for p in paths] if paths else None)
+        with self._lock:
+            self._store = None
+        return report
+
+    def reload(self) -> None:
+        """Pick up an index that another process rebuilt."""
+        with self._lock:
+            self._store = None
+
+    def _staleness(self, store: IndexStore) -> list[str]:
+        """Compare the notes on disk with the hashes in the manifest."""
+        changed: list[str] = []
+        known = store.manifest.documents
+        for folder in store.manifest.corpus_dirs:
+            root = Path(folder)
+            if not root.is_dir():
+                continue
+            from confqa.loading import discover
+
+            for path in discover(root):
+                rel = path.relative_to(root.resolve()).as_posix()
+                if rel in store.manifest.skipped:
+                    continue
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    continue
+                if rel not in known or known[rel].sha256 != digest:
+                    changed.append(rel)
+            present = {p.relative_to(root.resolve()).as_posix() for p in discover(root)}
+            changed.extend(d for d in known if d not in present)
+        if not changed:
+            return []
+        shown = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
+        return [
+            f"the index is stale: {len(changed)} note(s) changed since it was built ({shown}); "
+            f"refresh it with: confqa index --index {self.index_dir}"
+        ]
+
+    # -- questions ----------------------------------------------------------------------------------
+    def _embed_query(self, question: str) -> np.ndarray:
+        vector = self._embedder_instance().encode([question])[0]
+        return np.asarray(vector, dtype=np.float32)
+
+    def _prepare(self, question: str, filters: Filters) -> tuple[str, list[str], np.ndarray, np.ndarray | None, TalkRoute]:
+        question, notices = clean_question(question)
+        store = self.store
+        mask = resolve_filters(filters, store)
+        vector = self._embed_query(question)
+        route = route_talks(question, store)
+        route = _disambiguate(route, vector, store, mask)
+        if route.by_speaker:
+            # A question that names a speaker is answered from that speaker's talks only.
+            about = np.array([bool(set(route.talk_ids) & set(c.talk_ids)) for c in store.chunks])
+            if about.any():
+                mask = about if mask is None else (mask & about)
+        return question, notices + list(self._notices), vector, mask, route
+
+    def retrieve(self, question: str, k: int | None = None, *, doc: str | None = None, talk: str | None = None,
+                 speaker: str | None = None, year: int | None = None) -> list[Passage]:
+        """The k best passages for a question, best first."""
+        filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
+        question, _, vector, mask, route = self._prepare(question, filters)
+        k = _check_k(k or self.settings.retrieval.top_k)
+        hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
+        return passages_from(hits, self.store, route)
+
+    def ask(self, question: str, *, top_k: int | None = None, doc: str | None = None, talk: str | None = None,
+            speaker: str | None = None, year: int | None = None) -> Answer:
+        """A short extractive answer with [n] citations, or an abstention when the notes do not cover it."""
+        filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
+        question, notices, vector, mask, route = self._prepare(question, filters)
+        k = _check_k(top_k or self.settings.retrieval.top_k)
+        hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
+        return compose(question, vector, hits, self.store, self.settings.answer, route, notices)
+
+    def talks(self) -> list[Talk]:
+        """The talk catalogue of the index."""
+        return list(self.store.talks)
+
+    def __repr__(self) -> str:
+        return f"<Assistant index={str(self.index_dir)!r}>"
+
+
+def _check_k(k: int) -> int:
+    if not isinstance(k, int) or k < 1 or k > 100:
+        raise ConfqaUsageError(f"top_k must be between 1 and 100, got {k!r}")
+    return k
+
+
+def _disambiguate(route: TalkRoute, vector: np.ndarray, store: IndexStore, mask: np.ndarray | None) -> TalkRoute:
+    """'Zhang' names two people here. Keep the talk whose passages match the question best, so that an answer
+    about one Zhang is never drawn from the other."""
+    if len(route.talk_ids) < 2:
+        return route
+    best: dict[str, float] = {}
+    for i, chunk in enumerate(store.chunks):
+        if mask is not None and not mask[i]:
+            continue
+        for talk_id in chunk.talk_ids:
+            if talk_id in route.talk_ids:
+                score = float(store.chunk_vectors[i] @ vector)
+                best[talk_id] = max(best.get(talk_id, -1.0), score)
+    if not best:
+        return route
+    top = max(best.values())
+    keep = [t for t in route.talk_ids if best.get(t, -1.0) >= top - 0.05]
+    return TalkRoute(talk_ids=keep, strength=route.strength, by_speaker=route.by_speaker,
+                     matched_words=route.matched_words)

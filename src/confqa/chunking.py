@@ -1,0 +1,443 @@
+"""Split a note along its markdown structure into chunks that fit the embedding model's window.
+
+Blocks (headings, paragraphs, list items, table rows, code and math blocks) are cut into units that
+never end mid-sentence; units are packed into chunks that never cross a heading. All positions are
+character offsets into the note's cleaned text, so a chunk's or a sentence's text is always a verbatim
+slice of it and its line span is exact."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from confqa.loading import clean_inline
+from confqa.models import Chunk, Document, Sentence
+from confqa.settings import ChunkingSettings
+from confqa.tokenization import TokenCounter
+
+SECTION_SEPARATOR = " › "
+# Bump when the chunker's output changes for the same settings, so that indexes are rebuilt.
+CHUNKER_VERSION = 2
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_HR = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
+_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MATH_FENCE = re.compile(r"^\s*\$\$")
+_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets/emphasis) and whitespace,
+# unless the word before is a common abbreviation.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "vs", "al", "dr", "mr", "mrs", "ms", "prof", "fig", "eq", "no", "approx", "cf",
+    "st", "jr", "sr", "inc", "ltd", "co", "u.s", "u.k", "ph.d", "a.k.a", "resp", "sec", "vol", "ca",
+}
+
+
+@dataclass
+class Block:
+    kind: str  # heading, paragraph, list, table, code, math, footnote
+    start: int  # char offset in the document text
+    end: int
+    line_start: int
+    line_end: int
+    heading_path: tuple[str, ...]
+    level: int = 0  # heading level, or list nesting depth
+    text: str = ""
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    tokens: int = 0
+    quotable: bool = True
+
+
+@dataclass
+class ParsedDocument:
+    document: Document
+    text: str
+    line_offsets: list[int]
+    blocks: list[Block] = field(default_factory=list)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.line_offsets, offset)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+def parse(document: Document) -> ParsedDocument:
+    """Cut a document's body into markdown blocks, each with the heading path it sits under."""
+    lines = document.lines
+    text = "\n".join(lines)
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    parsed = ParsedDocument(document=document, text=text, line_offsets=offsets)
+    headings: list[tuple[int, str]] = []
+    i = document.body_start - 1
+    n = len(lines)
+
+    def add(kind: str, first: int, last: int, level: int = 0) -> None:
+        while last > first and not lines[last].strip():
+            last -= 1  # an unclosed fence runs to the end of the note; trailing blank lines are not in it
+        start = offsets[first] + (len(lines[first]) - len(lines[first].lstrip()))
+        end = offsets[last] + len(lines[last].rstrip())
+        if end <= start:
+            return
+        parsed.blocks.append(
+            Block(kind, start, end, first + 1, last + 1, tuple(h for _, h in headings), level, text[start:end])
+        )
+
+    while i < n:
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        atx = _ATX.match(line)
+        setext = i + 1 < n and _SETEXT.match(lines[i + 1]) and not _LIST_ITEM.match(line) and not _TABLE_ROW.match(line)
+        if atx or (setext and not _HR.match(line) and (i == 0 or not lines[i - 1].strip())):
+            if atx:
+                level, title, last = len(atx.group(1)), atx.group(2), i
+            else:
+                level = 1 if lines[i + 1].strip().startswith("=") else 2
+                title, last = stripped, i + 1
+            title = clean_inline(title)
+            level = _repair_subsection_level(title, level, headings)
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            if title:
+                headings.append((level, title))
+            add("heading", i, last, level)
+            i = last + 1
+            continue
+        if _FENCE.match(line):
+            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
+            j = i + 1
+            while j < n and not lines[j].strip().startswith(fence):
+                j += 1
+            last = min(j, n - 1)
+            add("code", i, last)
+            i = last + 1
+            continue
+        if _MATH_FENCE.match(line) and stripped.count("$$") == 1:
+            j = i + 1
+            while j < n and "$$" not in lines[j]:
+                j += 1
+            last = min(j, n - 1)
+            add("math", i, last)
+            i = last + 1
+            continue
+        if _HR.match(line):
+            i += 1
+            continue
+        if _TABLE_ROW.match(line):
+            j = i
+            while j < n and _TABLE_ROW.match(lines[j]):
+                j += 1
+            add("table", i, j - 1)
+            i = j
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            indent = len(item.group(1))
+            j = i + 1
+            while j < n and lines[j].strip() and not _LIST_ITEM.match(lines[j]) and not _ATX.match(lines[j]) \
+                    and not _TABLE_ROW.match(lines[j]) and not _FENCE.match(lines[j]):
+                j += 1
+            add("list", i, j - 1, indent)
+            i = j
+            continue
+        kind = "footnote" if _FOOTNOTE_DEF.match(stripped) else "paragraph"
+        j = i + 1
+        while j < n and lines[j].strip() and not _ATX.match(lines[j]) and not _FENCE.match(lines[j]) \
+                and not _LIST_ITEM.match(lines[j]) and not _TABLE_ROW.match(lines[j]) \
+                and not (j + 1 < n and _SETEXT.match(lines[j + 1]) and not _HR.match(lines[j])
+                         and lines[j + 1].strip().startswith("=")) \
+                and not _MATH_FENCE.match(lines[j]) and not _FOOTNOTE_DEF.match(lines[j].strip()):
+            j += 1
+        add(kind, i, j - 1)
+        i = j
+    return parsed
+
+
+_NUMBERED = re.compile(r"^(?:[A-Za-z]+\s+)?(\d+)(?:\.(\d+))?\s*[:.\-–—]")
+
+
+def _repair_subsection_level(title: str, level: int, headings: list[tuple[int, str]]) -> int:
+    """'## Section 3.1' right under '## Tutorial 3: ...' is a subsection written at the wrong level:
+    numbering says it belongs inside, so it goes one level below."""
+    match = _NUMBERED.match(title)
+    if not match or match.group(2) is None:
+        return level
+    for parent_level, parent_title in reversed(headings):
+        parent = _NUMBERED.match(parent_title)
+        if parent and parent.group(2) is None and parent.group(1) == match.group(1):
+            return max(level, parent_level + 1)
+        if parent_level < level:
+            break
+    return level
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentences; returns absolute (start, end) offsets, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    segment = text[start:end]
+    cursor = 0
+    for match in _SENTENCE_END.finditer(segment):
+        stop = match.end()
+        candidate = segment[cursor:match.start() + 1]
+        word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", candidate[-12:])
+        if word and word[0].rstrip(".").lower() in _ABBREVIATIONS:
+            continue
+        following = segment[stop:stop + 1]
+        if following and following.islower():
+            continue  # "e.g. foo" or "approx. ten": not a sentence start
+        if len(candidate.strip()) < 2 or re.fullmatch(r"\W*\d{1,3}[.)]?", candidate.strip()):
+            continue  # "**1." is an enumerator, not a sentence
+        spans.append((cursor, stop))
+        cursor = stop
+    if cursor < len(segment):
+        spans.append((cursor, len(segment)))
+    result = []
+    for s, e in spans:
+        piece = segment[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            result.append((start + s + lead, start + e - trail))
+    return result
+
+
+def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
+    """The pieces a block can be cut into without breaking a sentence."""
+    text = parsed.text
+    if block.kind in ("heading", "math"):
+        return [Unit(block.start, block.end, quotable=block.kind == "heading")]
+    if block.kind in ("table", "code"):
+        units = []
+        first_line = block.line_start - 1
+        for line_index in range(first_line, block.line_end):
+            s = parsed.line_offsets[line_index]
+            e = s + len(parsed.document.lines[line_index].rstrip())
+            s += len(parsed.document.lines[line_index]) - len(parsed.document.lines[line_index].lstrip())
+            if e <= s:
+                continue
+            quotable = block.kind == "table" and not _TABLE_SEPARATOR.match(text[s:e])
+            units.append(Unit(max(s, block.start), min(e, block.end), quotable=quotable))
+        return _merge_table_header(units, text) if block.kind == "table" else units
+    units = [Unit(s, e) for s, e in sentence_spans(text, block.start, block.end)]
+    for unit in units:
+        if _is_pseudo_heading(text[unit.start:unit.end]):
+            unit.quotable = False
+    return units
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_PSEUDO_HEADING = re.compile(r"^(?:\d+[.)]\s*)?(\*\*|__|\*|_)[^*_]+\1[.:]?$")
+
+
+def _is_pseudo_heading(sentence: str) -> bool:
+    """'**The Math**' or '*Or: The Franken-Model Era*' on its own line labels what follows; it is not a claim."""
+    stripped = _BULLET.sub("", sentence.strip())
+    return bool(_PSEUDO_HEADING.match(stripped)) and len(stripped.split()) <= 14
+
+
+def _merge_table_header(units: list[Unit], text: str) -> list[Unit]:
+    """The header row and its |---| separator travel together."""
+    if len(units) >= 2 and _TABLE_SEPARATOR.match(text[units[1].start:units[1].end]):
+        header = Unit(units[0].start, units[1].end, quotable=False)
+        return [header, *units[2:]]
+    return units
+
+
+@dataclass
+class _Draft:
+    section: tuple[str, ...]
+    units: list[tuple[Unit, Block]] = field(default_factory=list)
+    tokens: int = 0
+
+
+def _split_long_unit(parsed: ParsedDocument, unit: Unit, budget: int, counter: TokenCounter) -> list[Unit]:
+    """A single sentence longer than the window: cut at line ends, then at word boundaries."""
+    text = parsed.text
+    pieces: list[tuple[int, int]] = []
+    cursor = unit.start
+    for match in re.finditer(r"\n", text[unit.start:unit.end]):
+        pieces.append((cursor, unit.start + match.start()))
+        cursor = unit.start + match.end()
+    pieces.append((cursor, unit.end))
+    words: list[tuple[int, int]] = []
+    for s, e in pieces:
+        counts = counter.count([text[s:e]])[0]
+        if counts <= budget:
+            words.append((s, e))
+            continue
+        for m in re.finditer(r"\S+", text[s:e]):
+            words.append((s + m.start(), s + m.end()))
+    out: list[Unit] = []
+    group_start, group_end, group_tokens = words[0][0], words[0][1], 0
+    counts = counter.count([text[s:e] for s, e in words])
+    for (s, e), c in zip(words, counts):
+        if group_tokens and group_tokens + c > budget:
+            out.append(Unit(group_start, group_end, group_tokens, unit.quotable))
+            group_start, group_tokens = s, 0
+        group_end = e
+        group_tokens += c
+    out.append(Unit(group_start, group_end, group_tokens, unit.quotable))
+    return out
+
+
+def context_line(document: Document, section: tuple[str, ...]) -> str:
+    """Title and heading path, embedded with every chunk so that a passage knows where it sits."""
+    parts = [document.title, *[h for h in section if h != document.title]]
+    return SECTION_SEPARATOR.join(parts)
+
+
+def chunk_document(
+    document: Document, settings: ChunkingSettings, counter: TokenCounter, parsed: ParsedDocument | None = None
+) -> tuple[list[Chunk], list[Sentence]]:
+    """Chunks of one document, and the quotable sentences of each (Sentence.chunk is local here)."""
+    parsed = parsed or parse(document)
+    text = parsed.text
+    blocks = parsed.blocks
+    all_units: list[tuple[Unit, Block]] = []
+    for block in blocks:
+        for unit in units_of(parsed, block):
+            all_units.append((unit, block))
+    counts = counter.count([text[u.start:u.end] for u, _ in all_units])
+    for (unit, _), c in zip(all_units, counts):
+        unit.tokens = c + 1  # the joining newline or space
+    sections = sorted({b.heading_path for b in blocks}, key=len)
+    context_tokens = dict(zip(sections, counter.count([context_line(document, s) for s in sections])))
+
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    pending_headings: list[tuple[Unit, Block]] = []
+    overlap = settings.overlap_tokens
+
+    def budget_for(section: tuple[str, ...]) -> int:
+        # The context line is embedded too; cap its share so that deep headings leave room for text.
+        return settings.max_tokens - min(context_tokens.get(section, 0) + 2, settings.max_tokens // 3)
+
+    for unit, block in all_units:
+        if block.kind == "heading":
+            # A heading opens a new section; it joins the first chunk of what follows it.
+            if current is not None and current.units and current.units[-1][1].kind != "heading":
+                drafts.append(current)
+                current = None
+            pending_headings.append((unit, block))
+            continue
+        section = block.heading_path
+        budget = budget_for(section)
+        pieces = [unit] if unit.tokens <= budget // 2 or unit.tokens <= budget - 8 else \
+            _split_long_unit(parsed, unit, budget // 2, counter)
+        for piece in pieces:
+            if current is not None and current.section != section:
+                drafts.append(current)
+                current = None
+            if current is None:
+                current = _Draft(section)
+                heading_units = [(u, b) for u, b in pending_headings]
+                heading_tokens = sum(u.tokens for u, _ in heading_units)
+                while heading_units and heading_tokens + piece.tokens > budget:
+                    heading_tokens -= heading_units.pop(0)[0].tokens
+                if len(heading_units) < len(pending_headings):
+                    # Headings that do not fit with the text form a chunk of their own: never lost.
+                    lost = pending_headings[: len(pending_headings) - len(heading_units)]
+                    drafts.append(_Draft(lost[-1][1].heading_path + (), lost, sum(u.tokens for u, _ in lost)))
+                current.units.extend(heading_units)
+                current.tokens += heading_tokens
+                pending_headings = []
+            if current.tokens + piece.tokens > budget and current.units:
+                drafts.append(current)
+                carried = _overlap_units(current, overlap, budget - piece.tokens)
+                current = _Draft(section, carried, sum(u.tokens for u, _ in carried))
+            current.units.append((piece, block))
+            current.tokens += piece.tokens
+    if current is not None and current.units:
+        drafts.append(current)
+    if pending_headings:
+        drafts.append(_Draft(pending_headings[-1][1].heading_path, pending_headings,
+                             sum(u.tokens for u, _ in pending_headings)))
+
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    for draft in drafts:
+        if not draft.units:
+            continue
+        start = min(u.start for u, _ in draft.units)
+        end = max(u.end for u, _ in draft.units)
+        first_block = draft.units[0][1]
+        context = ""
+        if first_block.kind == "table" and draft.units[0][0].start > first_block.start:
+            header_end = text.find("\n", first_block.start)
+            header_end = text.find("\n", header_end + 1) if header_end != -1 else -1
+            context = text[first_block.start: header_end if header_end != -1 else first_block.end]
+        index = len(chunks)
+        chunks.append(
+            Chunk(
+                id=f"{document.doc}#{index}",
+                doc=document.doc,
+                title=document.title,
+                section=SECTION_SEPARATOR.join(draft.section),
+                line_start=parsed.line_of(start),
+                line_end=parsed.line_of(end - 1),
+                text=text[start:end],
+                year=document.year,
+                context=context,
+            )
+        )
+        for unit, block in draft.units:
+            if unit.quotable and block.kind != "heading":
+                sentences.append(
+                    Sentence(
+                        chunk=index,
+                        text=text[unit.start:unit.end],
+                        line_start=parsed.line_of(unit.start),
+                        line_end=parsed.line_of(unit.end - 1),
+                    )
+                )
+    return chunks, _dedupe_sentences(sentences)
+
+
+def _overlap_units(draft: _Draft, overlap: int, room: int) -> list[tuple[Unit, Block]]:
+    """Whole trailing sentences of a full chunk, repeated at the start of the next one."""
+    limit = min(overlap, room)
+    carried: list[tuple[Unit, Block]] = []
+    total = 0
+    for unit, block in reversed(draft.units):
+        if block.kind == "heading" or total + unit.tokens > limit:
+            break
+        carried.insert(0, (unit, block))
+        total += unit.tokens
+    return carried
+
+
+def _dedupe_sentences(sentences: list[Sentence]) -> list[Sentence]:
+    """Overlap repeats sentences in two chunks; keep each sentence once, in its first chunk."""
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for sentence in sentences:
+        key = (sentence.line_start, sentence.line_end, sentence.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(sentence)
+    return out
+
+
+def embedding_text(chunk: Chunk, document_title: str | None = None) -> str:
+    section = chunk.section.split(SECTION_SEPARATOR) if chunk.section else []
+    parts = [document_title or chunk.title, *[h for h in section if h != (document_title or chunk.title)]]
+    head = SECTION_SEPARATOR.join(parts)
+    body = f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
+    return f"{head}\n{body}"

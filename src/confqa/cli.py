@@ -1,0 +1,290 @@
+"""The `confqa` command: a thin layer over confqa.api. Data goes to stdout, progress and diagnostics to
+stderr. Exit codes: 0 success, 1 a failure the user can fix, 2 a usage error. CONFQA_DEBUG=1 shows tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from confqa.errors import ConfqaError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"confqa: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(function: F) -> F:
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ConfqaError as exc:
+            if os.environ.get("CONFQA_DEBUG"):
+                raise
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # The reader went away (confqa ask - | head): not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        except (OSError, MemoryError) as exc:
+            if os.environ.get("CONFQA_DEBUG"):
+                raise
+            _fail(f"{type(exc).__name__}: {exc}", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Any:
+    from pydantic import ValidationError
+
+    from confqa.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = "CONFQA_" + "__".join(str(p).upper() for p in error["loc"])
+        raise click.UsageError(f"bad setting {where}: {error['msg']}") from None
+
+
+def _progress_reporter() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """A progress bar on stderr (plain lines when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        last: dict[str, int] = {}
+
+        def plain(stage: str, done: int, total: int) -> None:
+            step = max(1, total // 4)
+            if done == total or done - last.get(stage, 0) >= step:
+                last[stage] = done
+                click.echo(f"confqa: {stage} {done}/{total}", err=True)
+
+        return plain, lambda: None
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+    tasks: dict[str, Any] = {}
+    progress.start()
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return update, progress.stop
+
+
+def _assistant(index: str | None, corpus: Path | None = None) -> Any:
+    from confqa.api import Assistant
+
+    update, stop = _progress_reporter()
+    assistant = Assistant(index, settings=_settings(), corpus=corpus, progress=update)
+    assistant._stop_progress = stop  # type: ignore[attr-defined]
+    return assistant
+
+
+def _open(assistant: Any) -> None:
+    """Open (and if needed build) the index, with progress on stderr."""
+    from confqa.indexing import current_generation
+
+    if current_generation(assistant.index_dir) is None and assistant._build_missing:
+        click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
+    try:
+        assistant.store  # noqa: B018 - opening is the point
+    finally:
+        assistant._stop_progress()
+    for notice in assistant._notices:
+        click.echo(f"confqa: warning: {notice}", err=True)
+
+
+index_option = click.option(
+    "--index", "index", envvar="CONFQA_INDEX", default=None, metavar="NAME_OR_DIR",
+    help="Index name under indexes/ or a folder path (default: default, built from corpus/).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="confqa")
+def main() -> None:
+    """Answer questions about conference notes, citing the talk, section and lines.
+
+    \b
+    Examples:
+      confqa ask "what did Mitchell recommend"
+      confqa ask "who presented the XAI tutorial" --json
+      confqa index corpus/ --index mynotes
+      confqa talks
+    """
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@click.option("--top-k", "-k", type=click.IntRange(1, 100), default=None, help="Passages to retrieve (default 5).")
+@click.option("--doc", default=None, help="Only this note (path relative to the corpus, or a glob).")
+@click.option("--talk", default=None, help="Only passages about this talk (title, part of it, or id).")
+@click.option("--speaker", default=None, help="Only passages about talks by this speaker.")
+@click.option("--year", type=int, default=None, help="Only notes about this conference year.")
+@json_option
+@handle_errors
+def ask(question: str, index: str | None, top_k: int | None, doc: str | None, talk: str | None,
+        speaker: str | None, year: int | None, as_json: bool) -> None:
+    """Answer QUESTION from the notes; QUESTION '-' answers one question per line of stdin as JSON Lines.
+
+    \b
+    Examples:
+      confqa ask "what did Mitchell recommend"
+      confqa ask "what did the imitation learning tutorial cover" --year 2025 --json
+      printf 'who presented the XAI tutorial\\nwhat is DAgger\\n' | confqa ask -
+    """
+    from confqa.errors import ConfqaUsageError
+
+    filters = {"doc": doc, "talk": talk, "speaker": speaker, "year": year}
+    assistant = _assistant(index)
+    if question == "-":
+        _open(assistant)
+        for line in sys.stdin:
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                answer = assistant.ask(text, top_k=top_k, **filters)
+                click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False))
+            except ConfqaUsageError as exc:
+                if exc.__class__.__name__ == "UnknownFilterError":
+                    raise
+                click.echo(json.dumps({"question": text, "error": str(exc)}, ensure_ascii=False))
+            sys.stdout.flush()
+        return
+    if not question.strip():
+        raise click.UsageError("the question is empty")
+    _open(assistant)
+    answer = assistant.ask(question, top_k=top_k, **filters)
+    if as_json:
+        click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+
+
+def _print_answer(answer: Any) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from confqa.rendering import safe, source_heading
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        click.echo(str(answer))
+        return
+    console.print(Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow"))
+    console.print()
+    if answer.citations:
+        console.print(Text("Sources", style="underline"))
+        for citation in answer.citations:
+            console.print(Text.assemble((f"[{citation.n}] ", "cyan"), (source_heading(citation), "")))
+            console.print(Text(f"    “{' '.join(safe(citation.quote).split())}”", style="dim"))
+    elif answer.passages:
+        console.print(Text("Closest passages", style="underline"))
+        for i, passage in enumerate(answer.passages, start=1):
+            console.print(Text(f"  {i}. {source_heading(passage)}"))
+    console.print(Text(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else ""),
+                       style="dim"))
+    for notice in answer.notices:
+        click.echo(f"confqa: warning: {notice}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Re-embed everything instead of updating.")
+@json_option
+@handle_errors
+def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bool) -> None:
+    """Build or update an index from folders or files of notes (default: corpus/).
+
+    Unchanged notes are not re-embedded; the new index replaces the old one atomically.
+
+    \b
+    Examples:
+      confqa index
+      confqa index ~/notes/icml-2025 --index icml
+    """
+    assistant = _assistant(index)
+    try:
+        report = assistant.index(list(paths) or None, rebuild=rebuild)
+    finally:
+        assistant._stop_progress()
+    for doc, reason in sorted(report.skipped.items()):
+        click.echo(f"confqa: warning: skipped {doc}: {reason}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    state = "updated" if report.rebuilt else "unchanged"
+    click.echo(
+        f"{report.index}: {state} — {report.documents} notes, {report.chunks} chunks, {report.talks} talks; "
+        f"embedded {report.embedded_chunks} chunks, reused {report.reused_chunks}; {report.seconds:.1f} s"
+    )
+    for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if items:
+            click.echo(f"  {label}: {', '.join(items)}")
+    if report.skipped:
+        click.echo(f"  skipped: {len(report.skipped)} file(s) (see warnings)")
+
+
+@main.command()
+@index_option
+@json_option
+@handle_errors
+def talks(index: str | None, as_json: bool) -> None:
+    """List the talks, tutorials, panels and papers that the notes discuss."""
+    assistant = _assistant(index)
+    _open(assistant)
+    catalogue = assistant.talks()
+    if as_json:
+        click.echo(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
+        return
+    from confqa.rendering import safe
+
+    for talk in catalogue:
+        speakers = ", ".join(talk.speakers) or "—"
+        click.echo(safe(f"{talk.title}\n    {talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
+
+
+@main.command(name="settings")
+@json_option
+@handle_errors
+def show_settings(as_json: bool) -> None:
+    """Show the effective settings (defaults, overridden by CONFQA_* environment variables)."""
+    values = _settings().model_dump(mode="json")
+    if as_json:
+        click.echo(json.dumps(values, indent=2))
+        return
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}__{key}" if prefix else key, inner)
+        else:
+            click.echo(f"CONFQA_{prefix.upper()}={value}")
+
+    walk("", values)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,407 @@
+"""Build and update an index: load notes, chunk, detect talks, embed what changed, write plain files into a
+new generation folder, then switch the index's CURRENT pointer to it atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from confqa import __version__
+from confqa.chunking import chunk_document, embedding_text, parse
+from confqa.embedding import Embedder
+from confqa.errors import ConfqaError, ConfqaUsageError, IndexBusyError
+from confqa.lexical import terms
+from confqa.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
+from confqa.models import Chunk, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
+from confqa.settings import Settings
+from confqa.talks import CATALOGUE_FILE, build_catalogue
+from confqa.tokenization import default_counter
+
+CURRENT_FILE = "CURRENT"
+LOCK_FILE = ".lock"
+_INDEX_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+Progress = Callable[[str, int, int], None]
+
+
+def resolve_index_dir(index: str, index_root: Path) -> Path:
+    """An index is a name under index_root, or an explicit folder path. Names cannot escape index_root."""
+    if "/" in index or os.sep in index or index.startswith("."):
+        if index in (".", "..") or index.startswith("../"):
+            raise ConfqaUsageError(f"index path {index!r} is not allowed; give a name or a folder path")
+        return Path(index).expanduser()
+    if not _INDEX_NAME.match(index):
+        raise ConfqaUsageError(
+            f"invalid index name {index!r}: use letters, digits, '.', '_' or '-' (or give a folder path)"
+        )
+    return index_root / index
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT_FILE
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not re.fullmatch(r"gen-[A-Za-z0-9_.-]+", name):
+        from confqa.errors import IndexCorruptError
+
+        raise IndexCorruptError(f"{pointer} is damaged; rebuild with: confqa index --rebuild")
+    return index_dir / name
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One builder per index at a time; a second one fails with a clear message (or waits)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / LOCK_FILE, "a+")
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"another 'confqa index' is building {index_dir}; wait for it to finish and run again"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+@dataclass
+class SourceSet:
+    """The notes an index is built from: folders searched recursively, or single files."""
+
+    paths: list[Path]
+
+    def load(self) -> LoadResult:
+        result = LoadResult()
+        for path in self.paths:
+            if path.is_dir():
+                part = load_corpus(path)
+            elif path.is_file():
+                part = LoadResult()
+                data = path.read_bytes()
+                reason = unusable_reason(data)
+                if reason:
+                    part.skipped[path.name] = reason
+                else:
+                    part.documents.append(load_document_bytes(data, path.name))
+            else:
+                raise ConfqaError(f"{path} does not exist; give a folder or a file of notes")
+            taken = {d.doc for d in result.documents}
+            for document in part.documents:
+                if document.doc in taken:
+                    result.skipped[document.doc] = f"a note with the same path was already loaded from another folder"
+                    continue
+                result.documents.append(document)
+            result.skipped.update(part.skipped)
+        return result
+
+    def catalogue_file(self) -> Path | None:
+        for path in self.paths:
+            candidate = path / CATALOGUE_FILE if path.is_dir() else None
+            if candidate is not None and candidate.is_file():
+                return candidate
+        return None
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(generation: Path) -> Manifest:
+    from confqa.errors import IndexCorruptError
+
+    path = generation / "manifest.json"
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing; rebuild with: confqa index --rebuild") from None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise IndexCorruptError(f"{path} is not a valid confqa manifest ({first}); rebuild with: confqa index --rebuild") from None
+
+
+def _previous_vectors(generation: Path | None, manifest: Manifest | None, model_sha: str) -> dict[str, np.ndarray]:
+    """Vectors of the previous build, by hash of the embedded text, to skip re-embedding unchanged text."""
+    if generation is None or manifest is None or manifest.embedding.weights_sha256 != model_sha:
+        return {}
+    cache: dict[str, np.ndarray] = {}
+    try:
+        for vectors_name, records_name, key in (
+            ("embeddings.npy", "chunks.jsonl", "chunk"), ("sentences.npy", "sentences.jsonl", "sentence")
+        ):
+            vectors = np.load(generation / vectors_name, allow_pickle=False)
+            records = (generation / records_name).read_text(encoding="utf-8").splitlines()
+            hashes = (generation / f"{key}_hashes.json")
+            keys = json.loads(hashes.read_text(encoding="utf-8"))
+            if len(keys) != len(vectors) or len(records) != len(vectors):
+                return {}
+            for text_hash, vector in zip(keys, vectors):
+                cache[text_hash] = vector
+    except (OSError, ValueError):
+        return {}
+    return cache
+
+
+def _write_json(path: Path, payload: object) -> None:
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_index(
+    sources: list[Path],
+    index_dir: Path,
+    settings: Settings,
+    embedder_factory: Callable[[], Embedder],
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait_seconds: float = 0.0,
+) -> IndexReport:
+    """Build or update the index in index_dir from the notes in sources. Safe to interrupt at any point."""
+    started = time.perf_counter()
+    source_set = SourceSet([Path(p) for p in sources])
+    with build_lock(index_dir, wait_seconds):
+        previous = None if rebuild else _safe_current(index_dir)
+        old_manifest = _safe_manifest(previous)
+        loaded = source_set.load()
+        catalogue = source_set.catalogue_file()
+        catalogue_sha = _file_sha(catalogue) if catalogue else None
+        new_docs = {d.doc: d.sha256 for d in loaded.documents}
+        old_docs = {k: v.sha256 for k, v in old_manifest.documents.items()} if old_manifest else {}
+        added = sorted(set(new_docs) - set(old_docs))
+        removed = sorted(set(old_docs) - set(new_docs))
+        changed = sorted(d for d in set(new_docs) & set(old_docs) if new_docs[d] != old_docs[d])
+        chunking = settings.chunking
+        unchanged_settings = (
+            old_manifest is not None
+            and old_manifest.chunking_fingerprint == chunking.fingerprint()
+            and old_manifest.catalogue_sha256 == catalogue_sha
+            and old_manifest.confqa_version == __version__
+            and old_manifest.skipped == loaded.skipped
+        )
+        if old_manifest is not None and unchanged_settings and not (added or removed or changed):
+            return IndexReport(
+                index=str(index_dir), documents=len(new_docs), chunks=old_manifest.chunks,
+                talks=old_manifest.talks, embedded_chunks=0, reused_chunks=old_manifest.chunks, added=[],
+                changed=[], removed=[], skipped=loaded.skipped, seconds=time.perf_counter() - started,
+                rebuilt=False,
+            )
+        if not loaded.documents:
+            raise ConfqaError(
+                f"no notes to index in {', '.join(map(str, sources))} (.md, .markdown or .txt files)"
+                + (f"; skipped: {loaded.skipped}" if loaded.skipped else "")
+            )
+
+        counter = default_counter()
+        parsed_docs = []
+        chunks: list[Chunk] = []
+        sentences: list[Sentence] = []
+        for document in loaded.documents:
+            parsed = parse(document)
+            parsed_docs.append(parsed)
+            doc_chunks, doc_sentences = chunk_document(document, chunking, counter, parsed)
+            offset = len(chunks)
+            chunks.extend(doc_chunks)
+            sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+        talks = build_catalogue(parsed_docs, chunks, catalogue)
+
+        chunk_texts = [embedding_text(c) for c in chunks]
+        sentence_texts = [s.text for s in sentences]
+        embedder: Embedder | None = None
+        model_sha = old_manifest.embedding.weights_sha256 if old_manifest else ""
+        cache = _previous_vectors(previous, old_manifest, model_sha) if old_manifest else {}
+        chunk_hashes = [_sha(t) for t in chunk_texts]
+        sentence_hashes = [_sha(t) for t in sentence_texts]
+        missing = sorted({h: t for h, t in zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)
+                          if h not in cache}.items())
+        if missing or old_manifest is None:
+            embedder = embedder_factory()
+            if old_manifest is not None and embedder.weights_sha256() != old_manifest.embedding.weights_sha256:
+                cache = {}
+                missing = sorted(dict(zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)).items())
+            model_sha = embedder.weights_sha256()
+            batch = settings.embedding_batch_size
+            # Long texts first so that batches hold texts of similar length (less padding work).
+            missing.sort(key=lambda item: -len(item[1]))
+            for start in range(0, len(missing), batch):
+                part = missing[start:start + batch]
+                vectors = embedder.encode([t for _, t in part], batch_size=batch)
+                for (text_hash, _), vector in zip(part, vectors):
+                    cache[text_hash] = vector
+                if progress:
+                    progress("embedding", min(start + batch, len(missing)), len(missing))
+        dimension = embedder.dimension if embedder else int(next(iter(cache.values())).shape[0])
+        name = embedder.name if embedder else old_manifest.embedding.name  # type: ignore[union-attr]
+        chunk_vectors = np.stack([cache[h] for h in chunk_hashes]).astype(np.float32)
+        sentence_vectors = (np.stack([cache[h] for h in sentence_hashes]).astype(np.float32)
+                            if sentence_hashes else np.zeros((0, dimension), np.float32))
+        embedded_texts = len(missing)
+        changed_chunk_count = sum(1 for h in chunk_hashes if h in dict(missing))
+
+        manifest = Manifest(
+            confqa_version=__version__,
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            corpus_dirs=[str(p) for p in sources],
+            catalogue_sha256=catalogue_sha,
+            embedding=EmbeddingInfo(name=name, dimension=dimension, weights_sha256=model_sha),
+            chunking=chunking.model_dump(),
+            chunking_fingerprint=chunking.fingerprint(),
+            documents={
+                d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year,
+                                      chunks=sum(1 for c in chunks if c.doc == d.doc))
+                for d in loaded.documents
+            },
+            chunks=len(chunks),
+            sentences=len(sentences),
+            talks=len(talks),
+            skipped=loaded.skipped,
+        )
+        generation = _write_generation(index_dir, manifest, chunks, sentences, talks, chunk_vectors,
+                                       sentence_vectors, chunk_hashes, sentence_hashes, loaded.documents)
+        _switch_current(index_dir, generation)
+        _collect_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
+        del embedded_texts
+        return IndexReport(
+            index=str(index_dir), documents=len(loaded.documents), chunks=len(chunks), talks=len(talks),
+            embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
+            added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
+            skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True,
+        )
+
+
+def _safe_current(index_dir: Path) -> Path | None:
+    try:
+        generation = current_generation(index_dir)
+    except ConfqaError:
+        return None
+    return generation if generation is not None and generation.is_dir() else None
+
+
+def _safe_manifest(generation: Path | None) -> Manifest | None:
+    if generation is None:
+        return None
+    try:
+        return read_manifest(generation)
+    except ConfqaError:
+        return None
+
+
+def bm25_text(chunk: Chunk, talks_by_id: dict[str, Talk]) -> str:
+    """What BM25 sees: the passage, where it sits, and the talks and speakers it is about."""
+    talk_words = []
+    for talk_id in chunk.talk_ids:
+        talk = talks_by_id[talk_id]
+        talk_words.append(f"{talk.title} {talk.kind} {' '.join(talk.speakers)} {' '.join(talk.aliases)}")
+    return "\n".join([chunk.title, chunk.section, *talk_words, chunk.context, chunk.text])
+
+
+def _write_generation(
+    index_dir: Path,
+    manifest: Manifest,
+    chunks: list[Chunk],
+    sentences: list[Sentence],
+    talks: list[Talk],
+    chunk_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    chunk_hashes: list[str],
+    sentence_hashes: list[str],
+    documents: list,  # type: ignore[type-arg]
+) -> Path:
+    import bm25s
+    import faiss
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    final = index_dir / f"gen-{stamp}-{os.getpid()}"
+    staging = index_dir / f".tmp-{final.name}"
+    staging.mkdir(parents=True)
+    try:
+        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk.model_dump_json() + "\n")
+        with open(staging / "sentences.jsonl", "w", encoding="utf-8") as handle:
+            for sentence in sentences:
+                handle.write(sentence.model_dump_json() + "\n")
+        _write_json(staging / "talks.json", [t.model_dump(mode="json") for t in talks])
+        _write_json(staging / "documents.json", [d.model_dump(mode="json") for d in documents])
+        _write_json(staging / "chunk_hashes.json", chunk_hashes)
+        _write_json(staging / "sentence_hashes.json", sentence_hashes)
+        np.save(staging / "embeddings.npy", chunk_vectors, allow_pickle=False)
+        np.save(staging / "sentences.npy", sentence_vectors, allow_pickle=False)
+        dense = faiss.IndexFlatIP(chunk_vectors.shape[1])
+        dense.add(chunk_vectors)
+        faiss.write_index(dense, str(staging / "dense.faiss"))
+        talks_by_id = {t.id: t for t in talks}
+        retriever = bm25s.BM25()
+        retriever.index([terms(bm25_text(c, talks_by_id)) or ["_empty_"] for c in chunks], show_progress=False)
+        retriever.save(str(staging / "bm25"), show_progress=False)
+        # The manifest goes last: a generation without one is incomplete by construction.
+        (staging / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+        _fsync_tree(staging)
+        os.rename(staging, final)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = "disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise ConfqaError(f"cannot write the index in {index_dir}: {reason}; the previous index is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def _switch_current(index_dir: Path, generation: Path) -> None:
+    pointer = index_dir / CURRENT_FILE
+    temporary = index_dir / f".{CURRENT_FILE}.{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(generation.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, pointer)  # atomic: readers see the old generation or the new one
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _collect_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than the current and the previous one (a reader may still be using it),
+    and staging folders that an interrupted build left behind."""
+    for path in index_dir.iterdir():
+        if path.name.startswith(".tmp-gen-") or (path.name.startswith("gen-") and path.name not in keep):
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,41 @@
+"""Words for BM25: lower-cased, stop words removed, Snowball-stemmed. The same function serves the index
+and the query, so both sides always agree."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+    off on once only or other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours yourself yourselves s t don didn doesn isn
+    wasn weren won shouldn couldn wouldn also""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Content words of a text, unstemmed (used for matching names and overlap)."""
+    return [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in STOPWORDS]
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms: content words, stemmed; hyphenated words also count as their parts."""
+    out: list[str] = []
+    for word in words(text):
+        out.append(word)
+        if "-" in word:
+            out.extend(p for p in word.split("-") if p and p not in STOPWORDS)
+    stemmer = _stemmer()
+    return stemmer.stemWords([w.replace("'", "") for w in out])

@@ -1,0 +1,202 @@
+"""The pydantic types that confqa reads, writes and returns. The CLI's --json output is exactly
+`model_dump(mode="json")` of these."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+INDEX_FORMAT_VERSION = 1
+
+
+class Document(BaseModel):
+    """One note as loaded: metadata from its front matter, body lines repaired and cleaned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str = Field(description="Path relative to the corpus root, with forward slashes.")
+    title: str
+    date: str | None = None
+    year: int | None = Field(None, description="The conference year the note is about.")
+    authors: list[str] = Field(default_factory=list)
+    slug: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    sha256: str = Field(description="Hash of the file's bytes.")
+    body_start: int = Field(1, description="First line (1-based) after the front matter.")
+    lines: list[str] = Field(
+        default_factory=list,
+        description="Every line of the file, repaired (mojibake) and with kramdown markers removed; "
+        "front matter lines are kept so that line numbers match the file.",
+        exclude=True,
+    )
+    notices: list[str] = Field(default_factory=list, description="What the loader repaired or tolerated.")
+
+
+class Chunk(BaseModel):
+    """A passage of one note: contiguous lines under one heading path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    doc: str
+    title: str
+    section: str = Field(description="Heading path joined with ' › '; empty before the first heading.")
+    line_start: int
+    line_end: int
+    text: str = Field(description="The cleaned lines line_start..line_end joined by newlines.")
+    year: int | None = None
+    talk_ids: list[str] = Field(default_factory=list)
+    context: str = Field("", description="Extra context embedded with the text (table header of a split table).")
+
+
+class Sentence(BaseModel):
+    """A sentence-like unit of a chunk (a sentence, a list item, a table row) that answers can quote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chunk: int = Field(description="Position of the chunk in the index's chunk list.")
+    text: str = Field(description="Verbatim text of the cleaned note.")
+    line_start: int
+    line_end: int
+
+
+class TalkMention(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str
+    line: int
+    how: str = Field(description="What found it: table, heading, presenters, parenthesis, inline, catalogue.")
+
+
+class Talk(BaseModel):
+    """A talk, tutorial, panel, workshop, oral, expo session or paper that the notes discuss."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    kind: str = Field(description="invited talk, tutorial, panel, workshop, oral, expo, paper or talk.")
+    speakers: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    docs: list[str] = Field(default_factory=list, description="Notes that mention it.")
+    mentions: list[TalkMention] = Field(default_factory=list)
+    chunks: int = Field(0, description="Number of indexed passages attributed to it.")
+
+    def __str__(self) -> str:
+        who = f" — {', '.join(self.speakers)}" if self.speakers else ""
+        return f"{self.title} ({self.kind}){who}"
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with the talk it is about."""
+
+    doc: str
+    title: str
+    section: str
+    talk: str | None
+    speakers: list[str]
+    text: str
+    line_start: int
+    line_end: int
+    score: float
+    chunk_id: str = ""
+    talks: list[str] = Field(default_factory=list, description="Titles of every talk the passage is attributed to.")
+
+
+class Citation(BaseModel):
+    """The source of one [n] marker: a verbatim quote and where it is."""
+
+    n: int
+    doc: str
+    title: str
+    section: str
+    talk: str | None
+    speakers: list[str]
+    quote: str
+    line_start: int
+    line_end: int
+    score: float
+
+
+class Answer(BaseModel):
+    """What `ask` returns. `str(answer)` is the text a person reads; notebooks render `_repr_html_`."""
+
+    question: str
+    answer: str
+    abstained: bool
+    confidence: float = Field(ge=0.0, le=1.0)
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list, description="Warnings about the question or the index.")
+
+    def __str__(self) -> str:
+        from confqa.rendering import answer_to_text
+
+        return answer_to_text(self)
+
+    def __repr__(self) -> str:
+        state = "abstained" if self.abstained else f"{len(self.citations)} citations"
+        return f"<Answer [{state}, confidence {self.confidence:.2f}]>"
+
+    def _repr_markdown_(self) -> str:
+        from confqa.rendering import answer_to_markdown
+
+        return answer_to_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from confqa.rendering import answer_to_html
+
+        return answer_to_html(self)
+
+
+class DocumentRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: str
+    title: str
+    year: int | None = None
+    chunks: int
+
+
+class EmbeddingInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    dimension: int
+    weights_sha256: str
+
+
+class Manifest(BaseModel):
+    """manifest.json: what an index was built from and with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: int = INDEX_FORMAT_VERSION
+    confqa_version: str
+    created: str
+    corpus_dirs: list[str] = Field(description="Folders (or files) the index was built from.")
+    catalogue_sha256: str | None = Field(None, description="Hash of talks.yaml when one was used.")
+    embedding: EmbeddingInfo
+    chunking: dict[str, int]
+    chunking_fingerprint: str
+    documents: dict[str, DocumentRecord]
+    chunks: int
+    sentences: int
+    talks: int
+    skipped: dict[str, str] = Field(default_factory=dict, description="Files not indexed, with the reason.")
+
+
+class IndexReport(BaseModel):
+    """What `confqa index` did."""
+
+    index: str
+    documents: int
+    chunks: int
+    talks: int
+    embedded_chunks: int = Field(description="Chunks embedded in this run (0 when nothing changed).")
+    reused_chunks: int
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    skipped: dict[str, str]
+    seconds: float
+    rebuilt: bool = Field(description="False when nothing changed and the index was left as it was.")

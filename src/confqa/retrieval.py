@@ -1,0 +1,279 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 rankings, plus a ranking of the passages about any talk or
+speaker the question names, merged by reciprocal rank fusion (or min-max score fusion)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import numpy as np
+
+from confqa.errors import UnknownFilterError
+from confqa.lexical import STOPWORDS, terms, words
+from confqa.models import Chunk, Talk
+from confqa.settings import RetrievalSettings
+from confqa.store import IndexStore
+from confqa.talks import surname
+
+# Words that appear in talk titles but say nothing about which talk is meant.
+_GENERIC_TITLE_WORDS = {
+    "ai", "talk", "tutorial", "session", "panel", "workshop", "oral", "invited", "keynote", "paper", "new", "art",
+    "science", "perspective", "beyond", "towards", "toward", "via", "using", "part", "next",
+}
+_KIND_HINTS = {
+    "tutorial": "tutorial", "keynote": "invited talk", "invited": "invited talk", "panel": "panel",
+    "workshop": "workshop", "oral": "oral", "expo": "expo", "paper": "paper",
+}
+
+
+@dataclass
+class Filters:
+    doc: str | None = None
+    talk: str | None = None
+    speaker: str | None = None
+    year: int | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.doc, self.talk, self.speaker, self.year))
+
+
+@dataclass
+class TalkRoute:
+    """Talks the question names, with how sure the match is (1.0 for a speaker's name)."""
+
+    talk_ids: list[str] = field(default_factory=list)
+    strength: float = 0.0
+    by_speaker: bool = False
+    matched_words: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Hit:
+    chunk: int
+    score: float
+    dense: float
+    bm25: float
+    in_route: bool
+
+
+def route_talks(question: str, store: IndexStore) -> TalkRoute:
+    """Find talks that a question names by speaker ('Mitchell'), title words or alias
+    ('the imitation learning tutorial')."""
+    q_words = set(words(question))
+    q_raw = question.lower()
+    route = TalkRoute()
+    matched_by_talk: dict[str, set[str]] = {}
+    speaker_hits: dict[str, float] = {}
+    for talk in store.talks:
+        for speaker in talk.speakers:
+            if "et al" in speaker:
+                key = surname(speaker).lower()
+                if re.search(rf"\b{re.escape(key)}\b", q_raw):
+                    speaker_hits[talk.id] = max(speaker_hits.get(talk.id, 0), 0.8)
+                continue
+            full = speaker.lower()
+            last = surname(speaker).lower()
+            if " " in full and full in q_raw:
+                speaker_hits[talk.id] = max(speaker_hits.get(talk.id, 0), 1.2)  # full name beats surname
+                matched_by_talk.setdefault(talk.id, set()).update(words(full))
+            elif re.search(rf"\b{re.escape(last)}\b", q_raw) and (len(last) > 2 or last in q_words):
+                speaker_hits[talk.id] = max(speaker_hits.get(talk.id, 0), 1.0)
+                matched_by_talk.setdefault(talk.id, set()).add(last)
+            first = full.split()[0] if " " in full else ""
+            if first and len(first) > 2 and re.search(rf"\b{re.escape(first)}\b", q_raw) and talk.id in speaker_hits:
+                speaker_hits[talk.id] += 0.2
+    # Title and alias words, weighted by how rare each word is among the catalogue's titles.
+    title_words = {t.id: _title_words(t) for t in store.talks}
+    frequency: dict[str, int] = {}
+    for bag in title_words.values():
+        for word in bag:
+            frequency[word] = frequency.get(word, 0) + 1
+    n_talks = max(len(store.talks), 1)
+    title_hits: dict[str, float] = {}
+    for talk in store.talks:
+        bag = title_words[talk.id]
+        if not bag:
+            continue
+        idf = {w: math.log(1 + n_talks / frequency[w]) for w in bag}
+        matched = bag & q_words
+        if not matched:
+            continue
+        score = sum(idf[w] for w in matched) / sum(idf.values())
+        kind_hint = {k for w, k in _KIND_HINTS.items() if w in q_words}
+        if talk.kind in kind_hint:
+            score += 0.25
+        q_norm = f" {' '.join(words(question))} "
+        if any(len(n) >= 3 and f" {n} " in q_norm for n in _names_of(talk)):
+            score = max(score, 0.9)  # the question uses the talk's own short name ("XAI", "DL4C")
+        if score >= 0.5 and (len(matched) >= 2 or score >= 0.75):
+            title_hits[talk.id] = score
+            matched_by_talk.setdefault(talk.id, set()).update(matched)
+    if speaker_hits:
+        # A named speaker decides which talk is meant; a title match alone only counts when the question
+        # also names that kind of session ("Mitchell's talk and the merging tutorial").
+        kinds_named = {k for w, k in _KIND_HINTS.items() if w in q_words}
+        title_hits = {t: v for t, v in title_hits.items()
+                      if t in speaker_hits or store.talks_by_id[t].kind in kinds_named}
+    hits = {**title_hits}
+    for talk_id, value in speaker_hits.items():
+        hits[talk_id] = max(hits.get(talk_id, 0), value) + (0.3 if talk_id in title_hits else 0.0)
+    if not hits:
+        return route
+    best = max(hits.values())
+    route.talk_ids = sorted((t for t, v in hits.items() if v >= best - 0.15), key=lambda t: -hits[t])
+    route.strength = min(best, 1.0)
+    route.by_speaker = any(t in speaker_hits for t in route.talk_ids)
+    route.matched_words = set().union(*(matched_by_talk.get(t, set()) for t in route.talk_ids))
+    return route
+
+
+def _names_of(talk: Talk) -> list[str]:
+    """Whole titles and aliases, as word sequences, and acronyms in parentheses: ways a question may name it."""
+    names = [" ".join(words(n)) for n in [talk.title, *talk.aliases]]
+    names += [a.lower() for a in re.findall(r"\(([A-Za-z][A-Za-z0-9]{1,9})\)", talk.title)]
+    return [n for n in names if n and n not in _GENERIC_TITLE_WORDS]
+
+
+def _title_words(talk: Talk) -> set[str]:
+    text = " ".join([talk.title, *talk.aliases])
+    return {w for w in words(text) if w not in _GENERIC_TITLE_WORDS and len(w) > 1 and not w.isdigit()}
+
+
+def resolve_filters(filters: Filters, store: IndexStore) -> np.ndarray | None:
+    """A boolean mask over chunks, or None when no filter is set. Unknown values raise with close matches."""
+    if not filters.active():
+        return None
+    mask = np.ones(len(store.chunks), dtype=bool)
+    if filters.doc is not None:
+        docs = sorted({c.doc for c in store.chunks})
+        wanted = filters.doc.strip().replace("\\", "/")
+        if PurePosixPath(wanted).is_absolute() or ".." in PurePosixPath(wanted).parts:
+            raise UnknownFilterError(f"--doc {filters.doc!r} must be a path inside the corpus; notes: {_few(docs)}")
+        chosen = {d for d in docs if d == wanted or PurePosixPath(d).match(wanted) or PurePosixPath(d).stem == wanted}
+        if not chosen:
+            raise UnknownFilterError(_unknown("document", filters.doc, docs))
+        mask &= np.array([c.doc in chosen for c in store.chunks])
+    if filters.talk is not None:
+        talk_ids = _match_talks(filters.talk, store)
+        mask &= np.array([bool(set(c.talk_ids) & talk_ids) for c in store.chunks])
+    if filters.speaker is not None:
+        wanted = filters.speaker.strip().lower()
+        talk_ids = {
+            t.id for t in store.talks for s in t.speakers
+            if wanted in (s.lower(), surname(s).lower()) or (len(wanted) > 3 and wanted in s.lower())
+        }
+        if not talk_ids:
+            speakers = sorted({s for t in store.talks for s in t.speakers})
+            raise UnknownFilterError(_unknown("speaker", filters.speaker, speakers))
+        mask &= np.array([bool(set(c.talk_ids) & talk_ids) for c in store.chunks])
+    if filters.year is not None:
+        years = sorted({c.year for c in store.chunks if c.year is not None})
+        if filters.year not in years:
+            raise UnknownFilterError(f"--year {filters.year}: the notes cover {', '.join(map(str, years)) or 'no year'}")
+        mask &= np.array([c.year == filters.year for c in store.chunks])
+    return mask
+
+
+def _match_talks(value: str, store: IndexStore) -> set[str]:
+    wanted = value.strip().lower()
+    exact = {t.id for t in store.talks if wanted in (t.id, t.title.lower(), *(a.lower() for a in t.aliases))}
+    if exact:
+        return exact
+    partial = {t.id for t in store.talks if len(wanted) >= 3 and (wanted in t.title.lower()
+               or any(wanted in a.lower() for a in t.aliases))}
+    if partial:
+        return partial
+    raise UnknownFilterError(_unknown("talk", value, [t.title for t in store.talks]))
+
+
+def _unknown(what: str, value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.4)
+    if not close:
+        lowered = value.lower()
+        close = [k for k in known if lowered[:4] and lowered[:4] in k.lower()][:3]
+    hint = f"; did you mean: {', '.join(repr(c) for c in close)}" if close else f"; known: {_few(known)}"
+    return f"unknown {what} {value!r}{hint}"
+
+
+def _few(items: list[str]) -> str:
+    shown = ", ".join(repr(i) for i in items[:6])
+    return shown + (f" and {len(items) - 6} more" if len(items) > 6 else "")
+
+
+def query_terms_known(question: str, store: IndexStore) -> tuple[int, int]:
+    """(content terms in the question, how many of them occur anywhere in the notes)."""
+    q_terms = [t for t in set(terms(question)) if t not in STOPWORDS]
+    return len(q_terms), sum(1 for t in q_terms if t in store.vocabulary)
+
+
+def retrieve(
+    question: str,
+    query_vector: np.ndarray,
+    store: IndexStore,
+    settings: RetrievalSettings,
+    k: int,
+    mask: np.ndarray | None = None,
+    route: TalkRoute | None = None,
+) -> list[Hit]:
+    n = len(store.chunks)
+    if n == 0:
+        return []
+    allowed = np.flatnonzero(mask) if mask is not None else None
+    if allowed is not None and len(allowed) == 0:
+        return []
+    candidates = settings.candidates
+    # Dense ranking.
+    search_k = n if (mask is not None or n <= 4096) else min(n, candidates * 4)
+    scores, ids = store.dense.search(query_vector.reshape(1, -1).astype(np.float32), search_k)
+    dense_scores = np.full(n, -1.0, dtype=np.float32)
+    valid = ids[0] >= 0
+    dense_scores[ids[0][valid]] = scores[0][valid]
+    if mask is not None:
+        dense_scores[~mask] = -1.0
+    dense_order = [int(i) for i in np.argsort(-dense_scores)[:candidates] if dense_scores[i] > -1.0]
+    # Lexical ranking.
+    q_terms = [t for t in terms(question) if t in store.vocabulary]
+    bm25_scores = np.zeros(n, dtype=np.float32)
+    if q_terms:
+        bm25_scores = np.asarray(store.bm25.get_scores(q_terms), dtype=np.float32)
+        if mask is not None:
+            bm25_scores[~mask] = 0.0
+    bm25_order = [int(i) for i in np.argsort(-bm25_scores)[:candidates] if bm25_scores[i] > 0]
+    # Talk ranking: passages about a talk the question names, best dense match first.
+    route_ids = set(route.talk_ids) if route else set()
+    in_route = np.array([bool(route_ids & set(c.talk_ids)) for c in store.chunks]) if route_ids else np.zeros(n, bool)
+    if mask is not None:
+        in_route &= mask
+    talk_order = [int(i) for i in np.argsort(-(dense_scores + bm25_scores / (bm25_scores.max() + 1e-9) * 0.3))
+                  if in_route[i]][:candidates]
+    fused = np.zeros(n, dtype=np.float64)
+    if settings.fusion == "rrf":
+        for order, weight in ((dense_order, settings.dense_weight), (bm25_order, settings.bm25_weight),
+                              (talk_order, settings.talk_weight * (route.strength if route else 0))):
+            for rank, index in enumerate(order):
+                fused[index] += weight / (settings.rrf_k + rank + 1)
+        top_possible = (settings.dense_weight + settings.bm25_weight + settings.talk_weight) / (settings.rrf_k + 1)
+    else:
+        for values, order, weight in ((dense_scores, dense_order, settings.dense_weight),
+                                      (bm25_scores, bm25_order, settings.bm25_weight)):
+            if not order:
+                continue
+            chosen = values[order]
+            low, high = float(chosen.min()), float(chosen.max())
+            for index in order:
+                fused[index] += weight * ((values[index] - low) / (high - low) if high > low else 1.0)
+        fused += in_route * settings.talk_weight * (route.strength if route else 0) * 0.5
+        top_possible = settings.dense_weight + settings.bm25_weight + settings.talk_weight * 0.5
+    order = [int(i) for i in np.argsort(-fused) if fused[i] > 0][:k]
+    return [
+        Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=float(dense_scores[i]),
+            bm25=float(bm25_scores[i]), in_route=bool(in_route[i]))
+        for i in order
+    ]
+
+
+def primary_talk_for(chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
+    return store.primary_talk(chunk, route.talk_ids if route else None)

@@ -1,0 +1,81 @@
+"""The one settings model. Every field has a default; environment variables use the CONFQA_ prefix
+(nested groups with a double underscore, e.g. CONFQA_RETRIEVAL__TOP_K=8)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDING_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class ChunkingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_tokens: int = Field(
+        200,
+        ge=32,
+        le=250,
+        description="Most model tokens in one chunk's embedded text (context line included); "
+        "MiniLM truncates at 256, so this keeps a margin for special tokens.",
+    )
+    overlap_tokens: int = Field(
+        48,
+        ge=0,
+        le=128,
+        description="A chunk starts with up to this many tokens of whole sentences from the end of the "
+        "previous chunk in the same section, so a fact split at a boundary is still found.",
+    )
+
+    def fingerprint(self) -> str:
+        from confqa.chunking import CHUNKER_VERSION
+
+        payload = {**self.model_dump(), "chunker_version": CHUNKER_VERSION}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class RetrievalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    top_k: int = Field(5, ge=1, le=100, description="Passages returned and used for the answer.")
+    candidates: int = Field(50, ge=5, le=1000, description="Candidates taken from each retriever before fusion.")
+    fusion: Literal["rrf", "score"] = Field(
+        "rrf", description="How dense and BM25 rankings are merged: reciprocal rank fusion or min-max score fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
+    dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in the fusion.")
+    bm25_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 ranking in the fusion.")
+    talk_weight: float = Field(
+        1.5,
+        ge=0.0,
+        description="Weight of the talk ranking (passages attributed to a talk or speaker the question names).",
+    )
+
+
+class AnswerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_words: int = Field(120, ge=10, le=1000, description="Soft limit on the length of an extractive answer.")
+    max_sentences: int = Field(4, ge=1, le=20, description="Most sentences in an extractive answer.")
+    abstain_below: float = Field(
+        0.5, ge=0.0, le=1.0, description="Answers whose confidence is below this abstain."
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CONFQA_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of notes that the default index is built from.")
+    index_root: Path = Field(Path("indexes"), description="Folder holding named indexes.")
+    index: str = Field("default", description="Index name (a folder under index_root) or a path to an index folder.")
+    embedding_batch_size: int = Field(64, ge=1, le=1024, description="Texts embedded per model call.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)

@@ -1,0 +1,179 @@
+"""Open a built index: validate every file against the manifest, memory-map the vectors, and keep the lookup
+tables that retrieval needs. Read-only, so one store can serve many threads."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import TypeAdapter, ValidationError
+
+from confqa import __version__
+from confqa.errors import IndexCorruptError, IndexNotFoundError
+from confqa.indexing import current_generation, read_manifest
+from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
+from confqa.talks import surname
+
+_TALKS = TypeAdapter(list[Talk])
+
+
+@dataclass
+class IndexStore:
+    index_dir: Path
+    generation: Path
+    manifest: Manifest
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    talks: list[Talk]
+    dense: Any  # faiss.Index
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    bm25: Any  # bm25s.BM25
+    documents: list[dict[str, Any]]
+    talks_by_id: dict[str, Talk] = field(default_factory=dict)
+    sentences_by_chunk: list[list[int]] = field(default_factory=list)
+    vocabulary: frozenset[str] = frozenset()
+    idf: dict[str, float] = field(default_factory=dict)
+
+    def term_weight(self, term: str) -> float:
+        """Inverse document frequency of a BM25 term; unknown terms weigh the most."""
+        return self.idf.get(term, math.log(1 + len(self.chunks)))
+
+    @property
+    def fix_command(self) -> str:
+        return f"confqa index --index {self.index_dir} --rebuild"
+
+    def primary_talk(self, chunk: Chunk, prefer: list[str] | None = None) -> Talk | None:
+        for talk_id in prefer or []:
+            if talk_id in chunk.talk_ids:
+                return self.talks_by_id[talk_id]
+        return self.talks_by_id[chunk.talk_ids[0]] if chunk.talk_ids else None
+
+    def speaker_surnames(self) -> dict[str, set[str]]:
+        """Lower-cased surname (or organisation) -> talk ids."""
+        out: dict[str, set[str]] = {}
+        for talk in self.talks:
+            for speaker in talk.speakers:
+                if "et al" in speaker:
+                    continue
+                for key in {surname(speaker).lower(), speaker.lower()}:
+                    out.setdefault(key, set()).add(talk.id)
+        return out
+
+
+def open_index(index_dir: Path) -> IndexStore:
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexNotFoundError(f"no index at {index_dir}; build it with: confqa index --index {index_dir}")
+    fix = f"confqa index --index {index_dir} --rebuild"
+    if not generation.is_dir():
+        raise IndexCorruptError(f"{generation} named by {index_dir / 'CURRENT'} is missing; rebuild with: {fix}")
+    manifest = read_manifest(generation)
+    if manifest.format_version != INDEX_FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"{generation / 'manifest.json'} has index format {manifest.format_version}, this confqa "
+            f"({__version__}) reads format {INDEX_FORMAT_VERSION}; rebuild with: {fix}"
+        )
+    try:
+        chunks = [Chunk.model_validate_json(line) for line in _lines(generation / "chunks.jsonl")]
+        sentences = [Sentence.model_validate_json(line) for line in _lines(generation / "sentences.jsonl")]
+        talks = _TALKS.validate_json((generation / "talks.json").read_bytes())
+        documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError) as exc:
+        raise IndexCorruptError(f"{generation}: {_first_line(exc)}; rebuild with: {fix}") from None
+    chunk_vectors = _load_array(generation / "embeddings.npy", fix)
+    sentence_vectors = _load_array(generation / "sentences.npy", fix)
+    dense = _load_faiss(generation / "dense.faiss", fix)
+    bm25 = _load_bm25(generation / "bm25", fix)
+    dimension = manifest.embedding.dimension
+    problems = []
+    if len(chunks) != manifest.chunks:
+        problems.append(f"chunks.jsonl has {len(chunks)} chunks, the manifest says {manifest.chunks}")
+    if len(sentences) != manifest.sentences:
+        problems.append(f"sentences.jsonl has {len(sentences)} sentences, the manifest says {manifest.sentences}")
+    if dense.ntotal != len(chunks) or dense.d != dimension:
+        problems.append(f"dense.faiss holds {dense.ntotal} vectors of dimension {dense.d}")
+    if chunk_vectors.shape != (len(chunks), dimension) or sentence_vectors.shape != (len(sentences), dimension):
+        problems.append("embeddings.npy or sentences.npy does not match the chunk store")
+    if int(bm25.scores["num_docs"]) != len(chunks):
+        problems.append(f"bm25 holds {bm25.scores['num_docs']} passages")
+    if any(s.chunk >= len(chunks) or s.chunk < 0 for s in sentences):
+        problems.append("a sentence points at a chunk that does not exist")
+    talk_ids = {t.id for t in talks}
+    if any(t not in talk_ids for c in chunks for t in c.talk_ids):
+        problems.append("a chunk names a talk that talks.json does not have")
+    if problems:
+        raise IndexCorruptError(f"index {generation} is inconsistent: {'; '.join(problems)}; rebuild with: {fix}")
+    by_chunk: list[list[int]] = [[] for _ in chunks]
+    for i, sentence in enumerate(sentences):
+        by_chunk[sentence.chunk].append(i)
+    return IndexStore(
+        index_dir=index_dir,
+        generation=generation,
+        manifest=manifest,
+        chunks=chunks,
+        sentences=sentences,
+        talks=talks,
+        dense=dense,
+        chunk_vectors=chunk_vectors,
+        sentence_vectors=sentence_vectors,
+        bm25=bm25,
+        documents=documents,
+        talks_by_id={t.id: t for t in talks},
+        sentences_by_chunk=by_chunk,
+        vocabulary=frozenset(bm25.vocab_dict),
+        idf=_idf(bm25, len(chunks)),
+    )
+
+
+def _idf(bm25: Any, n_docs: int) -> dict[str, float]:
+    """Document frequency per term, read from bm25s's term-major sparse matrix."""
+    indptr = np.asarray(bm25.scores["indptr"])
+    frequency = np.diff(indptr)
+    return {
+        term: math.log(1 + (n_docs - int(frequency[i]) + 0.5) / (int(frequency[i]) + 0.5))
+        for term, i in bm25.vocab_dict.items() if i < len(frequency)
+    }
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _load_array(path: Path, fix: str) -> np.ndarray:
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({_first_line(exc)}); rebuild with: {fix}") from None
+    if array.dtype != np.float32 or array.ndim != 2:
+        raise IndexCorruptError(f"{path} is not a float32 matrix; rebuild with: {fix}")
+    return array
+
+
+def _load_faiss(path: Path, fix: str) -> Any:
+    import faiss
+
+    if not path.is_file() or path.stat().st_size == 0:
+        raise IndexCorruptError(f"{path} is missing or empty; rebuild with: {fix}")
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexCorruptError(f"{path} is not a readable FAISS index ({_first_line(exc)}); rebuild with: {fix}") from None
+
+
+def _load_bm25(path: Path, fix: str) -> Any:
+    import bm25s
+
+    try:
+        return bm25s.BM25.load(str(path), mmap=False, allow_pickle=False, show_progress=False)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({_first_line(exc)}); rebuild with: {fix}") from None

@@ -1,0 +1,638 @@
+"""The talk catalogue: which talks, tutorials, panels, workshops, orals, expo sessions and papers the notes
+discuss, who gave them, and which chunks are about each.
+
+Detection reads the notes themselves: tables with a title column (and a speaker or type column), headings
+such as "Tutorial 3: ...", "Presenters:" lines, speakers in parentheses in headings and bold lead lines,
+and inline mentions such as "Mitchell's invited talk _Title_". Mentions of one talk in several notes are
+merged into one talk. An optional talks.yaml beside the notes adds talks or aliases."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confqa.chunking import Block, ParsedDocument
+from confqa.loading import clean_inline
+from confqa.models import Chunk, Talk, TalkMention
+
+CATALOGUE_FILE = "talks.yaml"
+
+_KIND_WORDS = {
+    "invited talk": "invited talk",
+    "keynote": "invited talk",
+    "keynote talk": "invited talk",
+    "tutorial": "tutorial",
+    "tutorial talk": "tutorial",
+    "panel": "panel",
+    "panel discussion": "panel",
+    "workshop": "workshop",
+    "expo workshop": "workshop",
+    "expo session": "expo",
+    "expo talk": "expo",
+    "expo": "expo",
+    "oral": "oral",
+    "oral presentation": "oral",
+    "spotlight": "oral",
+    "poster": "paper",
+    "paper": "paper",
+    "talk": "talk",
+    "presentation": "talk",
+    "lecture": "talk",
+    "session": "session",
+}
+_KIND_ALTERNATION = "|".join(sorted((re.escape(k) for k in _KIND_WORDS), key=len, reverse=True))
+_HEADING_TALK = re.compile(
+    rf"^(?P<kind>{_KIND_ALTERNATION})\s*(?:#?\d+[a-z]?)?\s*[:\-–—]\s*(?P<title>.+)$", re.I
+)
+_PRESENTERS = re.compile(
+    r"^\W*(?:presenters?|speakers?|presented by|panelists?|organi[sz]ers?|hosts?|authors?)\s*:?\W*\s*:?\s*(?P<names>.+)$",
+    re.I,
+)
+_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|de|van|von|der|da|del|la|le)){0,3}"
+_TITLE_SPAN = r"(?:_(?P<t1>[^_]{4,220})_|\*(?P<t2>[^*]{4,220})\*|“(?P<t3>[^”]{4,220})”|\"(?P<t4>[^\"]{4,220})\"|\[(?P<t5>[^\]]{4,220})\]\([^)]*\))"
+_POSSESSIVE = re.compile(
+    rf"(?P<who>{_NAME}(?:\s+et al\.?)?)[’']s?\s+(?:(?P<kind>{_KIND_ALTERNATION})\s+(?:on\s+|titled\s+|called\s+)?)?{_TITLE_SPAN}"
+)
+_HAD_A = re.compile(
+    rf"(?P<who>{_NAME})\s+(?:had|gave|ran|hosted|presented|held)\s+(?:an?|the|their|his|her)\s+(?P<kind>{_KIND_ALTERNATION})\s+(?:on|titled|called|about)\s+{_TITLE_SPAN}"
+)
+_THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{_KIND_ALTERNATION})[,:]?\s+{_TITLE_SPAN}", re.I)
+_BARE_POSSESSIVE = re.compile(rf"\b(?P<who>[A-Z][\w\-]+(?:\s+et al\.?)?)[’']s?\s+(?P<kind>{_KIND_ALTERNATION})\b")
+_PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,80})\)\s*\W*$")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {
+    "a", "an", "the", "of", "on", "in", "and", "or", "for", "to", "with", "by", "at", "from", "is", "are", "we",
+    "what", "how", "why", "its", "it", "as", "be", "md", "s",
+}
+_TITLE_HEADERS = re.compile(r"title|talk|session|paper|tutorial|presentation|keynote|name", re.I)
+_SPEAKER_HEADERS = re.compile(r"speaker|presenter|author|panelist|host|organi[sz]er|^by$|who", re.I)
+_TYPE_HEADERS = re.compile(r"^(type|kind|format|track|category)$", re.I)
+_NOT_NAMES = {
+    "AI", "ML", "LLM", "LLMs", "Talk", "Tutorial", "Learning", "Models", "Model", "Reasoning", "Paper", "Data",
+    "The", "Explainable", "Benchmarking", "Evaluation", "Imitation", "Autoregressive", "Merging", "Methods",
+}
+
+
+def normalize(text: str) -> str:
+    return " ".join(_WORD.findall(clean_inline(text).lower()))
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def slugify(text: str) -> str:
+    return "-".join(_WORD.findall(text.lower())[:8]) or "talk"
+
+
+def surname(name: str) -> str:
+    name = re.sub(r"\s+et al\.?$", "", name.strip())
+    parts = [p for p in re.split(r"\s+", name) if p]
+    return parts[-1] if parts else name
+
+
+def split_names(text: str) -> list[str]:
+    """'Shichang (Ray) Zhang (Harvard), Himabindu Lakkaraju and Julius Adebayo' -> three names."""
+    text = clean_inline(text)
+    text = re.sub(r"\s*\((?:[^()]*)\)", lambda m: m.group(0) if _is_nickname(m.group(0)) else "", text)
+    text = re.sub(r"\s*\(([A-Z][a-z]+)\)\s*", " ", text)  # nickname in parentheses: drop, keep name
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\|)\s*", text)
+    names = []
+    for part in parts:
+        part = part.strip(" .:-")
+        if part and 1 <= len(part.split()) <= 5 and part[0].isupper():
+            names.append(part)
+    return names
+
+
+def _is_nickname(paren: str) -> bool:
+    inner = paren.strip()[1:-1]
+    return bool(re.fullmatch(r"[A-Z][a-z]+", inner))
+
+
+def looks_like_person(text: str) -> bool:
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    return all(t[0].isupper() and not t.isupper() and t not in _NOT_NAMES for t in tokens if t not in ("de", "van", "von"))
+
+
+def kind_of(word: str | None) -> str:
+    return _KIND_WORDS.get((word or "").strip().lower(), "talk")
+
+
+@dataclass
+class _Candidate:
+    title: str
+    kind: str
+    speakers: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[TalkMention] = field(default_factory=list)
+    weak: bool = False  # found without a title of its own: joins a talk by the same speaker
+    organizers: list[str] = field(default_factory=list)  # companies and hosts: matched by full name only
+    # Where its passages are: (doc, first line, last line) spans, or a heading path that owns a subtree.
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
+    sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    whole_docs: list[str] = field(default_factory=list)
+
+
+class TalkDetector:
+    """Collects talk candidates document by document, then merges them into the catalogue."""
+
+    def __init__(self) -> None:
+        self.candidates: list[_Candidate] = []
+
+    # -- detection --------------------------------------------------------------------------------
+    def add_document(self, parsed: ParsedDocument) -> None:
+        doc = parsed.document.doc
+        blocks = parsed.blocks
+        first_table_seen = False
+        for index, block in enumerate(blocks):
+            if block.kind == "table":
+                found = self._table(parsed, block)
+                if found and not first_table_seen and len(found) == 1 and _is_leading(blocks, index):
+                    found[0].whole_docs.append(doc)  # a note about one talk: its first table names it
+                first_table_seen = first_table_seen or bool(found)
+            elif block.kind == "heading":
+                self._heading(parsed, blocks, index)
+            elif block.kind in ("paragraph", "list"):
+                self._presenters(parsed, blocks, index)
+                self._bold_lead(parsed, blocks, index)
+                self._inline(parsed, block)
+
+    def _table(self, parsed: ParsedDocument, block: Block) -> list[_Candidate]:
+        rows = [r for r in block.text.splitlines() if r.strip()]
+        if len(rows) < 3:
+            return []
+        header = _cells(rows[0])
+        title_col = _pick_column(header, _TITLE_HEADERS, prefer="title")
+        speaker_col = _pick_column(header, _SPEAKER_HEADERS)
+        type_col = _pick_column(header, _TYPE_HEADERS)
+        section_kind = _kind_from_heading(block.heading_path[-1] if block.heading_path else "")
+        if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
+            return []
+        found = []
+        for offset, row in enumerate(rows[2:], start=2):
+            cells = _cells(row)
+            if title_col >= len(cells):
+                continue
+            raw_title = cells[title_col]
+            title = clean_inline(raw_title)
+            if not title or title in ("-", "—"):
+                continue
+            speakers = split_names(cells[speaker_col]) if speaker_col is not None and speaker_col < len(cells) else []
+            kind = kind_of(cells[type_col]) if type_col is not None and type_col < len(cells) else None
+            aliases = [_alias_from_link(target) for target in _LINK.findall(raw_title)]
+            aliases = [a for a in aliases if a]
+            kind = kind or _kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
+            line = block.line_start + offset
+            candidate = _Candidate(
+                title=title,
+                kind=kind,
+                speakers=speakers,
+                aliases=aliases,
+                mentions=[TalkMention(doc=parsed.document.doc, line=line, how="table")],
+                spans=[(parsed.document.doc, line, line)],
+            )
+            self.candidates.append(candidate)
+            found.append(candidate)
+        return found
+
+    def _heading(self, parsed: ParsedDocument, blocks: list[Block], index: int) -> None:
+        block = blocks[index]
+        title_text = block.heading_path[-1] if block.heading_path else ""
+        match = _HEADING_TALK.match(title_text)
+        speakers: list[str] = []
+        paren = _PAREN_TAIL.search(title_text)
+        if paren and looks_like_person(paren.group("inner")):
+            speakers = [paren.group("inner").strip()]
+            title_text = title_text[: paren.start()].strip(" -–—:")
+        if not match and not speakers:
+            return
+        if not match:
+            # "Title (Melanie Mitchell)": a person in parentheses is only trusted when the name is already
+            # known as a speaker ("(Brain Surgery)" looks like a name too); resolved at merge time.
+            self.candidates.append(
+                _Candidate(title=title_text, kind="talk", speakers=speakers, weak=True,
+                           mentions=[TalkMention(doc=parsed.document.doc, line=block.line_start, how="heading")],
+                           sections=[(parsed.document.doc, block.heading_path)])
+            )
+            return
+        title = match.group("title")
+        kind = kind_of(match.group("kind")) if match else "talk"
+        if match and paren and speakers:
+            title = _PAREN_TAIL.sub("", title).strip(" -–—:")
+        self.candidates.append(
+            _Candidate(
+                title=title.strip(),
+                kind=kind,
+                speakers=speakers,
+                mentions=[TalkMention(doc=parsed.document.doc, line=block.line_start, how="heading")],
+                sections=[(parsed.document.doc, block.heading_path)],
+            )
+        )
+
+    def _presenters(self, parsed: ParsedDocument, blocks: list[Block], index: int) -> None:
+        block = blocks[index]
+        first_line = clean_inline(block.text.splitlines()[0])
+        match = _PRESENTERS.match(first_line)
+        if not match or not block.heading_path:
+            return
+        names = split_names(match.group("names"))
+        if not names:
+            return
+        doc = parsed.document.doc
+        path = block.heading_path
+        # Presenters belong to the heading they sit under: an existing heading talk, or that heading.
+        for candidate in reversed(self.candidates):
+            if (doc, path) in candidate.sections:
+                candidate.speakers.extend(n for n in names if n not in candidate.speakers)
+                candidate.mentions.append(TalkMention(doc=doc, line=block.line_start, how="presenters"))
+                return
+        heading = path[-1]
+        self.candidates.append(
+            _Candidate(
+                title=heading,
+                kind=_kind_from_title(heading) or "talk",
+                speakers=names,
+                mentions=[TalkMention(doc=doc, line=block.line_start, how="presenters")],
+                sections=[(doc, path)],
+            )
+        )
+
+    def _bold_lead(self, parsed: ParsedDocument, blocks: list[Block], index: int) -> None:
+        """'**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**' followed by its bullets."""
+        block = blocks[index]
+        first = block.text.splitlines()[0].strip()
+        if not (first.startswith("**") and first.rstrip(".:").endswith("**")) or block.kind != "paragraph":
+            return
+        lead = clean_inline(first)
+        paren = _PAREN_TAIL.search(lead)
+        if not paren:
+            return
+        inner = paren.group("inner").strip()
+        end_line = block.line_end
+        for following in blocks[index + 1:]:
+            if following.kind == "heading" or (
+                following.kind == "paragraph" and following.text.lstrip().startswith("**")
+            ):
+                break
+            end_line = following.line_end
+        doc = parsed.document.doc
+        title = re.sub(r"^\d+[.)]\s*", "", lead[: paren.start()]).strip(" -–—:")
+        mention = TalkMention(doc=doc, line=block.line_start, how="parenthesis")
+        span = (doc, block.line_start, end_line)
+        if looks_like_person(inner):
+            self.candidates.append(
+                _Candidate(title=title, kind="talk", speakers=[inner], mentions=[mention], spans=[span], weak=True)
+            )
+        else:
+            # "(AI Reasoning Talk)": a reference to a talk by its topic; resolved against aliases at merge.
+            topic = re.sub(r"\b(talk|tutorial|session|keynote|panel|workshop)\b", "", inner, flags=re.I).strip()
+            if len(content_words(topic)) >= 1:
+                self.candidates.append(
+                    _Candidate(title=topic, kind="talk", mentions=[mention], spans=[span], weak=True,
+                               aliases=[topic])
+                )
+
+    def _inline(self, parsed: ParsedDocument, block: Block) -> None:
+        doc = parsed.document.doc
+        text = block.text
+        taken: list[tuple[int, int]] = []
+        for pattern in (_POSSESSIVE, _HAD_A, _THE_KIND):
+            for match in pattern.finditer(text):
+                if any(s <= match.start() < e for s, e in taken):
+                    continue
+                title = next(t for t in (match.group(f"t{i}") for i in range(1, 6)) if t)
+                title = clean_inline(title)
+                who = match.groupdict().get("who")
+                kind_word = match.group("kind")
+                if pattern is _THE_KIND and kind_word.lower() in ("paper", "talk", "session", "presentation"):
+                    continue  # "the paper 'X'" is too common to mean a talk
+                if who and who.split()[0] in ("The", "This", "That", "Our", "My", "Their", "His", "Her", "It"):
+                    who = None
+                if who and not kind_word and "et al" not in who and not _near_talk_word(text, match.start()):
+                    kind_word = None
+                line = parsed.line_of(block.start + match.start())
+                kind = kind_of(kind_word) if kind_word else ("paper" if who and "et al" in who else "talk")
+                speakers = [re.sub(r"\s+et al\.?$", " et al.", who).strip()] if who else []
+                matched = match.group(0)
+                quoted_topic = bool(match.group("t3") or match.group("t4")) and bool(
+                    re.search(r"\s(on|about)\s+[“\"]", matched)
+                )
+                person = kind in ("invited talk", "tutorial", "talk", "oral", "paper") and pattern is _POSSESSIVE
+                self.candidates.append(
+                    _Candidate(
+                        title=title,
+                        kind=kind,
+                        speakers=speakers,
+                        organizers=[] if person else list(speakers),
+                        mentions=[TalkMention(doc=doc, line=line, how="inline")],
+                        spans=[(doc, line, line)],
+                        weak=quoted_topic or (not kind_word and not (who and "et al" in who)),
+                    )
+                )
+                taken.append((match.start(), match.end()))
+
+    # -- merging --------------------------------------------------------------------------------
+    def catalogue(self, extra: list[_Candidate] | None = None) -> list[_Candidate]:
+        """Merge candidates that name the same talk; weak ones join an existing talk or are dropped."""
+        strong = [c for c in [*(extra or []), *self.candidates] if not c.weak]
+        weak = [c for c in self.candidates if c.weak]
+        merged: list[_Candidate] = []
+        for candidate in strong:
+            target = next((m for m in merged if _same_talk(m, candidate)), None)
+            if target is None:
+                merged.append(_copy(candidate))
+            else:
+                _absorb(target, candidate)
+        for candidate in weak:
+            target = _resolve_weak(merged, candidate)
+            if target is not None:
+                _absorb(target, candidate, keep_title=True)
+        return merged
+
+
+def _copy(candidate: _Candidate) -> _Candidate:
+    return _Candidate(
+        title=candidate.title,
+        kind=candidate.kind,
+        speakers=list(candidate.speakers),
+        aliases=list(candidate.aliases),
+        mentions=list(candidate.mentions),
+        organizers=list(candidate.organizers),
+        spans=list(candidate.spans),
+        sections=list(candidate.sections),
+        whole_docs=list(candidate.whole_docs),
+    )
+
+
+def _absorb(target: _Candidate, other: _Candidate, keep_title: bool = False) -> None:
+    if not keep_title and len(other.title) > len(target.title) and normalize(target.title) in normalize(other.title):
+        target.aliases.append(target.title)
+        target.title = other.title
+    elif normalize(other.title) != normalize(target.title) and not other.weak:
+        target.aliases.append(other.title)
+    for name in other.speakers:
+        _add_speaker(target.speakers, name)
+    if target.kind in ("talk", "session") and other.kind not in ("talk", "session"):
+        target.kind = other.kind
+    target.aliases.extend(a for a in other.aliases if a not in target.aliases)
+    target.mentions.extend(other.mentions)
+    target.organizers.extend(o for o in other.organizers if o not in target.organizers)
+    target.spans.extend(other.spans)
+    target.sections.extend(other.sections)
+    target.whole_docs.extend(other.whole_docs)
+
+
+def _add_speaker(speakers: list[str], name: str) -> None:
+    """'Mitchell' and 'Melanie Mitchell' are one speaker; the fuller name wins."""
+    for i, existing in enumerate(speakers):
+        if surname(existing).lower() == surname(name).lower():
+            if len(name) > len(existing) and "et al" not in name:
+                speakers[i] = name
+            return
+    speakers.append(name)
+
+
+def _title_similarity(a: str, b: str) -> float:
+    na, nb = normalize(a), normalize(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 1.0
+    wa, wb = content_words(na), content_words(nb)
+    shorter = na if len(na) < len(nb) else nb
+    longer = nb if shorter is na else na
+    if len(shorter.split()) >= 3 and longer.startswith(shorter):
+        return 0.95
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def _surnames(candidate: _Candidate) -> set[str]:
+    return {surname(s).lower() for s in candidate.speakers}
+
+
+def _same_talk(a: _Candidate, b: _Candidate) -> bool:
+    names = [a.title, *a.aliases]
+    best = max(_title_similarity(n, b.title) for n in names)
+    shared_speaker = bool(_surnames(a) & _surnames(b))
+    if a.speakers and b.speakers and not shared_speaker:
+        return best >= 0.9  # different people: only the same title makes it the same session
+    if shared_speaker:
+        return best >= 0.3
+    return best >= 0.6
+
+
+def _resolve_weak(merged: list[_Candidate], weak: _Candidate) -> _Candidate | None:
+    """A weak mention names a speaker or a topic; it joins the one talk that fits, or nothing."""
+    if weak.speakers:
+        names = _surnames(weak)
+        by_speaker = [m for m in merged if _surnames(m) & names]
+        if len(by_speaker) > 1:
+            by_speaker = [m for m in by_speaker if any(d == weak.mentions[0].doc for d, *_ in m.spans)
+                          or any(d == weak.mentions[0].doc for d, _ in m.sections)] or by_speaker
+            scored = sorted(by_speaker, key=lambda m: -max(_title_similarity(n, weak.title) for n in [m.title, *m.aliases]))
+            by_speaker = scored[:1] if len(scored) > 1 and max(
+                _title_similarity(n, weak.title) for n in [scored[0].title, *scored[0].aliases]) > 0.2 else by_speaker
+        return by_speaker[0] if len(by_speaker) == 1 else None
+    topic = content_words(weak.title)
+    if not topic:
+        return None
+    best, best_score = None, 0.0
+    for m in merged:
+        words = content_words(" ".join([m.title, *m.aliases]))
+        score = len(topic & words) / len(topic)
+        if score > best_score:
+            best, best_score = m, score
+    return best if best_score >= 0.99 else None
+
+
+def _match_name(candidate: _Candidate, speaker: str) -> str:
+    """People are found by surname ('Mitchell'); organisations only by their full name ('Capital One')."""
+    return speaker if speaker in candidate.organizers else surname(speaker)
+
+
+def _near_talk_word(text: str, position: int) -> bool:
+    window = text[max(0, position - 60): position + 60].lower()
+    return any(w in window for w in ("talk", "tutorial", "keynote", "panel", "workshop", "session", "oral"))
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|"):
+        row = row[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _pick_column(header: list[str], pattern: re.Pattern[str], prefer: str | None = None) -> int | None:
+    matches = [i for i, h in enumerate(header) if pattern.search(h)]
+    if prefer:
+        preferred = [i for i in matches if prefer in header[i].lower()]
+        matches = preferred or matches
+    return matches[0] if matches else None
+
+
+def _kind_from_heading(heading: str) -> str | None:
+    lower = heading.lower()
+    has_panel, has_workshop = "panel" in lower, "workshop" in lower
+    if has_panel and has_workshop:
+        return "session"
+    for word, kind in (("invited", "invited talk"), ("keynote", "invited talk"), ("tutorial", "tutorial"),
+                       ("panel", "panel"), ("workshop", "workshop"), ("oral", "oral"), ("expo", "expo"),
+                       ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("talk", "talk"),
+                       ("session", "session")):
+        if word in lower:
+            return kind
+    return None
+
+
+def _kind_from_title(text: str) -> str | None:
+    lower = text.lower()
+    for word, kind in (("workshop", "workshop"), ("panel", "panel"), ("pannel", "panel"), ("tutorial", "tutorial"),
+                       ("keynote", "invited talk"), ("invited", "invited talk"), ("oral", "oral"), ("expo", "expo")):
+        if word in lower:
+            return kind
+    return None
+
+
+def _alias_from_link(target: tuple[str, str]) -> str:
+    """invited-talk-ai-reasoning.md -> 'ai reasoning': the note's own short name for the talk."""
+    _, url = target
+    if "://" in url:
+        return ""
+    stem = Path(url.split("#")[0]).stem.lower()
+    stem = re.sub(r"^(invited[-_]talk|talk|tutorial|workshop|panel|oral)[-_]?", "", stem)
+    return " ".join(w for w in re.split(r"[-_]+", stem) if w)
+
+
+def _is_leading(blocks: list[Block], index: int) -> bool:
+    headings_before = sum(1 for b in blocks[:index] if b.kind == "heading")
+    return headings_before <= 1 or index <= 4
+
+
+# -- the catalogue file ------------------------------------------------------------------------------
+def read_catalogue_file(path: Path) -> list[_Candidate]:
+    """talks.yaml: a list of {title, kind, speakers, aliases}. Lets a user add or correct talks."""
+    import yaml
+
+    from confqa.errors import ConfqaError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfqaError(f"{path}: cannot read the talk catalogue: {exc}") from exc
+    entries = data.get("talks", data) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ConfqaError(f"{path}: expected a list of talks (title, kind, speakers, aliases)")
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("title"):
+            raise ConfqaError(f"{path}: every talk needs a title; got {entry!r}")
+        out.append(
+            _Candidate(
+                title=str(entry["title"]),
+                kind=kind_of(entry.get("kind")) if entry.get("kind") else "talk",
+                speakers=[str(s) for s in entry.get("speakers", []) or []],
+                aliases=[str(a) for a in entry.get("aliases", []) or []],
+                mentions=[TalkMention(doc=CATALOGUE_FILE, line=0, how="catalogue")],
+            )
+        )
+    return out
+
+
+# -- attribution ---------------------------------------------------------------------------------------
+def build_catalogue(
+    parsed_docs: list[ParsedDocument], chunks: list[Chunk], catalogue_file: Path | None = None
+) -> list[Talk]:
+    """Detect talks in the parsed notes, merge them, and set `talk_ids` on every chunk."""
+    detector = TalkDetector()
+    for parsed in parsed_docs:
+        detector.add_document(parsed)
+    extra = read_catalogue_file(catalogue_file) if catalogue_file and catalogue_file.is_file() else []
+    merged = detector.catalogue(extra)
+    talks: list[Talk] = []
+    used_ids: set[str] = set()
+    for candidate in merged:
+        talk_id = slugify(candidate.title)
+        while talk_id in used_ids:
+            talk_id += "-2"
+        used_ids.add(talk_id)
+        aliases = sorted({a for a in candidate.aliases if a and normalize(a) != normalize(candidate.title)})
+        talks.append(
+            Talk(
+                id=talk_id,
+                title=candidate.title,
+                kind=candidate.kind,
+                speakers=candidate.speakers,
+                aliases=aliases,
+                docs=sorted({m.doc for m in candidate.mentions if m.doc != CATALOGUE_FILE}),
+                mentions=sorted(candidate.mentions, key=lambda m: (m.doc, m.line)),
+            )
+        )
+    _attribute(merged, talks, chunks)
+    return talks
+
+
+def _attribute(merged: list[_Candidate], talks: list[Talk], chunks: list[Chunk]) -> None:
+    by_doc: dict[str, list[Chunk]] = defaultdict(list)
+    for chunk in chunks:
+        chunk.talk_ids = []
+        by_doc[chunk.doc].append(chunk)
+    surname_owners: dict[str, set[str]] = defaultdict(set)
+    for candidate, talk in zip(merged, talks):
+        for speaker in candidate.speakers:
+            if "et al" not in speaker:
+                surname_owners[_match_name(candidate, speaker)].add(talk.id)
+
+    def attach(chunk: Chunk, talk_id: str) -> None:
+        if talk_id not in chunk.talk_ids:
+            chunk.talk_ids.append(talk_id)
+
+    for candidate, talk in zip(merged, talks):
+        for doc in candidate.whole_docs:
+            for chunk in by_doc[doc]:
+                attach(chunk, talk.id)
+        for doc, path in candidate.sections:
+            prefix = " › ".join(path)
+            for chunk in by_doc[doc]:
+                if chunk.section == prefix or chunk.section.startswith(prefix + " › "):
+                    attach(chunk, talk.id)
+        for doc, first, last in candidate.spans:
+            for chunk in by_doc[doc]:
+                if chunk.line_start <= last and chunk.line_end >= first:
+                    attach(chunk, talk.id)
+        # Mentions by name anywhere: a speaker's surname when only one talk has it (or only one in that
+        # note), or the talk's full title.
+        title_norm = normalize(talk.title)
+        for doc_chunks in by_doc.values():
+            doc_talks = {t for c in doc_chunks for t in c.talk_ids}
+            for chunk in doc_chunks:
+                for speaker in candidate.speakers:
+                    if "et al" in speaker:
+                        continue
+                    last_name = _match_name(candidate, speaker)
+                    owners = surname_owners[last_name]
+                    if len(owners) > 1:
+                        owners_here = owners & doc_talks
+                        full_name_here = " " in speaker and speaker in chunk.text
+                        if owners_here != {talk.id} and not full_name_here:
+                            continue
+                    if re.search(rf"\b{re.escape(last_name)}\b(?![\w-])", chunk.text):
+                        attach(chunk, talk.id)
+                if len(title_norm.split()) >= 3 and title_norm in normalize(chunk.text):
+                    attach(chunk, talk.id)
+    counts: dict[str, int] = defaultdict(int)
+    for chunk in chunks:
+        for talk_id in chunk.talk_ids:
+            counts[talk_id] += 1
+    for talk in talks:
+        talk.chunks = counts[talk.id]
+        talk.docs = sorted(set(talk.docs) | {c.doc for c in chunks if talk.id in c.talk_ids})

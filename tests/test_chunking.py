@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from confqa.chunking import SECTION_SEPARATOR, chunk_document, embedding_text, parse, sentence_spans
+from confqa.loading import load_corpus, load_document_bytes
+from confqa.settings import ChunkingSettings
+from confqa.tokenization import default_counter
+from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
+
+MODEL_WINDOW = 256
+THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
+
+
+def _documents() -> list:  # type: ignore[type-arg]
+    return load_corpus(SHIPPED_CORPUS).documents + load_corpus(FIXTURE_CORPUS).documents
+
+
+def _assert_chunking_invariants(document, chunks, sentences) -> None:  # type: ignore[no-untyped-def]
+    body = document.lines[document.body_start - 1:]
+    covered = set()
+    for chunk in chunks:
+        assert 1 <= chunk.line_start <= chunk.line_end <= len(document.lines)
+        span = "\n".join(document.lines[chunk.line_start - 1: chunk.line_end])
+        assert chunk.text in span, f"chunk text not found at {chunk.line_start}-{chunk.line_end}"
+        assert chunk.text.strip()
+        covered.update(range(chunk.line_start, chunk.line_end + 1))
+    for offset, line in enumerate(body):
+        number = document.body_start + offset
+        if line.strip() and not THEMATIC_BREAK.match(line):  # '---' carries no text
+            assert number in covered, f"{document.doc}:{number} is in no chunk: {line!r}"
+    for sentence in sentences:
+        span = "\n".join(document.lines[sentence.line_start - 1: sentence.line_end])
+        assert sentence.text in span
+        chunk = chunks[sentence.chunk]
+        assert chunk.line_start <= sentence.line_start and sentence.line_end <= chunk.line_end
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda d: d.doc)
+def test_every_body_line_is_in_a_chunk_and_spans_are_exact(document) -> None:  # type: ignore[no-untyped-def]
+    chunks, sentences = chunk_document(document, ChunkingSettings(), default_counter())
+    _assert_chunking_invariants(document, chunks, sentences)
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda d: d.doc)
+def test_chunks_fit_the_model_window(document) -> None:  # type: ignore[no-untyped-def]
+    counter = default_counter()
+    chunks, _ = chunk_document(document, ChunkingSettings(), counter)
+    counts = counter.count([embedding_text(c) for c in chunks])
+    assert max(counts) + 2 <= MODEL_WINDOW  # [CLS] and [SEP]
+
+
+def test_chunks_follow_headings_and_carry_the_heading_path() -> None:
+    path = SHIPPED_CORPUS / "six-tutorials-neurips-2025.md"
+    document = load_document_bytes(path.read_bytes(), path.name)
+    chunks, _ = chunk_document(document, ChunkingSettings(), default_counter())
+    wanted = "Tutorial 2: Benchmarking Machine Learning Systems › Section 2.2: The Five Commandments of Good Benchmarks"
+    matching = [c for c in chunks if c.section.endswith(wanted)]
+    assert matching and all("Relevance" in c.text or "Difficulty" in c.text or "Stability" in c.text
+                            or "Diversity" in c.text or "Efficiency" in c.text or "rules" in c.text for c in matching)
+    # A subsection written at the wrong level ('## Section 3.1' under '## Tutorial 3') is nested back.
+    assert any(c.section.endswith("Tutorial 3: Evaluation Methods for Reasoning and Planning" + SECTION_SEPARATOR
+                                  + "Section 3.1: The 8 Core Reasoning Tasks") for c in chunks)
+    for chunk in chunks:
+        parsed_lines = document.lines[chunk.line_start - 1: chunk.line_end]
+        headings = [line for line in parsed_lines if line.startswith("#")]
+        # A chunk holds at most the headings that open it (a parent heading with no text of its own and its child).
+        for heading in headings:
+            assert chunk.text.find(heading) < 40 + sum(len(h) for h in headings)
+
+
+def test_long_paragraph_is_split_between_sentences_with_overlap() -> None:
+    sentences = [f"Sentence number {i} talks about topic {i} at some length to fill the window." for i in range(60)]
+    document = load_document_bytes(("# Long\n\n" + " ".join(sentences) + "\n").encode(), "long.md")
+    chunks, _ = chunk_document(document, ChunkingSettings(), default_counter())
+    assert len(chunks) > 2
+    for chunk in chunks:
+        body = chunk.text.removeprefix("# Long").strip()
+        assert body.startswith("Sentence number"), body[:40]
+        assert body.endswith("window."), body[-40:]
+    # Overlap: each chunk after the first repeats the last sentence of the one before.
+    for before, after in zip(chunks, chunks[1:]):
+        last_sentence = before.text.rsplit("Sentence number", 1)[1]
+        assert ("Sentence number" + last_sentence) in after.text
+
+
+def test_sentence_splitting_respects_abbreviations_and_enumerators() -> None:
+    text = "We use e.g. this one. Jiang et al. found it. **1. First point** holds. Ends here!"
+    spans = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    assert spans == ["We use e.g. this one.", "Jiang et al. found it.", "**1. First point** holds.", "Ends here!"]
+
+
+def test_tables_split_by_rows_keep_their_header_as_context() -> None:
+    rows = "\n".join(f"| Talk {i} about a long subject number {i} | Speaker {i} | notes on the talk {i} |" for i in range(40))
+    document = load_document_bytes(f"# T\n\n| Title | Speaker | Notes |\n|---|---|---|\n{rows}\n".encode(), "t.md")
+    chunks, sentences = chunk_document(document, ChunkingSettings(), default_counter())
+    assert len(chunks) > 1
+    assert all(c.context.startswith("| Title | Speaker |") for c in chunks[1:])
+    assert all(not s.text.startswith("| Title") and "---" not in s.text for s in sentences)
+
+
+markdown_lines = st.lists(
+    st.one_of(
+        st.text(min_size=0, max_size=80),
+        st.sampled_from(["", "# H1", "## Tutorial 2: X", "- item one. Two.", "| a | b |", "|---|---|", "```", "$$",
+                         "---", "{:toc}", "**Bold lead (Ada Lovelace)**", "1. numbered", "> quote"]),
+    ),
+    min_size=0,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_lines)
+def test_arbitrary_markdown_never_loses_text(lines: list[str]) -> None:
+    raw = "\n".join(lines).encode("utf-8", errors="surrogatepass")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    document = load_document_bytes(raw, "fuzz.md")
+    chunks, sentences = chunk_document(document, ChunkingSettings(), default_counter(), parse(document))
+    _assert_chunking_invariants(document, chunks, sentences)
+
+
+def test_parse_finds_block_kinds() -> None:
+    text = "# T\n\npara one\npara two\n\n- item\n  continued\n- item 2\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n"
+    parsed = parse(load_document_bytes(text.encode(), "k.md"))
+    kinds = [b.kind for b in parsed.blocks]
+    assert kinds == ["heading", "paragraph", "list", "list", "table", "code"]
+    assert parsed.blocks[2].line_start == 6 and parsed.blocks[2].line_end == 7
+
+
+def test_fixture_has_no_front_matter_leak(tmp_path: Path) -> None:
+    document = load_document_bytes((FIXTURE_CORPUS / "summit-2031.md").read_bytes(), "summit-2031.md")
+    chunks, _ = chunk_document(document, ChunkingSettings(), default_counter())
+    assert all("authors:" not in c.text and "{:toc}" not in c.text for c in chunks)
+    assert any("🙏" in c.text for c in chunks)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from confqa.loading import (
+    clean_inline,
+    load_corpus,
+    load_document_bytes,
+    repair_mojibake,
+    split_front_matter,
+    strip_markers,
+)
+from tests.conftest import SHIPPED_CORPUS
+
+
+def test_front_matter_becomes_metadata_and_is_not_body() -> None:
+    text = "---\ntitle: \"My Title\"\ndate: 2025-12-14\nauthors:\n  - ian\ntags: [a, b]\nslug: my-slug\n---\n\nBody line.\n"
+    doc = load_document_bytes(text.encode(), "x.md")
+    assert doc.title == "My Title"
+    assert doc.date == "2025-12-14"
+    assert doc.authors == ["ian"]
+    assert doc.tags == ["a", "b"]
+    assert doc.slug == "my-slug"
+    assert doc.body_start == 9
+    assert doc.lines[doc.body_start] == "Body line."
+
+
+def test_blank_line_after_opening_fence_is_tolerated() -> None:
+    text = "---\n\nlayout: post\ntitle: \"Spaced\"\n---\n# Heading\n"
+    doc = load_document_bytes(text.encode(), "spaced.md")
+    assert doc.title == "Spaced"
+    assert doc.body_start == 6
+    assert any("blank line" in n for n in doc.notices)
+
+
+def test_invalid_yaml_front_matter_is_read_leniently() -> None:
+    text = "---\ntitle: Colons: everywhere: here\ndate: [unclosed\n---\nBody\n"
+    doc = load_document_bytes(text.encode(), "bad.md")
+    assert doc.title.startswith("Colons")
+    assert doc.body_start == 5
+    assert any("not valid YAML" in n for n in doc.notices)
+
+
+def test_unterminated_front_matter_is_body_text() -> None:
+    meta, body_index, notices = split_front_matter(["---", "title: x", "Some text that goes on"])
+    assert meta == {} and body_index == 0
+    assert notices
+
+
+def test_horizontal_rule_at_top_is_not_front_matter() -> None:
+    meta, body_index, _ = split_front_matter(["---", "Just a paragraph here.", "---", "more"])
+    assert meta == {} and body_index == 0
+
+
+def test_title_falls_back_to_h1_then_file_name() -> None:
+    assert load_document_bytes(b"intro\n# The Heading\ntext\n", "a.md").title == "The Heading"
+    assert load_document_bytes(b"no heading at all\n", "dir/my-notes_file.txt").title == "my notes file"
+
+
+def test_mojibake_is_repaired_and_correct_text_untouched() -> None:
+    assert repair_mojibake("thanks \uf8ffüôè!") == "thanks 🙏!"
+    assert repair_mojibake("doesnâ€™t") == "doesn’t"
+    assert repair_mojibake("thanks üôè") == "thanks 🙏"  # the lost lead byte of an emoji
+    for good in ("café crème", "“quoted” — ok", "naïve Zürich", "x ≠ y", "plain ascii"):
+        assert repair_mojibake(good) == good
+
+
+def test_shipped_note_reads_as_the_author_meant() -> None:
+    doc = load_document_bytes((SHIPPED_CORPUS / "neurips-2024-review-and-2025-predictions.md").read_bytes(), "n.md")
+    body = "\n".join(doc.lines)
+    assert "🙏" in body and "😅" in body
+    assert "üô" not in body
+    assert doc.year == 2024  # about NeurIPS 2024 although dated 2025-01-01
+
+
+def test_kramdown_markers_are_stripped() -> None:
+    assert strip_markers("{:toc}") == ""
+    assert strip_markers("* TOC") == ""
+    assert strip_markers("<!-- more -->") == ""
+    assert strip_markers("A heading {: .class}") == "A heading "
+    doc = load_document_bytes((SHIPPED_CORPUS / "bigger-models-to-better-intelligence.md").read_bytes(), "b.md")
+    assert not any("{:toc}" in line for line in doc.lines)
+    assert doc.title.startswith("From bigger models to better intelligence")
+
+
+def test_line_numbers_match_the_file() -> None:
+    for path in SHIPPED_CORPUS.glob("*.md"):
+        raw = path.read_text(encoding="utf-8").splitlines()
+        doc = load_document_bytes(path.read_bytes(), path.name)
+        assert len(doc.lines) == len(raw)
+
+
+def test_clean_inline_removes_markdown() -> None:
+    assert clean_inline("**Bold** and _it_ and [link](http://x) `code`") == "Bold and it and link code"
+
+
+def test_corpus_loading_skips_bad_files_with_reasons(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    (root / "sub").mkdir(parents=True)
+    (root / "good.md").write_text("# Good\nA real note.\n")
+    (root / "sub" / "nested.markdown").write_text("Nested note text.\n")
+    (root / "empty.md").write_text("")
+    (root / "binary.md").write_bytes(b"\x00\x01\x02binary")
+    (root / "copy.md").write_text("# Good\nA real note.\n")
+    (root / "only-front.md").write_text("---\ntitle: x\n---\n")
+    (root / "latin1.txt").write_bytes("caf\xe9 au lait\n".encode("latin-1"))
+    (root / "ignored.pdf").write_bytes(b"%PDF")
+    result = load_corpus(root)
+    docs = {d.doc for d in result.documents}
+    assert docs == {"copy.md", "latin1.txt", "sub/nested.markdown"} or docs == {"good.md", "latin1.txt", "sub/nested.markdown"}
+    assert result.skipped["empty.md"] == "empty file"
+    assert "binary" in result.skipped["binary.md"]
+    assert "duplicate" in result.skipped["good.md" if "copy.md" in docs else "copy.md"]
+    assert "front matter only" in result.skipped["only-front.md"]
+    latin = next(d for d in result.documents if d.doc == "latin1.txt")
+    assert any("invalid UTF-8" in n for n in latin.notices)
+
+
+def test_symlink_outside_corpus_is_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    outside = tmp_path / "secret.md"
+    outside.write_text("# Secret\nnot part of the corpus\n")
+    (root / "note.md").write_text("# Note\ntext\n")
+    (root / "link.md").symlink_to(outside)
+    result = load_corpus(root)
+    assert [d.doc for d in result.documents] == ["note.md"]
+    assert "outside" in result.skipped["link.md"]
