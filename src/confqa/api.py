@@ -168,7 +168,7 @@ class Assistant:
         """The k best passages for a question, best first."""
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, _, vector, mask, route = self._prepare(question, filters)
-        k = _check_k(k or self.settings.retrieval.top_k)
+        k = _check_k(k if k is not None else self.settings.retrieval.top_k)
         hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
         return passages_from(hits, self.store, route)
 
@@ -177,7 +177,7 @@ class Assistant:
         """A short extractive answer with [n] citations, or an abstention when the notes do not cover it."""
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, notices, vector, mask, route = self._prepare(question, filters)
-        k = _check_k(top_k or self.settings.retrieval.top_k)
+        k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
         hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
         return compose(question, vector, hits, self.store, self.settings.answer, route, notices)
 

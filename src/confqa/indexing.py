@@ -39,8 +39,8 @@ Progress = Callable[[str, int, int], None]
 
 def resolve_index_dir(index: str, index_root: Path) -> Path:
     """An index is a name under index_root, or an explicit folder path. Names cannot escape index_root."""
-    if "/" in index or os.sep in index or index.startswith("."):
-        if index in (".", "..") or index.startswith("../"):
+    if "/" in index or os.sep in index:
+        if index.startswith("../") or "/../" in index:
             raise ConfqaUsageError(f"index path {index!r} is not allowed; give a name or a folder path")
         return Path(index).expanduser()
     if not _INDEX_NAME.match(index):

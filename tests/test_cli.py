@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confqa.cli import main
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def index_arg(fixture_index) -> list[str]:  # type: ignore[no-untyped-def]
+    _, index_dir = fixture_index
+    return ["--index", str(index_dir)]
+
+
+def test_ask_prints_answer_and_sources(runner: CliRunner, index_arg: list[str]) -> None:
+    result = runner.invoke(main, ["ask", "What did Lovelace recommend for benchmarks?", *index_arg])
+    assert result.exit_code == 0, result.output
+    assert "[1]" in result.stdout
+    assert "Sources:" in result.stdout
+    assert "talks/keynote-lovelace.md:" in result.stdout
+    assert "Ada Lovelace" in result.stdout
+
+
+def test_ask_json_is_the_api_model(runner: CliRunner, index_arg: list[str], fixture_assistant) -> None:  # type: ignore[no-untyped-def]
+    question = "What did Lovelace recommend for benchmarks?"
+    result = runner.invoke(main, ["ask", question, "--json", *index_arg])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data == json.loads(fixture_assistant.ask(question).model_dump_json())
+    assert isinstance(data["abstained"], bool) and 0 <= data["confidence"] <= 1
+    for citation in data["citations"]:
+        assert {"n", "doc", "title", "section", "talk", "speakers", "quote", "line_start", "line_end", "score"} <= set(citation)
+    for passage in data["passages"]:
+        assert {"doc", "title", "section", "talk", "speakers", "text", "line_start", "line_end", "score"} <= set(passage)
+
+
+def test_batch_mode_writes_json_lines(runner: CliRunner, index_arg: list[str]) -> None:
+    questions = "What did Lovelace recommend?\n\nWho was on the robots panel?\nWhat did Yann LeCun say about JEPA?\n"
+    result = runner.invoke(main, ["ask", "-", *index_arg], input=questions)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == [
+        "What did Lovelace recommend?", "Who was on the robots panel?", "What did Yann LeCun say about JEPA?"]
+    assert lines[2]["abstained"] is True
+
+
+def test_error_exits(runner: CliRunner, index_arg: list[str], tmp_path: Path) -> None:
+    empty = runner.invoke(main, ["ask", "   ", *index_arg])
+    assert empty.exit_code == 2 and "empty" in empty.output
+    missing = runner.invoke(main, ["ask", "hello", "--index", "no-such-index"])
+    assert missing.exit_code == 1
+    assert "no index at" in missing.stderr and "confqa index" in missing.stderr
+    bad_filter = runner.invoke(main, ["ask", "hello", "--speaker", "Nobody Atall", *index_arg])
+    assert bad_filter.exit_code == 2 and "unknown speaker" in bad_filter.stderr
+    bad_year = runner.invoke(main, ["ask", "hello", "--year", "nineteen", *index_arg])
+    assert bad_year.exit_code == 2
+    bad_name = runner.invoke(main, ["ask", "hello", "--index", ".hidden"])
+    assert bad_name.exit_code == 2 and "invalid index name" in bad_name.stderr
+    assert "Traceback" not in missing.output + bad_filter.output + bad_name.output
+
+
+def test_index_talks_and_auto_build(runner: CliRunner, isolated: Path) -> None:
+    copy_corpus(FIXTURE_CORPUS, isolated / "corpus")  # the default corpus of this test's settings
+    first = runner.invoke(main, ["index", "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["rebuilt"] and report["documents"] == 4
+    again = runner.invoke(main, ["index"])
+    assert again.exit_code == 0 and "unchanged" in again.stdout and "embedded 0 chunks" in again.stdout
+    talks = runner.invoke(main, ["talks", "--json"])
+    assert talks.exit_code == 0
+    assert any(t["speakers"] == ["Ada Lovelace"] for t in json.loads(talks.stdout))
+    # A stale index is reported with the command that refreshes it.
+    (isolated / "corpus" / "old-2030.txt").write_text("Changed text about the 2030 summit in Porto.\n")
+    stale = runner.invoke(main, ["ask", "Where was the 2030 summit?"])
+    assert stale.exit_code == 0
+    assert "stale" in stale.stderr and "confqa index" in stale.stderr
+
+
+def test_ask_builds_missing_default_index(runner: CliRunner, isolated: Path) -> None:
+    copy_corpus(FIXTURE_CORPUS, isolated / "corpus")
+    result = runner.invoke(main, ["ask", "Who was on the robots panel?", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "building" in result.stderr
+    assert json.loads(result.stdout)["passages"]
+
+
+def test_settings_command(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFQA_RETRIEVAL__TOP_K", "7")
+    result = runner.invoke(main, ["settings", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["retrieval"]["top_k"] == 7
+    monkeypatch.setenv("CONFQA_RETRIEVAL__TOP_K", "0")
+    bad = runner.invoke(main, ["settings"])
+    assert bad.exit_code == 2 and "CONFQA_RETRIEVAL__TOP_K" in bad.output

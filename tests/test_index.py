@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
+from confqa.indexing import build_index, build_lock, current_generation, resolve_index_dir
+from confqa.settings import Settings
+from confqa.store import open_index
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    return copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
+
+
+def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "idx"
+    report = build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    assert report.rebuilt and report.documents == 4 and report.chunks > 5 and report.talks >= 4
+    generation = current_generation(index_dir)
+    assert generation is not None
+    names = {p.name for p in generation.iterdir()}
+    assert {"manifest.json", "chunks.jsonl", "sentences.jsonl", "talks.json", "dense.faiss", "embeddings.npy",
+            "sentences.npy", "bm25"} <= names
+    for npy in generation.rglob("*.npy"):
+        np.load(npy, allow_pickle=False)  # raises if anything was pickled
+    assert not any(p.suffix in (".pkl", ".pickle") for p in generation.rglob("*"))
+    manifest = json.loads((generation / "manifest.json").read_text())
+    assert manifest["embedding"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["embedding"]["dimension"] == 384
+    assert len(manifest["embedding"]["weights_sha256"]) == 64
+    assert manifest["chunking"]["max_tokens"] == Settings().chunking.max_tokens
+    import hashlib
+
+    for doc, record in manifest["documents"].items():
+        assert record["sha256"] == hashlib.sha256((corpus / doc).read_bytes()).hexdigest()
+    assert manifest["chunks"] == report.chunks
+    store = open_index(index_dir)
+    assert len(store.chunks) == manifest["chunks"] == store.dense.ntotal
+
+
+def test_reindex_is_incremental(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "idx"
+    first = build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    embedded_first = counting_embedder.texts
+    assert embedded_first > 0
+
+    def refuse():  # type: ignore[no-untyped-def]
+        raise AssertionError("an unchanged corpus must not load the model")
+
+    again = build_index([corpus], index_dir, Settings(), refuse)
+    assert not again.rebuilt and again.embedded_chunks == 0 and again.chunks == first.chunks
+
+    note = corpus / "old-2030.txt"
+    note.write_text(note.read_text() + "\nA new closing remark about the 2030 keynote venue in Lisbon.\n")
+    (corpus / "talks" / "panel-robots.md").unlink()
+    changed = build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    assert changed.changed == ["old-2030.txt"] and changed.removed == ["talks/panel-robots.md"]
+    embedded_now = counting_embedder.texts - embedded_first
+    assert 0 < embedded_now < embedded_first / 3  # only the changed note's new text
+    store = open_index(index_dir)
+    assert {c.doc for c in store.chunks} == {"old-2030.txt", "summit-2031.md", "talks/keynote-lovelace.md"}
+    assert any("Lisbon" in c.text and "closing remark" in c.text for c in store.chunks)
+    # Vectors reused from the previous build equal freshly computed ones.
+    fresh = counting_embedder.encode([store.sentences[0].text])[0]
+    assert np.allclose(store.sentence_vectors[0], fresh, atol=1e-5)
+
+
+def test_failed_build_leaves_previous_index_usable(corpus: Path, tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: embedder)
+    before = current_generation(index_dir)
+    chunks_before = [c.text for c in open_index(index_dir).chunks]
+    (corpus / "summit-2031.md").write_text("# Replaced\nEntirely new text about something else.\n")
+
+    import faiss
+
+    def broken_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(faiss, "write_index", broken_write)
+    with pytest.raises(ConfqaError, match="disk is full.*previous index is unchanged"):
+        build_index([corpus], index_dir, Settings(), lambda: embedder)
+    assert current_generation(index_dir) == before
+    assert [c.text for c in open_index(index_dir).chunks] == chunks_before
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".tmp-")]
+    monkeypatch.undo()
+    build_index([corpus], index_dir, Settings(), lambda: embedder)
+    assert any("Entirely new text" in c.text for c in open_index(index_dir).chunks)
+
+
+def test_second_builder_fails_clearly_while_one_holds_the_lock(tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    with build_lock(index_dir):
+        with pytest.raises(IndexBusyError, match="another 'confqa index'"):
+            with build_lock(index_dir):
+                pass
+    with build_lock(index_dir):  # released again
+        pass
+
+
+def test_missing_and_corrupt_indexes_are_reported_with_the_fix(corpus: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(IndexNotFoundError, match="confqa index"):
+        open_index(tmp_path / "nothing")
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    faiss_file = generation / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match=r"dense\.faiss.*--rebuild"):
+        open_index(index_dir)
+    build_index([corpus], index_dir, Settings(), lambda: embedder, rebuild=True)
+    generation = current_generation(index_dir)
+    manifest = generation / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["chunks"] += 1
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexCorruptError, match="inconsistent"):
+        open_index(index_dir)
+    data["format_version"] = 0
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexCorruptError, match="format 0"):
+        open_index(index_dir)
+    manifest.write_text('{"not": "a manifest"}')
+    with pytest.raises(IndexCorruptError, match="not a valid confqa manifest"):
+        open_index(index_dir)
+
+
+def test_index_names_cannot_escape_the_index_root(tmp_path: Path) -> None:
+    root = tmp_path / "indexes"
+    assert resolve_index_dir("default", root) == root / "default"
+    assert resolve_index_dir(str(tmp_path / "elsewhere"), root) == tmp_path / "elsewhere"
+    for bad in ("..", "../up", ".hidden", "a b", "x;rm"):
+        with pytest.raises(ConfqaError):
+            resolve_index_dir(bad, root)
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.md").write_text("   \n")
+    with pytest.raises(ConfqaError, match="no notes to index.*blank.md"):
+        build_index([empty], tmp_path / "idx", Settings(), lambda: embedder)
+    with pytest.raises(ConfqaError, match="does not exist"):
+        build_index([tmp_path / "missing"], tmp_path / "idx", Settings(), lambda: embedder)
