@@ -11,7 +11,7 @@ import numpy as np
 
 from confqa.lexical import terms
 from confqa.loading import clean_inline
-from confqa.models import Answer, Citation, Passage
+from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
 from confqa.retrieval import Hit, TalkRoute
 from confqa.settings import AnswerSettings
 from confqa.store import IndexStore
@@ -24,8 +24,15 @@ _ASKING_WORDS = set(terms(
     "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
     "discussed present presented mention mentioned think thought argue argued claim claimed propose proposed "
     "show showed describe described explain explained highlight highlighted main point points key takeaway "
-    "takeaways idea ideas tell told give gave focus focused about according note notes author write wrote"
+    "takeaways idea ideas tell told give gave focus focused about according note notes author write wrote "
+    "tutorial talk keynote panel workshop session presentation invited oral speaker presenter"
 ))
+
+
+def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
+    """The question's topic: its terms minus the talk or speaker it names and the words that only ask."""
+    route_words = set(terms(" ".join(route.matched_words))) if route else set()
+    return set(terms(question)) - route_words - _ASKING_WORDS
 
 
 _WHO = re.compile(r"\b(who|whom|whose|presenters?|speakers?|presented|organi[sz]ed|gave|panelists?)\b", re.I)
@@ -74,6 +81,33 @@ def confidence_from(top_dense: float, top_sentence: float, coverage: float, unkn
     return round(_sigmoid(z), 4)
 
 
+def _sentence_talk(sentence: Sentence, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
+    """The talk a quoted sentence is about: the one the question named if the sentence is about it, else the
+    sentence's own talk; the passage's talk only when the sentence's lines name none."""
+    preferred = route.talk_ids if route else []
+    for talk_id in preferred:
+        if talk_id in sentence.talk_ids:
+            return store.talks_by_id[talk_id]
+    if sentence.talk_ids:
+        return store.talks_by_id[sentence.talk_ids[0]]
+    return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
+
+
+def _adjust(text: str, sentence: Sentence, store: IndexStore, q_terms: set[str], asks_who: bool) -> float:
+    """Score changes that do not depend on the retriever: naming sentences, list openers, who-questions."""
+    talk_ids = sentence.talk_ids or store.chunks[sentence.chunk].talk_ids
+    adjust = 0.0
+    naming = set(terms(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
+                                for t in talk_ids)))
+    if len(set(terms(text)) - naming - q_terms) < 3 and not asks_who:
+        adjust -= 0.12  # only names the talk or repeats the question: says nothing new
+    if asks_who and _names_speaker(text, store, talk_ids):
+        adjust += 0.3  # "who presented X" is answered by the sentence that names them
+    if text.endswith(":"):
+        adjust -= 0.08  # introduces a list rather than saying something
+    return adjust
+
+
 def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -> list[Passage]:
     out = []
     for hit in hits:
@@ -98,11 +132,12 @@ def compose(
     settings: AnswerSettings,
     route: TalkRoute | None,
     notices: list[str],
+    intent_vector: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
 ) -> Answer:
     passages = passages_from(hits, store, route)
     q_terms = set(terms(question))
-    route_words = set(terms(" ".join(route.matched_words))) if route else set()
-    content_terms = q_terms - route_words - _ASKING_WORDS
+    content_terms = topic_terms_of(question, route)
     topic_terms = q_terms - _ASKING_WORDS
     unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
 
@@ -111,28 +146,46 @@ def compose(
     if route and route.talk_ids and route.by_speaker:
         pool_hits = [h for h in hits if h.in_route]
     asks_who = bool(_WHO.search(question))
+    speaker_route = set(route.talk_ids) if route and route.by_speaker else set()
     scored: list[_Scored] = []
-    for rank, hit in enumerate(pool_hits):
+    about_talk_only = bool(route and route.talk_ids and not content_terms and intent_vector is not None)
+    if about_talk_only:
+        # "What did Mitchell recommend?": the question names a talk and asks what it said. The query vector
+        # is mostly the name, so rank the talk's own sentences by the asking words ("recommend") and by how
+        # central they are to everything the notes say about the talk.
+        route_ids = set(route.talk_ids) if route else set()
+        members = [i for i, sentence in enumerate(store.sentences) if route_ids & set(sentence.talk_ids)]
+        if mask is not None:
+            members = [i for i in members if mask[store.sentences[i].chunk]]
+        if members:
+            vectors = store.sentence_vectors[members]
+            centroid = vectors.mean(axis=0)
+            centroid /= float(np.linalg.norm(centroid)) or 1.0
+            hit_rank = {h.chunk: r for r, h in enumerate(hits)}
+            for sentence_id, intent, central in zip(members, vectors @ intent_vector, vectors @ centroid):
+                sentence = store.sentences[sentence_id]
+                text = display_text(sentence.text)
+                if len(text.split()) < 4:
+                    continue
+                score = 0.45 * float(intent) + 0.45 * float(central) + _adjust(text, sentence, store, q_terms, asks_who)
+                rank = hit_rank.get(sentence.chunk, len(hits))
+                scored.append(_Scored(sentence_id, score, float(max(intent, central)), rank))
+    for rank, hit in enumerate([] if scored else pool_hits):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
         if not sentence_ids:
             continue
         cosines = store.sentence_vectors[sentence_ids] @ query_vector
         for sentence_id, cosine in zip(sentence_ids, cosines):
             sentence = store.sentences[sentence_id]
+            if speaker_route and not speaker_route & set(sentence.talk_ids):
+                continue  # in a passage about the speaker, but this sentence is about another talk
             text = display_text(sentence.text)
             if len(text.split()) < 4:
                 continue
             s_terms = set(terms(text))
             overlap = len(topic_terms & s_terms) / len(topic_terms) if topic_terms else 0.0
             score = 0.6 * float(cosine) + 0.3 * overlap + 0.1 * hit.score + 0.05 / (rank + 1)
-            naming = set(terms(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
-                                        for t in store.chunks[hit.chunk].talk_ids)))
-            if len(s_terms - naming - q_terms) < 3 and not asks_who:
-                score -= 0.12  # only names the talk or repeats the question: says nothing new
-            if asks_who and _names_speaker(text, store, store.chunks[hit.chunk].talk_ids):
-                score += 0.3  # "who presented X" is answered by the sentence that names them
-            if text.endswith(":"):
-                score -= 0.08  # introduces a list rather than saying something
+            score += _adjust(text, sentence, store, q_terms, asks_who)
             scored.append(_Scored(sentence_id, score, float(cosine), rank))
     scored.sort(key=lambda s: -s.score)
 
@@ -183,7 +236,7 @@ def compose(
     for n, item in enumerate(chosen, start=1):
         sentence = store.sentences[item.sentence]
         chunk = store.chunks[sentence.chunk]
-        talk = store.primary_talk(chunk, route.talk_ids if route else None)
+        talk = _sentence_talk(sentence, chunk, store, route)
         citations.append(
             Citation(
                 n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,

@@ -179,7 +179,12 @@ class Assistant:
         question, notices, vector, mask, route = self._prepare(question, filters)
         k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
         hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
-        return compose(question, vector, hits, self.store, self.settings.answer, route, notices)
+        intent = None
+        if route.talk_ids and not _topic_terms(question, route):
+            # Only the asking words are left once the talk's name is removed: embed those on their own.
+            intent_text = _without_words(question, route.matched_words)
+            intent = self._embed_query(intent_text) if intent_text.strip() else None
+        return compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)
 
     def talks(self) -> list[Talk]:
         """The talk catalogue of the index."""
@@ -187,6 +192,18 @@ class Assistant:
 
     def __repr__(self) -> str:
         return f"<Assistant index={str(self.index_dir)!r}>"
+
+
+def _topic_terms(question: str, route: TalkRoute) -> set[str]:
+    from confqa.answering import topic_terms_of
+
+    return topic_terms_of(question, route)
+
+
+def _without_words(question: str, remove: set[str]) -> str:
+    kept = [w for w in re.findall(r"[\w’'-]+|[^\w\s]", question)
+            if re.sub(r"[’'].*$", "", w.lower()) not in remove]
+    return " ".join(kept)
 
 
 def _check_k(k: int) -> int:

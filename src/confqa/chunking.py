@@ -18,7 +18,7 @@ from confqa.tokenization import TokenCounter
 
 SECTION_SEPARATOR = " › "
 # Bump when the chunker's output changes for the same settings, so that indexes are rebuilt.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")

@@ -239,7 +239,7 @@ def build_index(
             offset = len(chunks)
             chunks.extend(doc_chunks)
             sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
-        talks = build_catalogue(parsed_docs, chunks, catalogue)
+        talks = build_catalogue(parsed_docs, chunks, catalogue, sentences)
 
         chunk_texts = [embedding_text(c) for c in chunks]
         sentence_texts = [s.text for s in sentences]

@@ -57,6 +57,7 @@ class Sentence(BaseModel):
     text: str = Field(description="Verbatim text of the cleaned note.")
     line_start: int
     line_end: int
+    talk_ids: list[str] = Field(default_factory=list, description="Talks the sentence's lines are about.")
 
 
 class TalkMention(BaseModel):

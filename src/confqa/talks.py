@@ -15,7 +15,7 @@ from pathlib import Path
 
 from confqa.chunking import Block, ParsedDocument
 from confqa.loading import clean_inline
-from confqa.models import Chunk, Talk, TalkMention
+from confqa.models import Chunk, Sentence, Talk, TalkMention
 
 CATALOGUE_FILE = "talks.yaml"
 
@@ -550,9 +550,10 @@ def read_catalogue_file(path: Path) -> list[_Candidate]:
 
 # -- attribution ---------------------------------------------------------------------------------------
 def build_catalogue(
-    parsed_docs: list[ParsedDocument], chunks: list[Chunk], catalogue_file: Path | None = None
+    parsed_docs: list[ParsedDocument], chunks: list[Chunk], catalogue_file: Path | None = None,
+    sentences: list[Sentence] | None = None,
 ) -> list[Talk]:
-    """Detect talks in the parsed notes, merge them, and set `talk_ids` on every chunk."""
+    """Detect talks in the parsed notes, merge them, and set `talk_ids` on every chunk and sentence."""
     detector = TalkDetector()
     for parsed in parsed_docs:
         detector.add_document(parsed)
@@ -577,58 +578,82 @@ def build_catalogue(
                 mentions=sorted(candidate.mentions, key=lambda m: (m.doc, m.line)),
             )
         )
-    _attribute(merged, talks, chunks)
+    _attribute(merged, talks, chunks, parsed_docs, sentences)
     return talks
 
 
-def _attribute(merged: list[_Candidate], talks: list[Talk], chunks: list[Chunk]) -> None:
-    by_doc: dict[str, list[Chunk]] = defaultdict(list)
-    for chunk in chunks:
-        chunk.talk_ids = []
-        by_doc[chunk.doc].append(chunk)
+def _attribute(
+    merged: list[_Candidate], talks: list[Talk], chunks: list[Chunk], parsed_docs: list[ParsedDocument],
+    sentences: list[Sentence] | None = None,
+) -> None:
+    """Decide which talks every line of every note is about, then give chunks and sentences the talks of
+    their lines.
+
+    A line is about a talk when it sits under the talk's heading, in a note about that one talk, in the
+    table row or highlight that names it, or in a paragraph that mentions the speaker or the title. Notes
+    keep talking about a talk after naming it ("Mitchell's talk implored ... She went on to ..."), so a
+    mention carries over to the following paragraphs and lists of the same section until another talk is
+    named."""
     surname_owners: dict[str, set[str]] = defaultdict(set)
     for candidate, talk in zip(merged, talks):
         for speaker in candidate.speakers:
             if "et al" not in speaker:
                 surname_owners[_match_name(candidate, speaker)].add(talk.id)
-
-    def attach(chunk: Chunk, talk_id: str) -> None:
-        if talk_id not in chunk.talk_ids:
-            chunk.talk_ids.append(talk_id)
-
-    for candidate, talk in zip(merged, talks):
-        for doc in candidate.whole_docs:
-            for chunk in by_doc[doc]:
-                attach(chunk, talk.id)
-        for doc, path in candidate.sections:
-            prefix = " › ".join(path)
-            for chunk in by_doc[doc]:
-                if chunk.section == prefix or chunk.section.startswith(prefix + " › "):
-                    attach(chunk, talk.id)
-        for doc, first, last in candidate.spans:
-            for chunk in by_doc[doc]:
-                if chunk.line_start <= last and chunk.line_end >= first:
-                    attach(chunk, talk.id)
-        # Mentions by name anywhere: a speaker's surname when only one talk has it (or only one in that
-        # note), or the talk's full title.
-        title_norm = normalize(talk.title)
-        for doc_chunks in by_doc.values():
-            doc_talks = {t for c in doc_chunks for t in c.talk_ids}
-            for chunk in doc_chunks:
-                for speaker in candidate.speakers:
-                    if "et al" in speaker:
-                        continue
-                    last_name = _match_name(candidate, speaker)
-                    owners = surname_owners[last_name]
-                    if len(owners) > 1:
-                        owners_here = owners & doc_talks
-                        full_name_here = " " in speaker and speaker in chunk.text
-                        if owners_here != {talk.id} and not full_name_here:
-                            continue
-                    if re.search(rf"\b{re.escape(last_name)}\b(?![\w-])", chunk.text):
-                        attach(chunk, talk.id)
-                if len(title_norm.split()) >= 3 and title_norm in normalize(chunk.text):
-                    attach(chunk, talk.id)
+    line_talks: dict[str, dict[int, set[str]]] = {}
+    for parsed in parsed_docs:
+        doc = parsed.document.doc
+        lines: dict[int, set[str]] = defaultdict(set)
+        line_talks[doc] = lines
+        n_lines = len(parsed.document.lines)
+        for candidate, talk in zip(merged, talks):
+            if doc in candidate.whole_docs:
+                for number in range(parsed.document.body_start, n_lines + 1):
+                    lines[number].add(talk.id)
+            for span_doc, first, last in candidate.spans:
+                if span_doc == doc:
+                    for number in range(first, last + 1):
+                        lines[number].add(talk.id)
+            for section_doc, path in candidate.sections:
+                if section_doc != doc:
+                    continue
+                for block in parsed.blocks:
+                    if block.heading_path[: len(path)] == path:
+                        for number in range(block.line_start, block.line_end + 1):
+                            lines[number].add(talk.id)
+        doc_talks = {t for found in lines.values() for t in found}
+        explicit = {number: set(found) for number, found in lines.items()}
+        whole = {t.id for c, t in zip(merged, talks) if doc in c.whole_docs}
+        carried: set[str] = set()
+        carried_path: tuple[str, ...] | None = None
+        carried_age = 0
+        for block in parsed.blocks:
+            mentioned = _mentions(block.text, merged, talks, surname_owners, doc_talks)
+            # A highlight or table row that names a talk also starts (or ends) what is said about it.
+            mentioned |= explicit.get(block.line_start, set()) - whole
+            lead = block.text.lstrip().startswith("**") and block.kind == "paragraph"
+            if block.kind == "heading" or block.heading_path != carried_path or (lead and not mentioned):
+                carried, carried_age = set(), 0
+            if mentioned:
+                carried, carried_path, carried_age = set(mentioned), block.heading_path, 0
+                found = mentioned
+            elif carried and block.kind in ("paragraph", "list") and carried_age < _CARRY_BLOCKS:
+                carried_age += 1
+                found = carried
+            else:
+                found = set()
+            for number in range(block.line_start, block.line_end + 1):
+                lines[number].update(found)
+    for chunk in chunks:
+        found: set[str] = set()
+        for number in range(chunk.line_start, chunk.line_end + 1):
+            found |= line_talks.get(chunk.doc, {}).get(number, set())
+        chunk.talk_ids = [t.id for t in talks if t.id in found]
+    for sentence in sentences or []:
+        chunk = chunks[sentence.chunk]
+        found = set()
+        for number in range(sentence.line_start, sentence.line_end + 1):
+            found |= line_talks.get(chunk.doc, {}).get(number, set())
+        sentence.talk_ids = [t.id for t in talks if t.id in found]
     counts: dict[str, int] = defaultdict(int)
     for chunk in chunks:
         for talk_id in chunk.talk_ids:
@@ -636,3 +661,35 @@ def _attribute(merged: list[_Candidate], talks: list[Talk], chunks: list[Chunk])
     for talk in talks:
         talk.chunks = counts[talk.id]
         talk.docs = sorted(set(talk.docs) | {c.doc for c in chunks if talk.id in c.talk_ids})
+
+
+_CARRY_BLOCKS = 8  # paragraphs or list items a mention carries over to
+
+
+def _mentions(
+    text: str, merged: list[_Candidate], talks: list[Talk], surname_owners: dict[str, set[str]], doc_talks: set[str]
+) -> set[str]:
+    """Talks a block names: by a speaker's surname (when only one talk has it, or only one in this note), by
+    an organiser's full name, or by the full title."""
+    found: set[str] = set()
+    normalized = None
+    for candidate, talk in zip(merged, talks):
+        for speaker in candidate.speakers:
+            if "et al" in speaker:
+                continue
+            name = _match_name(candidate, speaker)
+            if name not in text:
+                continue
+            owners = surname_owners[name]
+            if len(owners) > 1:
+                full_name_here = " " in speaker and speaker in text
+                if owners & doc_talks != {talk.id} and not full_name_here:
+                    continue
+            if re.search(rf"\b{re.escape(name)}\b(?![\w-])", text):
+                found.add(talk.id)
+        title_norm = normalize(talk.title)
+        if len(title_norm.split()) >= 3:
+            normalized = normalized if normalized is not None else normalize(text)
+            if title_norm in normalized:
+                found.add(talk.id)
+    return found
