@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +73,7 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def confidence_from(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:
+def confidence_from(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:  # noqa: E501
     """Maps evidence to [0, 1]: how well the best passage and sentence match, how many of the question's
     topic words the passages contain, how many question words the notes never use, and whether passages
     about a talk the question names were found."""
@@ -93,7 +94,8 @@ def _sentence_talk(sentence: Sentence, chunk: Chunk, store: IndexStore, route: T
     return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
 
 
-def _adjust(text: str, sentence: Sentence, store: IndexStore, q_terms: set[str], asks_who: bool) -> float:
+def _adjust(text: str, sentence: Sentence, store: IndexStore, q_terms: set[str], asks_who: bool,
+            is_list: bool = False) -> float:
     """Score changes that do not depend on the retriever: naming sentences, list openers, who-questions."""
     talk_ids = sentence.talk_ids or store.chunks[sentence.chunk].talk_ids
     adjust = 0.0
@@ -103,8 +105,8 @@ def _adjust(text: str, sentence: Sentence, store: IndexStore, q_terms: set[str],
         adjust -= 0.12  # only names the talk or repeats the question: says nothing new
     if asks_who and _names_speaker(text, store, talk_ids):
         adjust += 0.3  # "who presented X" is answered by the sentence that names them
-    if text.endswith(":"):
-        adjust -= 0.08  # introduces a list rather than saying something
+    if text.endswith(":") and not is_list:
+        adjust -= 0.08  # introduces a list that is not there
     return adjust
 
 
@@ -121,6 +123,121 @@ def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -
                 talks=[store.talks_by_id[t].title for t in chunk.talk_ids],
             )
         )
+    return out
+
+
+def _list_after(intro_id: int, store: IndexStore, limit: int = 10) -> list[int]:
+    """The first sentence of each top-level item of the list that follows an intro sentence (or a bold label),
+    in order. Nested items and the items' further sentences are left to the quote."""
+    intro = store.sentences[intro_id]
+    doc = store.chunks[intro.chunk].doc
+    members: list[int] = []
+    last_line = intro.line_end
+    base_depth: int | None = None
+    for j in range(intro_id + 1, min(len(store.sentences), intro_id + 8 * limit)):
+        sentence = store.sentences[j]
+        if store.chunks[sentence.chunk].doc != doc or sentence.line_start > last_line + 2:
+            break
+        if sentence.kind == "item":
+            base_depth = sentence.depth if base_depth is None else base_depth
+            if sentence.depth < base_depth or len(members) >= limit:
+                break
+            if sentence.depth == base_depth:
+                members.append(j)
+        elif sentence.kind == "sentence" and not members and sentence.line_start <= last_line + 1:
+            pass  # the rest of the intro's paragraph
+        elif not (members and (sentence.kind == "sentence" and sentence.depth >= (base_depth or 0)
+                               and sentence.line_start <= last_line + 1)):
+            break  # the list has ended
+        last_line = sentence.line_end
+    return members
+
+
+_MAX_QUOTE_CHARS = 2400
+
+
+def _verbatim_span(members: list[int], store: IndexStore) -> tuple[str, list[int]]:
+    """The exact note text from the first member to the last (members that would make the quote longer
+    than _MAX_QUOTE_CHARS are dropped)."""
+    first = store.sentences[members[0]]
+    doc = store.chunks[first.chunk].doc
+    lines = store.texts.get(doc, [])
+    last_line = max(store.sentences[m].line_end for m in members)
+    region = "\n".join(lines[first.line_start - 1: last_line])
+    start = region.find(first.text)
+    if start < 0:
+        return first.text, members[:1]
+    end = start + len(first.text)
+    kept = [members[0]]
+    for member in members[1:]:
+        position = region.find(store.sentences[member].text, end)
+        if position < 0:
+            break
+        new_end = position + len(store.sentences[member].text)
+        if new_end - start > _MAX_QUOTE_CHARS:
+            break
+        end = new_end
+        kept.append(member)
+    return region[start:end], kept
+
+
+def _next_is_list(sentence_id: int, store: IndexStore) -> bool:
+    """Whether the paragraph this sentence belongs to is directly followed by a list."""
+    j = sentence_id + 1
+    previous = store.sentences[sentence_id]
+    while j < len(store.sentences) and store.sentences[j].kind == "sentence" and \
+            store.sentences[j].line_start <= previous.line_end + (0 if previous.line_end == previous.line_start else 1):
+        previous = store.sentences[j]
+        j += 1
+    return j < len(store.sentences) and store.sentences[j].kind == "item" and \
+        store.sentences[j].line_start <= previous.line_end + 2 and \
+        store.chunks[store.sentences[j].chunk].doc == store.chunks[store.sentences[sentence_id].chunk].doc
+
+
+@dataclass
+class _Group:
+    members: list[int]
+    score: float
+    cosine: float
+
+
+def _group_text(members: list[int], store: IndexStore) -> str:
+    head = display_text(store.sentences[members[0]].text)
+    if len(members) == 1:
+        return head
+    items: list[str] = []
+    for member in members[1:]:
+        sentence = store.sentences[member]
+        text = display_text(sentence.text)
+        items.append(text.rstrip(".: "))
+    head = head.rstrip(". ")
+    joiner = "" if head.endswith(":") else ":"
+    return f"{head}{joiner} " + "; ".join(items)
+
+
+def _candidate_groups(
+    sentence_ids: list[int], cosines: np.ndarray, store: IndexStore, allowed: Callable[[int], bool]
+) -> list[tuple[list[int], float]]:
+    """Single sentences, and intros together with the list they introduce, each with a cosine."""
+    cosine_of = dict(zip(sentence_ids, (float(c) for c in cosines)))
+    out: list[tuple[list[int], float]] = []
+    for sentence_id in sentence_ids:
+        sentence = store.sentences[sentence_id]
+        if not allowed(sentence_id):
+            continue
+        followed_by_list = sentence.kind == "sentence" and sentence.depth == 0 and _next_is_list(sentence_id, store)
+        intro = sentence.kind == "label" or display_text(sentence.text).endswith(":") or followed_by_list
+        if intro:
+            items = [m for m in _list_after(sentence_id, store) if allowed(m)]
+            if items:
+                item_cos = sorted((cosine_of.get(m, float(store.sentence_vectors[m] @ store.sentence_vectors[sentence_id]) * 0)
+                                   for m in items), reverse=True)[:3]
+                cosine = max(cosine_of[sentence_id], float(np.mean(item_cos)) if item_cos else 0.0)
+                out.append(([sentence_id, *items], cosine))
+                continue
+            if sentence.kind == "label":
+                continue  # a label alone says nothing
+        out.append(([sentence_id], cosine_of[sentence_id]))
     return out
 
 
@@ -141,13 +258,17 @@ def compose(
     topic_terms = q_terms - _ASKING_WORDS
     unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
 
-    # Passages about the talk the question names come first; when the question names a speaker, only they.
+    # When the question names a speaker, only passages and sentences about their talks may answer it.
     pool_hits = hits
     if route and route.talk_ids and route.by_speaker:
         pool_hits = [h for h in hits if h.in_route]
     asks_who = bool(_WHO.search(question))
     speaker_route = set(route.talk_ids) if route and route.by_speaker else set()
-    scored: list[_Scored] = []
+
+    def allowed(sentence_id: int) -> bool:
+        return not speaker_route or bool(speaker_route & set(store.sentences[sentence_id].talk_ids))
+
+    groups: list[_Group] = []
     about_talk_only = bool(route and route.talk_ids and not content_terms and intent_vector is not None)
     if about_talk_only:
         # "What did Mitchell recommend?": the question names a talk and asks what it said. The query vector
@@ -161,51 +282,49 @@ def compose(
             vectors = store.sentence_vectors[members]
             centroid = vectors.mean(axis=0)
             centroid /= float(np.linalg.norm(centroid)) or 1.0
-            hit_rank = {h.chunk: r for r, h in enumerate(hits)}
-            for sentence_id, intent, central in zip(members, vectors @ intent_vector, vectors @ centroid):
-                sentence = store.sentences[sentence_id]
-                text = display_text(sentence.text)
+            relevance = 0.5 * (vectors @ intent_vector) + 0.5 * (vectors @ centroid)
+            in_talk = set(members)
+            for group, cosine in _candidate_groups(members, relevance, store, lambda i: i in in_talk):
+                text = _group_text(group, store)
                 if len(text.split()) < 4:
                     continue
-                score = 0.45 * float(intent) + 0.45 * float(central) + _adjust(text, sentence, store, q_terms, asks_who)
-                rank = hit_rank.get(sentence.chunk, len(hits))
-                scored.append(_Scored(sentence_id, score, float(max(intent, central)), rank))
-    for rank, hit in enumerate([] if scored else pool_hits):
+                score = 0.9 * cosine + _adjust(text, store.sentences[group[0]], store, q_terms, asks_who, len(group) > 1)
+                groups.append(_Group(group, score, cosine))
+    for rank, hit in enumerate([] if groups else pool_hits):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
         if not sentence_ids:
             continue
         cosines = store.sentence_vectors[sentence_ids] @ query_vector
-        for sentence_id, cosine in zip(sentence_ids, cosines):
-            sentence = store.sentences[sentence_id]
-            if speaker_route and not speaker_route & set(sentence.talk_ids):
-                continue  # in a passage about the speaker, but this sentence is about another talk
-            text = display_text(sentence.text)
+        for group, cosine in _candidate_groups(sentence_ids, cosines, store, allowed):
+            text = _group_text(group, store)
             if len(text.split()) < 4:
                 continue
             s_terms = set(terms(text))
             overlap = len(topic_terms & s_terms) / len(topic_terms) if topic_terms else 0.0
-            score = 0.6 * float(cosine) + 0.3 * overlap + 0.1 * hit.score + 0.05 / (rank + 1)
-            score += _adjust(text, sentence, store, q_terms, asks_who)
-            scored.append(_Scored(sentence_id, score, float(cosine), rank))
-    scored.sort(key=lambda s: -s.score)
+            score = 0.6 * cosine + 0.3 * overlap + 0.1 * hit.score + 0.05 / (rank + 1)
+            score += _adjust(text, store.sentences[group[0]], store, q_terms, asks_who, len(group) > 1)
+            groups.append(_Group(group, score, cosine))
+    groups.sort(key=lambda g: -g.score)
 
-    chosen: list[_Scored] = []
+    chosen: list[_Group] = []
+    used: set[int] = set()
     words_used = 0
-    for candidate in scored:
+    for candidate in groups:
         if len(chosen) >= settings.max_sentences:
             break
         if chosen and candidate.score < chosen[0].score * 0.6:
             break
-        vector = store.sentence_vectors[candidate.sentence]
-        if any(float(store.sentence_vectors[c.sentence] @ vector) > _REDUNDANT for c in chosen):
+        if used & set(candidate.members):
             continue
-        text = display_text(store.sentences[candidate.sentence].text)
-        if any(text == display_text(store.sentences[c.sentence].text) for c in chosen):
+        vector = store.sentence_vectors[candidate.members[0]]
+        if any(float(store.sentence_vectors[c.members[0]] @ vector) > _REDUNDANT for c in chosen):
             continue
+        text = _group_text(candidate.members, store)
         length = len(text.split())
         if chosen and words_used + length > settings.max_words:
             continue
         chosen.append(candidate)
+        used.update(candidate.members)
         words_used += length
 
     evidence_text = " ".join(store.chunks[h.chunk].text for h in pool_hits[:3])
@@ -218,11 +337,12 @@ def compose(
         coverage = 1.0 if routed else 0.0
     top_dense = max((h.dense for h in pool_hits[:3]), default=0.0)
     top_sentence = chosen[0].cosine if chosen else 0.0
-    confidence = confidence_from(top_dense, top_sentence, coverage, unknown,
-                                 route.strength * coverage if routed and route else 0.0)
+    features = {"top_dense": top_dense, "top_sentence": top_sentence, "coverage": coverage, "unknown": unknown,
+                "routed": route.strength * coverage if routed and route else 0.0}
+    confidence = confidence_from(**features)
     abstain = not chosen or confidence < settings.abstain_below
     if abstain:
-        return Answer(
+        answer = Answer(
             question=question,
             answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
             abstained=True,
@@ -231,24 +351,27 @@ def compose(
             passages=passages,
             notices=notices,
         )
+        answer._features = features
+        return answer
     citations: list[Citation] = []
     parts: list[str] = []
     for n, item in enumerate(chosen, start=1):
-        sentence = store.sentences[item.sentence]
-        chunk = store.chunks[sentence.chunk]
-        talk = _sentence_talk(sentence, chunk, store, route)
+        quote, members = _verbatim_span(item.members, store)
+        first, last = store.sentences[members[0]], store.sentences[members[-1]]
+        chunk = store.chunks[first.chunk]
+        talk = _sentence_talk(first, chunk, store, route)
         citations.append(
             Citation(
                 n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
-                speakers=list(talk.speakers) if talk else [], quote=sentence.text,
-                line_start=sentence.line_start, line_end=sentence.line_end, score=round(item.score, 4),
+                speakers=list(talk.speakers) if talk else [], quote=quote,
+                line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
             )
         )
-        text = display_text(sentence.text)
-        if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ":", ";", "…"):
-            text += "."
+        text = _group_text(members, store)
+        if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ";", "…"):
+            text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
-    return Answer(
+    answer = Answer(
         question=question,
         answer=" ".join(parts),
         abstained=False,
@@ -257,3 +380,5 @@ def compose(
         passages=passages,
         notices=notices,
     )
+    answer._features = features
+    return answer

@@ -18,7 +18,7 @@ from confqa.tokenization import TokenCounter
 
 SECTION_SEPARATOR = " › "
 # Bump when the chunker's output changes for the same settings, so that indexes are rebuilt.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 6
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -56,6 +56,8 @@ class Unit:
     end: int
     tokens: int = 0
     quotable: bool = True
+    kind: str = "sentence"  # sentence, item (opens a list item), row (table row), label (a bold lead line)
+    depth: int = 0  # indentation of the list item the unit belongs to
 
 
 @dataclass
@@ -232,13 +234,28 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
             if e <= s:
                 continue
             quotable = block.kind == "table" and not _TABLE_SEPARATOR.match(text[s:e])
-            units.append(Unit(max(s, block.start), min(e, block.end), quotable=quotable))
+            units.append(Unit(max(s, block.start), min(e, block.end), quotable=quotable, kind="row"))
         return _merge_table_header(units, text) if block.kind == "table" else units
     units = [Unit(s, e) for s, e in sentence_spans(text, block.start, block.end)]
+    if units and block.kind == "list":
+        units[0].kind = "item"
+        for unit in units:
+            unit.depth = block.level
     for unit in units:
-        if _is_pseudo_heading(text[unit.start:unit.end]):
-            unit.quotable = False
+        whole_line = _whole_line(parsed, unit)
+        if whole_line and unit.kind == "sentence" and _is_pseudo_heading(text[unit.start:unit.end]):
+            unit.kind = "label"
     return units
+
+
+def _whole_line(parsed: ParsedDocument, unit: Unit) -> bool:
+    line = parsed.line_of(unit.start)
+    start = parsed.line_offsets[line - 1]
+    content = parsed.document.lines[line - 1]
+    indent = len(content) - len(content.lstrip())
+    end_line = parsed.line_of(unit.end - 1)
+    end = parsed.line_offsets[end_line - 1] + len(parsed.document.lines[end_line - 1].rstrip())
+    return unit.start == start + indent and unit.end == end
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
@@ -246,8 +263,11 @@ _PSEUDO_HEADING = re.compile(r"^(?:\d+[.)]\s*)?(\*\*|__|\*|_)[^*_]+\1[.:]?$")
 
 
 def _is_pseudo_heading(sentence: str) -> bool:
-    """'**The Math**' or '*Or: The Franken-Model Era*' on its own line labels what follows; it is not a claim."""
+    """'**The Math**' or '*Or: The Franken-Model Era*' on its own line labels what follows; it is not a claim.
+    '**Winner: Gemini 3 Pro**' states something, so a bold label with a value is not a heading."""
     stripped = _BULLET.sub("", sentence.strip())
+    if re.search(r":\s*\S", stripped.strip("*_").rstrip(".:")) and not stripped.startswith("*Or"):
+        return False
     return bool(_PSEUDO_HEADING.match(stripped)) and len(stripped.split()) <= 14
 
 
@@ -404,6 +424,8 @@ def chunk_document(
                         text=text[unit.start:unit.end],
                         line_start=parsed.line_of(unit.start),
                         line_end=parsed.line_of(unit.end - 1),
+                        kind=unit.kind,
+                        depth=unit.depth,
                     )
                 )
     return chunks, _dedupe_sentences(sentences)

@@ -266,6 +266,81 @@ def talks(index: str | None, as_json: bool) -> None:
         click.echo(safe(f"{talk.title}\n    {talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
 
 
+@main.command(name="eval")
+@click.argument("evalset", required=False, type=click.Path(path_type=Path), default=Path("evals/questions.jsonl"))
+@index_option
+@click.option("--split", type=click.Choice(["test", "dev", "all"]), default="test", show_default=True,
+              help="Which part of the evaluation set to run (tune on dev, report test).")
+@click.option("--baselines", default="bm25,dense,llama-index", show_default=True,
+              help="Comma-separated baselines to measure in the same run ('' for none).")
+@click.option("--report", "report_dir", type=click.Path(path_type=Path), default=None,
+              help="Write report.md, results.json and PNG plots into this folder.")
+@json_option
+@handle_errors
+def evaluate(evalset: Path, index: str | None, split: str, baselines: str, report_dir: Path | None, as_json: bool) -> None:
+    """Evaluate retrieval, answers, abstention and calibration on EVALSET, with baselines and 95% intervals.
+
+    \b
+    Examples:
+      confqa eval                                # the test split of evals/questions.jsonl
+      confqa eval --split dev --baselines ''     # quick check while tuning
+      confqa eval --report evals/report          # report.md, results.json, plots
+    """
+    from confqa.evaluation import load_evalset, run_evaluation, write_report
+
+    questions = load_evalset(evalset)
+    if split != "all":
+        questions = [q for q in questions if q.split == split]
+    assistant = _assistant(index)
+    _open(assistant)
+    corpus_dir = Path(assistant.store.manifest.corpus_dirs[0])
+    update, stop = _progress_reporter()
+    try:
+        results = run_evaluation(assistant, questions, corpus_dir,
+                                 baselines=[b.strip() for b in baselines.split(",") if b.strip()], progress=update)
+    finally:
+        stop()
+    results["evalset"] = str(evalset)
+    results["split"] = split
+    if report_dir is not None:
+        for path in write_report(results, report_dir, f"confqa evaluation — {evalset} ({split} split)"):
+            click.echo(f"confqa: wrote {path}", err=True)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+        return
+    _print_eval_table(results)
+
+
+def _print_eval_table(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from confqa.evaluation import TABLE_METRICS, _fmt
+
+    console = Console(highlight=False)
+    systems = list(results["systems"])
+    table = Table(title=f"{results['questions']} questions ({results['split']} split), mean [95% CI]")
+    table.add_column("metric")
+    for system in systems:
+        table.add_column(system)
+    for metric in TABLE_METRICS:
+        cells = [_fmt(results["systems"][s].get(metric)) for s in systems]
+        if any(c != "—" for c in cells):
+            table.add_row(metric, *cells)
+    console.print(table)
+    tests = Table(title="confqa minus baseline (paired bootstrap)")
+    for column in ("baseline", "metric", "difference [95% CI]", "p"):
+        tests.add_column(column)
+    for name, metrics in results["paired_tests"].items():
+        for metric, test in metrics.items():
+            tests.add_row(name, metric, f"{test['diff']:+.3f} [{test['low']:+.3f}, {test['high']:+.3f}]", f"{test['p']:.3f}")
+    console.print(tests)
+    if results["failures"]:
+        console.print("Worst questions:")
+        for failure in results["failures"][:5]:
+            console.print(f"  {failure['id']}: {failure['question']} -> {', '.join(failure['retrieved'][:3])}")
+
+
 @main.command(name="settings")
 @json_option
 @handle_errors

@@ -359,6 +359,8 @@ def _write_generation(
                 handle.write(sentence.model_dump_json() + "\n")
         _write_json(staging / "talks.json", [t.model_dump(mode="json") for t in talks])
         _write_json(staging / "documents.json", [d.model_dump(mode="json") for d in documents])
+        # The cleaned text of every note, so that a quote spanning several chunks is still exact.
+        _write_json(staging / "texts.json", {d.doc: d.lines for d in documents})
         _write_json(staging / "chunk_hashes.json", chunk_hashes)
         _write_json(staging / "sentence_hashes.json", sentence_hashes)
         np.save(staging / "embeddings.npy", chunk_vectors, allow_pickle=False)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 INDEX_FORMAT_VERSION = 1
 
@@ -58,6 +60,9 @@ class Sentence(BaseModel):
     line_start: int
     line_end: int
     talk_ids: list[str] = Field(default_factory=list, description="Talks the sentence's lines are about.")
+    kind: str = Field("sentence", description="sentence, item (opens a list item), row (table row) or label "
+                      "(a bold lead line, quoted only together with the list it introduces).")
+    depth: int = Field(0, description="Indentation of the list item the sentence belongs to.")
 
 
 class TalkMention(BaseModel):
@@ -128,6 +133,8 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list, description="Warnings about the question or the index.")
+    # The evidence the confidence was computed from; kept out of the JSON contract.
+    _features: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def __str__(self) -> str:
         from confqa.rendering import answer_to_text

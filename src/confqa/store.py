@@ -19,6 +19,7 @@ from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 from confqa.talks import surname
 
 _TALKS = TypeAdapter(list[Talk])
+_TEXTS = TypeAdapter(dict[str, list[str]])
 
 
 @dataclass
@@ -37,6 +38,7 @@ class IndexStore:
     talks_by_id: dict[str, Talk] = field(default_factory=dict)
     sentences_by_chunk: list[list[int]] = field(default_factory=list)
     vocabulary: frozenset[str] = frozenset()
+    texts: dict[str, list[str]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
 
     def term_weight(self, term: str) -> float:
@@ -83,6 +85,7 @@ def open_index(index_dir: Path) -> IndexStore:
         sentences = [Sentence.model_validate_json(line) for line in _lines(generation / "sentences.jsonl")]
         talks = _TALKS.validate_json((generation / "talks.json").read_bytes())
         documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
+        texts = _TEXTS.validate_json((generation / "texts.json").read_bytes())
     except (OSError, ValidationError, ValueError) as exc:
         raise IndexCorruptError(f"{generation}: {_first_line(exc)}; rebuild with: {fix}") from None
     chunk_vectors = _load_array(generation / "embeddings.npy", fix)
@@ -103,6 +106,8 @@ def open_index(index_dir: Path) -> IndexStore:
         problems.append(f"bm25 holds {bm25.scores['num_docs']} passages")
     if any(s.chunk >= len(chunks) or s.chunk < 0 for s in sentences):
         problems.append("a sentence points at a chunk that does not exist")
+    if set(texts) != {c.doc for c in chunks} | set(texts) or any(c.doc not in texts for c in chunks):
+        problems.append("texts.json does not hold every note of the chunk store")
     talk_ids = {t.id for t in talks}
     if any(t not in talk_ids for c in chunks for t in c.talk_ids):
         problems.append("a chunk names a talk that talks.json does not have")
@@ -126,6 +131,7 @@ def open_index(index_dir: Path) -> IndexStore:
         talks_by_id={t.id: t for t in talks},
         sentences_by_chunk=by_chunk,
         vocabulary=frozenset(bm25.vocab_dict),
+        texts=texts,
         idf=_idf(bm25, len(chunks)),
     )
 
