@@ -73,13 +73,26 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def confidence_from(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:  # noqa: E501
-    """Maps evidence to [0, 1]: how well the best passage and sentence match, how many of the question's
-    topic words the passages contain, how many question words the notes never use, and whether passages
-    about a talk the question names were found."""
+def evidence_score(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:
+    """How strongly the notes support an answer: how well the best passage and sentence match, the share of
+    the question's topic words (weighted by rarity) that the passages contain, the share of question words the
+    notes never use, and whether passages about a talk the question names were found. Zero is the line
+    between answering and abstaining."""
     evidence = max(top_dense, top_sentence)
-    z = 9.0 * (evidence - 0.40) + 4.0 * (coverage - 0.6) - 5.0 * unknown + 2.0 * routed
-    return round(_sigmoid(z), 4)
+    return 9.0 * (evidence - 0.40) + 4.0 * (coverage - 0.6) - 5.0 * unknown + 2.0 * routed
+
+
+# Platt scaling of the evidence score into a probability that the answer is right, fitted on the dev split of
+# evals/ by evals/fit_confidence.py (the test split is never used for this).
+PLATT_SLOPE = 0.60
+PLATT_INTERCEPT = -0.66
+ABSTAIN_BELOW = round(_sigmoid(PLATT_INTERCEPT), 2)  # the confidence at evidence score 0
+
+
+def confidence_from(top_dense: float, top_sentence: float, coverage: float, unknown: float, routed: float) -> float:
+    """The probability that the answer is right, in [0, 1]."""
+    score = evidence_score(top_dense, top_sentence, coverage, unknown, routed)
+    return round(_sigmoid(PLATT_SLOPE * score + PLATT_INTERCEPT), 4)
 
 
 def _sentence_talk(sentence: Sentence, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:

@@ -17,8 +17,6 @@ from confqa.settings import ChunkingSettings
 from confqa.tokenization import TokenCounter
 
 SECTION_SEPARATOR = " › "
-# Bump when the chunker's output changes for the same settings, so that indexes are rebuilt.
-CHUNKER_VERSION = 6
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")

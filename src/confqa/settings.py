@@ -33,10 +33,15 @@ class ChunkingSettings(BaseModel):
     )
 
     def fingerprint(self) -> str:
-        from confqa.chunking import CHUNKER_VERSION
+        """These settings plus the code that turns notes into chunks, sentences and talks: an index built by
+        other settings or another version of that code is rebuilt rather than reused."""
+        from pathlib import Path
 
-        payload = {**self.model_dump(), "chunker_version": CHUNKER_VERSION}
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode())
+        package = Path(__file__).parent
+        for stage in ("loading.py", "chunking.py", "talks.py", "lexical.py", "indexing.py"):
+            digest.update((package / stage).read_bytes())
+        return digest.hexdigest()[:16]
 
 
 class RetrievalSettings(BaseModel):
@@ -45,11 +50,11 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=100, description="Passages returned and used for the answer.")
     candidates: int = Field(50, ge=5, le=1000, description="Candidates taken from each retriever before fusion.")
     fusion: Literal["rrf", "score"] = Field(
-        "rrf", description="How dense and BM25 rankings are merged: reciprocal rank fusion or min-max score fusion."
+        "score", description="How dense and BM25 rankings are merged: reciprocal rank fusion or min-max score fusion."
     )
     rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in the fusion.")
-    bm25_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 ranking in the fusion.")
+    bm25_weight: float = Field(1.5, ge=0.0, description="Weight of the BM25 ranking in the fusion.")
     talk_weight: float = Field(
         1.5,
         ge=0.0,
@@ -63,7 +68,8 @@ class AnswerSettings(BaseModel):
     max_words: int = Field(120, ge=10, le=1000, description="Soft limit on the length of an extractive answer.")
     max_sentences: int = Field(4, ge=1, le=20, description="Most sentences in an extractive answer.")
     abstain_below: float = Field(
-        0.5, ge=0.0, le=1.0, description="Answers whose confidence is below this abstain."
+        0.34, ge=0.0, le=1.0,
+        description="Answers whose confidence is below this abstain (0.34 is where the notes' evidence is neutral).",
     )
 
 

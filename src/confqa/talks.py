@@ -69,6 +69,7 @@ _STOP = {
 }
 _TITLE_HEADERS = re.compile(r"title|talk|session|paper|tutorial|presentation|keynote|name", re.I)
 _SPEAKER_HEADERS = re.compile(r"speaker|presenter|author|panelist|host|organi[sz]er|^by$|who", re.I)
+_NOTES_HEADERS = re.compile(r"^(notes?|summary|description|abstract|key points|takeaways?)$", re.I)
 _TYPE_HEADERS = re.compile(r"^(type|kind|format|track|category)$", re.I)
 _NOT_NAMES = {
     "AI", "ML", "LLM", "LLMs", "Talk", "Tutorial", "Learning", "Models", "Model", "Reasoning", "Paper", "Data",
@@ -133,6 +134,8 @@ class _Candidate:
     mentions: list[TalkMention] = field(default_factory=list)
     weak: bool = False  # found without a title of its own: joins a talk by the same speaker
     organizers: list[str] = field(default_factory=list)  # companies and hosts: matched by full name only
+    summaries: list[str] = field(default_factory=list)  # a table's Notes column: what the talk was about
+    lead: bool = False  # a bold highlight line with no speaker: joins the talk whose title or summary it matches
     # Where its passages are: (doc, first line, last line) spans, or a heading path that owns a subtree.
     spans: list[tuple[str, int, int]] = field(default_factory=list)
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
@@ -171,6 +174,7 @@ class TalkDetector:
         title_col = _pick_column(header, _TITLE_HEADERS, prefer="title")
         speaker_col = _pick_column(header, _SPEAKER_HEADERS)
         type_col = _pick_column(header, _TYPE_HEADERS)
+        notes_col = _pick_column(header, _NOTES_HEADERS)
         section_kind = _kind_from_heading(block.heading_path[-1] if block.heading_path else "")
         if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
             return []
@@ -189,11 +193,13 @@ class TalkDetector:
             aliases = [a for a in aliases if a]
             kind = kind or _kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
             line = block.line_start + offset
+            summary = clean_inline(cells[notes_col]) if notes_col is not None and notes_col < len(cells) else ""
             candidate = _Candidate(
                 title=title,
                 kind=kind,
                 speakers=speakers,
                 aliases=aliases,
+                summaries=[summary] if summary else [],
                 mentions=[TalkMention(doc=parsed.document.doc, line=line, how="table")],
                 spans=[(parsed.document.doc, line, line)],
             )
@@ -271,9 +277,7 @@ class TalkDetector:
             return
         lead = clean_inline(first)
         paren = _PAREN_TAIL.search(lead)
-        if not paren:
-            return
-        inner = paren.group("inner").strip()
+        inner = paren.group("inner").strip() if paren else ""
         end_line = block.line_end
         for following in blocks[index + 1:]:
             if following.kind == "heading" or (
@@ -282,10 +286,15 @@ class TalkDetector:
                 break
             end_line = following.line_end
         doc = parsed.document.doc
-        title = re.sub(r"^\d+[.)]\s*", "", lead[: paren.start()]).strip(" -–—:")
-        mention = TalkMention(doc=doc, line=block.line_start, how="parenthesis")
+        title = re.sub(r"^\d+[.)]\s*", "", lead[: paren.start()] if paren else lead).strip(" -–—:")
+        mention = TalkMention(doc=doc, line=block.line_start, how="parenthesis" if paren else "highlight")
         span = (doc, block.line_start, end_line)
-        if looks_like_person(inner):
+        if not paren:
+            # "**4. Five Proofs Being Destroyed by Generative AI**": matched against talk titles and the
+            # summaries in the notes' own tables at merge time.
+            self.candidates.append(_Candidate(title=title, kind="talk", mentions=[mention], spans=[span], weak=True,
+                                              lead=True))
+        elif looks_like_person(inner):
             self.candidates.append(
                 _Candidate(title=title, kind="talk", speakers=[inner], mentions=[mention], spans=[span], weak=True)
             )
@@ -364,6 +373,7 @@ def _copy(candidate: _Candidate) -> _Candidate:
         aliases=list(candidate.aliases),
         mentions=list(candidate.mentions),
         organizers=list(candidate.organizers),
+        summaries=list(candidate.summaries),
         spans=list(candidate.spans),
         sections=list(candidate.sections),
         whole_docs=list(candidate.whole_docs),
@@ -383,6 +393,7 @@ def _absorb(target: _Candidate, other: _Candidate, keep_title: bool = False) -> 
     target.aliases.extend(a for a in other.aliases if a not in target.aliases)
     target.mentions.extend(other.mentions)
     target.organizers.extend(o for o in other.organizers if o not in target.organizers)
+    target.summaries.extend(other.summaries)
     target.spans.extend(other.spans)
     target.sections.extend(other.sections)
     target.whole_docs.extend(other.whole_docs)
@@ -441,6 +452,8 @@ def _resolve_weak(merged: list[_Candidate], weak: _Candidate) -> _Candidate | No
             by_speaker = scored[:1] if len(scored) > 1 and max(
                 _title_similarity(n, weak.title) for n in [scored[0].title, *scored[0].aliases]) > 0.2 else by_speaker
         return by_speaker[0] if len(by_speaker) == 1 else None
+    if weak.lead:
+        return _resolve_lead(merged, weak)
     topic = content_words(weak.title)
     if not topic:
         return None
@@ -456,6 +469,29 @@ def _resolve_weak(merged: list[_Candidate], weak: _Candidate) -> _Candidate | No
 def _match_name(candidate: _Candidate, speaker: str) -> str:
     """People are found by surname ('Mitchell'); organisations only by their full name ('Capital One')."""
     return speaker if speaker in candidate.organizers else surname(speaker)
+
+
+_LEAD_GENERIC = {"ai", "models", "model", "talk", "learning", "still", "new", "key", "insights", "data"}
+
+
+def _resolve_lead(merged: list[_Candidate], lead: _Candidate) -> _Candidate | None:
+    """A highlight joins the one talk whose title, aliases or table summary share most of its words."""
+    words = content_words(lead.title) - _LEAD_GENERIC
+    if len(words) < 2:
+        return None
+    scored = []
+    for candidate in merged:
+        if not any(m.doc == lead.mentions[0].doc for m in candidate.mentions):
+            continue  # a highlight is about a talk its own note lists
+        bag = content_words(" ".join([candidate.title, *candidate.aliases, *candidate.summaries])) - _LEAD_GENERIC
+        shared = words & bag
+        scored.append((len(shared) / len(words), len(shared), candidate))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    if not scored or scored[0][0] < 0.5 or scored[0][1] < 2:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None  # two talks fit equally: attribute to neither
+    return scored[0][2]
 
 
 def _near_talk_word(text: str, position: int) -> bool:
