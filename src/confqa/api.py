@@ -69,6 +69,7 @@ class Assistant:
         # Only the default index builds itself: a named index that does not exist is a typo, not a wish.
         self._build_missing = (not self._explicit_index or corpus is not None) if build_missing is None else build_missing
         self._embedder = embedder
+        self._query_embedder: Any = None
         self._progress = progress
         self._store: IndexStore | None = None
         self._lock = threading.Lock()
@@ -90,11 +91,42 @@ class Assistant:
             return self._store
 
     def _embedder_instance(self) -> Any:
+        """The model for building: sentence-transformers (torch)."""
         if self._embedder is None:
             from confqa.embedding import default_embedder
 
             self._embedder = default_embedder()
         return self._embedder
+
+    def _query_embedder_instance(self) -> Any:
+        """The model for questions: the index's ONNX export through onnxruntime when there is one (no torch, a
+        fraction of the start-up time), else sentence-transformers, exporting the ONNX file for next time."""
+        with self._lock:
+            if self._query_embedder is not None:
+                return self._query_embedder
+        if self._embedder is not None:
+            self._query_embedder = self._embedder
+            return self._embedder
+        from confqa.embedding import OnnxEmbedder, onnx_file_for
+
+        store = self.store
+        sha = store.manifest.embedding.weights_sha256
+        onnx_file = onnx_file_for(self.index_dir, sha)
+        embedder: Any = None
+        if onnx_file.is_file():
+            try:
+                embedder = OnnxEmbedder(onnx_file, sha)
+            except Exception:  # noqa: BLE001 - a damaged export falls back to torch and is rewritten
+                embedder = None
+        if embedder is None:
+            from confqa.indexing import ensure_onnx
+
+            embedder = self._embedder_instance()
+            onnx_file.unlink(missing_ok=True)
+            ensure_onnx(self.index_dir, sha, embedder)
+        with self._lock:
+            self._query_embedder = embedder
+        return embedder
 
     def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
         return build_index(
@@ -146,7 +178,7 @@ class Assistant:
 
     # -- questions ----------------------------------------------------------------------------------
     def _embed_query(self, question: str) -> np.ndarray:
-        vector = self._embedder_instance().encode([question])[0]
+        vector = self._query_embedder_instance().encode([question])[0]
         return np.asarray(vector, dtype=np.float32)
 
     def _prepare(self, question: str, filters: Filters) -> tuple[str, list[str], np.ndarray, np.ndarray | None, TalkRoute]:

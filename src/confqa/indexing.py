@@ -295,6 +295,7 @@ def build_index(
         generation = _write_generation(index_dir, manifest, chunks, sentences, talks, chunk_vectors,
                                        sentence_vectors, chunk_hashes, sentence_hashes, loaded.documents)
         _switch_current(index_dir, generation)
+        ensure_onnx(index_dir, model_sha, embedder)
         _collect_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
         del embedded_texts
         return IndexReport(
@@ -303,6 +304,26 @@ def build_index(
             added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
             skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True,
         )
+
+
+def ensure_onnx(index_dir: Path, model_sha: str, embedder: Embedder | None) -> None:
+    """Export the model to ONNX beside the index (once per model), so that `ask` embeds questions without
+    torch. Done here because indexing has the model loaded anyway; a failure only costs speed."""
+    from confqa.embedding import onnx_file_for
+
+    target = onnx_file_for(index_dir, model_sha)
+    if target.is_file():
+        return
+    if embedder is None or not hasattr(embedder, "export_onnx") or embedder.weights_sha256() != model_sha:
+        return
+    exporter = embedder
+    try:
+        exporter.export_onnx(target)  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - any exporter failure leaves the slower path, never a broken index
+        import sys
+
+        print(f"confqa: warning: could not export the model to ONNX ({exc}); questions will use torch",
+              file=sys.stderr)
 
 
 def _safe_current(index_dir: Path) -> Path | None:

@@ -187,6 +187,7 @@ class Manifest(BaseModel):
     chunking: dict[str, int]
     chunking_fingerprint: str
     documents: dict[str, DocumentRecord]
+    dense_index: str = Field("flat", description="FAISS index type: flat (exact) or hnsw.")
     chunks: int
     sentences: int
     talks: int

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from confqa import __version__
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.indexing import current_generation, read_manifest
+from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 from confqa.talks import surname
 
@@ -33,7 +34,7 @@ class IndexStore:
     dense: Any  # faiss.Index
     chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray
-    bm25: Any  # bm25s.BM25
+    bm25: Bm25Arrays
     documents: list[dict[str, Any]]
     talks_by_id: dict[str, Talk] = field(default_factory=dict)
     sentences_by_chunk: list[list[int]] = field(default_factory=list)
@@ -90,7 +91,7 @@ def open_index(index_dir: Path) -> IndexStore:
         raise IndexCorruptError(f"{generation}: {_first_line(exc)}; rebuild with: {fix}") from None
     chunk_vectors = _load_array(generation / "embeddings.npy", fix)
     sentence_vectors = _load_array(generation / "sentences.npy", fix)
-    dense = _load_faiss(generation / "dense.faiss", fix)
+    dense = _load_dense(generation / "dense.faiss", chunk_vectors, manifest.dense_index, fix)
     bm25 = _load_bm25(generation / "bm25", fix)
     dimension = manifest.embedding.dimension
     problems = []
@@ -102,8 +103,8 @@ def open_index(index_dir: Path) -> IndexStore:
         problems.append(f"dense.faiss holds {dense.ntotal} vectors of dimension {dense.d}")
     if chunk_vectors.shape != (len(chunks), dimension) or sentence_vectors.shape != (len(sentences), dimension):
         problems.append("embeddings.npy or sentences.npy does not match the chunk store")
-    if int(bm25.scores["num_docs"]) != len(chunks):
-        problems.append(f"bm25 holds {bm25.scores['num_docs']} passages")
+    if bm25.num_docs != len(chunks):
+        problems.append(f"bm25 holds {bm25.num_docs} passages")
     if any(s.chunk >= len(chunks) or s.chunk < 0 for s in sentences):
         problems.append("a sentence points at a chunk that does not exist")
     if set(texts) != {c.doc for c in chunks} | set(texts) or any(c.doc not in texts for c in chunks):
@@ -130,19 +131,18 @@ def open_index(index_dir: Path) -> IndexStore:
         documents=documents,
         talks_by_id={t.id: t for t in talks},
         sentences_by_chunk=by_chunk,
-        vocabulary=frozenset(bm25.vocab_dict),
+        vocabulary=frozenset(bm25.vocab),
         texts=texts,
         idf=_idf(bm25, len(chunks)),
     )
 
 
-def _idf(bm25: Any, n_docs: int) -> dict[str, float]:
-    """Document frequency per term, read from bm25s's term-major sparse matrix."""
-    indptr = np.asarray(bm25.scores["indptr"])
-    frequency = np.diff(indptr)
+def _idf(bm25: Bm25Arrays, n_docs: int) -> dict[str, float]:
+    """Inverse document frequency per term, read from the BM25 term-major sparse matrix."""
+    frequency = bm25.document_frequency()
     return {
         term: math.log(1 + (n_docs - int(frequency[i]) + 0.5) / (int(frequency[i]) + 0.5))
-        for term, i in bm25.vocab_dict.items() if i < len(frequency)
+        for term, i in bm25.vocab.items() if i < len(frequency)
     }
 
 
@@ -165,21 +165,40 @@ def _load_array(path: Path, fix: str) -> np.ndarray:
     return array
 
 
-def _load_faiss(path: Path, fix: str) -> Any:
-    import faiss
+class FlatDense:
+    """Exact inner-product search over the memory-mapped chunk vectors: the same results as FAISS's
+    IndexFlatIP, without importing FAISS on the question path."""
 
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.ntotal, self.d = vectors.shape
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.asarray(self.vectors @ queries[0], dtype=np.float32)
+        k = min(k, self.ntotal)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self.ntotal else np.arange(self.ntotal)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return scores[top][None, :], top.astype(np.int64)[None, :]
+
+
+def _load_dense(path: Path, chunk_vectors: np.ndarray, kind: str, fix: str) -> Any:
     if not path.is_file() or path.stat().st_size == 0:
         raise IndexCorruptError(f"{path} is missing or empty; rebuild with: {fix}")
+    if kind == "flat":
+        # FAISS's flat file holds every vector: one that is shorter than that is truncated.
+        if path.stat().st_size < chunk_vectors.size * 4:
+            raise IndexCorruptError(f"{path} is truncated (not a complete FAISS index); rebuild with: {fix}")
+        return FlatDense(chunk_vectors)
+    import faiss
+
     try:
         return faiss.read_index(str(path))
     except RuntimeError as exc:
         raise IndexCorruptError(f"{path} is not a readable FAISS index ({_first_line(exc)}); rebuild with: {fix}") from None
 
 
-def _load_bm25(path: Path, fix: str) -> Any:
-    import bm25s
-
+def _load_bm25(path: Path, fix: str) -> Bm25Arrays:
     try:
-        return bm25s.BM25.load(str(path), mmap=False, allow_pickle=False, show_progress=False)
+        return Bm25Arrays(path)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"{path} cannot be read ({_first_line(exc)}); rebuild with: {fix}") from None

@@ -1,0 +1,45 @@
+"""Read-only BM25 over the arrays that bm25s writes (CSC score matrix, vocabulary, parameters), with numpy alone:
+querying needs neither bm25s nor scipy, which keeps `confqa ask` quick to start. Scores equal bm25s's
+`get_scores` (a test checks this)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+class Bm25Arrays:
+    def __init__(self, folder: Path) -> None:
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        self.num_docs = int(params["num_docs"])
+        self.vocab: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        self.data = np.load(folder / "data.csc.index.npy", mmap_mode="r", allow_pickle=False)
+        self.indices = np.load(folder / "indices.csc.index.npy", mmap_mode="r", allow_pickle=False)
+        self.indptr = np.load(folder / "indptr.csc.index.npy", mmap_mode="r", allow_pickle=False)
+        nonoccurrence = folder / "nonoccurrence_array.index.npy"
+        self.nonoccurrence = np.load(nonoccurrence, allow_pickle=False) if nonoccurrence.is_file() else None
+        # bm25s keeps an empty-string token at the end of the vocabulary that has no column.
+        if len(self.indptr) not in (len(self.vocab), len(self.vocab) + 1) or len(self.data) != len(self.indices) \
+                or (len(self.indptr) and int(self.indptr[-1]) != len(self.data)):
+            raise ValueError("BM25 arrays do not match their vocabulary")
+
+    def document_frequency(self) -> np.ndarray:
+        """Passages containing each term, by term id (0 for the column-less empty token)."""
+        frequency = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        counts = np.diff(np.asarray(self.indptr))
+        frequency[: len(counts)] = counts
+        return frequency
+
+    def get_scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query terms (terms missing from the vocabulary are ignored)."""
+        scores = np.zeros(self.num_docs, dtype=np.float32)
+        columns = len(self.indptr) - 1
+        ids = [self.vocab[t] for t in terms if t in self.vocab and self.vocab[t] < columns]
+        for token in ids:
+            start, end = int(self.indptr[token]), int(self.indptr[token + 1])
+            np.add.at(scores, np.asarray(self.indices[start:end]), np.asarray(self.data[start:end]))
+        if self.nonoccurrence is not None and ids:
+            scores += self.nonoccurrence[ids].sum()
+        return scores
