@@ -190,7 +190,7 @@ class Assistant:
         route = _disambiguate(route, vector, store, mask)
         if route.by_speaker:
             # A question that names a speaker is answered from that speaker's talks only.
-            about = np.array([bool(set(route.talk_ids) & set(c.talk_ids)) for c in store.chunks])
+            about = store.talk_mask(route.talk_ids)
             if about.any():
                 mask = about if mask is None else (mask & about)
         return question, notices + list(self._notices), vector, mask, route
@@ -250,13 +250,12 @@ def _disambiguate(route: TalkRoute, vector: np.ndarray, store: IndexStore, mask:
     if len(route.talk_ids) < 2:
         return route
     best: dict[str, float] = {}
-    for i, chunk in enumerate(store.chunks):
-        if mask is not None and not mask[i]:
-            continue
-        for talk_id in chunk.talk_ids:
-            if talk_id in route.talk_ids:
-                score = float(store.chunk_vectors[i] @ vector)
-                best[talk_id] = max(best.get(talk_id, -1.0), score)
+    for talk_id in route.talk_ids:
+        members = store.chunks_of_talks([talk_id])
+        if mask is not None:
+            members = members[mask[members]]
+        if len(members):
+            best[talk_id] = float(np.max(store.chunk_vectors[members] @ vector))
     if not best:
         return route
     top = max(best.values())

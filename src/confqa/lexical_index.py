@@ -39,7 +39,9 @@ class Bm25Arrays:
         ids = [self.vocab[t] for t in terms if t in self.vocab and self.vocab[t] < columns]
         for token in ids:
             start, end = int(self.indptr[token]), int(self.indptr[token + 1])
-            np.add.at(scores, np.asarray(self.indices[start:end]), np.asarray(self.data[start:end]))
+            # bincount sums repeated positions like np.add.at, many times faster on long posting lists.
+            scores += np.bincount(np.asarray(self.indices[start:end]), weights=np.asarray(self.data[start:end]),
+                                  minlength=self.num_docs).astype(np.float32)
         if self.nonoccurrence is not None and ids:
             scores += self.nonoccurrence[ids].sum()
         return scores

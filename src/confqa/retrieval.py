@@ -209,6 +209,42 @@ def query_terms_known(question: str, store: IndexStore) -> tuple[int, int]:
     return len(q_terms), sum(1 for t in q_terms if t in store.vocabulary)
 
 
+FULL_SCAN_LIMIT = 50_000  # below this, score every chunk exactly; above, ask the ANN index for candidates
+
+
+def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest scores, best first (argpartition: linear time on large arrays)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
+def fuse(
+    rankings: list[tuple[list[int], dict[int, float], float]], settings: RetrievalSettings, boost: dict[int, float]
+) -> tuple[dict[int, float], float]:
+    """Merge rankings (ids best first, their scores, weight) into one score per id, plus the best possible score.
+    `boost` adds score fusion's flat bonus for passages about a named talk."""
+    fused: dict[int, float] = {}
+    if settings.fusion == "rrf":
+        for order, _, weight in rankings:
+            for rank, index in enumerate(order):
+                fused[index] = fused.get(index, 0.0) + weight / (settings.rrf_k + rank + 1)
+        return fused, sum(w for _, _, w in rankings) / (settings.rrf_k + 1) or 1.0
+    for order, values, weight in rankings[:2]:
+        if not order:
+            continue
+        chosen = [values[i] for i in order]
+        low, high = min(chosen), max(chosen)
+        for index in order:
+            fused[index] = fused.get(index, 0.0) + weight * ((values[index] - low) / (high - low) if high > low else 1.0)
+    for index, bonus in boost.items():
+        fused[index] = fused.get(index, 0.0) + bonus
+    top_possible = sum(w for _, _, w in rankings[:2]) + max(boost.values(), default=0.0)
+    return fused, top_possible or 1.0
+
+
 def retrieve(
     question: str,
     query_vector: np.ndarray,
@@ -219,58 +255,55 @@ def retrieve(
     route: TalkRoute | None = None,
 ) -> list[Hit]:
     n = len(store.chunks)
-    if n == 0:
-        return []
-    allowed = np.flatnonzero(mask) if mask is not None else None
-    if allowed is not None and len(allowed) == 0:
+    if n == 0 or (mask is not None and not mask.any()):
         return []
     candidates = settings.candidates
-    # Dense ranking.
-    search_k = n if (mask is not None or n <= 4096) else min(n, candidates * 4)
-    scores, ids = store.dense.search(query_vector.reshape(1, -1).astype(np.float32), search_k)
-    dense_scores = np.full(n, -1.0, dtype=np.float32)
-    valid = ids[0] >= 0
-    dense_scores[ids[0][valid]] = scores[0][valid]
-    if mask is not None:
-        dense_scores[~mask] = -1.0
-    dense_order = [int(i) for i in np.argsort(-dense_scores)[:candidates] if dense_scores[i] > -1.0]
+    query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
+    # Dense ranking: exact over every allowed chunk on small indexes, ANN candidates on large ones.
+    if mask is None and n > FULL_SCAN_LIMIT:
+        scores, ids = store.dense.search(query, candidates)
+        dense = {int(i): float(v) for i, v in zip(ids[0], scores[0]) if i >= 0}
+        dense_order = list(dense)
+    else:
+        scores, ids = store.dense.search(query, n)
+        full = np.full(n, -np.inf, dtype=np.float32)
+        full[ids[0][ids[0] >= 0]] = scores[0][ids[0] >= 0]
+        if mask is not None:
+            full[~mask] = -np.inf
+        dense_order = [int(i) for i in top_indices(full, candidates) if np.isfinite(full[i])]
+        dense = {i: float(full[i]) for i in dense_order}
     # Lexical ranking.
     q_terms = [t for t in terms(question) if t in store.vocabulary]
-    bm25_scores = np.zeros(n, dtype=np.float32)
-    if q_terms:
-        bm25_scores = np.asarray(store.bm25.get_scores(q_terms), dtype=np.float32)
-        if mask is not None:
-            bm25_scores[~mask] = 0.0
-    bm25_order = [int(i) for i in np.argsort(-bm25_scores)[:candidates] if bm25_scores[i] > 0]
-    # Talk ranking: passages about a talk the question names, best dense match first.
-    route_ids = set(route.talk_ids) if route else set()
-    in_route = np.array([bool(route_ids & set(c.talk_ids)) for c in store.chunks]) if route_ids else np.zeros(n, bool)
+    bm25_scores = np.asarray(store.bm25.get_scores(q_terms), dtype=np.float32) if q_terms else np.zeros(n, np.float32)
     if mask is not None:
-        in_route &= mask
-    talk_order = [int(i) for i in np.argsort(-(dense_scores + bm25_scores / (bm25_scores.max() + 1e-9) * 0.3))
-                  if in_route[i]][:candidates]
-    fused = np.zeros(n, dtype=np.float64)
-    if settings.fusion == "rrf":
-        for order, weight in ((dense_order, settings.dense_weight), (bm25_order, settings.bm25_weight),
-                              (talk_order, settings.talk_weight * (route.strength if route else 0))):
-            for rank, index in enumerate(order):
-                fused[index] += weight / (settings.rrf_k + rank + 1)
-        top_possible = (settings.dense_weight + settings.bm25_weight + settings.talk_weight) / (settings.rrf_k + 1)
-    else:
-        for values, order, weight in ((dense_scores, dense_order, settings.dense_weight),
-                                      (bm25_scores, bm25_order, settings.bm25_weight)):
-            if not order:
-                continue
-            chosen = values[order]
-            low, high = float(chosen.min()), float(chosen.max())
-            for index in order:
-                fused[index] += weight * ((values[index] - low) / (high - low) if high > low else 1.0)
-        fused += in_route * settings.talk_weight * (route.strength if route else 0) * 0.5
-        top_possible = settings.dense_weight + settings.bm25_weight + settings.talk_weight * 0.5
-    order = [int(i) for i in np.argsort(-fused) if fused[i] > 0][:k]
+        bm25_scores[~mask] = 0.0
+    bm25_order = [int(i) for i in top_indices(bm25_scores, candidates) if bm25_scores[i] > 0]
+    bm25 = {i: float(bm25_scores[i]) for i in bm25_order}
+    # Talk ranking: passages about a talk the question names, best match first.
+    strength = route.strength if route else 0.0
+    routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)
+    if mask is not None and len(routed):
+        routed = routed[mask[routed]]
+    talk_order: list[int] = []
+    if len(routed):
+        affinity = np.asarray(store.chunk_vectors[routed] @ query[0], dtype=np.float32)
+        affinity += bm25_scores[routed] / (float(bm25_scores.max()) + 1e-9) * 0.3
+        talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
+    in_route = set(int(i) for i in routed)
+    boost = {i: settings.talk_weight * strength * 0.5 for i in talk_order} if settings.fusion == "score" else {}
+    fused, top_possible = fuse(
+        [(dense_order, dense, settings.dense_weight), (bm25_order, bm25, settings.bm25_weight),
+         (talk_order, {}, settings.talk_weight * strength)],
+        settings, boost,
+    )
+    order = sorted((i for i, v in fused.items() if v > 0), key=lambda i: (-fused[i], i))[:k]
+    missing = [i for i in order if i not in dense]
+    if missing:
+        for i, value in zip(missing, store.chunk_vectors[missing] @ query[0]):
+            dense[i] = float(value)
     return [
-        Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=float(dense_scores[i]),
-            bm25=float(bm25_scores[i]), in_route=bool(in_route[i]))
+        Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=dense[i], bm25=float(bm25_scores[i]),
+            in_route=i in in_route)
         for i in order
     ]
 

@@ -40,6 +40,7 @@ class IndexStore:
     sentences_by_chunk: list[list[int]] = field(default_factory=list)
     vocabulary: frozenset[str] = frozenset()
     texts: dict[str, list[str]] = field(default_factory=dict)
+    talk_members: dict[str, np.ndarray] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
 
     def term_weight(self, term: str) -> float:
@@ -55,6 +56,18 @@ class IndexStore:
             if talk_id in chunk.talk_ids:
                 return self.talks_by_id[talk_id]
         return self.talks_by_id[chunk.talk_ids[0]] if chunk.talk_ids else None
+
+    def chunks_of_talks(self, talk_ids: list[str]) -> np.ndarray:
+        """Positions of the chunks attributed to any of these talks, ascending."""
+        parts = [self.talk_members[t] for t in talk_ids if t in self.talk_members]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def talk_mask(self, talk_ids: list[str]) -> np.ndarray:
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        mask[self.chunks_of_talks(talk_ids)] = True
+        return mask
 
     def speaker_surnames(self) -> dict[str, set[str]]:
         """Lower-cased surname (or organisation) -> talk ids."""
@@ -114,6 +127,10 @@ def open_index(index_dir: Path) -> IndexStore:
         problems.append("a chunk names a talk that talks.json does not have")
     if problems:
         raise IndexCorruptError(f"index {generation} is inconsistent: {'; '.join(problems)}; rebuild with: {fix}")
+    members: dict[str, list[int]] = {}
+    for position, chunk in enumerate(chunks):
+        for talk_id in chunk.talk_ids:
+            members.setdefault(talk_id, []).append(position)
     by_chunk: list[list[int]] = [[] for _ in chunks]
     for i, sentence in enumerate(sentences):
         by_chunk[sentence.chunk].append(i)
@@ -133,6 +150,7 @@ def open_index(index_dir: Path) -> IndexStore:
         sentences_by_chunk=by_chunk,
         vocabulary=frozenset(bm25.vocab),
         texts=texts,
+        talk_members={t: np.asarray(ids, dtype=np.int64) for t, ids in members.items()},
         idf=_idf(bm25, len(chunks)),
     )
 
@@ -192,9 +210,12 @@ def _load_dense(path: Path, chunk_vectors: np.ndarray, kind: str, fix: str) -> A
     import faiss
 
     try:
-        return faiss.read_index(str(path))
+        index = faiss.read_index(str(path))
     except RuntimeError as exc:
         raise IndexCorruptError(f"{path} is not a readable FAISS index ({_first_line(exc)}); rebuild with: {fix}") from None
+    if kind == "hnsw":
+        faiss.downcast_index(index).hnsw.efSearch = 128
+    return index
 
 
 def _load_bm25(path: Path, fix: str) -> Bm25Arrays:
