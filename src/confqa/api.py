@@ -10,13 +10,14 @@ import hashlib
 import re
 import threading
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from confqa.answering import compose, passages_from
 from confqa.errors import ConfqaUsageError, IndexNotFoundError
-from confqa.indexing import Progress, build_index, current_generation, resolve_index_dir
+from confqa.layout import current_generation, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
 from confqa.settings import Settings
@@ -59,7 +60,7 @@ class Assistant:
         corpus: str | Path | None = None,
         build_missing: bool | None = None,
         embedder: Any = None,
-        progress: Progress | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._explicit_index = index is not None
@@ -129,6 +130,8 @@ class Assistant:
         return embedder
 
     def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
+        from confqa.indexing import build_index
+
         return build_index(
             paths or [self.corpus], self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
             progress=self._progress,

@@ -62,11 +62,7 @@ def _settings() -> Any:
 
 def _progress_reporter() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     """A progress bar on stderr (plain lines when stderr is not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
+    if not sys.stderr.isatty():  # rich is imported only for terminals: it costs start-up time
         last: dict[str, int] = {}
 
         def plain(stage: str, done: int, total: int) -> None:
@@ -76,6 +72,10 @@ def _progress_reporter() -> tuple[Callable[[str, int, int], None], Callable[[], 
                 click.echo(f"confqa: {stage} {done}/{total}", err=True)
 
         return plain, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True)
     tasks: dict[str, Any] = {}
@@ -100,7 +100,7 @@ def _assistant(index: str | None, corpus: Path | None = None) -> Any:
 
 def _open(assistant: Any) -> None:
     """Open (and if needed build) the index, with progress on stderr."""
-    from confqa.indexing import current_generation
+    from confqa.layout import current_generation
 
     if current_generation(assistant.index_dir) is None and assistant._build_missing:
         click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
@@ -183,15 +183,15 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
 
 
 def _print_answer(answer: Any) -> None:
+    if not sys.stdout.isatty():
+        click.echo(str(answer))
+        return
     from rich.console import Console
     from rich.text import Text
 
     from confqa.rendering import safe, source_heading
 
     console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        click.echo(str(answer))
-        return
     console.print(Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow"))
     console.print()
     if answer.citations:

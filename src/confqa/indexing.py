@@ -30,37 +30,9 @@ from confqa.settings import Settings
 from confqa.talks import CATALOGUE_FILE, build_catalogue
 from confqa.tokenization import default_counter
 
-CURRENT_FILE = "CURRENT"
-LOCK_FILE = ".lock"
-_INDEX_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+from confqa.layout import CURRENT_FILE, LOCK_FILE, current_generation, read_manifest, resolve_index_dir  # noqa: F401
 
 Progress = Callable[[str, int, int], None]
-
-
-def resolve_index_dir(index: str, index_root: Path) -> Path:
-    """An index is a name under index_root, or an explicit folder path. Names cannot escape index_root."""
-    if "/" in index or os.sep in index:
-        if index.startswith("../") or "/../" in index:
-            raise ConfqaUsageError(f"index path {index!r} is not allowed; give a name or a folder path")
-        return Path(index).expanduser()
-    if not _INDEX_NAME.match(index):
-        raise ConfqaUsageError(
-            f"invalid index name {index!r}: use letters, digits, '.', '_' or '-' (or give a folder path)"
-        )
-    return index_root / index
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    pointer = index_dir / CURRENT_FILE
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if not re.fullmatch(r"gen-[A-Za-z0-9_.-]+", name):
-        from confqa.errors import IndexCorruptError
-
-        raise IndexCorruptError(f"{pointer} is damaged; rebuild with: confqa index --rebuild")
-    return index_dir / name
 
 
 @contextlib.contextmanager
@@ -131,19 +103,6 @@ def _sha(text: str) -> str:
 
 def _file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def read_manifest(generation: Path) -> Manifest:
-    from confqa.errors import IndexCorruptError
-
-    path = generation / "manifest.json"
-    try:
-        return Manifest.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise IndexCorruptError(f"{path} is missing; rebuild with: confqa index --rebuild") from None
-    except ValueError as exc:
-        first = str(exc).splitlines()[0]
-        raise IndexCorruptError(f"{path} is not a valid confqa manifest ({first}); rebuild with: confqa index --rebuild") from None
 
 
 def _previous_vectors(generation: Path | None, manifest: Manifest | None, model_sha: str) -> dict[str, np.ndarray]:

@@ -39,3 +39,9 @@ def terms(text: str) -> list[str]:
             out.extend(p for p in word.split("-") if p and p not in STOPWORDS)
     stemmer = _stemmer()
     return stemmer.stemWords([w.replace("'", "") for w in out])
+
+
+def surname(name: str) -> str:
+    name = re.sub(r"\s+et al\.?$", "", name.strip())
+    parts = [p for p in re.split(r"\s+", name) if p]
+    return parts[-1] if parts else name

@@ -16,7 +16,7 @@ from confqa.lexical import STOPWORDS, terms, words
 from confqa.models import Chunk, Talk
 from confqa.settings import RetrievalSettings
 from confqa.store import IndexStore
-from confqa.talks import surname
+from confqa.lexical import surname
 
 # Words that appear in talk titles but say nothing about which talk is meant.
 _GENERIC_TITLE_WORDS = {

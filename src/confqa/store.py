@@ -14,13 +14,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from confqa import __version__
 from confqa.errors import IndexCorruptError, IndexNotFoundError
-from confqa.indexing import current_generation, read_manifest
+from confqa.layout import current_generation, read_manifest
 from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
-from confqa.talks import surname
+from confqa.lexical import surname
 
-_TALKS = TypeAdapter(list[Talk])
-_TEXTS = TypeAdapter(dict[str, list[str]])
+
 
 
 @dataclass
@@ -97,9 +96,9 @@ def open_index(index_dir: Path) -> IndexStore:
     try:
         chunks = [Chunk.model_validate_json(line) for line in _lines(generation / "chunks.jsonl")]
         sentences = [Sentence.model_validate_json(line) for line in _lines(generation / "sentences.jsonl")]
-        talks = _TALKS.validate_json((generation / "talks.json").read_bytes())
+        talks = TypeAdapter(list[Talk]).validate_json((generation / "talks.json").read_bytes())
         documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
-        texts = _TEXTS.validate_json((generation / "texts.json").read_bytes())
+        texts = TypeAdapter(dict[str, list[str]]).validate_json((generation / "texts.json").read_bytes())
     except (OSError, ValidationError, ValueError) as exc:
         raise IndexCorruptError(f"{generation}: {_first_line(exc)}; rebuild with: {fix}") from None
     chunk_vectors = _load_array(generation / "embeddings.npy", fix)

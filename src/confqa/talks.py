@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from confqa.chunking import Block, ParsedDocument
+from confqa.lexical import surname
 from confqa.loading import clean_inline
 from confqa.models import Chunk, Sentence, Talk, TalkMention
 
@@ -89,10 +90,6 @@ def slugify(text: str) -> str:
     return "-".join(_WORD.findall(text.lower())[:8]) or "talk"
 
 
-def surname(name: str) -> str:
-    name = re.sub(r"\s+et al\.?$", "", name.strip())
-    parts = [p for p in re.split(r"\s+", name) if p]
-    return parts[-1] if parts else name
 
 
 def split_names(text: str) -> list[str]:
