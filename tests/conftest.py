@@ -63,30 +63,27 @@ def copy_corpus(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
-    """(corpus dir, index dir) of the tiny fixture corpus, built once."""
+def _build_once(factory: pytest.TempPathFactory, embedder, source: Path, name: str) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     from confqa.indexing import build_index
     from confqa.settings import Settings
 
-    base = tmp_path_factory.mktemp("fixture-index")
-    corpus = copy_corpus(FIXTURE_CORPUS, base / "corpus")
-    index_dir = base / "indexes" / "fixture"
+    base = factory.mktemp(f"{name}-index")
+    corpus = copy_corpus(source, base / "corpus")
+    index_dir = base / "indexes" / name
     build_index([corpus], index_dir, Settings(), lambda: embedder)
     return corpus, index_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """(corpus dir, index dir) of the tiny fixture corpus, built once."""
+    return _build_once(tmp_path_factory, embedder, FIXTURE_CORPUS, "fixture")
 
 
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     """(corpus dir, index dir) of the shipped corpus, built once (about half a minute)."""
-    from confqa.indexing import build_index
-    from confqa.settings import Settings
-
-    base = tmp_path_factory.mktemp("shipped-index")
-    corpus = copy_corpus(SHIPPED_CORPUS, base / "corpus")
-    index_dir = base / "indexes" / "shipped"
-    build_index([corpus], index_dir, Settings(), lambda: embedder)
-    return corpus, index_dir
+    return _build_once(tmp_path_factory, embedder, SHIPPED_CORPUS, "shipped")
 
 
 @pytest.fixture()

@@ -606,40 +606,40 @@ def _plots(results: dict[str, Any], directory: Path) -> list[Path]:
     axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="answered correctly",
              title=f"Reliability (ECE {ece.get('mean', float('nan')):.3f})")
     axis.legend(loc="upper left", fontsize=8)
-    figure.tight_layout()
-    paths.append(directory / "reliability.png")
-    figure.savefig(paths[-1], dpi=120)
-    plt.close(figure)
+    paths.append(_save(plt, figure, directory / "reliability.png"))
 
     metrics = ["section_hit@1", "section_hit@5", "mrr", "ndcg@10", "doc_hit@5"]
     systems = list(results["systems"])
     figure, axis = plt.subplots(figsize=(8, 4))
     width = 0.8 / len(systems)
     for i, system in enumerate(systems):
-        cells = [results["systems"][system].get(m) or {"mean": 0, "low": 0, "high": 0} for m in metrics]
-        means = [c["mean"] for c in cells]
-        errors = [[c["mean"] - c["low"] for c in cells], [c["high"] - c["mean"] for c in cells]]
+        means, errors = _bars([results["systems"][system].get(m) for m in metrics])
         axis.bar(np.arange(len(metrics)) + i * width, means, width, yerr=errors, capsize=3, label=system)
     axis.set_xticks(np.arange(len(metrics)) + width * (len(systems) - 1) / 2, metrics)
     axis.set(ylim=(0, 1.05), title="Retrieval by system (95% bootstrap intervals)")
     axis.legend(fontsize=8)
-    figure.tight_layout()
-    paths.append(directory / "systems.png")
-    figure.savefig(paths[-1], dpi=120)
-    plt.close(figure)
+    paths.append(_save(plt, figure, directory / "systems.png"))
 
     names = [n for n in results["slices"] if n.startswith("type=")] + [n for n in results["slices"] if n.startswith("doc=")]
     figure, axis = plt.subplots(figsize=(8, 0.32 * len(names) + 1.2))
     for offset, metric in enumerate(("section_hit@5", "fact_coverage")):
-        cells = [results["slices"][n].get(metric) or {"mean": 0, "low": 0, "high": 0} for n in names]
-        axis.barh(np.arange(len(names)) + offset * 0.4, [c["mean"] for c in cells], 0.4,
-                  xerr=[[c["mean"] - c["low"] for c in cells], [c["high"] - c["mean"] for c in cells]],
-                  capsize=2, label=metric)
+        means, errors = _bars([results["slices"][n].get(metric) for n in names])
+        axis.barh(np.arange(len(names)) + offset * 0.4, means, 0.4, xerr=errors, capsize=2, label=metric)
     axis.set_yticks(np.arange(len(names)) + 0.2, names, fontsize=7)
     axis.set(xlim=(0, 1.05), title="confqa by slice (95% bootstrap intervals)")
     axis.legend(fontsize=8)
-    figure.tight_layout()
-    paths.append(directory / "slices.png")
-    figure.savefig(paths[-1], dpi=120)
-    plt.close(figure)
+    paths.append(_save(plt, figure, directory / "slices.png"))
     return paths
+
+
+def _bars(cells: list[dict[str, float] | None]) -> tuple[list[float], list[list[float]]]:
+    """Bar heights and asymmetric error bars from mean/low/high cells (missing cells draw nothing)."""
+    filled = [c if c else {"mean": 0.0, "low": 0.0, "high": 0.0} for c in cells]
+    return [c["mean"] for c in filled], [[c["mean"] - c["low"] for c in filled], [c["high"] - c["mean"] for c in filled]]
+
+
+def _save(plt: Any, figure: Any, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
