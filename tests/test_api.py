@@ -142,3 +142,13 @@ def test_concurrent_questions_match_sequential(fixture_assistant) -> None:  # ty
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda q: fixture_assistant.ask(q).model_dump(), questions))
     assert parallel == sequential
+
+
+def test_a_sentence_that_refers_back_is_quoted_with_the_one_before(fixture_assistant, fixture_index) -> None:  # type: ignore[no-untyped-def]
+    corpus, _ = fixture_index
+    answer = fixture_assistant.ask("What imitation game did Turing propose?")
+    quoted = [c for c in answer.citations if "imitation game" in c.quote]
+    assert quoted, answer.answer
+    assert "five minutes" in quoted[0].quote  # "He said ..." travels with the sentence it continues
+    lines = (corpus / quoted[0].doc).read_text().splitlines()
+    assert quoted[0].quote in "\n".join(lines[quoted[0].line_start - 1: quoted[0].line_end])

@@ -218,6 +218,8 @@ def _group_text(members: list[int], store: IndexStore) -> str:
     head = display_text(store.sentences[members[0]].text)
     if len(members) == 1:
         return head
+    if _continues(members[0], members[1], store):
+        return " ".join(display_text(store.sentences[m].text) for m in members)
     items: list[str] = []
     for member in members[1:]:
         sentence = store.sentences[member]
@@ -226,6 +228,21 @@ def _group_text(members: list[int], store: IndexStore) -> str:
     head = head.rstrip(". ")
     joiner = "" if head.endswith(":") else ":"
     return f"{head}{joiner} " + "; ".join(items)
+
+
+_BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
+
+
+def _continues(first: int, second: int, store: IndexStore) -> bool:
+    """Whether sentence `second` directly continues `first` in the same paragraph and refers back to it
+    ("First, he gave a free idea for a benchmark. He suggested ..."): quoting the first alone would cut the
+    point in half."""
+    if second != first + 1 or second >= len(store.sentences):
+        return False
+    a, b = store.sentences[first], store.sentences[second]
+    return (a.kind in ("sentence", "item") and b.kind == "sentence" and a.depth == b.depth
+            and store.chunks[a.chunk].doc == store.chunks[b.chunk].doc and b.line_start <= a.line_end
+            and bool(_BACK_REFERENCE.match(display_text(b.text))))
 
 
 def _candidate_groups(
@@ -250,6 +267,11 @@ def _candidate_groups(
                 continue
             if sentence.kind == "label":
                 continue  # a label alone says nothing
+        if _continues(sentence_id, sentence_id + 1, store) and allowed(sentence_id + 1):
+            follow = sentence_id + 1
+            cosine = max(cosine_of[sentence_id], cosine_of.get(follow, cosine_of[sentence_id]))
+            out.append(([sentence_id, follow], cosine))
+            continue
         out.append(([sentence_id], cosine_of[sentence_id]))
     return out
 
