@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from confqa.answering import compose, passages_from
-from confqa.errors import ConfqaUsageError, IndexNotFoundError
+from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
@@ -123,6 +123,12 @@ class Assistant:
             from confqa.indexing import ensure_onnx
 
             embedder = self._embedder_instance()
+            if embedder.weights_sha256() != sha or embedder.dimension != store.manifest.embedding.dimension:
+                raise IndexCorruptError(
+                    f"{store.generation / 'manifest.json'} says the index was built with another embedding model "
+                    f"({store.manifest.embedding.name}, weights {sha[:12]}…); rebuild with: "
+                    f"confqa index --index {self.index_dir} --rebuild"
+                )
             onnx_file.unlink(missing_ok=True)
             ensure_onnx(self.index_dir, sha, embedder)
         with self._lock:

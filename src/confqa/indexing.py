@@ -38,8 +38,11 @@ Progress = Callable[[str, int, int], None]
 @contextlib.contextmanager
 def build_lock(index_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     """One builder per index at a time; a second one fails with a clear message (or waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK_FILE, "a+")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / LOCK_FILE, "a+")
+    except OSError as exc:
+        raise ConfqaError(f"cannot write to {index_dir}: {exc.strerror or exc}; choose a writable --index folder") from exc
     deadline = time.monotonic() + wait_seconds
     try:
         while True:
@@ -330,8 +333,8 @@ def _write_generation(
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     final = index_dir / f"gen-{stamp}-{os.getpid()}"
     staging = index_dir / f".tmp-{final.name}"
-    staging.mkdir(parents=True)
     try:
+        staging.mkdir(parents=True)
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in chunks:
                 handle.write(chunk.model_dump_json() + "\n")
@@ -352,6 +355,10 @@ def _write_generation(
         retriever.index([terms(bm25_text(c, talks_by_id)) or ["_empty_"] for c in chunks], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
         # The manifest goes last: a generation without one is incomplete by construction.
+        manifest.files = {
+            path.relative_to(staging).as_posix(): _file_sha(path)
+            for path in sorted(staging.rglob("*")) if path.is_file()
+        }
         (staging / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
         _fsync_tree(staging)
         os.rename(staging, final)

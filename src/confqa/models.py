@@ -192,6 +192,11 @@ class Manifest(BaseModel):
     sentences: int
     talks: int
     skipped: dict[str, str] = Field(default_factory=dict, description="Files not indexed, with the reason.")
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        description="sha256 of every file of the generation (bm25/ included), so that a tampered or "
+        "damaged file is refused when the index is opened.",
+    )
 
 
 class IndexReport(BaseModel):

@@ -93,6 +93,7 @@ def open_index(index_dir: Path) -> IndexStore:
             f"{generation / 'manifest.json'} has index format {manifest.format_version}, this confqa "
             f"({__version__}) reads format {INDEX_FORMAT_VERSION}; rebuild with: {fix}"
         )
+    _verify_files(generation, manifest, fix)
     try:
         chunks = [Chunk.model_validate_json(line) for line in _lines(generation / "chunks.jsonl")]
         sentences = [Sentence.model_validate_json(line) for line in _lines(generation / "sentences.jsonl")]
@@ -161,6 +162,26 @@ def _idf(bm25: Bm25Arrays, n_docs: int) -> dict[str, float]:
         term: math.log(1 + (n_docs - int(frequency[i]) + 0.5) / (int(frequency[i]) + 0.5))
         for term, i in bm25.vocab.items() if i < len(frequency)
     }
+
+
+# Files up to this size are hashed on every open; larger ones (vectors at scale) are checked by size only.
+_HASH_LIMIT = 64 * 1024 * 1024
+
+
+def _verify_files(generation: Path, manifest: Manifest, fix: str) -> None:
+    """Every file the manifest lists must be there and unchanged: an edited chunk store or a swapped vector file
+    is refused, not silently used."""
+    import hashlib
+
+    for name, expected in manifest.files.items():
+        path = generation / name
+        if ".." in Path(name).parts or not path.is_file():
+            raise IndexCorruptError(f"{path} is missing; rebuild with: {fix}")
+        if path.stat().st_size > _HASH_LIMIT:
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            raise IndexCorruptError(f"{path} was modified after the index was built (checksum mismatch); "
+                                    f"rebuild with: {fix}")
 
 
 def _lines(path: Path) -> list[str]:
