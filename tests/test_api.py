@@ -152,3 +152,15 @@ def test_a_sentence_that_refers_back_is_quoted_with_the_one_before(fixture_assis
     assert "five minutes" in quoted[0].quote  # "He said ..." travels with the sentence it continues
     lines = (corpus / quoted[0].doc).read_text().splitlines()
     assert quoted[0].quote in "\n".join(lines[quoted[0].line_start - 1: quoted[0].line_end])
+
+
+def test_abstention_threshold_is_where_the_evidence_is_neutral() -> None:
+    from confqa.answering import ABSTAIN_BELOW, confidence_from, evidence_score
+    from confqa.settings import AnswerSettings
+
+    assert AnswerSettings().abstain_below == ABSTAIN_BELOW
+    neutral = {"top_dense": 0.40, "top_sentence": 0.0, "coverage": 0.6, "unknown": 0.0, "routed": 0.0}
+    assert evidence_score(**neutral) == pytest.approx(0.0)
+    assert confidence_from(**neutral) == pytest.approx(ABSTAIN_BELOW, abs=0.01)
+    stronger = {**neutral, "top_dense": 0.7}
+    assert confidence_from(**stronger) > confidence_from(**neutral)

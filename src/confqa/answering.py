@@ -84,8 +84,8 @@ def evidence_score(top_dense: float, top_sentence: float, coverage: float, unkno
 
 # Platt scaling of the evidence score into a probability that the answer is right, fitted on the dev split of
 # evals/ by evals/fit_confidence.py (the test split is never used for this).
-PLATT_SLOPE = 0.60
-PLATT_INTERCEPT = -0.66
+PLATT_SLOPE = 0.54
+PLATT_INTERCEPT = -0.56
 ABSTAIN_BELOW = round(_sigmoid(PLATT_INTERCEPT), 2)  # the confidence at evidence score 0
 
 

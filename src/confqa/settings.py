@@ -68,8 +68,8 @@ class AnswerSettings(BaseModel):
     max_words: int = Field(120, ge=10, le=1000, description="Soft limit on the length of an extractive answer.")
     max_sentences: int = Field(4, ge=1, le=20, description="Most sentences in an extractive answer.")
     abstain_below: float = Field(
-        0.34, ge=0.0, le=1.0,
-        description="Answers whose confidence is below this abstain (0.34 is where the notes' evidence is neutral).",
+        0.36, ge=0.0, le=1.0,
+        description="Answers whose confidence is below this abstain (0.36 is where the notes' evidence is neutral).",
     )
 
 
