@@ -46,8 +46,8 @@ def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     from confqa.chunking import embedding_text
     from confqa.embedding import default_embedder
-    from confqa.store import open_index
     from confqa.settings import Settings
+    from confqa.store import open_index
 
     store = open_index(REPO / "indexes" / "default")
     texts = sorted((embedding_text(c) for c in store.chunks), key=len, reverse=True)

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
 from confqa.chunking import SECTION_SEPARATOR, chunk_document, embedding_text, parse, sentence_spans
 from confqa.loading import load_corpus, load_document_bytes
 from confqa.settings import ChunkingSettings
 from confqa.tokenization import default_counter
-from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
 MODEL_WINDOW = 256
 THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")

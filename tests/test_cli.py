@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.cli import main
-from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 
 @pytest.fixture()

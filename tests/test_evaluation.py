@@ -5,6 +5,7 @@ import math
 from pathlib import Path
 
 import pytest
+from tests.conftest import REPO, SHIPPED_CORPUS
 
 from confqa.evaluation import (
     EvalQuestion,
@@ -26,7 +27,6 @@ from confqa.evaluation import (
     talk_attribution,
     write_report,
 )
-from tests.conftest import REPO, SHIPPED_CORPUS
 
 
 def test_retrieval_metrics_against_hand_computed_values() -> None:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
 from confqa.indexing import build_index, build_lock, current_generation, resolve_index_dir
 from confqa.settings import Settings
 from confqa.store import open_index
-from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 
 @pytest.fixture()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import SHIPPED_CORPUS
+
 from confqa.loading import (
     clean_inline,
     load_corpus,
@@ -10,7 +12,6 @@ from confqa.loading import (
     split_front_matter,
     strip_markers,
 )
-from tests.conftest import SHIPPED_CORPUS
 
 
 def test_front_matter_becomes_metadata_and_is_not_body() -> None:

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.cli import main
-from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 
 @pytest.mark.slow
@@ -179,8 +179,9 @@ def test_reading_while_another_process_rebuilds(tmp_path: Path, embedder) -> Non
 def test_one_assistant_shared_by_8_threads_for_1000_questions(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
     from concurrent.futures import ThreadPoolExecutor
 
-    from confqa.evaluation import load_evalset
     from tests.conftest import REPO
+
+    from confqa.evaluation import load_evalset
 
     pool_questions = [q.question for q in load_evalset(REPO / "evals" / "questions.jsonl")]
     questions = [pool_questions[i % len(pool_questions)] for i in range(1000)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
 from confqa.chunking import chunk_document, parse
 from confqa.loading import load_corpus
@@ -10,7 +11,6 @@ from confqa.models import Talk
 from confqa.settings import ChunkingSettings
 from confqa.talks import build_catalogue, split_names
 from confqa.tokenization import default_counter
-from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
 
 def catalogue_of(root: Path, catalogue_file: Path | None = None) -> tuple[list[Talk], list]:  # type: ignore[type-arg]

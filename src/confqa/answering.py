@@ -46,14 +46,6 @@ def _names_speaker(text: str, store: IndexStore, talk_ids: list[str]) -> bool:
     )
 
 
-@dataclass
-class _Scored:
-    sentence: int
-    score: float
-    cosine: float
-    hit_rank: int
-
-
 def display_text(quote: str) -> str:
     """A quote as a reader wants it in the answer: no markdown, table cells joined, one line."""
     lines = []

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np

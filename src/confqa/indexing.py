@@ -9,7 +9,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -22,15 +21,14 @@ import numpy as np
 from confqa import __version__
 from confqa.chunking import chunk_document, embedding_text, parse
 from confqa.embedding import Embedder
-from confqa.errors import ConfqaError, ConfqaUsageError, IndexBusyError
+from confqa.errors import ConfqaError, IndexBusyError
+from confqa.layout import CURRENT_FILE, LOCK_FILE, current_generation, read_manifest, resolve_index_dir  # noqa: F401
 from confqa.lexical import terms
 from confqa.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.models import Chunk, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
 from confqa.settings import Settings
 from confqa.talks import CATALOGUE_FILE, build_catalogue
 from confqa.tokenization import default_counter
-
-from confqa.layout import CURRENT_FILE, LOCK_FILE, current_generation, read_manifest, resolve_index_dir  # noqa: F401
 
 Progress = Callable[[str, int, int], None]
 
@@ -86,7 +84,7 @@ class SourceSet:
             taken = {d.doc for d in result.documents}
             for document in part.documents:
                 if document.doc in taken:
-                    result.skipped[document.doc] = f"a note with the same path was already loaded from another folder"
+                    result.skipped[document.doc] = "a note with the same path was already loaded from another folder"
                     continue
                 result.documents.append(document)
             result.skipped.update(part.skipped)

@@ -44,10 +44,6 @@ def discover(root: Path) -> Iterator[Path]:
             yield path
 
 
-def relative_doc_path(path: Path, root: Path) -> str:
-    return path.resolve().relative_to(root.resolve()).as_posix() if _inside(path, root) else path.name
-
-
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
@@ -300,7 +296,3 @@ def load_document_bytes(data: bytes, rel: str) -> Document:
         lines=lines,
         notices=notices,
     )
-
-
-def load_document(path: Path, root: Path) -> Document:
-    return load_document_bytes(path.read_bytes(), relative_doc_path(path, root))

@@ -12,11 +12,10 @@ from pathlib import PurePosixPath
 import numpy as np
 
 from confqa.errors import UnknownFilterError
-from confqa.lexical import STOPWORDS, terms, words
-from confqa.models import Chunk, Talk
+from confqa.lexical import surname, terms, words
+from confqa.models import Talk
 from confqa.settings import RetrievalSettings
 from confqa.store import IndexStore
-from confqa.lexical import surname
 
 # Words that appear in talk titles but say nothing about which talk is meant.
 _GENERIC_TITLE_WORDS = {
@@ -203,12 +202,6 @@ def _few(items: list[str]) -> str:
     return shown + (f" and {len(items) - 6} more" if len(items) > 6 else "")
 
 
-def query_terms_known(question: str, store: IndexStore) -> tuple[int, int]:
-    """(content terms in the question, how many of them occur anywhere in the notes)."""
-    q_terms = [t for t in set(terms(question)) if t not in STOPWORDS]
-    return len(q_terms), sum(1 for t in q_terms if t in store.vocabulary)
-
-
 FULL_SCAN_LIMIT = 50_000  # below this, score every chunk exactly; above, ask the ANN index for candidates
 
 
@@ -306,7 +299,3 @@ def retrieve(
             in_route=i in in_route)
         for i in order
     ]
-
-
-def primary_talk_for(chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
-    return store.primary_talk(chunk, route.talk_ids if route else None)

@@ -17,9 +17,6 @@ from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, read_manifest
 from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
-from confqa.lexical import surname
-
-
 
 
 @dataclass
@@ -68,16 +65,6 @@ class IndexStore:
         mask[self.chunks_of_talks(talk_ids)] = True
         return mask
 
-    def speaker_surnames(self) -> dict[str, set[str]]:
-        """Lower-cased surname (or organisation) -> talk ids."""
-        out: dict[str, set[str]] = {}
-        for talk in self.talks:
-            for speaker in talk.speakers:
-                if "et al" in speaker:
-                    continue
-                for key in {surname(speaker).lower(), speaker.lower()}:
-                    out.setdefault(key, set()).add(talk.id)
-        return out
 
 
 def open_index(index_dir: Path) -> IndexStore:
