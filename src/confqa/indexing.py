@@ -80,7 +80,10 @@ class SourceSet:
                 else:
                     part.documents.append(load_document_bytes(data, path.name))
             else:
-                raise ConfqaError(f"{path} does not exist; give a folder or a file of notes")
+                raise ConfqaError(
+                    f"{path} does not exist; give a folder or a file of notes (confqa index PATH), run confqa from the "
+                    "folder that holds corpus/, or set CONFQA_CORPUS_DIR"
+                )
             taken = {d.doc for d in result.documents}
             for document in part.documents:
                 if document.doc in taken:
@@ -156,6 +159,12 @@ def build_index(
     """Build or update the index in index_dir from the notes in sources. Safe to interrupt at any point."""
     started = time.perf_counter()
     source_set = SourceSet([Path(p) for p in sources])
+    for path in source_set.paths:
+        if not path.exists():  # checked before the lock, which would create the index folder
+            raise ConfqaError(
+                f"{path} does not exist; give a folder or a file of notes (confqa index PATH), run confqa from the "
+                "folder that holds corpus/, or set CONFQA_CORPUS_DIR"
+            )
     with build_lock(index_dir, wait_seconds):
         previous = None if rebuild else _safe_current(index_dir)
         old_manifest = _safe_manifest(previous)

@@ -58,7 +58,10 @@ def load_corpus(root: Path) -> LoadResult:
     if not root.is_dir():
         from confqa.errors import ConfqaError
 
-        raise ConfqaError(f"corpus folder {root} does not exist; create it or pass --corpus")
+        raise ConfqaError(
+            f"corpus folder {root} does not exist; run confqa from the folder that holds corpus/, "
+            "set CONFQA_CORPUS_DIR, or give the notes: confqa index PATH"
+        )
     seen_hashes: dict[str, str] = {}
     for path in discover(root):
         rel = path.relative_to(root.resolve()).as_posix() if _inside(path, root) else path.name
