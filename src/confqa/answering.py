@@ -39,6 +39,10 @@ def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
 _WHO = re.compile(r"\b(who|whom|whose|presenters?|speakers?|presented|organi[sz]ed|gave|panelists?)\b", re.I)
 
 
+def _all_talks(store: IndexStore) -> list[str]:
+    return [t.id for t in store.talks]
+
+
 def _names_speaker(text: str, store: IndexStore, talk_ids: list[str]) -> bool:
     return any(
         speaker.split()[-1] in text
@@ -364,9 +368,19 @@ def compose(
         coverage = 1.0 if routed else 0.0
     top_dense = max((h.dense for h in pool_hits[:3]), default=0.0)
     top_sentence = chosen[0].cosine if chosen else 0.0
+    if speaker_route and content_terms and intent_vector is not None:
+        # Judge the evidence by what is asked about the speaker, not by the speaker's name.
+        top_dense = max((float(store.chunk_vectors[h.chunk] @ intent_vector) for h in pool_hits[:3]), default=0.0)
+        top_sentence = max((float(store.sentence_vectors[m] @ intent_vector) for c in chosen for m in c.members),
+                           default=0.0)
     features = {"top_dense": top_dense, "top_sentence": top_sentence, "coverage": coverage, "unknown": unknown,
                 "routed": route.strength * coverage if routed and route else 0.0}
     confidence = confidence_from(**features)
+    if asks_who and route and route.talk_ids and not any(store.talks_by_id[t].speakers for t in route.talk_ids) \
+            and not any(_names_speaker(_group_text(c.members, store), store, _all_talks(store)) for c in chosen):
+        # "Who presented the model merging tutorial?": the catalogue knows no presenter for it and no chosen
+        # sentence names anyone the notes list as a speaker, so the notes do not answer the question.
+        confidence = min(confidence, round(settings.abstain_below / 2, 4))
     abstain = not chosen or confidence < settings.abstain_below
     if abstain:
         answer = Answer(

@@ -221,8 +221,9 @@ class Assistant:
         k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
         hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
         intent = None
-        if route.talk_ids and not _topic_terms(question, route):
-            # Only the asking words are left once the talk's name is removed: embed those on their own.
+        if route.talk_ids and (route.by_speaker or not _topic_terms(question, route)):
+            # The question without the talk's or speaker's name: what is asked about them. A name alone makes
+            # every passage about that speaker look similar to the question.
             intent_text = _without_words(question, route.matched_words)
             intent = self._embed_query(intent_text) if intent_text.strip() else None
         return compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)

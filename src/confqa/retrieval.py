@@ -111,11 +111,10 @@ def route_talks(question: str, store: IndexStore) -> TalkRoute:
             title_hits[talk.id] = score
             matched_by_talk.setdefault(talk.id, set()).update(matched)
     if speaker_hits:
-        # A named speaker decides which talk is meant; a title match alone only counts when the question
-        # also names that kind of session ("Mitchell's talk and the merging tutorial").
-        kinds_named = {k for w, k in _KIND_HINTS.items() if w in q_words}
-        title_hits = {t: v for t, v in title_hits.items()
-                      if t in speaker_hits or store.talks_by_id[t].kind in kinds_named}
+        # A named speaker decides which talk is meant. A title that matches another talk does not widen the
+        # question: "What did Tufekci present in the imitation learning tutorial?" is about Tufekci, whose
+        # passages then do not cover the tutorial's topic, and the answer abstains (a near miss).
+        title_hits = {t: v for t, v in title_hits.items() if t in speaker_hits}
     hits = {**title_hits}
     for talk_id, value in speaker_hits.items():
         hits[talk_id] = max(hits.get(talk_id, 0), value) + (0.3 if talk_id in title_hits else 0.0)
