@@ -130,7 +130,10 @@ def test_talks_listing(fixture_assistant) -> None:  # type: ignore[no-untyped-de
     talks = fixture_assistant.talks()
     titles = {t.title for t in talks}
     assert "Engines That Weave Algebraic Patterns" in titles
-    assert all(t.chunks >= 0 for t in talks)
+    lovelace = next(t for t in talks if t.title == "Engines That Weave Algebraic Patterns")
+    assert lovelace.speakers == ["Ada Lovelace"] and lovelace.kind == "invited talk"
+    assert lovelace.docs == ["summit-2031.md", "talks/keynote-lovelace.md"]
+    assert lovelace.chunks >= 3  # the whole one-talk note plus the mentions in the summit notes
 
 
 def test_concurrent_questions_match_sequential(fixture_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -264,8 +264,8 @@ def _candidate_groups(
         if intro:
             items = [m for m in _list_after(sentence_id, store) if allowed(m)]
             if items:
-                item_cos = sorted((cosine_of.get(m, float(store.sentence_vectors[m] @ store.sentence_vectors[sentence_id]) * 0)
-                                   for m in items), reverse=True)[:3]
+                # Items outside the scored pool (a list that runs into the next chunk) count as unrelated.
+                item_cos = sorted((cosine_of.get(m, 0.0) for m in items), reverse=True)[:3]
                 cosine = max(cosine_of[sentence_id], float(np.mean(item_cos)) if item_cos else 0.0)
                 out.append(([sentence_id, *items], cosine))
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answering import compose, passages_from
+from confqa.answering import compose, passages_from, topic_terms_of
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
@@ -221,7 +221,7 @@ class Assistant:
         k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
         hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
         intent = None
-        if route.talk_ids and (route.by_speaker or not _topic_terms(question, route)):
+        if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route)):
             # The question without the talk's or speaker's name: what is asked about them. A name alone makes
             # every passage about that speaker look similar to the question.
             intent_text = _without_words(question, route.matched_words)
@@ -234,12 +234,6 @@ class Assistant:
 
     def __repr__(self) -> str:
         return f"<Assistant index={str(self.index_dir)!r}>"
-
-
-def _topic_terms(question: str, route: TalkRoute) -> set[str]:
-    from confqa.answering import topic_terms_of
-
-    return topic_terms_of(question, route)
 
 
 def _without_words(question: str, remove: set[str]) -> str:

@@ -3,10 +3,11 @@ stderr. Exit codes: 0 success, 1 a failure the user can fix, 2 a usage error. CO
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -89,27 +90,28 @@ def _progress_reporter() -> tuple[Callable[[str, int, int], None], Callable[[], 
     return update, progress.stop
 
 
-def _assistant(index: str | None, corpus: Path | None = None) -> Any:
-    from confqa.api import Assistant
-
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
     update, stop = _progress_reporter()
-    assistant = Assistant(index, settings=_settings(), corpus=corpus, progress=update)
-    assistant._stop_progress = stop  # type: ignore[attr-defined]
-    return assistant
+    try:
+        yield update
+    finally:
+        stop()
 
 
-def _open(assistant: Any) -> None:
-    """Open (and if needed build) the index, with progress on stderr."""
+def _open(index: str | None) -> Any:
+    """The assistant with its index open (built first if needed, with progress on stderr)."""
+    from confqa.api import Assistant
     from confqa.layout import current_generation
 
-    if current_generation(assistant.index_dir) is None and assistant._build_missing:
-        click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
-    try:
+    with _progress() as update:
+        assistant = Assistant(index, settings=_settings(), progress=update)
+        if current_generation(assistant.index_dir) is None and assistant._build_missing:
+            click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
         assistant.store  # noqa: B018 - opening is the point
-    finally:
-        assistant._stop_progress()
     for notice in assistant._notices:
         click.echo(f"confqa: warning: {notice}", err=True)
+    return assistant
 
 
 index_option = click.option(
@@ -156,9 +158,8 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
     from confqa.errors import ConfqaUsageError
 
     filters = {"doc": doc, "talk": talk, "speaker": speaker, "year": year}
-    assistant = _assistant(index)
     if question == "-":
-        _open(assistant)
+        assistant = _open(index)
         for line in sys.stdin:
             text = line.strip()
             if not text:
@@ -174,7 +175,7 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
         return
     if not question.strip():
         raise click.UsageError("the question is empty")
-    _open(assistant)
+    assistant = _open(index)
     answer = assistant.ask(question, top_k=top_k, **filters)
     if as_json:
         click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -225,11 +226,10 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
       confqa index
       confqa index ~/notes/icml-2025 --index icml
     """
-    assistant = _assistant(index)
-    try:
-        report = assistant.index(list(paths) or None, rebuild=rebuild)
-    finally:
-        assistant._stop_progress()
+    from confqa.api import Assistant
+
+    with _progress() as update:
+        report = Assistant(index, settings=_settings(), progress=update).index(list(paths) or None, rebuild=rebuild)
     for doc, reason in sorted(report.skipped.items()):
         click.echo(f"confqa: warning: skipped {doc}: {reason}", err=True)
     if as_json:
@@ -253,8 +253,7 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
 @handle_errors
 def talks(index: str | None, as_json: bool) -> None:
     """List the talks, tutorials, panels and papers that the notes discuss."""
-    assistant = _assistant(index)
-    _open(assistant)
+    assistant = _open(index)
     catalogue = assistant.talks()
     if as_json:
         click.echo(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
@@ -291,15 +290,11 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
     questions = load_evalset(evalset)
     if split != "all":
         questions = [q for q in questions if q.split == split]
-    assistant = _assistant(index)
-    _open(assistant)
+    assistant = _open(index)
     corpus_dir = Path(assistant.store.manifest.corpus_dirs[0])
-    update, stop = _progress_reporter()
-    try:
+    with _progress() as update:
         results = run_evaluation(assistant, questions, corpus_dir,
                                  baselines=[b.strip() for b in baselines.split(",") if b.strip()], progress=update)
-    finally:
-        stop()
     results["evalset"] = str(evalset)
     results["split"] = split
     if report_dir is not None:

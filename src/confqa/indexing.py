@@ -240,8 +240,8 @@ def build_index(
         chunk_vectors = np.stack([cache[h] for h in chunk_hashes]).astype(np.float32)
         sentence_vectors = (np.stack([cache[h] for h in sentence_hashes]).astype(np.float32)
                             if sentence_hashes else np.zeros((0, dimension), np.float32))
-        embedded_texts = len(missing)
-        changed_chunk_count = sum(1 for h in chunk_hashes if h in dict(missing))
+        embedded = {text_hash for text_hash, _ in missing}
+        changed_chunk_count = sum(1 for h in chunk_hashes if h in embedded)
 
         manifest = Manifest(
             confqa_version=__version__,
@@ -267,7 +267,6 @@ def build_index(
         _switch_current(index_dir, generation)
         ensure_onnx(index_dir, model_sha, embedder)
         _collect_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
-        del embedded_texts
         return IndexReport(
             index=str(index_dir), documents=len(loaded.documents), chunks=len(chunks), talks=len(talks),
             embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
