@@ -20,7 +20,7 @@ from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundErro
 from confqa.layout import current_generation, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
-from confqa.settings import Settings
+from confqa.settings import LLMSettings, Settings
 from confqa.store import IndexStore, open_index
 
 MAX_QUESTION_CHARS = 2000
@@ -75,6 +75,7 @@ class Assistant:
         self._store: IndexStore | None = None
         self._lock = threading.Lock()
         self._notices: list[str] = []
+        self._llms: dict[str, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
     @property
@@ -214,8 +215,14 @@ class Assistant:
         return passages_from(hits, self.store, route)
 
     def ask(self, question: str, *, top_k: int | None = None, doc: str | None = None, talk: str | None = None,
-            speaker: str | None = None, year: int | None = None) -> Answer:
-        """A short extractive answer with [n] citations, or an abstention when the notes do not cover it."""
+            speaker: str | None = None, year: int | None = None, llm: LLMSettings | str | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        """A short answer with [n] citations, or an abstention when the notes do not cover it.
+
+        The answer is extractive unless an LLM is chosen, here (`llm="ollama"`, or an LLMSettings) or in the
+        settings; a generated answer is checked sentence by sentence against the passages it cites, and
+        on_token receives its text as it streams."""
+        llm_settings = self._llm_settings(llm)
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, notices, vector, mask, route = self._prepare(question, filters)
         k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
@@ -226,7 +233,38 @@ class Assistant:
             # every passage about that speaker look similar to the question.
             intent_text = _without_words(question, route.matched_words)
             intent = self._embed_query(intent_text) if intent_text.strip() else None
-        return compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)
+        answer = compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)
+        if llm_settings.backend == "none":
+            return answer
+        from confqa.generation import generate_answer
+
+        return generate_answer(question, hits, self.store, answer, llm_settings, self._llm_instance(llm_settings),
+                               self._embed_many, on_token)
+
+    def _llm_settings(self, llm: LLMSettings | str | None) -> LLMSettings:
+        if llm is None:
+            return self.settings.llm
+        if isinstance(llm, LLMSettings):
+            return llm
+        if isinstance(llm, str):
+            return self.settings.llm.model_copy(update={"backend": llm})
+        raise ConfqaUsageError(f"llm must be a backend name or LLMSettings, not {type(llm).__name__}")
+
+    def _llm_instance(self, settings: LLMSettings) -> Any:
+        """The model client, made once per configuration: loading a local model takes seconds."""
+        key = settings.model_dump_json(include={"backend", "model", "base_url", "api_key_env", "timeout",
+                                                "max_tokens", "temperature", "context_window"})
+        with self._lock:
+            if key in self._llms:
+                return self._llms[key]
+        from confqa.generation import make_llm
+
+        llm = make_llm(settings)
+        with self._lock:
+            return self._llms.setdefault(key, llm)
+
+    def _embed_many(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._query_embedder_instance().encode(texts), dtype=np.float32)
 
     def talks(self) -> list[Talk]:
         """The talk catalogue of the index."""

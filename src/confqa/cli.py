@@ -99,13 +99,13 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         stop()
 
 
-def _open(index: str | None) -> Any:
+def _open(index: str | None, settings: Any = None) -> Any:
     """The assistant with its index open (built first if needed, with progress on stderr)."""
     from confqa.api import Assistant
     from confqa.layout import current_generation
 
     with _progress() as update:
-        assistant = Assistant(index, settings=_settings(), progress=update)
+        assistant = Assistant(index, settings=settings or _settings(), progress=update)
         if current_generation(assistant.index_dir) is None and assistant._build_missing:
             click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
         assistant.store  # noqa: B018 - opening is the point
@@ -119,6 +119,38 @@ index_option = click.option(
     help="Index name under indexes/ or a folder path (default: default, built from corpus/).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def llm_options(function: F) -> F:
+    """The options that choose and tune a language model; unset ones come from the settings (CONFQA_LLM__*)."""
+    options = [
+        click.option("--llm", "llm_backend", type=click.Choice(["none", "openai", "ollama", "llama-cpp"]),
+                     default=None, help="Let a language model write the answer from the passages (default: none, "
+                     "extractive). openai = any OpenAI-compatible server (llama.cpp server, vLLM, LM Studio)."),
+        click.option("--llm-model", default=None, metavar="NAME_OR_GGUF",
+                     help="Model name on the server, or a .gguf file for llama-cpp."),
+        click.option("--llm-base-url", default=None, metavar="URL",
+                     help="Server address, e.g. http://127.0.0.1:8080/v1 (openai) or http://127.0.0.1:11434 (ollama)."),
+        click.option("--llm-api-key-env", default=None, metavar="VAR",
+                     help="Environment variable that holds the API key (default CONFQA_LLM_API_KEY)."),
+        click.option("--llm-timeout", type=click.FloatRange(min=0.1, max=3600), default=None,
+                     help="Seconds to wait for the whole answer (default 60)."),
+        click.option("--strict", is_flag=True, default=None,
+                     help="Drop generated sentences that their citations do not back, instead of marking them."),
+        click.option("--llm-fallback", is_flag=True, default=None,
+                     help="If the model fails (timeout, HTTP error, bad reply), answer extractively with a warning."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _llm_settings(settings: Any, llm_backend: str | None, llm_model: str | None, llm_base_url: str | None,
+                  llm_api_key_env: str | None, llm_timeout: float | None, strict: bool | None,
+                  llm_fallback: bool | None) -> Any:
+    given = {"backend": llm_backend, "model": llm_model, "base_url": llm_base_url, "api_key_env": llm_api_key_env,
+             "timeout": llm_timeout, "strict": strict, "fallback": llm_fallback}
+    return settings.llm.model_copy(update={k: v for k, v in given.items() if v is not None})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,10 +175,13 @@ def main() -> None:
 @click.option("--talk", default=None, help="Only passages about this talk (title, part of it, or id).")
 @click.option("--speaker", default=None, help="Only passages about talks by this speaker.")
 @click.option("--year", type=int, default=None, help="Only notes about this conference year.")
+@llm_options
+@click.option("--stream/--no-stream", default=None,
+              help="Show a generated answer as it is written (default: when stdout is a terminal).")
 @json_option
 @handle_errors
 def ask(question: str, index: str | None, top_k: int | None, doc: str | None, talk: str | None,
-        speaker: str | None, year: int | None, as_json: bool) -> None:
+        speaker: str | None, year: int | None, stream: bool | None, as_json: bool, **llm: Any) -> None:
     """Answer QUESTION from the notes; QUESTION '-' answers one question per line of stdin as JSON Lines.
 
     \b
@@ -154,12 +189,16 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
       confqa ask "what did Mitchell recommend"
       confqa ask "what did the imitation learning tutorial cover" --year 2025 --json
       printf 'who presented the XAI tutorial\\nwhat is DAgger\\n' | confqa ask -
+      confqa ask "what did Mitchell recommend" --llm ollama --llm-model qwen2.5:3b
+      confqa ask "what is DAgger" --llm openai --llm-base-url http://127.0.0.1:8080/v1 --llm-model local --strict
     """
     from confqa.errors import ConfqaUsageError
 
-    filters = {"doc": doc, "talk": talk, "speaker": speaker, "year": year}
+    settings = _settings()
+    llm_settings = _llm_settings(settings, **llm)
+    filters: dict[str, Any] = {"doc": doc, "talk": talk, "speaker": speaker, "year": year, "llm": llm_settings}
     if question == "-":
-        assistant = _open(index)
+        assistant = _open(index, settings)
         for line in sys.stdin:
             text = line.strip()
             if not text:
@@ -175,12 +214,47 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
         return
     if not question.strip():
         raise click.UsageError("the question is empty")
-    assistant = _open(index)
-    answer = assistant.ask(question, top_k=top_k, **filters)
+    assistant = _open(index, settings)
+    if stream is None:
+        stream = sys.stdout.isatty() and not as_json
+    if llm_settings.backend != "none" and stream:
+        with _token_stream() as on_token:
+            answer = assistant.ask(question, top_k=top_k, on_token=on_token, **filters)
+    else:
+        answer = assistant.ask(question, top_k=top_k, **filters)
     if as_json:
         click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         _print_answer(answer)
+
+
+@contextlib.contextmanager
+def _token_stream() -> Iterator[Callable[[str], None]]:
+    """Where a generated answer appears while it is written. On a terminal it is shown live and then replaced by
+    the checked answer; otherwise the raw tokens go to stderr, so stdout only ever carries the checked answer."""
+    if not sys.stdout.isatty():
+        def to_stderr(token: str) -> None:
+            sys.stderr.write(token)
+            sys.stderr.flush()
+
+        try:
+            yield to_stderr
+        finally:
+            sys.stderr.write("\n")
+        return
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    from confqa.rendering import safe
+
+    written = Text(style="dim")
+    with Live(written, console=Console(), transient=True, refresh_per_second=12) as live:
+        def show(token: str) -> None:
+            written.append(safe(token))
+            live.update(written)
+
+        yield show
 
 
 def _print_answer(answer: Any) -> None:
@@ -193,7 +267,9 @@ def _print_answer(answer: Any) -> None:
     from confqa.rendering import safe, source_heading
 
     console = Console(highlight=False, soft_wrap=False)
-    console.print(Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow"))
+    body = Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow")
+    body.highlight_regex(r"[^.!?]*[.!?] \[unsupported\]", "red not bold")
+    console.print(body)
     console.print()
     if answer.citations:
         console.print(Text("Sources", style="underline"))
@@ -274,9 +350,11 @@ def talks(index: str | None, as_json: bool) -> None:
               help="Comma-separated baselines to measure in the same run ('' for none).")
 @click.option("--report", "report_dir", type=click.Path(path_type=Path), default=None,
               help="Write report.md, results.json and PNG plots into this folder.")
+@llm_options
 @json_option
 @handle_errors
-def evaluate(evalset: Path, index: str | None, split: str, baselines: str, report_dir: Path | None, as_json: bool) -> None:
+def evaluate(evalset: Path, index: str | None, split: str, baselines: str, report_dir: Path | None, as_json: bool,
+             **llm: Any) -> None:
     """Evaluate retrieval, answers, abstention and calibration on EVALSET, with baselines and 95% intervals.
 
     \b
@@ -284,17 +362,21 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
       confqa eval                                # the test split of evals/questions.jsonl
       confqa eval --split dev --baselines ''     # quick check while tuning
       confqa eval --report evals/report          # report.md, results.json, plots
+      confqa eval --llm openai --llm-base-url http://127.0.0.1:8080/v1 --llm-model local --baselines ''
     """
     from confqa.evaluation import load_evalset, run_evaluation, write_report
 
     questions = load_evalset(evalset)
     if split != "all":
         questions = [q for q in questions if q.split == split]
-    assistant = _open(index)
+    settings = _settings()
+    llm_settings = _llm_settings(settings, **llm)
+    assistant = _open(index, settings)
     corpus_dir = Path(assistant.store.manifest.corpus_dirs[0])
     with _progress() as update:
         results = run_evaluation(assistant, questions, corpus_dir,
-                                 baselines=[b.strip() for b in baselines.split(",") if b.strip()], progress=update)
+                                 baselines=[b.strip() for b in baselines.split(",") if b.strip()], progress=update,
+                                 llm=llm_settings if llm_settings.backend != "none" else None)
     results["evalset"] = str(evalset)
     results["split"] = split
     if report_dir is not None:
@@ -329,7 +411,13 @@ def _print_eval_table(results: dict[str, Any]) -> None:
     for name, metrics in results["paired_tests"].items():
         for metric, test in metrics.items():
             tests.add_row(name, metric, f"{test['diff']:+.3f} [{test['low']:+.3f}, {test['high']:+.3f}]", f"{test['p']:.3f}")
-    console.print(tests)
+    if results["paired_tests"]:
+        console.print(tests)
+    if results.get("llm"):
+        from confqa.evaluation import llm_report_lines
+
+        for line in llm_report_lines(results["llm"]):
+            console.print(line, markup=False)
     if results["failures"]:
         console.print("Worst questions:")
         for failure in results["failures"][:5]:

@@ -9,7 +9,7 @@ import math
 import re
 import time
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,10 +250,14 @@ class SystemRun:
 Retriever = Callable[[str], SystemRun]
 
 
-def confqa_system(assistant: Any, k: int = 10) -> Retriever:
+def confqa_system(assistant: Any, k: int = 10, llm: Any = None, generations: list[Any] | None = None) -> Retriever:
+    """confqa as shipped, or with a language model writing the answers (their Generation records are collected
+    in `generations`, so the run can report what the citation check removed)."""
     def run(question: str) -> SystemRun:
         passages = assistant.retrieve(question, k)
-        answer = assistant.ask(question)
+        answer = assistant.ask(question, llm=llm) if llm is not None else assistant.ask(question)
+        if generations is not None:
+            generations.append(answer)
         return SystemRun(
             retrieved=[Retrieved(p.doc, p.line_start, p.line_end, p.text) for p in passages],
             answer=answer.answer, abstained=answer.abstained, confidence=answer.confidence,
@@ -475,12 +479,17 @@ def run_evaluation(
     baselines: Sequence[str] = ("bm25", "dense", "llama-index"),
     seed: int = SEED,
     progress: Callable[[str, int, int], None] | None = None,
+    llm: Any = None,
 ) -> dict[str, Any]:
+    """Score confqa (and, with `llm`, confqa with that model writing the answers) and the baselines."""
     if not questions:
         raise ConfqaUsageError("no questions to evaluate (check --split)")
     started = time.perf_counter()
     sections = SectionMap(corpus_dir)
     systems: dict[str, Retriever] = {"confqa": confqa_system(assistant)}
+    llm_answers: list[Any] = []
+    if llm is not None and llm.backend != "none":
+        systems[LLM_SYSTEM] = confqa_system(assistant, llm=llm, generations=llm_answers)
     for name in baselines:
         if name in ("bm25", "dense"):
             systems[f"{name}-only"] = single_retriever_system(assistant, name)
@@ -506,11 +515,11 @@ def run_evaluation(
         per_system_scores[name] = scores
         answerable = [s for q, s in zip(questions, scores) if q.answerable]
         results["systems"][name] = summarize([q for q in questions if q.answerable], answerable, seed) \
-            if name != "confqa" else summarize(questions, scores, seed)
+            if name not in ("confqa", LLM_SYSTEM) else summarize(questions, scores, seed)
     confqa_answerable = [s for q, s in zip(questions, per_system_scores["confqa"]) if q.answerable]
     comparisons = {}
     for name in systems:
-        if name == "confqa":
+        if name in ("confqa", LLM_SYSTEM):
             continue
         other = [s for q, s in zip(questions, per_system_scores[name]) if q.answerable]
         comparisons[name] = {
@@ -518,12 +527,56 @@ def run_evaluation(
             for metric in ("section_hit@5", "mrr", "ndcg@10", "doc_hit@5")
         }
     results["paired_tests"] = comparisons
+    if llm_answers:
+        results["llm"] = llm_summary(questions, llm_answers, per_system_scores["confqa"],
+                                     per_system_scores[LLM_SYSTEM], seed)
     results["slices"] = slices(questions, per_system_scores["confqa"], seed)
     results["failures"] = failures(questions, per_system_scores["confqa"], confqa_runs)
     results["per_question"] = per_system_scores["confqa"]
     results["seconds"] = time.perf_counter() - started
     results["seed"] = seed
     return results
+
+
+LLM_SYSTEM = "confqa+llm"
+
+
+def llm_summary(questions: list[EvalQuestion], answers: list[Any], extractive: list[dict[str, Any]],
+                generated: list[dict[str, Any]], seed: int = SEED) -> dict[str, Any]:
+    """What the model did over the set and what the citation check removed, and how its answers compare with
+    the extractive ones on the same questions (paired bootstrap, generated minus extractive)."""
+    infos = [a.generation for a in answers if a.generation is not None]
+    from confqa.generation import WEAK_EVIDENCE
+
+    called = [g for g in infos if g.reason != WEAK_EVIDENCE]
+    reasons = Counter(u.reason if not u.reason.startswith("cites [") else "cites a passage that does not exist"
+                      for a in answers for u in a.unsupported_sentences)
+    fallbacks = Counter(g.reason.split(" (")[0] if g.reason and g.reason.startswith("the LLM at") else g.reason
+                        for g in infos if g.fell_back)
+    sentences = sum(g.sentences for g in infos)
+    supported = sum(g.supported for g in infos)
+    answerable = [(e, g) for q, e, g in zip(questions, extractive, generated) if q.answerable]
+    comparisons = {}
+    for metric in ("fact_coverage", "citation_precision", "talk_attribution", "false_abstention"):
+        pairs = [(g[metric], e[metric]) for e, g in answerable if g.get(metric) is not None and e.get(metric) is not None]
+        if pairs:
+            comparisons[metric] = paired_bootstrap([p[0] for p in pairs], [p[1] for p in pairs], seed)
+    seconds = [g.seconds for g in infos if g.seconds]
+    first = infos[0] if infos else None
+    return {
+        "backend": first.backend if first else None, "model": first.model if first else None,
+        "questions": len(answers), "model_called": len(called),
+        "llm_answers": sum(1 for a in answers if a.mode == "llm" and not a.abstained),
+        "declined": sum(1 for a in answers if a.mode == "llm" and a.abstained),
+        "fell_back": dict(fallbacks), "sentences": sentences, "supported_sentences": supported,
+        "unsupported_sentences": sentences - supported, "unsupported_by_reason": dict(reasons),
+        "unsupported_share": (sentences - supported) / sentences if sentences else None,
+        "median_seconds": float(np.median(seconds)) if seconds else None,
+        "vs_extractive": comparisons,
+        "examples": [
+            {"question": a.question, "sentence": u.text, "reason": u.reason}
+            for a in answers for u in a.unsupported_sentences][:12],
+    }
 
 
 # -- output -------------------------------------------------------------------------------------------
@@ -554,6 +607,8 @@ def report_markdown(results: dict[str, Any], title: str) -> str:
     for name, metrics in results["paired_tests"].items():
         for metric, test in metrics.items():
             lines.append(f"| {name} | {metric} | {test['diff']:+.3f} | [{test['low']:+.3f}, {test['high']:+.3f}] | {test['p']:.3f} |")
+    if results.get("llm"):
+        lines += ["", *llm_report_lines(results["llm"])]
     lines += ["", "## Slices (confqa)", "", "| slice | n | section_hit@5 | mrr | fact_coverage | correct |", "|---|---|---|---|---|---|"]
     for name, row in results["slices"].items():
         lines.append(f"| {name} | {row['n']} | {_fmt(row['section_hit@5'])} | {_fmt(row['mrr'])} | "
@@ -573,6 +628,28 @@ def report_markdown(results: dict[str, Any], title: str) -> str:
         lines.append(f"  gold: {', '.join(failure['gold_docs']) or '(unanswerable)'} / {'; '.join(failure['gold_sections'])}  ")
         lines.append(f"  retrieved: {', '.join(failure['retrieved'])}")
     return "\n".join(lines) + "\n"
+
+
+def llm_report_lines(info: dict[str, Any]) -> list[str]:
+    lines = [f"## Generated answers ({info['backend']}: {info['model']})", "",
+             f"- model asked for {info['model_called']} of {info['questions']} questions (the rest had too little "
+             f"evidence); {info['llm_answers']} generated answers used, {info['declined']} declined",
+             f"- sentences written: {info['sentences']}; backed by their citations: {info['supported_sentences']}; "
+             f"flagged or removed: {info['unsupported_sentences']}"
+             + (f" ({info['unsupported_share']:.0%})" if info["unsupported_share"] is not None else ""),
+             f"- why flagged: {', '.join(f'{k} {v}' for k, v in info['unsupported_by_reason'].items()) or 'none'}",
+             f"- fell back to the extractive answer: "
+             f"{', '.join(f'{v}× {k}' for k, v in info['fell_back'].items()) or 'never'}"]
+    if info.get("median_seconds") is not None:
+        lines.append(f"- median model time per question: {info['median_seconds']:.2f} s")
+    if info["vs_extractive"]:
+        lines += ["", "| metric | generated minus extractive | 95% interval |", "|---|---|---|"]
+        for metric, test in info["vs_extractive"].items():
+            lines.append(f"| {metric} | {test['diff']:+.3f} | [{test['low']:+.3f}, {test['high']:+.3f}] |")
+    if info["examples"]:
+        lines += ["", "Flagged sentences (first few):", ""]
+        lines.extend(f"- {e['question']} → “{e['sentence']}” ({e['reason']})" for e in info["examples"])
+    return lines
 
 
 def write_report(results: dict[str, Any], directory: Path, title: str) -> list[Path]:

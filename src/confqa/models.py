@@ -123,6 +123,29 @@ class Citation(BaseModel):
     score: float
 
 
+class UnsupportedSentence(BaseModel):
+    """A sentence of a generated answer that its citations do not back."""
+
+    text: str = Field(description="The sentence as the model wrote it, citations included.")
+    cited: list[int] = Field(default_factory=list, description="The passage numbers it cited.")
+    reason: str = Field(description="no citation, cites a passage that does not exist, or not supported.")
+    support: float = Field(0.0, description="Best idf-weighted share of its content words found in a cited passage.")
+    dropped: bool = Field(False, description="True when --strict removed it from the answer.")
+
+
+class Generation(BaseModel):
+    """How a generated answer was made and checked."""
+
+    backend: str
+    model: str
+    sentences: int = Field(0, description="Sentences the model wrote.")
+    supported: int = Field(0, description="Sentences whose citations back them.")
+    fell_back: bool = Field(False, description="True when the extractive answer was used instead.")
+    reason: str | None = Field(None, description="Why it fell back, when it did.")
+    seconds: float = 0.0
+    raw: str = Field("", description="The model's reply, unedited.")
+
+
 class Answer(BaseModel):
     """What `ask` returns. `str(answer)` is the text a person reads; notebooks render `_repr_html_`."""
 
@@ -133,6 +156,10 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list, description="Warnings about the question or the index.")
+    mode: str = Field("extractive", description="extractive, or llm when a language model wrote the answer.")
+    unsupported_sentences: list[UnsupportedSentence] = Field(
+        default_factory=list, description="Generated sentences whose citations do not back them (llm mode).")
+    generation: Generation | None = Field(None, description="The model call behind an llm answer.")
     # The evidence the confidence was computed from; kept out of the JSON contract.
     _features: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -41,10 +41,29 @@ def answer_to_text(answer: Answer) -> str:
         lines.append("Closest passages:")
         for i, passage in enumerate(answer.passages, start=1):
             lines.append(f"  {i}. {source_heading(passage)}")
+    lines.extend(_unsupported_lines(answer))
     lines.append("")
-    lines.append(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else ""))
+    lines.append(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else "")
+                 + (f" · {_generated_by(answer)}" if answer.generation else ""))
     lines.extend(f"note: {_one_line(n)}" for n in answer.notices)
     return "\n".join(lines)
+
+
+def _generated_by(answer: Answer) -> str:
+    generation = answer.generation
+    assert generation is not None
+    who = f"{generation.backend}: {generation.model}"
+    if answer.mode != "llm":
+        return f"extractive ({who} not used)"
+    return f"written by {who}, {generation.supported} of {generation.sentences} sentences backed by their citations"
+
+
+def _unsupported_lines(answer: Answer) -> list[str]:
+    if not answer.unsupported_sentences:
+        return []
+    out = ["", "Not backed by the cited passages" + (" (removed):" if answer.unsupported_sentences[0].dropped else ":")]
+    out.extend(f"  - \"{_one_line(u.text)}\" ({u.reason})" for u in answer.unsupported_sentences)
+    return out
 
 
 def _md(text: str) -> str:
@@ -64,7 +83,10 @@ def answer_to_markdown(answer: Answer) -> str:
     if answer.abstained and answer.passages:
         out.append("Closest passages:")
         out.extend(f"- {_md(source_heading(p))}" for p in answer.passages)
-    out.append(f"*confidence {answer.confidence:.2f}{' — abstained' if answer.abstained else ''}*")
+    for item in answer.unsupported_sentences:
+        out.append(f"- ~~{_md(item.text)}~~ ({_md(item.reason)})")
+    generated = f" · {_md(_generated_by(answer))}" if answer.generation else ""
+    out.append(f"*confidence {answer.confidence:.2f}{' — abstained' if answer.abstained else ''}{generated}*")
     return "\n".join(out)
 
 
@@ -90,7 +112,13 @@ def answer_to_html(answer: Answer) -> str:
         parts.append("<p>Closest passages:</p><ul>")
         parts.extend(f"<li><code>{esc(source_heading(p))}</code></li>" for p in answer.passages)
         parts.append("</ul>")
+    if answer.unsupported_sentences:
+        parts.append('<p style="color: #a00"><small>Not backed by the cited passages:</small></p><ul>')
+        parts.extend(f'<li style="color: #a00"><small>{esc(_one_line(u.text))} ({esc(u.reason)})</small></li>'
+                     for u in answer.unsupported_sentences)
+        parts.append("</ul>")
     state = " — abstained" if answer.abstained else ""
+    state += f" · {esc(_generated_by(answer))}" if answer.generation else ""
     parts.append(f'<p style="color: #666"><small>confidence {answer.confidence:.2f}{state}</small></p>')
     parts.extend(f'<p style="color: #a60"><small>{esc(_one_line(n))}</small></p>' for n in answer.notices)
     parts.append("</div>")

@@ -73,6 +73,42 @@ class AnswerSettings(BaseModel):
     )
 
 
+LLMBackend = Literal["none", "openai", "ollama", "llama-cpp"]
+
+
+class LLMSettings(BaseModel):
+    """Optional generative answers. Off by default; nothing here ever points at a remote service unless the user
+    gives its address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: LLMBackend = Field(
+        "none",
+        description="none (extractive answers), openai (any OpenAI-compatible server: llama.cpp server, vLLM, "
+        "LM Studio, …; needs base_url), ollama, or llama-cpp (a local GGUF file in this process).",
+    )
+    model: str | None = Field(
+        None, description="Model name for openai/ollama; the path of a .gguf file for llama-cpp.")
+    base_url: str | None = Field(
+        None, description="Server address, e.g. http://127.0.0.1:8080/v1 (openai) or http://127.0.0.1:11434 "
+        "(ollama, the default for it).")
+    api_key_env: str = Field(
+        "CONFQA_LLM_API_KEY",
+        description="Name of the environment variable holding the API key (the key itself is never a setting).")
+    timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the model's whole answer.")
+    max_tokens: int = Field(320, ge=16, le=8192, description="Most tokens the model may generate.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    context_window: int = Field(4096, ge=512, description="Context size for llama-cpp (prompt + answer).")
+    strict: bool = Field(False, description="Drop sentences the passages do not support instead of flagging them.")
+    fallback: bool = Field(
+        False, description="When the model fails (timeout, HTTP error, bad reply), answer extractively with a "
+        "warning instead of failing.")
+    min_support: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Share of a sentence's content words (idf-weighted) that its cited passages must contain; "
+        "sentences close in meaning (cosine ≥ 0.6) need half of it.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CONFQA_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -86,3 +122,4 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
