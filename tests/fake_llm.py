@@ -45,6 +45,8 @@ def reply_for(script: str, prompt: str) -> str:
         "invented-number": f"{one} [1]. It drew 987654 attendees [1].",
         "all-unsupported": f"{INVENTED} [1]. Giraffes invented gradient descent [2].",
         "uncited": f"{one}.",
+        "uncited-invented": f"{INVENTED}.",
+        "looping": "The answer is:\n" + "The notes are about conferences.\n" * 40,
         "decline": "The notes don't cover this.",
         "empty": "",
         "injected": f"{one} [1].",

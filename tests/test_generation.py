@@ -48,6 +48,8 @@ def test_split_claims_attaches_markers_to_their_sentence() -> None:
     assert [c.body for c in claims] == ["Seeds matter.", "Intervals too.", "Yue et al. show gains."]
     assert [c.cited for c in claims] == [[1], [2, 3], [4, 5, 6]]
     assert split_claims("") == []
+    echoed = split_claims("## Answer\n**Summary**\nSeeds matter [1].\n<<end-1a2b3c4d>>\n3)\nWhy? [2]")
+    assert [c.body for c in echoed] == ["Seeds matter.", "Why?"]
     assert split_claims("No citation here.")[0].cited == []
 
 
@@ -145,7 +147,22 @@ def test_unsupported_sentence_is_flagged_then_dropped_with_strict(fixture_assist
     assert strict.confidence < fixture_assistant.ask(QUESTION, llm=openai(server, "cited")).confidence
 
 
-@pytest.mark.parametrize("script", ["all-unsupported", "uncited", "empty"])
+def test_an_uncited_but_supported_sentence_gets_the_passage_that_backs_it(fixture_assistant, fixture_index, server) -> None:  # type: ignore[no-untyped-def]
+    answer = fixture_assistant.ask(QUESTION, llm=openai(server, "uncited"))
+    assert answer.mode == "llm" and answer.generation.attributed == 1  # type: ignore[union-attr]
+    assert len(answer.citations) == 1 and answer.answer.endswith("[1].")
+    assert _verbatim(answer.citations[0], fixture_index[0])
+
+
+def test_a_looping_stream_is_cut_short_and_repeats_are_checked_once(fixture_assistant, server) -> None:  # type: ignore[no-untyped-def]
+    tokens: list[str] = []
+    answer = fixture_assistant.ask(QUESTION, llm=openai(server, "looping"), on_token=tokens.append)
+    raw = answer.generation.raw  # type: ignore[union-attr]
+    assert raw.count("The notes are about conferences.") < 5 and "".join(tokens) == raw
+    assert answer.generation.sentences == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("script", ["all-unsupported", "uncited-invented", "empty"])
 def test_nothing_supported_falls_back_to_the_extractive_answer(fixture_assistant, server, script) -> None:  # type: ignore[no-untyped-def]
     extractive = fixture_assistant.ask(QUESTION)
     answer = fixture_assistant.ask(QUESTION, llm=openai(server, script))

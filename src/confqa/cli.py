@@ -268,7 +268,7 @@ def _print_answer(answer: Any) -> None:
 
     console = Console(highlight=False, soft_wrap=False)
     body = Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow")
-    body.highlight_regex(r"[^.!?]*[.!?] \[unsupported\]", "red not bold")
+    body.highlight_regex(r"[^.!?:]*\[unsupported\][.!?:]", "red not bold")
     console.print(body)
     console.print()
     if answer.citations:

@@ -140,6 +140,9 @@ class Generation(BaseModel):
     model: str
     sentences: int = Field(0, description="Sentences the model wrote.")
     supported: int = Field(0, description="Sentences whose citations back them.")
+    attributed: int = Field(
+        0, description="Of those, sentences the model left uncited that confqa attributed to the one passage that "
+        "backs them.")
     fell_back: bool = Field(False, description="True when the extractive answer was used instead.")
     reason: str | None = Field(None, description="Why it fell back, when it did.")
     seconds: float = 0.0
