@@ -92,7 +92,7 @@ def test_question_path_imports_nothing_heavy(fixture_index) -> None:  # type: ig
         f"a = Assistant({str(index_dir)!r}, corpus={str(corpus)!r}, build_missing=False)\n"
         "answer = a.ask('What did Lovelace recommend?')\n"
         "assert answer.citations, answer\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'llama_index', 'faiss', 'bm25s', 'scipy')"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'llama_index', 'faiss', 'bm25s', 'scipy', 'openai', 'ollama', 'llama_cpp', 'httpx')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )

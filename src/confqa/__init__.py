@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 
 from confqa.api import Assistant
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexCorruptError, IndexNotFoundError
-from confqa.models import Answer, Citation, Passage, Talk
-from confqa.settings import Settings
+from confqa.models import Answer, Citation, Passage, Talk, UnsupportedSentence
+from confqa.settings import LLMSettings, Settings
 
 __all__ = [
     "Answer",
@@ -26,8 +26,10 @@ __all__ = [
     "ConfqaUsageError",
     "IndexCorruptError",
     "IndexNotFoundError",
+    "LLMSettings",
     "Passage",
     "Settings",
     "Talk",
+    "UnsupportedSentence",
     "__version__",
 ]

@@ -6,6 +6,7 @@ sequential calls."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import threading
@@ -76,6 +77,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._notices: list[str] = []
         self._llms: dict[str, Any] = {}
+        self._local_model_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------------
     @property
@@ -238,8 +240,12 @@ class Assistant:
             return answer
         from confqa.generation import generate_answer
 
-        return generate_answer(question, hits, self.store, answer, llm_settings, self._llm_instance(llm_settings),
-                               self._embed_many, on_token)
+        llm_client = self._llm_instance(llm_settings)
+        # A llama.cpp model in this process holds one context: two threads must not generate at once.
+        guard = self._local_model_lock if llm_settings.backend == "llama-cpp" else contextlib.nullcontext()
+        with guard:
+            return generate_answer(question, hits, self.store, answer, llm_settings, llm_client, self._embed_many,
+                                   on_token)
 
     def _llm_settings(self, llm: LLMSettings | str | None) -> LLMSettings:
         if llm is None:

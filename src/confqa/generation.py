@@ -376,8 +376,12 @@ class SupportChecker:
             if not members:
                 continue
             sims = self.store.sentence_vectors[members] @ vector
-            overlap = np.array([len(claim_terms & set(terms(self.store.sentences[m].text))) for m in members])
-            best[n] = members[int(np.argmax(sims + 0.1 * overlap))]
+            # The quote shown for the citation should contain what the sentence claims (names above all), so
+            # shared rare words count as much as closeness in meaning.
+            overlap = np.array([
+                sum(self.store.term_weight(t) for t in claim_terms & set(terms(self.store.sentences[m].text)))
+                for m in members]) / (weight or 1.0)
+            best[n] = members[int(np.argmax(sims + overlap))]
             semantic = max(semantic, float(np.max(sims)))
         numbers = set(_NUMBER.findall(claim.body)) - self.question_numbers
         cited_numbers = set().union(*(self.passage_numbers[n - 1] for n in claim.cited))
