@@ -100,7 +100,10 @@ def connect(settings: Settings) -> Any:
         raise MissingExtraError("the milvus backend", "milvus", "pymilvus") from None
     import logging
 
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # confqa reports Milvus errors itself, in one line
+    # confqa reports Milvus errors itself, in one line; Milvus Lite's in-process gRPC server logs calls that it
+    # does not implement (AllocTimestamp, which pymilvus tries before falling back) as errors.
+    for logger in ("pymilvus", "grpc._server"):
+        logging.getLogger(logger).setLevel(logging.CRITICAL)
     if is_lite(uri):
         if not uri.endswith(".db"):
             raise ConfqaUsageError(f"--milvus-uri {uri!r}: a Milvus Lite file must end in .db "
