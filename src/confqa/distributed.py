@@ -106,13 +106,17 @@ class RayEmbedder:
         ray = start_ray(self.address, self.num_cpus)
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
+        import logging
+
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # its per-run INFO lines are noise on stderr
         cpus = int(ray.cluster_resources().get("CPU", 1))
         actors = max(1, min(self.actors or cpus, (len(texts) + ROWS_PER_TASK - 1) // ROWS_PER_TASK))
         dataset = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)],
                                       override_num_blocks=max(actors, (len(texts) + ROWS_PER_TASK - 1) // ROWS_PER_TASK))
         embedded = dataset.map_batches(
             _EmbedBatch, fn_constructor_kwargs={"batch_size": batch_size or self.batch_size, "threads": 1},
-            batch_size=ROWS_PER_TASK, batch_format="numpy", concurrency=actors, num_cpus=1,
+            batch_size=ROWS_PER_TASK, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=1,
         )
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         done = 0
