@@ -79,7 +79,8 @@ def main() -> None:
     print(f"Ray / single process: {ray_rate / single_rate:.2f}×; largest vector difference {difference:.1e}")
     per_core = ray_rate / args.cpus
     print("Arithmetic (not measured): with per-core throughput as here, "
-          + ", ".join(f"{n} machines × {args.cpus} cores ≈ {per_core * n * args.cpus:,.0f} texts/s" for n in (1, 4, 16))
+          + ", ".join(f"{n} machine{'s' if n > 1 else ''} × {args.cpus} cores ≈ {per_core * n * args.cpus:,.0f} texts/s"
+                    for n in (1, 4, 16))
           + f"; 10^6 chunks ≈ {1e6 / (per_core * 16 * args.cpus) / 60:.0f} min on 16 such machines, "
           f"{1e6 / single_rate / 3600:.1f} h in one process here.")
 
