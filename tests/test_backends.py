@@ -283,3 +283,22 @@ def test_shipped_corpus_same_citations_on_both_backends(shipped_index, embedder,
             "what did the imitation learning tutorial cover", "what were the best papers")]
         answers[backend].append(_key(assistant.ask("benchmarks", year=2025)))
     assert answers["milvus"] == answers["faiss"]
+
+
+def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from confqa import milvus_backend
+    from confqa.milvus_backend import read_state
+
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    settings = _settings("milvus", tmp_path / "m.db")
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    assistant.index()
+    assert read_state(assistant.index_dir).index_type == "FLAT"
+    monkeypatch.setattr(milvus_backend, "FULL_SCAN_LIMIT", 5)  # as if the corpus had grown past exact search
+    assistant.index()
+    assert assistant.last_sync.full and read_state(assistant.index_dir).index_type == "HNSW"
+    reader = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, build_missing=False, embedder=embedder)
+    faiss = Assistant(str(tmp_path / "idx"), settings=_settings("faiss", tmp_path / "m.db"), corpus=corpus,
+                      build_missing=False, embedder=embedder)
+    for question in QUESTIONS[:4]:
+        assert _key(reader.ask(question)) == _key(faiss.ask(question))
