@@ -317,8 +317,8 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
         chunks=len(store.chunks), documents=hashes,
         synced=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     ))
-    if full:
-        _drop_old(client, alias, keep={report.collection, previous or ""})
+    if full and state is not None and state.previous and state.previous not in {report.collection, previous}:
+        _drop(client, state.previous)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -347,15 +347,14 @@ def _full_sync(client: Any, alias: str, by_doc: dict[str, list[dict[str, Any]]],
     return SyncReport(collection=name, full=True, upserted=len(records), upserted_docs=sorted(by_doc))
 
 
-def _drop_old(client: Any, alias: str, keep: set[str]) -> None:
-    """Drop collections of this index other than the current and the previous one (a reader that resolved the
-    alias just before the switch may still be searching the previous one)."""
-    for name in client.list_collections():
-        if name.startswith(f"{alias}_g") and name not in keep:
-            try:
-                client.drop_collection(name)
-            except Exception:  # noqa: BLE001 - best effort, retried at the next rebuild
-                pass
+def _drop(client: Any, name: str) -> None:
+    """Drop the collection before the previous one: the previous one stays for a reader that resolved the alias
+    just before the switch. Only collections this index's own state names are dropped, never by name pattern,
+    so another index on a shared Milvus is never touched."""
+    try:
+        client.drop_collection(name)
+    except Exception:  # noqa: BLE001 - best effort; a leftover collection costs space, not correctness
+        pass
 
 
 # -- search ------------------------------------------------------------------------------------------------
