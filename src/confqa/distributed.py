@@ -52,16 +52,24 @@ def start_ray(address: str, num_cpus: int | None = None) -> Any:
     ray = _ray()
     if ray.is_initialized():
         return ray
-    try:
-        if address == "local":
-            ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
-        else:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-    except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError...
-        text = str(exc).strip().splitlines()
-        raise ConfqaError(f"cannot start or reach Ray at {address!r}: {text[0] if text else type(exc).__name__}"
-                          "; give --ray for a local Ray, or --ray=ray://HEAD:10001 for a cluster") from None
+    # A local Ray waits a fixed 30 s for its raylet; on a loaded machine that can time out once, so try twice.
+    attempts = 2 if address == "local" else 1
+    for attempt in range(attempts):
+        try:
+            if address == "local":
+                ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
+            else:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
+            return ray
+        except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError...
+            if ray.is_initialized():
+                ray.shutdown()
+            if attempt + 1 < attempts:
+                continue
+            text = str(exc).strip().splitlines()
+            raise ConfqaError(f"cannot start or reach Ray at {address!r}: {text[0] if text else type(exc).__name__}"
+                              "; give --ray for a local Ray, or --ray=ray://HEAD:10001 for a cluster") from None
     return ray
 
 
