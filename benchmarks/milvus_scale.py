@@ -184,7 +184,7 @@ def recall_at_10(found: list[list[int]], truth: list[list[int]]) -> float:
     return float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
 
 
-def measure(n: int, queries_count: int, budget_s: float | None, seed: int = 0) -> dict[str, object]:
+def measure(n: int, queries_count: int, budget_s: float | None, backends: list[str], seed: int = 0) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     vectors = synthetic_vectors(n, rng)
     texts = synthetic_texts(n, rng)
@@ -203,6 +203,8 @@ def measure(n: int, queries_count: int, budget_s: float | None, seed: int = 0) -
         truth_filtered.append(top_indices(scores, 10).tolist())
     row: dict[str, object] = {"chunks": n, "queries": queries_count}
     for name, side in (("faiss", faiss_side), ("milvus", milvus_side)):
+        if name not in backends:
+            continue
         folder = Path(tempfile.mkdtemp(prefix=f"confqa-{name}-"))
         try:
             args = (vectors, texts, years, queries, query_words, folder)
@@ -222,16 +224,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--insert-budget", type=float, default=None, help="Seconds; stop a Milvus insert after this.")
+    parser.add_argument("--backends", nargs="+", default=["faiss", "milvus"], choices=["faiss", "milvus"],
+                        help="Measure only these (scale.py has the faiss backend at 10^6 already).")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    rows = [measure(n, args.queries, args.insert_budget) for n in args.sizes]
+    rows = [measure(n, args.queries, args.insert_budget, args.backends) for n in args.sizes]
     print()
     print("| chunks | backend | query median ms | p95 ms | filtered median ms | filtered p95 ms | recall@10 | "
           "filtered recall@10 | insert chunks/s | memory MB | disk MB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        for name in ("faiss", "milvus"):
+        for name in [b for b in ("faiss", "milvus") if b in row]:
             r: dict = row[name]  # type: ignore[assignment,type-arg]
             if r.get("complete", 1.0) == 0.0:
                 print(f"| {row['chunks']:,} | {name} (insert stopped at {r['inserted']:,}) | — | — | — | — | — | — | "
