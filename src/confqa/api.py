@@ -78,6 +78,8 @@ class Assistant:
         self._notices: list[str] = []
         self._llms: dict[str, Any] = {}
         self._local_model_lock = threading.Lock()
+        self._searcher: Any = None  # the milvus backend's MilvusSearcher, when settings.backend == "milvus"
+        self.last_sync: Any = None  # the milvus backend's SyncReport of the last index() call
 
     # -- lifecycle ----------------------------------------------------------------------------------
     @property
@@ -90,7 +92,9 @@ class Assistant:
                             f"no index at {self.index_dir}; build it with: confqa index PATH --index {self.index_dir}"
                         )
                     self._build(rebuild=False)
-                self._store = open_index(self.index_dir)
+                store = open_index(self.index_dir)
+                self._searcher = self._open_backend(store)
+                self._store = store
                 self._notices = self._staleness(self._store)
             return self._store
 
@@ -141,10 +145,39 @@ class Assistant:
     def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
         from confqa.indexing import build_index
 
-        return build_index(
+        if self.settings.backend == "milvus":
+            from confqa.milvus_backend import connect
+
+            connect(self.settings)  # a missing extra or a bad --milvus-uri fails before any work
+        report = build_index(
             paths or [self.corpus], self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
             progress=self._progress,
         )
+        if self.settings.backend == "milvus":
+            from confqa.milvus_backend import sync
+
+            self.last_sync = sync(self.index_dir, open_index(self.index_dir), self.settings, rebuild=rebuild)
+        return report
+
+    def _open_backend(self, store: IndexStore) -> Any:
+        """The milvus backend's searcher (its collection synced first if the local index is newer), or None."""
+        if self.settings.backend != "milvus":
+            return None
+        from confqa.milvus_backend import MilvusSearcher, read_state, sync
+
+        state = read_state(self.index_dir)
+        if state is None or state.generation != store.generation.name:
+            if not self._build_missing and state is None:
+                return MilvusSearcher(self.index_dir, store, self.settings)  # raises: the index is not in Milvus
+            sync(self.index_dir, store, self.settings)
+        return MilvusSearcher(self.index_dir, store, self.settings)
+
+    def _retrieve(self, question: str, vector: np.ndarray, k: int, mask: np.ndarray | None, route: TalkRoute,
+                  filters: Filters) -> list[Any]:
+        store = self.store
+        if self._searcher is not None:
+            return self._searcher.retrieve(question, vector, store, self.settings.retrieval, k, mask, route, filters)
+        return retrieve(question, vector, store, self.settings.retrieval, k, mask, route)
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False) -> IndexReport:
         """Build or update this assistant's index from paths (default: its corpus folder)."""
@@ -213,7 +246,7 @@ class Assistant:
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, _, vector, mask, route = self._prepare(question, filters)
         k = _check_k(k if k is not None else self.settings.retrieval.top_k)
-        hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
+        hits = self._retrieve(question, vector, k, mask, route, filters)
         return passages_from(hits, self.store, route)
 
     def ask(self, question: str, *, top_k: int | None = None, doc: str | None = None, talk: str | None = None,
@@ -228,7 +261,7 @@ class Assistant:
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, notices, vector, mask, route = self._prepare(question, filters)
         k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
-        hits = retrieve(question, vector, self.store, self.settings.retrieval, k, mask, route)
+        hits = self._retrieve(question, vector, k, mask, route, filters)
         intent = None
         if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route)):
             # The question without the talk's or speaker's name: what is asked about them. A name alone makes

@@ -48,13 +48,15 @@ def handle_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings() -> Any:
+def _settings(**overrides: Any) -> Any:
     from pydantic import ValidationError
 
     from confqa.settings import Settings
 
     try:
-        return Settings()
+        settings = Settings()
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return Settings.model_validate({**settings.model_dump(), **given}) if given else settings
     except ValidationError as exc:
         error = exc.errors()[0]
         where = "CONFQA_" + "__".join(str(p).upper() for p in error["loc"])
@@ -99,13 +101,13 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         stop()
 
 
-def _open(index: str | None, settings: Any = None) -> Any:
+def _open(index: str | None, settings: Any = None, **overrides: Any) -> Any:
     """The assistant with its index open (built first if needed, with progress on stderr)."""
     from confqa.api import Assistant
     from confqa.layout import current_generation
 
     with _progress() as update:
-        assistant = Assistant(index, settings=settings or _settings(), progress=update)
+        assistant = Assistant(index, settings=settings or _settings(**overrides), progress=update)
         if current_generation(assistant.index_dir) is None and assistant._build_missing:
             click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
         assistant.store  # noqa: B018 - opening is the point
@@ -153,6 +155,18 @@ def _llm_settings(settings: Any, llm_backend: str | None, llm_model: str | None,
     return settings.llm.model_copy(update={k: v for k, v in given.items() if v is not None})
 
 
+def backend_options(function: F) -> F:
+    """--backend and --milvus-uri (README, "Scaling"); unset, the settings (CONFQA_BACKEND, ...) decide."""
+    function = click.option(
+        "--milvus-uri", default=None, metavar="FILE.db|URL",
+        help="With --backend milvus: a .db file (Milvus Lite, in process) or http://host:19530 (token from the "
+        "variable named by CONFQA_MILVUS_TOKEN_ENV, default MILVUS_TOKEN). Env: CONFQA_MILVUS_URI.")(function)
+    return click.option(  # type: ignore[no-any-return]
+        "--backend", type=click.Choice(["faiss", "milvus"]), default=None,
+        help="Where vectors and BM25 live: faiss (files under indexes/, default) or milvus. Env: CONFQA_BACKEND.",
+    )(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="confqa")
 def main() -> None:
@@ -178,10 +192,12 @@ def main() -> None:
 @llm_options
 @click.option("--stream/--no-stream", default=None,
               help="Show a generated answer as it is written (default: when stdout is a terminal).")
+@backend_options
 @json_option
 @handle_errors
 def ask(question: str, index: str | None, top_k: int | None, doc: str | None, talk: str | None,
-        speaker: str | None, year: int | None, stream: bool | None, as_json: bool, **llm: Any) -> None:
+        speaker: str | None, year: int | None, stream: bool | None, as_json: bool, backend: str | None = None,
+        milvus_uri: str | None = None, **llm: Any) -> None:
     """Answer QUESTION from the notes; QUESTION '-' answers one question per line of stdin as JSON Lines.
 
     \b
@@ -194,7 +210,7 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
     """
     from confqa.errors import ConfqaUsageError
 
-    settings = _settings()
+    settings = _settings(backend=backend, milvus_uri=milvus_uri)
     llm_settings = _llm_settings(settings, **llm)
     filters: dict[str, Any] = {"doc": doc, "talk": talk, "speaker": speaker, "year": year, "llm": llm_settings}
     if question == "-":
@@ -290,9 +306,14 @@ def _print_answer(answer: Any) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-embed everything instead of updating.")
+@backend_options
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Embed with Ray Data: a local Ray started here (--ray), or a cluster (--ray=ray://host:10001 or "
+              "--ray=auto). Needs confqa[ray].")
 @json_option
 @handle_errors
-def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bool) -> None:
+def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bool, backend: str | None = None,
+          milvus_uri: str | None = None, ray_address: str | None = None) -> None:
     """Build or update an index from folders or files of notes (default: corpus/).
 
     Unchanged notes are not re-embedded; the new index replaces the old one atomically.
@@ -304,12 +325,24 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
     """
     from confqa.api import Assistant
 
+    settings = _settings(backend=backend, milvus_uri=milvus_uri)
+    embedder = None
+    if ray_address is not None:
+        from confqa.distributed import RayEmbedder
+
+        embedder = RayEmbedder(ray_address, batch_size=settings.embedding_batch_size)
     with _progress() as update:
-        report = Assistant(index, settings=_settings(), progress=update).index(list(paths) or None, rebuild=rebuild)
+        assistant = Assistant(index, settings=settings, progress=update, embedder=embedder)
+        report = assistant.index(list(paths) or None, rebuild=rebuild)
+    sync = assistant.last_sync
     for doc, reason in sorted(report.skipped.items()):
         click.echo(f"confqa: warning: skipped {doc}: {reason}", err=True)
     if as_json:
-        click.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        payload = report.model_dump(mode="json")
+        if sync is not None:
+            payload["milvus"] = {"collection": sync.collection, "full": sync.full, "upserted": sync.upserted,
+                                 "upserted_docs": sync.upserted_docs, "deleted_docs": sync.deleted_docs}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     state = "updated" if report.rebuilt else "unchanged"
     click.echo(
@@ -321,6 +354,10 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
             click.echo(f"  {label}: {', '.join(items)}")
     if report.skipped:
         click.echo(f"  skipped: {len(report.skipped)} file(s) (see warnings)")
+    if sync is not None:
+        how = "new collection, alias switched" if sync.full else (
+            f"upserted {sync.upserted} chunks of {len(sync.upserted_docs)} notes, deleted {len(sync.deleted_docs)}")
+        click.echo(f"  milvus: {sync.collection} ({how}); {sync.seconds:.1f} s")
 
 
 @main.command()
@@ -351,10 +388,11 @@ def talks(index: str | None, as_json: bool) -> None:
 @click.option("--report", "report_dir", type=click.Path(path_type=Path), default=None,
               help="Write report.md, results.json and PNG plots into this folder.")
 @llm_options
+@backend_options
 @json_option
 @handle_errors
 def evaluate(evalset: Path, index: str | None, split: str, baselines: str, report_dir: Path | None, as_json: bool,
-             **llm: Any) -> None:
+             backend: str | None = None, milvus_uri: str | None = None, **llm: Any) -> None:
     """Evaluate retrieval, answers, abstention and calibration on EVALSET, with baselines and 95% intervals.
 
     \b
@@ -369,7 +407,7 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
     questions = load_evalset(evalset)
     if split != "all":
         questions = [q for q in questions if q.split == split]
-    settings = _settings()
+    settings = _settings(backend=backend, milvus_uri=milvus_uri)
     llm_settings = _llm_settings(settings, **llm)
     assistant = _open(index, settings)
     corpus_dir = Path(assistant.store.manifest.corpus_dirs[0])

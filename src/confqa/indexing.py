@@ -228,7 +228,12 @@ def build_index(
             batch = settings.embedding_batch_size
             # Long texts first so that batches hold texts of similar length (less padding work).
             missing.sort(key=lambda item: -len(item[1]))
-            for start in range(0, len(missing), batch):
+            encode_all = getattr(embedder, "encode_all", None)  # a distributed embedder takes every text at once
+            if encode_all is not None and missing:
+                vectors = encode_all([t for _, t in missing], batch, progress)
+                for (text_hash, _), vector in zip(missing, vectors):
+                    cache[text_hash] = vector
+            for start in range(0, len(missing) if encode_all is None else 0, batch):
                 part = missing[start:start + batch]
                 vectors = embedder.encode([t for _, t in part], batch_size=batch)
                 for (text_hash, _), vector in zip(part, vectors):

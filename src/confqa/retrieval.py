@@ -140,11 +140,21 @@ def _title_words(talk: Talk) -> set[str]:
     return {w for w in words(text) if w not in _GENERIC_TITLE_WORDS and len(w) > 1 and not w.isdigit()}
 
 
-def resolve_filters(filters: Filters, store: IndexStore) -> np.ndarray | None:
-    """A boolean mask over chunks, or None when no filter is set. Unknown values raise with close matches."""
-    if not filters.active():
-        return None
-    mask = np.ones(len(store.chunks), dtype=bool)
+@dataclass
+class ResolvedFilters:
+    """What --doc, --talk, --speaker and --year resolved to: the values a backend pushes into its search
+    (a chunk mask here, a filter expression in Milvus). None means the filter is not set."""
+
+    docs: set[str] | None = None
+    talk_ids: set[str] | None = None
+    speakers: set[str] | None = None
+    speaker_talk_ids: set[str] | None = None
+    year: int | None = None
+
+
+def resolve_filter_values(filters: Filters, store: IndexStore) -> ResolvedFilters:
+    """Resolve the filters against the index. Unknown values raise with close matches."""
+    resolved = ResolvedFilters()
     if filters.doc is not None:
         docs = sorted({c.doc for c in store.chunks})
         wanted = filters.doc.strip().replace("\\", "/")
@@ -153,25 +163,41 @@ def resolve_filters(filters: Filters, store: IndexStore) -> np.ndarray | None:
         chosen = {d for d in docs if d == wanted or PurePosixPath(d).match(wanted) or PurePosixPath(d).stem == wanted}
         if not chosen:
             raise UnknownFilterError(_unknown("document", filters.doc, docs))
-        mask &= np.array([c.doc in chosen for c in store.chunks])
+        resolved.docs = chosen
     if filters.talk is not None:
-        talk_ids = _match_talks(filters.talk, store)
-        mask &= np.array([bool(set(c.talk_ids) & talk_ids) for c in store.chunks])
+        resolved.talk_ids = _match_talks(filters.talk, store)
     if filters.speaker is not None:
         wanted = filters.speaker.strip().lower()
-        talk_ids = {
-            t.id for t in store.talks for s in t.speakers
+        matched = [
+            (t.id, s) for t in store.talks for s in t.speakers
             if wanted in (s.lower(), surname(s).lower()) or (len(wanted) > 3 and wanted in s.lower())
-        }
-        if not talk_ids:
+        ]
+        if not matched:
             speakers = sorted({s for t in store.talks for s in t.speakers})
             raise UnknownFilterError(_unknown("speaker", filters.speaker, speakers))
-        mask &= np.array([bool(set(c.talk_ids) & talk_ids) for c in store.chunks])
+        resolved.speaker_talk_ids = {t for t, _ in matched}
+        resolved.speakers = {s for _, s in matched}
     if filters.year is not None:
         years = sorted({c.year for c in store.chunks if c.year is not None})
         if filters.year not in years:
             raise UnknownFilterError(f"--year {filters.year}: the notes cover {', '.join(map(str, years)) or 'no year'}")
-        mask &= np.array([c.year == filters.year for c in store.chunks])
+        resolved.year = filters.year
+    return resolved
+
+
+def resolve_filters(filters: Filters, store: IndexStore) -> np.ndarray | None:
+    """A boolean mask over chunks, or None when no filter is set. Unknown values raise with close matches."""
+    if not filters.active():
+        return None
+    resolved = resolve_filter_values(filters, store)
+    mask = np.ones(len(store.chunks), dtype=bool)
+    if resolved.docs is not None:
+        mask &= np.array([c.doc in resolved.docs for c in store.chunks])
+    for talk_ids in (resolved.talk_ids, resolved.speaker_talk_ids):
+        if talk_ids is not None:
+            mask &= np.array([bool(set(c.talk_ids) & talk_ids) for c in store.chunks])
+    if resolved.year is not None:
+        mask &= np.array([c.year == resolved.year for c in store.chunks])
     return mask
 
 

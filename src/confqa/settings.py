@@ -123,3 +123,13 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    # Scaling out (see README, "Scaling"): where chunk vectors and BM25 live, and how a Milvus is reached.
+    backend: Literal["faiss", "milvus"] = Field(
+        "faiss", description="Index backend: faiss (plain files under indexes/) or milvus (a Milvus collection; "
+        "needs the confqa[milvus] extra).")
+    milvus_uri: str = Field(
+        "", description="Milvus to use with backend=milvus: a local file path ending in .db runs Milvus Lite in the "
+        "process; http://host:19530 reaches a Milvus standalone server or cluster.")
+    milvus_token_env: str = Field(
+        "MILVUS_TOKEN", description="Name of the environment variable holding the Milvus token (user:password or "
+        "an API key); the token itself is never a setting, so `confqa settings` never shows it.")

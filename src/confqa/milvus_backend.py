@@ -1,0 +1,486 @@
+"""The milvus backend: chunk records, dense vectors and Milvus's built-in BM25 in one Milvus collection per confqa
+index, searched with the filters pushed down as Milvus filter expressions.
+
+What lives where. Milvus holds what grows with the corpus and is searched: one record per chunk with its text,
+the analysed BM25 terms (a BM25 Function turns them into a sparse vector inside Milvus), the dense vector, and
+scalar fields for document, section path, talk ids, speakers, year and line span. The local index folder keeps
+what the answerer reads for the few passages it quotes (sentences with their vectors and line spans, the talk
+catalogue, the notes' text), written by the same build as the faiss backend, plus `milvus.json`: which Milvus,
+which alias and collection, and a hash per document of what was written there (for incremental sync).
+
+The BM25 side sees exactly the tokens that the faiss backend's bm25s sees: confqa's own analysis (stop words,
+Snowball stems, hyphenated words and their parts) is applied before the text reaches Milvus, and Milvus's
+`standard` tokenizer only splits it on spaces again (hyphens are stored as underscores, which it keeps inside a
+token). With the same k1 and b, Milvus's scores are bm25s's times (k1 + 1): min-max fusion does not see a constant
+factor, so both backends rank alike.
+
+Reads go through an alias; a full rebuild fills a new collection and then moves the alias, so a reader sees the
+old collection or the new one, never half of one. An incremental sync upserts the records of changed documents
+and deletes those of removed ones in the live collection (see README, "Scaling", for what a reader sees then).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
+from confqa.lexical import terms
+from confqa.retrieval import FULL_SCAN_LIMIT, Filters, Hit, TalkRoute, fuse, resolve_filter_values
+from confqa.settings import RetrievalSettings, Settings
+from confqa.store import IndexStore
+
+STATE_FILE = "milvus.json"
+BM25_K1 = 1.5  # bm25s's defaults, which the faiss backend uses
+BM25_B = 0.75
+HNSW_EF = 128  # as the faiss backend's HNSW efSearch
+_MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes
+_MAX_ARRAY = 256
+_BATCH = 1_000
+Hook = Callable[[str, dict[str, Any]], None]
+
+
+class MilvusState(BaseModel):
+    """What `milvus.json` beside the index records about its Milvus side."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uri: str
+    alias: str
+    collection: str
+    previous: str | None = None
+    generation: str
+    index_type: str
+    dimension: int
+    chunks: int
+    documents: dict[str, str]
+    synced: str
+
+
+@dataclass
+class SyncReport:
+    collection: str
+    full: bool
+    upserted: int = 0
+    deleted_docs: list[str] = field(default_factory=list)
+    upserted_docs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# -- connection --------------------------------------------------------------------------------------------
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def is_lite(uri: str) -> bool:
+    return not re.match(r"^[a-z][a-z0-9+.-]*://", uri)
+
+
+def connect(settings: Settings) -> Any:
+    """A MilvusClient for settings.milvus_uri (one per URI per process)."""
+    uri = settings.milvus_uri.strip()
+    if not uri:
+        raise ConfqaUsageError("the milvus backend needs a Milvus: --milvus-uri indexes/milvus.db (Milvus Lite, "
+                               "a local file) or --milvus-uri http://host:19530 (or set CONFQA_MILVUS_URI)")
+    try:
+        from pymilvus import MilvusClient
+    except ImportError:
+        raise MissingExtraError("the milvus backend", "milvus", "pymilvus") from None
+    import logging
+
+    # confqa reports Milvus errors itself, in one line; Milvus Lite's in-process gRPC server logs calls that it
+    # does not implement (AllocTimestamp, which pymilvus tries before falling back) as errors.
+    for logger in ("pymilvus", "grpc._server"):
+        logging.getLogger(logger).setLevel(logging.CRITICAL)
+    if is_lite(uri):
+        if not uri.endswith(".db"):
+            raise ConfqaUsageError(f"--milvus-uri {uri!r}: a Milvus Lite file must end in .db "
+                                   "(or give http://host:19530 for a Milvus server)")
+        try:
+            import milvus_lite  # noqa: F401
+        except ImportError:
+            raise MissingExtraError("Milvus Lite (a local --milvus-uri file)", "milvus", "milvus-lite") from None
+        path = Path(uri).expanduser().resolve()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfqaError(f"cannot create {path.parent} for Milvus Lite: {exc.strerror or exc}") from None
+        key, kwargs = str(path), {"uri": str(path)}
+    else:
+        key, kwargs = uri, {"uri": uri, "token": os.environ.get(settings.milvus_token_env, "")}
+    with _clients_lock:
+        if key not in _clients:
+            try:
+                _clients[key] = MilvusClient(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - pymilvus raises many types; the user needs one line
+                raise ConfqaError(f"cannot reach Milvus at {uri}: {_first_line(exc)}") from None
+        return _clients[key]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def alias_for(index_dir: Path) -> str:
+    """The alias readers use: confqa_<index name>, in the characters Milvus allows."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", index_dir.name) or "index"
+    return f"confqa_{name}"[:200]
+
+
+# -- records -----------------------------------------------------------------------------------------------
+def lexical_text(words: list[str]) -> str:
+    """confqa's BM25 terms as a text that Milvus's standard tokenizer splits back into exactly these terms."""
+    return " ".join(w.replace("-", "_") for w in words)
+
+
+def _clip(text: str, limit: int = _MAX_TEXT) -> str:
+    data = text.encode("utf-8")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+
+def records_of(store: IndexStore) -> dict[str, list[dict[str, Any]]]:
+    """One Milvus record per chunk, grouped by document."""
+    from confqa.indexing import bm25_text
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for position, chunk in enumerate(store.chunks):
+        speakers = sorted({s for t in chunk.talk_ids for s in store.talks_by_id[t].speakers})
+        words = terms(bm25_text(chunk, store.talks_by_id)) or ["_empty_"]
+        vector = np.asarray(store.chunk_vectors[position], dtype=np.float32)
+        record = {
+            "id": chunk.id, "doc": chunk.doc, "section": _clip(chunk.section, 4096), "text": _clip(chunk.text),
+            "terms": _clip(lexical_text(words)), "talk_ids": chunk.talk_ids[:_MAX_ARRAY],
+            "speakers": speakers[:_MAX_ARRAY], "year": chunk.year if chunk.year is not None else -1,
+            "line_start": chunk.line_start, "line_end": chunk.line_end,
+        }
+        digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+        digest.update(vector.tobytes())
+        record["record_sha"] = digest.hexdigest()
+        record["dense"] = vector.tolist()
+        out.setdefault(chunk.doc, []).append(record)
+    return out
+
+
+def _doc_hash(records: list[dict[str, Any]]) -> str:
+    return hashlib.sha256("".join(r["record_sha"] for r in records).encode()).hexdigest()
+
+
+def index_type_for(chunks: int) -> str:
+    """FLAT (exact) up to FULL_SCAN_LIMIT chunks, as the faiss backend scans exactly there; HNSW above, where
+    exact search costs a full pass per question and HNSW keeps recall@10 near 0.99 at a few ms (BENCHMARKS.md).
+    Past ~10^8 vectors per node, IVF_SQ8 or DISKANN trade a little recall for memory (not needed here)."""
+    return "FLAT" if chunks <= FULL_SCAN_LIMIT else "HNSW"
+
+
+def _create_collection(client: Any, name: str, dimension: int, index_type: str, lite: bool) -> None:
+    from pymilvus import DataType, Function, FunctionType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
+    schema.add_field("doc", DataType.VARCHAR, max_length=1024)
+    schema.add_field("section", DataType.VARCHAR, max_length=4096)
+    schema.add_field("text", DataType.VARCHAR, max_length=_MAX_TEXT)
+    schema.add_field("terms", DataType.VARCHAR, max_length=_MAX_TEXT, enable_analyzer=True,
+                     analyzer_params={"tokenizer": "standard"})
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
+    for name_ in ("talk_ids", "speakers"):
+        schema.add_field(name_, DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=_MAX_ARRAY,
+                         max_length=512)
+    for name_ in ("year", "line_start", "line_end"):
+        schema.add_field(name_, DataType.INT64)
+    schema.add_field("record_sha", DataType.VARCHAR, max_length=64)
+    schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"],
+                                 output_field_names=["sparse"]))
+    params = client.prepare_index_params()
+    if index_type == "HNSW":
+        params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
+    else:
+        params.add_index("dense", index_type="FLAT", metric_type="IP")
+    # A server scores BM25 with DAAT_MAXSCORE (exact top-k, skips hopeless documents); Milvus Lite only has
+    # the exhaustive TAAT_NAIVE, which gives the same scores.
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={
+        "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": BM25_K1, "bm25_b": BM25_B})
+    for name_ in ("doc", "year"):
+        try:  # scalar indexes speed up filters on a server; Milvus Lite may not have them
+            params.add_index(name_, index_type="INVERTED")
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        client.create_collection(name, schema=schema, index_params=params)
+    except Exception:  # noqa: BLE001 - retry without the optional scalar indexes
+        params = client.prepare_index_params()
+        if index_type == "HNSW":
+            params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
+        else:
+            params.add_index("dense", index_type="FLAT", metric_type="IP")
+        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={
+            "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": BM25_K1, "bm25_b": BM25_B})
+        client.create_collection(name, schema=schema, index_params=params)
+
+
+def _insert(client: Any, collection: str, records: list[dict[str, Any]], upsert: bool = False) -> None:
+    write = client.upsert if upsert else client.insert
+    for start in range(0, len(records), _BATCH):
+        write(collection, records[start:start + _BATCH])
+
+
+# -- state -------------------------------------------------------------------------------------------------
+def read_state(index_dir: Path) -> MilvusState | None:
+    path = index_dir / STATE_FILE
+    try:
+        return MilvusState.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return None  # a damaged state file only costs a full rebuild
+
+
+def _write_state(index_dir: Path, state: MilvusState) -> None:
+    tmp = index_dir / f".{STATE_FILE}.tmp-{os.getpid()}"
+    tmp.write_text(state.model_dump_json(indent=1), encoding="utf-8")
+    os.replace(tmp, index_dir / STATE_FILE)
+
+
+def _same_milvus(state: MilvusState, settings: Settings) -> bool:
+    uri = settings.milvus_uri.strip()
+    return state.uri == (str(Path(uri).expanduser().resolve()) if is_lite(uri) else uri)
+
+
+# -- sync --------------------------------------------------------------------------------------------------
+def sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool = False,
+         hook: Hook | None = None) -> SyncReport:
+    """Bring the Milvus collection in line with the local index: upsert changed documents and delete removed
+    ones, or (first time, --rebuild, another index type or model) fill a new collection and move the alias."""
+    from confqa.indexing import build_lock
+
+    with build_lock(index_dir, wait_seconds=120.0):  # one writer per index, as for the local files
+        return _sync(index_dir, store, settings, rebuild, hook)
+
+
+def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool, hook: Hook | None) -> SyncReport:
+    started = time.perf_counter()
+    client = connect(settings)
+    uri = settings.milvus_uri.strip()
+    lite = is_lite(uri)
+    alias = alias_for(index_dir)
+    by_doc = records_of(store)
+    hashes = {doc: _doc_hash(records) for doc, records in by_doc.items()}
+    wanted_type = index_type_for(len(store.chunks))
+    dimension = store.manifest.embedding.dimension
+    state = read_state(index_dir)
+    try:
+        live = state is not None and client.has_collection(state.collection)
+        full = (rebuild or state is None or not live or not _same_milvus(state, settings)  # type: ignore[union-attr]
+                or state.index_type != wanted_type or state.dimension != dimension)  # type: ignore[union-attr]
+        if full:
+            report = _full_sync(client, alias, by_doc, dimension, wanted_type, lite, hook)
+        else:
+            assert state is not None
+            report = SyncReport(collection=state.collection, full=False)
+            changed = sorted(d for d in hashes if state.documents.get(d) != hashes[d])
+            removed = sorted(d for d in state.documents if d not in hashes)
+            for doc in changed:
+                records = by_doc[doc]
+                _insert(client, state.collection, records, upsert=True)
+                keep = ", ".join(_quote(r["id"]) for r in records)
+                client.delete(state.collection, filter=f"doc == {_quote(doc)} and id not in [{keep}]")
+                report.upserted += len(records)
+            if removed:
+                client.delete(state.collection, filter=f"doc in [{', '.join(_quote(d) for d in removed)}]")
+            report.upserted_docs, report.deleted_docs = changed, removed
+            if changed or removed:
+                client.flush(state.collection)
+    except ConfqaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a Milvus failure is one line for the user, the local index is fine
+        raise ConfqaError(f"cannot write the index to Milvus at {uri}: {_first_line(exc)}; the local index is "
+                          f"updated, run the same command again to sync Milvus") from None
+    previous = state.collection if state is not None and full and state.collection != report.collection else (
+        state.previous if state is not None else None)
+    _write_state(index_dir, MilvusState(
+        uri=str(Path(uri).expanduser().resolve()) if lite else uri, alias=alias, collection=report.collection,
+        previous=previous, generation=store.generation.name, index_type=wanted_type, dimension=dimension,
+        chunks=len(store.chunks), documents=hashes,
+        synced=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    ))
+    if full and state is not None and state.previous and state.previous not in {report.collection, previous}:
+        _drop(client, state.previous)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _alias_target(client: Any, alias: str) -> str | None:
+    if alias not in client.list_aliases().get("aliases", []):
+        return None
+    return str(client.describe_alias(alias)["collection_name"])
+
+
+def _full_sync(client: Any, alias: str, by_doc: dict[str, list[dict[str, Any]]], dimension: int,
+               index_type: str, lite: bool, hook: Hook | None) -> SyncReport:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+    name = f"{alias}_g{stamp}"
+    _create_collection(client, name, dimension, index_type, lite)
+    records = [r for doc in sorted(by_doc) for r in by_doc[doc]]
+    _insert(client, name, records)
+    client.flush(name)  # one sealed segment: Milvus Lite keeps BM25 statistics per segment
+    client.load_collection(name)
+    if hook:
+        hook("before_switch", {"collection": name, "alias": alias})
+    if _alias_target(client, alias) is None:
+        client.create_alias(name, alias)
+    else:
+        client.alter_alias(name, alias)
+    return SyncReport(collection=name, full=True, upserted=len(records), upserted_docs=sorted(by_doc))
+
+
+def _drop(client: Any, name: str) -> None:
+    """Drop the collection before the previous one: the previous one stays for a reader that resolved the alias
+    just before the switch. Only collections this index's own state names are dropped, never by name pattern,
+    so another index on a shared Milvus is never touched."""
+    try:
+        client.drop_collection(name)
+    except Exception:  # noqa: BLE001 - best effort; a leftover collection costs space, not correctness
+        pass
+
+
+# -- search ------------------------------------------------------------------------------------------------
+def _quote(value: str) -> str:
+    """A Milvus string literal: double quotes, with backslash, quote and control characters escaped."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def _strings(values: set[str] | list[str]) -> str:
+    return "[" + ", ".join(_quote(v) for v in sorted(values)) + "]"
+
+
+def filter_expression(filters: Filters, store: IndexStore, route: TalkRoute | None = None) -> str:
+    """--doc/--talk/--speaker/--year (resolved against the index, with the same errors as the faiss backend)
+    and a question's named speaker, as one Milvus filter expression; '' when nothing filters."""
+    parts: list[str] = []
+    if filters.active():
+        resolved = resolve_filter_values(filters, store)
+        if resolved.docs is not None:
+            parts.append(f"doc in {_strings(resolved.docs)}")
+        if resolved.talk_ids is not None:
+            parts.append(f"array_contains_any(talk_ids, {_strings(resolved.talk_ids)})")
+        if resolved.speakers is not None:
+            parts.append(f"array_contains_any(speakers, {_strings(resolved.speakers)})")
+        if resolved.year is not None:
+            parts.append(f"year == {int(resolved.year)}")
+    if route is not None and route.by_speaker and route.talk_ids and len(store.chunks_of_talks(route.talk_ids)):
+        parts.append(f"array_contains_any(talk_ids, {_strings(route.talk_ids)})")
+    return " and ".join(f"({p})" for p in parts)
+
+
+class MilvusSearcher:
+    """Candidate generation in Milvus for one opened index: dense top-N and BM25 top-N with the filters pushed
+    down; fusion and answering as in the faiss backend."""
+
+    def __init__(self, index_dir: Path, store: IndexStore, settings: Settings) -> None:
+        self.settings = settings
+        self.client = connect(settings)
+        state = read_state(index_dir)
+        if state is None or not _same_milvus(state, settings):
+            raise IndexNotFoundError(
+                f"the index {index_dir} is not in the Milvus at {settings.milvus_uri}; write it there with: "
+                f"confqa index --index {index_dir} --backend milvus --milvus-uri {settings.milvus_uri}")
+        self.state = state
+        self.alias = state.alias
+        try:
+            # Milvus Lite forgets across processes that a collection was loaded; on a server this is a no-op.
+            self.client.load_collection(_alias_target(self.client, state.alias) or state.collection)
+        except Exception as exc:  # noqa: BLE001
+            raise IndexNotFoundError(
+                f"the Milvus collection of {index_dir} cannot be loaded ({_first_line(exc)}); rewrite it with: "
+                f"confqa index --index {index_dir} --backend milvus --milvus-uri {settings.milvus_uri} --rebuild"
+            ) from None
+        self.positions = {c.id: i for i, c in enumerate(store.chunks)}
+        self.hnsw = state.index_type == "HNSW"
+
+    def _search(self, data: list[Any], field: str, limit: int, expr: str) -> list[tuple[int, float]]:
+        params: dict[str, Any] = {"metric_type": "IP", "params": {"ef": max(HNSW_EF, limit)}} if (
+            field == "dense" and self.hnsw) else ({"metric_type": "IP"} if field == "dense" else {"params": {}})
+        try:
+            result = self.client.search(self.alias, data=data, anns_field=field, limit=limit, filter=expr,
+                                        output_fields=["id"], search_params=params)
+        except Exception as exc:  # noqa: BLE001
+            raise ConfqaError(f"Milvus search failed ({_first_line(exc)}); check --milvus-uri, or rewrite the "
+                              f"index with: confqa index --backend milvus --rebuild") from None
+        out = []
+        for hit in result[0]:
+            position = self.positions.get(str(hit["id"]))
+            if position is None:  # written by a newer sync than the local generation this reader opened
+                continue
+            # Milvus Lite reports BM25 as a negative distance, a server as a positive score.
+            score = float(hit["distance"])
+            out.append((position, abs(score) / (BM25_K1 + 1) if field == "sparse" else score))
+        return sorted(out, key=lambda item: (-item[1], item[0]))
+
+    def retrieve(self, question: str, query_vector: np.ndarray, store: IndexStore, settings: RetrievalSettings,
+                 k: int, mask: np.ndarray | None, route: TalkRoute | None, filters: Filters) -> list[Hit]:
+        """The faiss backend's retrieve(), with dense and BM25 candidates from Milvus."""
+        if not store.chunks or (mask is not None and not mask.any()):
+            return []
+        expr = filter_expression(filters, store, route)
+        candidates = settings.candidates
+        query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
+        dense_hits = self._search([query.tolist()], "dense", candidates, expr)
+        dense = dict(dense_hits)
+        dense_order = [i for i, _ in dense_hits]
+        q_terms = [t for t in terms(question) if t in store.vocabulary]
+        text = lexical_text(q_terms)
+        bm25_hits = self._search([text], "sparse", candidates, expr) if q_terms else []
+        bm25 = {i: s for i, s in bm25_hits if s > 0}
+        bm25_order = [i for i, s in bm25_hits if s > 0]
+        bm25_max = max(bm25.values(), default=0.0)
+        strength = route.strength if route else 0.0
+        routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)
+        if mask is not None and len(routed):
+            routed = routed[mask[routed]]
+        talk_order: list[int] = []
+        if len(routed):
+            # The talk ranking needs BM25 scores of the talk's own passages: one more search, limited to them.
+            routed_bm25 = np.zeros(len(routed), dtype=np.float32)
+            if q_terms:
+                ids = [store.chunks[int(i)].id for i in routed]
+                limit_expr = f"id in {_strings(ids)}" + (f" and ({expr})" if expr else "")
+                scores = dict(self._search([text], "sparse", len(ids), limit_expr))
+                routed_bm25 = np.array([scores.get(int(i), 0.0) for i in routed], dtype=np.float32)
+            affinity = np.asarray(store.chunk_vectors[routed] @ query, dtype=np.float32)
+            affinity += routed_bm25 / (bm25_max + 1e-9) * 0.3
+            from confqa.retrieval import top_indices
+
+            talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
+        in_route = set(int(i) for i in routed)
+        boost = {i: settings.talk_weight * strength * 0.5 for i in talk_order} if settings.fusion == "score" else {}
+        fused, top_possible = fuse(
+            [(dense_order, dense, settings.dense_weight), (bm25_order, bm25, settings.bm25_weight),
+             (talk_order, {}, settings.talk_weight * strength)],
+            settings, boost,
+        )
+        order = sorted((i for i, v in fused.items() if v > 0), key=lambda i: (-fused[i], i))[:k]
+        missing = [i for i in order if i not in dense]
+        if missing:
+            for i, value in zip(missing, store.chunk_vectors[missing] @ query):
+                dense[i] = float(value)
+        return [
+            Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=dense[i], bm25=float(bm25.get(i, 0.0)),
+                in_route=i in in_route)
+            for i in order
+        ]

@@ -1,0 +1,304 @@
+"""Both index backends through the same cases: the faiss backend (files) and the milvus backend on Milvus Lite, a
+local .db file run inside the test process. Same passages, same citations, same filter behaviour; plus what only
+the milvus backend has: filter pushdown, incremental sync by document hash, the alias switch of a full rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import FIXTURE_CORPUS, copy_corpus
+
+from confqa.api import Assistant
+from confqa.errors import UnknownFilterError
+from confqa.settings import Settings
+
+pytest.importorskip("pymilvus", reason="the milvus backend needs the confqa[milvus] extra")
+
+BACKENDS = ["faiss", "milvus"]
+QUESTIONS = [
+    "What did Lovelace recommend?", "Who was on the robots panel?", "attendance in Lisbon", "What does pruning keep?",
+    "Noether symmetry", "warm restarts every 10 epochs", "who presented the gradient gardening tutorial",
+    "what did Rosalind Franklin show", "weather spreadsheets poster", "something the notes never mention",
+]
+FILTERED = [
+    ("what was said about symmetry", {"doc": "summit-2031.md"}),
+    ("what was shown", {"talk": "gradient gardening"}),
+    ("what did they say", {"speaker": "Lovelace"}),
+    ("what happened", {"year": 2030}),
+    ("warm starts", {"speaker": "Noether", "year": 2031}),
+]
+
+
+def _settings(backend: str, uri: Path) -> Settings:
+    return Settings().model_copy(update={"backend": backend, "milvus_uri": str(uri)})
+
+
+@pytest.fixture(scope="session")
+def milvus_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path, Path]:  # type: ignore[no-untyped-def]
+    """(corpus, index dir, Milvus Lite file) of the fixture corpus, written to both backends once."""
+    base = tmp_path_factory.mktemp("milvus-index")
+    corpus = copy_corpus(FIXTURE_CORPUS, base / "corpus")
+    uri = base / "milvus.db"
+    index_dir = base / "indexes" / "fixture"
+    assistant = Assistant(str(index_dir), settings=_settings("milvus", uri), corpus=corpus, embedder=embedder)
+    assistant.index()
+    assert assistant.last_sync is not None and assistant.last_sync.full
+    return corpus, index_dir, uri
+
+
+def _assistant(milvus_index, embedder, backend: str) -> Assistant:  # type: ignore[no-untyped-def]
+    corpus, index_dir, uri = milvus_index
+    return Assistant(str(index_dir), settings=_settings(backend, uri), corpus=corpus, build_missing=False,
+                     embedder=embedder)
+
+
+def _key(answer) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    passages = [(p.doc, p.talk, p.line_start, p.line_end) for p in answer.passages]
+    citations = [(c.doc, c.talk, c.line_start, c.line_end, c.quote) for c in answer.citations]
+    return passages, citations
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_milvus_retrieves_what_faiss_retrieves(milvus_index, embedder, question: str) -> None:  # type: ignore[no-untyped-def]
+    faiss_answer = _assistant(milvus_index, embedder, "faiss").ask(question)
+    milvus_answer = _assistant(milvus_index, embedder, "milvus").ask(question)
+    assert _key(milvus_answer) == _key(faiss_answer)
+    assert [round(p.score, 4) for p in milvus_answer.passages] == [round(p.score, 4) for p in faiss_answer.passages]
+    assert milvus_answer.answer == faiss_answer.answer
+    assert milvus_answer.abstained == faiss_answer.abstained
+
+
+@pytest.mark.parametrize(("question", "filters"), FILTERED)
+def test_filters_agree_across_backends(milvus_index, embedder, question: str, filters: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    faiss_answer = _assistant(milvus_index, embedder, "faiss").ask(question, **filters)
+    milvus_answer = _assistant(milvus_index, embedder, "milvus").ask(question, **filters)
+    assert _key(milvus_answer) == _key(faiss_answer)
+    assert milvus_answer.passages
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_filters_restrict_passages(milvus_index, embedder, backend: str) -> None:  # type: ignore[no-untyped-def]
+    assistant = _assistant(milvus_index, embedder, backend)
+    assert {p.doc for p in assistant.retrieve("notes", 10, doc="summit-2031.md")} == {"summit-2031.md"}
+    assert {p.doc for p in assistant.retrieve("notes", 10, year=2030)} == {"old-2030.txt"}
+    by_speaker = assistant.retrieve("what was said", 10, speaker="Franklin")
+    assert by_speaker and all("Rosalind Franklin" in p.speakers for p in by_speaker)
+    with pytest.raises(UnknownFilterError, match="did you mean"):
+        assistant.retrieve("anything", doc="sumit-2031.md")
+    with pytest.raises(UnknownFilterError):
+        assistant.retrieve("anything", year=1999)
+
+
+def test_filters_are_pushed_into_the_milvus_search(milvus_index, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assistant = _assistant(milvus_index, embedder, "milvus")
+    searcher = assistant.store and assistant._searcher
+    seen: list[str] = []
+    search = searcher.client.search
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs.get("filter", ""))
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(searcher.client, "search", spy)
+    assistant.retrieve("warm starts", 5, doc="summit-2031.md", speaker="Noether", year=2031)
+    assert seen and all('doc in ["summit-2031.md"]' in f for f in seen)
+    assert all('array_contains_any(speakers, ["Emmy Noether"])' in f and "year == 2031" in f for f in seen)
+    seen.clear()
+    assistant.retrieve("what did Lovelace recommend", 5)  # a named speaker narrows the search too
+    assert seen and all('array_contains_any(talk_ids, ["engines-that-weave-algebraic-patterns"])' in f for f in seen)
+
+
+def test_filter_strings_are_escaped(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from confqa.milvus_backend import _quote
+
+    assert _quote('a"b\\c') == '"a\\"b\\\\c"'
+    assert _quote("x\ny") == '"x\\u000ay"'
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    (corpus / 'o"hare notes.md').write_text("# O'Hare\n\nThe layover talk covered airport benchmarks.\n")
+    settings = _settings("milvus", tmp_path / "m.db")
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    assistant.index()
+    passages = assistant.retrieve("airport benchmarks", 5, doc='o"hare notes.md')
+    assert [p.doc for p in passages] == ['o"hare notes.md']
+
+
+def _count(assistant: Assistant, expr: str) -> int:
+    from confqa.milvus_backend import connect, read_state
+
+    state = read_state(assistant.index_dir)
+    rows = connect(assistant.settings).query(state.alias, filter=expr, output_fields=["id"])
+    return len(rows)
+
+
+def test_incremental_sync_upserts_changed_notes_and_deletes_removed(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    assistant = Assistant(str(tmp_path / "idx"), settings=_settings("milvus", tmp_path / "m.db"), corpus=corpus,
+                          embedder=embedder)
+    assistant.index()
+    first = assistant.last_sync
+    assert first.full
+    note = corpus / "talks" / "keynote-lovelace.md"
+    note.write_text(note.read_text() + "\nLovelace also asked everyone to publish their random seeds twice.\n")
+    assistant.index()
+    second = assistant.last_sync
+    assert not second.full and second.collection == first.collection
+    assert second.upserted_docs == ["talks/keynote-lovelace.md"] and second.deleted_docs == []
+    assert second.upserted == _count(assistant, 'doc == "talks/keynote-lovelace.md"')
+    assert "seeds twice" in assistant.ask("what did Lovelace say about random seeds").answer
+    (corpus / "old-2030.txt").unlink()
+    assistant.index()
+    third = assistant.last_sync
+    assert third.upserted_docs == [] and third.deleted_docs == ["old-2030.txt"]
+    assert _count(assistant, 'doc == "old-2030.txt"') == 0
+    assert all(p.doc != "old-2030.txt" for p in assistant.retrieve("notes", 20))
+    assistant.index()  # nothing changed: nothing written
+    assert assistant.last_sync.upserted == 0 and not assistant.last_sync.deleted_docs
+
+
+def test_full_rebuild_switches_the_alias_atomically(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from confqa import milvus_backend
+    from confqa.milvus_backend import connect, read_state
+
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    settings = _settings("milvus", tmp_path / "m.db")
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    assistant.index()
+    client = connect(settings)
+    old = read_state(assistant.index_dir)
+    old_ids = {r["id"] for r in client.query(old.alias, filter='id != ""', output_fields=["id"])}
+    shutil.rmtree(corpus / "talks")
+    seen: dict[str, object] = {}
+
+    def during(event: str, info: dict) -> None:  # type: ignore[type-arg]
+        # The new collection is complete but the alias still names the old one: a reader sees all of the old.
+        seen["new"] = {r["id"] for r in client.query(info["collection"], filter='id != ""', output_fields=["id"])}
+        seen["alias"] = {r["id"] for r in client.query(info["alias"], filter='id != ""', output_fields=["id"])}
+
+    original = milvus_backend._full_sync
+
+    def full_sync(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return original(*args[:-1], during)
+
+    milvus_backend._full_sync = full_sync  # type: ignore[assignment]
+    try:
+        assistant.index(rebuild=True)
+    finally:
+        milvus_backend._full_sync = original  # type: ignore[assignment]
+    new = read_state(assistant.index_dir)
+    assert new.collection != old.collection and new.previous == old.collection
+    assert seen["alias"] == old_ids
+    assert seen["new"] and all(not i.startswith("talks/") for i in seen["new"])  # type: ignore[attr-defined]
+    assert {r["id"] for r in client.query(new.alias, filter='id != ""', output_fields=["id"])} == seen["new"]
+    assert client.has_collection(old.collection)  # kept one round for readers that resolved the alias before
+    assistant.index(rebuild=True)
+    assert not client.has_collection(old.collection)
+
+
+def test_cli_milvus_round_trip_matches_faiss(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The issue's 'done when': index and ask with --backend milvus --milvus-uri indexes/milvus.db."""
+    from confqa.cli import main
+
+    copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    runner = CliRunner()
+    uri = ["--backend", "milvus", "--milvus-uri", "indexes/milvus.db"]
+    result = runner.invoke(main, ["index", *uri, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["milvus"]["full"] is True
+    question = "what did Lovelace recommend"
+    milvus = runner.invoke(main, ["ask", question, *uri, "--json"])
+    faiss = runner.invoke(main, ["ask", question, "--json"])
+    assert milvus.exit_code == 0 and faiss.exit_code == 0, milvus.output + faiss.output
+    cite = [[(c["doc"], c["talk"], c["line_start"], c["line_end"]) for c in json.loads(r.stdout)["citations"]]
+            for r in (milvus, faiss)]
+    assert cite[0] == cite[1] and cite[0]
+    env = {"CONFQA_BACKEND": "milvus", "CONFQA_MILVUS_URI": "indexes/milvus.db"}
+    again = runner.invoke(main, ["ask", question, "--json"], env=env)
+    assert again.exit_code == 0 and json.loads(again.stdout)["citations"] == json.loads(milvus.stdout)["citations"]
+
+
+def test_cli_milvus_errors_are_one_line(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from confqa.cli import main
+
+    copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ask", "x", "--backend", "milvus"])
+    assert result.exit_code == 2 and "--milvus-uri" in result.stderr
+    result = runner.invoke(main, ["index", "--backend", "milvus", "--milvus-uri", "not-a-db-file"])
+    assert result.exit_code == 2 and ".db" in result.stderr
+    assert "Traceback" not in result.output
+    monkeypatch.setitem(sys.modules, "pymilvus", None)  # as if confqa[milvus] were not installed
+    result = runner.invoke(main, ["index", "--backend", "milvus", "--milvus-uri", "indexes/m.db"])
+    assert result.exit_code == 1
+    assert "pip install 'confqa[milvus]'" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "indexes" / "default").exists()  # failed before any work
+    monkeypatch.setitem(sys.modules, "ray", None)
+    result = runner.invoke(main, ["index", "--ray"])
+    assert result.exit_code == 1 and "pip install 'confqa[ray]'" in result.stderr
+
+
+def test_ask_with_an_index_missing_from_milvus_says_how_to_write_it(milvus_index, embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    corpus, index_dir, _ = milvus_index
+    other = tmp_path / "copy"
+    shutil.copytree(index_dir, other)
+    (other / "milvus.json").unlink()
+    assistant = Assistant(str(other), settings=_settings("milvus", tmp_path / "empty.db"), corpus=corpus,
+                          build_missing=False, embedder=embedder)
+    with pytest.raises(Exception, match="--backend milvus"):
+        assistant.ask("anything")
+
+
+def test_faiss_paths_never_import_milvus_or_ray(fixture_index) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    corpus, index_dir = fixture_index
+    code = (
+        "import sys\n"
+        "import confqa, confqa.cli\n"
+        "from confqa.api import Assistant\n"
+        f"Assistant({str(index_dir)!r}, corpus={str(corpus)!r}, build_missing=False).ask('What did Lovelace say?')\n"
+        "print([m for m in ('pymilvus', 'milvus_lite', 'ray') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_shipped_corpus_same_citations_on_both_backends(shipped_index, embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    corpus, index_dir = shipped_index
+    copy = tmp_path / "shipped"
+    shutil.copytree(index_dir, copy)
+    uri = tmp_path / "milvus.db"
+    answers = {}
+    for backend in BACKENDS:
+        assistant = Assistant(str(copy), settings=_settings(backend, uri), corpus=corpus, embedder=embedder)
+        answers[backend] = [_key(assistant.ask(q)) for q in (
+            "what did Mitchell recommend", "who presented the XAI tutorial", "what is DAgger",
+            "what did the imitation learning tutorial cover", "what were the best papers")]
+        answers[backend].append(_key(assistant.ask("benchmarks", year=2025)))
+    assert answers["milvus"] == answers["faiss"]
+
+
+def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from confqa import milvus_backend
+    from confqa.milvus_backend import read_state
+
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    settings = _settings("milvus", tmp_path / "m.db")
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    assistant.index()
+    assert read_state(assistant.index_dir).index_type == "FLAT"
+    monkeypatch.setattr(milvus_backend, "FULL_SCAN_LIMIT", 5)  # as if the corpus had grown past exact search
+    assistant.index()
+    assert assistant.last_sync.full and read_state(assistant.index_dir).index_type == "HNSW"
+    reader = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, build_missing=False, embedder=embedder)
+    faiss = Assistant(str(tmp_path / "idx"), settings=_settings("faiss", tmp_path / "m.db"), corpus=corpus,
+                      build_missing=False, embedder=embedder)
+    for question in QUESTIONS[:4]:
+        assert _key(reader.ask(question)) == _key(faiss.ask(question))
