@@ -16,6 +16,7 @@ does not finish in time reports the insert throughput it reached and no query fi
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import shutil
 import sys
@@ -142,6 +143,7 @@ def milvus_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, 
         inserted = stop
         if budget_s and time.perf_counter() - started > budget_s and inserted < n:
             seconds = time.perf_counter() - started
+            client.close()
             return {"insert_per_s": inserted / seconds, "inserted": inserted, "insert_s": seconds, "complete": 0.0,
                     "memory_mb": rss_mb() - before, "disk_mb": disk_mb(folder)}
     client.flush("bench")
@@ -206,6 +208,7 @@ def measure(n: int, queries_count: int, budget_s: float | None, backends: list[s
         if name not in backends:
             continue
         folder = Path(tempfile.mkdtemp(prefix=f"confqa-{name}-"))
+        atexit.register(shutil.rmtree, folder, True)  # Milvus Lite may still write there after close()
         try:
             args = (vectors, texts, years, queries, query_words, folder)
             result = side(*args) if name == "faiss" else side(*args, budget_s)  # type: ignore[operator]
