@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
@@ -54,11 +54,14 @@ def test_sigkill_during_a_build_leaves_the_previous_index_answering(tmp_path: Pa
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(question=st.text(min_size=0, max_size=300))
+@example(question="-0")
+@example(question="--help")
 def test_arbitrary_questions_never_crash_the_cli(fixture_index, question: str) -> None:  # type: ignore[no-untyped-def]
     _, index_dir = fixture_index
     if question == "-":
         return  # that is batch mode, tested elsewhere
-    result = CliRunner().invoke(main, ["ask", question, "--index", str(index_dir), "--json"])
+    # After "--" every word is the question, even one that looks like an option ("-0"), as in a shell.
+    result = CliRunner().invoke(main, ["ask", "--index", str(index_dir), "--json", "--", question])
     assert result.exit_code in (0, 2), (question, result.output)
     assert "Traceback" not in result.output
     if result.exit_code == 2:

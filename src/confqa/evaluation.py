@@ -631,7 +631,8 @@ def report_markdown(results: dict[str, Any], title: str) -> str:
 
 
 def llm_report_lines(info: dict[str, Any]) -> list[str]:
-    lines = [f"## Generated answers ({info['backend']}: {info['model']})", "",
+    model = Path(str(info["model"])).name if "/" in str(info["model"]) else info["model"]
+    lines = [f"## Generated answers ({info['backend']}: {model})", "",
              f"- model asked for {info['model_called']} of {info['questions']} questions (the rest had too little "
              f"evidence); {info['llm_answers']} generated answers used, {info['declined']} declined",
              f"- sentences written: {info['sentences']}; backed by their citations: {info['supported_sentences']}; "
