@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
 from confqa.lexical import terms
-from confqa.retrieval import FULL_SCAN_LIMIT, Filters, Hit, TalkRoute, fuse, resolve_filter_values
+from confqa.retrieval import FULL_SCAN_LIMIT, Filters, Hit, TalkRoute, fused_hits, resolve_filter_values
 from confqa.settings import RetrievalSettings, Settings
 from confqa.store import IndexStore
 
@@ -467,20 +467,5 @@ class MilvusSearcher:
             from confqa.retrieval import top_indices
 
             talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
-        in_route = set(int(i) for i in routed)
-        boost = {i: settings.talk_weight * strength * 0.5 for i in talk_order} if settings.fusion == "score" else {}
-        fused, top_possible = fuse(
-            [(dense_order, dense, settings.dense_weight), (bm25_order, bm25, settings.bm25_weight),
-             (talk_order, {}, settings.talk_weight * strength)],
-            settings, boost,
-        )
-        order = sorted((i for i, v in fused.items() if v > 0), key=lambda i: (-fused[i], i))[:k]
-        missing = [i for i in order if i not in dense]
-        if missing:
-            for i, value in zip(missing, store.chunk_vectors[missing] @ query):
-                dense[i] = float(value)
-        return [
-            Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=dense[i], bm25=float(bm25.get(i, 0.0)),
-                in_route=i in in_route)
-            for i in order
-        ]
+        return fused_hits(store, query, settings, k, (dense_order, dense), (bm25_order, bm25), talk_order,
+                          set(int(i) for i in routed), strength, lambda i: float(bm25.get(i, 0.0)))

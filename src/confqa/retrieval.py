@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -307,20 +308,29 @@ def retrieve(
         affinity = np.asarray(store.chunk_vectors[routed] @ query[0], dtype=np.float32)
         affinity += bm25_scores[routed] / (float(bm25_scores.max()) + 1e-9) * 0.3
         talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
-    in_route = set(int(i) for i in routed)
+    return fused_hits(store, query[0], settings, k, (dense_order, dense), (bm25_order, bm25), talk_order,
+                      set(int(i) for i in routed), strength, lambda i: float(bm25_scores[i]))
+
+
+def fused_hits(store: IndexStore, query: np.ndarray, settings: RetrievalSettings, k: int,
+               dense: tuple[list[int], dict[int, float]], bm25: tuple[list[int], dict[int, float]],
+               talk_order: list[int], in_route: set[int], strength: float,
+               bm25_of: Callable[[int], float]) -> list[Hit]:
+    """The k best chunks from the three candidate rankings, whichever backend produced them."""
+    dense_order, dense_scores = dense
     boost = {i: settings.talk_weight * strength * 0.5 for i in talk_order} if settings.fusion == "score" else {}
     fused, top_possible = fuse(
-        [(dense_order, dense, settings.dense_weight), (bm25_order, bm25, settings.bm25_weight),
+        [(dense_order, dense_scores, settings.dense_weight), (bm25[0], bm25[1], settings.bm25_weight),
          (talk_order, {}, settings.talk_weight * strength)],
         settings, boost,
     )
     order = sorted((i for i, v in fused.items() if v > 0), key=lambda i: (-fused[i], i))[:k]
-    missing = [i for i in order if i not in dense]
+    missing = [i for i in order if i not in dense_scores]
     if missing:
-        for i, value in zip(missing, store.chunk_vectors[missing] @ query[0]):
-            dense[i] = float(value)
+        for i, value in zip(missing, store.chunk_vectors[missing] @ query):
+            dense_scores[i] = float(value)
     return [
-        Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=dense[i], bm25=float(bm25_scores[i]),
+        Hit(chunk=i, score=float(min(1.0, fused[i] / top_possible)), dense=dense_scores[i], bm25=bm25_of(i),
             in_route=i in in_route)
         for i in order
     ]
