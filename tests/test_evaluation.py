@@ -157,7 +157,9 @@ def test_eval_command_on_the_shipped_corpus(shipped_index, tmp_path: Path) -> No
     assert data["questions"] == 40
     assert set(data["systems"]) == {"confqa", "bm25-only"}
     confqa_metrics = data["systems"]["confqa"]
-    for metric in ("section_hit@5", "mrr", "ndcg@10", "fact_coverage", "citation_precision", "ece", "abstention_recall"):
+    for metric in ("section_hit@5", "mrr", "ndcg@10", "fact_coverage", "citation_precision", "ece", "abstention_recall",
+                   "answer_words"):
         cell = confqa_metrics[metric]
         assert cell["low"] <= cell["mean"] <= cell["high"]
+    assert 5 <= confqa_metrics["answer_words"]["mean"] <= 400  # words per answered question
     assert (tmp_path / "r" / "reliability.png").is_file()

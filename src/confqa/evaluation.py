@@ -355,7 +355,7 @@ def score_question(question: EvalQuestion, run: SystemRun, sections: SectionMap)
     out.update({
         "abstained": bool(run.abstained),
         "confidence": run.confidence,
-        "answer_words": len(re.sub(r"\[\d+\]", "", run.answer).split()) if not run.abstained else None,
+        "answer_words": float(len(re.sub(r"\[\d+\]", "", run.answer).split())) if not run.abstained else None,
     })
     if question.answerable:
         coverage = 0.0 if run.abstained else fact_coverage(run.answer, question.facts)
