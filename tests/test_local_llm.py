@@ -77,7 +77,7 @@ def test_the_check_rejects_what_the_small_model_invents(fixture_assistant, smoll
         hits = retrieve(q, vector, fixture_assistant.store, fixture_assistant.settings.retrieval, 5, mask, route)
         checker = SupportChecker(q, hits, fixture_assistant.store, fixture_assistant._embed_many, smollm2.min_support)
         claims = split_claims(answer.generation.raw)
-        for claim, check in zip(claims, checker.check(claims)):
+        for claim, check in zip(claims, checker.check(claims)[0]):
             if check.supported:
                 cited_text = " ".join(fixture_assistant.store.chunks[hits[n - 1].chunk].text for n in claim.cited)
                 assert all(number in cited_text + question for number in re.findall(r"\d+", claim.body))

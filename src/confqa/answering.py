@@ -32,7 +32,7 @@ _ASKING_WORDS = set(terms(
 
 
 @lru_cache(maxsize=65536)
-def _terms_of(text: str) -> frozenset[str]:
+def terms_of(text: str) -> frozenset[str]:
     """BM25 terms of a sentence or a talk's names; sentences recur across questions, so this is cached."""
     return frozenset(terms(text))
 
@@ -116,9 +116,9 @@ def _adjust(text: str, sentence: Sentence, store: IndexStore, q_terms: set[str],
     """Score changes that do not depend on the retriever: naming sentences, list openers, who-questions."""
     talk_ids = sentence.talk_ids or store.chunks[sentence.chunk].talk_ids
     adjust = 0.0
-    naming = _terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
+    naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
                                 for t in talk_ids))
-    if len(_terms_of(text) - naming - q_terms) < 3 and not asks_who:
+    if len(terms_of(text) - naming - q_terms) < 3 and not asks_who:
         adjust -= 0.12  # only names the talk or repeats the question: says nothing new
     if asks_who and _names_speaker(text, store, talk_ids):
         adjust += 0.3  # "who presented X" is answered by the sentence that names them
@@ -338,7 +338,7 @@ def compose(
             text = _group_text(group, store)
             if len(text.split()) < 4:
                 continue
-            s_terms = _terms_of(text)
+            s_terms = terms_of(text)
             overlap = len(topic_terms & s_terms) / len(topic_terms) if topic_terms else 0.0
             score = 0.6 * cosine + 0.3 * overlap + 0.1 * hit.score + 0.05 / (rank + 1)
             score += _adjust(text, store.sentences[group[0]], store, q_terms, asks_who, len(group) > 1)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answering import NOT_COVERED, display_text
+from confqa.answering import NOT_COVERED, display_text, terms_of
 from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
 from confqa.lexical import terms
 from confqa.models import Answer, Citation, Generation, UnsupportedSentence
@@ -89,10 +89,6 @@ def _one_line(text: str) -> str:
 
 
 # -- the model ----------------------------------------------------------------------------------------
-def describe(settings: LLMSettings) -> str:
-    return f"{settings.backend}:{settings.model or '?'}"
-
-
 def make_llm(settings: LLMSettings) -> Any:
     """The llama-index LLM for these settings. There is deliberately no default model and no default remote
     address: the user names both."""
@@ -333,28 +329,30 @@ class SupportChecker:
             self.passage_terms.append(set(terms(joined)))
             self.passage_numbers.append(set(_NUMBER.findall(joined)))
 
-    def check(self, claims: Sequence[Claim]) -> list[Support]:
+    def check(self, claims: Sequence[Claim]) -> tuple[list[Support], int]:
+        """A verdict per sentence, and how many uncited sentences were given the passage that backs them."""
         vectors = self.embed([c.body for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
-        self._vectors = vectors
-        return [self._check_one(claim, vector) for claim, vector in zip(claims, vectors)]
-
-    def attribute(self, claims: Sequence[Claim], checks: list[Support]) -> int:
-        """Give a sentence the model left uncited the one passage that backs it, when exactly that check passes;
-        small models often state a supported fact and forget the marker. Returns how many were attributed."""
+        checks = []
         attributed = 0
-        for i, claim in enumerate(claims):
-            if claim.cited or checks[i].supported or claim.body.endswith("?"):
-                continue
-            best: tuple[float, int, Support] | None = None
-            for n in range(1, len(self.hits) + 1):
-                trial = self._check_one(Claim(claim.text, claim.body, [n]), self._vectors[i])
-                if trial.supported and (best is None or trial.lexical + trial.semantic > best[0]):
-                    best = (trial.lexical + trial.semantic, n, trial)
-            if best is not None:
-                claim.cited = [best[1]]
-                checks[i] = best[2]
-                attributed += 1
-        return attributed
+        for claim, vector in zip(claims, vectors):
+            check = self._check_one(claim, vector)
+            if not claim.cited and not claim.body.endswith("?"):
+                # Small models often state a supported fact and forget the marker: the one passage that passes
+                # the same check becomes its citation.
+                found = self._best_passage(claim, vector)
+                if found is not None:
+                    claim.cited, check = [found[0]], found[1]
+                    attributed += 1
+            checks.append(check)
+        return checks, attributed
+
+    def _best_passage(self, claim: Claim, vector: np.ndarray) -> tuple[int, Support] | None:
+        best: tuple[float, int, Support] | None = None
+        for n in range(1, len(self.hits) + 1):
+            trial = self._check_one(Claim(claim.text, claim.body, [n]), vector)
+            if trial.supported and (best is None or trial.lexical + trial.semantic > best[0]):
+                best = (trial.lexical + trial.semantic, n, trial)
+        return (best[1], best[2]) if best is not None else None
 
     def _check_one(self, claim: Claim, vector: np.ndarray) -> Support:
         if claim.body.endswith("?"):
@@ -379,7 +377,7 @@ class SupportChecker:
             # The quote shown for the citation should contain what the sentence claims (names above all), so
             # shared rare words count as much as closeness in meaning.
             overlap = np.array([
-                sum(self.store.term_weight(t) for t in claim_terms & set(terms(self.store.sentences[m].text)))
+                sum(self.store.term_weight(t) for t in claim_terms & terms_of(self.store.sentences[m].text))
                 for m in members]) / (weight or 1.0)
             best[n] = members[int(np.argmax(sims + overlap))]
             semantic = max(semantic, float(np.max(sims)))
@@ -424,9 +422,7 @@ def generate_answer(
     info.sentences = len(claims)
     if not claims:
         return _fallback(extractive, info, "the model returned an empty answer")
-    checker = SupportChecker(question, hits, store, embed, settings.min_support)
-    checks = checker.check(claims)
-    info.attributed = checker.attribute(claims, checks)
+    checks, info.attributed = SupportChecker(question, hits, store, embed, settings.min_support).check(claims)
     info.supported = sum(1 for s in checks if s.supported)
     if info.supported == 0 and declines(raw):
         return extractive.model_copy(update={

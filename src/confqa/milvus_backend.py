@@ -38,7 +38,16 @@ from pydantic import BaseModel, ConfigDict
 
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
 from confqa.lexical import terms
-from confqa.retrieval import FULL_SCAN_LIMIT, Filters, Hit, TalkRoute, fused_hits, resolve_filter_values
+from confqa.retrieval import (
+    FULL_SCAN_LIMIT,
+    Filters,
+    Hit,
+    TalkRoute,
+    fused_hits,
+    resolve_filter_values,
+    routed_chunks,
+    talk_ranking,
+)
 from confqa.settings import RetrievalSettings, Settings
 from confqa.store import IndexStore
 
@@ -205,6 +214,13 @@ def _create_collection(client: Any, name: str, dimension: int, index_type: str, 
     schema.add_field("record_sha", DataType.VARCHAR, max_length=64)
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"],
                                  output_field_names=["sparse"]))
+    try:
+        client.create_collection(name, schema=schema, index_params=_index_params(client, index_type, lite, True))
+    except Exception:  # noqa: BLE001 - retry without the optional scalar indexes
+        client.create_collection(name, schema=schema, index_params=_index_params(client, index_type, lite, False))
+
+
+def _index_params(client: Any, index_type: str, lite: bool, scalar_indexes: bool) -> Any:
     params = client.prepare_index_params()
     if index_type == "HNSW":
         params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
@@ -214,22 +230,12 @@ def _create_collection(client: Any, name: str, dimension: int, index_type: str, 
     # the exhaustive TAAT_NAIVE, which gives the same scores.
     params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={
         "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": BM25_K1, "bm25_b": BM25_B})
-    for name_ in ("doc", "year"):
+    for name_ in ("doc", "year") if scalar_indexes else ():
         try:  # scalar indexes speed up filters on a server; Milvus Lite may not have them
             params.add_index(name_, index_type="INVERTED")
         except Exception:  # noqa: BLE001
             pass
-    try:
-        client.create_collection(name, schema=schema, index_params=params)
-    except Exception:  # noqa: BLE001 - retry without the optional scalar indexes
-        params = client.prepare_index_params()
-        if index_type == "HNSW":
-            params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
-        else:
-            params.add_index("dense", index_type="FLAT", metric_type="IP")
-        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={
-            "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": BM25_K1, "bm25_b": BM25_B})
-        client.create_collection(name, schema=schema, index_params=params)
+    return params
 
 
 def _insert(client: Any, collection: str, records: list[dict[str, Any]], upsert: bool = False) -> None:
@@ -449,23 +455,15 @@ class MilvusSearcher:
         bm25 = {i: s for i, s in bm25_hits if s > 0}
         bm25_order = [i for i, s in bm25_hits if s > 0]
         bm25_max = max(bm25.values(), default=0.0)
-        strength = route.strength if route else 0.0
-        routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)
-        if mask is not None and len(routed):
-            routed = routed[mask[routed]]
-        talk_order: list[int] = []
-        if len(routed):
+        routed = routed_chunks(store, route, mask)
+        routed_bm25 = np.zeros(len(routed), dtype=np.float32)
+        if len(routed) and q_terms:
             # The talk ranking needs BM25 scores of the talk's own passages: one more search, limited to them.
-            routed_bm25 = np.zeros(len(routed), dtype=np.float32)
-            if q_terms:
-                ids = [store.chunks[int(i)].id for i in routed]
-                limit_expr = f"id in {_strings(ids)}" + (f" and ({expr})" if expr else "")
-                scores = dict(self._search([text], "sparse", len(ids), limit_expr))
-                routed_bm25 = np.array([scores.get(int(i), 0.0) for i in routed], dtype=np.float32)
-            affinity = np.asarray(store.chunk_vectors[routed] @ query, dtype=np.float32)
-            affinity += routed_bm25 / (bm25_max + 1e-9) * 0.3
-            from confqa.retrieval import top_indices
-
-            talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
+            ids = [store.chunks[int(i)].id for i in routed]
+            limit_expr = f"id in {_strings(ids)}" + (f" and ({expr})" if expr else "")
+            scores = dict(self._search([text], "sparse", len(ids), limit_expr))
+            routed_bm25 = np.array([scores.get(int(i), 0.0) for i in routed], dtype=np.float32)
+        talk_order = talk_ranking(store, routed, query, routed_bm25, bm25_max, candidates)
         return fused_hits(store, query, settings, k, (dense_order, dense), (bm25_order, bm25), talk_order,
-                          set(int(i) for i in routed), strength, lambda i: float(bm25.get(i, 0.0)))
+                          set(int(i) for i in routed), route.strength if route else 0.0,
+                          lambda i: float(bm25.get(i, 0.0)))

@@ -298,18 +298,26 @@ def retrieve(
         bm25_scores[~mask] = 0.0
     bm25_order = [int(i) for i in top_indices(bm25_scores, candidates) if bm25_scores[i] > 0]
     bm25 = {i: float(bm25_scores[i]) for i in bm25_order}
-    # Talk ranking: passages about a talk the question names, best match first.
-    strength = route.strength if route else 0.0
-    routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)
-    if mask is not None and len(routed):
-        routed = routed[mask[routed]]
-    talk_order: list[int] = []
-    if len(routed):
-        affinity = np.asarray(store.chunk_vectors[routed] @ query[0], dtype=np.float32)
-        affinity += bm25_scores[routed] / (float(bm25_scores.max()) + 1e-9) * 0.3
-        talk_order = [int(routed[i]) for i in top_indices(affinity, candidates)]
+    routed = routed_chunks(store, route, mask)
+    talk_order = talk_ranking(store, routed, query[0], bm25_scores[routed], float(bm25_scores.max()), candidates)
     return fused_hits(store, query[0], settings, k, (dense_order, dense), (bm25_order, bm25), talk_order,
-                      set(int(i) for i in routed), strength, lambda i: float(bm25_scores[i]))
+                      set(int(i) for i in routed), route.strength if route else 0.0, lambda i: float(bm25_scores[i]))
+
+
+def routed_chunks(store: IndexStore, route: TalkRoute | None, mask: np.ndarray | None) -> np.ndarray:
+    """Positions of the allowed passages about a talk the question names."""
+    routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)
+    return routed[mask[routed]] if mask is not None and len(routed) else routed
+
+
+def talk_ranking(store: IndexStore, routed: np.ndarray, query: np.ndarray, routed_bm25: np.ndarray, bm25_max: float,
+                 candidates: int) -> list[int]:
+    """The talk's passages, best match first: closeness to the question, nudged by their BM25 scores."""
+    if not len(routed):
+        return []
+    affinity = np.asarray(store.chunk_vectors[routed] @ query, dtype=np.float32)
+    affinity += routed_bm25 / (bm25_max + 1e-9) * 0.3
+    return [int(routed[i]) for i in top_indices(affinity, candidates)]
 
 
 def fused_hits(store: IndexStore, query: np.ndarray, settings: RetrievalSettings, k: int,
