@@ -8,13 +8,13 @@ import html
 import re
 
 from confqa.models import Answer, Citation, Passage
+from confqa.text.control import strip_control
 
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: str) -> str:
     """Text with terminal escape sequences and control characters removed."""
-    return _CONTROL.sub("", text)
+    return strip_control(text)
 
 
 def _one_line(text: str) -> str:

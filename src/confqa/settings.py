@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDING_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# The code that turns notes into chunks, sentences and talks: an index built by another version of it is rebuilt.
+INDEX_SHAPING_MODULES = ("confqa.loading", "confqa.chunking", "confqa.talks", "confqa.lexical", "confqa.indexing",
+                         "confqa.text")
 
 
 class ChunkingSettings(BaseModel):
@@ -35,12 +38,19 @@ class ChunkingSettings(BaseModel):
     def fingerprint(self) -> str:
         """These settings plus the code that turns notes into chunks, sentences and talks: an index built by
         other settings or another version of that code is rebuilt rather than reused."""
+        import importlib.util
         from pathlib import Path
 
         digest = hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode())
-        package = Path(__file__).parent
-        for stage in ("loading.py", "chunking.py", "talks.py", "lexical.py", "indexing.py"):
-            digest.update((package / stage).read_bytes())
+        for module in INDEX_SHAPING_MODULES:
+            spec = importlib.util.find_spec(module)
+            if spec is None or spec.origin is None:
+                raise RuntimeError(f"INDEX_SHAPING_MODULES names {module}, which does not exist")
+            # A package counts with every module in it.
+            files = sorted(Path(spec.origin).parent.rglob("*.py")) if spec.submodule_search_locations else [
+                Path(spec.origin)]
+            for path in files:
+                digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
 
 

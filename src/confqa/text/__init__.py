@@ -1,0 +1,1 @@
+"""Text utilities shared by every stage: nothing here imports the rest of confqa."""
