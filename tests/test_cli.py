@@ -48,9 +48,11 @@ def test_batch_mode_writes_json_lines(runner: CliRunner, index_arg: list[str]) -
     result = runner.invoke(main, ["ask", "-", *index_arg], input=questions)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
+    # One line out per line in: the blank line gets an error object in its place.
     assert [line["question"] for line in lines] == [
-        "What did Lovelace recommend?", "Who was on the robots panel?", "What did Yann LeCun say about JEPA?"]
-    assert lines[2]["abstained"] is True
+        "What did Lovelace recommend?", "", "Who was on the robots panel?", "What did Yann LeCun say about JEPA?"]
+    assert lines[1]["error"] == "the question is empty"
+    assert lines[3]["abstained"] is True
 
 
 def test_error_exits(runner: CliRunner, index_arg: list[str], tmp_path: Path) -> None:

@@ -23,18 +23,23 @@ from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
 from confqa.settings import LLMSettings, Settings
 from confqa.store import IndexStore, open_index
+from confqa.text.control import INVISIBLE, strip_control
 
 MAX_QUESTION_CHARS = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_question(question: str) -> tuple[str, list[str]]:
-    """Validate a question: control characters removed, whitespace collapsed, very long ones shortened."""
+    """Validate a question: bytes that were not UTF-8 shown as U+FFFD, terminal escape sequences removed whole
+    (a question pasted with its colour codes), control and invisible characters removed, whitespace collapsed,
+    very long ones shortened. A question with nothing visible left is a usage error."""
     if not isinstance(question, str):
         raise ConfqaUsageError("the question must be text")
     notices = []
-    cleaned = _CONTROL.sub(" ", question)
-    if cleaned != question:
+    decoded = _undo_surrogates(question)
+    if decoded != question:
+        notices.append("bytes that are not UTF-8 in the question were replaced with U+FFFD")
+    cleaned = INVISIBLE.sub("", strip_control(decoded, " "))
+    if cleaned != decoded:
         notices.append("control characters were removed from the question")
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     if not cleaned:
@@ -43,6 +48,20 @@ def clean_question(question: str) -> tuple[str, list[str]]:
         notices.append(f"the question is {len(cleaned)} characters long; only the first {MAX_QUESTION_CHARS} were used")
         cleaned = cleaned[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
     return cleaned, notices
+
+
+def _undo_surrogates(text: str) -> str:
+    """Python hands undecodable argv bytes over as lone surrogates (PEP 383); they cannot be encoded, embedded or
+    printed. Turn them back into bytes and decode those with replacement."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes (from Python code, say)
+        return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:

@@ -15,13 +15,19 @@ from typing import Any, TypeVar
 import click
 
 from confqa.errors import ConfqaError
+from confqa.text.control import one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"confqa: error: {message}", err=True)
+    click.echo(f"confqa: error: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+def _warn(message: str) -> None:
+    """A diagnostic on stderr, on one line: file names and note text may hold newlines and escape sequences."""
+    click.echo(f"confqa: warning: {one_line(message)}", err=True)
 
 
 def handle_errors(function: F) -> F:
@@ -49,18 +55,9 @@ def handle_errors(function: F) -> F:
 
 
 def _settings(**overrides: Any) -> Any:
-    from pydantic import ValidationError
+    from confqa.settings import load_settings
 
-    from confqa.settings import Settings
-
-    try:
-        settings = Settings()
-        given = {k: v for k, v in overrides.items() if v is not None}
-        return Settings.model_validate({**settings.model_dump(), **given}) if given else settings
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = "CONFQA_" + "__".join(str(p).upper() for p in error["loc"])
-        raise click.UsageError(f"bad setting {where}: {error['msg']}") from None
+    return load_settings(**overrides)
 
 
 def _progress_reporter() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
@@ -109,10 +106,11 @@ def _open(index: str | None, settings: Any = None, **overrides: Any) -> Any:
     with _progress() as update:
         assistant = Assistant(index, settings=settings or _settings(**overrides), progress=update)
         if current_generation(assistant.index_dir) is None and assistant._build_missing:
-            click.echo(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …", err=True)
+            click.echo(one_line(f"confqa: no index yet; building {assistant.index_dir} from {assistant.corpus}/ …"),
+                       err=True)
         assistant.store  # noqa: B018 - opening is the point
     for notice in assistant._notices:
-        click.echo(f"confqa: warning: {notice}", err=True)
+        _warn(notice)
     return assistant
 
 
@@ -179,6 +177,14 @@ def main() -> None:
       confqa index corpus/ --index mynotes
       confqa talks
     """
+    from confqa.settings import load_settings, unknown_variables
+
+    try:
+        settings = load_settings()
+    except ConfqaError:
+        settings = None  # the command itself reports a malformed setting
+    for warning in unknown_variables(settings=settings):
+        _warn(warning)
 
 
 @main.command()
@@ -208,28 +214,15 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
       confqa ask "what did Mitchell recommend" --llm ollama --llm-model qwen2.5:3b
       confqa ask "what is DAgger" --llm openai --llm-base-url http://127.0.0.1:8080/v1 --llm-model local --strict
     """
-    from confqa.errors import ConfqaUsageError
+    from confqa.api import clean_question
 
     settings = _settings(backend=backend, milvus_uri=milvus_uri)
     llm_settings = _llm_settings(settings, **llm)
     filters: dict[str, Any] = {"doc": doc, "talk": talk, "speaker": speaker, "year": year, "llm": llm_settings}
     if question == "-":
-        assistant = _open(index, settings)
-        for line in sys.stdin:
-            text = line.strip()
-            if not text:
-                continue
-            try:
-                answer = assistant.ask(text, top_k=top_k, **filters)
-                click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False))
-            except ConfqaUsageError as exc:
-                if exc.__class__.__name__ == "UnknownFilterError":
-                    raise
-                click.echo(json.dumps({"question": text, "error": str(exc)}, ensure_ascii=False))
-            sys.stdout.flush()
+        _ask_batch(_open(index, settings), top_k, filters)
         return
-    if not question.strip():
-        raise click.UsageError("the question is empty")
+    clean_question(question)  # an empty or invisible question is a usage error before any index is opened
     assistant = _open(index, settings)
     if stream is None:
         stream = sys.stdout.isatty() and not as_json
@@ -242,6 +235,25 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
         click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         _print_answer(answer)
+
+
+def _ask_batch(assistant: Any, top_k: int | None, filters: dict[str, Any]) -> None:
+    """One JSON line out for every line in, blank and undecodable lines included: a line that cannot be answered
+    gets an error object, and the batch goes on. Lines are read as bytes and decoded with replacement, so bytes
+    that are not UTF-8 never stop it."""
+    from confqa.errors import ConfqaUsageError, UnknownFilterError
+
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        text = raw.decode("utf-8", "replace").rstrip("\r\n")
+        try:
+            answer = assistant.ask(text, top_k=top_k, **filters)
+            record = answer.model_dump(mode="json")
+        except UnknownFilterError:
+            raise  # the options are wrong for every line: stop, exit 2
+        except ConfqaUsageError as exc:
+            record = {"question": one_line(text), "line": number, "error": str(exc)}
+        click.echo(json.dumps(record, ensure_ascii=False))
+        sys.stdout.flush()
 
 
 @contextlib.contextmanager
@@ -299,7 +311,7 @@ def _print_answer(answer: Any) -> None:
     console.print(Text(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else ""),
                        style="dim"))
     for notice in answer.notices:
-        click.echo(f"confqa: warning: {notice}", err=True)
+        _warn(notice)
 
 
 @main.command()
@@ -336,7 +348,7 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
         report = assistant.index(list(paths) or None, rebuild=rebuild)
     sync = assistant.last_sync
     for doc, reason in sorted(report.skipped.items()):
-        click.echo(f"confqa: warning: skipped {doc}: {reason}", err=True)
+        _warn(f"skipped {doc}: {reason}")
     if as_json:
         payload = report.model_dump(mode="json")
         if sync is not None:
@@ -345,13 +357,13 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     state = "updated" if report.rebuilt else "unchanged"
-    click.echo(
+    click.echo(one_line(
         f"{report.index}: {state} — {report.documents} notes, {report.chunks} chunks, {report.talks} talks; "
         f"embedded {report.embedded_chunks} chunks, reused {report.reused_chunks}; {report.seconds:.1f} s"
-    )
+    ))
     for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if items:
-            click.echo(f"  {label}: {', '.join(items)}")
+            click.echo(f"  {label}: {one_line(', '.join(items))}")
     if report.skipped:
         click.echo(f"  skipped: {len(report.skipped)} file(s) (see warnings)")
     if sync is not None:
@@ -371,11 +383,10 @@ def talks(index: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
         return
-    from confqa.rendering import safe
-
     for talk in catalogue:
         speakers = ", ".join(talk.speakers) or "—"
-        click.echo(safe(f"{talk.title}\n    {talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
+        click.echo(one_line(talk.title))
+        click.echo("    " + one_line(f"{talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
 
 
 @main.command(name="eval")
@@ -407,6 +418,8 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
     questions = load_evalset(evalset)
     if split != "all":
         questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise ConfqaError(f"{evalset} has no questions in the {split} split; try --split all")
     settings = _settings(backend=backend, milvus_uri=milvus_uri)
     llm_settings = _llm_settings(settings, **llm)
     assistant = _open(index, settings)
@@ -419,7 +432,7 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
     results["split"] = split
     if report_dir is not None:
         for path in write_report(results, report_dir, f"confqa evaluation — {evalset} ({split} split)"):
-            click.echo(f"confqa: wrote {path}", err=True)
+            click.echo(one_line(f"confqa: wrote {path}"), err=True)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=1, default=str))
         return

@@ -45,19 +45,34 @@ class EvalQuestion(BaseModel):
 
 
 def load_evalset(path: Path) -> list[EvalQuestion]:
+    """The questions of a JSON Lines evaluation set. Every problem is one ConfqaError naming the file and line."""
     if not path.is_file():
-        raise ConfqaError(f"evaluation set {path} not found")
+        raise ConfqaError(f"evaluation set {path} not found (give a .jsonl file of questions)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfqaError(f"cannot read the evaluation set {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfqaError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
     questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             questions.append(EvalQuestion.model_validate_json(line))
         except ValidationError as exc:
-            raise ConfqaError(f"{path}:{number}: {str(exc).splitlines()[0]}") from None
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            raise ConfqaError(f"{path}:{number}: {where + ': ' if where else ''}{error['msg']}") from None
+    if not questions:
+        raise ConfqaError(f"{path} holds no questions (one JSON object per line)")
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
-        raise ConfqaError(f"{path}: question ids are not unique")
+        duplicate = next(i for i in ids if ids.count(i) > 1)
+        raise ConfqaError(f"{path}: question ids are not unique ({duplicate!r} appears more than once)")
     return questions
 
 

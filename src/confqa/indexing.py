@@ -119,7 +119,7 @@ def _previous_vectors(generation: Path | None, manifest: Manifest | None, model_
             ("embeddings.npy", "chunks.jsonl", "chunk"), ("sentences.npy", "sentences.jsonl", "sentence")
         ):
             vectors = np.load(generation / vectors_name, allow_pickle=False)
-            records = (generation / records_name).read_text(encoding="utf-8").splitlines()
+            records = (generation / records_name).read_text(encoding="utf-8").rstrip("\n").split("\n")
             hashes = (generation / f"{key}_hashes.json")
             keys = json.loads(hashes.read_text(encoding="utf-8"))
             if len(keys) != len(vectors) or len(records) != len(vectors):

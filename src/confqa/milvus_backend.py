@@ -111,7 +111,7 @@ def connect(settings: Settings) -> Any:
 
     # confqa reports Milvus errors itself, in one line; Milvus Lite's in-process gRPC server logs calls that it
     # does not implement (AllocTimestamp, which pymilvus tries before falling back) as errors.
-    for logger in ("pymilvus", "grpc._server"):
+    for logger in ("pymilvus", "grpc._server", "milvus_lite"):
         logging.getLogger(logger).setLevel(logging.CRITICAL)
     if is_lite(uri):
         if not uri.endswith(".db"):
@@ -122,6 +122,10 @@ def connect(settings: Settings) -> Any:
         except ImportError:
             raise MissingExtraError("Milvus Lite (a local --milvus-uri file)", "milvus", "milvus-lite") from None
         path = Path(uri).expanduser().resolve()
+        if path.exists() and not path.is_dir():
+            # Milvus Lite keeps a database as a folder: a file of that name is something else, never overwritten.
+            raise ConfqaError(f"--milvus-uri {uri}: {path} is a file, not a Milvus Lite database (a folder); "
+                              "give a new path ending in .db")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

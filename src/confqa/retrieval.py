@@ -159,6 +159,10 @@ def resolve_filter_values(filters: Filters, store: IndexStore) -> ResolvedFilter
     if filters.doc is not None:
         docs = sorted({c.doc for c in store.chunks})
         wanted = filters.doc.strip().replace("\\", "/")
+        if not PurePosixPath(wanted).parts or PurePosixPath(wanted).parts == ("/",):
+            # "" and "." name no note (and pathlib refuses an empty pattern).
+            raise UnknownFilterError(f"--doc {filters.doc!r} names no note; give a path or glob such as "
+                                     f"'*.md'; notes: {_few(docs)}")
         if PurePosixPath(wanted).is_absolute() or ".." in PurePosixPath(wanted).parts:
             raise UnknownFilterError(f"--doc {filters.doc!r} must be a path inside the corpus; notes: {_few(docs)}")
         chosen = {d for d in docs if d == wanted or PurePosixPath(d).match(wanted) or PurePosixPath(d).stem == wanted}

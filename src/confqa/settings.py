@@ -143,3 +143,74 @@ class Settings(BaseSettings):
     milvus_token_env: str = Field(
         "MILVUS_TOKEN", description="Name of the environment variable holding the Milvus token (user:password or "
         "an API key); the token itself is never a setting, so `confqa settings` never shows it.")
+
+
+# Variables with the CONFQA_ prefix that confqa reads but that are not settings.
+OTHER_VARIABLES = {
+    "CONFQA_DEBUG": "show tracebacks instead of one-line errors",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The effective settings: defaults, then CONFQA_* variables, then the given overrides (None means unset).
+    A malformed value is one ConfqaUsageError naming the variable, never a pydantic traceback."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from confqa.errors import ConfqaUsageError
+
+    try:
+        settings = Settings()
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return Settings.model_validate({**settings.model_dump(), **given}) if given else settings
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = "CONFQA_" + "__".join(str(p).upper() for p in error["loc"])
+        raise ConfqaUsageError(f"bad setting {where}: {error['msg']}") from None
+    except SettingsError as exc:
+        # pydantic-settings parses a nested group (CONFQA_RETRIEVAL='{...}') as JSON.
+        import re
+
+        match = re.search(r'field "([^"]+)"', str(exc))
+        group = match.group(1) if match else ""
+        where = "CONFQA_" + (group.upper() or "…")
+        annotation = Settings.model_fields[group].annotation if group in Settings.model_fields else None
+        example = next(iter(annotation.model_fields), "field") if isinstance(annotation, type) and issubclass(
+            annotation, BaseModel) else "field"
+        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
+        raise ConfqaUsageError(f"bad setting {where}: a settings group must be a JSON object such as "
+                               f"'{{\"{example}\": …}}', or set one field with {where}__{example.upper()}=value"
+                               f"{cause}") from None
+
+
+def known_variables(settings: Settings | None = None) -> set[str]:
+    """Every CONFQA_* name that means something: each setting (a group as a whole and each of its fields), the
+    variables in OTHER_VARIABLES, and the variables that the settings name as holding a secret."""
+    names = set(OTHER_VARIABLES)
+    for name, info in Settings.model_fields.items():
+        names.add(f"CONFQA_{name.upper()}")
+        group = info.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names.update(f"CONFQA_{name.upper()}__{inner.upper()}" for inner in group.model_fields)
+    defaults = settings or Settings.model_construct(llm=LLMSettings())
+    names.update({defaults.llm.api_key_env.upper(), defaults.milvus_token_env.upper()})
+    return names
+
+
+def unknown_variables(environ: dict[str, str] | None = None, settings: Settings | None = None) -> list[str]:
+    """One warning per CONFQA_* variable that no setting reads (a misspelt name is otherwise silently ignored),
+    with the closest known name."""
+    import difflib
+    import os
+
+    environ = dict(os.environ) if environ is None else environ
+    known = known_variables(settings)
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith("CONFQA_") or upper in known:
+            continue
+        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]}?" if close else "; `confqa settings` lists them"
+        warnings.append(f"{name} is not a confqa setting and is ignored{hint}")
+    return warnings

@@ -172,7 +172,9 @@ def _verify_files(generation: Path, manifest: Manifest, fix: str) -> None:
 
 
 def _lines(path: Path) -> list[str]:
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # JSON Lines records end at "\n" only: a record's text may hold U+2028, U+0085 or \f, which
+    # str.splitlines() would take for line breaks (JSON does not escape them).
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -29,5 +29,5 @@ def strip_control(text: str, replacement: str = "") -> str:
 
 def one_line(text: str) -> str:
     """Text safe to print on one terminal line: no escape sequences, control characters or line breaks."""
-    text = strip_control(_SEPARATORS.sub(" ", text), " ")
+    text = _CONTROL_CHAR.sub(" ", _SEPARATORS.sub(" ", ESCAPE_SEQUENCE.sub("", text)))
     return re.sub(r"\s+", " ", text).strip()
