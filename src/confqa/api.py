@@ -21,7 +21,7 @@ from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundErro
 from confqa.layout import current_generation, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
-from confqa.settings import LLMSettings, Settings
+from confqa.settings import LLMSettings, Settings, load_settings
 from confqa.store import IndexStore, open_index
 from confqa.text.control import INVISIBLE, strip_control
 
@@ -82,7 +82,7 @@ class Assistant:
         embedder: Any = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or load_settings()
         self._explicit_index = index is not None
         self.index_dir = resolve_index_dir(str(index if index is not None else self.settings.index),
                                            self.settings.index_root)
