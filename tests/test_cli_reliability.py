@@ -206,3 +206,26 @@ def test_file_names_with_escapes_reach_the_terminal_as_one_plain_line(runner: Cl
     assert "the index is stale" in stale.stderr
     assert "\x1b" not in stale.stderr and "\x07" not in stale.stderr
     assert all(line.startswith("confqa: ") for line in stale.stderr.splitlines())
+
+
+# -- smaller: an unreadable note is a failure to fix (1), not a usage error (2) ---------------------------------
+def test_unreadable_note_exits_1_with_one_line(runner: CliRunner, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    note = tmp_path / "unreadable.md"
+    note.write_text("# Private\n\nSome text.\n", encoding="utf-8")
+    # As root every file is readable, so the permission check and the read are made to fail as for a user.
+    real_access, real_read = os.access, Path.read_bytes
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if Path(path) == note else real_access(
+        path, mode, *a, **k))
+
+    def read_bytes(self: Path) -> bytes:
+        if self == note:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = runner.invoke(main, ["index", str(note), "--index", str(tmp_path / "idx")])
+    _no_traceback(result.output)
+    assert result.exit_code == 1, result.output
+    assert "unreadable.md" in result.stderr and "Permission denied" in result.stderr
+    assert result.stderr.count("\n") == 1

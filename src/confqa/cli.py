@@ -315,7 +315,8 @@ def _print_answer(answer: Any) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: confqa reports an unreadable note itself, as a failure to fix (exit 1), not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-embed everything instead of updating.")
 @backend_options
@@ -390,7 +391,8 @@ def talks(index: str | None, as_json: bool) -> None:
 
 
 @main.command(name="eval")
-@click.argument("evalset", required=False, type=click.Path(path_type=Path), default=Path("evals/questions.jsonl"))
+@click.argument("evalset", required=False, type=click.Path(path_type=Path, readable=False),
+                default=Path("evals/questions.jsonl"))
 @index_option
 @click.option("--split", type=click.Choice(["test", "dev", "all"]), default="test", show_default=True,
               help="Which part of the evaluation set to run (tune on dev, report test).")
