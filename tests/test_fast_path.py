@@ -8,8 +8,9 @@ import sys
 
 import numpy as np
 
-from confqa.embedding import OnnxEmbedder, onnx_file_for
+from confqa.embedding import OnnxEmbedder
 from confqa.indexing import current_generation
+from confqa.layout import ONNX_FILE
 from confqa.store import open_index
 
 TEXTS = [
@@ -24,9 +25,9 @@ TEXTS = [
 def test_onnx_export_matches_sentence_transformers(fixture_index, embedder) -> None:  # type: ignore[no-untyped-def]
     _, index_dir = fixture_index
     store = open_index(index_dir)
-    onnx_file = onnx_file_for(index_dir, store.manifest.embedding.weights_sha256)
-    assert onnx_file.is_file()
-    fast = OnnxEmbedder(onnx_file, store.manifest.embedding.weights_sha256)
+    onnx_file = store.generation / ONNX_FILE
+    assert onnx_file.is_file() and ONNX_FILE in store.manifest.files  # checksummed like every index file
+    fast = OnnxEmbedder(store.model_bytes(), store.manifest.embedding.weights_sha256)
     reference = embedder.encode(TEXTS)
     vectors = fast.encode(TEXTS, batch_size=2)  # padding across a batch must not change anything
     assert vectors.shape == reference.shape == (len(TEXTS), 384)

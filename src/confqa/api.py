@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import shlex
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 
 from confqa.answering import compose, passages_from, topic_terms_of
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
-from confqa.layout import current_generation, resolve_index_dir
+from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
 from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
 from confqa.settings import LLMSettings, Settings, load_settings
@@ -87,6 +88,7 @@ class Assistant:
         self.index_dir = resolve_index_dir(str(index if index is not None else self.settings.index),
                                            self.settings.index_root)
         self.corpus = Path(corpus) if corpus is not None else self.settings.corpus_dir
+        self._explicit_corpus = corpus is not None
         # Only the default index builds itself: a named index that does not exist is a typo, not a wish.
         self._build_missing = (not self._explicit_index or corpus is not None) if build_missing is None else build_missing
         self._embedder = embedder
@@ -108,7 +110,8 @@ class Assistant:
                 if current_generation(self.index_dir) is None:
                     if not self._build_missing:
                         raise IndexNotFoundError(
-                            f"no index at {self.index_dir}; build it with: confqa index PATH --index {self.index_dir}"
+                            f"no index at {self.index_dir}; build it with: confqa index PATH --index "
+                            f"{shlex.quote(str(self.index_dir))}"
                         )
                     self._build(rebuild=False)
                 store = open_index(self.index_dir)
@@ -126,37 +129,29 @@ class Assistant:
         return self._embedder
 
     def _query_embedder_instance(self) -> Any:
-        """The model for questions: the index's ONNX export through onnxruntime when there is one (no torch, a
-        fraction of the start-up time), else sentence-transformers, exporting the ONNX file for next time."""
+        """The model for questions: the index's ONNX export through onnxruntime (no torch, a fraction of the
+        start-up time), checked against the manifest first; else, for an index without an export,
+        sentence-transformers, after checking that it is the model the index was built with."""
         with self._lock:
             if self._query_embedder is not None:
                 return self._query_embedder
         if self._embedder is not None:
             self._query_embedder = self._embedder
             return self._embedder
-        from confqa.embedding import OnnxEmbedder, onnx_file_for
+        from confqa.embedding import OnnxEmbedder
 
         store = self.store
         sha = store.manifest.embedding.weights_sha256
-        onnx_file = onnx_file_for(self.index_dir, sha)
-        embedder: Any = None
-        if onnx_file.is_file():
-            try:
-                embedder = OnnxEmbedder(onnx_file, sha)
-            except Exception:  # noqa: BLE001 - a damaged export falls back to torch and is rewritten
-                embedder = None
-        if embedder is None:
-            from confqa.indexing import ensure_onnx
-
+        model = store.model_bytes()  # a damaged export raises IndexCorruptError: never a silent fallback
+        if model is not None:
+            embedder: Any = OnnxEmbedder(model, sha)
+        else:
             embedder = self._embedder_instance()
             if embedder.weights_sha256() != sha or embedder.dimension != store.manifest.embedding.dimension:
                 raise IndexCorruptError(
                     f"{store.generation / 'manifest.json'} says the index was built with another embedding model "
-                    f"({store.manifest.embedding.name}, weights {sha[:12]}…); rebuild with: "
-                    f"confqa index --index {self.index_dir} --rebuild"
+                    f"({store.manifest.embedding.name}, weights {sha[:12]}…); rebuild with: {store.fix_command}"
                 )
-            onnx_file.unlink(missing_ok=True)
-            ensure_onnx(self.index_dir, sha, embedder)
         with self._lock:
             self._query_embedder = embedder
         return embedder
@@ -169,7 +164,7 @@ class Assistant:
 
             connect(self.settings)  # a missing extra or a bad --milvus-uri fails before any work
         report = build_index(
-            paths or [self.corpus], self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
+            paths or self._sources(), self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
             progress=self._progress,
         )
         if self.settings.backend == "milvus":
@@ -177,6 +172,14 @@ class Assistant:
 
             self.last_sync = sync(self.index_dir, open_index(self.index_dir), self.settings, rebuild=rebuild)
         return report
+
+    def _sources(self) -> list[Path]:
+        """What an update without paths is built from: the corpus this Assistant was given, else the notes the
+        index was built from (so `confqa index --index I` never swaps a user's notes for ./corpus), else the
+        settings' corpus folder."""
+        if self._explicit_corpus:
+            return [self.corpus]
+        return recorded_sources(self.index_dir) or [self.corpus]
 
     def _open_backend(self, store: IndexStore) -> Any:
         """The milvus backend's searcher (its collection synced first if the local index is newer), or None."""
@@ -237,7 +240,7 @@ class Assistant:
         shown = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
         return [
             f"the index is stale: {len(changed)} note(s) changed since it was built ({shown}); "
-            f"refresh it with: confqa index --index {self.index_dir}"
+            f"refresh it with: {refresh_command(self.index_dir)}"
         ]
 
     # -- questions ----------------------------------------------------------------------------------

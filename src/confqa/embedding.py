@@ -126,14 +126,16 @@ class OnnxEmbedder:
     dimension = 384
     max_tokens = 256  # sentence-transformers truncates MiniLM inputs here too
 
-    def __init__(self, onnx_file: Path, weights_sha256: str) -> None:
+    def __init__(self, model: Path | bytes, weights_sha256: str) -> None:
+        """model: the exported file, or its bytes (already read and checked against the index's manifest)."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL  # done at export
-        self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        source = model if isinstance(model, bytes) else str(model)
+        self._session = onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.enable_padding()
@@ -159,11 +161,6 @@ class OnnxEmbedder:
                 }
                 out.append(self._session.run(None, feed)[0])
         return np.ascontiguousarray(np.concatenate(out), dtype=np.float32)
-
-
-def onnx_file_for(index_dir: Path, weights_sha256: str) -> Path:
-    """Where an index keeps the ONNX export of the model that built it."""
-    return index_dir / f"model-{weights_sha256[:16]}.onnx"
 
 
 _shared: MiniLMEmbedder | None = None

@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,15 @@ from confqa import __version__
 from confqa.chunking import chunk_document, embedding_text, parse
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
-from confqa.layout import CURRENT_FILE, LOCK_FILE, current_generation, read_manifest, resolve_index_dir  # noqa: F401
+from confqa.layout import (  # noqa: F401
+    CURRENT_FILE,
+    LOCK_FILE,
+    ONNX_FILE,
+    SOURCES_FILE,
+    current_generation,
+    read_manifest,
+    resolve_index_dir,
+)
 from confqa.lexical import terms
 from confqa.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.models import Chunk, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
@@ -165,139 +174,224 @@ def build_index(
                 f"{path} does not exist; give a folder or a file of notes (confqa index PATH), run confqa from the "
                 "folder that holds corpus/, or set CONFQA_CORPUS_DIR"
             )
-    with build_lock(index_dir, wait_seconds):
-        previous = None if rebuild else _safe_current(index_dir)
-        old_manifest = _safe_manifest(previous)
-        loaded = source_set.load()
-        catalogue = source_set.catalogue_file()
-        catalogue_sha = _file_sha(catalogue) if catalogue else None
-        new_docs = {d.doc: d.sha256 for d in loaded.documents}
-        old_docs = {k: v.sha256 for k, v in old_manifest.documents.items()} if old_manifest else {}
-        added = sorted(set(new_docs) - set(old_docs))
-        removed = sorted(set(old_docs) - set(new_docs))
-        changed = sorted(d for d in set(new_docs) & set(old_docs) if new_docs[d] != old_docs[d])
-        chunking = settings.chunking
-        unchanged_settings = (
-            old_manifest is not None
-            and old_manifest.chunking_fingerprint == chunking.fingerprint()
-            and old_manifest.catalogue_sha256 == catalogue_sha
-            and old_manifest.confqa_version == __version__
-            and old_manifest.skipped == loaded.skipped
-        )
-        if old_manifest is not None and unchanged_settings and not (added or removed or changed):
-            return IndexReport(
-                index=str(index_dir), documents=len(new_docs), chunks=old_manifest.chunks,
-                talks=old_manifest.talks, embedded_chunks=0, reused_chunks=old_manifest.chunks, added=[],
-                changed=[], removed=[], skipped=loaded.skipped, seconds=time.perf_counter() - started,
-                rebuilt=False,
-            )
-        if not loaded.documents:
-            raise ConfqaError(
-                f"no notes to index in {', '.join(map(str, sources))} (.md, .markdown or .txt files)"
-                + (f"; skipped: {loaded.skipped}" if loaded.skipped else "")
-            )
-
-        counter = default_counter()
-        parsed_docs = []
-        chunks: list[Chunk] = []
-        sentences: list[Sentence] = []
-        for document in loaded.documents:
-            parsed = parse(document)
-            parsed_docs.append(parsed)
-            doc_chunks, doc_sentences = chunk_document(document, chunking, counter, parsed)
-            offset = len(chunks)
-            chunks.extend(doc_chunks)
-            sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
-        talks = build_catalogue(parsed_docs, chunks, catalogue, sentences)
-
-        chunk_texts = [embedding_text(c) for c in chunks]
-        sentence_texts = [s.text for s in sentences]
-        embedder: Embedder | None = None
-        model_sha = old_manifest.embedding.weights_sha256 if old_manifest else ""
-        cache = _previous_vectors(previous, old_manifest, model_sha) if old_manifest else {}
-        chunk_hashes = [_sha(t) for t in chunk_texts]
-        sentence_hashes = [_sha(t) for t in sentence_texts]
-        missing = sorted({h: t for h, t in zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)
-                          if h not in cache}.items())
-        if missing or old_manifest is None:
-            embedder = embedder_factory()
-            if old_manifest is not None and embedder.weights_sha256() != old_manifest.embedding.weights_sha256:
-                cache = {}
-                missing = sorted(dict(zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)).items())
-            model_sha = embedder.weights_sha256()
-            batch = settings.embedding_batch_size
-            # Long texts first so that batches hold texts of similar length (less padding work).
-            missing.sort(key=lambda item: -len(item[1]))
-            encode_all = getattr(embedder, "encode_all", None)  # a distributed embedder takes every text at once
-            if encode_all is not None and missing:
-                vectors = encode_all([t for _, t in missing], batch, progress)
-                for (text_hash, _), vector in zip(missing, vectors):
-                    cache[text_hash] = vector
-            for start in range(0, len(missing) if encode_all is None else 0, batch):
-                part = missing[start:start + batch]
-                vectors = embedder.encode([t for _, t in part], batch_size=batch)
-                for (text_hash, _), vector in zip(part, vectors):
-                    cache[text_hash] = vector
-                if progress:
-                    progress("embedding", min(start + batch, len(missing)), len(missing))
-        dimension = embedder.dimension if embedder else int(next(iter(cache.values())).shape[0])
-        name = embedder.name if embedder else old_manifest.embedding.name  # type: ignore[union-attr]
-        chunk_vectors = np.stack([cache[h] for h in chunk_hashes]).astype(np.float32)
-        sentence_vectors = (np.stack([cache[h] for h in sentence_hashes]).astype(np.float32)
-                            if sentence_hashes else np.zeros((0, dimension), np.float32))
-        embedded = {text_hash for text_hash, _ in missing}
-        changed_chunk_count = sum(1 for h in chunk_hashes if h in embedded)
-
-        manifest = Manifest(
-            confqa_version=__version__,
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            corpus_dirs=[str(p) for p in sources],
-            catalogue_sha256=catalogue_sha,
-            embedding=EmbeddingInfo(name=name, dimension=dimension, weights_sha256=model_sha),
-            chunking=chunking.model_dump(),
-            chunking_fingerprint=chunking.fingerprint(),
-            documents={
-                d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year,
-                                      chunks=sum(1 for c in chunks if c.doc == d.doc))
-                for d in loaded.documents
-            },
-            dense_index=dense_index_kind(len(chunks)),
-            chunks=len(chunks),
-            sentences=len(sentences),
-            talks=len(talks),
-            skipped=loaded.skipped,
-        )
-        generation = _write_generation(index_dir, manifest, chunks, sentences, talks, chunk_vectors,
-                                       sentence_vectors, chunk_hashes, sentence_hashes, loaded.documents)
-        _switch_current(index_dir, generation)
-        ensure_onnx(index_dir, model_sha, embedder)
-        _collect_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
-        return IndexReport(
-            index=str(index_dir), documents=len(loaded.documents), chunks=len(chunks), talks=len(talks),
-            embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
-            added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
-            skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True,
-        )
-
-
-def ensure_onnx(index_dir: Path, model_sha: str, embedder: Embedder | None) -> None:
-    """Export the model to ONNX beside the index (once per model), so that `ask` embeds questions without
-    torch. Done here because indexing has the model loaded anyway; a failure only costs speed."""
-    from confqa.embedding import onnx_file_for
-
-    target = onnx_file_for(index_dir, model_sha)
-    if target.is_file():
-        return
-    if embedder is None or not hasattr(embedder, "export_onnx") or embedder.weights_sha256() != model_sha:
-        return
-    exporter = embedder
+    created = not index_dir.exists()
     try:
-        exporter.export_onnx(target)  # type: ignore[attr-defined]
+        with build_lock(index_dir, wait_seconds):
+            return _build_locked(source_set, sources, index_dir, settings, embedder_factory, rebuild, progress,
+                                 started)
+    except BaseException:
+        if created:
+            _remove_if_unused(index_dir)  # a failed first build leaves no empty index folder behind
+        raise
+
+
+def _build_locked(
+    source_set: SourceSet, sources: list[Path], index_dir: Path, settings: Settings,
+    embedder_factory: Callable[[], Embedder], rebuild: bool, progress: Progress | None, started: float,
+) -> IndexReport:
+    current = _safe_current(index_dir)
+    current_manifest = _safe_manifest(current)
+    if current is not None and current_manifest is not None and not _intact(current, current_manifest):
+        rebuild = True  # a damaged generation is neither reused nor trusted for its vectors
+    previous = None if rebuild else current
+    old_manifest = _safe_manifest(previous)
+    loaded = source_set.load()
+    catalogue = source_set.catalogue_file()
+    catalogue_sha = _file_sha(catalogue) if catalogue else None
+    new_docs = {d.doc: d.sha256 for d in loaded.documents}
+    old_docs = {k: v.sha256 for k, v in old_manifest.documents.items()} if old_manifest else {}
+    added = sorted(set(new_docs) - set(old_docs))
+    removed = sorted(set(old_docs) - set(new_docs))
+    changed = sorted(d for d in set(new_docs) & set(old_docs) if new_docs[d] != old_docs[d])
+    chunking = settings.chunking
+    unchanged_settings = (
+        old_manifest is not None
+        and old_manifest.chunking_fingerprint == chunking.fingerprint()
+        and old_manifest.catalogue_sha256 == catalogue_sha
+        and old_manifest.confqa_version == __version__
+        and old_manifest.skipped == loaded.skipped
+    )
+    if old_manifest is not None and unchanged_settings and not (added or removed or changed):
+        _record_sources(index_dir, sources)
+        return IndexReport(
+            index=str(index_dir), documents=len(new_docs), chunks=old_manifest.chunks,
+            talks=old_manifest.talks, embedded_chunks=0, reused_chunks=old_manifest.chunks, added=[],
+            changed=[], removed=[], skipped=loaded.skipped, seconds=time.perf_counter() - started,
+            rebuilt=False, notices=_notices(loaded),
+        )
+    if not loaded.documents:
+        raise ConfqaError(
+            f"no notes to index in {', '.join(map(str, sources))} (.md, .markdown or .txt files)"
+            + (f"; skipped: {loaded.skipped}" if loaded.skipped else "")
+        )
+
+    counter = default_counter()
+    parsed_docs = []
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    for document in loaded.documents:
+        parsed = parse(document)
+        parsed_docs.append(parsed)
+        doc_chunks, doc_sentences = chunk_document(document, chunking, counter, parsed)
+        offset = len(chunks)
+        chunks.extend(doc_chunks)
+        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+    talks = build_catalogue(parsed_docs, chunks, catalogue, sentences)
+
+    chunk_texts = [embedding_text(c) for c in chunks]
+    sentence_texts = [s.text for s in sentences]
+    embedder: Embedder | None = None
+    model_sha = old_manifest.embedding.weights_sha256 if old_manifest else ""
+    cache = _previous_vectors(previous, old_manifest, model_sha) if old_manifest else {}
+    chunk_hashes = [_sha(t) for t in chunk_texts]
+    sentence_hashes = [_sha(t) for t in sentence_texts]
+    missing = sorted({h: t for h, t in zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)
+                      if h not in cache}.items())
+    if missing or old_manifest is None:
+        embedder = embedder_factory()
+        if old_manifest is not None and embedder.weights_sha256() != old_manifest.embedding.weights_sha256:
+            cache = {}
+            missing = sorted(dict(zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)).items())
+        model_sha = embedder.weights_sha256()
+        batch = settings.embedding_batch_size
+        # Long texts first so that batches hold texts of similar length (less padding work).
+        missing.sort(key=lambda item: -len(item[1]))
+        encode_all = getattr(embedder, "encode_all", None)  # a distributed embedder takes every text at once
+        if encode_all is not None and missing:
+            vectors = encode_all([t for _, t in missing], batch, progress)
+            for (text_hash, _), vector in zip(missing, vectors):
+                cache[text_hash] = vector
+        for start in range(0, len(missing) if encode_all is None else 0, batch):
+            part = missing[start:start + batch]
+            vectors = embedder.encode([t for _, t in part], batch_size=batch)
+            for (text_hash, _), vector in zip(part, vectors):
+                cache[text_hash] = vector
+            if progress:
+                progress("embedding", min(start + batch, len(missing)), len(missing))
+    dimension = embedder.dimension if embedder else int(next(iter(cache.values())).shape[0])
+    name = embedder.name if embedder else old_manifest.embedding.name  # type: ignore[union-attr]
+    chunk_vectors = np.stack([cache[h] for h in chunk_hashes]).astype(np.float32)
+    sentence_vectors = (np.stack([cache[h] for h in sentence_hashes]).astype(np.float32)
+                        if sentence_hashes else np.zeros((0, dimension), np.float32))
+    embedded = {text_hash for text_hash, _ in missing}
+    changed_chunk_count = sum(1 for h in chunk_hashes if h in embedded)
+
+    manifest = Manifest(
+        confqa_version=__version__,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        corpus_dirs=[str(Path(p).resolve()) for p in sources],
+        catalogue_sha256=catalogue_sha,
+        embedding=EmbeddingInfo(name=name, dimension=dimension, weights_sha256=model_sha),
+        chunking=chunking.model_dump(),
+        chunking_fingerprint=chunking.fingerprint(),
+        documents={
+            d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year,
+                                  chunks=sum(1 for c in chunks if c.doc == d.doc))
+            for d in loaded.documents
+        },
+        dense_index=dense_index_kind(len(chunks)),
+        chunks=len(chunks),
+        sentences=len(sentences),
+        talks=len(talks),
+        skipped=loaded.skipped,
+    )
+    def place_model(target: Path) -> None:
+        reused = _reusable_onnx(current, current_manifest, model_sha)
+        if reused is not None:
+            _link_or_copy(reused, target)
+        else:
+            export_onnx(embedder if embedder is not None else embedder_factory(), model_sha, target)
+
+    generation = _write_generation(index_dir, manifest, chunks, sentences, talks, chunk_vectors,
+                                   sentence_vectors, chunk_hashes, sentence_hashes, loaded.documents, place_model)
+    try:
+        _switch_current(index_dir, generation)
+    except ConfqaError:
+        shutil.rmtree(generation, ignore_errors=True)  # never current: nobody reads it
+        raise
+    _record_sources(index_dir, sources)
+    # The generation that was current until now stays for readers that opened it (a --rebuild too).
+    _collect_old_generations(index_dir, keep={generation.name, current.name if current else ""})
+    return IndexReport(
+        index=str(index_dir), documents=len(loaded.documents), chunks=len(chunks), talks=len(talks),
+        embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
+        added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
+        skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True, notices=_notices(loaded),
+    )
+
+
+def _notices(loaded: LoadResult) -> dict[str, list[str]]:
+    return {d.doc: list(d.notices) for d in loaded.documents if d.notices}
+
+
+def export_onnx(embedder: Embedder, model_sha: str, target: Path) -> None:
+    """Export the model to ONNX into a new generation, so that `ask` embeds questions without torch. Done while
+    indexing because the model is loaded anyway; a failure only costs speed (questions then use torch)."""
+    exporter = getattr(embedder, "export_onnx", None)
+    if exporter is None or embedder.weights_sha256() != model_sha:
+        return
+    try:
+        exporter(target)
     except Exception as exc:  # noqa: BLE001 - any exporter failure leaves the slower path, never a broken index
         import sys
 
         print(f"confqa: warning: could not export the model to ONNX ({exc}); questions will use torch",
               file=sys.stderr)
+
+
+def _reusable_onnx(generation: Path | None, manifest: Manifest | None, model_sha: str) -> Path | None:
+    """The current generation's ONNX export when it is of the same model and still matches its checksum."""
+    if generation is None or manifest is None or manifest.embedding.weights_sha256 != model_sha:
+        return None
+    source = generation / ONNX_FILE
+    expected = manifest.files.get(ONNX_FILE)
+    try:
+        return source if expected is not None and _file_sha(source) == expected else None
+    except OSError:
+        return None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs no space and no time; a file system without them gets a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _intact(generation: Path, manifest: Manifest) -> bool:
+    """Every file of the generation is there and matches its checksum (the large vector files by size only,
+    as when an index is opened)."""
+    from confqa.store import verify_files
+
+    try:
+        verify_files(generation, manifest, fix="", include_model=True)
+    except ConfqaError:
+        return False
+    return True
+
+
+def _record_sources(index_dir: Path, sources: list[Path]) -> None:
+    """Write SOURCES_FILE atomically: the absolute folders and files this index is built from."""
+    paths = [str(Path(p).resolve()) for p in sources]
+    target = index_dir / SOURCES_FILE
+    temporary = index_dir / f".{SOURCES_FILE}.{os.getpid()}"
+    try:
+        temporary.write_text(json.dumps(paths, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ConfqaError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _remove_if_unused(index_dir: Path) -> None:
+    """Remove a folder that a failed first build created, if it holds nothing but build leftovers."""
+    leftovers = {LOCK_FILE}
+    try:
+        if all(p.name in leftovers or p.name.startswith(".tmp-gen-") for p in index_dir.iterdir()):
+            shutil.rmtree(index_dir, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _safe_current(index_dir: Path) -> Path | None:
@@ -337,6 +431,7 @@ def _write_generation(
     chunk_hashes: list[str],
     sentence_hashes: list[str],
     documents: list,  # type: ignore[type-arg]
+    place_model: Callable[[Path], None],
 ) -> Path:
     import bm25s
     import faiss
@@ -365,6 +460,7 @@ def _write_generation(
         retriever = bm25s.BM25()
         retriever.index([terms(bm25_text(c, talks_by_id)) or ["_empty_"] for c in chunks], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
+        place_model(staging / ONNX_FILE)
         # The manifest goes last: a generation without one is incomplete by construction.
         manifest.files = {
             path.relative_to(staging).as_posix(): _file_sha(path)
@@ -408,11 +504,17 @@ def build_dense_index(vectors: np.ndarray, kind: str) -> object:
 def _switch_current(index_dir: Path, generation: Path) -> None:
     pointer = index_dir / CURRENT_FILE
     temporary = index_dir / f".{CURRENT_FILE}.{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(generation.name + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, pointer)  # atomic: readers see the old generation or the new one
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(generation.name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, pointer)  # atomic: readers see the old generation or the new one
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        reason = "disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise ConfqaError(f"cannot switch {pointer} to the new index: {reason}; the previous index is "
+                          "unchanged") from None
     fd = os.open(index_dir, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -426,3 +528,25 @@ def _collect_old_generations(index_dir: Path, keep: set[str]) -> None:
     for path in index_dir.iterdir():
         if path.name.startswith(".tmp-gen-") or (path.name.startswith("gen-") and path.name not in keep):
             shutil.rmtree(path, ignore_errors=True)
+        elif _LEGACY_MODEL.fullmatch(path.name) or (_TEMPORARY.fullmatch(path.name) and not _alive(path.name)):
+            path.unlink(missing_ok=True)
+
+
+# ONNX exports that confqa 0.1 kept beside the generations (now inside each one), with their export temp files.
+_LEGACY_MODEL = re.compile(r"\.?model-[0-9a-f]{16}\.onnx(\.\d+\.(tmp|opt))?")
+# Pointer and record files being written by a process: ".CURRENT.<pid>", ".sources.json.<pid>".
+_TEMPORARY = re.compile(rf"\.({re.escape(CURRENT_FILE)}|{re.escape(SOURCES_FILE)})\.(?P<pid>\d+)")
+
+
+def _alive(name: str) -> bool:
+    """Whether the process that is writing this temporary file still runs (then it is not stale)."""
+    match = _TEMPORARY.fullmatch(name)
+    if match is None:
+        return False
+    try:
+        os.kill(int(match.group("pid")), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True

@@ -244,3 +244,7 @@ class IndexReport(BaseModel):
     skipped: dict[str, str]
     seconds: float
     rebuilt: bool = Field(description="False when nothing changed and the index was left as it was.")
+    notices: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="What loading a note had to repair or replace (bytes that are not UTF-8, another encoding, "
+        "mis-decoded characters, malformed front matter), by note.")

@@ -3,18 +3,21 @@ tables that retrieval needs. Read-only, so one store can serve many threads."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from confqa import __version__
 from confqa.errors import IndexCorruptError, IndexNotFoundError
-from confqa.layout import current_generation, read_manifest
+from confqa.layout import ONNX_FILE, current_generation, read_manifest, rebuild_command
 from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 
@@ -38,6 +41,21 @@ class IndexStore:
     texts: dict[str, list[str]] = field(default_factory=dict)
     talk_members: dict[str, np.ndarray] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
+    # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
+    # generation later, and an open file stays readable (None for a generation without an export).
+    model_file: BinaryIO | None = None
+
+    def model_bytes(self) -> bytes | None:
+        """The ONNX export, checked against the manifest's checksum: a damaged model is refused, never used."""
+        if self.model_file is None:
+            return None
+        size = os.fstat(self.model_file.fileno()).st_size
+        data = os.pread(self.model_file.fileno(), size, 0)
+        expected = self.manifest.files.get(ONNX_FILE)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != expected:
+            raise IndexCorruptError(f"{self.generation / ONNX_FILE} was modified after the index was built "
+                                    f"(checksum mismatch); rebuild with: {self.fix_command}")
+        return data
 
     def term_weight(self, term: str) -> float:
         """Inverse document frequency of a BM25 term; unknown terms weigh the most."""
@@ -45,7 +63,7 @@ class IndexStore:
 
     @property
     def fix_command(self) -> str:
-        return f"confqa index --index {self.index_dir} --rebuild"
+        return rebuild_command(self.index_dir)
 
     def primary_talk(self, chunk: Chunk, prefer: list[str] | None = None) -> Talk | None:
         for talk_id in prefer or []:
@@ -67,11 +85,29 @@ class IndexStore:
 
 
 
+# How often opening starts again when the generation it read was replaced and removed meanwhile (each retry
+# needs a rebuild to finish within the open: more than a few in a row means something else is wrong).
+OPEN_RETRIES = 5
+
+
 def open_index(index_dir: Path) -> IndexStore:
-    generation = current_generation(index_dir)
-    if generation is None:
-        raise IndexNotFoundError(f"no index at {index_dir}; build it with: confqa index --index {index_dir}")
-    fix = f"confqa index --index {index_dir} --rebuild"
+    """Open the current generation. A reader that loses a race with rebuilds (its generation removed while it
+    was opening it) opens the new current one instead of failing."""
+    for _ in range(OPEN_RETRIES):
+        generation = current_generation(index_dir)
+        if generation is None:
+            raise IndexNotFoundError(f"no index at {index_dir}; build it with: confqa index PATH --index "
+                                     f"{shlex.quote(str(index_dir))}")
+        try:
+            return _open_generation(index_dir, generation)
+        except (IndexCorruptError, FileNotFoundError):
+            if current_generation(index_dir) == generation:
+                raise  # not replaced: really damaged
+    return _open_generation(index_dir, current_generation(index_dir) or generation)
+
+
+def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
+    fix = rebuild_command(index_dir)
     if not generation.is_dir():
         raise IndexCorruptError(f"{generation} named by {index_dir / 'CURRENT'} is missing; rebuild with: {fix}")
     manifest = read_manifest(generation)
@@ -80,7 +116,8 @@ def open_index(index_dir: Path) -> IndexStore:
             f"{generation / 'manifest.json'} has index format {manifest.format_version}, this confqa "
             f"({__version__}) reads format {INDEX_FORMAT_VERSION}; rebuild with: {fix}"
         )
-    _verify_files(generation, manifest, fix)
+    verify_files(generation, manifest, fix)
+    model_file = _open_model(generation, manifest, fix)
     try:
         chunks = [Chunk.model_validate_json(line) for line in _lines(generation / "chunks.jsonl")]
         sentences = [Sentence.model_validate_json(line) for line in _lines(generation / "sentences.jsonl")]
@@ -139,6 +176,7 @@ def open_index(index_dir: Path) -> IndexStore:
         texts=texts,
         talk_members={t: np.asarray(ids, dtype=np.int64) for t, ids in members.items()},
         idf=_idf(bm25, len(chunks)),
+        model_file=model_file,
     )
 
 
@@ -155,20 +193,31 @@ def _idf(bm25: Bm25Arrays, n_docs: int) -> dict[str, float]:
 _HASH_LIMIT = 64 * 1024 * 1024
 
 
-def _verify_files(generation: Path, manifest: Manifest, fix: str) -> None:
+def verify_files(generation: Path, manifest: Manifest, fix: str, include_model: bool = False) -> None:
     """Every file the manifest lists must be there and unchanged: an edited chunk store or a swapped vector file
-    is refused, not silently used."""
-    import hashlib
-
+    is refused, not silently used. The ONNX model is checked when it is loaded (IndexStore.model_bytes), from the
+    same bytes that are loaded, unless include_model asks for it here."""
     for name, expected in manifest.files.items():
         path = generation / name
         if ".." in Path(name).parts or not path.is_file():
             raise IndexCorruptError(f"{path} is missing; rebuild with: {fix}")
-        if path.stat().st_size > _HASH_LIMIT:
+        if name == ONNX_FILE and not include_model:
+            continue
+        if path.stat().st_size > _HASH_LIMIT and name != ONNX_FILE:
             continue
         if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
             raise IndexCorruptError(f"{path} was modified after the index was built (checksum mismatch); "
                                     f"rebuild with: {fix}")
+
+
+def _open_model(generation: Path, manifest: Manifest, fix: str) -> BinaryIO | None:
+    if ONNX_FILE not in manifest.files:
+        return None  # built without an export (it failed): questions use torch
+    try:
+        return open(generation / ONNX_FILE, "rb")
+    except OSError as exc:
+        raise IndexCorruptError(f"{generation / ONNX_FILE} cannot be read ({exc.strerror or exc}); rebuild with: "
+                                f"{fix}") from None
 
 
 def _lines(path: Path) -> list[str]:
