@@ -350,6 +350,9 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
     sync = assistant.last_sync
     for doc, reason in sorted(report.skipped.items()):
         _warn(f"skipped {doc}: {reason}")
+    for doc, notices in sorted(report.notices.items()):
+        for notice in notices:
+            _warn(f"{doc}: {notice}")
     if as_json:
         payload = report.model_dump(mode="json")
         if sync is not None:
