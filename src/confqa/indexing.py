@@ -74,16 +74,20 @@ class SourceSet:
     """The notes an index is built from: folders searched recursively, or single files."""
 
     paths: list[Path]
+    max_bytes: int
 
     def load(self) -> LoadResult:
         result = LoadResult()
         for path in self.paths:
             if path.is_dir():
-                part = load_corpus(path)
+                part = load_corpus(path, self.max_bytes)
             elif path.is_file():
                 part = LoadResult()
-                data = path.read_bytes()
-                reason = unusable_reason(data)
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise ConfqaError(f"cannot read {path}: {exc.strerror or exc}") from None
+                reason = unusable_reason(data, self.max_bytes)
                 if reason:
                     part.skipped[path.name] = reason
                 else:
@@ -167,7 +171,7 @@ def build_index(
 ) -> IndexReport:
     """Build or update the index in index_dir from the notes in sources. Safe to interrupt at any point."""
     started = time.perf_counter()
-    source_set = SourceSet([Path(p) for p in sources])
+    source_set = SourceSet([Path(p) for p in sources], settings.ingest.max_note_bytes)
     for path in source_set.paths:
         if not path.exists():  # checked before the lock, which would create the index folder
             raise ConfqaError(

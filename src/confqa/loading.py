@@ -3,18 +3,42 @@ kramdown/Jekyll markers. Line numbers always stay those of the file on disk."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from confqa.models import Document
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
-MAX_NOTE_BYTES = 20 * 1024 * 1024  # a note bigger than this is almost surely not a note
 FRONT_MATTER_MAX_LINES = 80
+# Longest value kept from one front-matter field (a title, a date, one author or tag); longer ones are cut, with
+# a notice. Keeps a hostile or broken note from making a title of megabytes.
+MAX_METADATA_CHARS = 300
+MAX_METADATA_ITEMS = 50  # authors, tags and categories kept from one list
+# Share of the first bytes that may be control characters (other than tab, line breaks, form feed, ESC and the
+# information separators) before a file counts as binary: text has next to none, random bytes about 9%.
+BINARY_CONTROL_SHARE = 0.02
+_SNIFF_BYTES = 8192
+# Characters that end a line for str.splitlines() but not for grep -n or an editor: inside a line they are
+# shown as a space, so that line numbers are the ones of the file on disk.
+_INLINE_BREAKS = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BINARY_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b\x1c\x1d\x1e\x1f") + b"\x7f"
+_SIGNATURES = {
+    b"%PDF-": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)", b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program",
+    b"SQLite format 3": "an SQLite database", b"{\\rtf": "an RTF document",
+}
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
 
 # Markers that render as nothing (or as a generated table of contents) and carry no content.
 _MARKER_LINE = re.compile(r"^\s*(\{:[^}]*\}|<!--\s*(more|TEASER_END|toc|excerpt)\s*-->|\[TOC\]|\* TOC)\s*$", re.I)
@@ -33,15 +57,55 @@ class LoadResult:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def discover(root: Path) -> Iterator[Path]:
-    """Note files under root, recursively, in a stable order; hidden folders are ignored."""
+def discover(root: Path, problems: dict[str, str] | None = None) -> Iterator[Path]:
+    """Note files under root, recursively, in a stable order; hidden files and folders are ignored.
+
+    What cannot be walked is put in `problems` (path relative to root -> reason) instead of being passed over in
+    silence: unreadable folders, dangling symlinks, symlink loops, and symlinked folders outside root (which are
+    not followed)."""
     root = root.resolve()
-    for path in sorted(root.rglob("*")):
-        rel_parts = path.relative_to(root).parts
-        if any(part.startswith(".") for part in rel_parts):
-            continue
-        if path.suffix.lower() in NOTE_SUFFIXES and path.is_file():
-            yield path
+    problems = problems if problems is not None else {}
+    visited: set[Path] = set()
+
+    def rel(path: Path) -> str:
+        return _display_rel(path, root)
+
+    def walk(folder: Path) -> Iterator[Path]:
+        visited.add(folder.resolve())
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            problems[rel(folder) + "/"] = f"unreadable folder: {exc.strerror or exc}"
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError) as exc:
+                    if not path.suffix or path.suffix.lower() in NOTE_SUFFIXES:
+                        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+                        problems[rel(path)] = "symlink loop" if loop else "dangling symlink (its target is missing)"
+                    continue
+                if target.is_dir():
+                    if target in visited:  # an ancestor (a loop) or a folder already read
+                        problems[rel(path) + "/"] = "symlink to a folder already read (a loop or a second path)"
+                        continue
+                    if not _inside(target, root):
+                        problems[rel(path) + "/"] = "symlink points outside the corpus folder"
+                        continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(path)
+            elif path.suffix.lower() in NOTE_SUFFIXES:
+                yield path
+
+    yield from walk(root)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -52,7 +116,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_corpus(root: Path) -> LoadResult:
+def load_corpus(root: Path, max_bytes: int | None = None) -> LoadResult:
     """Load every note under root. Files that cannot be used are skipped with a reason, never silently."""
     result = LoadResult()
     if not root.is_dir():
@@ -63,7 +127,7 @@ def load_corpus(root: Path) -> LoadResult:
             "set CONFQA_CORPUS_DIR, or give the notes: confqa index PATH"
         )
     seen_hashes: dict[str, str] = {}
-    for path in discover(root):
+    for path in discover(root, result.skipped):
         rel = path.relative_to(root.resolve()).as_posix() if _inside(path, root) else path.name
         if not _inside(path, root):
             result.skipped[_display_rel(path, root)] = "symlink points outside the corpus folder"
@@ -73,7 +137,7 @@ def load_corpus(root: Path) -> LoadResult:
         except OSError as exc:
             result.skipped[rel] = f"unreadable: {exc.strerror or exc}"
             continue
-        reason = unusable_reason(data)
+        reason = unusable_reason(data, max_bytes)
         if reason:
             result.skipped[rel] = reason
             continue
@@ -97,70 +161,132 @@ def _display_rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def unusable_reason(data: bytes) -> str | None:
-    if not data.strip():
+def unusable_reason(data: bytes, max_bytes: int | None = None) -> str | None:
+    """Why these bytes are not a note (empty, too big, binary), or None."""
+    from confqa.settings import IngestSettings
+
+    limit = max_bytes if max_bytes is not None else IngestSettings().max_note_bytes
+    if len(data) > limit:
+        return f"larger than {_size(limit)} ({_size(len(data))}); raise CONFQA_INGEST__MAX_NOTE_BYTES to index it"
+    encoding = _unicode_encoding(data)
+    if not (data.decode(encoding, "replace") if encoding else data).strip():
         return "empty file"
-    if len(data) > MAX_NOTE_BYTES:
-        return f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB"
-    head = data[:8192]
+    if encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        return None  # NUL bytes are part of these encodings
+    head = data[:_SNIFF_BYTES]
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            return f"binary file ({what})"
     if b"\x00" in head:
         return "binary file (contains NUL bytes)"
+    controls = sum(head.count(bytes([b])) for b in _BINARY_CONTROLS)
+    if controls > BINARY_CONTROL_SHARE * len(head):
+        return f"binary file ({controls} control bytes in its first {len(head)})"
+    return None
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def _unicode_encoding(data: bytes) -> str | None:
+    """The Unicode encoding a byte order mark names, or UTF-16 recognised by its NUL bytes; None otherwise."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    head = data[:_SNIFF_BYTES]
+    if len(head) >= 4:
+        even, odd = head[0::2], head[1::2]
+        # ASCII text in UTF-16 without a mark: every other byte is NUL.
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
     return None
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text. UTF-8 first (with or without BOM); bytes that are not UTF-8 become U+FFFD so that
-    nothing shifts lines, and the notice says so."""
-    notices: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Bytes to text, with a notice for anything that was not plain UTF-8.
+
+    A byte order mark (UTF-8, UTF-16, UTF-32) or UTF-16's NUL pattern names the encoding. Otherwise UTF-8; a file
+    with bytes that are not UTF-8 and not one valid multi-byte UTF-8 sequence is a legacy 8-bit note and is read
+    as Windows-1252 (Latin-1 plus typographic quotes), so accents survive; a UTF-8 file with a few damaged bytes
+    keeps them as U+FFFD, which never shifts a line."""
+    encoding = _unicode_encoding(data)
+    if encoding is not None:
+        bom = next((b for b, e in _BOMS if e == encoding and data.startswith(b)), b"")
+        body = data[len(bom):]
+        try:
+            return body.decode(encoding), ([] if encoding == "utf-8" else [f"decoded as {encoding.upper()}"])
+        except UnicodeDecodeError:
+            text = body.decode(encoding, "replace")
+            return text, [f"{text.count(chr(0xFFFD))} byte(s) that are not {encoding.upper()} replaced with U+FFFD"]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        notices.append("invalid UTF-8 bytes replaced with U+FFFD")
-    return text, notices
+        pass
+    text = data.decode("utf-8", "replace")
+    if all(ch == "\ufffd" for ch in text if ord(ch) > 127):
+        import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (cp1252 that maps every byte)
+
+        return data.decode("sloppy-windows-1252"), ["not UTF-8: decoded as Windows-1252 (Latin-1)"]
+    lines = sorted({text.count("\n", 0, m.start()) + 1 for m in re.finditer("\ufffd", text)})
+    shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+    return text, [f"invalid UTF-8 bytes replaced with U+FFFD on line(s) {shown}"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as grep -n and editors count them: only \\n (or \\r\\n) ends a line. Other characters that
+    str.splitlines() takes for line breaks (\\f, \\v, \\x1c-\\x1e, \\x85, U+2028, U+2029, a lone \\r) become a space
+    inside their line, so every later line keeps its number."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # a final newline ends the last line; it does not start another
+    return [_INLINE_BREAKS.sub(" ", line[:-1] if line.endswith("\r") else line) for line in lines]
 
 
 def repair_mojibake(line: str) -> str:
-    """Undo UTF-8 text that was decoded as Mac Roman or cp1252 ("üôè" for 🙏, "â€™" for ’).
+    """Undo UTF-8 text that was decoded as cp1252, Latin-1 or Mac Roman ("confÃ©rence", "â€™", "√©").
 
-    Only runs of two or more non-ASCII characters that re-encode to valid UTF-8 are touched, so
-    correctly decoded accents and symbols stay as they are."""
+    ftfy decides, with its own measure of how plausible text is: it changes a line only when the repaired text
+    is more plausible, so correctly decoded accents and symbols stay as they are. What ftfy cannot see is an
+    emoji whose first byte was lost in copy-paste ("üôè" is what Mac Roman shows for the rest of 🙏); that is
+    restored only when every run of three bytes becomes an emoji."""
     if line.isascii():
         return line
+    import ftfy
 
-    def fix(match: re.Match[str]) -> str:
-        run = match.group(0)
-        for encoding in ("mac_roman", "cp1252"):
-            try:
-                fixed = run.encode(encoding).decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-            if fixed and fixed != run:
-                return fixed
-        # The lead byte of a 4-byte emoji (F0, shown as the Apple logo in Mac Roman) is often lost in
-        # copy-paste: "üôè" is what is left of 🙏. Restore it when that yields an emoji.
-        try:
-            tail = run.encode("mac_roman")
-        except UnicodeEncodeError:
-            return run
-        if len(tail) % 3 == 0 and all(0x80 <= b <= 0xBF for b in tail):
-            try:
-                fixed = b"".join(b"\xf0" + tail[i:i + 3] for i in range(0, len(tail), 3)).decode("utf-8")
-            except UnicodeDecodeError:
-                return run
-            if all(0x1F000 <= ord(ch) <= 0x1FFFF for ch in fixed):
-                return fixed
+    fixed = ftfy.fix_encoding(line)
+    if fixed != line:
+        return fixed
+    return _NON_ASCII_RUN.sub(_from_mac_roman, line)
+
+
+def _from_mac_roman(match: re.Match[str]) -> str:
+    """A run that ftfy left alone and that is UTF-8 read as Mac Roman ("\uf8ffüôè" is 🙏: ftfy does not take the
+    Apple logo U+F8FF for the byte F0). The repair must be shorter and free of combining marks, control and
+    private-use characters, so correct text (whose Mac Roman bytes are almost never valid UTF-8) is left alone."""
+    run = match.group(0)
+    try:
+        fixed = run.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return _restore_emoji(run)
+    plausible = all(not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C" for ch in fixed)
+    return fixed if fixed and len(fixed) < len(run) and plausible else run
+
+
+def _restore_emoji(run: str) -> str:
+    try:
+        tail = run.encode("mac_roman")
+    except UnicodeEncodeError:
         return run
-
-    repaired = _NON_ASCII_RUN.sub(fix, line)
-    if repaired == line:
-        # ftfy knows many more mis-decodings (cp1252 mixed with latin-1, HTML entities in text).
-        import ftfy
-
-        repaired = ftfy.fix_encoding(line)
-    return repaired
+    if len(tail) % 3 or not all(0x80 <= b <= 0xBF for b in tail):
+        return run
+    try:
+        fixed = b"".join(b"\xf0" + tail[i:i + 3] for i in range(0, len(tail), 3)).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+    return fixed if all(0x1F000 <= ord(ch) <= 0x1FFFF for ch in fixed) else run
 
 
 def strip_markers(line: str) -> str:
@@ -197,13 +323,57 @@ def split_front_matter(lines: list[str]) -> tuple[dict[str, Any], int, list[str]
     import yaml
 
     try:
-        meta = yaml.safe_load("\n".join(block))
+        meta = yaml.load("\n".join(block), Loader=_no_alias_loader())  # noqa: S506 - SafeLoader without aliases
+    except _AliasError:
+        notices.append("front matter uses YAML aliases (*name), which are not expanded; read key: value lines")
+        return _lenient_front_matter(content), close + 1, notices
     except yaml.YAMLError:
         meta = None
     if not isinstance(meta, dict):
         meta = _lenient_front_matter(content)
         notices.append("front matter is not valid YAML; read key: value lines")
     return meta, close + 1, notices
+
+
+class _AliasError(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _no_alias_loader() -> type:
+    """yaml's SafeLoader refusing aliases: a few hundred bytes of nested aliases expand to gigabytes."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.events.AliasEvent):
+                raise _AliasError("YAML aliases are not allowed in front matter")
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
+def _bounded(meta: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The front matter with every string cut to MAX_METADATA_CHARS and every list to MAX_METADATA_ITEMS
+    (nested values flattened to their text), and the keys that were cut."""
+    bounded: dict[str, Any] = {}
+    cut: list[str] = []
+    for key, value in list(meta.items())[:MAX_METADATA_ITEMS]:
+        key = str(key)[:MAX_METADATA_CHARS]
+        if isinstance(value, (list, tuple)):
+            items = [str(v) for v in value[:MAX_METADATA_ITEMS]]
+            shortened = [v[:MAX_METADATA_CHARS] for v in items]
+            if len(value) > MAX_METADATA_ITEMS or shortened != items:
+                cut.append(key)
+            bounded[key] = shortened
+        elif value is None or isinstance(value, (bool, int, float)):
+            bounded[key] = value
+        else:
+            text = str(value)
+            if len(text) > MAX_METADATA_CHARS:
+                cut.append(key)
+            bounded[key] = text[:MAX_METADATA_CHARS]
+    return bounded, cut
 
 
 def _lenient_front_matter(lines: list[str]) -> dict[str, Any]:
@@ -272,7 +442,7 @@ def conference_year(title: str, meta: dict[str, Any], rel: str, body: list[str] 
 
 def load_document_bytes(data: bytes, rel: str) -> Document:
     text, notices = decode(data)
-    raw_lines = text.splitlines()
+    raw_lines = split_lines(text)
     repaired = [repair_mojibake(line) for line in raw_lines]
     if repaired != raw_lines:
         fixed = sum(1 for a, b in zip(raw_lines, repaired) if a != b)
@@ -280,20 +450,25 @@ def load_document_bytes(data: bytes, rel: str) -> Document:
     meta, body_index, fm_notices = split_front_matter(repaired)
     notices.extend(fm_notices)
     lines = [line if i < body_index else strip_markers(line) for i, line in enumerate(repaired)]
+    meta, cut = _bounded(meta)
+    if cut:
+        notices.append(f"front matter field(s) {', '.join(cut)} cut to {MAX_METADATA_CHARS} characters "
+                       f"(lists to {MAX_METADATA_ITEMS} items)")
     title = meta.get("title")
     title = clean_inline(str(title)) if title else None
     title = title or _first_h1(lines, body_index) or Path(rel).stem.replace("-", " ").replace("_", " ")
+    title = title[:MAX_METADATA_CHARS]
     date = meta.get("date")
-    authors = _as_list(meta.get("authors", meta.get("author")))
-    tags = _as_list(meta.get("tags")) + _as_list(meta.get("categories"))
+    authors = _as_list(meta.get("authors", meta.get("author")))[:MAX_METADATA_ITEMS]
+    tags = (_as_list(meta.get("tags")) + _as_list(meta.get("categories")))[:MAX_METADATA_ITEMS]
     return Document(
         doc=rel,
         title=title,
-        date=str(date) if date is not None else None,
+        date=str(date)[:MAX_METADATA_CHARS] if date is not None else None,
         year=conference_year(title, meta, rel, lines[body_index:]),
-        authors=authors,
-        slug=str(meta["slug"]) if meta.get("slug") else None,
-        tags=tags,
+        authors=[a[:MAX_METADATA_CHARS] for a in authors],
+        slug=str(meta["slug"])[:MAX_METADATA_CHARS] if meta.get("slug") else None,
+        tags=[t[:MAX_METADATA_CHARS] for t in tags],
         sha256=hashlib.sha256(data).hexdigest(),
         body_start=body_index + 1,
         lines=lines,

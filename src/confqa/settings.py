@@ -54,6 +54,17 @@ class ChunkingSettings(BaseModel):
         return digest.hexdigest()[:16]
 
 
+class IngestSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_note_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=1024,
+        description="Notes larger than this many bytes are skipped with a warning. A note of 8 MB is about "
+        "40,000 chunks and takes about 40 minutes to embed on 2 cores; raise it to index bigger files.",
+    )
+
+
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -129,6 +140,7 @@ class Settings(BaseSettings):
     index: str = Field("default", description="Index name (a folder under index_root) or a path to an index folder.")
     embedding_batch_size: int = Field(
         16, ge=1, le=1024, description="Texts embedded per model call (16 was fastest on 2 CPU cores).")
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
