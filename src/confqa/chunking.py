@@ -234,7 +234,8 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
             quotable = block.kind == "table" and not _TABLE_SEPARATOR.match(text[s:e])
             units.append(Unit(max(s, block.start), min(e, block.end), quotable=quotable, kind="row"))
         return _merge_table_header(units, text) if block.kind == "table" else units
-    units = [Unit(s, e) for s, e in sentence_spans(text, block.start, block.end)]
+    units = [Unit(s, e) for start, end in sentence_spans(text, block.start, block.end)
+             for s, e in _bounded_spans(text, start, end)]
     if units and block.kind == "list":
         units[0].kind = "item"
         for unit in units:
@@ -244,6 +245,33 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
         if whole_line and unit.kind == "sentence" and _is_pseudo_heading(text[unit.start:unit.end]):
             unit.kind = "label"
     return units
+
+
+# Longest sentence measured as one unit, in characters. A "sentence" without full stops can run to megabytes (a
+# pasted log, a note on one line); tokenizing it whole holds every token of it in memory at once. Longer ones are
+# cut at word boundaries first; 2,000 characters are about two chunk windows, so nothing is cut that would fit.
+MAX_UNIT_CHARS = 2000
+
+
+def _bounded_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) cut at whitespace into pieces of at most MAX_UNIT_CHARS characters (a longer word alone)."""
+    if end - start <= MAX_UNIT_CHARS:
+        return [(start, end)]
+    spans = []
+    while end - start > MAX_UNIT_CHARS:
+        cut = max(text.rfind(" ", start + 1, start + MAX_UNIT_CHARS), text.rfind("\n", start + 1, start + MAX_UNIT_CHARS))
+        if cut <= start:
+            following = [p for p in (text.find(" ", start, end), text.find("\n", start, end)) if p != -1]
+            if not following:
+                break  # one very long word: up to the end
+            cut = min(following)
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        spans.append((start, end))
+    return spans
 
 
 def _whole_line(parsed: ParsedDocument, unit: Unit) -> bool:

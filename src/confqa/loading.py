@@ -259,20 +259,26 @@ def repair_mojibake(line: str) -> str:
     fixed = ftfy.fix_encoding(line)
     if fixed != line:
         return fixed
-    return _NON_ASCII_RUN.sub(_from_mac_roman, line)
+    return _NON_ASCII_RUN.sub(_from_single_byte, line)
 
 
-def _from_mac_roman(match: re.Match[str]) -> str:
-    """A run that ftfy left alone and that is UTF-8 read as Mac Roman ("\uf8ffüôè" is 🙏: ftfy does not take the
-    Apple logo U+F8FF for the byte F0). The repair must be shorter and free of combining marks, control and
-    private-use characters, so correct text (whose Mac Roman bytes are almost never valid UTF-8) is left alone."""
+def _from_single_byte(match: re.Match[str]) -> str:
+    """A run that ftfy left alone and that is UTF-8 read as cp1252 ("Ã…" is Å: ftfy takes the ellipsis for real)
+    or as Mac Roman ("\uf8ffüôè" is 🙏: ftfy does not take the Apple logo U+F8FF for the byte F0). A repair must
+    be shorter and free of combining marks, control and private-use characters, so correct text (whose bytes in
+    these encodings are almost never valid UTF-8) is left alone."""
     run = match.group(0)
-    try:
-        fixed = run.encode("mac_roman").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return _restore_emoji(run)
-    plausible = all(not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C" for ch in fixed)
-    return fixed if fixed and len(fixed) < len(run) and plausible else run
+    import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (cp1252 that maps every byte)
+
+    for encoding in ("sloppy-windows-1252", "mac_roman"):
+        try:
+            fixed = run.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        plausible = all(not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C" for ch in fixed)
+        if fixed and len(fixed) < len(run) and plausible:
+            return fixed
+    return _restore_emoji(run)
 
 
 def _restore_emoji(run: str) -> str:
@@ -406,10 +412,15 @@ def _first_h1(lines: list[str], start: int) -> str | None:
     return None
 
 
+# A link target in parentheses, which may hold one level of parentheses itself: (https://en.wikipedia.org/wiki/
+# Foo_(bar)), (javascript:alert(1)).
+_LINK_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+
+
 def clean_inline(text: str) -> str:
     """Markdown emphasis, links and code marks removed: the text a reader sees."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(rf"!\[([^\]]*)\]{_LINK_TARGET}", r"\1", text)
+    text = re.sub(rf"\[([^\]]+)\]{_LINK_TARGET}", r"\1", text)
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1", text)

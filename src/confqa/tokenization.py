@@ -30,11 +30,17 @@ class ModelTokenCounter:
         self._lock = threading.Lock()
 
     def count(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        with self._lock:  # the Rust tokenizer's settings are shared state
-            encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
-        return [len(e.ids) for e in encodings]
+        counts: list[int] = []
+        # In batches: an Encoding holds every token's string, offsets and ids, so a whole large note at once
+        # holds all of them; only the counts are kept.
+        for start in range(0, len(texts), COUNT_BATCH):
+            with self._lock:  # the Rust tokenizer's settings are shared state
+                encodings = self._tokenizer.encode_batch(texts[start:start + COUNT_BATCH], add_special_tokens=False)
+            counts.extend(len(e.ids) for e in encodings)
+        return counts
+
+
+COUNT_BATCH = 1024  # texts tokenized at once when counting
 
 
 @lru_cache(maxsize=1)
