@@ -41,6 +41,7 @@ def terms(text: str) -> list[str]:
     return stemmer.stemWords([w.replace("'", "") for w in out])
 
 
+@lru_cache(maxsize=1 << 16)
 def surname(name: str) -> str:
     name = re.sub(r"\s+et al\.?$", "", name.strip())
     parts = [p for p in re.split(r"\s+", name) if p]

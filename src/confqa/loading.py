@@ -329,8 +329,8 @@ def split_front_matter(lines: list[str]) -> tuple[dict[str, Any], int, list[str]
     import yaml
 
     try:
-        meta = yaml.load("\n".join(block), Loader=_no_alias_loader())  # noqa: S506 - SafeLoader without aliases
-    except _AliasError:
+        meta = yaml.load("\n".join(block), Loader=no_alias_loader())  # noqa: S506 - SafeLoader without aliases
+    except AliasError:
         notices.append("front matter uses YAML aliases (*name), which are not expanded; read key: value lines")
         return _lenient_front_matter(content), close + 1, notices
     except yaml.YAMLError:
@@ -341,19 +341,19 @@ def split_front_matter(lines: list[str]) -> tuple[dict[str, Any], int, list[str]
     return meta, close + 1, notices
 
 
-class _AliasError(Exception):
-    pass
+class AliasError(Exception):
+    """YAML that uses an alias: refused rather than expanded."""
 
 
 @lru_cache(maxsize=1)
-def _no_alias_loader() -> type:
+def no_alias_loader() -> type:
     """yaml's SafeLoader refusing aliases: a few hundred bytes of nested aliases expand to gigabytes."""
     import yaml
 
     class NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
             if self.check_event(yaml.events.AliasEvent):
-                raise _AliasError("YAML aliases are not allowed in front matter")
+                raise AliasError("YAML aliases are not allowed in front matter")
             return super().compose_node(parent, index)
 
     return NoAliasLoader

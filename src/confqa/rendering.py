@@ -11,7 +11,6 @@ from confqa.models import Answer, Citation, Passage
 from confqa.text.control import strip_control
 
 
-
 def safe(text: str) -> str:
     """Text with terminal escape sequences and control characters removed."""
     return strip_control(text)

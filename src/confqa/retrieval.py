@@ -69,6 +69,8 @@ def route_talks(question: str, store: IndexStore) -> TalkRoute:
     speaker_hits: dict[str, float] = {}
     for talk in store.talks:
         for speaker in talk.speakers:
+            if not speaker.strip():
+                continue  # a blank name matches every question
             if "et al" in speaker:
                 key = surname(speaker).lower()
                 if re.search(rf"\b{re.escape(key)}\b", q_raw):
@@ -82,7 +84,8 @@ def route_talks(question: str, store: IndexStore) -> TalkRoute:
             elif re.search(rf"\b{re.escape(last)}\b", q_raw) and (len(last) > 2 or last in q_words):
                 speaker_hits[talk.id] = max(speaker_hits.get(talk.id, 0), 1.0)
                 matched_by_talk.setdefault(talk.id, set()).add(last)
-            first = full.split()[0] if " " in full else ""
+            names = full.split()
+            first = names[0] if len(names) > 1 else ""
             if first and len(first) > 2 and re.search(rf"\b{re.escape(first)}\b", q_raw) and talk.id in speaker_hits:
                 speaker_hits[talk.id] += 0.2
     # Title and alias words, weighted by how rare each word is among the catalogue's titles.

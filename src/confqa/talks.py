@@ -8,10 +8,15 @@ merged into one talk. An optional talks.yaml beside the notes adds talks or alia
 
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from confqa.chunking import Block, ParsedDocument
 from confqa.lexical import surname
@@ -78,12 +83,15 @@ _NOT_NAMES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
+    """Lowercase words of the text a reader sees. Cached: titles are compared with many blocks and talks."""
     return " ".join(_WORD.findall(clean_inline(text).lower()))
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+@lru_cache(maxsize=1 << 16)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1)
 
 
 def slugify(text: str) -> str:
@@ -144,6 +152,12 @@ class TalkDetector:
 
     def __init__(self) -> None:
         self.candidates: list[_Candidate] = []
+        self._by_section: dict[tuple[str, tuple[str, ...]], _Candidate] = {}  # the latest candidate of a section
+
+    def _add(self, candidate: _Candidate) -> None:
+        self.candidates.append(candidate)
+        for section in candidate.sections:
+            self._by_section[section] = candidate
 
     # -- detection --------------------------------------------------------------------------------
     def add_document(self, parsed: ParsedDocument) -> None:
@@ -200,7 +214,7 @@ class TalkDetector:
                 mentions=[TalkMention(doc=parsed.document.doc, line=line, how="table")],
                 spans=[(parsed.document.doc, line, line)],
             )
-            self.candidates.append(candidate)
+            self._add(candidate)
             found.append(candidate)
         return found
 
@@ -218,7 +232,7 @@ class TalkDetector:
         if not match:
             # "Title (Melanie Mitchell)": a person in parentheses is only trusted when the name is already
             # known as a speaker ("(Brain Surgery)" looks like a name too); resolved at merge time.
-            self.candidates.append(
+            self._add(
                 _Candidate(title=title_text, kind="talk", speakers=speakers, weak=True,
                            mentions=[TalkMention(doc=parsed.document.doc, line=block.line_start, how="heading")],
                            sections=[(parsed.document.doc, block.heading_path)])
@@ -228,7 +242,7 @@ class TalkDetector:
         kind = kind_of(match.group("kind")) if match else "talk"
         if match and paren and speakers:
             title = _PAREN_TAIL.sub("", title).strip(" -–—:")
-        self.candidates.append(
+        self._add(
             _Candidate(
                 title=title.strip(),
                 kind=kind,
@@ -250,13 +264,13 @@ class TalkDetector:
         doc = parsed.document.doc
         path = block.heading_path
         # Presenters belong to the heading they sit under: an existing heading talk, or that heading.
-        for candidate in reversed(self.candidates):
-            if (doc, path) in candidate.sections:
-                candidate.speakers.extend(n for n in names if n not in candidate.speakers)
-                candidate.mentions.append(TalkMention(doc=doc, line=block.line_start, how="presenters"))
-                return
+        candidate = self._by_section.get((doc, path))
+        if candidate is not None:
+            candidate.speakers.extend(n for n in names if n not in candidate.speakers)
+            candidate.mentions.append(TalkMention(doc=doc, line=block.line_start, how="presenters"))
+            return
         heading = path[-1]
-        self.candidates.append(
+        self._add(
             _Candidate(
                 title=heading,
                 kind=_kind_from_title(heading) or "talk",
@@ -289,17 +303,17 @@ class TalkDetector:
         if not paren:
             # "**4. Five Proofs Being Destroyed by Generative AI**": matched against talk titles and the
             # summaries in the notes' own tables at merge time.
-            self.candidates.append(_Candidate(title=title, kind="talk", mentions=[mention], spans=[span], weak=True,
+            self._add(_Candidate(title=title, kind="talk", mentions=[mention], spans=[span], weak=True,
                                               lead=True))
         elif looks_like_person(inner):
-            self.candidates.append(
+            self._add(
                 _Candidate(title=title, kind="talk", speakers=[inner], mentions=[mention], spans=[span], weak=True)
             )
         else:
             # "(AI Reasoning Talk)": a reference to a talk by its topic; resolved against aliases at merge.
             topic = re.sub(r"\b(talk|tutorial|session|keynote|panel|workshop)\b", "", inner, flags=re.I).strip()
             if len(content_words(topic)) >= 1:
-                self.candidates.append(
+                self._add(
                     _Candidate(title=topic, kind="talk", mentions=[mention], spans=[span], weak=True,
                                aliases=[topic])
                 )
@@ -330,7 +344,7 @@ class TalkDetector:
                     re.search(r"\s(on|about)\s+[“\"]", matched)
                 )
                 person = kind in ("invited talk", "tutorial", "talk", "oral", "paper") and pattern is _POSSESSIVE
-                self.candidates.append(
+                self._add(
                     _Candidate(
                         title=title,
                         kind=kind,
@@ -348,18 +362,95 @@ class TalkDetector:
         """Merge candidates that name the same talk; weak ones join an existing talk or are dropped."""
         strong = [c for c in [*(extra or []), *self.candidates] if not c.weak]
         weak = [c for c in self.candidates if c.weak]
-        merged: list[_Candidate] = []
+        index = _MergeIndex(Counter(w for c in strong for name in (c.title, *c.aliases)
+                                    for w in content_words(normalize(name))))
         for candidate in strong:
-            target = next((m for m in merged if _same_talk(m, candidate)), None)
+            # The first talk, in merge order, that names the same talk; only talks sharing a word can.
+            target = next((i for i in index.could_be_same_talk(candidate)
+                           if _same_talk(index.merged[i], candidate)), None)
             if target is None:
-                merged.append(_copy(candidate))
+                index.add(_copy(candidate))
             else:
-                _absorb(target, candidate)
+                _absorb(index.merged[target], candidate)
+                index.register(target, candidate)
         for candidate in weak:
-            target = _resolve_weak(merged, candidate)
-            if target is not None:
-                _absorb(target, candidate, keep_title=True)
-        return merged
+            found = _resolve_weak(index, candidate)
+            if found is not None:
+                _absorb(index.merged[found], candidate, keep_title=True)
+                index.register(found, candidate)
+        return index.merged
+
+
+class _MergeIndex:
+    """The merged talks, findable by what a candidate could match them on, so that each candidate is compared
+    with the few talks it could join instead of all of them. Lookups return positions in merge order, a superset
+    of the talks that can match; the matching rules themselves are unchanged."""
+
+    def __init__(self, word_counts: Counter[str]) -> None:
+        self.word_counts = word_counts  # how many names use each word: rare words first in the prefix filter
+        self.merged: list[_Candidate] = []
+        self._name_keys: dict[str, set[int]] = defaultdict(set)  # first word or content word of a normalised name
+        self._raw_words: dict[str, set[int]] = defaultdict(set)  # content words of the names as written
+        self._surnames: dict[str, set[int]] = defaultdict(set)
+        self._docs: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, candidate: _Candidate) -> None:
+        self.merged.append(candidate)
+        self.register(len(self.merged) - 1, candidate)
+
+    def register(self, position: int, brought: _Candidate) -> None:
+        """Index what a candidate brought to the talk at position (its names, speakers and notes)."""
+        target = self.merged[position]
+        for name in {target.title, brought.title, *brought.aliases}:
+            for key in self.name_keys(name):
+                self._name_keys[key].add(position)
+            for word in content_words(name):
+                self._raw_words[word].add(position)
+        for speaker in brought.speakers:
+            self._surnames[surname(speaker).lower()].add(position)
+        for mention in brought.mentions:
+            self._docs[mention.doc].add(position)
+
+    def could_be_same_talk(self, candidate: _Candidate) -> list[int]:
+        """Talks that _same_talk could accept, in merge order: those sharing a speaker (which need only a loose
+        title match), and those whose names are similar enough to merge without a shared speaker."""
+        found = set(self.with_surnames(_surnames(candidate)))
+        found.update(_union(self._name_keys, self.name_keys(candidate.title)))
+        return sorted(found)
+
+    def name_keys(self, name: str) -> set[str]:
+        """Keys that any name similar enough to merge with this one without a shared speaker shares with it.
+        That needs a title similarity of at least SAME_TALK_UNKNOWN_SPEAKER (t), and _title_similarity is that
+        high only for: equal names (key: the name); a prefix of three words or more (both start with the same
+        two words); or a word overlap (Jaccard) of at least t, in which case the two share one of their rarest
+        len - ceil(t * len) + 1 words (the prefix filter of set-similarity joins, words ordered by rarity)."""
+        normalized = normalize(name)
+        if not normalized:
+            return set()
+        keys = {"exact:" + normalized}
+        split = normalized.split()
+        if len(split) >= 3:
+            keys.add("start:" + " ".join(split[:2]))
+        words = sorted(content_words(normalized), key=lambda w: (self.word_counts.get(w, 0), w))
+        keep = len(words) - math.ceil(SAME_TALK_UNKNOWN_SPEAKER * len(words)) + 1
+        keys.update("word:" + w for w in words[:keep])
+        return keys
+
+    def sharing_a_word(self, words: frozenset[str]) -> list[int]:
+        return _union(self._raw_words, words)
+
+    def with_surnames(self, names: set[str]) -> list[int]:
+        return _union(self._surnames, names)
+
+    def mentioned_in(self, doc: str) -> list[int]:
+        return sorted(self._docs.get(doc, ()))
+
+
+def _union(table: dict[str, set[int]], keys: Iterable[str]) -> list[int]:
+    found: set[int] = set()
+    for key in keys:
+        found |= table.get(key, set())
+    return sorted(found)
 
 
 def _copy(candidate: _Candidate) -> _Candidate:
@@ -426,40 +517,50 @@ def _surnames(candidate: _Candidate) -> set[str]:
     return {surname(s).lower() for s in candidate.speakers}
 
 
+# Title similarity (_title_similarity) that makes two candidates one talk: with a speaker in common, with no
+# speaker on one side, and with different speakers (only the same title then makes it the same session).
+SAME_TALK_SHARED_SPEAKER = 0.3
+SAME_TALK_UNKNOWN_SPEAKER = 0.6
+SAME_TALK_OTHER_SPEAKERS = 0.9
+
+
 def _same_talk(a: _Candidate, b: _Candidate) -> bool:
     names = [a.title, *a.aliases]
     best = max(_title_similarity(n, b.title) for n in names)
     shared_speaker = bool(_surnames(a) & _surnames(b))
     if a.speakers and b.speakers and not shared_speaker:
-        return best >= 0.9  # different people: only the same title makes it the same session
+        return best >= SAME_TALK_OTHER_SPEAKERS
     if shared_speaker:
-        return best >= 0.3
-    return best >= 0.6
+        return best >= SAME_TALK_SHARED_SPEAKER
+    return best >= SAME_TALK_UNKNOWN_SPEAKER
 
 
-def _resolve_weak(merged: list[_Candidate], weak: _Candidate) -> _Candidate | None:
-    """A weak mention names a speaker or a topic; it joins the one talk that fits, or nothing."""
+def _resolve_weak(index: _MergeIndex, weak: _Candidate) -> int | None:
+    """A weak mention names a speaker or a topic; it joins the one talk that fits (its position), or nothing."""
+    merged = index.merged
     if weak.speakers:
         names = _surnames(weak)
-        by_speaker = [m for m in merged if _surnames(m) & names]
+        positions = {id(merged[i]): i for i in index.with_surnames(names)}
+        by_speaker = [merged[i] for i in index.with_surnames(names) if _surnames(merged[i]) & names]
         if len(by_speaker) > 1:
             by_speaker = [m for m in by_speaker if any(d == weak.mentions[0].doc for d, *_ in m.spans)
                           or any(d == weak.mentions[0].doc for d, _ in m.sections)] or by_speaker
             scored = sorted(by_speaker, key=lambda m: -max(_title_similarity(n, weak.title) for n in [m.title, *m.aliases]))
             by_speaker = scored[:1] if len(scored) > 1 and max(
                 _title_similarity(n, weak.title) for n in [scored[0].title, *scored[0].aliases]) > 0.2 else by_speaker
-        return by_speaker[0] if len(by_speaker) == 1 else None
+        return positions[id(by_speaker[0])] if len(by_speaker) == 1 else None
     if weak.lead:
-        return _resolve_lead(merged, weak)
+        return _resolve_lead(index, weak)
     topic = content_words(weak.title)
     if not topic:
         return None
     best, best_score = None, 0.0
-    for m in merged:
+    for i in index.sharing_a_word(topic):  # a talk sharing no word scores 0 and is never chosen
+        m = merged[i]
         words = content_words(" ".join([m.title, *m.aliases]))
         score = len(topic & words) / len(topic)
         if score > best_score:
-            best, best_score = m, score
+            best, best_score = i, score
     return best if best_score >= 0.99 else None
 
 
@@ -471,18 +572,17 @@ def _match_name(candidate: _Candidate, speaker: str) -> str:
 _LEAD_GENERIC = {"ai", "models", "model", "talk", "learning", "still", "new", "key", "insights", "data"}
 
 
-def _resolve_lead(merged: list[_Candidate], lead: _Candidate) -> _Candidate | None:
+def _resolve_lead(index: _MergeIndex, lead: _Candidate) -> int | None:
     """A highlight joins the one talk whose title, aliases or table summary share most of its words."""
     words = content_words(lead.title) - _LEAD_GENERIC
     if len(words) < 2:
         return None
     scored = []
-    for candidate in merged:
-        if not any(m.doc == lead.mentions[0].doc for m in candidate.mentions):
-            continue  # a highlight is about a talk its own note lists
+    for position in index.mentioned_in(lead.mentions[0].doc):  # a highlight is about a talk its own note lists
+        candidate = index.merged[position]
         bag = content_words(" ".join([candidate.title, *candidate.aliases, *candidate.summaries])) - _LEAD_GENERIC
         shared = words & bag
-        scored.append((len(shared) / len(words), len(shared), candidate))
+        scored.append((len(shared) / len(words), len(shared), position))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     if not scored or scored[0][0] < 0.5 or scored[0][1] < 2:
         return None
@@ -552,29 +652,107 @@ def _is_leading(blocks: list[Block], index: int) -> bool:
 
 
 # -- the catalogue file ------------------------------------------------------------------------------
+MAX_CATALOGUE_CHARS = 300  # longest title, name or alias taken from talks.yaml
+
+
+def _names(value: object) -> list[str]:
+    """A name or a list of names: a string is one name, blanks are dropped, anything else is an error."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        value = [v for v in value if v is not None]  # "- " with nothing after it is a blank too
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a name or a list of names, got {value!r}"[:200])
+    return [v.strip() for v in value if v.strip()]
+
+
+class CatalogueEntry(BaseModel):
+    """One talk of talks.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=MAX_CATALOGUE_CHARS, description="The talk's title.")
+    kind: str | None = Field(None, max_length=40, description="invited talk, tutorial, panel, workshop, oral, …")
+    speakers: list[str] = Field(default_factory=list, description="A name or a list of names.")
+    aliases: list[str] = Field(default_factory=list, description="Other names the notes use for the talk.")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, value: object) -> object:
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {value!r}"[:200])
+        return value.strip()
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> object:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"expected one word such as tutorial, got {value!r}"[:200])
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @field_validator("speakers", "aliases", mode="before")
+    @classmethod
+    def _name_list(cls, value: object) -> list[str]:
+        names = _names(value)
+        if any(len(n) > MAX_CATALOGUE_CHARS for n in names):
+            raise ValueError(f"a name longer than {MAX_CATALOGUE_CHARS} characters")
+        return names
+
+
 def read_catalogue_file(path: Path) -> list[_Candidate]:
-    """talks.yaml: a list of {title, kind, speakers, aliases}. Lets a user add or correct talks."""
+    """talks.yaml: a list of {title, kind, speakers, aliases} (or {talks: [...]}), which adds or corrects talks.
+    Every problem is one ConfqaError naming the file, the entry and the key."""
     import yaml
 
     from confqa.errors import ConfqaError
+    from confqa.loading import AliasError, no_alias_loader
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfqaError(f"{path}: cannot read the talk catalogue: {exc}") from exc
-    entries = data.get("talks", data) if isinstance(data, dict) else data
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfqaError(f"{path}: cannot read the talk catalogue: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfqaError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+    try:
+        parsed = yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader without aliases
+    except AliasError:
+        raise ConfqaError(f"{path}: YAML aliases (*name) are not allowed in the talk catalogue") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f":{where.line + 1}" if where is not None else ""
+        raise ConfqaError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if isinstance(parsed, dict) and set(parsed) - {"talks"}:
+        unknown = ", ".join(sorted(map(str, set(parsed) - {"talks"})))
+        raise ConfqaError(f"{path}: unknown key(s) {unknown}; expected a list of talks, or talks: [...]")
+    entries = parsed.get("talks") if isinstance(parsed, dict) else parsed
+    if entries is None:
+        return []
     if not isinstance(entries, list):
         raise ConfqaError(f"{path}: expected a list of talks (title, kind, speakers, aliases)")
     out = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("title"):
-            raise ConfqaError(f"{path}: every talk needs a title; got {entry!r}")
+    for i, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            raise ConfqaError(f"{path}: talks[{i}]: expected title, kind, speakers, aliases; got {raw!r}"[:300])
+        try:
+            entry = CatalogueEntry.model_validate(raw)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            key = ".".join(str(p) for p in error["loc"][:1])
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key (use title, kind, speakers, aliases)"
+            raise ConfqaError(f"{path}: talks[{i}].{key}: {message}") from None
         out.append(
             _Candidate(
-                title=str(entry["title"]),
-                kind=kind_of(entry.get("kind")) if entry.get("kind") else "talk",
-                speakers=[str(s) for s in entry.get("speakers", []) or []],
-                aliases=[str(a) for a in entry.get("aliases", []) or []],
+                title=entry.title,
+                kind=kind_of(entry.kind) if entry.kind else "talk",
+                speakers=entry.speakers,
+                aliases=entry.aliases,
                 mentions=[TalkMention(doc=CATALOGUE_FILE, line=0, how="catalogue")],
             )
         )
@@ -627,40 +805,26 @@ def _attribute(
     keep talking about a talk after naming it ("Mitchell's talk implored ... She went on to ..."), so a
     mention carries over to the following paragraphs and lists of the same section until another talk is
     named."""
-    surname_owners: dict[str, set[str]] = defaultdict(set)
+    finder = _MentionFinder(merged, talks)
+    in_doc: dict[str, list[tuple[_Candidate, Talk]]] = defaultdict(list)  # talks placed in a note explicitly
     for candidate, talk in zip(merged, talks):
-        for speaker in candidate.speakers:
-            if "et al" not in speaker:
-                surname_owners[_match_name(candidate, speaker)].add(talk.id)
+        docs = {*candidate.whole_docs, *(d for d, _, _ in candidate.spans), *(d for d, _ in candidate.sections)}
+        for doc in docs:
+            in_doc[doc].append((candidate, talk))
     line_talks: dict[str, dict[int, set[str]]] = {}
     for parsed in parsed_docs:
         doc = parsed.document.doc
         lines: dict[int, set[str]] = defaultdict(set)
         line_talks[doc] = lines
-        n_lines = len(parsed.document.lines)
-        for candidate, talk in zip(merged, talks):
-            if doc in candidate.whole_docs:
-                for number in range(parsed.document.body_start, n_lines + 1):
-                    lines[number].add(talk.id)
-            for span_doc, first, last in candidate.spans:
-                if span_doc == doc:
-                    for number in range(first, last + 1):
-                        lines[number].add(talk.id)
-            for section_doc, path in candidate.sections:
-                if section_doc != doc:
-                    continue
-                for block in parsed.blocks:
-                    if block.heading_path[: len(path)] == path:
-                        for number in range(block.line_start, block.line_end + 1):
-                            lines[number].add(talk.id)
+        _place_explicitly(parsed, in_doc.get(doc, []), lines)
         doc_talks = {t for found in lines.values() for t in found}
         explicit = {number: set(found) for number, found in lines.items()}
-        whole = {t.id for c, t in zip(merged, talks) if doc in c.whole_docs}
+        whole = {t.id for c, t in in_doc.get(doc, []) if doc in c.whole_docs}
         carried: set[str] = set()
         carried_path: tuple[str, ...] | None = None
         carried_age = 0
         for block in parsed.blocks:
-            mentioned = _mentions(block.text, merged, talks, surname_owners, doc_talks)
+            mentioned = finder.mentions(block.text, doc_talks)
             # A highlight or table row that names a talk also starts (or ends) what is said about it.
             mentioned |= explicit.get(block.line_start, set()) - whole
             lead = block.text.lstrip().startswith("**") and block.kind == "paragraph"
@@ -676,53 +840,108 @@ def _attribute(
                 found = set()
             for number in range(block.line_start, block.line_end + 1):
                 lines[number].update(found)
-    for chunk in chunks:
-        found: set[str] = set()
-        for number in range(chunk.line_start, chunk.line_end + 1):
-            found |= line_talks.get(chunk.doc, {}).get(number, set())
-        chunk.talk_ids = [t.id for t in talks if t.id in found]
-    for sentence in sentences or []:
-        chunk = chunks[sentence.chunk]
-        found = set()
-        for number in range(sentence.line_start, sentence.line_end + 1):
-            found |= line_talks.get(chunk.doc, {}).get(number, set())
-        sentence.talk_ids = [t.id for t in talks if t.id in found]
+    order = {talk.id: position for position, talk in enumerate(talks)}  # talk_ids in catalogue order
     counts: dict[str, int] = defaultdict(int)
+    docs_of: dict[str, set[str]] = defaultdict(set)
     for chunk in chunks:
+        chunk.talk_ids = _talks_of_lines(line_talks.get(chunk.doc, {}), chunk.line_start, chunk.line_end, order)
         for talk_id in chunk.talk_ids:
             counts[talk_id] += 1
+            docs_of[talk_id].add(chunk.doc)
+    for sentence in sentences or []:
+        doc = chunks[sentence.chunk].doc
+        sentence.talk_ids = _talks_of_lines(line_talks.get(doc, {}), sentence.line_start, sentence.line_end, order)
     for talk in talks:
         talk.chunks = counts[talk.id]
-        talk.docs = sorted(set(talk.docs) | {c.doc for c in chunks if talk.id in c.talk_ids})
+        talk.docs = sorted(set(talk.docs) | docs_of[talk.id])
+
+
+def _place_explicitly(parsed: ParsedDocument, placed: list[tuple[_Candidate, Talk]],
+                      lines: dict[int, set[str]]) -> None:
+    """The lines of a note that its talks own outright: the whole note, a span, or a heading's subtree."""
+    doc = parsed.document.doc
+    n_lines = len(parsed.document.lines)
+    for candidate, talk in placed:
+        if doc in candidate.whole_docs:
+            for number in range(parsed.document.body_start, n_lines + 1):
+                lines[number].add(talk.id)
+        for span_doc, first, last in candidate.spans:
+            if span_doc == doc:
+                for number in range(first, last + 1):
+                    lines[number].add(talk.id)
+        for section_doc, path in candidate.sections:
+            if section_doc != doc:
+                continue
+            for block in parsed.blocks:
+                if block.heading_path[: len(path)] == path:
+                    for number in range(block.line_start, block.line_end + 1):
+                        lines[number].add(talk.id)
+
+
+def _talks_of_lines(lines: dict[int, set[str]], first: int, last: int, order: dict[str, int]) -> list[str]:
+    found: set[str] = set()
+    for number in range(first, last + 1):
+        found |= lines.get(number, set())
+    return sorted(found, key=order.__getitem__)
 
 
 _CARRY_BLOCKS = 8  # paragraphs or list items a mention carries over to
 
 
-def _mentions(
-    text: str, merged: list[_Candidate], talks: list[Talk], surname_owners: dict[str, set[str]], doc_talks: set[str]
-) -> set[str]:
-    """Talks a block names: by a speaker's surname (when only one talk has it, or only one in this note), by
-    an organiser's full name, or by the full title."""
-    found: set[str] = set()
-    normalized = None
-    for candidate, talk in zip(merged, talks):
-        for speaker in candidate.speakers:
-            if "et al" in speaker:
-                continue
-            name = _match_name(candidate, speaker)
-            if name not in text:
-                continue
-            owners = surname_owners[name]
-            if len(owners) > 1:
-                full_name_here = " " in speaker and speaker in text
-                if owners & doc_talks != {talk.id} and not full_name_here:
+class _MentionFinder:
+    """Which talks a block names: by a speaker's surname (when only one talk has it, or only one in this note), by
+    an organiser's full name, or by the full title (three words or more).
+
+    Names and titles are indexed by one word each, so a block is checked only against the talks whose word it
+    contains: a name matches at word boundaries, so its first word is a whole word of the block; a title matches
+    inside the block's normalised words, so its second word is one of them."""
+
+    def __init__(self, merged: list[_Candidate], talks: list[Talk]) -> None:
+        self.owners: dict[str, set[str]] = defaultdict(set)
+        for candidate, talk in zip(merged, talks):
+            for speaker in candidate.speakers:
+                if "et al" not in speaker:
+                    self.owners[_match_name(candidate, speaker)].add(talk.id)
+        self.by_word: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # word -> (talk, speaker, name)
+        self.unindexed: list[tuple[str, str, str]] = []
+        self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # second word -> (talk, title)
+        for candidate, talk in zip(merged, talks):
+            for speaker in candidate.speakers:
+                if "et al" in speaker:
                     continue
-            if re.search(rf"\b{re.escape(name)}\b(?![\w-])", text):
-                found.add(talk.id)
-        title_norm = normalize(talk.title)
-        if len(title_norm.split()) >= 3:
-            normalized = normalized if normalized is not None else normalize(text)
-            if title_norm in normalized:
-                found.add(talk.id)
-    return found
+                name = _match_name(candidate, speaker)
+                first = _NAME_WORD.search(name)
+                (self.by_word[first.group(0)] if first else self.unindexed).append((talk.id, speaker, name))
+            title = normalize(talk.title).split()
+            if len(title) >= 3:
+                self.titles[title[1]].append((talk.id, " ".join(title)))
+
+    def mentions(self, text: str, doc_talks: set[str]) -> set[str]:
+        found: set[str] = set()
+        for word in set(_NAME_WORD.findall(text)) & self.by_word.keys():
+            for entry in self.by_word[word]:
+                self._by_name(text, entry, doc_talks, found)
+        for entry in self.unindexed:
+            self._by_name(text, entry, doc_talks, found)
+        if self.titles:
+            normalized = normalize(text)
+            for word in set(normalized.split()) & self.titles.keys():
+                for talk_id, title in self.titles[word]:
+                    if title in normalized:
+                        found.add(talk_id)
+        return found
+
+    def _by_name(self, text: str, entry: tuple[str, str, str], doc_talks: set[str], found: set[str]) -> None:
+        talk_id, speaker, name = entry
+        if name not in text:
+            return
+        owners = self.owners[name]
+        if len(owners) > 1:
+            full_name_here = " " in speaker and speaker in text
+            if owners & doc_talks != {talk_id} and not full_name_here:
+                return
+        if re.search(rf"\b{re.escape(name)}\b(?![\w-])", text):
+            found.add(talk_id)
+
+
+_NAME_WORD = re.compile(r"\w+")

@@ -1,0 +1,151 @@
+"""How the talk catalogue's build time grows with the number of notes (parse and catalogue, no embedding).
+
+Synthetic notes of the shapes confqa detects: one note per talk ("# Keynote: Title" with a Presenters line),
+notes with a table of talks, "## Tutorial N: Title (Speaker)" headings, bold highlight leads with a speaker in
+parentheses, and inline mentions ("Doe's talk _Title_"), plus an optional talks.yaml of many talks.
+
+    python benchmarks/catalogue_scale.py --notes 250 1000 10000 --repeats 3
+    python benchmarks/catalogue_scale.py --notes 250 --talks-yaml 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+_FIRST = ["Ada", "Grace", "Alan", "Emmy", "Kurt", "Ana", "Sofia", "Wei", "Priya", "Kwame", "Lena", "Omar", "Yuki"]
+_LAST = ["Lovelace", "Hopper", "Turing", "Noether", "Godel", "Cruz", "Kovalevskaya", "Zhang", "Raman", "Mensah",
+         "Meitner", "Khayyam", "Tanaka", "Okafor", "Ibarra", "Novak", "Haddad", "Lindqvist", "Moreau", "Petrov"]
+_TOPIC = ["diffusion", "policies", "benchmarks", "reasoning", "alignment", "robots", "kernels", "symmetry",
+          "pruning", "attention", "scaling", "memory", "agents", "tokenizers", "retrieval", "calibration"]
+_WORDS = ["the", "model", "learns", "from", "data", "while", "results", "improve", "on", "every", "task", "we",
+          "saw", "that", "training", "costs", "drop", "when", "evaluation", "is", "careful"]
+
+
+def _person(rng: random.Random, i: int) -> str:
+    # Surnames made unique per talk so that catalogue size grows with the corpus, as with real conferences.
+    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}{'' if i < len(_LAST) else i}"
+
+
+# A vocabulary of a few thousand made-up words, so that titles share words as real ones do (a few common
+# words, many rare ones) rather than all sharing the same handful.
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "xe", "zu", "pra", "ble", "tor", "gen", "dif"]
+_VOCABULARY = _TOPIC + sorted({a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES})[:3000]
+
+
+def _title(rng: random.Random, i: int) -> str:
+    # Zipf-like: low ranks (the real topic words) are common, the long tail rare.
+    words = [_VOCABULARY[min(int(rng.paretovariate(1.0)) - 1, len(_VOCABULARY) - 1)] if rng.random() < 0.5
+             else rng.choice(_VOCABULARY) for _ in range(rng.randint(3, 7))]
+    return " ".join(w.title() for w in words) + f" {i}"
+
+
+def _prose(rng: random.Random, sentences: int) -> str:
+    return " ".join(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                    for _ in range(sentences))
+
+
+def synthetic_notes(n_notes: int, seed: int = 0) -> dict[str, str]:
+    """n_notes notes (path -> text) in the shapes above; each talk is mentioned by about two notes."""
+    rng = random.Random(seed)
+    notes: dict[str, str] = {}
+    talks = [(_title(rng, i), _person(rng, i)) for i in range(max(4, n_notes))]
+    for n in range(n_notes):
+        shape = n % 5
+        title, speaker = talks[n]
+        other_title, other_speaker = talks[(n * 7 + 3) % len(talks)]
+        surname = other_speaker.split()[-1]
+        if shape == 0:
+            text = (f"# Keynote: {title}\n\nPresenters: {speaker}\n\n{_prose(rng, 4)}\n\n## Takeaways\n\n"
+                    f"- {_prose(rng, 1)}\n- {_prose(rng, 1)}\n")
+        elif shape == 1:
+            rows = "\n".join(f"| {talks[(n + k) % len(talks)][0]} | {talks[(n + k) % len(talks)][1]} | "
+                             f"{_prose(rng, 1)} |" for k in range(5))
+            text = f"# Day {n} notes\n\n## Invited Talks\n\n| Title | Speaker | Notes |\n|---|---|---|\n{rows}\n\n" \
+                   f"{_prose(rng, 3)}\n"
+        elif shape == 2:
+            text = (f"# Tutorials {n}\n\n## Tutorial {n}: {title} ({speaker})\n\n{_prose(rng, 5)}\n\n"
+                    f"## Tutorial {n + 1}: {other_title}\n\nPresenters: {other_speaker}\n\n{_prose(rng, 3)}\n")
+        elif shape == 3:
+            text = (f"# Highlights {n}\n\n**1. {title} ({speaker})**\n\n- {_prose(rng, 1)}\n- {_prose(rng, 1)}\n\n"
+                    f"{_prose(rng, 3)}\n")
+        else:
+            text = (f"# Thoughts {n}\n\n## Day one\n\n{surname}'s talk _{other_title}_ was the best. "
+                    f"{_prose(rng, 4)} {surname} also argued for care.\n\n{_prose(rng, 3)}\n")
+        notes[f"notes/{n:05d}.md"] = text
+    return notes
+
+
+def talks_yaml(n_talks: int, seed: int = 0) -> str:
+    rng = random.Random(seed + 1)
+    lines = []
+    for i in range(n_talks):
+        lines.append(f"- title: {_title(rng, i)} Session\n  kind: tutorial\n  speakers: [{_person(rng, i)}]\n"
+                     f"  aliases: [{rng.choice(_TOPIC)} {i}]")
+    return "\n".join(lines) + "\n"
+
+
+def synthetic_inputs(n_notes: int, seed: int = 0) -> tuple[list[Any], list[Any], list[Any]]:
+    """What build_catalogue takes for the synthetic notes: parsed documents, chunks and sentences."""
+    from confqa.chunking import chunk_document, parse
+    from confqa.loading import load_document_bytes
+    from confqa.settings import Settings
+    from confqa.tokenization import default_counter
+
+    settings, counter = Settings().chunking, default_counter()
+    parsed_docs, chunks, sentences = [], [], []
+    for rel, text in synthetic_notes(n_notes, seed).items():
+        document = load_document_bytes(text.encode(), rel)
+        parsed = parse(document)
+        parsed_docs.append(parsed)
+        doc_chunks, doc_sentences = chunk_document(document, settings, counter, parsed)
+        offset = len(chunks)
+        chunks.extend(doc_chunks)
+        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+    return parsed_docs, chunks, sentences
+
+
+def time_catalogue(n_notes: int, yaml_talks: int, repeats: int) -> tuple[float, float, int]:
+    """(seconds to load + parse + chunk, median seconds to build the catalogue, talks found)."""
+    from confqa.talks import build_catalogue
+
+    started = time.perf_counter()
+    parsed, chunks, sentences = synthetic_inputs(n_notes)
+    prepared = time.perf_counter() - started
+    catalogue = None
+    if yaml_talks:
+        catalogue = Path(tempfile.mkdtemp()) / "talks.yaml"
+        catalogue.write_text(talks_yaml(yaml_talks))
+    times, found = [], 0
+    for _ in range(repeats):
+        fresh_chunks = [c.model_copy(deep=True) for c in chunks]
+        fresh_sentences = [s.model_copy(deep=True) for s in sentences]
+        started = time.perf_counter()
+        found = len(build_catalogue(parsed, fresh_chunks, catalogue, fresh_sentences))
+        times.append(time.perf_counter() - started)
+    return prepared, statistics.median(times), found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, nargs="+", default=[250, 1000, 10000])
+    parser.add_argument("--talks-yaml", type=int, default=0, help="also read a talks.yaml of this many talks")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print("| notes | talks.yaml talks | talks found | parse + chunk s | catalogue s (median) | catalogue s per 1,000 notes |")
+    print("|---|---|---|---|---|---|")
+    for n in args.notes:
+        prepared, seconds, found = time_catalogue(n, args.talks_yaml, args.repeats if n <= 2000 else 1)
+        print(f"| {n:,} | {args.talks_yaml:,} | {found:,} | {prepared:.1f} | {seconds:.2f} | "
+              f"{seconds / n * 1000:.2f} |", flush=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
