@@ -894,7 +894,8 @@ class _MentionFinder:
 
     Names and titles are indexed by one word each, so a block is checked only against the talks whose word it
     contains: a name matches at word boundaries, so its first word is a whole word of the block; a title matches
-    inside the block's normalised words, so its second word is one of them."""
+    inside the block's normalised words, so each of its inner words (all but the first and last, which may be
+    parts of longer words) is one of them, and the rarest of them is its key."""
 
     def __init__(self, merged: list[_Candidate], talks: list[Talk]) -> None:
         self.owners: dict[str, set[str]] = defaultdict(set)
@@ -904,7 +905,8 @@ class _MentionFinder:
                     self.owners[_match_name(candidate, speaker)].add(talk.id)
         self.by_word: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # word -> (talk, speaker, name)
         self.unindexed: list[tuple[str, str, str]] = []
-        self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # second word -> (talk, title)
+        self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # rarest inner word -> (talk, title)
+        inner_words = Counter(w for talk in talks for w in normalize(talk.title).split()[1:-1])
         for candidate, talk in zip(merged, talks):
             for speaker in candidate.speakers:
                 if "et al" in speaker:
@@ -914,18 +916,20 @@ class _MentionFinder:
                 (self.by_word[first.group(0)] if first else self.unindexed).append((talk.id, speaker, name))
             title = normalize(talk.title).split()
             if len(title) >= 3:
-                self.titles[title[1]].append((talk.id, " ".join(title)))
+                rarest = min(title[1:-1], key=lambda w: (inner_words[w], w))
+                self.titles[rarest].append((talk.id, " ".join(title)))
 
     def mentions(self, text: str, doc_talks: set[str]) -> set[str]:
         found: set[str] = set()
-        for word in set(_NAME_WORD.findall(text)) & self.by_word.keys():
+        # Membership tests, not `set & dict.keys()`, which would cost the size of the index per block.
+        for word in {w for w in _NAME_WORD.findall(text) if w in self.by_word}:
             for entry in self.by_word[word]:
                 self._by_name(text, entry, doc_talks, found)
         for entry in self.unindexed:
             self._by_name(text, entry, doc_talks, found)
         if self.titles:
             normalized = normalize(text)
-            for word in set(normalized.split()) & self.titles.keys():
+            for word in {w for w in normalized.split() if w in self.titles}:
                 for talk_id, title in self.titles[word]:
                     if title in normalized:
                         found.add(talk_id)
