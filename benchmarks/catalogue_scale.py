@@ -6,6 +6,7 @@ parentheses, and inline mentions ("Doe's talk _Title_"), plus an optional talks.
 
     python benchmarks/catalogue_scale.py --notes 250 1000 10000 --repeats 3
     python benchmarks/catalogue_scale.py --notes 250 --talks-yaml 5000
+    python benchmarks/catalogue_scale.py --notes 250 1000 --repeats 1 --baseline 5a189e8   # the code before
 """
 
 from __future__ import annotations
@@ -93,28 +94,37 @@ def talks_yaml(n_talks: int, seed: int = 0) -> str:
 
 def synthetic_inputs(n_notes: int, seed: int = 0) -> tuple[list[Any], list[Any], list[Any]]:
     """What build_catalogue takes for the synthetic notes: parsed documents, chunks and sentences."""
-    from confqa.chunking import chunk_document, parse
+    from confqa.indexing import chunk_documents
     from confqa.loading import load_document_bytes
     from confqa.settings import Settings
-    from confqa.tokenization import default_counter
 
-    settings, counter = Settings().chunking, default_counter()
-    parsed_docs, chunks, sentences = [], [], []
-    for rel, text in synthetic_notes(n_notes, seed).items():
-        document = load_document_bytes(text.encode(), rel)
-        parsed = parse(document)
-        parsed_docs.append(parsed)
-        doc_chunks, doc_sentences = chunk_document(document, settings, counter, parsed)
-        offset = len(chunks)
-        chunks.extend(doc_chunks)
-        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
-    return parsed_docs, chunks, sentences
+    documents = [load_document_bytes(text.encode(), rel) for rel, text in synthetic_notes(n_notes, seed).items()]
+    return chunk_documents(documents, Settings().chunking)
 
 
-def time_catalogue(n_notes: int, yaml_talks: int, repeats: int) -> tuple[float, float, int]:
+def talks_module(commit: str | None) -> Any:
+    """confqa.talks, or the talks.py of an earlier commit (read with git) to time the same inputs against."""
+    import confqa.talks
+
+    if commit is None:
+        return confqa.talks
+    import importlib.util
+    import subprocess
+
+    source = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "show",
+                             f"{commit}:src/confqa/talks.py"], capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / f"talks_{commit}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"talks_{commit}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def time_catalogue(n_notes: int, yaml_talks: int, repeats: int, commit: str | None = None) -> tuple[float, float, int]:
     """(seconds to load + parse + chunk, median seconds to build the catalogue, talks found)."""
-    from confqa.talks import build_catalogue
-
+    build_catalogue = talks_module(commit).build_catalogue
     started = time.perf_counter()
     parsed, chunks, sentences = synthetic_inputs(n_notes)
     prepared = time.perf_counter() - started
@@ -137,11 +147,13 @@ def main() -> None:
     parser.add_argument("--notes", type=int, nargs="+", default=[250, 1000, 10000])
     parser.add_argument("--talks-yaml", type=int, default=0, help="also read a talks.yaml of this many talks")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", metavar="COMMIT", default=None,
+                        help="time the talks.py of this commit instead (same inputs), e.g. 5a189e8")
     args = parser.parse_args()
     print("| notes | talks.yaml talks | talks found | parse + chunk s | catalogue s (median) | catalogue s per 1,000 notes |")
     print("|---|---|---|---|---|---|")
     for n in args.notes:
-        prepared, seconds, found = time_catalogue(n, args.talks_yaml, args.repeats if n <= 2000 else 1)
+        prepared, seconds, found = time_catalogue(n, args.talks_yaml, args.repeats if n <= 2000 else 1, args.baseline)
         print(f"| {n:,} | {args.talks_yaml:,} | {found:,} | {prepared:.1f} | {seconds:.2f} | "
               f"{seconds / n * 1000:.2f} |", flush=True)
     sys.stdout.flush()

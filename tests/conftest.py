@@ -100,3 +100,18 @@ def shipped_assistant(shipped_index, embedder):  # type: ignore[no-untyped-def]
 
     corpus, index_dir = shipped_index
     return Assistant(str(index_dir), corpus=corpus, build_missing=False, embedder=embedder)
+
+
+@pytest.fixture()
+def runner():  # type: ignore[no-untyped-def]
+    """click's test runner, for CLI tests (stdout and stderr kept apart)."""
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture()
+def index_arg(fixture_index) -> list[str]:  # type: ignore[no-untyped-def]
+    """`--index DIR` of the fixture corpus's index, for CLI tests."""
+    _, index_dir = fixture_index
+    return ["--index", str(index_dir)]

@@ -10,17 +10,6 @@ from tests.conftest import FIXTURE_CORPUS, copy_corpus
 from confqa.cli import main
 
 
-@pytest.fixture()
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture()
-def index_arg(fixture_index) -> list[str]:  # type: ignore[no-untyped-def]
-    _, index_dir = fixture_index
-    return ["--index", str(index_dir)]
-
-
 def test_ask_prints_answer_and_sources(runner: CliRunner, index_arg: list[str]) -> None:
     result = runner.invoke(main, ["ask", "What did Lovelace recommend for benchmarks?", *index_arg])
     assert result.exit_code == 0, result.output

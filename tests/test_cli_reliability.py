@@ -22,17 +22,6 @@ from confqa.errors import ConfqaUsageError
 QUESTION = "What did Lovelace recommend for benchmarks?"
 
 
-@pytest.fixture()
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture()
-def index_arg(fixture_index) -> list[str]:  # type: ignore[no-untyped-def]
-    _, index_dir = fixture_index
-    return ["--index", str(index_dir)]
-
-
 def _confqa(args: list[str | bytes], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """The real command in its own process: argv and stdin as raw bytes, as a shell hands them over."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFQA_")}

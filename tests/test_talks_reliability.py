@@ -189,18 +189,11 @@ def test_indexed_catalogue_equals_the_quadratic_one_on_synthetic_notes(notes: in
 def test_indexed_catalogue_equals_the_quadratic_one_on_real_notes(corpus: str) -> None:
     from tests.conftest import SHIPPED_CORPUS
 
-    from confqa.chunking import chunk_document, parse
+    from confqa.indexing import chunk_documents
     from confqa.loading import load_corpus
     from confqa.settings import Settings
-    from confqa.tokenization import default_counter
 
-    parsed, chunks, sentences = [], [], []
-    for document in load_corpus(FIXTURE_CORPUS if corpus == "fixture" else SHIPPED_CORPUS).documents:
-        doc_parsed = parse(document)
-        parsed.append(doc_parsed)
-        doc_chunks, doc_sentences = chunk_document(document, Settings().chunking, default_counter(), doc_parsed)
-        offset = len(chunks)
-        chunks.extend(doc_chunks)
-        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+    documents = load_corpus(FIXTURE_CORPUS if corpus == "fixture" else SHIPPED_CORPUS).documents
+    parsed, chunks, sentences = chunk_documents(documents, Settings().chunking)
     new, old = _catalogues(parsed, chunks, sentences)
     assert new[0] and new == old

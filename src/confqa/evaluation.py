@@ -48,15 +48,9 @@ def load_evalset(path: Path) -> list[EvalQuestion]:
     """The questions of a JSON Lines evaluation set. Every problem is one ConfqaError naming the file and line."""
     if not path.is_file():
         raise ConfqaError(f"evaluation set {path} not found (give a .jsonl file of questions)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfqaError(f"cannot read the evaluation set {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfqaError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+    from confqa.loading import read_utf8
+
+    text = read_utf8(path, "the evaluation set")
     questions = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():

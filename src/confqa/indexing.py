@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from confqa import __version__
-from confqa.chunking import chunk_document, embedding_text, parse
+from confqa.chunking import ParsedDocument, chunk_document, embedding_text, parse
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
 from confqa.layout import (  # noqa: F401
@@ -34,8 +34,8 @@ from confqa.layout import (  # noqa: F401
 )
 from confqa.lexical import terms
 from confqa.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
-from confqa.models import Chunk, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
-from confqa.settings import Settings
+from confqa.models import Chunk, Document, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
+from confqa.settings import ChunkingSettings, Settings
 from confqa.talks import CATALOGUE_FILE, build_catalogue
 from confqa.tokenization import default_counter
 
@@ -229,17 +229,7 @@ def _build_locked(
             + (f"; skipped: {loaded.skipped}" if loaded.skipped else "")
         )
 
-    counter = default_counter()
-    parsed_docs = []
-    chunks: list[Chunk] = []
-    sentences: list[Sentence] = []
-    for document in loaded.documents:
-        parsed = parse(document)
-        parsed_docs.append(parsed)
-        doc_chunks, doc_sentences = chunk_document(document, chunking, counter, parsed)
-        offset = len(chunks)
-        chunks.extend(doc_chunks)
-        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+    parsed_docs, chunks, sentences = chunk_documents(loaded.documents, chunking)
     talks = build_catalogue(parsed_docs, chunks, catalogue, sentences)
 
     chunk_texts = [embedding_text(c) for c in chunks]
@@ -322,6 +312,23 @@ def _build_locked(
         added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
         skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True, notices=_notices(loaded),
     )
+
+
+def chunk_documents(documents: list[Document], chunking: ChunkingSettings,
+                    ) -> tuple[list[ParsedDocument], list[Chunk], list[Sentence]]:
+    """Parse and chunk notes: their parsed forms, all chunks, and all sentences (numbered across notes)."""
+    counter = default_counter()
+    parsed_docs: list[ParsedDocument] = []
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    for document in documents:
+        parsed = parse(document)
+        parsed_docs.append(parsed)
+        doc_chunks, doc_sentences = chunk_document(document, chunking, counter, parsed)
+        offset = len(chunks)
+        chunks.extend(doc_chunks)
+        sentences.extend(s.model_copy(update={"chunk": s.chunk + offset}) for s in doc_sentences)
+    return parsed_docs, chunks, sentences
 
 
 def _notices(loaded: LoadResult) -> dict[str, list[str]]:

@@ -235,6 +235,22 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     return text, [f"invalid UTF-8 bytes replaced with U+FFFD on line(s) {shown}"]
 
 
+def read_utf8(path: Path, what: str) -> str:
+    """A file that must be UTF-8 (an evaluation set, talks.yaml): its text, or one ConfqaError naming the file
+    and the line of the first byte that is not UTF-8."""
+    from confqa.errors import ConfqaError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfqaError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfqaError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+
+
 def split_lines(text: str) -> list[str]:
     """Lines as grep -n and editors count them: only \\n (or \\r\\n) ends a line. Other characters that
     str.splitlines() takes for line breaks (\\f, \\v, \\x1c-\\x1e, \\x85, U+2028, U+2029, a lone \\r) become a space

@@ -707,17 +707,9 @@ def read_catalogue_file(path: Path) -> list[_Candidate]:
     import yaml
 
     from confqa.errors import ConfqaError
-    from confqa.loading import AliasError, no_alias_loader
+    from confqa.loading import AliasError, no_alias_loader, read_utf8
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfqaError(f"{path}: cannot read the talk catalogue: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfqaError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+    text = read_utf8(path, "the talk catalogue")
     try:
         parsed = yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader without aliases
     except AliasError:
