@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +28,7 @@ def test_onnx_export_matches_sentence_transformers(fixture_index, embedder) -> N
     store = open_index(index_dir)
     onnx_file = store.generation / ONNX_FILE
     assert onnx_file.is_file() and ONNX_FILE in store.manifest.files  # checksummed like every index file
-    fast = OnnxEmbedder(store.model_bytes(), store.manifest.embedding.weights_sha256)
+    fast = OnnxEmbedder(Path(store.model_source()), store.manifest.embedding.weights_sha256)
     reference = embedder.encode(TEXTS)
     vectors = fast.encode(TEXTS, batch_size=2)  # padding across a batch must not change anything
     assert vectors.shape == reference.shape == (len(TEXTS), 384)

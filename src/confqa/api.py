@@ -142,9 +142,9 @@ class Assistant:
 
         store = self.store
         sha = store.manifest.embedding.weights_sha256
-        model = store.model_bytes()  # a damaged export raises IndexCorruptError: never a silent fallback
+        model = store.model_source()  # a damaged export raises IndexCorruptError: never a silent fallback
         if model is not None:
-            embedder: Any = OnnxEmbedder(model, sha)
+            embedder: Any = OnnxEmbedder(Path(model), sha)
         else:
             embedder = self._embedder_instance()
             if embedder.weights_sha256() != sha or embedder.dimension != store.manifest.embedding.dimension:

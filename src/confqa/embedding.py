@@ -126,16 +126,15 @@ class OnnxEmbedder:
     dimension = 384
     max_tokens = 256  # sentence-transformers truncates MiniLM inputs here too
 
-    def __init__(self, model: Path | bytes, weights_sha256: str) -> None:
-        """model: the exported file, or its bytes (already read and checked against the index's manifest)."""
+    def __init__(self, model: Path, weights_sha256: str) -> None:
+        """model: the exported file (checked against the index's manifest by IndexStore.model_source)."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL  # done at export
-        source = model if isinstance(model, bytes) else str(model)
-        self._session = onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.enable_padding()

@@ -45,17 +45,22 @@ class IndexStore:
     # generation later, and an open file stays readable (None for a generation without an export).
     model_file: BinaryIO | None = None
 
-    def model_bytes(self) -> bytes | None:
-        """The ONNX export, checked against the manifest's checksum: a damaged model is refused, never used."""
+    def model_source(self) -> str | None:
+        """Where onnxruntime reads the ONNX export: the file this store holds open (through /proc/self/fd, so a
+        rebuild that removed the generation meanwhile does not matter), after checking it against the manifest's
+        checksum. A damaged model is refused, never used. None for a generation without an export."""
         if self.model_file is None:
             return None
-        size = os.fstat(self.model_file.fileno()).st_size
-        data = os.pread(self.model_file.fileno(), size, 0)
-        expected = self.manifest.files.get(ONNX_FILE)
-        if len(data) != size or hashlib.sha256(data).hexdigest() != expected:
+        descriptor = self.model_file.fileno()
+        digest = hashlib.sha256()
+        offset = 0
+        while block := os.pread(descriptor, _HASH_BLOCK, offset):  # pread: no shared file position between threads
+            digest.update(block)
+            offset += len(block)
+        if digest.hexdigest() != self.manifest.files.get(ONNX_FILE):
             raise IndexCorruptError(f"{self.generation / ONNX_FILE} was modified after the index was built "
                                     f"(checksum mismatch); rebuild with: {self.fix_command}")
-        return data
+        return f"/proc/self/fd/{descriptor}" if Path("/proc/self/fd").is_dir() else str(self.generation / ONNX_FILE)
 
     def term_weight(self, term: str) -> float:
         """Inverse document frequency of a BM25 term; unknown terms weigh the most."""
@@ -189,14 +194,16 @@ def _idf(bm25: Bm25Arrays, n_docs: int) -> dict[str, float]:
     }
 
 
+_HASH_BLOCK = 1 << 20
+
 # Files up to this size are hashed on every open; larger ones (vectors at scale) are checked by size only.
 _HASH_LIMIT = 64 * 1024 * 1024
 
 
 def verify_files(generation: Path, manifest: Manifest, fix: str, include_model: bool = False) -> None:
     """Every file the manifest lists must be there and unchanged: an edited chunk store or a swapped vector file
-    is refused, not silently used. The ONNX model is checked when it is loaded (IndexStore.model_bytes), from the
-    same bytes that are loaded, unless include_model asks for it here."""
+    is refused, not silently used. The ONNX model is checked when it is loaded (IndexStore.model_source), in the
+    file that is loaded, unless include_model asks for it here."""
     for name, expected in manifest.files.items():
         path = generation / name
         if ".." in Path(name).parts or not path.is_file():
