@@ -137,39 +137,25 @@ def test_catalogue_work_grows_near_linearly(monkeypatch: pytest.MonkeyPatch) -> 
     assert work[1] / work[0] < 4 * 1.6, work  # 4x the notes: at most ~6x the work (quadratic would be 16x)
 
 
-def _reference_module():  # type: ignore[no-untyped-def]
-    """talks.py as it was before the catalogue was made near-linear (commit 5a189e8): the quadratic algorithm
-    that the indexed one must reproduce exactly."""
-    import importlib.util
-    import subprocess
-    import sys
-    import tempfile
-
-    repo = Path(__file__).resolve().parent.parent
-    source = subprocess.run(["git", "-C", str(repo), "show", f"{REFERENCE_COMMIT}:src/confqa/talks.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "reference_talks.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("reference_talks", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["reference_talks"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-REFERENCE_COMMIT = "5a189e8"
-
-
 def _catalogues(parsed, chunks, sentences, catalogue=None):  # type: ignore[no-untyped-def]
+    """The catalogue and the chunks' and sentences' talks, built by confqa.talks and then by the same code with
+    the quadratic reference (tests/reference_catalogue.py: merging, presenters, attribution as in 5a189e8)."""
+    import tests.reference_catalogue as reference
+
     import confqa.talks as talks
 
     results = []
-    for module in (talks, _reference_module()):
-        fresh_chunks = [c.model_copy(deep=True) for c in chunks]
-        fresh_sentences = [s.model_copy(deep=True) for s in sentences]
-        found = module.build_catalogue(parsed, fresh_chunks, catalogue, fresh_sentences)
-        results.append(([t.model_dump() for t in found], [c.talk_ids for c in fresh_chunks],
-                        [s.talk_ids for s in fresh_sentences]))
+    for patched in (False, True):
+        with pytest.MonkeyPatch.context() as patch:
+            if patched:
+                patch.setattr(talks.TalkDetector, "catalogue", reference.catalogue)
+                patch.setattr(talks.TalkDetector, "_presenters", reference.presenters)
+                patch.setattr(talks, "_attribute", reference.attribute)
+            fresh_chunks = [c.model_copy(deep=True) for c in chunks]
+            fresh_sentences = [s.model_copy(deep=True) for s in sentences]
+            found = talks.build_catalogue(parsed, fresh_chunks, catalogue, fresh_sentences)
+            results.append(([t.model_dump() for t in found], [c.talk_ids for c in fresh_chunks],
+                            [s.talk_ids for s in fresh_sentences]))
     return results
 
 
