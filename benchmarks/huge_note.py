@@ -38,8 +38,8 @@ def note(shape: str, megabytes: float, seed: int = 1) -> bytes:
 
 def measure(shape: str, megabytes: float) -> dict[str, float]:
     """Runs in the child process: load, parse and chunk the note, and report what it made."""
-    from confqa.chunking import chunk_document, parse
-    from confqa.loading import load_document_bytes
+    from confqa.ingest.chunking import chunk_document, parse
+    from confqa.ingest.loading import load_document_bytes
     from confqa.settings import Settings
     from confqa.tokenization import default_counter
 

@@ -24,8 +24,8 @@ from common import REPO, machine  # noqa: E402
 
 
 def corpus_texts(count: int) -> list[str]:
-    from confqa.chunking import chunk_document, embedding_text
-    from confqa.loading import load_corpus
+    from confqa.ingest.chunking import chunk_document, embedding_text
+    from confqa.ingest.loading import load_corpus
     from confqa.settings import Settings
     from confqa.tokenization import default_counter
 

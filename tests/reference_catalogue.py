@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from confqa.chunking import Block, ParsedDocument
-from confqa.loading import clean_inline
+from confqa.ingest.chunking import Block, ParsedDocument
+from confqa.ingest.loading import clean_inline
 from confqa.models import Chunk, Sentence, Talk, TalkMention
 from confqa.talks import (
     _CARRY_BLOCKS,

@@ -27,7 +27,7 @@ def local_ray():  # type: ignore[no-untyped-def]
 
 
 def test_ray_vectors_equal_single_process_vectors(local_ray, embedder, fixture_index) -> None:  # type: ignore[no-untyped-def]
-    from confqa.chunking import embedding_text
+    from confqa.ingest.chunking import embedding_text
     from confqa.distributed import ROWS_PER_TASK, RayEmbedder
     from confqa.store import open_index
 

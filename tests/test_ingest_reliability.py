@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from confqa.chunking import MAX_UNIT_CHARS, chunk_document, parse
-from confqa.loading import (
+from confqa.ingest.chunking import MAX_UNIT_CHARS, chunk_document, parse
+from confqa.ingest.loading import (
     MAX_METADATA_CHARS,
     clean_inline,
     decode,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.conftest import SHIPPED_CORPUS
 
-from confqa.loading import (
+from confqa.ingest.loading import (
     clean_inline,
     load_corpus,
     load_document_bytes,

@@ -39,7 +39,7 @@ def test_mitchell_answer_cites_her_talk_in_both_notes(shipped_assistant) -> None
 
 
 def test_quotes_are_verbatim_over_many_questions(shipped_assistant, shipped_index) -> None:  # type: ignore[no-untyped-def]
-    from confqa.loading import load_document_bytes
+    from confqa.ingest.loading import load_document_bytes
 
     corpus, _ = shipped_index
     cited = 0

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
-from confqa.chunking import chunk_document, parse
-from confqa.loading import load_corpus
+from confqa.ingest.chunking import chunk_document, parse
+from confqa.ingest.loading import load_corpus
 from confqa.models import Talk
 from confqa.settings import ChunkingSettings
 from confqa.talks import build_catalogue, split_names

@@ -176,7 +176,7 @@ def test_indexed_catalogue_equals_the_quadratic_one_on_real_notes(corpus: str) -
     from tests.conftest import SHIPPED_CORPUS
 
     from confqa.indexing import chunk_documents
-    from confqa.loading import load_corpus
+    from confqa.ingest.loading import load_corpus
     from confqa.settings import Settings
 
     documents = load_corpus(FIXTURE_CORPUS if corpus == "fixture" else SHIPPED_CORPUS).documents

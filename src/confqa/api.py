@@ -221,7 +221,7 @@ class Assistant:
             root = Path(folder)
             if not root.is_dir():
                 continue
-            from confqa.loading import discover
+            from confqa.ingest.loading import discover
 
             for path in discover(root):
                 rel = path.relative_to(root.resolve()).as_posix()

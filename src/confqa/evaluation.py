@@ -48,7 +48,7 @@ def load_evalset(path: Path) -> list[EvalQuestion]:
     """The questions of a JSON Lines evaluation set. Every problem is one ConfqaError naming the file and line."""
     if not path.is_file():
         raise ConfqaError(f"evaluation set {path} not found (give a .jsonl file of questions)")
-    from confqa.loading import read_utf8
+    from confqa.ingest.loading import read_utf8
 
     text = read_utf8(path, "the evaluation set")
     questions = []
@@ -81,8 +81,8 @@ class SectionMap:
     llama-index's nodes) are judged by the same rule."""
 
     def __init__(self, corpus_dir: Path) -> None:
-        from confqa.chunking import parse
-        from confqa.loading import load_corpus
+        from confqa.ingest.chunking import parse
+        from confqa.ingest.loading import load_corpus
 
         self.paths: dict[str, list[tuple[str, ...]]] = {}
         self.titles: dict[str, str] = {}

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from confqa import __version__
-from confqa.chunking import ParsedDocument, chunk_document, embedding_text, parse
+from confqa.ingest.chunking import ParsedDocument, chunk_document, embedding_text, parse
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
 from confqa.layout import (  # noqa: F401
@@ -33,7 +33,7 @@ from confqa.layout import (  # noqa: F401
     resolve_index_dir,
 )
 from confqa.lexical import terms
-from confqa.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
+from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.models import Chunk, Document, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
 from confqa.settings import ChunkingSettings, Settings
 from confqa.talks import CATALOGUE_FILE, build_catalogue

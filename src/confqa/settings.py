@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDING_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The code that turns notes into chunks, sentences and talks: an index built by another version of it is rebuilt.
-INDEX_SHAPING_MODULES = ("confqa.loading", "confqa.chunking", "confqa.talks", "confqa.lexical", "confqa.indexing",
+INDEX_SHAPING_MODULES = ("confqa.ingest", "confqa.talks", "confqa.lexical", "confqa.indexing",
                          "confqa.text")
 
 

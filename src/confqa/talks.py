@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from confqa.chunking import Block, ParsedDocument
+from confqa.ingest.chunking import Block, ParsedDocument
 from confqa.lexical import surname
-from confqa.loading import clean_inline
+from confqa.ingest.loading import clean_inline
 from confqa.models import Chunk, Sentence, Talk, TalkMention
 
 CATALOGUE_FILE = "talks.yaml"
@@ -707,7 +707,7 @@ def read_catalogue_file(path: Path) -> list[_Candidate]:
     import yaml
 
     from confqa.errors import ConfqaError
-    from confqa.loading import AliasError, no_alias_loader, read_utf8
+    from confqa.ingest.loading import AliasError, no_alias_loader, read_utf8
 
     text = read_utf8(path, "the talk catalogue")
     try:

@@ -7,26 +7,15 @@ slice of it and its line span is exact."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
-from confqa.loading import clean_inline
+from confqa.ingest.markdown import SECTION_SEPARATOR, Block, ParsedDocument, parse
 from confqa.models import Chunk, Document, Sentence
 from confqa.settings import ChunkingSettings
 from confqa.tokenization import TokenCounter
 
-SECTION_SEPARATOR = " › "
-
-_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_HR = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MATH_FENCE = re.compile(r"^\s*\$\$")
-_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/emphasis) and whitespace,
 # unless the word before is a common abbreviation.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
@@ -37,18 +26,6 @@ _ABBREVIATIONS = {
 
 
 @dataclass
-class Block:
-    kind: str  # heading, paragraph, list, table, code, math, footnote
-    start: int  # char offset in the document text
-    end: int
-    line_start: int
-    line_end: int
-    heading_path: tuple[str, ...]
-    level: int = 0  # heading level, or list nesting depth
-    text: str = ""
-
-
-@dataclass
 class Unit:
     start: int
     end: int
@@ -56,135 +33,6 @@ class Unit:
     quotable: bool = True
     kind: str = "sentence"  # sentence, item (opens a list item), row (table row), label (a bold lead line)
     depth: int = 0  # indentation of the list item the unit belongs to
-
-
-@dataclass
-class ParsedDocument:
-    document: Document
-    text: str
-    line_offsets: list[int]
-    blocks: list[Block] = field(default_factory=list)
-
-    def line_of(self, offset: int) -> int:
-        """1-based line number of a character offset."""
-        return bisect.bisect_right(self.line_offsets, offset)
-
-    def slice(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
-
-def parse(document: Document) -> ParsedDocument:
-    """Cut a document's body into markdown blocks, each with the heading path it sits under."""
-    lines = document.lines
-    text = "\n".join(lines)
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    parsed = ParsedDocument(document=document, text=text, line_offsets=offsets)
-    headings: list[tuple[int, str]] = []
-    i = document.body_start - 1
-    n = len(lines)
-
-    def add(kind: str, first: int, last: int, level: int = 0) -> None:
-        while last > first and not lines[last].strip():
-            last -= 1  # an unclosed fence runs to the end of the note; trailing blank lines are not in it
-        start = offsets[first] + (len(lines[first]) - len(lines[first].lstrip()))
-        end = offsets[last] + len(lines[last].rstrip())
-        if end <= start:
-            return
-        parsed.blocks.append(
-            Block(kind, start, end, first + 1, last + 1, tuple(h for _, h in headings), level, text[start:end])
-        )
-
-    while i < n:
-        line = lines[i]
-        stripped = line.strip()
-        if not stripped:
-            i += 1
-            continue
-        atx = _ATX.match(line)
-        setext = i + 1 < n and _SETEXT.match(lines[i + 1]) and not _LIST_ITEM.match(line) and not _TABLE_ROW.match(line)
-        if atx or (setext and not _HR.match(line) and (i == 0 or not lines[i - 1].strip())):
-            if atx:
-                level, title, last = len(atx.group(1)), atx.group(2), i
-            else:
-                level = 1 if lines[i + 1].strip().startswith("=") else 2
-                title, last = stripped, i + 1
-            title = clean_inline(title)
-            level = _repair_subsection_level(title, level, headings)
-            while headings and headings[-1][0] >= level:
-                headings.pop()
-            if title:
-                headings.append((level, title))
-            add("heading", i, last, level)
-            i = last + 1
-            continue
-        if _FENCE.match(line):
-            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
-            j = i + 1
-            while j < n and not lines[j].strip().startswith(fence):
-                j += 1
-            last = min(j, n - 1)
-            add("code", i, last)
-            i = last + 1
-            continue
-        if _MATH_FENCE.match(line) and stripped.count("$$") == 1:
-            j = i + 1
-            while j < n and "$$" not in lines[j]:
-                j += 1
-            last = min(j, n - 1)
-            add("math", i, last)
-            i = last + 1
-            continue
-        if _HR.match(line):
-            i += 1
-            continue
-        if _TABLE_ROW.match(line):
-            j = i
-            while j < n and _TABLE_ROW.match(lines[j]):
-                j += 1
-            add("table", i, j - 1)
-            i = j
-            continue
-        item = _LIST_ITEM.match(line)
-        if item:
-            indent = len(item.group(1))
-            j = i + 1
-            while j < n and lines[j].strip() and not _LIST_ITEM.match(lines[j]) and not _ATX.match(lines[j]) \
-                    and not _TABLE_ROW.match(lines[j]) and not _FENCE.match(lines[j]):
-                j += 1
-            add("list", i, j - 1, indent)
-            i = j
-            continue
-        kind = "footnote" if _FOOTNOTE_DEF.match(stripped) else "paragraph"
-        j = i + 1
-        while j < n and lines[j].strip() and not _ATX.match(lines[j]) and not _FENCE.match(lines[j]) \
-                and not _LIST_ITEM.match(lines[j]) and not _TABLE_ROW.match(lines[j]) \
-                and not (j + 1 < n and _SETEXT.match(lines[j + 1]) and not _HR.match(lines[j])
-                         and lines[j + 1].strip().startswith("=")) \
-                and not _MATH_FENCE.match(lines[j]) and not _FOOTNOTE_DEF.match(lines[j].strip()):
-            j += 1
-        add(kind, i, j - 1)
-        i = j
-    return parsed
-
-
-_NUMBERED = re.compile(r"^(?:[A-Za-z]+\s+)?(\d+)(?:\.(\d+))?\s*[:.\-–—]")
-
-
-def _repair_subsection_level(title: str, level: int, headings: list[tuple[int, str]]) -> int:
-    """'## Section 3.1' right under '## Tutorial 3: ...' is a subsection written at the wrong level:
-    numbering says it belongs inside, so it goes one level below."""
-    match = _NUMBERED.match(title)
-    if not match or match.group(2) is None:
-        return level
-    for parent_level, parent_title in reversed(headings):
-        parent = _NUMBERED.match(parent_title)
-        if parent and parent.group(2) is None and parent.group(1) == match.group(1):
-            return max(level, parent_level + 1)
-        if parent_level < level:
-            break
-    return level
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -221,7 +69,10 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
     """The pieces a block can be cut into without breaking a sentence."""
     text = parsed.text
     if block.kind in ("heading", "math"):
-        return [Unit(block.start, block.end, quotable=block.kind == "heading")]
+        # A formula on one line ('$$ECE = ...$$') reads as a statement and can be quoted; a display block over
+        # several lines is layout, kept for retrieval only.
+        quotable = block.kind == "heading" or block.line_start == block.line_end
+        return [Unit(block.start, block.end, quotable=quotable)]
     if block.kind in ("table", "code"):
         units = []
         first_line = block.line_start - 1
