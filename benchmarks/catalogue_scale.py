@@ -111,6 +111,7 @@ def talks_module(commit: str | None) -> Any:
     import importlib.util
     import subprocess
 
+    # Commits before the talks package (c499f32 and earlier) had one talks.py with the same build_catalogue.
     source = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "show",
                              f"{commit}:src/confqa/talks.py"], capture_output=True, text=True, check=True).stdout
     path = Path(tempfile.mkdtemp()) / f"talks_{commit}.py"
@@ -124,7 +125,13 @@ def talks_module(commit: str | None) -> Any:
 
 def time_catalogue(n_notes: int, yaml_talks: int, repeats: int, commit: str | None = None) -> tuple[float, float, int]:
     """(seconds to load + parse + chunk, median seconds to build the catalogue, talks found)."""
-    build_catalogue = talks_module(commit).build_catalogue
+    module = talks_module(commit)
+
+    def build_catalogue(parsed: Any, chunks: Any, catalogue: Any, sentences: Any) -> list[Any]:
+        if commit is None:
+            return module.attributed(module.build_catalogue(parsed, catalogue), chunks, sentences)[0]
+        return module.build_catalogue(parsed, chunks, catalogue, sentences)
+
     started = time.perf_counter()
     parsed, chunks, sentences = synthetic_inputs(n_notes)
     prepared = time.perf_counter() - started

@@ -44,8 +44,8 @@ def main() -> None:
     chunks = report["chunks"]
     # Embedding throughput alone, model already loaded, the way the build batches.
     sys.path.insert(0, str(REPO / "src"))
-    from confqa.ingest.chunking import embedding_text
     from confqa.embedding import default_embedder
+    from confqa.ingest.chunking import embedding_text
     from confqa.settings import Settings
     from confqa.store import open_index
 

@@ -27,8 +27,8 @@ def local_ray():  # type: ignore[no-untyped-def]
 
 
 def test_ray_vectors_equal_single_process_vectors(local_ray, embedder, fixture_index) -> None:  # type: ignore[no-untyped-def]
-    from confqa.ingest.chunking import embedding_text
     from confqa.distributed import ROWS_PER_TASK, RayEmbedder
+    from confqa.ingest.chunking import embedding_text
     from confqa.store import open_index
 
     _, index_dir = fixture_index

@@ -9,7 +9,8 @@ from confqa.ingest.chunking import chunk_document, parse
 from confqa.ingest.loading import load_corpus
 from confqa.models import Talk
 from confqa.settings import ChunkingSettings
-from confqa.talks import build_catalogue, split_names
+from confqa.talks import attributed, build_catalogue
+from confqa.talks.names import people as split_names
 from confqa.tokenization import default_counter
 
 
@@ -19,7 +20,8 @@ def catalogue_of(root: Path, catalogue_file: Path | None = None) -> tuple[list[T
     chunks = []
     for document, p in zip(documents, parsed):
         chunks.extend(chunk_document(document, ChunkingSettings(), default_counter(), p)[0])
-    return build_catalogue(parsed, chunks, catalogue_file), chunks
+    talks, chunks, _ = attributed(build_catalogue(parsed, catalogue_file), chunks, [])
+    return talks, chunks
 
 
 @pytest.fixture(scope="module")

@@ -112,7 +112,8 @@ def _synthetic(n_notes: int) -> tuple[list, list, list]:  # type: ignore[type-ar
 def test_catalogue_work_grows_near_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counts the work the catalogue does (title normalisations and title comparisons) at two sizes: it must
     grow about as fast as the corpus, not with its square."""
-    import confqa.talks as talks
+    import confqa.talks.merge as talks
+    from confqa.talks import build_catalogue
 
     calls = {"normalize": 0, "similarity": 0}
     real_normalize, real_similarity = talks.normalize, talks._title_similarity
@@ -131,7 +132,7 @@ def test_catalogue_work_grows_near_linearly(monkeypatch: pytest.MonkeyPatch) -> 
     for n in (40, 160):
         parsed, chunks, sentences = _synthetic(n)
         calls.update(normalize=0, similarity=0)
-        talks.build_catalogue(parsed, chunks, None, sentences)
+        build_catalogue(parsed, None)
         work.append(calls["normalize"] + calls["similarity"])
     assert work[0] > 0
     assert work[1] / work[0] < 4 * 1.6, work  # 4x the notes: at most ~6x the work (quadratic would be 16x)
@@ -139,23 +140,20 @@ def test_catalogue_work_grows_near_linearly(monkeypatch: pytest.MonkeyPatch) -> 
 
 def _catalogues(parsed, chunks, sentences, catalogue=None):  # type: ignore[no-untyped-def]
     """The catalogue and the chunks' and sentences' talks, built by confqa.talks and then by the same code with
-    the quadratic reference (tests/reference_catalogue.py: merging, presenters, attribution as in 5a189e8)."""
+    the quadratic merge of tests/reference_catalogue.py."""
     import tests.reference_catalogue as reference
 
-    import confqa.talks as talks
+    import confqa.talks.build as build
 
     results = []
     for patched in (False, True):
         with pytest.MonkeyPatch.context() as patch:
             if patched:
-                patch.setattr(talks.TalkDetector, "catalogue", reference.catalogue)
-                patch.setattr(talks.TalkDetector, "_presenters", reference.presenters)
-                patch.setattr(talks, "_attribute", reference.attribute)
-            fresh_chunks = [c.model_copy(deep=True) for c in chunks]
-            fresh_sentences = [s.model_copy(deep=True) for s in sentences]
-            found = talks.build_catalogue(parsed, fresh_chunks, catalogue, fresh_sentences)
-            results.append(([t.model_dump() for t in found], [c.talk_ids for c in fresh_chunks],
-                            [s.talk_ids for s in fresh_sentences]))
+                patch.setattr(build, "merge", reference.merge)
+            found, new_chunks, new_sentences = build.attributed(build.build_catalogue(parsed, catalogue), chunks,
+                                                                sentences)
+            results.append(([t.model_dump() for t in found], [c.talk_ids for c in new_chunks],
+                            [s.talk_ids for s in new_sentences]))
     return results
 
 

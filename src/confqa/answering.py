@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from confqa.lexical import terms
 from confqa.ingest.loading import clean_inline
+from confqa.lexical import terms
 from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
 from confqa.retrieval import Hit, TalkRoute
 from confqa.settings import AnswerSettings

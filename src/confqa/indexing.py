@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from confqa import __version__
-from confqa.ingest.chunking import ParsedDocument, chunk_document, embedding_text, parse
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
+from confqa.ingest.chunking import ParsedDocument, chunk_document, embedding_text, parse
+from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.layout import (  # noqa: F401
     CURRENT_FILE,
     LOCK_FILE,
@@ -33,10 +34,9 @@ from confqa.layout import (  # noqa: F401
     resolve_index_dir,
 )
 from confqa.lexical import terms
-from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.models import Chunk, Document, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
 from confqa.settings import ChunkingSettings, Settings
-from confqa.talks import CATALOGUE_FILE, build_catalogue
+from confqa.talks import CATALOGUE_FILE, attributed, build_catalogue
 from confqa.tokenization import default_counter
 
 Progress = Callable[[str, int, int], None]
@@ -230,7 +230,7 @@ def _build_locked(
         )
 
     parsed_docs, chunks, sentences = chunk_documents(loaded.documents, chunking)
-    talks = build_catalogue(parsed_docs, chunks, catalogue, sentences)
+    talks, chunks, sentences = attributed(build_catalogue(parsed_docs, catalogue), chunks, sentences)
 
     chunk_texts = [embedding_text(c) for c in chunks]
     sentence_texts = [s.text for s in sentences]

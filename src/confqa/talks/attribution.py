@@ -1,0 +1,175 @@
+"""Attribution: which talks every line of every note is about, as a mapping the index reads (no chunk is changed
+here). A line is about a talk when it sits under the talk's heading, in a note about that one talk, in the
+table row, list item or highlight that names it, or in a block that names its speaker or title. Notes keep
+talking about a talk after naming it ("Mitchell's talk implored ... She went on to ..."), so a mention carries
+over to the following paragraphs and list items of the same section, until something starts a new subject: a
+heading, a bold lead line, a numbered or bold list item, or a block that names another talk."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from confqa.ingest.markdown import Block, ParsedDocument
+from confqa.models import Talk
+from confqa.talks.candidate import Candidate, normalize
+from confqa.talks.merge import match_name
+
+# Paragraphs or list items a mention carries over to (a fitted bound: notes rarely speak of a talk for longer
+# without naming it again, and a longer carry attributes unrelated text).
+CARRY_BLOCKS = 8
+# A block that opens with a bold title ('**7. Agentic AI Infrastructure**', '- **Title** by …'); a bold label
+# followed by a colon ('- **Key insight**: …') continues the subject it is under.
+_NEW_SUBJECT_ITEM = re.compile(r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\*\*|__)(?P<bold>[^*_]+?)(?:\*\*|__)\s*(?P<after>.?)")
+
+
+@dataclass
+class Attribution:
+    """doc -> line -> the ids of the talks that line is about; `order` is the catalogue's order of talks."""
+
+    lines: dict[str, dict[int, set[str]]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+
+    def talks_of(self, doc: str, first: int, last: int) -> list[str]:
+        lines = self.lines.get(doc, {})
+        found: set[str] = set()
+        for number in range(first, last + 1):
+            found |= lines.get(number, set())
+        return sorted(found, key=self.order.__getitem__)
+
+
+def attribute(merged: list[Candidate], talks: list[Talk], parsed_docs: list[ParsedDocument]) -> Attribution:
+    """The talks of every line of every note (see the module's docstring)."""
+    finder = _MentionFinder(merged, talks)
+    in_doc: dict[str, list[tuple[Candidate, Talk]]] = defaultdict(list)  # talks placed in a note explicitly
+    for candidate, talk in zip(merged, talks):
+        docs = {*candidate.whole_docs, *(d for d, _, _ in candidate.spans), *(d for d, _ in candidate.sections)}
+        for doc in docs:
+            in_doc[doc].append((candidate, talk))
+    attribution = Attribution(order={talk.id: position for position, talk in enumerate(talks)})
+    for parsed in parsed_docs:
+        doc = parsed.document.doc
+        lines: dict[int, set[str]] = defaultdict(set)
+        attribution.lines[doc] = lines
+        _place_explicitly(parsed, in_doc.get(doc, []), lines)
+        _carry_mentions(parsed, finder, in_doc.get(doc, []), lines)
+    return attribution
+
+
+def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list[tuple[Candidate, Talk]],
+                    lines: dict[int, set[str]]) -> None:
+    doc = parsed.document.doc
+    doc_talks = {t for found in lines.values() for t in found}
+    explicit = {number: set(found) for number, found in lines.items()}
+    whole = {t.id for c, t in placed if doc in c.whole_docs}
+    carried: set[str] = set()
+    carried_path: tuple[str, ...] | None = None
+    carried_age = 0
+    for block in parsed.blocks:
+        mentioned = finder.mentions(block.text, doc_talks)
+        # A highlight, list item or table row that names a talk also starts (or ends) what is said about it.
+        mentioned |= explicit.get(block.line_start, set()) - whole
+        if block.kind == "heading" or block.heading_path != carried_path or (_new_subject(block) and not mentioned):
+            carried, carried_age = set(), 0
+        if mentioned:
+            carried, carried_path, carried_age = set(mentioned), block.heading_path, 0
+            found = mentioned
+        elif carried and block.kind in ("paragraph", "list") and carried_age < CARRY_BLOCKS:
+            carried_age += 1
+            found = carried
+        else:
+            found = set()
+        for number in range(block.line_start, block.line_end + 1):
+            lines[number].update(found)
+
+
+def _new_subject(block: Block) -> bool:
+    """A bold lead line, or a numbered or bold list item: it starts a new subject, so no mention carries into it."""
+    match = _NEW_SUBJECT_ITEM.match(block.text) if block.kind in ("paragraph", "list") else None
+    return bool(match) and not match.group("bold").rstrip().endswith(":") and match.group("after") != ":"
+
+
+def _place_explicitly(parsed: ParsedDocument, placed: list[tuple[Candidate, Talk]],
+                      lines: dict[int, set[str]]) -> None:
+    """The lines of a note that its talks own outright: the whole note, a span, or a heading's subtree."""
+    doc = parsed.document.doc
+    n_lines = len(parsed.document.lines)
+    for candidate, talk in placed:
+        if doc in candidate.whole_docs:
+            for number in range(parsed.document.body_start, n_lines + 1):
+                lines[number].add(talk.id)
+        for span_doc, first, last in candidate.spans:
+            if span_doc == doc:
+                for number in range(first, last + 1):
+                    lines[number].add(talk.id)
+        for section_doc, path in candidate.sections:
+            if section_doc != doc:
+                continue
+            for block in parsed.blocks:
+                if block.heading_path[: len(path)] == path:
+                    for number in range(block.line_start, block.line_end + 1):
+                        lines[number].add(talk.id)
+
+
+class _MentionFinder:
+    """Which talks a block names: by a speaker's surname (when only one talk has it, or only one in this note), by
+    an organiser's full name, or by the full title (three words or more).
+
+    Names and titles are indexed by one word each, so a block is checked only against the talks whose word it
+    contains: a name matches at word boundaries, so its first word is a whole word of the block; a title matches
+    inside the block's normalised words, so each of its inner words (all but the first and last, which may be
+    parts of longer words) is one of them, and the rarest of them is its key."""
+
+    def __init__(self, merged: list[Candidate], talks: list[Talk]) -> None:
+        self.owners: dict[str, set[str]] = defaultdict(set)
+        for candidate, talk in zip(merged, talks):
+            for speaker in candidate.speakers:
+                if "et al" not in speaker:
+                    self.owners[match_name(candidate, speaker)].add(talk.id)
+        self.by_word: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # word -> (talk, speaker, name)
+        self.unindexed: list[tuple[str, str, str]] = []
+        self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # rarest inner word -> (talk, title)
+        inner_words = Counter(w for talk in talks for w in normalize(talk.title).split()[1:-1])
+        for candidate, talk in zip(merged, talks):
+            for speaker in candidate.speakers:
+                if "et al" in speaker:
+                    continue
+                name = match_name(candidate, speaker)
+                first = _NAME_WORD.search(name)
+                (self.by_word[first.group(0)] if first else self.unindexed).append((talk.id, speaker, name))
+            title = normalize(talk.title).split()
+            if len(title) >= 3:
+                rarest = min(title[1:-1], key=lambda w: (inner_words[w], w))
+                self.titles[rarest].append((talk.id, " ".join(title)))
+
+    def mentions(self, text: str, doc_talks: set[str]) -> set[str]:
+        found: set[str] = set()
+        # Membership tests, not `set & dict.keys()`, which would cost the size of the index per block.
+        for word in {w for w in _NAME_WORD.findall(text) if w in self.by_word}:
+            for entry in self.by_word[word]:
+                self._by_name(text, entry, doc_talks, found)
+        for entry in self.unindexed:
+            self._by_name(text, entry, doc_talks, found)
+        if self.titles:
+            normalized = normalize(text)
+            for word in {w for w in normalized.split() if w in self.titles}:
+                for talk_id, title in self.titles[word]:
+                    if title in normalized:
+                        found.add(talk_id)
+        return found
+
+    def _by_name(self, text: str, entry: tuple[str, str, str], doc_talks: set[str], found: set[str]) -> None:
+        talk_id, speaker, name = entry
+        if name not in text:
+            return
+        owners = self.owners[name]
+        if len(owners) > 1:
+            full_name_here = " " in speaker and speaker in text
+            if owners & doc_talks != {talk_id} and not full_name_here:
+                return
+        if re.search(rf"\b{re.escape(name)}\b(?![\w-])", text):
+            found.add(talk_id)
+
+
+_NAME_WORD = re.compile(r"\w+")

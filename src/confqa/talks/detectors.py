@@ -1,0 +1,585 @@
+"""Talk detectors: one small function per way notes introduce a talk, each reading the parsed blocks of one note.
+
+A detector looks at one block (and what follows it in its section) and records what it finds in the note's
+`NoteScan`: a new talk candidate, or speakers for the talk of a section. The name of the detector is recorded
+on each mention (`TalkMention.how`), so `confqa talks` can say which rule found a talk.
+
+Shapes, each with its fixture in tests/fixtures/talk_shapes/:
+  table        a table with a title column and a speaker, type or kind-of-section column (links: evidence)
+  heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title'
+  name-heading '### Jane Doe — Title', '### Title — Jane Doe'
+  parenthesis  '## Fairness at Scale (Ana de la Cruz)': a person (not a topic, not a company) in parentheses
+  byline       a heading, then '*Jane Doe, Stanford*', 'by Jane Doe' or 'Jane Doe (Stanford)' on its own line
+  presenters   'Speaker: Jane Doe', '**Presenters:** A (Org), B and C'
+  list-item    '- **Title** by Jane Doe — summary', '- **Title** (Jane Doe)'
+  speaker-list '- **Princessa Cinquecchia (Boston University)** - what she said' under a talk's heading
+  panel        the people a panel's prose names ('moderated by X', "Ofir Press's points")
+  highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
+  inline       "Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"'
+  title        a heading (or a note's title) that is the title of a talk found elsewhere
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from confqa.ingest.loading import clean_inline
+from confqa.ingest.markdown import Block, ParsedDocument
+from confqa.models import TalkMention
+from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
+from confqa.talks.names import Vocabulary, affiliation_split, expands_acronym, people, person_name
+from confqa.text.lexicon import (
+    KIND_WORDS,
+    NAME_PARTICLES,
+    NOT_A_SUBJECT,
+    NOTES_HEADERS,
+    PANEL_PROSE,
+    PRESENTER_LABELS,
+    SPEAKER_HEADERS,
+    TALK_WORDS,
+    TITLE_HEADERS,
+    TOO_COMMON_AFTER_THE,
+    TYPE_HEADERS,
+)
+
+_KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
+_DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*"
+_HEADING_TALK = re.compile(rf"^(?P<kind>{_KINDS})\s*(?:#?\d+[a-z]?)?\s*(?:by\s+(?P<by>[^:]+?))?\s*[:\-–—]\s*(?P<title>.+)$",
+                           re.I)
+_NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{_DASH}|:\s+)(?P<right>.+)$")
+_PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
+_PRESENTERS = re.compile(
+    r"^\W*(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
+    + r")\s*\W*\s*[:—–-]\W*\s*(?P<names>.+)$", re.I)
+_BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
+_BOLD_START = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:\*\*|__)(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
+_ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
+_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>[^—–.:;]+?)\s*(?:[—–:]|\s-\s|$)", re.S)
+_ITEM_PAREN_WHO = re.compile(r"^\s*\((?P<who>[^()]+)\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|" + "|".join(sorted(NAME_PARTICLES)) + r")){0,3}"
+_TITLE_SPAN = (r"(?:_(?P<t1>[^_]{4,220})_|\*(?P<t2>[^*]{4,220})\*|“(?P<t3>[^”]{4,220})”|\"(?P<t4>[^\"]{4,220})\""
+               r"|\[(?P<t5>[^\]]{4,220})\]\([^)]*\))")
+_POSSESSIVE = re.compile(
+    rf"(?P<who>{_NAME}(?:\s+et al\.?)?)[’']s?\s+(?:(?P<kind>{_KINDS})\s+(?:on\s+|titled\s+|called\s+)?)?{_TITLE_SPAN}"
+)
+_HAD_A = re.compile(
+    rf"(?P<who>{_NAME})\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+(?:an?|the|their|his|her)\s+"
+    rf"(?P<kind>{_KINDS})\s+(?:on|titled|called|about)\s+{_TITLE_SPAN}"
+)
+_THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{_KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
+_PROSE_NAME = re.compile(
+    r"(?<![\w.])[A-Z][\w’'\-]+(?:\s+(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)*(?:[A-Z]\.|[A-Z][\w’'\-]+)){1,3}"
+)
+# Paragraphs or list items after a highlight that a panel's prose may name its people in.
+PANEL_SCOPE_BLOCKS = 6
+
+
+@dataclass
+class NoteScan:
+    """What the detectors found in one note, and the talk each section already has."""
+
+    parsed: ParsedDocument
+    vocabulary: Vocabulary
+    notes: frozenset[str]  # every note of the corpus (paths relative to it): links to them are evidence
+    found: list[Candidate] = field(default_factory=list)
+    by_section: dict[tuple[str, ...], Candidate] = field(default_factory=dict)
+
+    @property
+    def doc(self) -> str:
+        return self.parsed.document.doc
+
+    def add(self, candidate: Candidate) -> Candidate:
+        self.found.append(candidate)
+        for doc, path in candidate.sections:
+            if doc == self.doc:
+                self.by_section[path] = candidate
+        return candidate
+
+    def mention(self, block: Block | int, how: str) -> TalkMention:
+        line = block if isinstance(block, int) else block.line_start
+        return TalkMention(doc=self.doc, line=line, how=how)
+
+    def speakers_of_section(self, block: Block, names: list[str], how: str) -> None:
+        """People named under a heading belong to that heading's talk: the talk it already has, or the heading."""
+        path = block.heading_path
+        if not names or not path:
+            return
+        candidate = self.by_section.get(path)
+        if candidate is not None:
+            candidate.speakers.extend(n for n in names if n not in candidate.speakers)
+            candidate.mentions.append(self.mention(block, how))
+            return
+        heading = path[-1]
+        self.add(Candidate(title=heading, kind=kind_from_title(heading) or "talk", speakers=list(names),
+                           mentions=[self.mention(block, how)], sections=[(self.doc, path)]))
+
+    def link_target(self, url: str) -> str | None:
+        """The note a relative link points to, when it is one of the corpus's notes."""
+        if "://" in url or url.startswith(("#", "mailto:")):
+            return None
+        target = PurePosixPath(self.doc).parent / url.split("#")[0]
+        parts: list[str] = []
+        for part in target.parts:
+            if part == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        path = "/".join(parts)
+        if path in self.notes:
+            return path
+        lowered = {n.lower(): n for n in self.notes}
+        return lowered.get(path.lower())
+
+
+Detector = Callable[[NoteScan, list[Block], int], None]
+
+
+# -- tables ------------------------------------------------------------------------------------------------------
+def cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _column(header: list[str], words: tuple[str, ...], prefer: str | None = None) -> int | None:
+    def matches(cell: str) -> bool:
+        lower = clean_inline(cell).lower()
+        return any(re.search(rf"\b{re.escape(w)}", lower) for w in words)
+
+    found = [i for i, h in enumerate(header) if matches(h)]
+    if prefer:
+        found = [i for i in found if prefer in header[i].lower()] or found
+    return found[0] if found else None
+
+
+def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A table row per talk: a title column, and a speaker or type column (or a section that names the kind)."""
+    block = blocks[index]
+    rows = [r for r in block.text.splitlines() if r.strip()]
+    if len(rows) < 3:
+        return
+    header = cells(rows[0])
+    title_col = _column(header, TITLE_HEADERS, prefer="title")
+    speaker_col = _column(header, SPEAKER_HEADERS)
+    if speaker_col == title_col:
+        speaker_col = None
+    type_col = _column(header, TYPE_HEADERS)
+    notes_col = _column(header, NOTES_HEADERS)
+    section_kind = kind_from_heading(block.heading_path[-1] if block.heading_path else "")
+    if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
+        return
+    found = []
+    for offset, row in enumerate(rows[2:], start=2):
+        row_cells = cells(row)
+        if title_col >= len(row_cells):
+            continue
+        raw_title = row_cells[title_col]
+        title = clean_inline(raw_title)
+        if not title or title in ("-", "—"):
+            continue
+        speakers: list[str] = []
+        if speaker_col is not None and speaker_col < len(row_cells):
+            speakers = people(row_cells[speaker_col]) or _organisations(row_cells[speaker_col])
+        kind = kind_of(row_cells[type_col]) if type_col is not None and type_col < len(row_cells) else None
+        links = _LINK.findall(raw_title)
+        aliases = [a for a in (alias_from_link(url) for _, url in links) if a]
+        kind = kind or kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
+        line = block.line_start + offset
+        summary = clean_inline(row_cells[notes_col]) if notes_col is not None and notes_col < len(row_cells) else ""
+        linked = [t for t in (scan.link_target(url) for _, url in links) if t and t != scan.doc]
+        mentions = [scan.mention(line, "table")] + [TalkMention(doc=t, line=1, how="link") for t in linked]
+        found.append(scan.add(Candidate(
+            title=title, kind=kind, speakers=speakers, aliases=aliases, summaries=[summary] if summary else [],
+            mentions=mentions, spans=[(scan.doc, line, line)], whole_docs=linked,
+        )))
+    if len(found) == 1 and _is_leading(blocks, index) and not any(c.whole_docs for c in scan.found[:-1]):
+        found[0].whole_docs.append(scan.doc)  # a note about one talk: its first table names it
+
+
+def _organisations(cell: str) -> list[str]:
+    """A speaker cell that names no person but an organisation ('Capital One'): the host, matched by full name."""
+    names = [clean_inline(p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", clean_inline(cell))]
+    return [n for n in names if n and n[0].isupper() and 1 <= len(n.split()) <= 5 and not n.isupper()]
+
+
+def alias_from_link(url: str) -> str:
+    """invited-talk-ai-reasoning.md -> 'ai reasoning': the note's own short name for the talk."""
+    if "://" in url:
+        return ""
+    stem = PurePosixPath(url.split("#")[0]).stem.lower()
+    stem = re.sub(r"^(invited[-_]talk|keynote|talk|tutorial|workshop|panel|oral)[-_]?", "", stem)
+    return " ".join(w for w in re.split(r"[-_]+", stem) if w)
+
+
+def _is_leading(blocks: list[Block], index: int) -> bool:
+    headings_before = sum(1 for b in blocks[:index] if b.kind == "heading")
+    return headings_before <= 1 or index <= 4
+
+
+# -- headings ----------------------------------------------------------------------------------------------------
+def _heading_title(block: Block) -> str:
+    return block.heading_path[-1] if block.heading_path else ""
+
+
+def _paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
+    """'Title (Jane Doe)' -> ('Title', ['Jane Doe']); a topic or a company in parentheses stays in the title."""
+    paren = _PAREN_TAIL.search(title)
+    if not paren or expands_acronym(title[: paren.start()], paren.group("inner")):
+        return title, []
+    names = people(paren.group("inner"), scan.vocabulary)
+    if not names:
+        return title, []
+    return title[: paren.start()].strip(" -–—:"), names
+
+
+def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'## Keynote: Title (Jane Doe)', '## Invited Talk 3 — Title', '## Keynote by Jane Doe: Title'."""
+    block = blocks[index]
+    match = _HEADING_TALK.match(_heading_title(block))
+    if not match:
+        return
+    title, speakers = _paren_people(scan, match.group("title").strip())
+    if match.group("by"):
+        speakers = people(match.group("by"), scan.vocabulary) + speakers
+    if not speakers:
+        title, speakers = _title_dash_person(scan, title)
+    scan.add(Candidate(title=title.strip(), kind=kind_of(match.group("kind")), speakers=speakers,
+                       mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def _title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
+    """'Title — Jane Doe' -> ('Title', ['Jane Doe'])."""
+    parts = re.split(_DASH, title)
+    if len(parts) >= 2:
+        names = people(parts[-1], scan.vocabulary)
+        if names:
+            return title[: title.rfind(parts[-1])].strip(" -–—:"), names
+    return title, []
+
+
+def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### Jane Doe — Title' or '### Title — Jane Doe': one side a person, the other the title."""
+    block = blocks[index]
+    text = _heading_title(block)
+    if _HEADING_TALK.match(text) or len(block.heading_path) < 2:
+        return
+    match = _NAME_DASH_TITLE.match(text)
+    if not match:
+        return
+    left, right = match.group("left").strip(), match.group("right").strip()
+    who = people(left, scan.vocabulary)
+    title = right
+    if not who or len(who) != len(re.split(r"\s*(?:,|&|\band\b)\s*", clean_inline(left).split("(")[0])):
+        title, who = _title_dash_person(scan, text)
+        if not who:
+            return
+    if len(content_words(title)) < 1:
+        return
+    title, more = _paren_people(scan, title)
+    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                       speakers=who + more, mentions=[scan.mention(block, "name-heading")],
+                       sections=[(scan.doc, block.heading_path)]))
+
+
+def _parent(block: Block) -> str:
+    return block.heading_path[-2] if len(block.heading_path) >= 2 else ""
+
+
+def detect_paren_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'## Fairness at Scale (Ana de la Cruz)': a person, not a topic or company, in a heading's parentheses."""
+    block = blocks[index]
+    text = _heading_title(block)
+    if _HEADING_TALK.match(text) or scan.by_section.get(block.heading_path):
+        return
+    title, speakers = _paren_people(scan, text)
+    if not speakers or len(content_words(title)) < 1:
+        return
+    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                       speakers=speakers, mentions=[scan.mention(block, "parenthesis")],
+                       sections=[(scan.doc, block.heading_path)]))
+
+
+def detect_title_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A heading with no talk of its own may be the title of a talk found elsewhere (the index note's table, a
+    catalogue entry): it joins that talk at merge time if the titles match, and brings its section."""
+    block = blocks[index]
+    text = _heading_title(block)
+    if scan.by_section.get(block.heading_path) or len(content_words(text)) < 2 or _holds_a_talk(scan, blocks, index):
+        return
+    whole = [scan.doc] if _is_title_heading(scan, block) else []
+    scan.add(Candidate(title=text, kind="talk", weak=True, title_only=True, mentions=[scan.mention(block, "title")],
+                       sections=[(scan.doc, block.heading_path)], whole_docs=whole))
+
+
+def _holds_a_talk(scan: NoteScan, blocks: list[Block], index: int) -> bool:
+    """A section in which a smaller part (a list item, a highlight, a panel) is already a talk is about more than
+    that talk, even when its heading looks like the talk's title."""
+    first = blocks[index].line_start
+    last = next((b.line_start - 1 for b in blocks[index + 1:] if b.kind == "heading" and b.level <= blocks[index].level),
+                len(scan.parsed.document.lines))
+    return any(doc == scan.doc and first <= start <= last for c in scan.found for doc, start, _ in c.spans)
+
+
+def _is_title_heading(scan: NoteScan, block: Block) -> bool:
+    """The note's first heading, and its only top-level one: the note is about what it names."""
+    headings = [b for b in scan.parsed.blocks if b.kind == "heading"]
+    top = [b for b in headings if b.level == block.level]
+    return bool(headings) and headings[0] is block and len(top) == 1
+
+
+# -- lines under a heading ---------------------------------------------------------------------------------------
+def _first_line(block: Block) -> str:
+    return clean_inline(block.text.splitlines()[0])
+
+
+def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'Speaker: Jane Doe', '**Presenters:** A (Org), B and C': the people of the section's talk."""
+    block = blocks[index]
+    match = _PRESENTERS.match(_first_line(block))
+    if not match or not block.heading_path:
+        return
+    names = people(match.group("names"))
+    scan.speakers_of_section(block, names, "presenters")
+    _whole_note_if_title(scan, block)
+
+
+def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """Right under a heading, a line that is only a byline: '*Jane Doe, Stanford*', 'by Jane Doe', 'Jane Doe
+    (Stanford University)', '— Jane Doe'."""
+    block = blocks[index]
+    if block.kind != "paragraph" or index == 0 or not block.heading_path or block.line_start != block.line_end:
+        return
+    previous = blocks[index - 1]
+    if previous.kind != "heading" or previous.heading_path != block.heading_path:
+        if not (index >= 2 and blocks[index - 2].kind == "heading" and blocks[index - 2].heading_path
+                == block.heading_path and previous.kind == "paragraph" and len(previous.text) < 200):
+            return
+    line = clean_inline(block.text).strip(" *_—–-")
+    by = _BY.match(line)
+    if by:
+        names = people(by.group("names"))
+    else:
+        who, _ = affiliation_split(line)
+        name = person_name(who, scan.vocabulary)
+        names = [name] if name and (who != line or block.text.lstrip().startswith(("*", "_"))) else []
+    if not names:
+        return
+    scan.speakers_of_section(block, names, "byline")
+    _whole_note_if_title(scan, block)
+
+
+def _whole_note_if_title(scan: NoteScan, block: Block) -> None:
+    """A byline or a speaker line under the note's title heading makes the whole note that talk's."""
+    candidate = scan.by_section.get(block.heading_path)
+    heading = next((b for b in scan.parsed.blocks if b.kind == "heading" and b.heading_path == block.heading_path),
+                   None)
+    if candidate is not None and heading is not None and _is_title_heading(scan, heading) \
+            and scan.doc not in candidate.whole_docs:
+        candidate.whole_docs.append(scan.doc)
+
+
+def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'- **Title** by Jane Doe — summary', '- **Title** (Jane Doe): summary', '- **Title** — Jane Doe'."""
+    block = blocks[index]
+    match = _BOLD_START.match(block.text)
+    if not match:
+        return
+    bold, rest = clean_inline(match.group("bold")).strip(" :"), match.group("rest")
+    who: list[str] = []
+    for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
+        found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
+        if found:
+            who = people(found.group("who"), scan.vocabulary)
+            if who:
+                break
+    if not who:
+        title, who = _paren_people(scan, bold)
+        if not who:
+            return
+        bold = title
+    if person_name(bold) or len(content_words(bold)) < 2:
+        return  # '**Jane Doe** (Org)' is a speaker list, not a talk title
+    end = _item_end(blocks, index)
+    scan.add(Candidate(title=bold, kind=kind_from_title(bold) or kind_from_heading(_heading_title(block)) or "talk",
+                       speakers=who, mentions=[scan.mention(block, "list-item")],
+                       spans=[(scan.doc, block.line_start, end)]))
+
+
+def _item_end(blocks: list[Block], index: int) -> int:
+    """Last line of a list item with its nested items."""
+    block = blocks[index]
+    end = block.line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or (following.kind == "list" and following.level <= block.level) \
+                or (following.kind != "list" and not following.text.startswith(" ")):
+            break
+        end = following.line_end
+    return end
+
+
+def detect_speaker_list(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'- **Princessa Cinquecchia (Boston University)** - …' under a talk's heading: one of its speakers."""
+    block = blocks[index]
+    match = _BOLD_START.match(block.text)
+    if block.kind != "list" or not match:
+        return
+    who, _ = affiliation_split(match.group("bold").strip(" :"))
+    name = person_name(who)
+    if not name:
+        return
+    path = block.heading_path
+    kind = kind_from_heading(path[-1]) if path else None
+    if scan.by_section.get(path) is None and kind is None:
+        return  # a list of people under a heading that is not a talk: nothing to attach them to
+    scan.speakers_of_section(block, [name], "speaker-list")
+
+
+def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A panel's people named in its prose: under a panel heading, or after a highlight line that says panel."""
+    block = blocks[index]
+    if block.kind != "paragraph" or not _says_panel(block.text):
+        return
+    lead = _is_lead(block)
+    section = scan.by_section.get(block.heading_path)
+    panel_section = section is not None and section.kind == "panel" and not lead
+    if not lead and not panel_section:
+        return
+    scope = [block]
+    for following in blocks[index + 1: index + 1 + PANEL_SCOPE_BLOCKS]:
+        if following.kind == "heading" or _is_lead(following):
+            break
+        scope.append(following)
+    names = _named_people(scan, " ".join(b.text for b in scope))
+    if not names:
+        return
+    if panel_section:
+        scan.speakers_of_section(block, names, "panel")
+        return
+    topic = clean_inline(block.text).strip(" *_:.")
+    title = topic if len(content_words(topic) - {"panel", "conversation", "discussion"}) >= 2 else (
+        f"Panel: {_heading_title(block)}" if block.heading_path else topic)
+    scan.add(Candidate(title=title, kind="panel", speakers=names, mentions=[scan.mention(block, "panel")],
+                       spans=[(scan.doc, block.line_start, scope[-1].line_end)]))
+
+
+def _says_panel(text: str) -> bool:
+    lower = text.lower()
+    return "panel" in lower or any(p in lower for p in PANEL_PROSE[:3])
+
+
+def _is_lead(block: Block) -> bool:
+    return block.kind == "paragraph" and block.text.lstrip().startswith(("**", "__")) and len(block.text) < 200
+
+
+def _named_people(scan: NoteScan, text: str) -> list[str]:
+    found: list[str] = []
+    for match in _PROSE_NAME.finditer(clean_inline(text)):
+        phrase = re.sub(r"[’']s$", "", match.group(0))
+        words = phrase.split()
+        while words and words[0] in NOT_A_SUBJECT:
+            words = words[1:]
+        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def detect_highlight(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**' and the bullets that follow it."""
+    block = blocks[index]
+    first = block.text.splitlines()[0].strip()
+    if block.kind != "paragraph" or not (first.startswith("**") and first.rstrip(".:").endswith("**")):
+        return
+    lead = clean_inline(first)
+    paren = _PAREN_TAIL.search(lead)
+    inner = paren.group("inner").strip() if paren else ""
+    end_line = block.line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or _is_lead(following):
+            break
+        end_line = following.line_end
+    title = re.sub(r"^\d+[.)]\s*", "", lead[: paren.start()] if paren else lead).strip(" -–—:")
+    mention = scan.mention(block, "highlight")
+    span = (scan.doc, block.line_start, end_line)
+    if not paren:
+        # '**4. Five Proofs Being Destroyed by Generative AI**': matched against talk titles and the summaries in
+        # the notes' own tables at merge time.
+        scan.add(Candidate(title=title, kind="talk", mentions=[mention], spans=[span], weak=True, lead=True))
+        return
+    named = people(inner)
+    if named:
+        scan.add(Candidate(title=title, kind="talk", speakers=named, mentions=[mention], spans=[span], weak=True))
+        return
+    # '(AI Reasoning Talk)': a reference to a talk by its topic; resolved against aliases at merge.
+    topic = " ".join(w for w in inner.split() if w.lower() not in {k.split()[-1] for k in KIND_WORDS}).strip()
+    if content_words(topic):
+        scan.add(Candidate(title=topic, kind="talk", mentions=[mention], spans=[span], weak=True, aliases=[topic]))
+
+
+def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """"Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"', 'the keynote *Title*'."""
+    block = blocks[index]
+    text = block.text
+    taken: list[tuple[int, int]] = []
+    for pattern in (_POSSESSIVE, _HAD_A, _THE_KIND):
+        for match in pattern.finditer(text):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            title = clean_inline(next(t for t in (match.group(f"t{i}") for i in range(1, 6)) if t))
+            who = match.groupdict().get("who")
+            kind_word = match.group("kind")
+            if pattern is _THE_KIND and kind_word.lower() in TOO_COMMON_AFTER_THE:
+                continue
+            if who and who.split()[0] in NOT_A_SUBJECT:
+                who = None
+            if who and not kind_word and "et al" not in who and not _near_talk_word(text, match.start()):
+                kind_word = None
+            line = scan.parsed.line_of(block.start + match.start())
+            kind = kind_of(kind_word) if kind_word else ("paper" if who and "et al" in who else "talk")
+            speakers = [re.sub(r"\s+et al\.?$", " et al.", who).strip()] if who else []
+            quoted_topic = bool(match.group("t3") or match.group("t4")) and bool(
+                re.search(r"\s(on|about)\s+[“\"]", match.group(0)))
+            person = kind in ("invited talk", "tutorial", "talk", "oral", "paper") and pattern is _POSSESSIVE
+            scan.add(Candidate(
+                title=title, kind=kind, speakers=speakers, organizers=[] if person else list(speakers),
+                mentions=[scan.mention(line, "inline")], spans=[(scan.doc, line, line)],
+                weak=quoted_topic or (not kind_word and not (who and "et al" in who)),
+            ))
+            taken.append((match.start(), match.end()))
+
+
+def _near_talk_word(text: str, position: int) -> bool:
+    window = text[max(0, position - 60): position + 60].lower()
+    return any(w in window for w in TALK_WORDS)
+
+
+# Which detectors read which kind of block, in order: the ones that create a section's talk come before those
+# that add speakers to it.
+DETECTORS: dict[str, tuple[Detector, ...]] = {
+    "table": (detect_table,),
+    "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading),
+    "paragraph": (detect_presenters, detect_byline, detect_panel, detect_highlight, detect_inline),
+    "list": (detect_presenters, detect_list_item, detect_speaker_list, detect_inline),
+}
+# Run after the note's other detectors, once every section's own talk is known.
+LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}
+
+
+def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[str]) -> list[Candidate]:
+    """Every talk candidate one note names."""
+    scan = NoteScan(parsed, vocabulary, notes)
+    blocks = parsed.blocks
+    for detectors in (DETECTORS, LATE_DETECTORS):
+        for index, block in enumerate(blocks):
+            for detector in detectors.get(block.kind, ()):
+                detector(scan, blocks, index)
+    return scan.found

@@ -1,0 +1,134 @@
+"""People's names in notes: whether a phrase is a person ('Ana de la Cruz', 'Dr. J. K. Ortiz'), and the people of
+a list ('Shichang (Ray) Zhang (Harvard), Himabindu Lakkaraju and Julius Adebayo'). nameparser splits a name into
+title, given names, particles, surname and suffix; the lexicon says which capitalised words are topics or
+organisations, and the notes themselves say which words are ordinary English (they appear in lower case)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from confqa.ingest.loading import clean_inline
+from confqa.text.lexicon import NAME_PARTICLES, NOT_NAME_WORDS, ORGANISATION_WORDS, WORD_GIVEN_NAMES
+
+# Most words a person's name has, particles and initials included ("Maria del Carmen de la Cruz Ortega").
+MAX_NAME_WORDS = 7
+_INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){2,3}$")
+_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z\u00c0-\u024f]?[a-z\u00df-\u024f'’]+)*$")
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|| / |\bwith\b)\s*")
+_LOWER_WORD = re.compile(r"(?<![\w.#/-])[a-z][a-z'’-]{2,}\b")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words the notes use in lower case: a capitalised phrase made of them ('Diffusion Policies') is a topic."""
+
+    words: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of_texts(cls, texts: list[str]) -> Vocabulary:
+        return cls(frozenset(w for text in texts for w in _LOWER_WORD.findall(text)))
+
+    def ordinary(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in NOT_NAME_WORDS or lower in self.words
+
+    def given_name_ordinary(self, word: str) -> bool:
+        return self.ordinary(word) and word.lower() not in WORD_GIVEN_NAMES
+
+
+@lru_cache(maxsize=1 << 14)
+def _parts(text: str) -> tuple[str, tuple[str, ...]]:
+    """nameparser's reading: (title and suffix removed) full name, and its words."""
+    from nameparser import HumanName
+
+    name = HumanName(text)
+    kept = " ".join(p for p in (name.first, name.middle, name.last) if p).strip()
+    return kept, tuple(kept.split())
+
+
+def person_name(text: str, vocabulary: Vocabulary | None = None) -> str | None:
+    """The person's name that `text` is ('Prof. Ana de la Cruz, PhD' -> 'Ana de la Cruz'), or None.
+
+    A name has two words or more, each capitalised (initials and particles aside), none of them a topic word,
+    an organisation or a number. With a vocabulary (where nothing but the phrase says it is a person, such as a
+    heading's parentheses or an italic line) neither the given name nor every word may be ordinary English:
+    'Diffusion Policies' and 'The Automation Paradox' are topics, 'Ofir Press' is a person."""
+    text = clean_inline(text).strip(" \t.,:;-–—*_“”\"'")
+    text = _PAREN.sub(lambda m: " " if _is_nickname(m.group(1)) else " \x00 ", text)
+    if "\x00" in text or not text or any(ch.isdigit() for ch in text) or "@" in text:
+        return None
+    name, words = _parts(" ".join(text.split()))
+    if not 2 <= len(words) <= MAX_NAME_WORDS or words[0].lower() in NAME_PARTICLES:
+        return None
+    proper = [w for w in words if w.lower() not in NAME_PARTICLES or w[0].isupper()]
+    if sum(1 for w in proper if not _INITIAL.match(w)) < 1:
+        return None
+    for word in proper:
+        if _INITIAL.match(word):
+            continue
+        if not _NAME_WORD.match(word) or word.lower() in ORGANISATION_WORDS or word.lower() in NOT_NAME_WORDS:
+            return None
+    if vocabulary is not None:
+        named = [w for w in proper if not _INITIAL.match(w)]
+        ordinary = [w for w in named if vocabulary.ordinary(w)]
+        given_ordinary = bool(named) and named[0] == proper[0] and vocabulary.given_name_ordinary(named[0])
+        if given_ordinary or (named and len(ordinary) == len(named)):
+            return None
+    return name
+
+
+def expands_acronym(title: str, inner: str) -> bool:
+    """'SHAP (Shapley Additive Explanations)': the parenthesis spells out an acronym of the title (or the title an
+    acronym in the parenthesis), so it names no person. Schwartz and Hearst's test: the acronym's letters appear
+    in order in the long form, the first at the start of a word."""
+    for short_text, long_text in ((title, inner), (inner, title)):
+        for acronym in re.findall(r"\b[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\b", short_text):
+            letters = re.sub(r"[^A-Za-z0-9]", "", acronym)
+            if 3 <= len(letters) <= 10 and _long_form(letters, long_text):  # "AI" fits too many names
+                return True
+    return False
+
+
+def _long_form(short: str, long: str) -> bool:
+    short, long = short.lower(), long.lower()
+    position = len(long) - 1
+    for index in range(len(short) - 1, -1, -1):
+        char = short[index]
+        while position >= 0 and (long[position] != char or (
+                index == 0 and position > 0 and long[position - 1].isalnum())):
+            position -= 1
+        if position < 0:
+            return False
+        position -= 1
+    return True
+
+
+def _is_nickname(inner: str) -> bool:
+    """'Shichang (Ray) Zhang': one capitalised word in parentheses inside a name."""
+    return bool(re.fullmatch(r"[A-Z][a-z]+", inner.strip()))
+
+
+def people(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The people a list names, in order; affiliations in parentheses and organisations are left out.
+    '(Meta, Google)' names nobody."""
+    text = clean_inline(text)
+    text = _PAREN.sub(lambda m: m.group(0) if _is_nickname(m.group(1)) else "", text)
+    found: list[str] = []
+    for part in _SPLIT.split(text):
+        name = person_name(part, vocabulary)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def affiliation_split(text: str) -> tuple[str, str]:
+    """'Jane Doe (Stanford)' or 'Jane Doe, Stanford University' -> ('Jane Doe', 'Stanford University')."""
+    text = clean_inline(text).strip(" *_")
+    paren = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", text)
+    if paren:
+        return paren.group(1).strip(), paren.group(2).strip()
+    head, _, tail = text.partition(",")
+    return head.strip(), tail.strip()

@@ -1,0 +1,134 @@
+"""Every English word list that talk detection reads, in one place: what kinds of talk are called, how tables
+label their columns, how notes introduce speakers, and which capitalised words are never part of a person's
+name. Words, not patterns fitted to one note: each list is what English notes in general use."""
+
+from __future__ import annotations
+
+# What a note calls a kind of talk -> the kind confqa records.
+KIND_WORDS = {
+    "invited talk": "invited talk",
+    "invited keynote": "invited talk",
+    "keynote": "invited talk",
+    "keynote talk": "invited talk",
+    "keynote address": "invited talk",
+    "plenary": "invited talk",
+    "plenary talk": "invited talk",
+    "tutorial": "tutorial",
+    "tutorial talk": "tutorial",
+    "panel": "panel",
+    "panel discussion": "panel",
+    "fireside chat": "panel",
+    "workshop": "workshop",
+    "expo workshop": "workshop",
+    "expo session": "expo",
+    "expo talk": "expo",
+    "expo": "expo",
+    "oral": "oral",
+    "oral presentation": "oral",
+    "spotlight": "oral",
+    "poster": "paper",
+    "paper": "paper",
+    "talk": "talk",
+    "lightning talk": "talk",
+    "presentation": "talk",
+    "lecture": "talk",
+    "session": "session",
+}
+
+# Kind words searched inside a heading or a title, most specific first (a "panel at the workshop" is a panel).
+KIND_IN_HEADING = (
+    ("invited", "invited talk"), ("keynote", "invited talk"), ("plenary", "invited talk"), ("tutorial", "tutorial"),
+    ("panel", "panel"), ("fireside", "panel"), ("workshop", "workshop"), ("oral", "oral"), ("expo", "expo"),
+    ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("talk", "talk"), ("session", "session"),
+)
+KIND_IN_TITLE = (
+    ("workshop", "workshop"), ("panel", "panel"), ("pannel", "panel"), ("fireside", "panel"), ("tutorial", "tutorial"),
+    ("keynote", "invited talk"), ("invited", "invited talk"), ("plenary", "invited talk"), ("oral", "oral"),
+    ("expo", "expo"),
+)
+# Words that say a paragraph is about a talk (a possessive "Mitchell's" near one of them names the speaker).
+TALK_WORDS = ("talk", "tutorial", "keynote", "panel", "workshop", "session", "oral", "lecture", "presentation")
+# A kind that is too common after "the" to mean a talk ("the paper 'X'").
+TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
+
+# Labels that introduce who gave a talk: "Speaker: Jane Doe", "**Presented by** Jane Doe".
+PRESENTER_LABELS = (
+    "presenters", "presenter", "speakers", "speaker", "presented by", "panelists", "panellists", "panelist",
+    "panellist", "panel", "moderator", "moderated by", "organizers", "organisers", "organizer", "organiser",
+    "hosts", "host", "hosted by", "authors", "author", "given by", "delivered by", "instructors", "instructor",
+    "lecturers", "lecturer",
+)
+# Words of prose that introduce the people of a panel: "moderated by X", "featuring X, Y and Z".
+PANEL_PROSE = ("moderated by", "moderator", "featuring", "featured", "brought together", "panelists", "panellists",
+               "panel with", "joined by", "with panelists", "speakers were", "hosted by", "discussants")
+
+# Table columns: which header names a title, the speakers, a summary, the kind of talk.
+TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic")
+SPEAKER_HEADERS = ("speaker", "presenter", "author", "panelist", "panellist", "host", "organizer", "organiser", "by",
+                   "who", "presented by", "instructor")
+NOTES_HEADERS = ("note", "notes", "summary", "description", "abstract", "key points", "takeaway", "takeaways",
+                 "highlights", "key idea", "tl;dr", "tldr")
+TYPE_HEADERS = ("type", "kind", "format", "track", "category")
+
+# Short words ignored when titles are compared.
+TITLE_STOP = frozenset({
+    "a", "an", "the", "of", "on", "in", "and", "or", "for", "to", "with", "by", "at", "from", "is", "are", "we",
+    "what", "how", "why", "its", "it", "as", "be", "md", "s",
+})
+# Words too common in highlights to tie a highlight to one talk.
+GENERIC_TOPIC = frozenset({"ai", "models", "model", "talk", "learning", "still", "new", "key", "insights", "data"})
+# Words that begin a sentence rather than a name ("The talk's", "This tutorial's").
+NOT_A_SUBJECT = frozenset({"The", "This", "That", "Our", "My", "Their", "His", "Her", "It", "Its", "Your", "One",
+                           "Each", "Every", "A", "An", "Another", "Today", "Yesterday"})
+
+# Name particles: lower-case words inside a person's name ("Ana de la Cruz", "Pieter van den Berg").
+NAME_PARTICLES = frozenset({
+    "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von", "ter", "ten",
+    "bin", "ibn", "al", "el", "y", "st", "zu", "af", "av",
+})
+# Capitalised words that make a phrase an organisation, a place or a topic rather than a person.
+ORGANISATION_WORDS = frozenset({
+    "university", "universität", "université", "universidad", "college", "institute", "institut", "school",
+    "academy", "lab", "labs", "laboratory", "research", "inc", "ltd", "llc", "corp", "corporation", "company",
+    "group", "team", "foundation", "center", "centre", "department", "dept", "ai", "deepmind", "openai", "google",
+    "meta", "microsoft", "amazon", "apple", "nvidia", "ibm", "intel", "anthropic", "facebook", "alibaba", "baidu",
+    "tencent", "huawei", "samsung", "adobe", "salesforce", "uber", "netflix", "spotify", "mit", "cmu", "eth",
+    "epfl", "ucla", "stanford", "berkeley", "harvard", "oxford", "cambridge", "mila", "inria", "nyu", "kaist",
+    "tsinghua", "hospital", "clinic", "agency", "ministry", "council", "association", "society", "consortium",
+    "network", "systems", "technologies", "technology", "capital", "partners", "ventures", "bank", "global",
+    "international", "national", "startup",
+})
+# Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
+# machine learning and conferences, and the days, months and parts of a programme.
+NOT_NAME_WORDS = frozenset("""
+ai ml llm llms nlp cv rl gpu gpus api apis talk talks tutorial tutorials keynote panel panels workshop workshops
+session sessions oral orals poster posters paper papers day days week track tracks part parts section sections
+introduction intro overview summary summaries conclusion conclusions takeaways takeaway highlights highlight notes
+note key main open closing opening remarks q qa discussion discussions questions question answers answer lessons
+learning learned machine deep reinforcement supervised unsupervised self model models modeling modelling language
+languages large small vision visual robot robots robotic robotics policy policies diffusion transformer
+transformers attention network networks neural graph graphs data dataset datasets benchmark benchmarks
+benchmarking evaluation evaluations evaluating metric metrics reasoning planning agent agents agentic
+generative generation inference training scaling scale safety alignment fairness privacy security robustness
+interpretability explainability explainable causal causality optimization optimisation theory theoretical
+systems system hardware software compute efficient efficiency sparse sparsity memory retrieval search ranking
+recommendation recommender recommenders multimodal foundation foundations frontier future past present state
+art trends trend new old next first second third final best worst big bigger tiny world worlds real time
+merging methods method imitation autoregressive tokens token prediction science scientific math mathematics
+physics chemistry biology health medical medicine climate energy education ethics law policy society social
+economics finance industry product products production deployment engineering infrastructure cloud edge
+mobile web online offline open source community communities keynotes invited spotlight spotlights expo
+morning afternoon evening monday tuesday wednesday thursday friday saturday sunday january february march
+july september october november december spring summer autumn fall winter
+towards toward beyond against without within across between over under after before about from into onto
+the a an of for and or but nor in on at to by with as is are was were be this that these those what why how
+when where who which while our your their my his her its we you they it i not no yes all any some every each
+""".split())
+# Given names that are also ordinary English words: a phrase that begins with one can still be a person ("Max
+# Simchowitz", "Rich Sutton") although the notes use the word in lower case too.
+WORD_GIVEN_NAMES = frozenset("""
+max rich mark will bill frank grace hope rose jack dean drew chase faith joy june may april august summer ray
+sky sage rob pat sue art bob don gene carol herb nick sunny lily ivy iris violet dawn amber ruby pearl jade
+crystal hunter mason carter cooper taylor parker hunter page miles rex earl duke king prince angel victor
+buck cliff clay dale glen heath forest brook river reed rod wade cole lance grant penny holly ginny pansy
+""".split())
