@@ -157,3 +157,39 @@ def test_split_names_drops_affiliations_keeps_names() -> None:
     assert split_names("Shichang (Ray) Zhang (Harvard), Himabindu Lakkaraju (Harvard), Julius Adebayo (Guide Labs)") == [
         "Shichang Zhang", "Himabindu Lakkaraju", "Julius Adebayo"]
     assert split_names("Adam Block, Dylan Foster and Max Simchowitz") == ["Adam Block", "Dylan Foster", "Max Simchowitz"]
+
+
+def test_key_highlights_items_are_attributed_to_their_own_talks() -> None:
+    """Each numbered highlight of neurips-2025-notes.md (a bold lead line and its bullets) is about its own talk;
+    nothing carries over from one item to the next."""
+    from confqa.ingest.markdown import parse as parse_blocks
+
+    documents = load_corpus(SHIPPED_CORPUS).documents
+    catalogue = build_catalogue([parse_blocks(d) for d in documents])
+    lines = (SHIPPED_CORPUS / "neurips-2025-notes.md").read_text().splitlines()
+    titles = {t.id: t.title for t in catalogue.talks}
+
+    def talks_of_item(number: int) -> set[str]:
+        start = next(i for i, line in enumerate(lines, 1) if line.startswith(f"**{number}. "))
+        end = next((i - 1 for i, line in enumerate(lines, 1) if i > start and not line.strip()), len(lines))
+        found = [set(catalogue.attribution.talks_of("neurips-2025-notes.md", n, n)) for n in range(start, end + 1)]
+        assert all(f == found[0] for f in found), (number, found)  # the lead line and every bullet agree
+        return {titles[t] for t in found[0]}
+
+    assert talks_of_item(1) == {next(t for t in titles.values() if "Alien Intelligences" in t)}
+    assert talks_of_item(2) == {"The Art of (Artificial) Reasoning"}
+    assert talks_of_item(4) == {"Are We Having the Wrong Nightmares About AI?"}
+    assert talks_of_item(6) == {"Responsible AI Research & Unlearning"}
+    assert talks_of_item(7) == {"Agentic Development at the Frontier"}  # was carried over from item 6
+
+
+def test_a_speaker_named_only_in_a_panels_prose_is_found() -> None:
+    documents = load_corpus(SHIPPED_CORPUS).documents
+    from confqa.ingest.markdown import parse as parse_blocks
+
+    catalogue = build_catalogue([parse_blocks(d) for d in documents])
+    panel = next(t for t in catalogue.talks if "Ofir Press" in t.speakers)
+    assert panel.kind == "panel" and panel.docs == ["thoughts-on-neurips-2025.md"]
+    lines = (SHIPPED_CORPUS / "thoughts-on-neurips-2025.md").read_text().splitlines()
+    second = next(i for i, line in enumerate(lines, 1) if line.startswith("Second, he commented"))
+    assert panel.id in catalogue.attribution.talks_of("thoughts-on-neurips-2025.md", second, second)

@@ -10,12 +10,15 @@ import sys
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from confqa.errors import ConfqaError
 from confqa.text.control import one_line
+
+if TYPE_CHECKING:
+    from confqa.models import IndexReport, Talk
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -360,6 +363,7 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
                                  "upserted_docs": sync.upserted_docs, "deleted_docs": sync.deleted_docs}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    _report_notes_without_talks(report)
     state = "updated" if report.rebuilt else "unchanged"
     click.echo(one_line(
         f"{report.index}: {state} — {report.documents} notes, {report.chunks} chunks, {report.talks} talks; "
@@ -374,6 +378,29 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
         how = "new collection, alias switched" if sync.full else (
             f"upserted {sync.upserted} chunks of {len(sync.upserted_docs)} notes, deleted {len(sync.deleted_docs)}")
         click.echo(f"  milvus: {sync.collection} ({how}); {sync.seconds:.1f} s")
+
+
+def found_by(talk: Talk) -> str:
+    """Which rules found a talk, and where: 'table (notes.md:21), link (talk.md)'."""
+    where: dict[str, list[str]] = {}
+    for mention in talk.mentions:
+        place = mention.doc if mention.how in ("link", "catalogue") else f"{mention.doc}:{mention.line}"
+        where.setdefault(mention.how, []).append(place)
+    return ", ".join(f"{how} ({', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
+                     for how, places in where.items())
+
+
+# Notes without a talk listed one by one on stderr before they are summed up.
+MAX_LISTED_NOTES = 20
+
+
+def _report_notes_without_talks(report: IndexReport) -> None:
+    """'0 talks in notes/x.md: add it to corpus/talks.yaml if it describes one', on stderr."""
+    catalogue = report.catalogue_file or "talks.yaml beside your notes"
+    for doc in report.without_talks[:MAX_LISTED_NOTES]:
+        click.echo(one_line(f"0 talks in {doc}: add it to {catalogue} if it describes one"), err=True)
+    if len(report.without_talks) > MAX_LISTED_NOTES:
+        click.echo(f"… and {len(report.without_talks) - MAX_LISTED_NOTES} more notes without a talk", err=True)
 
 
 @main.command()
@@ -391,6 +418,7 @@ def talks(index: str | None, as_json: bool) -> None:
         speakers = ", ".join(talk.speakers) or "—"
         click.echo(one_line(talk.title))
         click.echo("    " + one_line(f"{talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
+        click.echo("    " + one_line(f"found by: {found_by(talk)}"))
 
 
 @main.command(name="eval")
@@ -418,7 +446,7 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
       confqa eval --report evals/report          # report.md, results.json, plots
       confqa eval --llm openai --llm-base-url http://127.0.0.1:8080/v1 --llm-model local --baselines ''
     """
-    from confqa.evaluation import load_evalset, run_evaluation, write_report
+    from confqa.evaluation import check_corpus, load_evalset, run_evaluation, write_report
 
     questions = load_evalset(evalset)
     if split != "all":
@@ -429,6 +457,7 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
     llm_settings = _llm_settings(settings, **llm)
     assistant = _open(index, settings)
     corpus_dir = Path(assistant.store.manifest.corpus_dirs[0])
+    check_corpus(evalset, questions, corpus_dir)
     with _progress() as update:
         results = run_evaluation(assistant, questions, corpus_dir,
                                  baselines=[b.strip() for b in baselines.split(",") if b.strip()], progress=update,

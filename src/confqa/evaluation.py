@@ -42,6 +42,8 @@ class EvalQuestion(BaseModel):
     group: str | None = None
     split: str
     near_miss: str | None = None
+    corpus: str | None = Field(None, description="The corpus the question was written for (its folder's name under "
+                               "evals/corpora/); none for the shipped corpus/.")
 
 
 def load_evalset(path: Path) -> list[EvalQuestion]:
@@ -68,6 +70,17 @@ def load_evalset(path: Path) -> list[EvalQuestion]:
         duplicate = next(i for i in ids if ids.count(i) > 1)
         raise ConfqaError(f"{path}: question ids are not unique ({duplicate!r} appears more than once)")
     return questions
+
+
+def check_corpus(path: Path, questions: list[EvalQuestion], corpus_dir: Path) -> None:
+    """Questions written for one corpus cannot be scored on an index of another: their gold notes must be there."""
+    missing = sorted({d for q in questions for d in q.gold_docs if not (corpus_dir / d).is_file()})
+    if missing:
+        corpora = sorted({q.corpus or "corpus/" for q in questions})
+        raise ConfqaError(
+            f"{path}: {len(missing)} gold note(s) are not in the index's notes {corpus_dir} ({', '.join(missing[:3])}"
+            f"{', …' if len(missing) > 3 else ''}); index the notes the questions were written for "
+            f"({', '.join(corpora)}) and pass it with --index")
 
 
 def split_of(key: str) -> str:

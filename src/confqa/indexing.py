@@ -311,7 +311,15 @@ def _build_locked(
         embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
         added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
         skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True, notices=_notices(loaded),
+        without_talks=_without_talks(loaded.documents, talks),
+        catalogue_file=str(catalogue) if catalogue else None,
     )
+
+
+def _without_talks(documents: list[Document], talks: list[Talk]) -> list[str]:
+    """Notes that no talk's passages or mentions are in."""
+    with_talks = {doc for talk in talks for doc in talk.docs}
+    return sorted(d.doc for d in documents if d.doc not in with_talks)
 
 
 def chunk_documents(documents: list[Document], chunking: ChunkingSettings,

@@ -20,6 +20,8 @@ class Document(BaseModel):
     date: str | None = None
     year: int | None = Field(None, description="The conference year the note is about.")
     authors: list[str] = Field(default_factory=list)
+    speakers: list[str] = Field(default_factory=list, description="speaker(s) or presenter(s) of the front matter: "
+                                "the note is about one talk by them.")
     slug: str | None = None
     tags: list[str] = Field(default_factory=list)
     sha256: str = Field(description="Hash of the file's bytes.")
@@ -244,6 +246,10 @@ class IndexReport(BaseModel):
     skipped: dict[str, str]
     seconds: float
     rebuilt: bool = Field(description="False when nothing changed and the index was left as it was.")
+    without_talks: list[str] = Field(
+        default_factory=list,
+        description="Notes in which no talk was found (add them to talks.yaml if they describe one).")
+    catalogue_file: str | None = Field(None, description="The talks.yaml that adds or corrects talks, if any.")
     notices: dict[str, list[str]] = Field(
         default_factory=dict,
         description="What loading a note had to repair or replace (bytes that are not UTF-8, another encoding, "

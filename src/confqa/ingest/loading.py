@@ -20,6 +20,8 @@ NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER_MAX_LINES = 80
 # Longest value kept from one front-matter field (a title, a date, one author or tag); longer ones are cut, with
 # a notice. Keeps a hostile or broken note from making a title of megabytes.
+# Front matter keys that name who gave the talk a note is about.
+FRONT_MATTER_SPEAKER_KEYS = ("speakers", "speaker", "presenters", "presenter")
 MAX_METADATA_CHARS = 300
 MAX_METADATA_ITEMS = 50  # authors, tags and categories kept from one list
 # Share of the first bytes that may be control characters (other than tab, line breaks, form feed, ESC and the
@@ -488,12 +490,14 @@ def load_document_bytes(data: bytes, rel: str) -> Document:
     date = meta.get("date")
     authors = _as_list(meta.get("authors", meta.get("author")))[:MAX_METADATA_ITEMS]
     tags = (_as_list(meta.get("tags")) + _as_list(meta.get("categories")))[:MAX_METADATA_ITEMS]
+    speakers = next((_as_list(meta[k]) for k in FRONT_MATTER_SPEAKER_KEYS if meta.get(k)), [])[:MAX_METADATA_ITEMS]
     return Document(
         doc=rel,
         title=title,
         date=str(date)[:MAX_METADATA_CHARS] if date is not None else None,
         year=conference_year(title, meta, rel, lines[body_index:]),
         authors=[a[:MAX_METADATA_CHARS] for a in authors],
+        speakers=[a[:MAX_METADATA_CHARS] for a in speakers],
         slug=str(meta["slug"])[:MAX_METADATA_CHARS] if meta.get("slug") else None,
         tags=[t[:MAX_METADATA_CHARS] for t in tags],
         sha256=hashlib.sha256(data).hexdigest(),

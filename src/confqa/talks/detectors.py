@@ -4,7 +4,7 @@ A detector looks at one block (and what follows it in its section) and records w
 `NoteScan`: a new talk candidate, or speakers for the talk of a section. The name of the detector is recorded
 on each mention (`TalkMention.how`), so `confqa talks` can say which rule found a talk.
 
-Shapes, each with its fixture in tests/fixtures/talk_shapes/:
+Shapes, each with its fixture note in tests/test_talk_shapes.py:
   table        a table with a title column and a speaker, type or kind-of-section column (links: evidence)
   heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title'
   name-heading '### Jane Doe — Title', '### Title — Jane Doe'
@@ -17,6 +17,7 @@ Shapes, each with its fixture in tests/fixtures/talk_shapes/:
   highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
   inline       "Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"'
   title        a heading (or a note's title) that is the title of a talk found elsewhere
+  front-matter 'speaker: Jane Doe' in a note's front matter: the whole note is that talk
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ _HEADING_TALK = re.compile(rf"^(?P<kind>{_KINDS})\s*(?:#?\d+[a-z]?)?\s*(?:by\s+(
 _NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{_DASH}|:\s+)(?P<right>.+)$")
 _PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
 _PRESENTERS = re.compile(
-    r"^\W*(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
-    + r")\s*\W*\s*[:—–-]\W*\s*(?P<names>.+)$", re.I)
+    r"^\W*(?:(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
+    + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by)\s)"
+    + r"\W*\s*(?P<names>.+)$", re.I)
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?:\s|$)")
 _BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
 _BOLD_START = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:\*\*|__)(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
 _ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
@@ -168,7 +171,7 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if len(rows) < 3:
         return
     header = cells(rows[0])
-    title_col = _column(header, TITLE_HEADERS, prefer="title")
+    title_col = _column(header, TITLE_HEADERS + tuple(KIND_WORDS), prefer="title")
     speaker_col = _column(header, SPEAKER_HEADERS)
     if speaker_col == title_col:
         speaker_col = None
@@ -347,7 +350,7 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     match = _PRESENTERS.match(_first_line(block))
     if not match or not block.heading_path:
         return
-    names = people(match.group("names"))
+    names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
 
@@ -449,7 +452,9 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if block.kind != "paragraph" or not _says_panel(block.text):
         return
     lead = _is_lead(block)
-    section = scan.by_section.get(block.heading_path)
+    path = block.heading_path
+    owner = next((path[:n] for n in range(len(path), 0, -1) if path[:n] in scan.by_section), path)
+    section = scan.by_section.get(owner)
     panel_section = section is not None and section.kind == "panel" and not lead
     if not lead and not panel_section:
         return
@@ -461,8 +466,9 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
     names = _named_people(scan, " ".join(b.text for b in scope))
     if not names:
         return
-    if panel_section:
-        scan.speakers_of_section(block, names, "panel")
+    if panel_section and section is not None:
+        section.speakers.extend(n for n in names if n not in section.speakers)
+        section.mentions.append(scan.mention(block, "panel"))
         return
     topic = clean_inline(block.text).strip(" *_:.")
     title = topic if len(content_words(topic) - {"panel", "conversation", "discussion"}) >= 2 else (
@@ -482,7 +488,7 @@ def _is_lead(block: Block) -> bool:
 
 def _named_people(scan: NoteScan, text: str) -> list[str]:
     found: list[str] = []
-    for match in _PROSE_NAME.finditer(clean_inline(text)):
+    for match in _PROSE_NAME.finditer(re.sub(r"\([^()]*\)", ",", clean_inline(text))):
         phrase = re.sub(r"[’']s$", "", match.group(0))
         words = phrase.split()
         while words and words[0] in NOT_A_SUBJECT:
@@ -574,9 +580,28 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
 LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}
 
 
+def detect_front_matter(scan: NoteScan) -> None:
+    """'speaker: Jane Doe' in a note's front matter: the note is about one talk, its title the note's title."""
+    document = scan.parsed.document
+    names = [n for raw in document.speakers for n in people(raw)]
+    if not names:
+        return
+    title_heading = next((b for b in scan.parsed.blocks if b.kind == "heading"), None)
+    title = document.title
+    if title_heading is not None and title_heading.level == 1 and _is_title_heading(scan, title_heading):
+        match = _HEADING_TALK.match(_heading_title(title_heading))
+        title = match.group("title").strip() if match else _heading_title(title_heading)
+        kind = kind_of(match.group("kind")) if match else kind_from_title(title) or "talk"
+    else:
+        kind = kind_from_title(title) or "talk"
+    scan.add(Candidate(title=title, kind=kind, speakers=names, mentions=[scan.mention(1, "front-matter")],
+                       whole_docs=[scan.doc]))
+
+
 def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[str]) -> list[Candidate]:
     """Every talk candidate one note names."""
     scan = NoteScan(parsed, vocabulary, notes)
+    detect_front_matter(scan)
     blocks = parsed.blocks
     for detectors in (DETECTORS, LATE_DETECTORS):
         for index, block in enumerate(blocks):

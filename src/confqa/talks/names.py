@@ -15,7 +15,10 @@ from confqa.text.lexicon import NAME_PARTICLES, NOT_NAME_WORDS, ORGANISATION_WOR
 # Most words a person's name has, particles and initials included ("Maria del Carmen de la Cruz Ortega").
 MAX_NAME_WORDS = 7
 _INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){2,3}$")
-_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z\u00c0-\u024f]?[a-z\u00df-\u024f'’]+)*$")
+_UPPER, _LOWER = "A-Z\u00c0-\u00de", "a-z\u00df-\u024f"
+# A capitalised word of a name; 'McDonald', "O'Neill", 'DeVries' and 'Fei-Fei' too.
+_NAME_WORD = re.compile(
+    rf"^(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)?[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*$")
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|| / |\bwith\b)\s*")
 _LOWER_WORD = re.compile(r"(?<![\w.#/-])[a-z][a-z'’-]{2,}\b")

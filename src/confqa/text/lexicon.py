@@ -121,6 +121,8 @@ mobile web online offline open source community communities keynotes invited spo
 morning afternoon evening monday tuesday wednesday thursday friday saturday sunday january february march
 july september october november december spring summer autumn fall winter
 towards toward beyond against without within across between over under after before about from into onto
+san santa los las saint fort port mount lake north south east west upper lower greater hong kuala rio buenos tel
+abu hotel airport station convention centre center
 the a an of for and or but nor in on at to by with as is are was were be this that these those what why how
 when where who which while our your their my his her its we you they it i not no yes all any some every each
 """.split())

@@ -1,0 +1,193 @@
+"""Talk detection, one fixture per way notes introduce a talk (and the look-alikes that are not talks).
+
+Each fixture is a short note of the shape; the test indexes nothing, it parses the note, runs the detectors and
+merge, and checks the titles and speakers found."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from confqa.ingest.loading import load_document_bytes
+from confqa.ingest.markdown import parse
+from confqa.models import Talk
+from confqa.talks import attributed, build_catalogue
+
+FILLER = ("The speaker walked through the methods, the evaluation and the open problems, with results on several "
+          "benchmarks and a long discussion of what the field should measure next.")
+
+
+def catalogue(notes: dict[str, str], yaml: str | None = None, tmp_path: Path | None = None) -> list[Talk]:
+    parsed = [parse(load_document_bytes(textwrap.dedent(text).encode(), name)) for name, text in notes.items()]
+    path = None
+    if yaml is not None and tmp_path is not None:
+        path = tmp_path / "talks.yaml"
+        path.write_text(textwrap.dedent(yaml))
+    return build_catalogue(parsed, path).talks
+
+
+def found(talks: list[Talk]) -> set[tuple[str, tuple[str, ...]]]:
+    return {(t.title, tuple(t.speakers)) for t in talks}
+
+
+SHAPES = {
+    "kind-heading-paren": (
+        "## Keynote: Scaling Laws Revisited (Jane Doe)\n\n" + FILLER,
+        {("Scaling Laws Revisited", ("Jane Doe",))}),
+    "kind-heading-by": (
+        "## Keynote by Jane Doe: Scaling Laws Revisited\n\n" + FILLER,
+        {("Scaling Laws Revisited", ("Jane Doe",))}),
+    "kind-heading-numbered": (
+        "## Tutorial 7: Robot Learning (Diffusion Policies)\n\nWe saw how diffusion models serve as policies for "
+        "robot learning. " + FILLER,
+        {("Robot Learning (Diffusion Policies)", ())}),
+    "name-dash-title": (
+        "# Notes\n\n## Talks\n\n### Jane Doe — Retrieval at Billion Scale\n\n" + FILLER
+        + "\n\n### Kwame Mensah - Sparse Training for Everyone\n\n" + FILLER,
+        {("Retrieval at Billion Scale", ("Jane Doe",)), ("Sparse Training for Everyone", ("Kwame Mensah",))}),
+    "title-dash-name": (
+        "# Notes\n\n### Retrieval at Billion Scale — Jane Doe\n\n" + FILLER,
+        {("Retrieval at Billion Scale", ("Jane Doe",))}),
+    "italic-byline": (
+        "# Day one\n\n### Calibrated Uncertainty for Agents\n\n*Jane Doe, Stanford University*\n\n" + FILLER,
+        {("Calibrated Uncertainty for Agents", ("Jane Doe",))}),
+    "by-byline": (
+        "# Day one\n\n### Calibrated Uncertainty for Agents\n\nby Pieter van den Berg\n\n" + FILLER,
+        {("Calibrated Uncertainty for Agents", ("Pieter van den Berg",))}),
+    "affiliation-byline": (
+        "# Day one\n\n### Calibrated Uncertainty for Agents\n\nMei-Ling Chen (Tsinghua University)\n\n" + FILLER,
+        {("Calibrated Uncertainty for Agents", ("Mei-Ling Chen",))}),
+    "bold-item-by": (
+        "# Orals\n\n- **Graph Transformers Without Attention** by Jane Doe — linear time on large graphs\n"
+        "- **Benchmarks That Age Well** by Ana de la Cruz: why test sets should rotate\n",
+        {("Graph Transformers Without Attention", ("Jane Doe",)),
+         ("Benchmarks That Age Well", ("Ana de la Cruz",))}),
+    "bold-item-paren": (
+        "# Orals\n\n1. **Graph Transformers Without Attention** (Jane Doe) - linear time on large graphs\n",
+        {("Graph Transformers Without Attention", ("Jane Doe",))}),
+    "table-no-outer-pipes": (
+        "# Programme\n\nTitle | Speaker | Notes\n--- | --- | ---\nScaling Laws Revisited | Jane Doe | compute\n"
+        "Sparse Training for Everyone | Kwame Mensah | pruning\n",
+        {("Scaling Laws Revisited", ("Jane Doe",)), ("Sparse Training for Everyone", ("Kwame Mensah",))}),
+    "paren-person": (
+        "# Notes\n\n## Fairness at Scale (Ana de la Cruz)\n\n" + FILLER,
+        {("Fairness at Scale", ("Ana de la Cruz",))}),
+    "presenters-line": (
+        "# Notes\n\n## Tutorial: Causal Inference for ML\n\n**Presenters:** J. K. Ortiz (MIT), Amara Okafor and "
+        "Lukas Schmidt\n\n" + FILLER,
+        {("Causal Inference for ML", ("J. K. Ortiz", "Amara Okafor", "Lukas Schmidt"))}),
+    "speaker-line": (
+        "# Notes\n\n## Invited Talk: Learning From Logs\n\nSpeaker: Jane Doe (Meta)\n\n" + FILLER,
+        {("Learning From Logs", ("Jane Doe",))}),
+    "bold-name-bullets": (
+        "# Notes\n\n## Panel: The Future of Peer Review\n\n- **Princessa Cinquecchia (Boston University)** - argued "
+        "for open reviews\n- **Tomasz Nowak (ETH Zurich)** - wants fewer, better papers\n",
+        {("The Future of Peer Review", ("Princessa Cinquecchia", "Tomasz Nowak"))}),
+    "panel-prose": (
+        "# Notes\n\n## Panel: Open Models\n\nThe panel, moderated by Grace Liu, brought together Rahul Verma "
+        "(Google), Sofia Rossi and Daniel Osei. " + FILLER,
+        {("Open Models", ("Grace Liu", "Rahul Verma", "Sofia Rossi", "Daniel Osei"))}),
+    "front-matter-speaker": (
+        "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
+        {("Learning From Logs", ("Hana Kobayashi",))}),
+    "one-file-per-talk": (
+        "# Efficient Inference on Phones\n\n*Kenji Watanabe, Sony AI*\n\n## Motivation\n\n" + FILLER
+        + "\n\n## Results\n\n" + FILLER,
+        {("Efficient Inference on Phones", ("Kenji Watanabe",))}),
+}
+
+NOT_TALKS = {
+    "organisations-in-parentheses": "# Notes\n\n## Industry Night (Meta, Google)\n\n" + FILLER,
+    "topic-in-parentheses": "# Notes\n\n## Day 2 (Workshops)\n\nWorkshops ran all day. " + FILLER,
+    "acronym-expansion": "# Notes\n\n### Method B: SHAP (Shapley Additive Explanations)\n\n" + FILLER,
+    "italic-subtitle": "# Notes\n\n## Overall Impressions\n\n*The Automation Paradox*\n\nautomation everywhere. "
+                       + FILLER,
+    "place-dash-heading": "# Trip\n\n## Days\n\n### San Diego — Travel Notes\n\nThe hotel was far. " + FILLER,
+    "bold-label-item": "# Notes\n\n- **Key Insight** by design, the method is simple\n- **Travel Tips** from San "
+                       "Diego locals\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_each_talk_shape_is_detected_with_its_title_and_speakers(shape: str) -> None:
+    text, expected = SHAPES[shape]
+    talks = catalogue({f"{shape}.md": text})
+    assert found(talks) == expected
+
+
+@pytest.mark.parametrize("shape", sorted(NOT_TALKS))
+def test_look_alikes_are_not_talks_and_name_no_speaker(shape: str) -> None:
+    talks = catalogue({f"{shape}.md": NOT_TALKS[shape]})
+    assert all(not t.speakers for t in talks), found(talks)
+    assert not any(t.kind != "talk" or t.mentions[0].how == "parenthesis" for t in talks if shape != "topic")
+
+
+def test_the_detector_that_found_a_talk_is_recorded() -> None:
+    talks = catalogue({"a.md": SHAPES["italic-byline"][0], "b.md": SHAPES["bold-item-by"][0]})
+    hows = {t.title: {m.how for m in t.mentions} for t in talks}
+    assert hows["Calibrated Uncertainty for Agents"] == {"byline"}
+    assert hows["Graph Transformers Without Attention"] == {"list-item"}
+
+
+def test_a_linked_file_belongs_to_the_talk_its_index_row_names() -> None:
+    """The index note's table links a row to a file that never names the speaker: the file is that talk's."""
+    notes = {
+        "index.md": "# OLSS 2024\n\nTitle | Speaker\n--- | ---\n[Retrieval at Billion Scale](retrieval.md) | Jane Doe\n"
+                    "[Sparse Training](talks/sparse.md) | Kwame Mensah\n",
+        "retrieval.md": "# Retrieval at Billion Scale\n\n## Setup\n\n" + FILLER + "\n\n## Results\n\n" + FILLER,
+        "talks/sparse.md": "# My notes\n\nPruning at init works. " + FILLER,
+        "other.md": "# Travel\n\nThe hotel was fine. " + FILLER,
+    }
+    parsed = [parse(load_document_bytes(text.encode(), name)) for name, text in notes.items()]
+    result = build_catalogue(parsed)
+    by_title = {t.title: t for t in result.talks}
+    retrieval = by_title["Retrieval at Billion Scale"]
+    assert retrieval.speakers == ["Jane Doe"]
+    assert "retrieval.md" in retrieval.docs and "talks/sparse.md" in by_title["Sparse Training"].docs
+    lines = len(notes["retrieval.md"].splitlines())
+    assert result.attribution.talks_of("retrieval.md", 1, lines) == [retrieval.id]
+    assert result.attribution.talks_of("retrieval.md", lines, lines) == [retrieval.id]
+    assert result.attribution.talks_of("other.md", 1, 3) == []
+
+
+def test_a_heading_titled_like_a_catalogue_talk_joins_it(tmp_path: Path) -> None:
+    notes = {"day.md": "# Day one\n\n## Coffee\n\nGood coffee. " + FILLER
+                       + "\n\n## Retrieval at Billion Scale\n\nThe talk showed sharded indexes. " + FILLER}
+    yaml = "- title: Retrieval at Billion Scale\n  speakers: Jane Doe\n"
+    talks = catalogue(notes, yaml, tmp_path)
+    talk = next(t for t in talks if t.title == "Retrieval at Billion Scale")
+    assert talk.speakers == ["Jane Doe"] and talk.docs == ["day.md"]
+    assert {m.how for m in talk.mentions} == {"catalogue", "title"}
+
+
+def test_a_new_bold_item_ends_the_carried_mention() -> None:
+    """'**6. …**' names a talk's topic; '**7. …**' is about another: its bullets are not the first talk's."""
+    note = ("# Highlights\n\nTitle | Speaker | Notes\n--- | --- | ---\nThe Unlearning Panel | Ana de la Cruz | "
+            "machine unlearning limits\nInfrastructure for Agents | Kwame Mensah | environments for RL\n\n"
+            "## Key Highlights\n\n**6. Machine Unlearning Limits**\n- de la Cruz said unlearning does not work\n"
+            "- Models keep latent information\n\n**7. A New Idea Entirely**\n- Environments matter as much as models\n"
+            "- Horizons double every 7 months\n")
+    parsed = [parse(load_document_bytes(note.encode(), "h.md"))]
+    result = build_catalogue(parsed)
+    by_title = {t.title: t.id for t in result.talks}
+    lines = note.splitlines()
+    item6 = lines.index("**6. Machine Unlearning Limits**") + 1
+    item7 = lines.index("**7. A New Idea Entirely**") + 1
+    assert result.attribution.talks_of("h.md", item6 + 1, item6 + 1) == [by_title["The Unlearning Panel"]]
+    assert result.attribution.talks_of("h.md", item7, item7 + 2) == []
+
+
+def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
+    from confqa.indexing import chunk_documents
+    from confqa.settings import Settings
+
+    documents = [load_document_bytes(SHAPES["italic-byline"][0].encode(), "a.md")]
+    parsed, chunks, sentences = chunk_documents(documents, Settings().chunking)
+    before = [c.model_dump() for c in chunks]
+    result = build_catalogue(parsed)
+    talks, new_chunks, new_sentences = attributed(result, chunks, sentences)
+    assert [c.model_dump() for c in chunks] == before  # the inputs are not changed
+    assert all(c.talk_ids == [talks[0].id] for c in new_chunks if c.line_start >= 3)
+    assert talks[0].chunks == sum(1 for c in new_chunks if talks[0].id in c.talk_ids) > 0
