@@ -37,6 +37,13 @@ def merge(candidates: list[Candidate], extra: list[Candidate] | None = None) -> 
 
 def resolve_weak(merged: list[Candidate], weak: Candidate) -> Candidate | None:
     """A weak mention names a speaker or a topic; it joins the one talk that fits, or nothing."""
+    if weak.title_only:
+        scored = sorted(((max(_title_similarity(n, weak.title) for n in [m.title, *m.aliases]), -i, m)
+                         for i, m in enumerate(merged)), key=lambda item: item[:2], reverse=True)
+        scored = [item for item in scored if item[0] >= SAME_TALK_UNKNOWN_SPEAKER]
+        if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        return scored[0][2]
     if weak.speakers:
         names = _surnames(weak)
         by_speaker = [m for m in merged if _surnames(m) & names]
@@ -49,13 +56,6 @@ def resolve_weak(merged: list[Candidate], weak: Candidate) -> Candidate | None:
         return by_speaker[0] if len(by_speaker) == 1 else None
     if weak.lead:
         return resolve_lead(merged, weak)
-    if weak.title_only:
-        scored = sorted(((max(_title_similarity(n, weak.title) for n in [m.title, *m.aliases]), -i, m)
-                         for i, m in enumerate(merged)), key=lambda item: item[:2], reverse=True)
-        scored = [item for item in scored if item[0] >= SAME_TALK_UNKNOWN_SPEAKER]
-        if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-            return None
-        return scored[0][2]
     topic = content_words(weak.title)
     if not topic:
         return None

@@ -93,3 +93,23 @@ def test_settings_command(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CONFQA_RETRIEVAL__TOP_K", "0")
     bad = runner.invoke(main, ["settings"])
     assert bad.exit_code == 2 and "CONFQA_RETRIEVAL__TOP_K" in bad.output
+
+
+def test_index_names_notes_without_talks_and_talks_says_what_found_each(runner: CliRunner, isolated: Path) -> None:
+    corpus = isolated / "corpus"
+    corpus.mkdir()
+    (corpus / "talk.md").write_text("# Efficient Inference on Phones\n\n*Kenji Watanabe, Sony AI*\n\nQuantised "
+                                    "models ran at 30 tokens per second on a phone.\n")
+    (corpus / "travel.md").write_text("# Getting there\n\nThe tram from the airport takes 40 minutes.\n")
+    result = runner.invoke(main, ["index"])
+    assert result.exit_code == 0, result.output
+    assert "0 talks in travel.md: add it to talks.yaml beside your notes if it describes one" in result.stderr
+    assert "talk.md" not in result.stderr and "0 talks" not in result.stdout
+    (corpus / "talks.yaml").write_text("- title: Getting there\n  speakers: Ada Lovelace\n")
+    again = runner.invoke(main, ["index", "--json"])
+    assert json.loads(again.stdout)["without_talks"] == []  # talks.yaml names it: the title heading joins it
+    listing = runner.invoke(main, ["talks"])
+    assert listing.exit_code == 0
+    blocks = listing.stdout.split("Efficient Inference on Phones")[1]
+    assert "found by: byline (talk.md:3)" in blocks.splitlines()[2]
+    assert "found by: catalogue (talks.yaml), title (travel.md:1)" in listing.stdout

@@ -89,6 +89,22 @@ SHAPES = {
         "# Notes\n\n## Panel: Open Models\n\nThe panel, moderated by Grace Liu, brought together Rahul Verma "
         "(Google), Sofia Rossi and Daniel Osei. " + FILLER,
         {("Open Models", ("Grace Liu", "Rahul Verma", "Sofia Rossi", "Daniel Osei"))}),
+    "adjective-kind-person-colon": (
+        "# Day 1\n\n## Opening Keynote — Yann LeCun: Objective-Driven AI\n\n" + FILLER,
+        {("Objective-Driven AI", ("Yann LeCun",))}),
+    "numbered-name-heading": (
+        "# Orals\n\n### 3. Siobhan O'Connor (UCL): Memory Layers at Scale\n\n" + FILLER,
+        {("Memory Layers at Scale", ("Siobhan O'Connor",))}),
+    "bold-paragraph-by": (
+        "# Notes\n\n**Invited talk: Learning From Logs** — Jane Doe\n\n" + FILLER,
+        {("Learning From Logs", ("Jane Doe",))}),
+    "fields": (
+        "# Notes\n\n**Title:** Learning From Logs\n**Speaker:** Jane Doe (Meta)\n**Room:** 6A\n\n" + FILLER,
+        {("Learning From Logs", ("Jane Doe",))}),
+    "authors-first-bullet": (
+        "## Orals\n\n### Multiscale Equilibrium Models\n- Shaojie Bai et al.\n\n### Explicit Layers\n- " + FILLER
+        + "\n### Contrastive Predictive Coding\n- Jiaming Song\n- Learning compact representations without labels\n",
+        {("Multiscale Equilibrium Models", ("Shaojie Bai et al.",)), ("Contrastive Predictive Coding", ("Jiaming Song",))}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -104,6 +120,7 @@ NOT_TALKS = {
     "acronym-expansion": "# Notes\n\n### Method B: SHAP (Shapley Additive Explanations)\n\n" + FILLER,
     "italic-subtitle": "# Notes\n\n## Overall Impressions\n\n*The Automation Paradox*\n\nautomation everywhere. "
                        + FILLER,
+    "plain-line-under-heading": "# Notes\n\n## Wrap-up\n\nThank You\n\nGreat Talk\n\n" + FILLER,
     "place-dash-heading": "# Trip\n\n## Days\n\n### San Diego — Travel Notes\n\nThe hotel was far. " + FILLER,
     "bold-label-item": "# Notes\n\n- **Key Insight** by design, the method is simple\n- **Travel Tips** from San "
                        "Diego locals\n",

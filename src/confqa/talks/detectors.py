@@ -16,6 +16,7 @@ Shapes, each with its fixture note in tests/test_talk_shapes.py:
   panel        the people a panel's prose names ('moderated by X', "Ofir Press's points")
   highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
   inline       "Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"'
+  fields       'Title: …' and 'Speaker: …' lines in one block
   title        a heading (or a note's title) that is the title of a talk found elsewhere
   front-matter 'speaker: Jane Doe' in a note's front matter: the whole note is that talk
 """
@@ -48,8 +49,13 @@ from confqa.text.lexicon import (
 
 _KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
 _DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*"
-_HEADING_TALK = re.compile(rf"^(?P<kind>{_KINDS})\s*(?:#?\d+[a-z]?)?\s*(?:by\s+(?P<by>[^:]+?))?\s*[:\-–—]\s*(?P<title>.+)$",
-                           re.I)
+_HEADING_TALK = re.compile(
+    r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
+    rf"(?P<kind>{_KINDS})\s*(?:#?\d+[a-z]?)?\s*(?:by\s+(?P<by>[^:]+?))?\s*[:\-–—]\s*(?P<title>.+)$", re.I)
+_BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
+_ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
+_FIELD = re.compile(r"^\W*(?P<label>[A-Za-z][A-Za-z ()/]{1,30}?)\W*\s*:\s*\**\s*(?P<value>\S.*)$")
 _NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{_DASH}|:\s+)(?P<right>.+)$")
 _PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
 _PRESENTERS = re.compile(
@@ -230,7 +236,8 @@ def _is_leading(blocks: list[Block], index: int) -> bool:
 
 # -- headings ----------------------------------------------------------------------------------------------------
 def _heading_title(block: Block) -> str:
-    return block.heading_path[-1] if block.heading_path else ""
+    """The heading's text, without a leading enumeration ('3. Jane Doe — Title')."""
+    return _ENUMERATION.sub("", block.heading_path[-1]) if block.heading_path else ""
 
 
 def _paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
@@ -252,11 +259,25 @@ def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
         return
     title, speakers = _paren_people(scan, match.group("title").strip())
     if match.group("by"):
-        speakers = people(match.group("by"), scan.vocabulary) + speakers
+        speakers = people(match.group("by")) + speakers
+    if not speakers:
+        title, speakers = _person_then_title(scan, title)
     if not speakers:
         title, speakers = _title_dash_person(scan, title)
     scan.add(Candidate(title=title.strip(), kind=kind_of(match.group("kind")), speakers=speakers,
                        mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def _person_then_title(scan: NoteScan, text: str) -> tuple[str, list[str]]:
+    """'Jane Doe: Title' or 'Jane Doe — Title' -> ('Title', ['Jane Doe'])."""
+    match = _NAME_DASH_TITLE.match(text)
+    if match:
+        left = match.group("left").strip()
+        who = people(left, scan.vocabulary)
+        if who and len(who) == len(re.split(r"\s*(?:,|&|\band\b)\s*", clean_inline(left).split("(")[0])) \
+                and content_words(match.group("right")):
+            return match.group("right").strip(), who
+    return text, []
 
 
 def _title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
@@ -278,10 +299,8 @@ def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
     match = _NAME_DASH_TITLE.match(text)
     if not match:
         return
-    left, right = match.group("left").strip(), match.group("right").strip()
-    who = people(left, scan.vocabulary)
-    title = right
-    if not who or len(who) != len(re.split(r"\s*(?:,|&|\band\b)\s*", clean_inline(left).split("(")[0])):
+    title, who = _person_then_title(scan, text)
+    if not who:
         title, who = _title_dash_person(scan, text)
         if not who:
             return
@@ -332,8 +351,10 @@ def _holds_a_talk(scan: NoteScan, blocks: list[Block], index: int) -> bool:
     return any(doc == scan.doc and first <= start <= last for c in scan.found for doc, start, _ in c.spans)
 
 
-def _is_title_heading(scan: NoteScan, block: Block) -> bool:
+def _is_title_heading(scan: NoteScan, block: Block | None) -> bool:
     """The note's first heading, and its only top-level one: the note is about what it names."""
+    if block is None:
+        return False
     headings = [b for b in scan.parsed.blocks if b.kind == "heading"]
     top = [b for b in headings if b.level == block.level]
     return bool(headings) and headings[0] is block and len(top) == 1
@@ -348,34 +369,55 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'Speaker: Jane Doe', '**Presenters:** A (Org), B and C': the people of the section's talk."""
     block = blocks[index]
     match = _PRESENTERS.match(_first_line(block))
-    if not match or not block.heading_path:
+    if not match or not block.heading_path or _gives_a_title(block):
         return
     names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
 
 
+def _gives_a_title(block: Block) -> bool:
+    """A block of fields that names the title too ('Title: …' / 'Speaker: …') is the fields detector's."""
+    for line in block.text.splitlines():
+        match = _FIELD.match(clean_inline(line))
+        if match and (match.group("label").strip().lower() in TITLE_HEADERS
+                      or match.group("label").strip().lower() in KIND_WORDS):
+            return True
+    return False
+
+
 def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """Right under a heading, a line that is only a byline: '*Jane Doe, Stanford*', 'by Jane Doe', 'Jane Doe
-    (Stanford University)', '— Jane Doe'."""
+    (Stanford University)', '— Jane Doe', or a first bullet '- Jiaming Song', '- Shaojie Bai et al.'."""
     block = blocks[index]
-    if block.kind != "paragraph" or index == 0 or not block.heading_path or block.line_start != block.line_end:
+    if block.kind not in ("paragraph", "list") or index == 0 or not block.heading_path \
+            or block.line_start != block.line_end:
         return
     previous = blocks[index - 1]
     if previous.kind != "heading" or previous.heading_path != block.heading_path:
-        if not (index >= 2 and blocks[index - 2].kind == "heading" and blocks[index - 2].heading_path
+        if block.kind == "list" or not (
+                index >= 2 and blocks[index - 2].kind == "heading" and blocks[index - 2].heading_path
                 == block.heading_path and previous.kind == "paragraph" and len(previous.text) < 200):
             return
-    line = clean_inline(block.text).strip(" *_—–-")
+    line = clean_inline(_BULLET_MARK.sub("", block.text)).strip(" *_—–-")
+    et_al = _ET_AL.search(line)
+    line = line[: et_al.start()] if et_al else line
     by = _BY.match(line)
     if by:
         names = people(by.group("names"))
     else:
         who, _ = affiliation_split(line)
         name = person_name(who, scan.vocabulary)
-        names = [name] if name and (who != line or block.text.lstrip().startswith(("*", "_"))) else []
+        names = [name] if name else []
     if not names:
         return
+    if et_al:
+        names = [f"{names[0]} et al."]
+        if scan.by_section.get(block.heading_path) is None:
+            heading = block.heading_path[-1]
+            scan.add(Candidate(title=heading, kind="paper", speakers=names, mentions=[scan.mention(block, "byline")],
+                               sections=[(scan.doc, block.heading_path)]))
+            return
     scan.speakers_of_section(block, names, "byline")
     _whole_note_if_title(scan, block)
 
@@ -405,6 +447,8 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
             if who:
                 break
     if not who:
+        if block.kind != "list":
+            return  # '**Title (Jane Doe)**' on its own line is a highlight
         title, who = _paren_people(scan, bold)
         if not who:
             return
@@ -412,9 +456,33 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if person_name(bold) or len(content_words(bold)) < 2:
         return  # '**Jane Doe** (Org)' is a speaker list, not a talk title
     end = _item_end(blocks, index)
-    scan.add(Candidate(title=bold, kind=kind_from_title(bold) or kind_from_heading(_heading_title(block)) or "talk",
-                       speakers=who, mentions=[scan.mention(block, "list-item")],
+    kind_match = _HEADING_TALK.match(bold)
+    kind = kind_of(kind_match.group("kind")) if kind_match else None
+    bold = kind_match.group("title").strip() if kind_match else bold
+    scan.add(Candidate(title=bold, kind=kind or kind_from_title(bold) or kind_from_heading(_heading_title(block))
+                       or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
                        spans=[(scan.doc, block.line_start, end)]))
+
+
+def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A block of 'Label: value' lines that gives a title and a speaker: 'Title: …' / 'Speaker: …'."""
+    block = blocks[index]
+    lines = block.text.splitlines()
+    if not 2 <= len(lines) <= 8:
+        return
+    fields: dict[str, str] = {}
+    for line in lines:
+        match = _FIELD.match(clean_inline(line))
+        if match:
+            fields.setdefault(match.group("label").strip().lower(), match.group("value").strip())
+    title = next((v for k, v in fields.items() if k in TITLE_HEADERS or k in KIND_WORDS), None)
+    speakers = next((people(v) for k, v in fields.items() if _PRESENTERS.match(f"{k}: x")), [])
+    if not title or not speakers:
+        return
+    kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
+    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None) or kind_from_title(title)
+    scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers, mentions=[scan.mention(block, "fields")],
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
 
 
 def _item_end(blocks: list[Block], index: int) -> int:
@@ -436,14 +504,23 @@ def detect_speaker_list(scan: NoteScan, blocks: list[Block], index: int) -> None
     if block.kind != "list" or not match:
         return
     who, _ = affiliation_split(match.group("bold").strip(" :"))
-    name = person_name(who)
+    name = person_name(who, scan.vocabulary)
     if not name:
         return
     path = block.heading_path
     kind = kind_from_heading(path[-1]) if path else None
-    if scan.by_section.get(path) is None and kind is None:
-        return  # a list of people under a heading that is not a talk: nothing to attach them to
+    if path and scan.by_section.get(path) is None and kind is None:
+        # Under a heading that names no kind of talk, the people belong to the talk whose title the heading is (a
+        # per-talk note that an index links to, a catalogue entry), or to nothing: resolved at merge.
+        scan.add(Candidate(title=_heading_title(block), kind="talk", speakers=[name], weak=True, title_only=True,
+                           mentions=[scan.mention(block, "speaker-list")], sections=[(scan.doc, path)],
+                           whole_docs=[scan.doc] if _is_title_heading(scan, _heading_of(scan, path)) else []))
+        return
     scan.speakers_of_section(block, [name], "speaker-list")
+
+
+def _heading_of(scan: NoteScan, path: tuple[str, ...]) -> Block | None:
+    return next((b for b in scan.parsed.blocks if b.kind == "heading" and b.heading_path == path), None)
 
 
 def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -573,8 +650,9 @@ def _near_talk_word(text: str, position: int) -> bool:
 DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
     "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading),
-    "paragraph": (detect_presenters, detect_byline, detect_panel, detect_highlight, detect_inline),
-    "list": (detect_presenters, detect_list_item, detect_speaker_list, detect_inline),
+    "paragraph": (detect_fields, detect_presenters, detect_byline, detect_list_item, detect_panel, detect_highlight,
+                  detect_inline),
+    "list": (detect_presenters, detect_byline, detect_list_item, detect_speaker_list, detect_inline),
 }
 # Run after the note's other detectors, once every section's own talk is known.
 LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}

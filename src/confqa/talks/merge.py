@@ -195,6 +195,8 @@ def _same_talk(a: Candidate, b: Candidate) -> bool:
 def _resolve_weak(index: _MergeIndex, weak: Candidate) -> int | None:
     """A weak mention names a speaker or a topic; it joins the one talk that fits (its position), or nothing."""
     merged = index.merged
+    if weak.title_only:
+        return _resolve_title(index, weak)
     if weak.speakers:
         names = _surnames(weak)
         positions = {id(merged[i]): i for i in index.with_surnames(names)}
@@ -208,8 +210,6 @@ def _resolve_weak(index: _MergeIndex, weak: Candidate) -> int | None:
         return positions[id(by_speaker[0])] if len(by_speaker) == 1 else None
     if weak.lead:
         return _resolve_lead(index, weak)
-    if weak.title_only:
-        return _resolve_title(index, weak)
     topic = content_words(weak.title)
     if not topic:
         return None

@@ -1,7 +1,9 @@
 """People's names in notes: whether a phrase is a person ('Ana de la Cruz', 'Dr. J. K. Ortiz'), and the people of
 a list ('Shichang (Ray) Zhang (Harvard), Himabindu Lakkaraju and Julius Adebayo'). nameparser splits a name into
 title, given names, particles, surname and suffix; the lexicon says which capitalised words are topics or
-organisations, and the notes themselves say which words are ordinary English (they appear in lower case)."""
+organisations; the notes themselves (words they use in lower case) and an English dictionary (GCIDE, from the
+english-words package) say which words are ordinary English; the US census lists of given names and surnames
+(from the names package) say which ordinary words are names too ('Grace', 'Press')."""
 
 from __future__ import annotations
 
@@ -24,6 +26,30 @@ _SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|| / |\bwith\b)\s*")
 _LOWER_WORD = re.compile(r"(?<![\w.#/-])[a-z][a-z'’-]{2,}\b")
 
 
+@lru_cache(maxsize=1)
+def _reference_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(English dictionary words, known given names, known surnames), lower case. Read once, at indexing only."""
+    import importlib.resources
+
+    from english_words import get_english_words_set
+
+    def census(name: str) -> frozenset[str]:
+        text = (importlib.resources.files("names") / name).read_text()
+        return frozenset(line.split()[0].lower() for line in text.splitlines() if line.strip())
+
+    dictionary = frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+    given = census("dist.female.first") | census("dist.male.first") | WORD_GIVEN_NAMES
+    return dictionary, given, census("dist.all.last")
+
+
+def _in_dictionary(word: str, dictionary: frozenset[str]) -> bool:
+    """The word or its singular ('policies' -> 'policy', 'tips' -> 'tip') is an English dictionary word."""
+    lower = word.lower()
+    forms = {lower, lower[:-1] if lower.endswith("s") else lower, lower[:-2] if lower.endswith("es") else lower,
+             lower[:-3] + "y" if lower.endswith("ies") else lower}
+    return any(f in dictionary for f in forms)
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Words the notes use in lower case: a capitalised phrase made of them ('Diffusion Policies') is a topic."""
@@ -39,7 +65,16 @@ class Vocabulary:
         return lower in NOT_NAME_WORDS or lower in self.words
 
     def given_name_ordinary(self, word: str) -> bool:
-        return self.ordinary(word) and word.lower() not in WORD_GIVEN_NAMES
+        """A first word the notes use as an ordinary word, and no known given name."""
+        return self.ordinary(word) and word.lower() not in _reference_words()[1]
+
+    def common_phrase(self, words: list[str]) -> bool:
+        """Every word is ordinary English (in the notes or the dictionary) and neither the first is a known given
+        name nor the last a known surname: 'Perception Encoder', 'Cognitive Bias Awareness', 'Diffusion Policies'."""
+        dictionary, given, surnames = _reference_words()
+        if not words or words[0].lower() in given or words[-1].lower() in surnames:
+            return False
+        return all(self.ordinary(w) or _in_dictionary(w, dictionary) for w in words)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -57,8 +92,9 @@ def person_name(text: str, vocabulary: Vocabulary | None = None) -> str | None:
 
     A name has two words or more, each capitalised (initials and particles aside), none of them a topic word,
     an organisation or a number. With a vocabulary (where nothing but the phrase says it is a person, such as a
-    heading's parentheses or an italic line) neither the given name nor every word may be ordinary English:
-    'Diffusion Policies' and 'The Automation Paradox' are topics, 'Ofir Press' is a person."""
+    heading's parentheses or an italic line) the given name may not be an ordinary word of the notes, and the
+    phrase may not be all ordinary English: 'Diffusion Policies' and 'The Automation Paradox' are topics, 'Ofir
+    Press' and 'Grace Liu' are people."""
     text = clean_inline(text).strip(" \t.,:;-–—*_“”\"'")
     text = _PAREN.sub(lambda m: " " if _is_nickname(m.group(1)) else " \x00 ", text)
     if "\x00" in text or not text or any(ch.isdigit() for ch in text) or "@" in text:
@@ -76,9 +112,8 @@ def person_name(text: str, vocabulary: Vocabulary | None = None) -> str | None:
             return None
     if vocabulary is not None:
         named = [w for w in proper if not _INITIAL.match(w)]
-        ordinary = [w for w in named if vocabulary.ordinary(w)]
         given_ordinary = bool(named) and named[0] == proper[0] and vocabulary.given_name_ordinary(named[0])
-        if given_ordinary or (named and len(ordinary) == len(named)):
+        if given_ordinary or vocabulary.common_phrase(named):
             return None
     return name
 
