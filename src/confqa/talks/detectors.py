@@ -28,21 +28,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from confqa.ingest.chunking import sentence_spans
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block, ParsedDocument
 from confqa.models import TalkMention
 from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
 from confqa.talks.names import Vocabulary, affiliation_split, expands_acronym, people, person_name
 from confqa.text.lexicon import (
+    AUTHOR_LINE_WORDS,
+    KIND_IN_HEADING,
     KIND_WORDS,
+    MEDIA_WORDS,
     NAME_PARTICLES,
+    NOBODY,
+    NON_TALK_SECTIONS,
     NOT_A_SUBJECT,
     NOTES_HEADERS,
     PANEL_PROSE,
     PRESENTER_LABELS,
+    PROSE_TALK_WORDS,
     SPEAKER_HEADERS,
     TALK_WORDS,
     TITLE_HEADERS,
+    TITLE_STOP,
     TOO_COMMON_AFTER_THE,
     TYPE_HEADERS,
 )
@@ -51,9 +59,18 @@ _KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=Tr
 _DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*"
 _HEADING_TALK = re.compile(
     r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
-    rf"(?P<kind>{_KINDS})\s*(?:#?\d+[a-z]?)?\s*(?:by\s+(?P<by>[^:]+?))?\s*[:\-–—]\s*(?P<title>.+)$", re.I)
+    rf"(?P<kind>{_KINDS})(?P<session>\s+sessions?)?\s*(?:#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
+    r"(?:[:\-–—]|\.\s)\s*(?P<title>.+)$", re.I)
+# A time that opens a heading or a bold lead: '09:00', '14.30', '9:00–10:30'.
+_TIME = re.compile(r"^\s*\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?\s*[-–—:,.]?\s*")
+_QUOTED = re.compile(r"^[\"“”'‘’*_]+(?P<inner>.+?)[\"“”'‘’*_]+[.,;]?$")
 _BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
+_DATE_HEADING = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|"
+    r"dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\bday\s+\d", re.I)
+_ONLY_KIND = re.compile(rf"(?P<kind>{_KINDS})(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/)\s*")
 _ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
 _FIELD = re.compile(r"^\W*(?P<label>[A-Za-z][A-Za-z ()/]{1,30}?)\W*\s*:\s*\**\s*(?P<value>\S.*)$")
 _NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{_DASH}|:\s+)(?P<right>.+)$")
@@ -81,7 +98,7 @@ _HAD_A = re.compile(
 )
 _THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{_KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
 _PROSE_NAME = re.compile(
-    r"(?<![\w.])[A-Z][\w’'\-]+(?:\s+(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)*(?:[A-Z]\.|[A-Z][\w’'\-]+)){1,3}"
+    r"(?<![\w.])(?:[A-Z]\.\s+)?[A-Z][\w’'\-]+(?:\s+(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)*(?:[A-Z]\.|[A-Z][\w’'\-]+)){1,3}"
 )
 # Paragraphs or list items after a highlight that a panel's prose may name its people in.
 PANEL_SCOPE_BLOCKS = 6
@@ -96,6 +113,8 @@ class NoteScan:
     notes: frozenset[str]  # every note of the corpus (paths relative to it): links to them are evidence
     found: list[Candidate] = field(default_factory=list)
     by_section: dict[tuple[str, ...], Candidate] = field(default_factory=dict)
+    lead: Candidate | None = None  # the talk a bold lead, item or sentence introduced last in this section
+    claimed: set[int] = field(default_factory=set)  # first lines of blocks a detector has read as a talk
 
     @property
     def doc(self) -> str:
@@ -112,6 +131,15 @@ class NoteScan:
         line = block if isinstance(block, int) else block.line_start
         return TalkMention(doc=self.doc, line=line, how=how)
 
+    @staticmethod
+    def add_speakers(candidate: Candidate, names: list[str]) -> None:
+        """Add people to a talk once: 'Fatima Zahra' is already there as 'Fatima Zahra El Idrissi'."""
+        for name in names:
+            words = name.split()
+            if not any(words == other.split()[: len(words)] or other.split() == words[: len(other.split())]
+                       for other in candidate.speakers):
+                candidate.speakers.append(name)
+
     def speakers_of_section(self, block: Block, names: list[str], how: str) -> None:
         """People named under a heading belong to that heading's talk: the talk it already has, or the heading."""
         path = block.heading_path
@@ -119,7 +147,7 @@ class NoteScan:
             return
         candidate = self.by_section.get(path)
         if candidate is not None:
-            candidate.speakers.extend(n for n in names if n not in candidate.speakers)
+            self.add_speakers(candidate, names)
             candidate.mentions.append(self.mention(block, how))
             return
         heading = path[-1]
@@ -199,7 +227,12 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         if speaker_col is not None and speaker_col < len(row_cells):
             speakers = people(row_cells[speaker_col]) or _organisations(row_cells[speaker_col])
         kind = kind_of(row_cells[type_col]) if type_col is not None and type_col < len(row_cells) else None
+        prefixed = _HEADING_TALK.match(title)
+        if prefixed:  # 'Invited talk: Title', 'Oral 2: Title' in the title cell
+            title, kind = unquote(prefixed.group("title")), kind or _kind_of(prefixed)
         links = _LINK.findall(raw_title)
+        if speaker_col is not None and not speakers and not prefixed and not links:
+            continue  # a schedule's 'Lunch', 'Welcome', 'Poster session': no one presents it
         aliases = [a for a in (alias_from_link(url) for _, url in links) if a]
         kind = kind or kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
         line = block.line_start + offset
@@ -215,9 +248,11 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 
 def _organisations(cell: str) -> list[str]:
-    """A speaker cell that names no person but an organisation ('Capital One'): the host, matched by full name."""
+    """A speaker cell that names no person but an organisation ('Capital One'): the host, matched by full name.
+    'Organisers', 'TBA', 'see below' name nobody."""
     names = [clean_inline(p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", clean_inline(cell))]
-    return [n for n in names if n and n[0].isupper() and 1 <= len(n.split()) <= 5 and not n.isupper()]
+    return [n for n in names if n and n[0].isupper() and 1 <= len(n.split()) <= 5 and not n.isupper()
+            and not set(n.lower().split()) & NOBODY]
 
 
 def alias_from_link(url: str) -> str:
@@ -236,8 +271,14 @@ def _is_leading(blocks: list[Block], index: int) -> bool:
 
 # -- headings ----------------------------------------------------------------------------------------------------
 def _heading_title(block: Block) -> str:
-    """The heading's text, without a leading enumeration ('3. Jane Doe — Title')."""
-    return _ENUMERATION.sub("", block.heading_path[-1]) if block.heading_path else ""
+    """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …')."""
+    return _TIME.sub("", _ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
+
+
+def unquote(title: str) -> str:
+    """'"Ten Years of Rust"' or '*Title*' -> the title without its marks."""
+    match = _QUOTED.match(title.strip())
+    return match.group("inner").strip() if match else title.strip()
 
 
 def _paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
@@ -252,20 +293,69 @@ def _paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
 
 
 def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
-    """'## Keynote: Title (Jane Doe)', '## Invited Talk 3 — Title', '## Keynote by Jane Doe: Title'."""
+    """'## Keynote: Title (Jane Doe)', '## Invited Talk 3 — Title', '## Keynote by Jane Doe: Title', '### Keynote
+    (Day 1): "Title"', and '### keynote — Jane Doe (Org)' with the title on the next line."""
     block = blocks[index]
     match = _HEADING_TALK.match(_heading_title(block))
     if not match:
         return
-    title, speakers = _paren_people(scan, match.group("title").strip())
-    if match.group("by"):
-        speakers = people(match.group("by")) + speakers
+    title, speakers = _titled_people(scan, match.group("title"), match.group("by"))
+    if not title:
+        title = _title_line(blocks, index) or _heading_title(block)
+    scan.add(Candidate(title=title, kind=_kind_of(match), speakers=speakers,
+                       mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def _kind_of(match: re.Match[str]) -> str:
+    """The kind a '<kind>[ session] [number]: title' match names: 'Oral session 2A: …' is a session of orals."""
+    return "session" if match.group("session") else kind_of(match.group("kind"))
+
+
+def _titled_people(scan: NoteScan, text: str, by: str | None = None) -> tuple[str, list[str]]:
+    """What follows a kind of talk: 'Title (Jane Doe)', 'Jane Doe: Title', 'Title — Jane Doe', '"Title"', or only
+    people ('Jane Doe (Org)': no title, returned as '')."""
+    text = text.strip()
+    only_people = _only_people(scan, text)
+    if only_people:
+        return "", only_people
+    title, speakers = _paren_people(scan, text)
+    if by:
+        speakers = people(by) + speakers
     if not speakers:
         title, speakers = _person_then_title(scan, title)
     if not speakers:
         title, speakers = _title_dash_person(scan, title)
-    scan.add(Candidate(title=title.strip(), kind=kind_of(match.group("kind")), speakers=speakers,
-                       mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+    return unquote(title), speakers
+
+
+def _only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
+    """'Jane Doe (Org)', 'Jane Doe, Org' or 'A (Org) & B (Org)': a line that names people and nothing else. Lenient
+    (under a heading already known to be a talk): the people it starts with ('Noor Hassan, 5 minutes, slides')."""
+    stripped = clean_inline(text).strip(" *_.")
+    parts = [p for p in _LIST_SPLIT.split(re.sub(r"\([^()]*\)", "", stripped)) if p.strip()]
+    if not parts:
+        return []
+    found = [person_name(p, scan.vocabulary) for p in parts]
+    if not found[0]:
+        return []
+    if lenient:
+        leading = []
+        for name in found:
+            if not name:
+                break
+            leading.append(name)
+        return leading
+    rest_are_people_or_places = all(f or (len(p.split()) <= 4 and p.strip()[:1].isupper()) for f, p in zip(found, parts))
+    return [f for f in found if f] if rest_are_people_or_places else []
+
+
+def _title_line(blocks: list[Block], index: int) -> str:
+    """The title on the line after a heading that named only the speaker: '"Title"', '*Title*', '**Title**'."""
+    if index + 1 >= len(blocks) or blocks[index + 1].heading_path != blocks[index].heading_path:
+        return ""
+    first = blocks[index + 1].text.splitlines()[0].strip()
+    title = unquote(first)
+    return clean_inline(title) if title != first and len(content_words(title)) >= 2 else ""
 
 
 def _person_then_title(scan: NoteScan, text: str) -> tuple[str, list[str]]:
@@ -371,7 +461,18 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     match = _PRESENTERS.match(_first_line(block))
     if not match or not block.heading_path or _gives_a_title(block):
         return
-    names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
+    lines = block.text.splitlines()
+    if len(lines) > 1 and all(_PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
+                              for line in lines):
+        names = _labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
+    else:
+        names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
+    if scan.lead is not None and names:
+        scan.add_speakers(scan.lead, names)
+        scan.lead.mentions.append(scan.mention(block, "presenters"))
+        return
+    if scan.by_section.get(block.heading_path) is None and _DATE_HEADING.search(_heading_title(block)):
+        return  # 'Wed 4 Dec — day 2' is when, not a talk
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
 
@@ -400,15 +501,15 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
                 == block.heading_path and previous.kind == "paragraph" and len(previous.text) < 200):
             return
     line = clean_inline(_BULLET_MARK.sub("", block.text)).strip(" *_—–-")
+    if _is_author_line(line, scan):
+        return
     et_al = _ET_AL.search(line)
     line = line[: et_al.start()] if et_al else line
     by = _BY.match(line)
     if by:
         names = people(by.group("names"))
     else:
-        who, _ = affiliation_split(line)
-        name = person_name(who, scan.vocabulary)
-        names = [name] if name else []
+        names = _only_people(scan, line, lenient=scan.by_section.get(block.heading_path) is not None)
     if not names:
         return
     if et_al:
@@ -420,6 +521,14 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
             return
     scan.speakers_of_section(block, names, "byline")
     _whole_note_if_title(scan, block)
+
+
+def _is_author_line(line: str, scan: NoteScan) -> bool:
+    """'By Kwame Mensah, Staff Engineer · 21 November 2024 · 7 min read': who wrote the note, not who spoke."""
+    lower = line.lower()
+    if any(word in lower for word in AUTHOR_LINE_WORDS) or re.search(r"\b(19|20)\d\d\b", line):
+        return True
+    return any(author and author.lower() in lower for author in scan.parsed.document.authors)
 
 
 def _whole_note_if_title(scan: NoteScan, block: Block) -> None:
@@ -457,7 +566,7 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # '**Jane Doe** (Org)' is a speaker list, not a talk title
     end = _item_end(blocks, index)
     kind_match = _HEADING_TALK.match(bold)
-    kind = kind_of(kind_match.group("kind")) if kind_match else None
+    kind = _kind_of(kind_match) if kind_match else None
     bold = kind_match.group("title").strip() if kind_match else bold
     scan.add(Candidate(title=bold, kind=kind or kind_from_title(bold) or kind_from_heading(_heading_title(block))
                        or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
@@ -505,8 +614,8 @@ def detect_speaker_list(scan: NoteScan, blocks: list[Block], index: int) -> None
         return
     who, _ = affiliation_split(match.group("bold").strip(" :"))
     name = person_name(who, scan.vocabulary)
-    if not name:
-        return
+    if not name or any(_title_like(clean_inline(_marked_text(m))) for m in _MARKED.finditer(match.group("rest"))):
+        return  # '**Jane Doe** (Org) presented *Title*' is a talk of its own (prose)
     path = block.heading_path
     kind = kind_from_heading(path[-1]) if path else None
     if path and scan.by_section.get(path) is None and kind is None:
@@ -526,7 +635,7 @@ def _heading_of(scan: NoteScan, path: tuple[str, ...]) -> Block | None:
 def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """A panel's people named in its prose: under a panel heading, or after a highlight line that says panel."""
     block = blocks[index]
-    if block.kind != "paragraph" or not _says_panel(block.text):
+    if block.kind != "paragraph" or not _says_panel(block.text) or block.line_start in scan.claimed:
         return
     lead = _is_lead(block)
     path = block.heading_path
@@ -544,7 +653,7 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if not names:
         return
     if panel_section and section is not None:
-        section.speakers.extend(n for n in names if n not in section.speakers)
+        scan.add_speakers(section, names)
         section.mentions.append(scan.mention(block, "panel"))
         return
     topic = clean_inline(block.text).strip(" *_:.")
@@ -580,9 +689,11 @@ def detect_highlight(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**' and the bullets that follow it."""
     block = blocks[index]
     first = block.text.splitlines()[0].strip()
-    if block.kind != "paragraph" or not (first.startswith("**") and first.rstrip(".:").endswith("**")):
+    if block.kind != "paragraph" or not (first.startswith("**") and first.rstrip(".:").endswith("**")) \
+            or block.line_start in scan.claimed:
         return
-    lead = clean_inline(first)
+    scan.claimed.add(block.line_start)
+    lead = _TIME.sub("", clean_inline(first))
     paren = _PAREN_TAIL.search(lead)
     inner = paren.group("inner").strip() if paren else ""
     end_line = block.line_end
@@ -645,14 +756,251 @@ def _near_talk_word(text: str, position: int) -> bool:
     return any(w in window for w in TALK_WORDS)
 
 
+# -- talks introduced in running text ----------------------------------------------------------------------------
+# A title marked in prose: quoted, italic or bold.
+_MARKED = re.compile(r"“(?P<q1>[^”]{6,200})”|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
+                     r"|(?<![_\w])_(?![_\s])(?P<i2>[^_]{6,200}?)(?<!\s)_(?![_\w])|\*\*(?P<b>[^*]{6,200}?)\*\*")
+# An unmarked title in title case followed by its speaker in parentheses: 'Kafka Is Not a Database (Jane Doe, Org)'.
+_TITLE_THEN_PAREN = re.compile(r"(?:^|[:;!?]\s+|[.—–]\s+|\s-\s)(?P<title>[A-Z][^():;.!?—–\n]{6,150}?)\s*\((?P<who>[^()]{3,120})\)")
+# 'the Embedded Rust Workshop run by Jane Doe': a title ending in a kind of talk, then who ran it.
+_KIND_RUN_BY = re.compile(rf"(?P<title>(?:[A-Z][\w’'-]*\s+){{1,8}}(?:{_KINDS}))\s+(?:run|given|led|presented|hosted|taught|"
+                          rf"delivered|organi[sz]ed)\s+by\s+(?P<who>[^.;:()—–]+)", re.I)
+_NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint work with|thanks to|credited|audience|"
+                              r"friend|colleague|labmate|manager)\W*\s*$", re.I)
+_AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\bby\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
+                              r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
+# Words right before a title that say it is the title of a talk: 'titled', 'called', 'the keynote,', 'a panel,'.
+_INTRODUCES_TITLE = re.compile(r"\b(?:titled|entitled|called|named|(?:talk|keynote|panel|tutorial|session|presentation|"
+                               r"slot|lecture|workshop|oral|poster)s?(?:\s+(?:on|about))?)[\s,:]*(?:the\s+)?$", re.I)
+_PRESENTED_BY = re.compile(r"\b(?:presented|given|delivered|moderated|hosted|chaired|run|led)\s+by\s+(?P<who>[^.;:—–]+)",
+                           re.I)
+
+
+def _title_like(title: str, strict: bool = False) -> bool:
+    """A talk title, not a quoted remark: two to twenty words, most of the content words capitalised (all of them
+    when nothing else marks it as a title), no full stop."""
+    words = re.findall(r"[\w’'-]+", title)
+    if not 2 <= len(words) <= 20 or title.rstrip().endswith((".", ",")) or not title[:1].isupper():
+        return False
+    content = [w for w in words if w.lower() not in TITLE_STOP and not w.isdigit()]
+    capitalised = [w for w in content if w[:1].isupper()]
+    if strict:
+        return len(content) >= 2 and len(capitalised) == len(content)
+    return len(content) >= 2 and 2 * len(capitalised) >= len(content) + 1
+
+
+def _talk_context(text: str) -> str | None:
+    """The kind of talk a sentence speaks of ('keynote', 'panel', …), 'talk' for talk words in general, or None."""
+    lower = text.lower()
+    for word, kind in KIND_IN_HEADING:
+        if re.search(rf"\b{word}", lower):
+            return kind
+    return "talk" if re.search(PROSE_TALK_WORDS, lower) else None
+
+
+def _people_before(scan: NoteScan, text: str) -> list[str]:
+    """The people a sentence names last before a point: 'the poster by A and B (Org), <title>' -> [A, B]."""
+    found: list[tuple[int, int, str]] = []
+    plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    for match in _PROSE_NAME.finditer(plain):
+        phrase = re.sub(r"[’']s$", "", match.group(0))
+        words = phrase.split()
+        while words and words[0] in NOT_A_SUBJECT:
+            words = words[1:]
+        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        if name and not _NOT_THE_SPEAKER.search(plain[: match.start()]):
+            found.append((match.start(), match.end(), name))
+    if not found:
+        return []
+    group = [found[-1]]
+    for previous in reversed(found[:-1]):  # names joined by ',', 'and', '&' belong together
+        between = plain[previous[1]: group[0][0]]
+        if re.fullmatch(r"\s*(?:,|and|&|\+)\s*(?:and\s+)?", between):
+            group.insert(0, previous)
+        else:
+            break
+    return [name for _, _, name in group]
+
+
+def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A bold lead that names a kind of talk: '**Tutorial T3 — Title**' with '(A, B; 9:00)' below it, '**09:00
+    Keynote.** Jane Doe (Org) — *Title*', '**14:00 Panel: Title**' with 'Moderator:' and 'Panellists:' lines."""
+    block = blocks[index]
+    lines = block.text.splitlines()
+    match = _BOLD_START.match(lines[0])
+    if block.kind != "paragraph" or not match:
+        return
+    bold = _TIME.sub("", _ENUMERATION.sub("", clean_inline(match.group("bold")))).strip(" .:")
+    rest = " ".join([match.group("rest"), *lines[1:]])
+    titled = _HEADING_TALK.match(bold)
+    if titled:
+        kind = _kind_of(titled)
+        title, speakers = _titled_people(scan, titled.group("title"), titled.group("by"))
+    elif _ONLY_KIND.fullmatch(bold):
+        kind, title, speakers = kind_of(_ONLY_KIND.fullmatch(bold).group("kind")), "", []  # type: ignore[union-attr]
+    else:
+        return
+    if not title:
+        marked = next((m for m in _MARKED.finditer(rest) if _title_like(clean_inline(_marked_text(m)))), None)
+        if marked is None:
+            return
+        title = clean_inline(_marked_text(marked))
+        speakers = speakers or _people_before(scan, clean_inline(rest[: marked.start()]))
+    speakers = speakers + [n for n in _labelled_people(scan, lines[1:] if titled else []) if n not in speakers]
+    if kind == "session" and not speakers:
+        return  # an oral session holds talks; it is not one
+    end = _lead_end(blocks, index)
+    candidate = scan.add(Candidate(title=title, kind=kind, speakers=speakers, mentions=[scan.mention(block, "lead")],
+                                   spans=[(scan.doc, block.line_start, end)]))
+    scan.lead = candidate
+    scan.claimed.add(block.line_start)
+
+
+def _marked_text(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g)
+
+
+def _labelled_people(scan: NoteScan, lines: list[str]) -> list[str]:
+    """People on the lines under a lead: 'Moderator: A (Org)', 'Panellists: B, C (Org)' (wrapped lines continue
+    the label above them), '(A, B, C; 9:00–12:30)', 'Jane Doe (Org)'."""
+    found: list[str] = []
+    label_text = ""
+
+    def flush() -> None:
+        match = _PRESENTERS.match(label_text)
+        if match:
+            found.extend(people(match.group("names")))
+
+    for line in lines:
+        text = clean_inline(line).strip()
+        if _PRESENTERS.match(text):
+            flush()
+            label_text = text
+        elif label_text:
+            label_text += " " + text
+        elif text.startswith("(") and text.rstrip(".").endswith(")"):
+            found.extend(people(text.strip("().").split(";")[0]))
+        else:
+            found.extend(_only_people(scan, text))
+    flush()
+    return list(dict.fromkeys(found))
+
+
+def _lead_end(blocks: list[Block], index: int) -> int:
+    end = blocks[index].line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or _is_lead(following):
+            break
+        end = following.line_end
+    return end
+
+
+def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A talk named in running text: a marked title ('her talk, "Title"', 'presented *Title*', 'a panel, "Title",
+    moderated by X') in a sentence about a talk, its speaker the person just before it ('Next up was Jane Doe from
+    Org, who …') or after it ('— Jane Doe', 'by Jane Doe', 'Presented by Jane Doe.'); or 'Title (Jane Doe, Org)',
+    'the Title Workshop run by Jane Doe'."""
+    block = blocks[index]
+    if _in_non_talk_section(block):
+        return
+    lines = block.text.splitlines()[1:] if block.line_start in scan.claimed else block.text.splitlines()
+    text = clean_inline(" ".join(line.strip() for line in lines))
+    raw = " ".join(line.strip() for line in lines)
+    sentences = [raw[a:b] for a, b in sentence_spans(raw, 0, len(raw))]
+    for number, sentence in enumerate(sentences):
+        for match in _MARKED.finditer(sentence):
+            _prose_title(scan, block, sentences, number, sentence, match)
+    for match in _TITLE_THEN_PAREN.finditer(text):
+        title = match.group("title").strip()
+        if re.match(r"\s*(?:w/|with\b|feat\.?|incl\.?|co-?authors?\b|see\b)", match.group("who"), re.I):
+            continue  # '(w/ A and B)': co-authors, not the speaker
+        who = people(match.group("who"), scan.vocabulary)
+        if who and _title_like(title, strict=True) and len(title.split()) >= 3 \
+                and not person_name(title, scan.vocabulary):
+            _add_prose(scan, block, title, _talk_context(text) or "talk", who[:1])
+    for match in _KIND_RUN_BY.finditer(text):
+        who = people(match.group("who"), scan.vocabulary)
+        if who:
+            title = re.sub(r"^(?:the|a|an)\s+", "", match.group("title").strip(), flags=re.I)
+            _add_prose(scan, block, title, kind_from_title(title) or "talk", who)
+
+
+def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int, sentence: str,
+                 match: re.Match[str]) -> None:
+    title = clean_inline(_marked_text(match)).strip()
+    if not _title_like(title) or _only_people(scan, title) or (match.group("b") and not _HAS_VERB_NEAR(sentence)):
+        return
+    before = clean_inline(sentence[: match.start()])
+    after = clean_inline(sentence[match.end():])
+    if not re.search(r"[^\W\d_]{2}", before + " " + after):
+        return  # a marked line on its own (a subtitle under a heading) is no sentence about a talk
+    context = " ".join(sentences[max(0, number - 1): number + 1])
+    if MEDIA_WORDS.search(before):
+        return  # 'her book *Title*', 'the paper "Title"': not a talk
+    who_after = _AFTER_TITLE_WHO.match(after)
+    speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []
+    speakers = speakers or _people_before(scan, before)
+    if not speakers and number > 0:
+        speakers = _people_before(scan, clean_inline(sentences[number - 1]))[:1] if not before.strip() or \
+            re.search(r"\b(?:her|his|their|the)\s+(?:talk|keynote|session|tutorial|presentation)\b", before, re.I) \
+            else []
+    if not speakers and number + 1 < len(sentences):
+        presented = _PRESENTED_BY.search(clean_inline(sentences[number + 1]))
+        speakers = people(presented.group("who"), scan.vocabulary) if presented else []
+    kind = _talk_context(before + " " + after) or _talk_context(context) or (
+        kind_from_heading(block.heading_path[-1]) if block.heading_path else None)
+    if kind is None and speakers and len(content_words(title)) >= 2:
+        kind = "talk"  # 'Then came Jane Doe from Org with *Title*': a person presenting a title
+    if kind is None or (not speakers and not _INTRODUCES_TITLE.search(before)):
+        return  # with nobody presenting it, only 'titled "…"', 'her talk, "…"' make a quoted phrase a talk
+    _add_prose(scan, block, title, kind, speakers)
+
+
+def _HAS_VERB_NEAR(sentence: str) -> bool:  # noqa: N802 - reads as a predicate on the sentence
+    """A bold span is a title only inside a sentence that introduces a talk ('The closing panel, **Title**, was …')."""
+    return bool(re.search(PROSE_TALK_WORDS, sentence.lower()))
+
+
+def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: list[str]) -> None:
+    candidate = scan.add(Candidate(title=title, kind=kind, speakers=list(speakers), mentions=[scan.mention(block, "prose")],
+                                   spans=[(scan.doc, block.line_start, block.line_end)]))
+    scan.lead = candidate
+
+
+def _in_non_talk_section(block: Block) -> bool:
+    """Reading lists, references and to-do lists name books and papers, not talks."""
+    return any(NON_TALK_SECTIONS.search(heading) for heading in block.heading_path[1:] or block.heading_path)
+
+
+def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """The people of a panel listed one per bullet: '- Daniel Okafor (Org)', '- Thabo Molefe, who maintains …',
+    after a panel heading, a panel lead or 'The panellists were:'."""
+    block = blocks[index]
+    if block.kind != "list" or block.line_start in scan.claimed:
+        return
+    panel = scan.lead if scan.lead is not None and scan.lead.kind == "panel" else None
+    section = scan.by_section.get(block.heading_path)
+    if panel is None and section is not None and section.kind == "panel":
+        panel = section
+    if panel is None:
+        return
+    first = _BULLET_MARK.sub("", clean_inline(block.text.splitlines()[0]))
+    leading = re.split(r"\s*(?:,|\(|—|–|\s-\s|:)\s*", first, maxsplit=1)[0]
+    name = person_name(leading, scan.vocabulary)
+    if name:
+        scan.add_speakers(panel, [name])
+        panel.mentions.append(scan.mention(block, "panel"))
+
+
 # Which detectors read which kind of block, in order: the ones that create a section's talk come before those
 # that add speakers to it.
 DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
     "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading),
-    "paragraph": (detect_fields, detect_presenters, detect_byline, detect_list_item, detect_panel, detect_highlight,
-                  detect_inline),
-    "list": (detect_presenters, detect_byline, detect_list_item, detect_speaker_list, detect_inline),
+    "paragraph": (detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
+                  detect_highlight, detect_prose_talk, detect_inline),
+    "list": (detect_presenters, detect_byline, detect_list_item, detect_speaker_list, detect_panel_bullets,
+             detect_prose_talk, detect_inline),
 }
 # Run after the note's other detectors, once every section's own talk is known.
 LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}
@@ -682,7 +1030,10 @@ def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[s
     detect_front_matter(scan)
     blocks = parsed.blocks
     for detectors in (DETECTORS, LATE_DETECTORS):
+        scan.lead = None
         for index, block in enumerate(blocks):
+            if block.kind == "heading":
+                scan.lead = None  # what a lead introduced ends at the next heading
             for detector in detectors.get(block.kind, ()):
                 detector(scan, blocks, index)
     return scan.found

@@ -43,10 +43,17 @@ def _reference_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 def _in_dictionary(word: str, dictionary: frozenset[str]) -> bool:
-    """The word or its singular ('policies' -> 'policy', 'tips' -> 'tip') is an English dictionary word."""
+    """The word or a base form of it ('policies' -> 'policy', 'advancing' -> 'advance', 'tuned' -> 'tune') is an
+    English dictionary word."""
     lower = word.lower()
-    forms = {lower, lower[:-1] if lower.endswith("s") else lower, lower[:-2] if lower.endswith("es") else lower,
-             lower[:-3] + "y" if lower.endswith("ies") else lower}
+    forms = {lower}
+    for suffix, replacements in (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ing", ("", "e")),
+                                 ("ed", ("", "e")), ("er", ("", "e")), ("ly", ("",))):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)]
+            forms.update(stem + r for r in replacements)
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.add(stem[:-1])  # 'running' -> 'run'
     return any(f in dictionary for f in forms)
 
 
@@ -69,10 +76,14 @@ class Vocabulary:
         return self.ordinary(word) and word.lower() not in _reference_words()[1]
 
     def common_phrase(self, words: list[str]) -> bool:
-        """Every word is ordinary English (in the notes or the dictionary) and neither the first is a known given
-        name nor the last a known surname: 'Perception Encoder', 'Cognitive Bias Awareness', 'Diffusion Policies'."""
+        """Every word is ordinary English (in the notes or the dictionary), and the phrase is not a given name (or
+        a surname) followed by a surname: 'Perception Encoder', 'Brain Surgery', 'Diffusion Policies' are topics;
+        'Jane Doe', 'Grace Hopper', 'Wang Li' are people."""
         dictionary, given, surnames = _reference_words()
-        if not words or words[0].lower() in given or words[-1].lower() in surnames:
+        if not words:
+            return False
+        first, last = words[0].lower(), words[-1].lower()
+        if len(words) >= 2 and (first in given or first in surnames) and last in surnames:
             return False
         return all(self.ordinary(w) or _in_dictionary(w, dictionary) for w in words)
 

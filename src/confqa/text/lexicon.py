@@ -4,6 +4,8 @@ name. Words, not patterns fitted to one note: each list is what English notes in
 
 from __future__ import annotations
 
+import re
+
 # What a note calls a kind of talk -> the kind confqa records.
 KIND_WORDS = {
     "invited talk": "invited talk",
@@ -48,16 +50,33 @@ KIND_IN_TITLE = (
 )
 # Words that say a paragraph is about a talk (a possessive "Mitchell's" near one of them names the speaker).
 TALK_WORDS = ("talk", "tutorial", "keynote", "panel", "workshop", "session", "oral", "lecture", "presentation")
+# Words of a sentence that speaks of a talk (a regular expression over lower-case text).
+PROSE_TALK_WORDS = (r"\b(?:talks?|keynotes?|tutorials?|panels?|panell?ists?|workshops?|sessions?|slot|orals?|posters?|"
+                    r"lectures?|presentations?|present(?:s|ed|ing)?|spoke|speaks?|speaking|titled|called|opened|"
+                    r"closed|demo(?:ed)?|invited|moderated)\b")
+# Words before a marked title that make it a book, paper or article rather than a talk.
+MEDIA_WORDS = re.compile(r"\b(?:book|novel|paper|article|blog(?: post)?|essay|rfc|thesis|film|podcast|episode|"
+                         r"newsletter)\W*$", re.I)
+# Headings of sections that list books, papers or chores rather than talks.
+NON_TALK_SECTIONS = re.compile(
+    r"\b(?:reading list|further reading|references?|bibliography|resources|links|books?|papers? (?:i|to) (?:want to )?"
+    r"read|to read|to-?do|follow[- ]?ups?|things to do|action items)\b", re.I)
 # A kind that is too common after "the" to mean a talk ("the paper 'X'").
 TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 
 # Labels that introduce who gave a talk: "Speaker: Jane Doe", "**Presented by** Jane Doe".
 PRESENTER_LABELS = (
     "presenters", "presenter", "speakers", "speaker", "presented by", "panelists", "panellists", "panelist",
-    "panellist", "panel", "moderator", "moderated by", "organizers", "organisers", "organizer", "organiser",
+    "panellist", "panel", "moderator", "moderated by", "mod", "chair", "chaired by", "co-chairs", "chairs", "organizers", "organisers", "organizer", "organiser",
     "hosts", "host", "hosted by", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
 )
+# Words of a byline that say who wrote the note rather than who spoke: 'Written by …', '· 7 min read'.
+AUTHOR_LINE_WORDS = ("written by", "posted by", "posted on", "published", "min read", "minute read", "on behalf of",
+                     "updated", "staff engineer", "editor", "blog")
+# What a schedule's speaker cell says when nobody in particular presents: 'Organisers', 'TBA', 'see below'.
+NOBODY = frozenset({"organisers", "organizers", "organising", "organizing", "committee", "chairs", "tba", "tbd",
+                    "all", "everyone", "various", "see", "below", "above", "n/a", "none", "—", "-"})
 # Words of prose that introduce the people of a panel: "moderated by X", "featuring X, Y and Z".
 PANEL_PROSE = ("moderated by", "moderator", "featuring", "featured", "brought together", "panelists", "panellists",
                "panel with", "joined by", "with panelists", "speakers were", "hosted by", "discussants")

@@ -1,0 +1,43 @@
+"""The layout's one rule, checked on the code: a package imports only from packages below it
+(text ← ingest ← talks ← the index and everything above; models, settings, errors and the flat text helpers
+are below everything)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "confqa"
+# What each package may import from confqa, besides itself.
+BELOW_EVERYTHING = {"confqa.models", "confqa.settings", "confqa.errors", "confqa.lexical", "confqa.tokenization"}
+ALLOWED = {
+    "text": BELOW_EVERYTHING,
+    "ingest": BELOW_EVERYTHING | {"confqa.text"},
+    "talks": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("confqa"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("confqa"))
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_packages_import_only_from_below(package: str) -> None:
+    own = f"confqa.{package}"
+    wrong = []
+    for path in sorted((SOURCE / package).rglob("*.py")):
+        for module in _imports(path):
+            if module == own or module.startswith(own + "."):
+                continue
+            if not any(module == a or module.startswith(a + ".") for a in ALLOWED[package]):
+                wrong.append(f"{path.relative_to(SOURCE)} imports {module}")
+    assert not wrong, wrong
+    assert any((SOURCE / package).rglob("*.py"))  # the package exists: the check is not vacuous
