@@ -105,6 +105,59 @@ SHAPES = {
         "## Orals\n\n### Multiscale Equilibrium Models\n- Shaojie Bai et al.\n\n### Explicit Layers\n- " + FILLER
         + "\n### Contrastive Predictive Coding\n- Jiaming Song\n- Learning compact representations without labels\n",
         {("Multiscale Equilibrium Models", ("Shaojie Bai et al.",)), ("Contrastive Predictive Coding", ("Jiaming Song",))}),
+    "kind-heading-then-person-then-quoted-title": (
+        "# Day 1\n\n### keynote — Astrid Lindgren-Holm (Polar Grid)\n\"Why Batch Jobs Still Matter\"\n- retries beat "
+        "heroics\n",
+        {("Why Batch Jobs Still Matter", ("Astrid Lindgren-Holm",))}),
+    "kind-heading-parenthetical-before-colon": (
+        "# Notes\n\n### tutorial (afternoon, 2h): Property Testing in Practice\nMarta Kowalska (Quill) & Ben Okoro\n"
+        "- generators, shrinking\n",
+        {("Property Testing in Practice", ("Marta Kowalska", "Ben Okoro"))}),
+    "bold-lead-kind-then-person-and-italic-title": (
+        "# Log\n\n**11:15 Invited talk.** Dr. Rangi Parata (Massey University) — *Listening Before Labelling*.\n"
+        "- community review of every dataset\n",
+        {("Listening Before Labelling", ("Rangi Parata",))}),
+    "bold-lead-with-labels": (
+        "# Log\n\n**15:00 Panel: Do We Still Need Peer Review?**\n\nModerator: Ji-woo Han (KAIST)\nPanellists: Omar "
+        "Haddad, Lena Vogt (Aleph\nLabs), Rui Santos\n\n- fun panel\n",
+        {("Do We Still Need Peer Review?", ("Ji-woo Han", "Omar Haddad", "Lena Vogt", "Rui Santos"))}),
+    "bold-lead-with-parenthesised-presenters": (
+        "# Log\n\n**Tutorial T2 — Fair Ranking Without Labels**\n(Maya Goldberg, Tomás Rey; 9:00–12:30)\n- exposure "
+        "matters\n",
+        {("Fair Ranking Without Labels", ("Maya Goldberg", "Tomás Rey"))}),
+    "prose-person-then-italic-title": (
+        "# Blog\n\n## Day one\n\nAfter coffee came Ingrid Bakke from Fjord Systems with *Caching at the Edge of "
+        "Reason*, a tour of cache invalidation bugs. " + FILLER,
+        {("Caching at the Edge of Reason", ("Ingrid Bakke",))}),
+    "prose-keynote-then-her-talk-quoted": (
+        "# Blog\n\n## Day one\n\nThe opening keynote was by Zanele Khumalo, who leads research at Baobab Labs. Her "
+        "talk, \"Maps Are Not Territories\", argued for humility. " + FILLER,
+        {("Maps Are Not Territories", ("Zanele Khumalo",))}),
+    "prose-titled-without-speaker": (
+        "# Blog\n\n## Day two\n\nThere was a sponsored slot from Acme, titled \"Observability for Everyone\". I "
+        "missed the speaker's name. " + FILLER,
+        {("Observability for Everyone", ())}),
+    "prose-panel-with-bullets": (
+        "# Blog\n\n## The panel\n\nThe day ended with a panel, \"Who Maintains the Maintainers?\", moderated by "
+        "Priya Nair (OpenSSF). The panellists were:\n\n- Kofi Boateng, who maintains a parser library;\n- Hanna "
+        "Virtanen, from a public funder;\n",
+        {("Who Maintains the Maintainers?", ("Priya Nair", "Kofi Boateng", "Hanna Virtanen"))}),
+    "title-then-person-in-parentheses": (
+        "# Notes\n\nmissed: Rust Is Not Magic (Pavel Novák, Ferrous) — was in a meeting. " + FILLER,
+        {("Rust Is Not Magic", ("Pavel Novák",))}),
+    "workshop-run-by": (
+        "# Notes\n\n## Not attended\n\n- the afternoon had the Embedded Graphics Workshop run by Lucía Ortega "
+        "(Espressif), which clashed with lunch\n",
+        {("Embedded Graphics Workshop", ("Lucía Ortega",))}),
+    "quoted-title-dash-person-in-list": (
+        "# Notes\n\n### lightning talks\n- best one: \"SQLite as a Message Queue\" — Ana Petrović\n  - surprisingly "
+        "solid\n",
+        {("SQLite as a Message Queue", ("Ana Petrović",))}),
+    "schedule-table": (
+        "# Programme\n\n| Time | Session | Speaker(s) |\n|---|---|---|\n| 09:00 | Welcome and introduction | Organisers |"
+        "\n| 09:15 | Invited talk: Soil Is Data | Aroha Ngata (Lincoln University) |\n| 10:00 | Coffee break | — |\n"
+        "| 10:30 | Oral 1: Drones Over Vineyards | Luca Bianchi, Sara Conti |\n",
+        {("Soil Is Data", ("Aroha Ngata",)), ("Drones Over Vineyards", ("Luca Bianchi", "Sara Conti"))}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -122,6 +175,13 @@ NOT_TALKS = {
                        + FILLER,
     "plain-line-under-heading": "# Notes\n\n## Wrap-up\n\nThank You\n\nGreat Talk\n\n" + FILLER,
     "place-dash-heading": "# Trip\n\n## Days\n\n### San Diego — Travel Notes\n\nThe hotel was far. " + FILLER,
+    "author-byline": "# What We Learned at Summit\n*By Kemal Aydın, Staff Engineer · 21 November 2024 · 7 min read*"
+                     "\n\n" + FILLER,
+    "reading-list": "# Notes\n\n## Reading list\n\n- *Designing Data Systems* by Marek Dvořák (again)\n- the talk "
+                    "slides, titled \"Everything Is a Log\", once they are up\n",
+    "quoted-remark": "# Notes\n\n## Panel recap\n\nThe moderator kept asking \"who is missing from this diagram?\" and "
+                     "people laughed. " + FILLER,
+    "oral-session-container": "# Log\n\n**10:30 Oral session 2A: Speech**\n\nOther talks were not relevant.\n",
     "bold-label-item": "# Notes\n\n- **Key Insight** by design, the method is simple\n- **Travel Tips** from San "
                        "Diego locals\n",
 }

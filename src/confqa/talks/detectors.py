@@ -763,8 +763,8 @@ _MARKED = re.compile(r"“(?P<q1>[^”]{6,200})”|\"(?P<q2>[^\"]{6,200})\"|(?<!
 # An unmarked title in title case followed by its speaker in parentheses: 'Kafka Is Not a Database (Jane Doe, Org)'.
 _TITLE_THEN_PAREN = re.compile(r"(?:^|[:;!?]\s+|[.—–]\s+|\s-\s)(?P<title>[A-Z][^():;.!?—–\n]{6,150}?)\s*\((?P<who>[^()]{3,120})\)")
 # 'the Embedded Rust Workshop run by Jane Doe': a title ending in a kind of talk, then who ran it.
-_KIND_RUN_BY = re.compile(rf"(?P<title>(?:[A-Z][\w’'-]*\s+){{1,8}}(?:{_KINDS}))\s+(?:run|given|led|presented|hosted|taught|"
-                          rf"delivered|organi[sz]ed)\s+by\s+(?P<who>[^.;:()—–]+)", re.I)
+_KIND_RUN_BY = re.compile(rf"(?P<title>(?:[A-Z][\w’'-]*\s+){{1,8}}(?i:{_KINDS}))\s+(?:run|given|led|presented|hosted|"
+                          r"taught|delivered|organi[sz]ed)\s+by\s+(?P<who>[^.;:()—–]+)")
 _NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint work with|thanks to|credited|audience|"
                               r"friend|colleague|labmate|manager)\W*\s*$", re.I)
 _AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\bby\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
