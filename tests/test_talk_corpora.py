@@ -1,0 +1,27 @@
+"""Talk detection on the development corpora of other shapes (evals/corpora/), scored against their hand-made
+talk lists: the issue's bar is precision 0.95 and recall 0.90 on each."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+CORPORA = Path(__file__).resolve().parent.parent / "evals" / "corpora"
+
+
+def _scorer():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("talk_detection", CORPORA.parent / "talk_detection.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.score
+
+
+@pytest.mark.parametrize("corpus", ["talk-files", "long-notes"])
+def test_talk_detection_precision_and_recall(corpus: str) -> None:
+    result = _scorer()(CORPORA / corpus, CORPORA / f"{corpus}.talks.json")
+    assert result["listed"] >= 10
+    assert result["precision"] >= 0.95, result["false_talks"]
+    assert result["recall"] >= 0.90, result["missed_talks"]
+    assert result["speaker_accuracy"] >= 0.90, result["wrong_speakers"]
