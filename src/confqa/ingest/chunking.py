@@ -19,7 +19,7 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/emphasis) and whitespace,
 # unless the word before is a common abbreviation.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
-_INITIAL = re.compile(r"(?:^|[\s(*_])[A-Z]\.$")
+_INITIAL = re.compile(r"(?:^|[\s(*_])([^\W\d_])\.$")
 _ABBREVIATIONS = {
     "e.g", "i.e", "etc", "vs", "al", "dr", "mr", "mrs", "ms", "prof", "fig", "eq", "no", "approx", "cf",
     "st", "jr", "sr", "inc", "ltd", "co", "u.s", "u.k", "ph.d", "a.k.a", "resp", "sec", "vol", "ca",
@@ -47,7 +47,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", candidate[-12:])
         if word and word[0].rstrip(".").lower() in _ABBREVIATIONS:
             continue
-        if _INITIAL.search(candidate):
+        initial = _INITIAL.search(candidate)
+        if initial and initial.group(1).isupper():
             continue  # an initial: "J. K. Ortiz", "A. Feder Cooper"
         following = segment[stop:stop + 1]
         if following and following.islower():

@@ -26,6 +26,7 @@ class Candidate:
     summaries: list[str] = field(default_factory=list)  # a table's Notes column: what the talk was about
     lead: bool = False  # a bold highlight line with no speaker: joins the talk whose title or summary it matches
     title_only: bool = False  # a heading that may be a known talk's title: joins the talk whose title it is
+    topic: bool = False  # known by its topic only ('X talked about Y'): dropped if X has a titled talk in the note
     # Where its passages are: (doc, first line, last line) spans, a heading path that owns a subtree, whole notes.
     spans: list[tuple[str, int, int]] = field(default_factory=list)
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)

@@ -16,7 +16,11 @@ Shapes, each with its fixture note in tests/test_talk_shapes.py:
   panel        the people a panel's prose names ('moderated by X', "Ofir Press's points")
   highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
   inline       "Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"'
-  fields       'Title: …' and 'Speaker: …' lines in one block
+  fields       'Title: …' and 'Speaker: …' lines in one block (or a definition list: 'Speaker' / ': Jane Doe')
+  lead         '**09:00 Keynote.** Jane Doe (Org) — *Title*', '**Tutorial T3 — Title**' with its presenters below
+  prose        'Next up was Jane Doe from Org, who …. The talk was called *Title*'; 'a panel, "Title", moderated by …'
+  person-heading '### Jane Doe' whose section names the talk ('her keynote, "Title"', 'talked about <topic>')
+  topic        'Jane Doe talked about <topic>' when the note gives the talk no title
   title        a heading (or a note's title) that is the title of a talk found elsewhere
   front-matter 'speaker: Jane Doe' in a note's front matter: the whole note is that talk
 """
@@ -31,9 +35,10 @@ from pathlib import PurePosixPath
 from confqa.ingest.chunking import sentence_spans
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block, ParsedDocument
+from confqa.lexical import surname
 from confqa.models import TalkMention
 from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
-from confqa.talks.names import Vocabulary, affiliation_split, expands_acronym, people, person_name
+from confqa.talks.names import UPPER, Vocabulary, affiliation_split, expands_acronym, people, person_name
 from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
     KIND_IN_HEADING,
@@ -50,7 +55,7 @@ from confqa.text.lexicon import (
     SPEAKER_HEADERS,
     TALK_WORDS,
     TITLE_HEADERS,
-    TITLE_STOP,
+    TITLE_SMALL_WORDS,
     TOO_COMMON_AFTER_THE,
     TYPE_HEADERS,
 )
@@ -81,9 +86,10 @@ _PRESENTERS = re.compile(
     + r"\W*\s*(?P<names>.+)$", re.I)
 _SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?:\s|$)")
 _BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
-_BOLD_START = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:\*\*|__)(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
+_BOLD_START = re.compile(rf"^\s*(?:[-*+]|\d{{1,3}}[.)])?\s*(?P<label>[^\w*_\s]*\s*(?i:{_KINDS})\s*[:—–-]\s*)?(?:\*\*|__)"
+                         r"(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
 _ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
-_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>[^—–.:;]+?)\s*(?:[—–:]|\s-\s|$)", re.S)
+_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|$)", re.S)
 _ITEM_PAREN_WHO = re.compile(r"^\s*\((?P<who>[^()]+)\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|" + "|".join(sorted(NAME_PARTICLES)) + r")){0,3}"
@@ -97,8 +103,11 @@ _HAD_A = re.compile(
     rf"(?P<kind>{_KINDS})\s+(?:on|titled|called|about)\s+{_TITLE_SPAN}"
 )
 _THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{_KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
+_PARTICLES = "|".join(sorted(NAME_PARTICLES))
 _PROSE_NAME = re.compile(
-    r"(?<![\w.])(?:[A-Z]\.\s+)?[A-Z][\w’'\-]+(?:\s+(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)*(?:[A-Z]\.|[A-Z][\w’'\-]+)){1,3}"
+    rf"(?<![\w.])(?:(?:[{UPPER}]\.\s*){{1,3}}[{UPPER}][\w’'\-\u0300-\u036f]+(?:\s+(?:(?:{_PARTICLES})\s+)*"
+    rf"(?:[{UPPER}]\.|[{UPPER}][\w’'\-\u0300-\u036f]+)){{0,3}}|[{UPPER}][\w’'\-\u0300-\u036f]+(?:\s+(?:(?:{_PARTICLES})"
+    rf"\s+)*(?:[{UPPER}]\.|[{UPPER}][\w’'\-\u0300-\u036f]+)){{1,3}})"
 )
 # Paragraphs or list items after a highlight that a panel's prose may name its people in.
 PANEL_SCOPE_BLOCKS = 6
@@ -214,6 +223,8 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     section_kind = kind_from_heading(block.heading_path[-1] if block.heading_path else "")
     if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
         return
+    if _people_table(scan, rows, title_col):
+        return
     found = []
     for offset, row in enumerate(rows[2:], start=2):
         row_cells = cells(row)
@@ -245,6 +256,18 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         )))
     if len(found) == 1 and _is_leading(blocks, index) and not any(c.whole_docs for c in scan.found[:-1]):
         found[0].whole_docs.append(scan.doc)  # a note about one talk: its first table names it
+
+
+def _people_table(scan: NoteScan, rows: list[str], column: int) -> bool:
+    """A table whose 'Name' column holds people ('Role | Name | Company') lists a panel's people, not talks: they
+    join the panel the note is describing, if any."""
+    names = [_only_people(scan, cells(r)[column]) if column < len(cells(r)) else [] for r in rows[2:]]
+    if sum(1 for n in names if n) * 2 <= len(names):
+        return False
+    panel = scan.lead if scan.lead is not None and scan.lead.kind == "panel" else None
+    if panel is not None:
+        scan.add_speakers(panel, [name for found in names for name in found])
+    return True
 
 
 def _organisations(cell: str) -> list[str]:
@@ -452,7 +475,12 @@ def _is_title_heading(scan: NoteScan, block: Block | None) -> bool:
 
 # -- lines under a heading ---------------------------------------------------------------------------------------
 def _first_line(block: Block) -> str:
-    return clean_inline(block.text.splitlines()[0])
+    return clean_inline(_field_lines(block)[0])
+
+
+def _field_lines(block: Block) -> list[str]:
+    """The block's lines, with definition-list fields joined: 'Speaker' / ': Jane Doe' -> 'Speaker: Jane Doe'."""
+    return re.sub(r"\n[ \t]*:[ \t]+", ": ", block.text).splitlines()
 
 
 def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -461,7 +489,7 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     match = _PRESENTERS.match(_first_line(block))
     if not match or not block.heading_path or _gives_a_title(block):
         return
-    lines = block.text.splitlines()
+    lines = _field_lines(block)
     if len(lines) > 1 and all(_PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
                               for line in lines):
         names = _labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
@@ -542,41 +570,67 @@ def _whole_note_if_title(scan: NoteScan, block: Block) -> None:
 
 
 def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
-    """'- **Title** by Jane Doe — summary', '- **Title** (Jane Doe): summary', '- **Title** — Jane Doe'."""
+    """'- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe): summary', '- ⚡ Lightning talk: **Title** — Jane
+    Doe (Org)', and without bold: '- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)'."""
     block = blocks[index]
-    match = _BOLD_START.match(block.text)
-    if not match:
-        return
-    bold, rest = clean_inline(match.group("bold")).strip(" :"), match.group("rest")
-    who: list[str] = []
+    line = _first_line_of_item(block)
+    match = _BOLD_START.match(line)
+    if match:
+        title, rest, label = _TIME.sub("", clean_inline(match.group("bold"))).strip(" :"), match.group("rest"), \
+            match.group("label")
+        who = _item_people(scan, rest)
+        if not who and block.kind == "list" and not label:
+            title, who = _paren_people(scan, title)  # '- **Title (Jane Doe)**'
+    else:
+        title, who, label = *_plain_item(scan, line), None
+    if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        return  # '**Jane Doe** (Org)' is a speaker list and '**15:52**' a time, not a talk title
+    kind_match = _HEADING_TALK.match(title) or (_HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
+    kind = _kind_of(kind_match) if kind_match else None
+    title = unquote(kind_match.group("title")) if kind_match else title
+    scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(_heading_title(block))
+                       or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+    scan.claimed.add(block.line_start)
+
+
+def _first_line_of_item(block: Block) -> str:
+    """The line that introduces an item, with the next one when a parenthesis wraps onto it."""
+    lines = block.text.splitlines()
+    line = lines[0]
+    if line.count("(") > line.count(")") and len(lines) > 1:
+        line += " " + lines[1].strip()
+    return line
+
+
+def _item_people(scan: NoteScan, rest: str) -> list[str]:
     for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
         found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
         if found:
             who = people(found.group("who"), scan.vocabulary)
             if who:
-                break
-    if not who:
-        if block.kind != "list":
-            return  # '**Title (Jane Doe)**' on its own line is a highlight
-        title, who = _paren_people(scan, bold)
-        if not who:
-            return
-        bold = title
-    if person_name(bold) or len(content_words(bold)) < 2:
-        return  # '**Jane Doe** (Org)' is a speaker list, not a talk title
-    end = _item_end(blocks, index)
-    kind_match = _HEADING_TALK.match(bold)
-    kind = _kind_of(kind_match) if kind_match else None
-    bold = kind_match.group("title").strip() if kind_match else bold
-    scan.add(Candidate(title=bold, kind=kind or kind_from_title(bold) or kind_from_heading(_heading_title(block))
-                       or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
-                       spans=[(scan.doc, block.line_start, end)]))
+                return who
+    return []
+
+
+def _plain_item(scan: NoteScan, line: str) -> tuple[str, list[str]]:
+    """'- Keynote: Title — Jane Doe (Org)' or '- Title — A, B (Org)': a title, a dash, and only people after it."""
+    text = clean_inline(_BULLET_MARK.sub("", line)).strip()
+    parts = re.split(r"\s+[—–]\s+|\s+-\s+", text)
+    if len(parts) < 2:
+        return "", []
+    title, who_text = parts[0].strip(), parts[1].strip()
+    kind_match = _HEADING_TALK.match(title)
+    plain_title = unquote(kind_match.group("title")) if kind_match else unquote(title)
+    if not (kind_match or _title_like(plain_title, strict=True)):
+        return "", []
+    return title, _only_people(scan, who_text)
 
 
 def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """A block of 'Label: value' lines that gives a title and a speaker: 'Title: …' / 'Speaker: …'."""
     block = blocks[index]
-    lines = block.text.splitlines()
+    lines = _field_lines(block)
     if not 2 <= len(lines) <= 8:
         return
     fields: dict[str, str] = {}
@@ -770,7 +824,7 @@ _NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint wor
 _AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\bby\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
                               r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
 # Words right before a title that say it is the title of a talk: 'titled', 'called', 'the keynote,', 'a panel,'.
-_INTRODUCES_TITLE = re.compile(r"\b(?:titled|entitled|called|named|(?:talk|keynote|panel|tutorial|session|presentation|"
+_INTRODUCES_TITLE = re.compile(r"\b(?:titled|entitled|called|named|presented|presents|gave|delivered|(?:talk|keynote|panel|tutorial|session|presentation|"
                                r"slot|lecture|workshop|oral|poster)s?(?:\s+(?:on|about))?)[\s,:]*(?:the\s+)?$", re.I)
 _PRESENTED_BY = re.compile(r"\b(?:presented|given|delivered|moderated|hosted|chaired|run|led)\s+by\s+(?P<who>[^.;:—–]+)",
                            re.I)
@@ -782,7 +836,7 @@ def _title_like(title: str, strict: bool = False) -> bool:
     words = re.findall(r"[\w’'-]+", title)
     if not 2 <= len(words) <= 20 or title.rstrip().endswith((".", ",")) or not title[:1].isupper():
         return False
-    content = [w for w in words if w.lower() not in TITLE_STOP and not w.isdigit()]
+    content = [w for w in words if w.lower() not in TITLE_SMALL_WORDS and not w[:1].isdigit()]
     capitalised = [w for w in content if w[:1].isupper()]
     if strict:
         return len(content) >= 2 and len(capitalised) == len(content)
@@ -947,13 +1001,22 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
     if not speakers and number + 1 < len(sentences):
         presented = _PRESENTED_BY.search(clean_inline(sentences[number + 1]))
         speakers = people(presented.group("who"), scan.vocabulary) if presented else []
+    if not speakers and block.heading_path:
+        speakers = _only_people(scan, _heading_title_of(block))  # '### Jane Doe', then "Jane's keynote, '…'"
     kind = _talk_context(before + " " + after) or _talk_context(context) or (
         kind_from_heading(block.heading_path[-1]) if block.heading_path else None)
+    if kind == "panel":  # 'Panel: "Title". Jane Doe is moderating, and the panellists are A (Org), B and C.'
+        following = " ".join([after, *sentences[number + 1: number + 2]])
+        speakers = speakers + [n for n in _named_people(scan, following) if n not in speakers]
     if kind is None and speakers and len(content_words(title)) >= 2:
         kind = "talk"  # 'Then came Jane Doe from Org with *Title*': a person presenting a title
     if kind is None or (not speakers and not _INTRODUCES_TITLE.search(before)):
         return  # with nobody presenting it, only 'titled "…"', 'her talk, "…"' make a quoted phrase a talk
     _add_prose(scan, block, title, kind, speakers)
+
+
+def _heading_title_of(block: Block) -> str:
+    return _TIME.sub("", _ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
 
 
 def _HAS_VERB_NEAR(sentence: str) -> bool:  # noqa: N802 - reads as a predicate on the sentence
@@ -970,6 +1033,63 @@ def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: li
 def _in_non_talk_section(block: Block) -> bool:
     """Reading lists, references and to-do lists name books and papers, not talks."""
     return any(NON_TALK_SECTIONS.search(heading) for heading in block.heading_path[1:] or block.heading_path)
+
+
+_TOPIC_VERB = re.compile(
+    r"\b(?:talked|spoke|presented|lectured|ranted|talking|speaking|presenting)\s+(?:about|on)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")
+_TOPIC_RANT = re.compile(
+    r"\bdid\s+an?\s+(?:[\w-]+\s+){0,3}(?:talk|rant|session|demo|walkthrough|deep dive)\s+(?:about|on)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")
+_TOPIC_POSSESSIVE = re.compile(
+    r"[’']s\s+(?:[\w-]+\s+){0,2}(?:talk|session|keynote|tutorial|workshop|presentation|lecture)\s+(?:on|about)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")
+
+
+def detect_person_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### Priya Natarajan' (a heading that is only people), then 'Priya's keynote, "Title", …' or 'Lee Ji-hoon
+    talked about <topic>': the section is that person's talk."""
+    block = blocks[index]
+    if len(block.heading_path) < 2 or scan.by_section.get(block.heading_path):
+        return
+    who = _only_people(scan, _heading_title(block))
+    if not who:
+        return
+    body = [b for b in blocks[index + 1: index + 4] if b.heading_path == block.heading_path and b.kind != "heading"]
+    title = ""
+    for following in body:
+        text = " ".join(line.strip() for line in following.text.splitlines())
+        marked = next((clean_inline(_marked_text(m)) for m in _MARKED.finditer(text)
+                       if _title_like(clean_inline(_marked_text(m)))), "")
+        topic = next((m.group("topic").strip() for pattern in (_TOPIC_VERB, _TOPIC_RANT, _TOPIC_POSSESSIVE)
+                      for m in [pattern.search(clean_inline(text))] if m), "")
+        title = marked or topic
+        if title:
+            break
+    if not title:
+        return
+    scan.add(Candidate(title=title, kind=_talk_context(" ".join(b.text for b in body[:1])) or "talk", speakers=who,
+                       mentions=[scan.mention(block, "person-heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'Jane Doe talked about <topic>', "Jane Doe's session on <topic>", 'Jane Doe did a five-minute rant about
+    <topic>': a talk known by its topic. Kept only when the note has no titled talk by the same person."""
+    block = blocks[index]
+    if _in_non_talk_section(block):
+        return
+    text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
+    for pattern in (_TOPIC_VERB, _TOPIC_RANT, _TOPIC_POSSESSIVE):
+        for match in pattern.finditer(text):
+            who = _people_before(scan, text[: match.start()] + ("" if pattern is not _TOPIC_POSSESSIVE else ""))
+            head = text[max(0, match.start() - 80): match.start() + (2 if pattern is _TOPIC_POSSESSIVE else 0)]
+            if pattern is _TOPIC_POSSESSIVE:
+                who = _people_before(scan, head.rstrip("’'s"))
+            if not who or not re.search(r"[^\W\d_]{3}", match.group("topic")):
+                continue
+            scan.add(Candidate(title=match.group("topic").strip(), kind=_talk_context(match.group(0)) or "talk",
+                               speakers=who[-1:], mentions=[scan.mention(block, "topic")],
+                               spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
 
 
 def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -996,11 +1116,11 @@ def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> Non
 # that add speakers to it.
 DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
-    "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading),
+    "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading, detect_person_heading),
     "paragraph": (detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
-                  detect_highlight, detect_prose_talk, detect_inline),
+                  detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),
     "list": (detect_presenters, detect_byline, detect_list_item, detect_speaker_list, detect_panel_bullets,
-             detect_prose_talk, detect_inline),
+             detect_prose_talk, detect_topic_talk, detect_inline),
 }
 # Run after the note's other detectors, once every section's own talk is known.
 LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}
@@ -1036,4 +1156,11 @@ def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[s
                 scan.lead = None  # what a lead introduced ends at the next heading
             for detector in detectors.get(block.kind, ()):
                 detector(scan, blocks, index)
-    return scan.found
+    return _without_shadowed_topics(scan.found)
+
+
+def _without_shadowed_topics(found: list[Candidate]) -> list[Candidate]:
+    """A talk known only by its topic is dropped when the note names a titled talk by the same person (it is that
+    talk: 'X talked about passkeys. The talk was called *Breaking Passkey Recovery*')."""
+    titled = {surname(s).lower() for c in found if not c.topic for s in c.speakers}
+    return [c for c in found if not c.topic or not {surname(s).lower() for s in c.speakers} & titled]

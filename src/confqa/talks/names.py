@@ -16,8 +16,12 @@ from confqa.text.lexicon import NAME_PARTICLES, NOT_NAME_WORDS, ORGANISATION_WOR
 
 # Most words a person's name has, particles and initials included ("Maria del Carmen de la Cruz Ortega").
 MAX_NAME_WORDS = 7
-_INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){2,3}$")
-_UPPER, _LOWER = "A-Z\u00c0-\u00de", "a-z\u00df-\u024f"
+# Letters of names in Latin scripts: upper case (with Latin Extended, which mixes both cases: 'Đặng', 'Łukasz'),
+# and lower case with combining marks and Latin Extended Additional ('Adébáyọ̀', 'Nguyễn').
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
+LOWER = "a-z\u00df-\u00f6\u00f8-\u024f\u0300-\u036f\u1e00-\u1eff"
+_UPPER, _LOWER = UPPER, LOWER
+_INITIAL = re.compile(rf"^[{UPPER}]\.?$|^(?:[{UPPER}]\.){{2,3}}$")
 # A capitalised word of a name; 'McDonald', "O'Neill", 'DeVries' and 'Fei-Fei' too.
 _NAME_WORD = re.compile(
     rf"^(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)?[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*$")

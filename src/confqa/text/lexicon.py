@@ -67,7 +67,7 @@ TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 # Labels that introduce who gave a talk: "Speaker: Jane Doe", "**Presented by** Jane Doe".
 PRESENTER_LABELS = (
     "presenters", "presenter", "speakers", "speaker", "presented by", "panelists", "panellists", "panelist",
-    "panellist", "panel", "moderator", "moderated by", "mod", "chair", "chaired by", "co-chairs", "chairs", "organizers", "organisers", "organizer", "organiser",
+    "panellist", "panel", "moderator", "moderated by", "mod", "organizers", "organisers", "organizer", "organiser",
     "hosts", "host", "hosted by", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
 )
@@ -82,13 +82,19 @@ PANEL_PROSE = ("moderated by", "moderator", "featuring", "featured", "brought to
                "panel with", "joined by", "with panelists", "speakers were", "hosted by", "discussants")
 
 # Table columns: which header names a title, the speakers, a summary, the kind of talk.
-TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic")
+TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic", "what")
 SPEAKER_HEADERS = ("speaker", "presenter", "author", "panelist", "panellist", "host", "organizer", "organiser", "by",
                    "who", "presented by", "instructor")
 NOTES_HEADERS = ("note", "notes", "summary", "description", "abstract", "key points", "takeaway", "takeaways",
                  "highlights", "key idea", "tl;dr", "tldr")
 TYPE_HEADERS = ("type", "kind", "format", "track", "category")
 
+# Words a title in title case leaves in lower case ('Retrofitting Bounds Checks into a C Codebase').
+TITLE_SMALL_WORDS = frozenset({
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "on", "to", "up",
+    "via", "per", "vs", "into", "onto", "from", "with", "over", "than", "upon", "off", "out", "is", "are", "be", "it",
+    "its", "not", "no", "we", "what", "how", "why", "s",
+})
 # Short words ignored when titles are compared.
 TITLE_STOP = frozenset({
     "a", "an", "the", "of", "on", "in", "and", "or", "for", "to", "with", "by", "at", "from", "is", "are", "we",
