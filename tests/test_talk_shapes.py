@@ -158,6 +158,49 @@ SHAPES = {
         "\n| 09:15 | Invited talk: Soil Is Data | Aroha Ngata (Lincoln University) |\n| 10:00 | Coffee break | — |\n"
         "| 10:30 | Oral 1: Drones Over Vineyards | Luca Bianchi, Sara Conti |\n",
         {("Soil Is Data", ("Aroha Ngata",)), ("Drones Over Vineyards", ("Luca Bianchi", "Sara Conti"))}),
+    "numbered-bold-title-dash-person-wrapped": (
+        "# Meetup #9\n\n## The talks\n\n1. **Lock-Free Queues in Practice** — Joana Ribeiro da Costa\n   (Harbour Labs)\n"
+        "   Joana started from a production incident.\n2. ⚡ Lightning talk: **Five Minutes of eBPF** — Ravi K. Menon\n"
+        "   Short and sharp.\n",
+        {("Lock-Free Queues in Practice", ("Joana Ribeiro da Costa",)), ("Five Minutes of eBPF", ("Ravi K. Menon",))}),
+    "plain-dash-items": (
+        "# Day 2\n\n## Session 1\n\nChair: Prof. Dr. Ute Brandt (TU Graz)\n\n- Keynote: Threat Models for Small Teams — "
+        "Amina Yusuf (Open Defence)\n  - four questions on a card\n- Signing Is Not Provenance — Karl E. Huber, Mia Lind "
+        "(Nordlys)\n  - signed but malicious\n",
+        {("Threat Models for Small Teams", ("Amina Yusuf",)), ("Signing Is Not Provenance", ("Karl E. Huber", "Mia Lind"))}),
+    "who-what-table": (
+        "# Digest\n\n## Invited talks\n\n| Who | What | Slides |\n|---|---|---|\n| Sato Yui (Kobe Lab) | Priors for "
+        "Sensor Networks | [pdf](https://x.org/a.pdf) |\n| Pieter-Jan Claes | Inference at the Edge | not posted |\n",
+        {("Priors for Sensor Networks", ("Sato Yui",)), ("Inference at the Edge", ("Pieter-Jan Claes",))}),
+    "panel-people-table": (
+        "# Summit\n\n### The closing panel\n\nThe closing panel, \"Shipping Features Nobody Asked For\", was candid.\n\n"
+        "| Role | Name | Company |\n|---|---|---|\n| Moderator | Nadia Rahman | Dhow Capital |\n| Panellist | Chen "
+        "Mei-ling | Tamsui Health |\n| Panellist | Tane Walker | Kowhai Software |\n",
+        {("Shipping Features Nobody Asked For", ("Nadia Rahman", "Chen Mei-ling", "Tane Walker"))}),
+    "definition-list-speaker": (
+        "# Fair GPU Scheduling in Shared Clusters\n\nSpeaker\n: Yamada Kenta (Kosei Research)\n\nSession chair\n: "
+        "Anne Roy\n\n## Why I went\n\n" + FILLER,
+        {("Fair GPU Scheduling in Shared Clusters", ("Yamada Kenta",))}),
+    "heading-is-the-speaker": (
+        "# Summit summary\n\n## Sessions\n\n### Dana Oyelaran\n\nDana's opening keynote, \"Roadmaps Are Promises\", "
+        "was the best talk. " + FILLER + "\n\n### Lee Min-ho\n\nLee Min-ho (Hanbit) talked about pricing experiments in "
+        "marketplaces; the schedule said TBA.\n",
+        {("Roadmaps Are Promises", ("Dana Oyelaran",)), ("pricing experiments in marketplaces", ("Lee Min-ho",))}),
+    "topic-only-talks": (
+        "# Notes\n\n## Day 1\n\nAfter that I caught Ngozi Adeyemi-Clarke's session on gradual typing in old "
+        "codebases, which was useful. Later Paulina Nowak did a five-minute rant about why time zones are cursed. "
+        "Then Mateo Ruiz talked about passkeys. The talk was called *Breaking Recovery Flows*.\n",
+        {("gradual typing in old codebases", ("Ngozi Adeyemi-Clarke",)),
+         ("why time zones are cursed", ("Paulina Nowak",)), ("Breaking Recovery Flows", ("Mateo Ruiz",))}),
+    "live-blog": (
+        "# LIVE: Data Summit\n\n**09:10** — Keynote time. Dr. Hanne van der Berg (Open Metingen) on\n\"The Boring "
+        "Parts Matter\".\n\n**09:16** — Her opening slide is a cron job.\n\n**15:52** — Erik Ø. Haugland: \"Parquet Is "
+        "Not a Database\". Correct, and funny.\n\n**16:05** — Closing remarks from the chair.\n",
+        {("The Boring Parts Matter", ("Hanne van der Berg",)), ("Parquet Is Not a Database", ("Erik Ø. Haugland",))}),
+    "prose-initials-and-by-about": (
+        "# Notes\n\nThe last talk I went to was the talk by J. P. Moreau about \"Packaging Python: A Field Guide\". "
+        + FILLER,
+        {("Packaging Python: A Field Guide", ("J. P. Moreau",))}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -182,6 +225,9 @@ NOT_TALKS = {
     "quoted-remark": "# Notes\n\n## Panel recap\n\nThe moderator kept asking \"who is missing from this diagram?\" and "
                      "people laughed. " + FILLER,
     "oral-session-container": "# Log\n\n**10:30 Oral session 2A: Speech**\n\nOther talks were not relevant.\n",
+    "chair-is-not-a-speaker": "# Day 2\n\n## Session 2\n\nChair: Dmitri A. Volkov (Baltic CERT)\n\nCoffee first. "
+                               + FILLER,
+    "time-only-bold": "# Live\n\n**08:41** — Badge pickup is quick, Lars Eikeland from Stavanger is here.\n",
     "bold-label-item": "# Notes\n\n- **Key Insight** by design, the method is simple\n- **Travel Tips** from San "
                        "Diego locals\n",
 }

@@ -38,7 +38,15 @@ from confqa.ingest.markdown import Block, ParsedDocument
 from confqa.lexical import surname
 from confqa.models import TalkMention
 from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
-from confqa.talks.names import UPPER, Vocabulary, affiliation_split, expands_acronym, people, person_name
+from confqa.talks.names import (
+    UPPER,
+    Vocabulary,
+    affiliation_split,
+    expands_acronym,
+    people,
+    person_name,
+    without_leading_words,
+)
 from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
     KIND_IN_HEADING,
@@ -733,6 +741,7 @@ def _named_people(scan: NoteScan, text: str) -> list[str]:
         words = phrase.split()
         while words and words[0] in NOT_A_SUBJECT:
             words = words[1:]
+        words = without_leading_words(words, scan.vocabulary)
         name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
         if name and name not in found:
             found.append(name)
@@ -861,6 +870,7 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
         words = phrase.split()
         while words and words[0] in NOT_A_SUBJECT:
             words = words[1:]
+        words = without_leading_words(words, scan.vocabulary)
         name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
         if name and not _NOT_THE_SPEAKER.search(plain[: match.start()]):
             found.append((match.start(), match.end(), name))

@@ -102,6 +102,16 @@ def _parts(text: str) -> tuple[str, tuple[str, ...]]:
     return kept, tuple(kept.split())
 
 
+def without_leading_words(words: list[str], vocabulary: Vocabulary) -> list[str]:
+    """'Then Mateo Ruiz', 'Later Paulina Nowak': capitalised words that open a sentence are not part of the name
+    that follows them (an English word, not a known given name, with at least two words left)."""
+    dictionary, given, _ = _reference_words()
+    while len(words) > 2 and words[0].lower() not in given and (
+            vocabulary.ordinary(words[0]) or _in_dictionary(words[0], dictionary)):
+        words = words[1:]
+    return words
+
+
 def person_name(text: str, vocabulary: Vocabulary | None = None) -> str | None:
     """The person's name that `text` is ('Prof. Ana de la Cruz, PhD' -> 'Ana de la Cruz'), or None.
 
