@@ -435,15 +435,22 @@ def _first_h1(lines: list[str], start: int) -> str | None:
 _LINK_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
 
 
+_ESCAPED = 0xE000  # escaped ASCII punctuation waits in the private use area while clean_inline works
+
+
 def clean_inline(text: str) -> str:
     """Markdown emphasis, links and code marks removed: the text a reader sees."""
+    # Backslash escapes ('\-', '\*') stand for the character itself: kept aside while marks are removed.
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", lambda m: chr(_ESCAPED + ord(m.group(1))), text)
     text = re.sub(rf"!\[([^\]]*)\]{_LINK_TARGET}", r"\1", text)
     text = re.sub(rf"\[([^\]]+)\]{_LINK_TARGET}", r"\1", text)
     text = re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]|]+)\]\]", r"\1", text)  # [[Page]] and [[Page|shown]] (wiki links)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1", text)
-    text = text.replace("`", "").replace("\\[", "[").replace("\\]", "]")
+    text = text.replace("`", "")
     text = re.sub(r"\*{2,}", "", text)
+    text = re.sub(r"[\ue021-\ue07e]", lambda m: chr(ord(m.group(0)) - _ESCAPED), text)
     return re.sub(r"\s+", " ", text).strip()
 
 

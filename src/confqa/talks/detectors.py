@@ -43,6 +43,7 @@ from confqa.talks.names import (
     Vocabulary,
     affiliation_split,
     expands_acronym,
+    in_dictionary,
     people,
     person_name,
     without_leading_words,
@@ -83,6 +84,7 @@ _DATE_HEADING = re.compile(
     r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|"
     r"dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\bday\s+\d", re.I)
 _ONLY_KIND = re.compile(rf"(?P<kind>{_KINDS})(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
+_UNKNOWN = re.compile(r"\?+|unknown|tba|tbd|n/?a|not (?:named|announced|listed)|didn'?t catch[^.]*", re.I)
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/)\s*")
 _ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
 _FIELD = re.compile(r"^\W*(?P<label>[A-Za-z][A-Za-z ()/]{1,30}?)\W*\s*:\s*\**\s*(?P<value>\S.*)$")
@@ -132,6 +134,7 @@ class NoteScan:
     by_section: dict[tuple[str, ...], Candidate] = field(default_factory=dict)
     lead: Candidate | None = None  # the talk a bold lead, item or sentence introduced last in this section
     claimed: set[int] = field(default_factory=set)  # first lines of blocks a detector has read as a talk
+    non_talk_lead: bool = False  # under a bold lead such as '**Books people recommended:**'
 
     @property
     def doc(self) -> str:
@@ -353,6 +356,8 @@ def _titled_people(scan: NoteScan, text: str, by: str | None = None) -> tuple[st
     if by:
         speakers = people(by) + speakers
     if not speakers:
+        title, speakers = _title_by_person(scan, title)
+    if not speakers:
         title, speakers = _person_then_title(scan, title)
     if not speakers:
         title, speakers = _title_dash_person(scan, title)
@@ -389,6 +394,29 @@ def _title_line(blocks: list[Block], index: int) -> str:
     return clean_inline(title) if title != first and len(content_words(title)) >= 2 else ""
 
 
+def _title_by_person(scan: NoteScan, text: str) -> tuple[str, list[str]]:
+    """'"Title" by Jane Doe (Org)' -> ('Title', ['Jane Doe']); 'Learning by Doing' stays a title."""
+    match = re.match(r"^(?P<title>.+?)\s+by\s+(?P<who>[^\"“”]+)$", text.strip())
+    if match:
+        who = _only_people(scan, match.group("who"))
+        if who and content_words(match.group("title")):
+            return unquote(match.group("title").strip(" ,:—–-")), who
+    return text, []
+
+
+def detect_by_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### 10. "Title" by Jane Doe (Org)': a heading that is a title and its speaker."""
+    block = blocks[index]
+    text = _heading_title(block)
+    if scan.by_section.get(block.heading_path) or _HEADING_TALK.match(text):
+        return
+    title, who = _title_by_person(scan, text)
+    if who:
+        scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                           speakers=who, mentions=[scan.mention(block, "name-heading")],
+                           sections=[(scan.doc, block.heading_path)]))
+
+
 def _person_then_title(scan: NoteScan, text: str) -> tuple[str, list[str]]:
     """'Jane Doe: Title' or 'Jane Doe — Title' -> ('Title', ['Jane Doe'])."""
     match = _NAME_DASH_TITLE.match(text)
@@ -405,7 +433,7 @@ def _title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
     """'Title — Jane Doe' -> ('Title', ['Jane Doe'])."""
     parts = re.split(_DASH, title)
     if len(parts) >= 2:
-        names = people(parts[-1], scan.vocabulary)
+        names = _only_people(scan, parts[-1])
         if names:
             return title[: title.rfind(parts[-1])].strip(" -–—:"), names
     return title, []
@@ -415,7 +443,7 @@ def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
     """'### Jane Doe — Title' or '### Title — Jane Doe': one side a person, the other the title."""
     block = blocks[index]
     text = _heading_title(block)
-    if _HEADING_TALK.match(text) or len(block.heading_path) < 2:
+    if _HEADING_TALK.match(text) or block.level < 2:
         return
     match = _NAME_DASH_TITLE.match(text)
     if not match:
@@ -503,6 +531,13 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         names = _labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
     else:
         names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
+    unknown = not names and _UNKNOWN.fullmatch(match.group("names").strip()) is not None
+    if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
+            and not _DATE_HEADING.search(_heading_title(block)) and block.level >= 0:
+        # 'speaker:: ?' under a heading: a talk whose speaker the note does not know
+        scan.add(Candidate(title=_heading_title(block), kind=kind_from_title(_heading_title(block)) or "talk",
+                           mentions=[scan.mention(block, "presenters")], sections=[(scan.doc, block.heading_path)]))
+        return
     if scan.lead is not None and names:
         scan.add_speakers(scan.lead, names)
         scan.lead.mentions.append(scan.mention(block, "presenters"))
@@ -581,11 +616,13 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe): summary', '- ⚡ Lightning talk: **Title** — Jane
     Doe (Org)', and without bold: '- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)'."""
     block = blocks[index]
+    if _in_non_talk_section(block, scan):
+        return
     line = _first_line_of_item(block)
     match = _BOLD_START.match(line)
     if match:
-        title, rest, label = _TIME.sub("", clean_inline(match.group("bold"))).strip(" :"), match.group("rest"), \
-            match.group("label")
+        title, rest, label = unquote(_TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), \
+            match.group("rest"), match.group("label")
         who = _item_people(scan, rest)
         if not who and block.kind == "list" and not label:
             title, who = _paren_people(scan, title)  # '- **Title (Jane Doe)**'
@@ -638,8 +675,14 @@ def _plain_item(scan: NoteScan, line: str) -> tuple[str, list[str]]:
 def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """A block of 'Label: value' lines that gives a title and a speaker: 'Title: …' / 'Speaker: …'."""
     block = blocks[index]
-    lines = _field_lines(block)
-    if not 2 <= len(lines) <= 8:
+    lines, last = _field_lines(block), index
+    if len(lines) == 1 and _FIELD.match(clean_inline(lines[0])):
+        if index > 0 and _single_field(blocks[index - 1]):
+            return  # read with the run it belongs to
+        while last + 1 < len(blocks) and _single_field(blocks[last + 1]) and len(lines) < MAX_FIELDS:
+            last += 1
+            lines += _field_lines(blocks[last])  # '**Talk:** …' / '**Who:** …' as paragraphs of their own
+    if not 2 <= len(lines) <= MAX_FIELDS:
         return
     fields: dict[str, str] = {}
     for line in lines:
@@ -647,13 +690,38 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
         if match:
             fields.setdefault(match.group("label").strip().lower(), match.group("value").strip())
     title = next((v for k, v in fields.items() if k in TITLE_HEADERS or k in KIND_WORDS), None)
-    speakers = next((people(v) for k, v in fields.items() if _PRESENTERS.match(f"{k}: x")), [])
+    who = next((v for k, v in fields.items() if _PRESENTERS.match(f"{k}: x") or k in SPEAKER_HEADERS), None)
+    speakers = list(dict.fromkeys([*people(who), *_named_people(scan, who)])) if who else []
     if not title or not speakers:
         return
     kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
-    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None) or kind_from_title(title)
-    scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers, mentions=[scan.mention(block, "fields")],
-                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None)
+    title, kind = _title_and_kind(title, kind)
+    candidate = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
+                                   mentions=[scan.mention(block, "fields")],
+                                   spans=[(scan.doc, block.line_start, _lead_end(blocks, last))]))
+    scan.lead = candidate
+    scan.claimed.update(b.line_start for b in blocks[index: last + 1])
+
+
+# Most 'Label: value' lines that describe one talk.
+MAX_FIELDS = 8
+
+
+def _single_field(block: Block) -> bool:
+    lines = _field_lines(block)
+    return block.kind == "paragraph" and len(lines) == 1 and bool(_FIELD.match(clean_inline(lines[0])))
+
+
+def _title_and_kind(title: str, kind: str | None) -> tuple[str, str]:
+    """'Panel - Title' or 'Title (opening keynote)': the kind out of the title."""
+    prefixed = _HEADING_TALK.match(clean_inline(title))
+    if prefixed:
+        return unquote(prefixed.group("title")), kind or _kind_of(prefixed)
+    paren = _PAREN_TAIL.search(title)
+    if paren and kind_from_title(paren.group("inner")) and len(paren.group("inner").split()) <= 3:
+        return title[: paren.start()].strip(), kind or kind_from_title(paren.group("inner")) or "talk"
+    return unquote(title), kind or kind_from_title(title) or "talk"
 
 
 def _item_end(blocks: list[Block], index: int) -> int:
@@ -699,7 +767,8 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
     block = blocks[index]
     if block.kind != "paragraph" or not _says_panel(block.text) or block.line_start in scan.claimed:
         return
-    lead = _is_lead(block)
+    first = block.text.splitlines()[0].strip()
+    lead = _is_lead(block) and first.rstrip(" .").endswith(("**", "__")) and not first.rstrip(" *_").endswith(":")
     path = block.heading_path
     owner = next((path[:n] for n in range(len(path), 0, -1) if path[:n] in scan.by_section), path)
     section = scan.by_section.get(owner)
@@ -921,7 +990,8 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 
 def _marked_text(match: re.Match[str]) -> str:
-    return next(g for g in match.groups() if g)
+    """The title a mark holds: '**"Title"**' -> 'Title'."""
+    return unquote(next(g for g in match.groups() if g))
 
 
 def _labelled_people(scan: NoteScan, lines: list[str]) -> list[str]:
@@ -967,6 +1037,8 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     block = blocks[index]
     if _in_non_talk_section(block):
         return
+    if _in_non_talk_section(block, scan):
+        return
     lines = block.text.splitlines()[1:] if block.line_start in scan.claimed else block.text.splitlines()
     text = clean_inline(" ".join(line.strip() for line in lines))
     raw = " ".join(line.strip() for line in lines)
@@ -992,15 +1064,17 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
 def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int, sentence: str,
                  match: re.Match[str]) -> None:
     title = clean_inline(_marked_text(match)).strip()
-    if not _title_like(title) or _only_people(scan, title) or (match.group("b") and not _HAS_VERB_NEAR(sentence)):
+    quoted_bold = bool(match.group("b")) and match.group("b").strip()[:1] in "\"“'‘"
+    if not _title_like(title) or _only_people(scan, title) or (
+            match.group("b") and not quoted_bold and not _HAS_VERB_NEAR(sentence)):
         return
     before = clean_inline(sentence[: match.start()])
     after = clean_inline(sentence[match.end():])
     if not re.search(r"[^\W\d_]{2}", before + " " + after):
         return  # a marked line on its own (a subtitle under a heading) is no sentence about a talk
     context = " ".join(sentences[max(0, number - 1): number + 1])
-    if MEDIA_WORDS.search(before):
-        return  # 'her book *Title*', 'the paper "Title"': not a talk
+    if MEDIA_WORDS.search(before) and not re.search(r"\bpresent(?:s|ed|ing)?\b", before, re.I):
+        return  # 'her book *Title*', 'the paper "Title"': not a talk ('presenting our paper' is one)
     who_after = _AFTER_TITLE_WHO.match(after)
     speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []
     speakers = speakers or _people_before(scan, before)
@@ -1040,9 +1114,19 @@ def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: li
     scan.lead = candidate
 
 
-def _in_non_talk_section(block: Block) -> bool:
-    """Reading lists, references and to-do lists name books and papers, not talks."""
+def _in_non_talk_section(block: Block, scan: NoteScan | None = None) -> bool:
+    """Reading lists, references and to-do lists name books and papers, not talks (under such a heading, or after
+    a bold lead line such as '**Books people kept recommending:**')."""
+    if scan is not None and scan.non_talk_lead:
+        return True
     return any(NON_TALK_SECTIONS.search(heading) for heading in block.heading_path[1:] or block.heading_path)
+
+
+def detect_non_talk_lead(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A bold lead line starts a new part of the note: a reading list ('**Books:**') or anything else."""
+    block = blocks[index]
+    if _is_lead(block) and len(block.text.splitlines()) == 1:
+        scan.non_talk_lead = bool(NON_TALK_SECTIONS.search(clean_inline(block.text)))
 
 
 _TOPIC_VERB = re.compile(
@@ -1060,7 +1144,7 @@ def detect_person_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     """'### Priya Natarajan' (a heading that is only people), then 'Priya's keynote, "Title", …' or 'Lee Ji-hoon
     talked about <topic>': the section is that person's talk."""
     block = blocks[index]
-    if len(block.heading_path) < 2 or scan.by_section.get(block.heading_path):
+    if block.level < 2 or scan.by_section.get(block.heading_path):
         return
     who = _only_people(scan, _heading_title(block))
     if not who:
@@ -1086,8 +1170,10 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'Jane Doe talked about <topic>', "Jane Doe's session on <topic>", 'Jane Doe did a five-minute rant about
     <topic>': a talk known by its topic. Kept only when the note has no titled talk by the same person."""
     block = blocks[index]
-    if _in_non_talk_section(block):
-        return
+    earlier_lead = scan.lead is not None and scan.lead.kind == "panel" and scan.lead.mentions[0].line < block.line_start
+    if _in_non_talk_section(block, scan) or earlier_lead or any(
+            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1)):
+        return  # inside a talk's section, 'X talked about Y' is what was said in it
     text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
     for pattern in (_TOPIC_VERB, _TOPIC_RANT, _TOPIC_POSSESSIVE):
         for match in pattern.finditer(text):
@@ -1100,6 +1186,43 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
             scan.add(Candidate(title=match.group("topic").strip(), kind=_talk_context(match.group(0)) or "talk",
                                speakers=who[-1:], mentions=[scan.mention(block, "topic")],
                                spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
+
+
+_WHO_DASH_TOPIC = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?P<who>[^—–:()]{2,60}?)\s+[—–]\s+(?P<topic>\S.{3,150})$")
+
+
+def _who_dash_topic(scan: NoteScan, block: Block) -> tuple[list[str], str] | None:
+    """'- Schulz — pgx connection pooling gotchas': a surname (or a full name) and a topic."""
+    match = _WHO_DASH_TOPIC.match(clean_inline(block.text.splitlines()[0]))
+    if block.kind != "list" or not match:
+        return None
+    who = match.group("who").strip()
+    names = _only_people(scan, who)
+    if not names and re.fullmatch(rf"[{UPPER}][\w’'\-\u0300-\u036f]+", who) and not scan.vocabulary.ordinary(who) \
+            and not in_dictionary(who):
+        names = [who]  # a surname alone, as terse notes write it
+    topic = re.sub(r"\s*\((?:LT|lightning(?: talk)?|keynote|[^()]{1,12})\)\s*$", "", match.group("topic"), flags=re.I)
+    return (names, topic.strip()) if names and re.search(r"[^\W\d_]{3}", topic) else None
+
+
+def detect_who_dash_topic(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A list of talks written as 'Surname — topic' items, each with its notes nested under it: at least two
+    such items side by side (one alone could be anything)."""
+    block = blocks[index]
+    if _in_non_talk_section(block, scan) or block.line_start in scan.claimed:
+        return
+    found = _who_dash_topic(scan, block)
+    if found is None:
+        return
+    nested = index + 1 < len(blocks) and blocks[index + 1].kind == "list" and blocks[index + 1].level > block.level
+    siblings = [b for b in blocks if b is not block and b.kind == "list" and b.level == block.level
+                and _who_dash_topic(scan, b)]
+    if not nested or not siblings:
+        return
+    names, topic = found
+    scan.add(Candidate(title=topic, kind="talk", speakers=names, mentions=[scan.mention(block, "list-item")],
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+    scan.claimed.add(block.line_start)
 
 
 def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -1126,10 +1249,11 @@ def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> Non
 # that add speakers to it.
 DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
-    "heading": (detect_kind_heading, detect_name_heading, detect_paren_heading, detect_person_heading),
-    "paragraph": (detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
+    "heading": (detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
+                detect_person_heading),
+    "paragraph": (detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
                   detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),
-    "list": (detect_presenters, detect_byline, detect_list_item, detect_speaker_list, detect_panel_bullets,
+    "list": (detect_presenters, detect_byline, detect_list_item, detect_who_dash_topic, detect_speaker_list, detect_panel_bullets,
              detect_prose_talk, detect_topic_talk, detect_inline),
 }
 # Run after the note's other detectors, once every section's own talk is known.
@@ -1163,7 +1287,7 @@ def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[s
         scan.lead = None
         for index, block in enumerate(blocks):
             if block.kind == "heading":
-                scan.lead = None  # what a lead introduced ends at the next heading
+                scan.lead, scan.non_talk_lead = None, False  # what a lead introduced ends at the next heading
             for detector in detectors.get(block.kind, ()):
                 detector(scan, blocks, index)
     return _without_shadowed_topics(scan.found)

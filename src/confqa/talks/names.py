@@ -102,6 +102,11 @@ def _parts(text: str) -> tuple[str, tuple[str, ...]]:
     return kept, tuple(kept.split())
 
 
+def in_dictionary(word: str) -> bool:
+    """An English word (the dictionary's, in any of its common inflections)."""
+    return _in_dictionary(word, _reference_words()[0])
+
+
 def without_leading_words(words: list[str], vocabulary: Vocabulary) -> list[str]:
     """'Then Mateo Ruiz', 'Later Paulina Nowak': capitalised words that open a sentence are not part of the name
     that follows them (an English word, not a known given name, with at least two words left)."""

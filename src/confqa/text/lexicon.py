@@ -59,8 +59,9 @@ MEDIA_WORDS = re.compile(r"\b(?:book|novel|paper|article|blog(?: post)?|essay|rf
                          r"newsletter)\W*$", re.I)
 # Headings of sections that list books, papers or chores rather than talks.
 NON_TALK_SECTIONS = re.compile(
-    r"\b(?:reading list|further reading|references?|bibliography|resources|links|books?|papers? (?:i|to) (?:want to )?"
-    r"read|to read|to-?do|follow[- ]?ups?|things to do|action items)\b", re.I)
+    r"\b(?:reading|further reading|references?|bibliography|resources|links|books?|bookshelf|papers? (?:i|to) "
+    r"(?:want to )?read|to read|to watch|watch list|podcasts?|to-?do|follow[- ]?ups?|things to do|action items|"
+    r"recommended|recommendations)\b", re.I)
 # A kind that is too common after "the" to mean a talk ("the paper 'X'").
 TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 
@@ -68,7 +69,7 @@ TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 PRESENTER_LABELS = (
     "presenters", "presenter", "speakers", "speaker", "presented by", "panelists", "panellists", "panelist",
     "panellist", "panel", "moderator", "moderated by", "mod", "organizers", "organisers", "organizer", "organiser",
-    "hosts", "host", "hosted by", "authors", "author", "given by", "delivered by", "instructors", "instructor",
+    "hosts", "host", "hosted by", "who", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
 )
 # Words of a byline that say who wrote the note rather than who spoke: 'Written by …', '· 7 min read'.
