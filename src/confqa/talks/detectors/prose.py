@@ -1,0 +1,404 @@
+"""Detectors of talks that notes introduce in running text: bold leads with a kind of talk, sentences that name a
+title and its speaker, talks known only by their topic, panels and their people, highlights and inline mentions."""
+
+from __future__ import annotations
+
+import re
+
+from confqa.ingest.chunking import sentence_spans
+from confqa.ingest.loading import clean_inline
+from confqa.ingest.markdown import Block
+from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
+from confqa.talks.detectors.scan import (
+    BOLD_START,
+    BULLET_MARK,
+    ENUMERATION,
+    HEADING_TALK,
+    KINDS,
+    MARKED,
+    PAREN_TAIL,
+    PROSE_NAME,
+    TIME,
+    TOPIC_POSSESSIVE,
+    TOPIC_RANT,
+    TOPIC_VERB,
+    NoteScan,
+    heading_title,
+    in_non_talk_section,
+    is_lead,
+    kind_of_match,
+    labelled_people,
+    lead_end,
+    marked_text,
+    named_people,
+    only_people,
+    talk_context,
+    title_like,
+    titled_people,
+)
+from confqa.talks.names import (
+    people,
+    person_name,
+    without_leading_words,
+)
+from confqa.text.lexicon import (
+    KIND_WORDS,
+    MEDIA_WORDS,
+    NAME_PARTICLES,
+    NON_TALK_SECTIONS,
+    NOT_A_SUBJECT,
+    PANEL_PROSE,
+    PROSE_TALK_WORDS,
+    TALK_WORDS,
+    TOO_COMMON_AFTER_THE,
+)
+
+_ONLY_KIND = re.compile(rf"(?P<kind>{KINDS})(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
+
+
+_NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|" + "|".join(sorted(NAME_PARTICLES)) + r")){0,3}"
+
+
+_TITLE_SPAN = (r"(?:_(?P<t1>[^_]{4,220})_|\*(?P<t2>[^*]{4,220})\*|“(?P<t3>[^”]{4,220})”|\"(?P<t4>[^\"]{4,220})\""
+               r"|\[(?P<t5>[^\]]{4,220})\]\([^)]*\))")
+
+
+_POSSESSIVE = re.compile(
+    rf"(?P<who>{_NAME}(?:\s+et al\.?)?)[’']s?\s+(?:(?P<kind>{KINDS})\s+(?:on\s+|titled\s+|called\s+)?)?{_TITLE_SPAN}"
+)
+
+
+_HAD_A = re.compile(
+    rf"(?P<who>{_NAME})\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+(?:an?|the|their|his|her)\s+"
+    rf"(?P<kind>{KINDS})\s+(?:on|titled|called|about)\s+{_TITLE_SPAN}"
+)
+
+
+_THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
+
+
+# Paragraphs or list items after a highlight that a panel's prose may name its people in.
+PANEL_SCOPE_BLOCKS = 6
+
+
+def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A panel's people named in its prose: under a panel heading, or after a highlight line that says panel."""
+    block = blocks[index]
+    if block.kind != "paragraph" or not _says_panel(block.text) or block.line_start in scan.claimed:
+        return
+    first = block.text.splitlines()[0].strip()
+    lead = is_lead(block) and first.rstrip(" .").endswith(("**", "__")) and not first.rstrip(" *_").endswith(":")
+    path = block.heading_path
+    owner = next((path[:n] for n in range(len(path), 0, -1) if path[:n] in scan.by_section), path)
+    section = scan.by_section.get(owner)
+    panel_section = section is not None and section.kind == "panel" and not lead
+    if not lead and not panel_section:
+        return
+    scope = [block]
+    for following in blocks[index + 1: index + 1 + PANEL_SCOPE_BLOCKS]:
+        if following.kind == "heading" or is_lead(following):
+            break
+        scope.append(following)
+    names = named_people(scan, " ".join(b.text for b in scope))
+    if not names:
+        return
+    if panel_section and section is not None:
+        scan.add_speakers(section, names)
+        section.mentions.append(scan.mention(block, "panel"))
+        return
+    topic = clean_inline(block.text).strip(" *_:.")
+    title = topic if len(content_words(topic) - {"panel", "conversation", "discussion"}) >= 2 else (
+        f"Panel: {heading_title(block)}" if block.heading_path else topic)
+    scan.add(Candidate(title=title, kind="panel", speakers=names, mentions=[scan.mention(block, "panel")],
+                       spans=[(scan.doc, block.line_start, scope[-1].line_end)]))
+
+
+def _says_panel(text: str) -> bool:
+    lower = text.lower()
+    return "panel" in lower or any(p in lower for p in PANEL_PROSE[:3])
+
+
+def detect_highlight(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**' and the bullets that follow it."""
+    block = blocks[index]
+    first = block.text.splitlines()[0].strip()
+    if block.kind != "paragraph" or not (first.startswith("**") and first.rstrip(".:").endswith("**")) \
+            or block.line_start in scan.claimed:
+        return
+    scan.claimed.add(block.line_start)
+    lead = TIME.sub("", clean_inline(first))
+    paren = PAREN_TAIL.search(lead)
+    inner = paren.group("inner").strip() if paren else ""
+    end_line = block.line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or is_lead(following):
+            break
+        end_line = following.line_end
+    title = re.sub(r"^\d+[.)]\s*", "", lead[: paren.start()] if paren else lead).strip(" -–—:")
+    mention = scan.mention(block, "highlight")
+    span = (scan.doc, block.line_start, end_line)
+    if not paren:
+        # '**4. Five Proofs Being Destroyed by Generative AI**': matched against talk titles and the summaries in
+        # the notes' own tables at merge time.
+        scan.add(Candidate(title=title, kind="talk", mentions=[mention], spans=[span], weak=True, lead=True))
+        return
+    named = people(inner)
+    if named:
+        scan.add(Candidate(title=title, kind="talk", speakers=named, mentions=[mention], spans=[span], weak=True))
+        return
+    # '(AI Reasoning Talk)': a reference to a talk by its topic; resolved against aliases at merge.
+    topic = " ".join(w for w in inner.split() if w.lower() not in {k.split()[-1] for k in KIND_WORDS}).strip()
+    if content_words(topic):
+        scan.add(Candidate(title=topic, kind="talk", mentions=[mention], spans=[span], weak=True, aliases=[topic]))
+
+
+def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """"Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"', 'the keynote *Title*'."""
+    block = blocks[index]
+    text = block.text
+    taken: list[tuple[int, int]] = []
+    for pattern in (_POSSESSIVE, _HAD_A, _THE_KIND):
+        for match in pattern.finditer(text):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            title = clean_inline(next(t for t in (match.group(f"t{i}") for i in range(1, 6)) if t))
+            who = match.groupdict().get("who")
+            kind_word = match.group("kind")
+            if pattern is _THE_KIND and kind_word.lower() in TOO_COMMON_AFTER_THE:
+                continue
+            if who and who.split()[0] in NOT_A_SUBJECT:
+                who = None
+            if who and not kind_word and "et al" not in who and not _near_talk_word(text, match.start()):
+                kind_word = None
+            line = scan.parsed.line_of(block.start + match.start())
+            kind = kind_of(kind_word) if kind_word else ("paper" if who and "et al" in who else "talk")
+            speakers = [re.sub(r"\s+et al\.?$", " et al.", who).strip()] if who else []
+            quoted_topic = bool(match.group("t3") or match.group("t4")) and bool(
+                re.search(r"\s(on|about)\s+[“\"]", match.group(0)))
+            person = kind in ("invited talk", "tutorial", "talk", "oral", "paper") and pattern is _POSSESSIVE
+            scan.add(Candidate(
+                title=title, kind=kind, speakers=speakers, organizers=[] if person else list(speakers),
+                mentions=[scan.mention(line, "inline")], spans=[(scan.doc, line, line)],
+                weak=quoted_topic or (not kind_word and not (who and "et al" in who)),
+            ))
+            taken.append((match.start(), match.end()))
+
+
+def _near_talk_word(text: str, position: int) -> bool:
+    window = text[max(0, position - 60): position + 60].lower()
+    return any(w in window for w in TALK_WORDS)
+
+
+# An unmarked title in title case followed by its speaker in parentheses: 'Kafka Is Not a Database (Jane Doe, Org)'.
+_TITLE_THEN_PAREN = re.compile(r"(?:^|[:;!?]\s+|[.—–]\s+|\s-\s)(?P<title>[A-Z][^():;.!?—–\n]{6,150}?)\s*\((?P<who>[^()]{3,120})\)")
+
+
+# 'the Embedded Rust Workshop run by Jane Doe': a title ending in a kind of talk, then who ran it.
+_KIND_RUN_BY = re.compile(rf"(?P<title>(?:[A-Z][\w’'-]*\s+){{1,8}}(?i:{KINDS}))\s+(?:run|given|led|presented|hosted|"
+                          r"taught|delivered|organi[sz]ed)\s+by\s+(?P<who>[^.;:()—–]+)")
+
+
+_NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint work with|thanks to|credited|audience|"
+                              r"friend|colleague|labmate|manager)\W*\s*$", re.I)
+
+
+_AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\bby\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
+                              r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
+
+
+# Words right before a title that say it is the title of a talk: 'titled', 'called', 'the keynote,', 'a panel,'.
+_INTRODUCES_TITLE = re.compile(r"\b(?:titled|entitled|called|named|presented|presents|gave|delivered|(?:talk|keynote|panel|tutorial|session|presentation|"
+                               r"slot|lecture|workshop|oral|poster)s?(?:\s+(?:on|about))?)[\s,:]*(?:the\s+)?$", re.I)
+
+
+_PRESENTED_BY = re.compile(r"\b(?:presented|given|delivered|moderated|hosted|chaired|run|led)\s+by\s+(?P<who>[^.;:—–]+)",
+                           re.I)
+
+
+def _people_before(scan: NoteScan, text: str) -> list[str]:
+    """The people a sentence names last before a point: 'the poster by A and B (Org), <title>' -> [A, B]."""
+    found: list[tuple[int, int, str]] = []
+    plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    for match in PROSE_NAME.finditer(plain):
+        phrase = re.sub(r"[’']s$", "", match.group(0))
+        words = phrase.split()
+        while words and words[0] in NOT_A_SUBJECT:
+            words = words[1:]
+        words = without_leading_words(words, scan.vocabulary)
+        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        if name and not _NOT_THE_SPEAKER.search(plain[: match.start()]):
+            found.append((match.start(), match.end(), name))
+    if not found:
+        return []
+    group = [found[-1]]
+    for previous in reversed(found[:-1]):  # names joined by ',', 'and', '&' belong together
+        between = plain[previous[1]: group[0][0]]
+        if re.fullmatch(r"\s*(?:,|and|&|\+)\s*(?:and\s+)?", between):
+            group.insert(0, previous)
+        else:
+            break
+    return [name for _, _, name in group]
+
+
+def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A bold lead that names a kind of talk: '**Tutorial T3 — Title**' with '(A, B; 9:00)' below it, '**09:00
+    Keynote.** Jane Doe (Org) — *Title*', '**14:00 Panel: Title**' with 'Moderator:' and 'Panellists:' lines."""
+    block = blocks[index]
+    lines = block.text.splitlines()
+    match = BOLD_START.match(lines[0])
+    if block.kind != "paragraph" or not match:
+        return
+    bold = TIME.sub("", ENUMERATION.sub("", clean_inline(match.group("bold")))).strip(" .:")
+    rest = " ".join([match.group("rest"), *lines[1:]])
+    titled = HEADING_TALK.match(bold)
+    if titled:
+        kind = kind_of_match(titled)
+        title, speakers = titled_people(scan, titled.group("title"), titled.group("by"))
+    elif _ONLY_KIND.fullmatch(bold):
+        kind, title, speakers = kind_of(_ONLY_KIND.fullmatch(bold).group("kind")), "", []  # type: ignore[union-attr]
+    else:
+        return
+    if not title:
+        marked = next((m for m in MARKED.finditer(rest) if title_like(clean_inline(marked_text(m)))), None)
+        if marked is None:
+            return
+        title = clean_inline(marked_text(marked))
+        speakers = speakers or _people_before(scan, clean_inline(rest[: marked.start()]))
+    speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else []) if n not in speakers]
+    if kind == "session" and not speakers:
+        return  # an oral session holds talks; it is not one
+    end = lead_end(blocks, index)
+    candidate = scan.add(Candidate(title=title, kind=kind, speakers=speakers, mentions=[scan.mention(block, "lead")],
+                                   spans=[(scan.doc, block.line_start, end)]))
+    scan.lead = candidate
+    scan.claimed.add(block.line_start)
+
+
+def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A talk named in running text: a marked title ('her talk, "Title"', 'presented *Title*', 'a panel, "Title",
+    moderated by X') in a sentence about a talk, its speaker the person just before it ('Next up was Jane Doe from
+    Org, who …') or after it ('— Jane Doe', 'by Jane Doe', 'Presented by Jane Doe.'); or 'Title (Jane Doe, Org)',
+    'the Title Workshop run by Jane Doe'."""
+    block = blocks[index]
+    if in_non_talk_section(block):
+        return
+    if in_non_talk_section(block, scan):
+        return
+    lines = block.text.splitlines()[1:] if block.line_start in scan.claimed else block.text.splitlines()
+    text = clean_inline(" ".join(line.strip() for line in lines))
+    raw = " ".join(line.strip() for line in lines)
+    sentences = [raw[a:b] for a, b in sentence_spans(raw, 0, len(raw))]
+    for number, sentence in enumerate(sentences):
+        for match in MARKED.finditer(sentence):
+            _prose_title(scan, block, sentences, number, sentence, match)
+    for match in _TITLE_THEN_PAREN.finditer(text):
+        title = match.group("title").strip()
+        if re.match(r"\s*(?:w/|with\b|feat\.?|incl\.?|co-?authors?\b|see\b)", match.group("who"), re.I):
+            continue  # '(w/ A and B)': co-authors, not the speaker
+        who = people(match.group("who"), scan.vocabulary)
+        if who and title_like(title, strict=True) and len(title.split()) >= 3 \
+                and not person_name(title, scan.vocabulary):
+            _add_prose(scan, block, title, talk_context(text) or "talk", who[:1])
+    for match in _KIND_RUN_BY.finditer(text):
+        who = people(match.group("who"), scan.vocabulary)
+        if who:
+            title = re.sub(r"^(?:the|a|an)\s+", "", match.group("title").strip(), flags=re.I)
+            _add_prose(scan, block, title, kind_from_title(title) or "talk", who)
+
+
+def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int, sentence: str,
+                 match: re.Match[str]) -> None:
+    title = clean_inline(marked_text(match)).strip()
+    quoted_bold = bool(match.group("b")) and match.group("b").strip()[:1] in "\"“'‘"
+    if not title_like(title) or only_people(scan, title) or (
+            match.group("b") and not quoted_bold and not _introduces_a_talk(sentence)):
+        return
+    before = clean_inline(sentence[: match.start()])
+    after = clean_inline(sentence[match.end():])
+    if not re.search(r"[^\W\d_]{2}", before + " " + after):
+        return  # a marked line on its own (a subtitle under a heading) is no sentence about a talk
+    context = " ".join(sentences[max(0, number - 1): number + 1])
+    if MEDIA_WORDS.search(before) and not re.search(r"\bpresent(?:s|ed|ing)?\b", before, re.I):
+        return  # 'her book *Title*', 'the paper "Title"': not a talk ('presenting our paper' is one)
+    who_after = _AFTER_TITLE_WHO.match(after)
+    speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []
+    speakers = speakers or _people_before(scan, before)
+    if not speakers and number > 0:
+        speakers = _people_before(scan, clean_inline(sentences[number - 1]))[:1] if not before.strip() or \
+            re.search(r"\b(?:her|his|their|the)\s+(?:talk|keynote|session|tutorial|presentation)\b", before, re.I) \
+            else []
+    if not speakers and number + 1 < len(sentences):
+        presented = _PRESENTED_BY.search(clean_inline(sentences[number + 1]))
+        speakers = people(presented.group("who"), scan.vocabulary) if presented else []
+    if not speakers and block.heading_path:
+        speakers = only_people(scan, heading_title(block))  # '### Jane Doe', then "Jane's keynote, '…'"
+    kind = talk_context(before + " " + after) or talk_context(context) or (
+        kind_from_heading(block.heading_path[-1]) if block.heading_path else None)
+    if kind == "panel":  # 'Panel: "Title". Jane Doe is moderating, and the panellists are A (Org), B and C.'
+        following = " ".join([after, *sentences[number + 1: number + 2]])
+        speakers = speakers + [n for n in named_people(scan, following) if n not in speakers]
+    if kind is None and speakers and len(content_words(title)) >= 2:
+        kind = "talk"  # 'Then came Jane Doe from Org with *Title*': a person presenting a title
+    if kind is None or (not speakers and not _INTRODUCES_TITLE.search(before)):
+        return  # with nobody presenting it, only 'titled "…"', 'her talk, "…"' make a quoted phrase a talk
+    _add_prose(scan, block, title, kind, speakers)
+
+
+def _introduces_a_talk(sentence: str) -> bool:  # noqa: N802 - reads as a predicate on the sentence
+    """A bold span is a title only inside a sentence that introduces a talk ('The closing panel, **Title**, was …')."""
+    return bool(re.search(PROSE_TALK_WORDS, sentence.lower()))
+
+
+def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: list[str]) -> None:
+    candidate = scan.add(Candidate(title=title, kind=kind, speakers=list(speakers), mentions=[scan.mention(block, "prose")],
+                                   spans=[(scan.doc, block.line_start, block.line_end)]))
+    scan.lead = candidate
+
+
+def detect_non_talk_lead(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A bold lead line starts a new part of the note: a reading list ('**Books:**') or anything else."""
+    block = blocks[index]
+    if is_lead(block) and len(block.text.splitlines()) == 1:
+        scan.non_talk_lead = bool(NON_TALK_SECTIONS.search(clean_inline(block.text)))
+
+
+def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'Jane Doe talked about <topic>', "Jane Doe's session on <topic>", 'Jane Doe did a five-minute rant about
+    <topic>': a talk known by its topic. Kept only when the note has no titled talk by the same person."""
+    block = blocks[index]
+    earlier_lead = scan.lead is not None and scan.lead.kind == "panel" and scan.lead.mentions[0].line < block.line_start
+    if in_non_talk_section(block, scan) or earlier_lead or any(
+            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1)):
+        return  # inside a talk's section, 'X talked about Y' is what was said in it
+    text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
+    for pattern in (TOPIC_VERB, TOPIC_RANT, TOPIC_POSSESSIVE):
+        for match in pattern.finditer(text):
+            who = _people_before(scan, text[: match.start()] + ("" if pattern is not TOPIC_POSSESSIVE else ""))
+            head = text[max(0, match.start() - 80): match.start() + (2 if pattern is TOPIC_POSSESSIVE else 0)]
+            if pattern is TOPIC_POSSESSIVE:
+                who = _people_before(scan, head.rstrip("’'s"))
+            if not who or not re.search(r"[^\W\d_]{3}", match.group("topic")):
+                continue
+            scan.add(Candidate(title=match.group("topic").strip(), kind=talk_context(match.group(0)) or "talk",
+                               speakers=who[-1:], mentions=[scan.mention(block, "topic")],
+                               spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
+
+
+def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """The people of a panel listed one per bullet: '- Daniel Okafor (Org)', '- Thabo Molefe, who maintains …',
+    after a panel heading, a panel lead or 'The panellists were:'."""
+    block = blocks[index]
+    if block.kind != "list" or block.line_start in scan.claimed:
+        return
+    panel = scan.lead if scan.lead is not None and scan.lead.kind == "panel" else None
+    section = scan.by_section.get(block.heading_path)
+    if panel is None and section is not None and section.kind == "panel":
+        panel = section
+    if panel is None:
+        return
+    first = BULLET_MARK.sub("", clean_inline(block.text.splitlines()[0]))
+    leading = re.split(r"\s*(?:,|\(|—|–|\s-\s|:)\s*", first, maxsplit=1)[0]
+    name = person_name(leading, scan.vocabulary)
+    if name:
+        scan.add_speakers(panel, [name])
+        panel.mentions.append(scan.mention(block, "panel"))

@@ -1,0 +1,368 @@
+"""What every talk detector shares: the scan of one note (what was found, which section has which talk),
+the patterns of kinds, titles and times, and the helpers that read people and titles out of a line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from confqa.ingest.loading import clean_inline
+from confqa.ingest.markdown import Block, ParsedDocument
+from confqa.models import TalkMention
+from confqa.talks.candidate import Candidate, content_words, kind_from_title, kind_of
+from confqa.talks.names import (
+    UPPER,
+    Vocabulary,
+    expands_acronym,
+    people,
+    person_name,
+    without_leading_words,
+)
+from confqa.text.lexicon import (
+    KIND_IN_HEADING,
+    KIND_WORDS,
+    NAME_PARTICLES,
+    NON_TALK_SECTIONS,
+    NOT_A_SUBJECT,
+    PRESENTER_LABELS,
+    PROSE_TALK_WORDS,
+    TITLE_SMALL_WORDS,
+)
+
+KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
+
+
+DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*"
+
+
+HEADING_TALK = re.compile(
+    r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
+    rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?\s*(?:#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
+    r"(?:[:\-–—]|\.\s)\s*(?P<title>.+)$", re.I)
+
+
+# A time that opens a heading or a bold lead: '09:00', '14.30', '9:00–10:30'.
+TIME = re.compile(r"^\s*\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?\s*[-–—:,.]?\s*")
+
+
+QUOTED = re.compile(r"^[\"“”'‘’*_]+(?P<inner>.+?)[\"“”'‘’*_]+[.,;]?$")
+
+
+BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/)\s*")
+
+
+ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
+
+
+NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{DASH}|:\s+)(?P<right>.+)$")
+
+
+PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
+
+
+PRESENTERS = re.compile(
+    r"^\W*(?:(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
+    + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by)\s)"
+    + r"\W*\s*(?P<names>.+)$", re.I)
+
+
+BOLD_START = re.compile(rf"^\s*(?:[-*+]|\d{{1,3}}[.)])?\s*(?P<label>[^\w*_\s]*\s*(?i:{KINDS})\s*[:—–-]\s*)?(?:\*\*|__)"
+                         r"(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
+
+
+PARTICLES = "|".join(sorted(NAME_PARTICLES))
+
+
+PROSE_NAME = re.compile(
+    rf"(?<![\w.])(?:(?:[{UPPER}]\.\s*){{1,3}}[{UPPER}][\w’'\-\u0300-\u036f]+(?:\s+(?:(?:{PARTICLES})\s+)*"
+    rf"(?:[{UPPER}]\.|[{UPPER}][\w’'\-\u0300-\u036f]+)){{0,3}}|[{UPPER}][\w’'\-\u0300-\u036f]+(?:\s+(?:(?:{PARTICLES})"
+    rf"\s+)*(?:[{UPPER}]\.|[{UPPER}][\w’'\-\u0300-\u036f]+)){{1,3}})"
+)
+
+
+@dataclass
+class NoteScan:
+    """What the detectors found in one note, and the talk each section already has."""
+
+    parsed: ParsedDocument
+    vocabulary: Vocabulary
+    notes: frozenset[str]  # every note of the corpus (paths relative to it): links to them are evidence
+    found: list[Candidate] = field(default_factory=list)
+    by_section: dict[tuple[str, ...], Candidate] = field(default_factory=dict)
+    lead: Candidate | None = None  # the talk a bold lead, item or sentence introduced last in this section
+    claimed: set[int] = field(default_factory=set)  # first lines of blocks a detector has read as a talk
+    non_talk_lead: bool = False  # under a bold lead such as '**Books people recommended:**'
+
+    @property
+    def doc(self) -> str:
+        return self.parsed.document.doc
+
+    def add(self, candidate: Candidate) -> Candidate:
+        self.found.append(candidate)
+        for doc, path in candidate.sections:
+            if doc == self.doc:
+                self.by_section[path] = candidate
+        return candidate
+
+    def mention(self, block: Block | int, how: str) -> TalkMention:
+        line = block if isinstance(block, int) else block.line_start
+        return TalkMention(doc=self.doc, line=line, how=how)
+
+    @staticmethod
+    def add_speakers(candidate: Candidate, names: list[str]) -> None:
+        """Add people to a talk once: 'Fatima Zahra' is already there as 'Fatima Zahra El Idrissi'."""
+        for name in names:
+            words = name.split()
+            if not any(words == other.split()[: len(words)] or other.split() == words[: len(other.split())]
+                       for other in candidate.speakers):
+                candidate.speakers.append(name)
+
+    def speakers_of_section(self, block: Block, names: list[str], how: str) -> None:
+        """People named under a heading belong to that heading's talk: the talk it already has, or the heading."""
+        path = block.heading_path
+        if not names or not path:
+            return
+        candidate = self.by_section.get(path)
+        if candidate is not None:
+            self.add_speakers(candidate, names)
+            candidate.mentions.append(self.mention(block, how))
+            return
+        heading = path[-1]
+        self.add(Candidate(title=heading, kind=kind_from_title(heading) or "talk", speakers=list(names),
+                           mentions=[self.mention(block, how)], sections=[(self.doc, path)]))
+
+    def link_target(self, url: str) -> str | None:
+        """The note a relative link points to, when it is one of the corpus's notes."""
+        if "://" in url or url.startswith(("#", "mailto:")):
+            return None
+        target = PurePosixPath(self.doc).parent / url.split("#")[0]
+        parts: list[str] = []
+        for part in target.parts:
+            if part == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        path = "/".join(parts)
+        if path in self.notes:
+            return path
+        lowered = {n.lower(): n for n in self.notes}
+        return lowered.get(path.lower())
+
+
+Detector = Callable[[NoteScan, list[Block], int], None]
+
+
+# -- headings ----------------------------------------------------------------------------------------------------
+def heading_title(block: Block) -> str:
+    """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …')."""
+    return TIME.sub("", ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
+
+
+def unquote(title: str) -> str:
+    """'"Ten Years of Rust"' or '*Title*' -> the title without its marks."""
+    match = QUOTED.match(title.strip())
+    return match.group("inner").strip() if match else title.strip()
+
+
+def paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
+    """'Title (Jane Doe)' -> ('Title', ['Jane Doe']); a topic or a company in parentheses stays in the title."""
+    paren = PAREN_TAIL.search(title)
+    if not paren or expands_acronym(title[: paren.start()], paren.group("inner")):
+        return title, []
+    names = people(paren.group("inner"), scan.vocabulary)
+    if not names:
+        return title, []
+    return title[: paren.start()].strip(" -–—:"), names
+
+
+def kind_of_match(match: re.Match[str]) -> str:
+    """The kind a '<kind>[ session] [number]: title' match names: 'Oral session 2A: …' is a session of orals."""
+    return "session" if match.group("session") else kind_of(match.group("kind"))
+
+
+def titled_people(scan: NoteScan, text: str, by: str | None = None) -> tuple[str, list[str]]:
+    """What follows a kind of talk: 'Title (Jane Doe)', 'Jane Doe: Title', 'Title — Jane Doe', '"Title"', or only
+    people ('Jane Doe (Org)': no title, returned as '')."""
+    text = text.strip()
+    named = only_people(scan, text)
+    if named:
+        return "", named
+    title, speakers = paren_people(scan, text)
+    if by:
+        speakers = people(by) + speakers
+    if not speakers:
+        title, speakers = title_by_person(scan, title)
+    if not speakers:
+        title, speakers = person_then_title(scan, title)
+    if not speakers:
+        title, speakers = title_dash_person(scan, title)
+    return unquote(title), speakers
+
+
+def only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
+    """'Jane Doe (Org)', 'Jane Doe, Org' or 'A (Org) & B (Org)': a line that names people and nothing else. Lenient
+    (under a heading already known to be a talk): the people it starts with ('Noor Hassan, 5 minutes, slides')."""
+    stripped = clean_inline(text).strip(" *_.")
+    parts = [p for p in LIST_SPLIT.split(re.sub(r"\([^()]*\)", "", stripped)) if p.strip()]
+    if not parts:
+        return []
+    found = [person_name(p, scan.vocabulary) for p in parts]
+    if not found[0]:
+        return []
+    if lenient:
+        leading = []
+        for name in found:
+            if not name:
+                break
+            leading.append(name)
+        return leading
+    rest_are_people_or_places = all(f or (len(p.split()) <= 4 and p.strip()[:1].isupper()) for f, p in zip(found, parts))
+    return [f for f in found if f] if rest_are_people_or_places else []
+
+
+def title_by_person(scan: NoteScan, text: str) -> tuple[str, list[str]]:
+    """'"Title" by Jane Doe (Org)' -> ('Title', ['Jane Doe']); 'Learning by Doing' stays a title."""
+    match = re.match(r"^(?P<title>.+?)\s+by\s+(?P<who>[^\"“”]+)$", text.strip())
+    if match:
+        who = only_people(scan, match.group("who"))
+        if who and content_words(match.group("title")):
+            return unquote(match.group("title").strip(" ,:—–-")), who
+    return text, []
+
+
+def person_then_title(scan: NoteScan, text: str) -> tuple[str, list[str]]:
+    """'Jane Doe: Title' or 'Jane Doe — Title' -> ('Title', ['Jane Doe'])."""
+    match = NAME_DASH_TITLE.match(text)
+    if match:
+        left = match.group("left").strip()
+        who = people(left, scan.vocabulary)
+        if who and len(who) == len(re.split(r"\s*(?:,|&|\band\b)\s*", clean_inline(left).split("(")[0])) \
+                and content_words(match.group("right")):
+            return match.group("right").strip(), who
+    return text, []
+
+
+def title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
+    """'Title — Jane Doe' -> ('Title', ['Jane Doe'])."""
+    parts = re.split(DASH, title)
+    if len(parts) >= 2:
+        names = only_people(scan, parts[-1])
+        if names:
+            return title[: title.rfind(parts[-1])].strip(" -–—:"), names
+    return title, []
+
+
+def is_lead(block: Block) -> bool:
+    return block.kind == "paragraph" and block.text.lstrip().startswith(("**", "__")) and len(block.text) < 200
+
+
+def named_people(scan: NoteScan, text: str) -> list[str]:
+    found: list[str] = []
+    for match in PROSE_NAME.finditer(re.sub(r"\([^()]*\)", ",", clean_inline(text))):
+        phrase = re.sub(r"[’']s$", "", match.group(0))
+        words = phrase.split()
+        while words and words[0] in NOT_A_SUBJECT:
+            words = words[1:]
+        words = without_leading_words(words, scan.vocabulary)
+        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+# -- talks introduced in running text ----------------------------------------------------------------------------
+# A title marked in prose: quoted, italic or bold.
+MARKED = re.compile(r"“(?P<q1>[^”]{6,200})”|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
+                     r"|(?<![_\w])_(?![_\s])(?P<i2>[^_]{6,200}?)(?<!\s)_(?![_\w])|\*\*(?P<b>[^*]{6,200}?)\*\*")
+
+
+def title_like(title: str, strict: bool = False) -> bool:
+    """A talk title, not a quoted remark: two to twenty words, most of the content words capitalised (all of them
+    when nothing else marks it as a title), no full stop."""
+    words = re.findall(r"[\w’'-]+", title)
+    if not 2 <= len(words) <= 20 or title.rstrip().endswith((".", ",")) or not title[:1].isupper():
+        return False
+    content = [w for w in words if w.lower() not in TITLE_SMALL_WORDS and not w[:1].isdigit()]
+    capitalised = [w for w in content if w[:1].isupper()]
+    if strict:
+        return len(content) >= 2 and len(capitalised) == len(content)
+    return len(content) >= 2 and 2 * len(capitalised) >= len(content) + 1
+
+
+def talk_context(text: str) -> str | None:
+    """The kind of talk a sentence speaks of ('keynote', 'panel', …), 'talk' for talk words in general, or None."""
+    lower = text.lower()
+    for word, kind in KIND_IN_HEADING:
+        if re.search(rf"\b{word}", lower):
+            return kind
+    return "talk" if re.search(PROSE_TALK_WORDS, lower) else None
+
+
+def marked_text(match: re.Match[str]) -> str:
+    """The title a mark holds: '**"Title"**' -> 'Title'."""
+    return unquote(next(g for g in match.groups() if g))
+
+
+def labelled_people(scan: NoteScan, lines: list[str]) -> list[str]:
+    """People on the lines under a lead: 'Moderator: A (Org)', 'Panellists: B, C (Org)' (wrapped lines continue
+    the label above them), '(A, B, C; 9:00–12:30)', 'Jane Doe (Org)'."""
+    found: list[str] = []
+    label_text = ""
+
+    def flush() -> None:
+        match = PRESENTERS.match(label_text)
+        if match:
+            found.extend(people(match.group("names")))
+
+    for line in lines:
+        text = clean_inline(line).strip()
+        if PRESENTERS.match(text):
+            flush()
+            label_text = text
+        elif label_text:
+            label_text += " " + text
+        elif text.startswith("(") and text.rstrip(".").endswith(")"):
+            found.extend(people(text.strip("().").split(";")[0]))
+        else:
+            found.extend(only_people(scan, text))
+    flush()
+    return list(dict.fromkeys(found))
+
+
+def lead_end(blocks: list[Block], index: int) -> int:
+    end = blocks[index].line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or is_lead(following):
+            break
+        end = following.line_end
+    return end
+
+
+def in_non_talk_section(block: Block, scan: NoteScan | None = None) -> bool:
+    """Reading lists, references and to-do lists name books and papers, not talks (under such a heading, or after
+    a bold lead line such as '**Books people kept recommending:**')."""
+    if scan is not None and scan.non_talk_lead:
+        return True
+    return any(NON_TALK_SECTIONS.search(heading) for heading in block.heading_path[1:] or block.heading_path)
+
+
+TOPIC_VERB = re.compile(
+    r"\b(?:talked|spoke|presented|lectured|ranted|talking|speaking|presenting)\s+(?:about|on)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")
+
+
+TOPIC_RANT = re.compile(
+    r"\bdid\s+an?\s+(?:[\w-]+\s+){0,3}(?:talk|rant|session|demo|walkthrough|deep dive)\s+(?:about|on)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")
+
+
+TOPIC_POSSESSIVE = re.compile(
+    r"[’']s\s+(?:[\w-]+\s+){0,2}(?:talk|session|keynote|tutorial|workshop|presentation|lecture)\s+(?:on|about)\s+"
+    r"(?P<topic>[^.;:()!?\"“]{6,120}?)(?=[.;:(!?\"“]|,\s|\s+(?:which|that|and then|but)\b|$)")

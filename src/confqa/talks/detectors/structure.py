@@ -1,0 +1,635 @@
+"""Detectors of talks that notes introduce by their structure: tables, headings, bylines, speaker lines, fields,
+bold or dashed list items, speaker lists, front matter, and headings titled like a known talk."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from confqa.ingest.loading import clean_inline
+from confqa.ingest.markdown import Block
+from confqa.models import TalkMention
+from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
+from confqa.talks.detectors.scan import (
+    BOLD_START,
+    BULLET_MARK,
+    HEADING_TALK,
+    MARKED,
+    NAME_DASH_TITLE,
+    PAREN_TAIL,
+    PRESENTERS,
+    TIME,
+    TOPIC_POSSESSIVE,
+    TOPIC_RANT,
+    TOPIC_VERB,
+    NoteScan,
+    heading_title,
+    in_non_talk_section,
+    kind_of_match,
+    labelled_people,
+    lead_end,
+    marked_text,
+    named_people,
+    only_people,
+    paren_people,
+    person_then_title,
+    talk_context,
+    title_by_person,
+    title_dash_person,
+    title_like,
+    titled_people,
+    unquote,
+)
+from confqa.talks.names import (
+    UPPER,
+    affiliation_split,
+    in_dictionary,
+    people,
+    person_name,
+)
+from confqa.text.lexicon import (
+    AUTHOR_LINE_WORDS,
+    KIND_WORDS,
+    NOBODY,
+    NOTES_HEADERS,
+    SPEAKER_HEADERS,
+    TITLE_HEADERS,
+    TYPE_HEADERS,
+)
+
+_ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
+
+
+_DATE_HEADING = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|"
+    r"dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\bday\s+\d", re.I)
+
+
+_UNKNOWN = re.compile(r"\?+|unknown|tba|tbd|n/?a|not (?:named|announced|listed)|didn'?t catch[^.]*", re.I)
+
+
+_FIELD = re.compile(r"^\W*(?P<label>[A-Za-z][A-Za-z ()/]{1,30}?)\W*\s*:\s*\**\s*(?P<value>\S.*)$")
+
+
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?:\s|$)")
+
+
+_BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
+
+
+_ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
+
+
+_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|$)", re.S)
+
+
+_ITEM_PAREN_WHO = re.compile(r"^\s*\((?P<who>[^()]+)\)")
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+
+
+# -- tables ------------------------------------------------------------------------------------------------------
+def cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _column(header: list[str], words: tuple[str, ...], prefer: str | None = None) -> int | None:
+    def matches(cell: str) -> bool:
+        lower = clean_inline(cell).lower()
+        return any(re.search(rf"\b{re.escape(w)}", lower) for w in words)
+
+    found = [i for i, h in enumerate(header) if matches(h)]
+    if prefer:
+        found = [i for i in found if prefer in header[i].lower()] or found
+    return found[0] if found else None
+
+
+def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A table row per talk: a title column, and a speaker or type column (or a section that names the kind)."""
+    block = blocks[index]
+    rows = [r for r in block.text.splitlines() if r.strip()]
+    if len(rows) < 3:
+        return
+    header = cells(rows[0])
+    title_col = _column(header, TITLE_HEADERS + tuple(KIND_WORDS), prefer="title")
+    speaker_col = _column(header, SPEAKER_HEADERS)
+    if speaker_col == title_col:
+        speaker_col = None
+    type_col = _column(header, TYPE_HEADERS)
+    notes_col = _column(header, NOTES_HEADERS)
+    section_kind = kind_from_heading(block.heading_path[-1] if block.heading_path else "")
+    if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
+        return
+    if _people_table(scan, rows, title_col):
+        return
+    found = []
+    for offset, row in enumerate(rows[2:], start=2):
+        row_cells = cells(row)
+        if title_col >= len(row_cells):
+            continue
+        raw_title = row_cells[title_col]
+        title = clean_inline(raw_title)
+        if not title or title in ("-", "—"):
+            continue
+        speakers: list[str] = []
+        if speaker_col is not None and speaker_col < len(row_cells):
+            speakers = people(row_cells[speaker_col]) or _organisations(row_cells[speaker_col])
+        kind = kind_of(row_cells[type_col]) if type_col is not None and type_col < len(row_cells) else None
+        prefixed = HEADING_TALK.match(title)
+        if prefixed:  # 'Invited talk: Title', 'Oral 2: Title' in the title cell
+            title, kind = unquote(prefixed.group("title")), kind or kind_of_match(prefixed)
+        links = _LINK.findall(raw_title)
+        if speaker_col is not None and not speakers and not prefixed and not links:
+            continue  # a schedule's 'Lunch', 'Welcome', 'Poster session': no one presents it
+        aliases = [a for a in (alias_from_link(url) for _, url in links) if a]
+        kind = kind or kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
+        line = block.line_start + offset
+        summary = clean_inline(row_cells[notes_col]) if notes_col is not None and notes_col < len(row_cells) else ""
+        linked = [t for t in (scan.link_target(url) for _, url in links) if t and t != scan.doc]
+        mentions = [scan.mention(line, "table")] + [TalkMention(doc=t, line=1, how="link") for t in linked]
+        found.append(scan.add(Candidate(
+            title=title, kind=kind, speakers=speakers, aliases=aliases, summaries=[summary] if summary else [],
+            mentions=mentions, spans=[(scan.doc, line, line)], whole_docs=linked,
+        )))
+    if len(found) == 1 and _is_leading(blocks, index) and not any(c.whole_docs for c in scan.found[:-1]):
+        found[0].whole_docs.append(scan.doc)  # a note about one talk: its first table names it
+
+
+def _people_table(scan: NoteScan, rows: list[str], column: int) -> bool:
+    """A table whose 'Name' column holds people ('Role | Name | Company') lists a panel's people, not talks: they
+    join the panel the note is describing, if any."""
+    names = [only_people(scan, cells(r)[column]) if column < len(cells(r)) else [] for r in rows[2:]]
+    if sum(1 for n in names if n) * 2 <= len(names):
+        return False
+    panel = scan.lead if scan.lead is not None and scan.lead.kind == "panel" else None
+    if panel is not None:
+        scan.add_speakers(panel, [name for found in names for name in found])
+    return True
+
+
+def _organisations(cell: str) -> list[str]:
+    """A speaker cell that names no person but an organisation ('Capital One'): the host, matched by full name.
+    'Organisers', 'TBA', 'see below' name nobody."""
+    names = [clean_inline(p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", clean_inline(cell))]
+    return [n for n in names if n and n[0].isupper() and 1 <= len(n.split()) <= 5 and not n.isupper()
+            and not set(n.lower().split()) & NOBODY]
+
+
+def alias_from_link(url: str) -> str:
+    """invited-talk-ai-reasoning.md -> 'ai reasoning': the note's own short name for the talk."""
+    if "://" in url:
+        return ""
+    stem = PurePosixPath(url.split("#")[0]).stem.lower()
+    stem = re.sub(r"^(invited[-_]talk|keynote|talk|tutorial|workshop|panel|oral)[-_]?", "", stem)
+    return " ".join(w for w in re.split(r"[-_]+", stem) if w)
+
+
+def _is_leading(blocks: list[Block], index: int) -> bool:
+    headings_before = sum(1 for b in blocks[:index] if b.kind == "heading")
+    return headings_before <= 1 or index <= 4
+
+
+def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'## Keynote: Title (Jane Doe)', '## Invited Talk 3 — Title', '## Keynote by Jane Doe: Title', '### Keynote
+    (Day 1): "Title"', and '### keynote — Jane Doe (Org)' with the title on the next line."""
+    block = blocks[index]
+    match = HEADING_TALK.match(heading_title(block))
+    if not match:
+        return
+    title, speakers = titled_people(scan, match.group("title"), match.group("by"))
+    if not title:
+        title = _title_line(blocks, index) or heading_title(block)
+    scan.add(Candidate(title=title, kind=kind_of_match(match), speakers=speakers,
+                       mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def _title_line(blocks: list[Block], index: int) -> str:
+    """The title on the line after a heading that named only the speaker: '"Title"', '*Title*', '**Title**'."""
+    if index + 1 >= len(blocks) or blocks[index + 1].heading_path != blocks[index].heading_path:
+        return ""
+    first = blocks[index + 1].text.splitlines()[0].strip()
+    title = unquote(first)
+    return clean_inline(title) if title != first and len(content_words(title)) >= 2 else ""
+
+
+def detect_by_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### 10. "Title" by Jane Doe (Org)': a heading that is a title and its speaker."""
+    block = blocks[index]
+    text = heading_title(block)
+    if scan.by_section.get(block.heading_path) or HEADING_TALK.match(text):
+        return
+    title, who = title_by_person(scan, text)
+    if who:
+        scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                           speakers=who, mentions=[scan.mention(block, "name-heading")],
+                           sections=[(scan.doc, block.heading_path)]))
+
+
+def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### Jane Doe — Title' or '### Title — Jane Doe': one side a person, the other the title."""
+    block = blocks[index]
+    text = heading_title(block)
+    if HEADING_TALK.match(text) or block.level < 2:
+        return
+    match = NAME_DASH_TITLE.match(text)
+    if not match:
+        return
+    title, who = person_then_title(scan, text)
+    if not who:
+        title, who = title_dash_person(scan, text)
+        if not who:
+            return
+    if len(content_words(title)) < 1:
+        return
+    title, more = paren_people(scan, title)
+    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                       speakers=who + more, mentions=[scan.mention(block, "name-heading")],
+                       sections=[(scan.doc, block.heading_path)]))
+
+
+def _parent(block: Block) -> str:
+    return block.heading_path[-2] if len(block.heading_path) >= 2 else ""
+
+
+def detect_paren_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'## Fairness at Scale (Ana de la Cruz)': a person, not a topic or company, in a heading's parentheses."""
+    block = blocks[index]
+    text = heading_title(block)
+    if HEADING_TALK.match(text) or scan.by_section.get(block.heading_path):
+        return
+    title, speakers = paren_people(scan, text)
+    if not speakers or len(content_words(title)) < 1:
+        return
+    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+                       speakers=speakers, mentions=[scan.mention(block, "parenthesis")],
+                       sections=[(scan.doc, block.heading_path)]))
+
+
+def detect_title_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A heading with no talk of its own may be the title of a talk found elsewhere (the index note's table, a
+    catalogue entry): it joins that talk at merge time if the titles match, and brings its section."""
+    block = blocks[index]
+    text = heading_title(block)
+    if scan.by_section.get(block.heading_path) or len(content_words(text)) < 2 or _holds_a_talk(scan, blocks, index):
+        return
+    whole = [scan.doc] if _is_title_heading(scan, block) else []
+    scan.add(Candidate(title=text, kind="talk", weak=True, title_only=True, mentions=[scan.mention(block, "title")],
+                       sections=[(scan.doc, block.heading_path)], whole_docs=whole))
+
+
+def _holds_a_talk(scan: NoteScan, blocks: list[Block], index: int) -> bool:
+    """A section in which a smaller part (a list item, a highlight, a panel) is already a talk is about more than
+    that talk, even when its heading looks like the talk's title."""
+    first = blocks[index].line_start
+    last = next((b.line_start - 1 for b in blocks[index + 1:] if b.kind == "heading" and b.level <= blocks[index].level),
+                len(scan.parsed.document.lines))
+    return any(doc == scan.doc and first <= start <= last for c in scan.found for doc, start, _ in c.spans)
+
+
+def _is_title_heading(scan: NoteScan, block: Block | None) -> bool:
+    """The note's first heading, and its only top-level one: the note is about what it names."""
+    if block is None:
+        return False
+    headings = [b for b in scan.parsed.blocks if b.kind == "heading"]
+    top = [b for b in headings if b.level == block.level]
+    return bool(headings) and headings[0] is block and len(top) == 1
+
+
+# -- lines under a heading ---------------------------------------------------------------------------------------
+def _first_line(block: Block) -> str:
+    return clean_inline(_field_lines(block)[0])
+
+
+def _field_lines(block: Block) -> list[str]:
+    """The block's lines, with definition-list fields joined: 'Speaker' / ': Jane Doe' -> 'Speaker: Jane Doe'."""
+    return re.sub(r"\n[ \t]*:[ \t]+", ": ", block.text).splitlines()
+
+
+def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'Speaker: Jane Doe', '**Presenters:** A (Org), B and C': the people of the section's talk."""
+    block = blocks[index]
+    match = PRESENTERS.match(_first_line(block))
+    if not match or not block.heading_path or _gives_a_title(block):
+        return
+    lines = _field_lines(block)
+    if len(lines) > 1 and all(PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
+                              for line in lines):
+        names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
+    else:
+        names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
+    unknown = not names and _UNKNOWN.fullmatch(match.group("names").strip()) is not None
+    if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
+            and not _DATE_HEADING.search(heading_title(block)) and block.level >= 0:
+        # 'speaker:: ?' under a heading: a talk whose speaker the note does not know
+        scan.add(Candidate(title=heading_title(block), kind=kind_from_title(heading_title(block)) or "talk",
+                           mentions=[scan.mention(block, "presenters")], sections=[(scan.doc, block.heading_path)]))
+        return
+    if scan.lead is not None and names:
+        scan.add_speakers(scan.lead, names)
+        scan.lead.mentions.append(scan.mention(block, "presenters"))
+        return
+    if scan.by_section.get(block.heading_path) is None and _DATE_HEADING.search(heading_title(block)):
+        return  # 'Wed 4 Dec — day 2' is when, not a talk
+    scan.speakers_of_section(block, names, "presenters")
+    _whole_note_if_title(scan, block)
+
+
+def _gives_a_title(block: Block) -> bool:
+    """A block of fields that names the title too ('Title: …' / 'Speaker: …') is the fields detector's."""
+    for line in block.text.splitlines():
+        match = _FIELD.match(clean_inline(line))
+        if match and (match.group("label").strip().lower() in TITLE_HEADERS
+                      or match.group("label").strip().lower() in KIND_WORDS):
+            return True
+    return False
+
+
+def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """Right under a heading, a line that is only a byline: '*Jane Doe, Stanford*', 'by Jane Doe', 'Jane Doe
+    (Stanford University)', '— Jane Doe', or a first bullet '- Jiaming Song', '- Shaojie Bai et al.'."""
+    block = blocks[index]
+    if block.kind not in ("paragraph", "list") or index == 0 or not block.heading_path \
+            or block.line_start != block.line_end:
+        return
+    previous = blocks[index - 1]
+    if previous.kind != "heading" or previous.heading_path != block.heading_path:
+        if block.kind == "list" or not (
+                index >= 2 and blocks[index - 2].kind == "heading" and blocks[index - 2].heading_path
+                == block.heading_path and previous.kind == "paragraph" and len(previous.text) < 200):
+            return
+    line = clean_inline(BULLET_MARK.sub("", block.text)).strip(" *_—–-")
+    if _is_author_line(line, scan):
+        return
+    et_al = _ET_AL.search(line)
+    line = line[: et_al.start()] if et_al else line
+    by = _BY.match(line)
+    if by:
+        names = people(by.group("names"))
+    else:
+        names = only_people(scan, line, lenient=scan.by_section.get(block.heading_path) is not None)
+    if not names:
+        return
+    if et_al:
+        names = [f"{names[0]} et al."]
+        if scan.by_section.get(block.heading_path) is None:
+            heading = block.heading_path[-1]
+            scan.add(Candidate(title=heading, kind="paper", speakers=names, mentions=[scan.mention(block, "byline")],
+                               sections=[(scan.doc, block.heading_path)]))
+            return
+    scan.speakers_of_section(block, names, "byline")
+    _whole_note_if_title(scan, block)
+
+
+def _is_author_line(line: str, scan: NoteScan) -> bool:
+    """'By Kwame Mensah, Staff Engineer · 21 November 2024 · 7 min read': who wrote the note, not who spoke."""
+    lower = line.lower()
+    if any(word in lower for word in AUTHOR_LINE_WORDS) or re.search(r"\b(19|20)\d\d\b", line):
+        return True
+    return any(author and author.lower() in lower for author in scan.parsed.document.authors)
+
+
+def _whole_note_if_title(scan: NoteScan, block: Block) -> None:
+    """A byline or a speaker line under the note's title heading makes the whole note that talk's."""
+    candidate = scan.by_section.get(block.heading_path)
+    heading = next((b for b in scan.parsed.blocks if b.kind == "heading" and b.heading_path == block.heading_path),
+                   None)
+    if candidate is not None and heading is not None and _is_title_heading(scan, heading) \
+            and scan.doc not in candidate.whole_docs:
+        candidate.whole_docs.append(scan.doc)
+
+
+def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe): summary', '- ⚡ Lightning talk: **Title** — Jane
+    Doe (Org)', and without bold: '- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)'."""
+    block = blocks[index]
+    if in_non_talk_section(block, scan):
+        return
+    line = _first_line_of_item(block)
+    match = BOLD_START.match(line)
+    if match:
+        title, rest, label = unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), \
+            match.group("rest"), match.group("label")
+        who = _item_people(scan, rest)
+        if not who and block.kind == "list" and not label:
+            title, who = paren_people(scan, title)  # '- **Title (Jane Doe)**'
+    else:
+        title, who, label = *_plain_item(scan, line), None
+    if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        return  # '**Jane Doe** (Org)' is a speaker list and '**15:52**' a time, not a talk title
+    kind_match = HEADING_TALK.match(title) or (HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
+    kind = kind_of_match(kind_match) if kind_match else None
+    title = unquote(kind_match.group("title")) if kind_match else title
+    scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(heading_title(block))
+                       or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+    scan.claimed.add(block.line_start)
+
+
+def _first_line_of_item(block: Block) -> str:
+    """The line that introduces an item, with the next one when a parenthesis wraps onto it."""
+    lines = block.text.splitlines()
+    line = lines[0]
+    if line.count("(") > line.count(")") and len(lines) > 1:
+        line += " " + lines[1].strip()
+    return line
+
+
+def _item_people(scan: NoteScan, rest: str) -> list[str]:
+    for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
+        found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
+        if found:
+            who = people(found.group("who"), scan.vocabulary)
+            if who:
+                return who
+    return []
+
+
+def _plain_item(scan: NoteScan, line: str) -> tuple[str, list[str]]:
+    """'- Keynote: Title — Jane Doe (Org)' or '- Title — A, B (Org)': a title, a dash, and only people after it."""
+    text = clean_inline(BULLET_MARK.sub("", line)).strip()
+    parts = re.split(r"\s+[—–]\s+|\s+-\s+", text)
+    if len(parts) < 2:
+        return "", []
+    title, who_text = parts[0].strip(), parts[1].strip()
+    kind_match = HEADING_TALK.match(title)
+    plain_title = unquote(kind_match.group("title")) if kind_match else unquote(title)
+    if not (kind_match or title_like(plain_title, strict=True)):
+        return "", []
+    return title, only_people(scan, who_text)
+
+
+def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A block of 'Label: value' lines that gives a title and a speaker: 'Title: …' / 'Speaker: …'."""
+    block = blocks[index]
+    lines, last = _field_lines(block), index
+    if len(lines) == 1 and _FIELD.match(clean_inline(lines[0])):
+        if index > 0 and _single_field(blocks[index - 1]):
+            return  # read with the run it belongs to
+        while last + 1 < len(blocks) and _single_field(blocks[last + 1]) and len(lines) < MAX_FIELDS:
+            last += 1
+            lines += _field_lines(blocks[last])  # '**Talk:** …' / '**Who:** …' as paragraphs of their own
+    if not 2 <= len(lines) <= MAX_FIELDS:
+        return
+    fields: dict[str, str] = {}
+    for line in lines:
+        match = _FIELD.match(clean_inline(line))
+        if match:
+            fields.setdefault(match.group("label").strip().lower(), match.group("value").strip())
+    title = next((v for k, v in fields.items() if k in TITLE_HEADERS or k in KIND_WORDS), None)
+    who = next((v for k, v in fields.items() if PRESENTERS.match(f"{k}: x") or k in SPEAKER_HEADERS), None)
+    speakers = list(dict.fromkeys([*named_people(scan, who), *people(who)])) if who else []
+    if not title or not speakers:
+        return
+    kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
+    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None)
+    title, kind = _title_and_kind(title, kind)
+    candidate = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
+                                   mentions=[scan.mention(block, "fields")],
+                                   spans=[(scan.doc, block.line_start, lead_end(blocks, last))]))
+    scan.lead = candidate
+    scan.claimed.update(b.line_start for b in blocks[index: last + 1])
+
+
+# Most 'Label: value' lines that describe one talk.
+MAX_FIELDS = 8
+
+
+def _single_field(block: Block) -> bool:
+    lines = _field_lines(block)
+    return block.kind == "paragraph" and len(lines) == 1 and bool(_FIELD.match(clean_inline(lines[0])))
+
+
+def _title_and_kind(title: str, kind: str | None) -> tuple[str, str]:
+    """'Panel - Title' or 'Title (opening keynote)': the kind out of the title."""
+    prefixed = HEADING_TALK.match(clean_inline(title))
+    if prefixed:
+        return unquote(prefixed.group("title")), kind or kind_of_match(prefixed)
+    paren = PAREN_TAIL.search(title)
+    if paren and kind_from_title(paren.group("inner")) and len(paren.group("inner").split()) <= 3:
+        return title[: paren.start()].strip(), kind or kind_from_title(paren.group("inner")) or "talk"
+    return unquote(title), kind or kind_from_title(title) or "talk"
+
+
+def _item_end(blocks: list[Block], index: int) -> int:
+    """Last line of a list item with its nested items."""
+    block = blocks[index]
+    end = block.line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or (following.kind == "list" and following.level <= block.level) \
+                or (following.kind != "list" and not following.text.startswith(" ")):
+            break
+        end = following.line_end
+    return end
+
+
+def detect_speaker_list(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'- **Princessa Cinquecchia (Boston University)** - …' under a talk's heading: one of its speakers."""
+    block = blocks[index]
+    match = BOLD_START.match(block.text)
+    if block.kind != "list" or not match:
+        return
+    who, _ = affiliation_split(match.group("bold").strip(" :"))
+    name = person_name(who, scan.vocabulary)
+    if not name or any(title_like(clean_inline(marked_text(m))) for m in MARKED.finditer(match.group("rest"))):
+        return  # '**Jane Doe** (Org) presented *Title*' is a talk of its own (prose)
+    path = block.heading_path
+    kind = kind_from_heading(path[-1]) if path else None
+    if path and scan.by_section.get(path) is None and kind is None:
+        # Under a heading that names no kind of talk, the people belong to the talk whose title the heading is (a
+        # per-talk note that an index links to, a catalogue entry), or to nothing: resolved at merge.
+        scan.add(Candidate(title=heading_title(block), kind="talk", speakers=[name], weak=True, title_only=True,
+                           mentions=[scan.mention(block, "speaker-list")], sections=[(scan.doc, path)],
+                           whole_docs=[scan.doc] if _is_title_heading(scan, _heading_of(scan, path)) else []))
+        return
+    scan.speakers_of_section(block, [name], "speaker-list")
+
+
+def _heading_of(scan: NoteScan, path: tuple[str, ...]) -> Block | None:
+    return next((b for b in scan.parsed.blocks if b.kind == "heading" and b.heading_path == path), None)
+
+
+def detect_person_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### Priya Natarajan' (a heading that is only people), then 'Priya's keynote, "Title", …' or 'Lee Ji-hoon
+    talked about <topic>': the section is that person's talk."""
+    block = blocks[index]
+    if block.level < 2 or scan.by_section.get(block.heading_path):
+        return
+    who = only_people(scan, heading_title(block))
+    if not who:
+        return
+    body = [b for b in blocks[index + 1: index + 4] if b.heading_path == block.heading_path and b.kind != "heading"]
+    title = ""
+    for following in body:
+        text = " ".join(line.strip() for line in following.text.splitlines())
+        marked = next((clean_inline(marked_text(m)) for m in MARKED.finditer(text)
+                       if title_like(clean_inline(marked_text(m)))), "")
+        topic = next((m.group("topic").strip() for pattern in (TOPIC_VERB, TOPIC_RANT, TOPIC_POSSESSIVE)
+                      for m in [pattern.search(clean_inline(text))] if m), "")
+        title = marked or topic
+        if title:
+            break
+    if not title:
+        return
+    scan.add(Candidate(title=title, kind=talk_context(" ".join(b.text for b in body[:1])) or "talk", speakers=who,
+                       mentions=[scan.mention(block, "person-heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+_WHO_DASH_TOPIC = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?P<who>[^—–:()]{2,60}?)\s+[—–]\s+(?P<topic>\S.{3,150})$")
+
+
+def _who_dash_topic(scan: NoteScan, block: Block) -> tuple[list[str], str] | None:
+    """'- Schulz — pgx connection pooling gotchas': a surname (or a full name) and a topic."""
+    match = _WHO_DASH_TOPIC.match(clean_inline(block.text.splitlines()[0]))
+    if block.kind != "list" or not match:
+        return None
+    who = match.group("who").strip()
+    names = only_people(scan, who)
+    if not names and re.fullmatch(rf"[{UPPER}][\w’'\-\u0300-\u036f]+", who) and not scan.vocabulary.ordinary(who) \
+            and not in_dictionary(who):
+        names = [who]  # a surname alone, as terse notes write it
+    topic = re.sub(r"\s*\((?:LT|lightning(?: talk)?|keynote|[^()]{1,12})\)\s*$", "", match.group("topic"), flags=re.I)
+    return (names, topic.strip()) if names and re.search(r"[^\W\d_]{3}", topic) else None
+
+
+def detect_who_dash_topic(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A list of talks written as 'Surname — topic' items, each with its notes nested under it: at least two
+    such items side by side (one alone could be anything)."""
+    block = blocks[index]
+    if in_non_talk_section(block, scan) or block.line_start in scan.claimed:
+        return
+    found = _who_dash_topic(scan, block)
+    if found is None:
+        return
+    nested = index + 1 < len(blocks) and blocks[index + 1].kind == "list" and blocks[index + 1].level > block.level
+    siblings = [b for b in blocks if b is not block and b.kind == "list" and b.level == block.level
+                and _who_dash_topic(scan, b)]
+    if not nested or not siblings:
+        return
+    names, topic = found
+    scan.add(Candidate(title=topic, kind="talk", speakers=names, mentions=[scan.mention(block, "list-item")],
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+    scan.claimed.add(block.line_start)
+
+
+def detect_front_matter(scan: NoteScan) -> None:
+    """'speaker: Jane Doe' in a note's front matter: the note is about one talk, its title the note's title."""
+    document = scan.parsed.document
+    names = [n for raw in document.speakers for n in people(raw)]
+    if not names:
+        return
+    title_heading = next((b for b in scan.parsed.blocks if b.kind == "heading"), None)
+    title = document.title
+    if title_heading is not None and title_heading.level == 1 and _is_title_heading(scan, title_heading):
+        match = HEADING_TALK.match(heading_title(title_heading))
+        title = match.group("title").strip() if match else heading_title(title_heading)
+        kind = kind_of(match.group("kind")) if match else kind_from_title(title) or "talk"
+    else:
+        kind = kind_from_title(title) or "talk"
+    scan.add(Candidate(title=title, kind=kind, speakers=names, mentions=[scan.mention(1, "front-matter")],
+                       whole_docs=[scan.doc]))
