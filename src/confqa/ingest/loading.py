@@ -446,6 +446,7 @@ def clean_inline(text: str) -> str:
     text = re.sub(rf"\[([^\]]+)\]{_LINK_TARGET}", r"\1", text)
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]|]+)\]\]", r"\1", text)  # [[Page]] and [[Page|shown]] (wiki links)
+    text = re.sub(r"</?(?:[a-zA-Z][\w-]*)(?:\s[^<>]*)?/?>", " ", text)  # inline HTML tags: <strong>, <summary>
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1", text)
     text = text.replace("`", "")

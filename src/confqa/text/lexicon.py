@@ -10,6 +10,12 @@ import re
 KIND_WORDS = {
     "invited talk": "invited talk",
     "invited keynote": "invited talk",
+    "kickoff": "invited talk",
+    "kick-off": "invited talk",
+    "opening talk": "invited talk",
+    "closing talk": "invited talk",
+    "demo": "demo",
+    "lightning": "talk",
     "keynote": "invited talk",
     "keynote talk": "invited talk",
     "keynote address": "invited talk",

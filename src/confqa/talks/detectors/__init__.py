@@ -56,6 +56,7 @@ from confqa.talks.detectors.structure import (
     detect_paren_heading,
     detect_person_heading,
     detect_presenters,
+    detect_quoted_heading,
     detect_speaker_list,
     detect_table,
     detect_title_heading,
@@ -67,7 +68,7 @@ from confqa.talks.names import Vocabulary
 # that add speakers to it.
 DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
-    "heading": (detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
+    "heading": (detect_quoted_heading, detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
                 detect_person_heading),
     "paragraph": (detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
                   detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),

@@ -257,7 +257,14 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     elif _ONLY_KIND.fullmatch(bold):
         kind, title, speakers = kind_of(_ONLY_KIND.fullmatch(bold).group("kind")), "", []  # type: ignore[union-attr]
     else:
-        return
+        presented = _PRESENTED_BY.search(clean_inline(rest))
+        label = match.group("bold").rstrip().endswith(":") or match.group("rest").lstrip().startswith(":")
+        if label or not presented or not people(presented.group("who"), scan.vocabulary) or len(bold.split()) > 12:
+            return
+        # '**Team Kilowatt Kids — PeakShaver.** Presented by Felix Braun and Mei Lin.': a demo or a talk
+        title = re.split(r"\s+[—–-]\s+", bold)[-1] if re.match(r"(?i)team\b", bold) else bold
+        kind = talk_context(" ".join(block.heading_path[-1:])) or "talk"
+        speakers = people(presented.group("who"), scan.vocabulary)
     if not title:
         marked = next((m for m in MARKED.finditer(rest) if title_like(clean_inline(marked_text(m)))), None)
         if marked is None:
@@ -265,6 +272,7 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
         title = clean_inline(marked_text(marked))
         speakers = speakers or _people_before(scan, clean_inline(rest[: marked.start()]))
     speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else []) if n not in speakers]
+    title = title.strip(" .")
     if kind == "session" and not speakers:
         return  # an oral session holds talks; it is not one
     end = lead_end(blocks, index)

@@ -34,7 +34,7 @@ from confqa.text.lexicon import (
 KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
 
 
-DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*"
+DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+"
 
 
 HEADING_TALK = re.compile(
@@ -53,7 +53,10 @@ QUOTED = re.compile(r"^[\"“”'‘’*_]+(?P<inner>.+?)[\"“”'‘’*_]+[.,
 BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 
 
-LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/)\s*")
+LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\b(?:and|y|und|e|et|i|och|og|en)\b(?!\s+al\b)|/)\s*")
+# Parts of a byline that say when, not who: '11:00', 'Saturday late morning', '9–12:30'.
+WHEN = re.compile(r"^(?:\d[\d:.h–-]*\s*(?:am|pm)?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*|(?:early |late )?(?:morning|"
+                  r"afternoon|evening)\b.*|day \d+\b.*)$", re.I)
 
 
 ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
@@ -223,7 +226,8 @@ def only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
                 break
             leading.append(name)
         return leading
-    rest_are_people_or_places = all(f or (len(p.split()) <= 4 and p.strip()[:1].isupper()) for f, p in zip(found, parts))
+    rest_are_people_or_places = all(f or WHEN.match(p.strip()) or (len(p.split()) <= 4 and p.strip()[:1].isupper())
+                                    for f, p in zip(found, parts))
     return [f for f in found if f] if rest_are_people_or_places else []
 
 

@@ -117,6 +117,8 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if len(rows) < 3:
         return
     header = cells(rows[0])
+    if _property_table(scan, block, rows):
+        return
     title_col = _column(header, TITLE_HEADERS + tuple(KIND_WORDS), prefer="title")
     speaker_col = _column(header, SPEAKER_HEADERS)
     if speaker_col == title_col:
@@ -159,6 +161,18 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         )))
     if len(found) == 1 and _is_leading(blocks, index) and not any(c.whole_docs for c in scan.found[:-1]):
         found[0].whole_docs.append(scan.doc)  # a note about one talk: its first table names it
+
+
+def _property_table(scan: NoteScan, block: Block, rows: list[str]) -> bool:
+    """'Property | Value' rows ('Speaker | Jane Doe', 'Moderator | …'): the speakers of the section's talk."""
+    pairs = [cells(r)[:2] for r in rows[2:] if len(cells(r)) >= 2]
+    labelled = [f"{clean_inline(k)}: {v}" for k, v in pairs if PRESENTERS.match(f"{clean_inline(k)}: x")]
+    if len(cells(rows[0])) != 2 or not labelled:
+        return False
+    names = labelled_people(scan, labelled)
+    if names and block.heading_path:
+        scan.speakers_of_section(block, names, "presenters")
+    return True
 
 
 def _people_table(scan: NoteScan, rows: list[str], column: int) -> bool:
@@ -229,6 +243,26 @@ def detect_by_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
         scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
                            speakers=who, mentions=[scan.mention(block, "name-heading")],
                            sections=[(scan.doc, block.heading_path)]))
+
+
+def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'### "Open Data for Heat Pumps"' (a heading that is a quoted title), then 'Samuel Otieno (Collective), …' or
+    'Dr. Katrin Vogel (Org) opened the event.' opening the next paragraph."""
+    block = blocks[index]
+    text = heading_title(block)
+    kind_match = HEADING_TALK.match(text)
+    title = unquote(kind_match.group("title") if kind_match else text)
+    if scan.by_section.get(block.heading_path) or title == (kind_match.group("title") if kind_match else text).strip():
+        return  # not a quoted title
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if following is None or following.heading_path != block.heading_path or following.kind == "heading":
+        return
+    opening = re.split(r"[,;:]|\s[—–-]\s|\.\s|\s(?=[a-z])", clean_inline(re.sub(r"\([^()]*\)", "", following.text)),
+                       maxsplit=1)[0]
+    who = only_people(scan, opening)
+    if who and title_like(title):
+        scan.add(Candidate(title=title, kind=kind_of_match(kind_match) if kind_match else "talk", speakers=who,
+                           mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
 
 
 def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -419,7 +453,8 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         if not who and block.kind == "list" and not label:
             title, who = paren_people(scan, title)  # '- **Title (Jane Doe)**'
     else:
-        title, who, label = *_plain_item(scan, line), None
+        section_kind = kind_from_heading(heading_title(block)) if block.heading_path else None
+        title, who, label = *_plain_item(scan, line, section_kind, block.kind == "list"), None
     if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         return  # '**Jane Doe** (Org)' is a speaker list and '**15:52**' a time, not a talk title
     kind_match = HEADING_TALK.match(title) or (HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
@@ -432,8 +467,9 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 
 def _first_line_of_item(block: Block) -> str:
-    """The line that introduces an item, with the next one when a parenthesis wraps onto it."""
-    lines = block.text.splitlines()
+    """The line that introduces an item (the first with text: an HTML block opens with '<details>'), with the next
+    one when a parenthesis wraps onto it."""
+    lines = [line for line in block.text.splitlines() if clean_inline(line)] or [""]
     line = lines[0]
     if line.count("(") > line.count(")") and len(lines) > 1:
         line += " " + lines[1].strip()
@@ -450,16 +486,27 @@ def _item_people(scan: NoteScan, rest: str) -> list[str]:
     return []
 
 
-def _plain_item(scan: NoteScan, line: str) -> tuple[str, list[str]]:
-    """'- Keynote: Title — Jane Doe (Org)' or '- Title — A, B (Org)': a title, a dash, and only people after it."""
-    text = clean_inline(BULLET_MARK.sub("", line)).strip()
-    parts = re.split(r"\s+[—–]\s+|\s+-\s+", text)
-    if len(parts) < 2:
-        return "", []
+def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_list: bool = True
+                ) -> tuple[str, list[str]]:
+    """'- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)', 'Talk 1 — Title · Jane Doe (Org)': a title, a
+    dash, and only people after it. Under a heading that names a kind of talk ('Lightning talks') the title may be
+    in lower case ('cargo-deny saved my weekend — Jane Doe')."""
+    text = clean_inline(BULLET_MARK.sub("", line)).strip(" ⚡*")
+    kind_match = HEADING_TALK.match(text)
+    if kind_match:  # 'Talk 1 — Title · Jane Doe'
+        title, who = title_dash_person(scan, kind_match.group("title"))
+        if who:
+            return text[: kind_match.start("title")] + title, who
+    parts = re.split(r"\s+[—–·]\s+|\s+-\s+", text)
+    if len(parts) < 2 or not in_list or _DATE_HEADING.search(parts[0]):
+        return "", []  # outside a list only 'Talk 1 — …' says it is a talk; a date is not a title
     title, who_text = parts[0].strip(), parts[1].strip()
+    marked = next((marked_text(m) for m in MARKED.finditer(title) if title_like(clean_inline(marked_text(m)))), None)
+    title = clean_inline(marked) if marked else title  # 'best one: "Title" — Jane Doe'
     kind_match = HEADING_TALK.match(title)
     plain_title = unquote(kind_match.group("title")) if kind_match else unquote(title)
-    if not (kind_match or title_like(plain_title, strict=True)):
+    titled = title_like(plain_title, strict=True) or (section_kind is not None and len(plain_title.split()) >= 2)
+    if not (kind_match or titled):
         return "", []
     return title, only_people(scan, who_text)
 
