@@ -228,6 +228,34 @@ SHAPES = {
         "the Network\"**. " + FILLER + "\n\nTomás Ferraz did a great job presenting our paper **\"Checking Crash "
         "Consistency\"** on Tuesday.\n",
         {("The Disk Is the Network", ("Margit Voll",)), ("Checking Crash Consistency", ("Tomás Ferraz",))}),
+    "property-table": (
+        "# InfraCon\n\n## Keynote: Boring Infrastructure Is a Feature\n\n| Property | Value |\n| --- | --- |\n| Speaker | "
+        "Inês Cardoso |\n| Company | Tidewell |\n| Time | 09:30 |\n\n- every interesting component is an incident\n",
+        {("Boring Infrastructure Is a Feature", ("Inês Cardoso",))}),
+    "quoted-heading-then-speaker": (
+        "# Hack report\n\n## Invited talks\n\n### \"Open Data for Heat Pumps\"\n\nSamuel Otieno (Heatmap Collective), "
+        "Saturday late morning. An overview of public data.\n\n### Kickoff: \"What Grid Operators Need\"\n\nDr. Katrin "
+        "Vogt (Nordnetz) opened the event.\n",
+        {("Open Data for Heat Pumps", ("Samuel Otieno",)), ("What Grid Operators Need", ("Katrin Vogt",))}),
+    "html-details-summaries": (
+        "# Meetup\n\n<details>\n<summary><strong>Talk 1 — Zero-Copy Parsing with nom</strong> · Karolina Nowak (Sowa)"
+        "</summary>\n\n- no allocations\n\n</details>\n\n### Lightning talks\n\n<details>\n<summary>⚡ cargo-deny saved "
+        "my weekend — Paweł Zieliński</summary>\n\nA licence check.\n\n</details>\n\n<details>\n<summary>⚡ Embedded "
+        "async on the RP2040</summary>\n\nA student demo.\n\n</details>\n",
+        {("Zero-Copy Parsing with nom", ("Karolina Nowak",)), ("cargo-deny saved my weekend", ("Paweł Zieliński",)),
+         ("Embedded async on the RP2040", ())}),
+    "team-demo": (
+        "# Hackathon\n\n## Demos\n\n**Team Kilowatt Kids — PeakShaver.** Presented by Felix Braun and Mei Lin. A "
+        "forecaster for flexible load.\n",
+        {("PeakShaver", ("Felix Braun", "Mei Lin"))}),
+    "unknown-speaker-item": (
+        "# Notes\n\n### Lightning talks\n\n- **Why I Stopped Using Notebooks** — didn't write down who gave it, sorry.\n"
+        "- **A Tiny Linter in 50 Lines** — Ana Petrov. Wrote it live.\n",
+        {("Why I Stopped Using Notebooks", ()), ("A Tiny Linter in 50 Lines", ("Ana Petrov",))}),
+    "spanish-de": (
+        "# Notas\n\nPor la tarde, sesión de pósters. El que más me gustó:\n**\"Detección temprana de incendios\"**, de "
+        "Jordi Puig\n(Universitat de Girona). Usa series temporales.\n",
+        {("Detección temprana de incendios", ("Jordi Puig",))}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -252,6 +280,9 @@ NOT_TALKS = {
     "quoted-remark": "# Notes\n\n## Panel recap\n\nThe moderator kept asking \"who is missing from this diagram?\" and "
                      "people laughed. " + FILLER,
     "oral-session-container": "# Log\n\n**10:30 Oral session 2A: Speech**\n\nOther talks were not relevant.\n",
+    "books-in-prose": "# Diary\n\n## Day 3\n\nAt the airport I spent the wait reading Ngũgĩ wa Thiong'o's *Decolonising "
+                      "the Mind*, which the keynote quoted.\n\n- **Books**: Luka recommended *Using Asyncio in Python* by "
+                      "Caleb Hattingh.\n- Book rec from him: *Programming Rust* by Jim Blandy.\n",
     "chair-is-not-a-speaker": "# Day 2\n\n## Session 2\n\nChair: Dmitri A. Volkov (Baltic CERT)\n\nCoffee first. "
                                + FILLER,
     "time-only-bold": "# Live\n\n**08:41** — Badge pickup is quick, Lars Eikeland from Stavanger is here.\n",

@@ -63,6 +63,14 @@ PROSE_TALK_WORDS = (r"\b(?:talks?|keynotes?|tutorials?|panels?|panell?ists?|work
 # Words before a marked title that make it a book, paper or article rather than a talk.
 MEDIA_WORDS = re.compile(r"\b(?:book|novel|paper|article|blog(?: post)?|essay|rfc|thesis|film|podcast|episode|"
                          r"newsletter)\W*$", re.I)
+# Words anywhere before a marked title in its sentence that make it something read, not a talk: 'Book he
+# recommended: *Title*', 'reading *Title*', 'Luka recommended *Title* by Author'.
+READING_WORDS = re.compile(r"\b(?:books?|novels?|reading|read|reads|re-reading|recommended|recommends|recommendation|"
+                           r"book rec|bookstall|bookshop|library)\b", re.I)
+# What a note says when it does not know who gave a talk: 'didn't catch his name', 'speaker unknown'.
+UNKNOWN_SPEAKER = re.compile(r"\b(?:didn'?t|did not|couldn'?t|could not|never)\s+(?:get|catch|write down|note|hear|see)\b|"
+                             r"\b(?:speaker|presenter|name)\s+(?:unknown|not (?:given|listed|announced))|"
+                             r"\bforgot (?:his|her|their|the speaker'?s) name|\bno idea who\b", re.I)
 # Headings of sections that list books, papers or chores rather than talks.
 NON_TALK_SECTIONS = re.compile(
     r"\b(?:reading|further reading|references?|bibliography|resources|links|books?|bookshelf|papers? (?:i|to) "

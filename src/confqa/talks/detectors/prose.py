@@ -49,6 +49,7 @@ from confqa.text.lexicon import (
     NOT_A_SUBJECT,
     PANEL_PROSE,
     PROSE_TALK_WORDS,
+    READING_WORDS,
     TALK_WORDS,
     TOO_COMMON_AFTER_THE,
 )
@@ -202,7 +203,7 @@ _NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint wor
                               r"friend|colleague|labmate|manager)\W*\s*$", re.I)
 
 
-_AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\bby\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
+_AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\b(?:by|de|von|par|por|di)\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
                               r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
 
 
@@ -318,7 +319,9 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
                  match: re.Match[str]) -> None:
     title = clean_inline(marked_text(match)).strip()
     quoted_bold = bool(match.group("b")) and match.group("b").strip()[:1] in "\"“'‘"
-    if not title_like(title) or only_people(scan, title) or (
+    # A title in quotes and bold is marked twice: sentence case will do ('"Detección temprana de incendios"').
+    titled = title_like(title) or (quoted_bold and title[:1].isupper() and len(title.split()) >= 2)
+    if not titled or only_people(scan, title) or (
             match.group("b") and not quoted_bold and not _introduces_a_talk(sentence)):
         return
     before = clean_inline(sentence[: match.start()])
@@ -326,8 +329,9 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
     if not re.search(r"[^\W\d_]{2}", before + " " + after):
         return  # a marked line on its own (a subtitle under a heading) is no sentence about a talk
     context = " ".join(sentences[max(0, number - 1): number + 1])
-    if MEDIA_WORDS.search(before) and not re.search(r"\bpresent(?:s|ed|ing)?\b", before, re.I):
-        return  # 'her book *Title*', 'the paper "Title"': not a talk ('presenting our paper' is one)
+    presenting = re.search(r"\bpresent(?:s|ed|ing)?\b", before, re.I)
+    if (MEDIA_WORDS.search(before) or READING_WORDS.search(before)) and not presenting:
+        return  # 'her book *Title*', 'reading *Title*', 'Book rec: *Title*': not a talk ('presenting our paper' is)
     who_after = _AFTER_TITLE_WHO.match(after)
     speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []
     speakers = speakers or _people_before(scan, before)

@@ -259,7 +259,7 @@ def title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
     if len(parts) >= 2:
         names = only_people(scan, parts[-1])
         if names:
-            return title[: title.rfind(parts[-1])].strip(" -–—:"), names
+            return title[: title.rfind(parts[-1])].strip(" -–—:·"), names
     return title, []
 
 

@@ -51,10 +51,12 @@ from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
     KIND_WORDS,
     NOBODY,
+    NON_TALK_SECTIONS,
     NOTES_HEADERS,
     SPEAKER_HEADERS,
     TITLE_HEADERS,
     TYPE_HEADERS,
+    UNKNOWN_SPEAKER,
 )
 
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
@@ -77,10 +79,10 @@ _SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?:\s|$)")
 _BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
 
 
-_ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
+_ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from|de|von|par|por|di)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
 
 
-_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|$)", re.S)
+_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|(?<!\b[A-Z])\.(?:\s|$)|$)", re.S)
 
 
 _ITEM_PAREN_WHO = re.compile(r"^\s*\((?P<who>[^()]+)\)")
@@ -257,8 +259,8 @@ def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     if following is None or following.heading_path != block.heading_path or following.kind == "heading":
         return
-    opening = re.split(r"[,;:]|\s[—–-]\s|\.\s|\s(?=[a-z])", clean_inline(re.sub(r"\([^()]*\)", "", following.text)),
-                       maxsplit=1)[0]
+    text = re.sub(r"^(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+", "", clean_inline(re.sub(r"\([^()]*\)", "", following.text)))
+    opening = re.split(r"[,;:]|\s[—–-]\s|\.\s|\s(?=[a-z])", text, maxsplit=1)[0]
     who = only_people(scan, opening)
     if who and title_like(title):
         scan.add(Candidate(title=title, kind=kind_of_match(kind_match) if kind_match else "talk", speakers=who,
@@ -446,6 +448,9 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return
     line = _first_line_of_item(block)
     match = BOLD_START.match(line)
+    if match and NON_TALK_SECTIONS.search(match.group("bold")):
+        return  # '- **Books**: …'
+    summary = "<summary" in block.text.lower()
     if match:
         title, rest, label = unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), \
             match.group("rest"), match.group("label")
@@ -454,9 +459,22 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
             title, who = paren_people(scan, title)  # '- **Title (Jane Doe)**'
     else:
         section_kind = kind_from_heading(heading_title(block)) if block.heading_path else None
-        title, who, label = *_plain_item(scan, line, section_kind, block.kind == "list"), None
+        title, who, label = *_plain_item(scan, line, section_kind, block.kind == "list" or summary), None
+        if summary and not who and section_kind and len(clean_inline(line).split()) >= 2:
+            title = clean_inline(line).strip(" ⚡")  # '<summary>⚡ Embedded async on the RP2040</summary>' under
+            _add_item(scan, blocks, index, title, [], None)  # 'Lightning talks': a talk, speaker not written
+            return
+    if not who and match and UNKNOWN_SPEAKER.search(clean_inline(rest)) and title_like(title):
+        _add_item(scan, blocks, index, title, [], label)  # '- **Title** — didn't get his name'
+        return
     if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         return  # '**Jane Doe** (Org)' is a speaker list and '**15:52**' a time, not a talk title
+    _add_item(scan, blocks, index, title, who, label)
+
+
+def _add_item(scan: NoteScan, blocks: list[Block], index: int, title: str, who: list[str], label: str | None
+              ) -> None:
+    block = blocks[index]
     kind_match = HEADING_TALK.match(title) or (HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
     kind = kind_of_match(kind_match) if kind_match else None
     title = unquote(kind_match.group("title")) if kind_match else title
