@@ -31,7 +31,12 @@ _WORDS = ["the", "model", "learns", "from", "data", "while", "results", "improve
 
 def _person(rng: random.Random, i: int) -> str:
     # Surnames made unique per talk so that catalogue size grows with the corpus, as with real conferences.
-    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}{'' if i < len(_LAST) else i}"
+    # Names have no digits: the number is spelt in letters ('Haddad' + 'bef' for 145), as a real surname would be.
+    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}{'' if i < len(_LAST) else _letters(i)}"
+
+
+def _letters(number: int) -> str:
+    return "".join("abcdefghij"[int(d)] for d in str(number))
 
 
 # A vocabulary of a few thousand made-up words, so that titles share words as real ones do (a few common
@@ -114,6 +119,9 @@ def talks_module(commit: str | None) -> Any:
     # Commits before the talks package (c499f32 and earlier) had one talks.py with the same build_catalogue.
     source = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "show",
                              f"{commit}:src/confqa/talks.py"], capture_output=True, text=True, check=True).stdout
+    # The modules it imports have moved since (confqa.chunking and confqa.loading are in confqa.ingest now).
+    source = source.replace("from confqa.chunking import", "from confqa.ingest.markdown import").replace(
+        "from confqa.loading import", "from confqa.ingest.loading import")
     path = Path(tempfile.mkdtemp()) / f"talks_{commit}.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location(f"talks_{commit}", path)
