@@ -30,6 +30,7 @@ from confqa.talks.detectors.scan import (
     labelled_people,
     lead_end,
     marked_text,
+    name_in_prose,
     named_people,
     only_people,
     talk_context,
@@ -39,7 +40,6 @@ from confqa.talks.detectors.scan import (
 from confqa.talks.names import (
     people,
     person_name,
-    without_leading_words,
 )
 from confqa.text.lexicon import (
     KIND_WORDS,
@@ -221,12 +221,7 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
     found: list[tuple[int, int, str]] = []
     plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
     for match in PROSE_NAME.finditer(plain):
-        phrase = re.sub(r"[’']s$", "", match.group(0))
-        words = phrase.split()
-        while words and words[0] in NOT_A_SUBJECT:
-            words = words[1:]
-        words = without_leading_words(words, scan.vocabulary)
-        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        name = name_in_prose(scan, match.group(0))
         if name and not _NOT_THE_SPEAKER.search(plain[: match.start()]):
             found.append((match.start(), match.end(), name))
     if not found:

@@ -267,15 +267,21 @@ def is_lead(block: Block) -> bool:
     return block.kind == "paragraph" and block.text.lstrip().startswith(("**", "__")) and len(block.text) < 200
 
 
+def name_in_prose(scan: NoteScan, phrase: str) -> str | None:
+    """The person a capitalised run of prose names: "Ofir Press's" -> 'Ofir Press', 'Then Mateo Ruiz' -> 'Mateo
+    Ruiz', 'The Art' -> None."""
+    words = re.sub(r"[’']s$", "", phrase).split()
+    while words and words[0] in NOT_A_SUBJECT:
+        words = words[1:]
+    words = without_leading_words(words, scan.vocabulary)
+    return person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+
+
 def named_people(scan: NoteScan, text: str) -> list[str]:
+    """Every person a text names, in order."""
     found: list[str] = []
     for match in PROSE_NAME.finditer(re.sub(r"\([^()]*\)", ",", clean_inline(text))):
-        phrase = re.sub(r"[’']s$", "", match.group(0))
-        words = phrase.split()
-        while words and words[0] in NOT_A_SUBJECT:
-            words = words[1:]
-        words = without_leading_words(words, scan.vocabulary)
-        name = person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
+        name = name_in_prose(scan, match.group(0))
         if name and name not in found:
             found.append(name)
     return found
