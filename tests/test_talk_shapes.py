@@ -256,6 +256,30 @@ SHAPES = {
         "# Notas\n\nPor la tarde, sesión de pósters. El que más me gustó:\n**\"Detección temprana de incendios\"**, de "
         "Jordi Puig\n(Universitat de Girona). Usa series temporales.\n",
         {("Detección temprana de incendios", ("Jordi Puig",))}),
+    "guillemets": (
+        "# Compte rendu\n\n## Mercredi\n\nPr. Hélène Garnier (HEC Montréal) : « Vehicle Routing with Electric Fleets »\n\n"
+        + FILLER,
+        {("Vehicle Routing with Electric Fleets", ("Hélène Garnier",))}),
+    "heading-with-quoted-title-and-person": (
+        "# Summer school\n\n## Series B — Tomás Echeverría (Universidad de Chile): \"Double Machine Learning in "
+        "Practice\"\n\n" + FILLER,
+        {("Double Machine Learning in Practice", ("Tomás Echeverría",))}),
+    "quoted-title-dash-surname": (
+        "# Meetup\n\n## Lightning talks\n\n- \"Why I Stopped Calling unwrap()\" — Mutua\n- \"Fearless FFI\" — Kipchoge\n",
+        {("Why I Stopped Calling unwrap()", ("Mutua",)), ("Fearless FFI", ("Kipchoge",))}),
+    "fields-with-a-panel-of-people": (
+        "# Thread\n\n9/ 🎤 Panel at 11:30: \"Human Eval Is Dead\"\nModerator: Olivia Tremblay (Mila)\nPanel: Marcus Feld "
+        "(Lumen AI), Zanele Dlamini (Wits University)\n",
+        {("Human Eval Is Dead", ("Olivia Tremblay", "Marcus Feld", "Zanele Dlamini"))}),
+    "fireside-host-and-guest": (
+        "# Recap\n\n**Date:** Thursday, 15 May 2025, 16:30–17:15\n**Session:** Fireside chat — \"Building Data Teams That "
+        "Last\"\n**Host:** Nadia Rahman (Kiezkauf)\n**Guest:** Henrik Solberg (Fjordline)\n\n" + FILLER,
+        {("Building Data Teams That Last", ("Nadia Rahman", "Henrik Solberg"))}),
+    "panel-heading-with-tables": (
+        "# Report\n\n## 5. Panel \"Who Owns Speech Data?\"\n\n| Role | Name | Affiliation |\n|---|---|---|\n| Moderator | "
+        "Aiko Fujimoto | NTT |\n| Panelist | Rosa Huamán | PUCP |\n\n| Topic | Summary |\n|---|---|\n| Consent | must be "
+        "renewable |\n| Licensing | open licences help research |\n",
+        {("Who Owns Speech Data?", ("Aiko Fujimoto", "Rosa Huamán"))}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -283,6 +307,13 @@ NOT_TALKS = {
     "books-in-prose": "# Diary\n\n## Day 3\n\nAt the airport I spent the wait reading Ngũgĩ wa Thiong'o's *Decolonising "
                       "the Mind*, which the keynote quoted.\n\n- **Books**: Luka recommended *Using Asyncio in Python* by "
                       "Caleb Hattingh.\n- Book rec from him: *Programming Rust* by Jim Blandy.\n",
+    "organiser-is-not-a-speaker": "# Meetup #14\n\n## What / where\n\n- Tue 18 March, 18:00\n- Organiser: Sarah Njeri "
+                                  "(Rustaceans KE)\n",
+    "notes-table-of-references": "# Report\n\n## 3. Notes on each talk\n\n| Talk | My memo |\n|---|---|\n| Okonkwo keynote | "
+                                 "community data |\n| Bayesian TTS | priors over phones |\n",
+    "book-after-the-title": "# Show notes\n\n**[29:10] What does a data leader read?**\n- *Team Topologies* by Matthew "
+                            "Skelton — \"the most useful management book I own\".\n- *An Elegant Puzzle* by Will Larson.\n\n"
+                            "## À lire\n\n- « Integer Programming » by Laurence Wolsey — for the students.\n",
     "chair-is-not-a-speaker": "# Day 2\n\n## Session 2\n\nChair: Dmitri A. Volkov (Baltic CERT)\n\nCoffee first. "
                                + FILLER,
     "time-only-bold": "# Live\n\n**08:41** — Badge pickup is quick, Lars Eikeland from Stavanger is here.\n",

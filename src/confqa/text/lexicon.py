@@ -65,14 +65,15 @@ MEDIA_WORDS = re.compile(r"\b(?:book|novel|paper|article|blog(?: post)?|essay|rf
                          r"newsletter)\W*$", re.I)
 # Words anywhere before a marked title in its sentence that make it something read, not a talk: 'Book he
 # recommended: *Title*', 'reading *Title*', 'Luka recommended *Title* by Author'.
-READING_WORDS = re.compile(r"\b(?:books?|novels?|reading|read|reads|re-reading|recommended|recommends|recommendation|"
-                           r"book rec|bookstall|bookshop|library)\b", re.I)
+READING_WORDS = re.compile(r"\b(?:book\w*|novels?|reading|read|reads|re-reading|recommended|recommends|"
+                           r"recommendation|library|bought|author of)\b", re.I)
 # What a note says when it does not know who gave a talk: 'didn't catch his name', 'speaker unknown'.
 UNKNOWN_SPEAKER = re.compile(r"\b(?:didn'?t|did not|couldn'?t|could not|never)\s+(?:get|catch|write down|note|hear|see)\b|"
                              r"\b(?:speaker|presenter|name)\s+(?:unknown|not (?:given|listed|announced))|"
                              r"\bforgot (?:his|her|their|the speaker'?s) name|\bno idea who\b", re.I)
 # Headings of sections that list books, papers or chores rather than talks.
 NON_TALK_SECTIONS = re.compile(
+    r"\bread\??\s*$|(?:^|\W)(?:à|a) lire\b|\bzu lesen\b|\bpara leer\b|"
     r"\b(?:reading|further reading|references?|bibliography|resources|links|books?|bookshelf|papers? (?:i|to) "
     r"(?:want to )?read|to read|to watch|watch list|podcasts?|to-?do|follow[- ]?ups?|things to do|action items|"
     r"recommended|recommendations)\b", re.I)
@@ -83,7 +84,7 @@ TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 PRESENTER_LABELS = (
     "presenters", "presenter", "speakers", "speaker", "presented by", "panelists", "panellists", "panelist",
     "panellist", "panel", "moderator", "moderated by", "mod", "organizers", "organisers", "organizer", "organiser",
-    "hosts", "host", "hosted by", "who", "authors", "author", "given by", "delivered by", "instructors", "instructor",
+    "hosts", "host", "hosted by", "who", "guest", "guests", "in conversation with", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
 )
 # Words of a byline that say who wrote the note rather than who spoke: 'Written by …', '· 7 min read'.

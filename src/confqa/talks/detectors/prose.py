@@ -284,9 +284,7 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     Org, who …') or after it ('— Jane Doe', 'by Jane Doe', 'Presented by Jane Doe.'); or 'Title (Jane Doe, Org)',
     'the Title Workshop run by Jane Doe'."""
     block = blocks[index]
-    if in_non_talk_section(block):
-        return
-    if in_non_talk_section(block, scan):
+    if in_non_talk_section(block, scan) or block.line_start in scan.read_whole:
         return
     lines = block.text.splitlines()[1:] if block.line_start in scan.claimed else block.text.splitlines()
     text = clean_inline(" ".join(line.strip() for line in lines))
@@ -325,7 +323,8 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
         return  # a marked line on its own (a subtitle under a heading) is no sentence about a talk
     context = " ".join(sentences[max(0, number - 1): number + 1])
     presenting = re.search(r"\bpresent(?:s|ed|ing)?\b", before, re.I)
-    if (MEDIA_WORDS.search(before) or READING_WORDS.search(before)) and not presenting:
+    after_book = re.search(r"\b(?:book\w*|novels?|author of)\b", after, re.I)  # '*Title* by X — "the best book"'
+    if (MEDIA_WORDS.search(before) or READING_WORDS.search(before) or after_book) and not presenting:
         return  # 'her book *Title*', 'reading *Title*', 'Book rec: *Title*': not a talk ('presenting our paper' is)
     who_after = _AFTER_TITLE_WHO.match(after)
     speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []

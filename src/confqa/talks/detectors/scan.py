@@ -40,14 +40,14 @@ DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+"
 HEADING_TALK = re.compile(
     r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
     rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?\s*(?:#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
-    r"(?:[:\-–—]|\.\s)\s*(?P<title>.+)$", re.I)
+    r"(?:[:\-–—]|\.\s|(?=[\"“]))\s*(?P<title>.+)$", re.I)
 
 
 # A time that opens a heading or a bold lead: '09:00', '14.30', '9:00–10:30'.
 TIME = re.compile(r"^\s*\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?\s*[-–—:,.]?\s*")
 
 
-QUOTED = re.compile(r"^[\"“”'‘’*_]+(?P<inner>.+?)[\"“”'‘’*_]+[.,;]?$")
+QUOTED = re.compile(r"^[\"“”„'‘’«‹*_]+\s*(?P<inner>.+?)\s*[\"“”'‘’»›*_]+[.,;]?$")
 
 
 BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
@@ -99,6 +99,7 @@ class NoteScan:
     by_section: dict[tuple[str, ...], Candidate] = field(default_factory=dict)
     lead: Candidate | None = None  # the talk a bold lead, item or sentence introduced last in this section
     claimed: set[int] = field(default_factory=set)  # first lines of blocks a detector has read as a talk
+    read_whole: set[int] = field(default_factory=set)  # first lines of blocks read to the end (fields)
     non_talk_lead: bool = False  # under a bold lead such as '**Books people recommended:**'
 
     @property
@@ -289,8 +290,8 @@ def named_people(scan: NoteScan, text: str) -> list[str]:
 
 # -- talks introduced in running text ----------------------------------------------------------------------------
 # A title marked in prose: quoted, italic or bold.
-MARKED = re.compile(r"“(?P<q1>[^”]{6,200})”|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
-                     r"|(?<![_\w])_(?![_\s])(?P<i2>[^_]{6,200}?)(?<!\s)_(?![_\w])|\*\*(?P<b>[^*]{6,200}?)\*\*")
+MARKED = re.compile(r"[“„](?P<q1>[^”“]{6,200})[”“]|«\s*(?P<q3>[^»]{6,200}?)\s*»|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
+                     r"|(?<![_\w])_(?![_\s])(?P<i2>[^_]{6,200}?)(?<!\s)_(?![_\w])|\*\*(?!\s)(?P<b>[^*]{6,200}?)(?<!\s)\*\*")
 
 
 def title_like(title: str, strict: bool = False) -> bool:

@@ -62,6 +62,8 @@ from confqa.text.lexicon import (
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
 
 
+# Labels of people who ran an event or a session rather than spoke: they only join a talk already found.
+ORGANISER_LABEL = re.compile(r"^\W*(?:organi[sz](?:er|ers|ed by)|hosts?|hosted by|run by|chairs?)\b", re.I)
 _DATE_HEADING = re.compile(
     r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|"
     r"dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\bday\s+\d", re.I)
@@ -130,8 +132,11 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     section_kind = kind_from_heading(block.heading_path[-1] if block.heading_path else "")
     if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
         return
-    if _people_table(scan, rows, title_col):
+    if _people_table(scan, block, rows, title_col):
         return
+    by_section_kind_only = speaker_col is None and type_col is None
+    if by_section_kind_only and scan.by_section.get(block.heading_path) is not None:
+        return  # 'Topic | Summary' under a panel's heading: what the panel discussed
     found = []
     for offset, row in enumerate(rows[2:], start=2):
         row_cells = cells(row)
@@ -151,6 +156,9 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         links = _LINK.findall(raw_title)
         if speaker_col is not None and not speakers and not prefixed and not links:
             continue  # a schedule's 'Lunch', 'Welcome', 'Poster session': no one presents it
+        if by_section_kind_only and section_kind == "talk" and not links and not (
+                title_like(title, strict=True) and len(title.split()) >= 3):
+            continue  # under 'Notes on each talk', 'Okonkwo keynote' is a reference, not a title
         aliases = [a for a in (alias_from_link(url) for _, url in links) if a]
         kind = kind or kind_from_title(title + " " + " ".join(aliases)) or section_kind or "talk"
         line = block.line_start + offset
@@ -177,13 +185,15 @@ def _property_table(scan: NoteScan, block: Block, rows: list[str]) -> bool:
     return True
 
 
-def _people_table(scan: NoteScan, rows: list[str], column: int) -> bool:
+def _people_table(scan: NoteScan, block: Block, rows: list[str], column: int) -> bool:
     """A table whose 'Name' column holds people ('Role | Name | Company') lists a panel's people, not talks: they
     join the panel the note is describing, if any."""
     names = [only_people(scan, cells(r)[column]) if column < len(cells(r)) else [] for r in rows[2:]]
     if sum(1 for n in names if n) * 2 <= len(names):
         return False
     panel = scan.lead if scan.lead is not None and scan.lead.kind == "panel" else None
+    section = scan.by_section.get(block.heading_path)
+    panel = panel or (section if section is not None and section.kind == "panel" else None)
     if panel is not None:
         scan.add_speakers(panel, [name for found in names for name in found])
     return True
@@ -254,8 +264,11 @@ def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     text = heading_title(block)
     kind_match = HEADING_TALK.match(text)
     title = unquote(kind_match.group("title") if kind_match else text)
-    if scan.by_section.get(block.heading_path) or title == (kind_match.group("title") if kind_match else text).strip():
-        return  # not a quoted title
+    if scan.by_section.get(block.heading_path):
+        return
+    if title == (kind_match.group("title") if kind_match else text).strip():
+        _heading_with_marked_title(scan, block, text)  # 'Series B — Jane Doe (Org): "Title"'
+        return  # not a heading that is a quoted title
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     if following is None or following.heading_path != block.heading_path or following.kind == "heading":
         return
@@ -264,6 +277,18 @@ def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     who = only_people(scan, opening)
     if who and title_like(title):
         scan.add(Candidate(title=title, kind=kind_of_match(kind_match) if kind_match else "talk", speakers=who,
+                           mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+def _heading_with_marked_title(scan: NoteScan, block: Block, text: str) -> None:
+    marked = next((m for m in MARKED.finditer(text) if title_like(clean_inline(marked_text(m)))), None)
+    if marked is None:
+        return
+    who = named_people(scan, text[: marked.start()] + " " + text[marked.end():])
+    if who:
+        kind_match = HEADING_TALK.match(text)
+        scan.add(Candidate(title=clean_inline(marked_text(marked)), kind=kind_of_match(kind_match) if kind_match
+                           else kind_from_heading(text) or "talk", speakers=who,
                            mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
 
 
@@ -370,8 +395,9 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         scan.add_speakers(scan.lead, names)
         scan.lead.mentions.append(scan.mention(block, "presenters"))
         return
-    if scan.by_section.get(block.heading_path) is None and _DATE_HEADING.search(heading_title(block)):
-        return  # 'Wed 4 Dec — day 2' is when, not a talk
+    if scan.by_section.get(block.heading_path) is None and (
+            _DATE_HEADING.search(heading_title(block)) or ORGANISER_LABEL.match(match.group(0))):
+        return  # 'Wed 4 Dec — day 2' is when, not a talk; 'Organiser: …' under 'What / where' ran the event
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
 
@@ -524,9 +550,14 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
     kind_match = HEADING_TALK.match(title)
     plain_title = unquote(kind_match.group("title")) if kind_match else unquote(title)
     titled = title_like(plain_title, strict=True) or (section_kind is not None and len(plain_title.split()) >= 2)
-    if not (kind_match or titled):
+    if not (kind_match or titled or marked):
         return "", []
-    return title, only_people(scan, who_text)
+    who = only_people(scan, who_text)
+    surname = re.sub(r"[\s(].*$", "", who_text)
+    if not who and marked and re.fullmatch(rf"[{UPPER}][\w’'\-]+", surname) and not scan.vocabulary.ordinary(surname) \
+            and not in_dictionary(surname):
+        who = [surname]  # '- "Why I Stopped Calling unwrap()" — Mutua': a quoted title and a surname
+    return title, who
 
 
 def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -546,9 +577,14 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
         match = _FIELD.match(clean_inline(line))
         if match:
             fields.setdefault(match.group("label").strip().lower(), match.group("value").strip())
-    title = next((v for k, v in fields.items() if k in TITLE_HEADERS or k in KIND_WORDS), None)
-    who = next((v for k, v in fields.items() if PRESENTERS.match(f"{k}: x") or k in SPEAKER_HEADERS), None)
-    speakers = list(dict.fromkeys([*named_people(scan, who), *people(who)])) if who else []
+    speaker_fields = [v for k, v in fields.items() if PRESENTERS.match(f"{k}: x") or k in SPEAKER_HEADERS]
+    titles = [v for k, v in fields.items() if (k in TITLE_HEADERS or k in KIND_WORDS) and v not in speaker_fields]
+    title = next((t for t in titles if not only_people(scan, t)), None)
+    if title is None and titles:  # 'Panel at 11:30: "Title"' above 'Moderator: …' / 'Panel: A (Org), B (Org)'
+        marked = next((m for m in MARKED.finditer(" ".join(lines)) if title_like(clean_inline(marked_text(m)))), None)
+        title = clean_inline(marked_text(marked)) if marked else None
+        speaker_fields += [t for t in titles if only_people(scan, t)]
+    speakers = list(dict.fromkeys(n for who in speaker_fields for n in [*named_people(scan, who), *people(who)]))
     if not title or not speakers:
         return
     kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
@@ -559,6 +595,7 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
                                    spans=[(scan.doc, block.line_start, lead_end(blocks, last))]))
     scan.lead = candidate
     scan.claimed.update(b.line_start for b in blocks[index: last + 1])
+    scan.read_whole.update(b.line_start for b in blocks[index: last + 1])
 
 
 # Most 'Label: value' lines that describe one talk.
