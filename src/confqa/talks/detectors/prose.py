@@ -368,9 +368,17 @@ def detect_non_talk_lead(scan: NoteScan, blocks: list[Block], index: int) -> Non
         scan.non_talk_lead = bool(NON_TALK_SECTIONS.search(clean_inline(block.text)))
 
 
+# 'She saw a workshop on Ray Serve autoscaling and a talk on carbon-aware training': talks seen, known by topic.
+_SEEN = re.compile(r"\b(?:saw|attended|caught|went to|sat in on|there (?:was|were)|missed|skipped|heard)\b", re.I)
+_A_TALK_ON = re.compile(
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?P<kind>talk|workshop|session|tutorial|lecture|keynote)\s+(?:on|about)\s+"
+    r"(?P<topic>[^.;:()!?\"“,]{6,100}?)(?=[.;:(!?\"“,]|\s+and\s+an?\b|\s+(?:which|that|by|from|with|in the)\b|$)", re.I)
+
+
 def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'Jane Doe talked about <topic>', "Jane Doe's session on <topic>", 'Jane Doe did a five-minute rant about
-    <topic>': a talk known by its topic. Kept only when the note has no titled talk by the same person."""
+    <topic>', 'I caught a workshop on <topic>': a talk known by its topic. Kept only when the note has no titled talk
+    by the same person."""
     block = blocks[index]
     earlier_lead = scan.lead is not None and scan.lead.kind == "panel" and scan.lead.mentions[0].line < block.line_start
     if in_non_talk_section(block, scan) or earlier_lead or any(
@@ -379,15 +387,21 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
     for pattern in (TOPIC_VERB, TOPIC_RANT, TOPIC_POSSESSIVE):
         for match in pattern.finditer(text):
-            who = _people_before(scan, text[: match.start()] + ("" if pattern is not TOPIC_POSSESSIVE else ""))
-            head = text[max(0, match.start() - 80): match.start() + (2 if pattern is TOPIC_POSSESSIVE else 0)]
-            if pattern is TOPIC_POSSESSIVE:
-                who = _people_before(scan, head.rstrip("’'s"))
-            if not who or not re.search(r"[^\W\d_]{3}", match.group("topic")):
-                continue
-            scan.add(Candidate(title=match.group("topic").strip(), kind=talk_context(match.group(0)) or "talk",
-                               speakers=who[-1:], mentions=[scan.mention(block, "topic")],
-                               spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
+            before = text[: match.start()] if pattern is not TOPIC_POSSESSIVE else text[: match.start()].rstrip("’'s")
+            who = _people_before(scan, before[-120:])
+            if who and re.search(r"[^\W\d_]{3}", match.group("topic")):
+                _add_topic(scan, block, match.group("topic"), talk_context(match.group(0)) or "talk", who[-1:])
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        seen = _SEEN.search(sentence)
+        for match in _A_TALK_ON.finditer(sentence, seen.end() if seen else len(sentence)):
+            by = re.match(r"\s+by\s+(?P<who>[^.;:,()]+)", sentence[match.end():])  # 'a talk on X by Jane Doe'
+            _add_topic(scan, block, match.group("topic"), kind_of(match.group("kind")),
+                       people(by.group("who"), scan.vocabulary) if by else [])
+
+
+def _add_topic(scan: NoteScan, block: Block, topic: str, kind: str, speakers: list[str]) -> None:
+    scan.add(Candidate(title=topic.strip(), kind=kind, speakers=speakers, mentions=[scan.mention(block, "topic")],
+                       spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
 
 
 def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:
