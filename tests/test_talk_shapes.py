@@ -285,6 +285,28 @@ SHAPES = {
         "carbon-aware training schedules. There was also a talk about schema drift in CDC pipelines by Marta Silva.\n",
         {("Ray Serve autoscaling", ()), ("carbon-aware training schedules", ()),
          ("schema drift in CDC pipelines", ("Marta Silva",))}),
+    "bold-title-then-person-line": (
+        "# Programme\n\n## Track A\n\n### Aula 1 · 09:30–10:15\n\n**Cloud-Free Mosaics with Diffusion Models**\nEwa "
+        "Zielińska (Jagiellonian University)\nConditional diffusion for gap-filling.\n",
+        {("Cloud-Free Mosaics with Diffusion Models", ("Ewa Zielińska",))}),
+    "bold-title-then-keynote-by": (
+        "# Recap\n\n## Thursday\n\n**The Lakehouse Is a Lie** was the opening keynote by Margarethe Olsen (Fjordline). "
+        "She argued that most lakehouses are warehouses.\n\n**Data Contracts in Practice** — Fatima Zahra Idrissi and "
+        "Pieter de Groot (both at Brightwater) did a double act.\n\n**\"Zero Trust for the Shop Floor\"**, Dr. Klaus "
+        "Obermeier (RheinTec)\n\n" + FILLER,
+        {("The Lakehouse Is a Lie", ("Margarethe Olsen",)),
+         ("Data Contracts in Practice", ("Fatima Zahra Idrissi", "Pieter de Groot")),
+         ("Zero Trust for the Shop Floor", ("Klaus Obermeier",))}),
+    "abbreviated-kind-heading-then-quoted-title": (
+        "# notes\n\n## 9:00 KN — Prof. Chidi Okafor (Imperial)\n\"Oversmoothing Is Not the Problem\"\n- optimisation\n\n"
+        "## 10:30 oral — Mendes (didn't catch 1st name)\n\"Sheaf Networks on Heterophilous Graphs\"\n- restriction maps\n",
+        {("Oversmoothing Is Not the Problem", ("Chidi Okafor",)),
+         ("Sheaf Networks on Heterophilous Graphs", ("Mendes",))}),
+    "schedule-rows-without-a-named-speaker": (
+        "# Brown bags\n\n| # | Speaker(s) | Topic |\n|---|---|---|\n| 3 | (anonymous, see note) | Postmortem: The "
+        "Checkout Outage |\n| 5 | — | *cancelled (office move)* |\n| 7 | Panel (see note) | On-Call Without Burnout |\n"
+        "| 8 | all poster presenters | Poster session |\n",
+        {("Postmortem: The Checkout Outage", ()), ("On-Call Without Burnout", ())}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),

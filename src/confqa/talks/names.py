@@ -102,6 +102,16 @@ def _parts(text: str) -> tuple[str, tuple[str, ...]]:
     return kept, tuple(kept.split())
 
 
+def could_be_surname(word: str, vocabulary: Vocabulary) -> bool:
+    """A capitalised word written alone where a speaker goes ('Mendes', 'Schulz'): a known surname, or a word that
+    is neither ordinary in the notes nor in the dictionary as it is written."""
+    if not re.fullmatch(rf"[{UPPER}][{LOWER}’'\-]+", word):
+        return False
+    dictionary, _, surnames = _reference_words()
+    lower = word.lower()
+    return lower in surnames and lower not in NOT_NAME_WORDS or not (vocabulary.ordinary(word) or lower in dictionary)
+
+
 def in_dictionary(word: str) -> bool:
     """An English word (the dictionary's, in any of its common inflections)."""
     return _in_dictionary(word, _reference_words()[0])

@@ -11,6 +11,7 @@ KIND_WORDS = {
     "invited talk": "invited talk",
     "invited keynote": "invited talk",
     "kickoff": "invited talk",
+    "invited": "invited talk",
     "kick-off": "invited talk",
     "opening talk": "invited talk",
     "closing talk": "invited talk",

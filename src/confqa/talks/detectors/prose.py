@@ -36,6 +36,7 @@ from confqa.talks.detectors.scan import (
     talk_context,
     title_like,
     titled_people,
+    unquote,
 )
 from confqa.talks.names import (
     people,
@@ -255,12 +256,16 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     else:
         presented = _PRESENTED_BY.search(clean_inline(rest))
         label = match.group("bold").rstrip().endswith(":") or match.group("rest").lstrip().startswith(":")
-        if label or not presented or not people(presented.group("who"), scan.vocabulary) or len(bold.split()) > 12:
+        below = only_people(scan, lines[1]) if len(lines) > 1 and not match.group("rest").strip() else []
+        if below and title_like(unquote(bold)) and not label:  # '**Title**' then 'Jane Doe (Org)' on the next line
+            kind, title, speakers = talk_context(" ".join(block.heading_path[-1:])) or "talk", unquote(bold), below
+        elif label or not presented or not people(presented.group("who"), scan.vocabulary) or len(bold.split()) > 12 \
+                or not re.search(r"[^\W\d_]{2}", bold):
             return
-        # '**Team Kilowatt Kids — PeakShaver.** Presented by Felix Braun and Mei Lin.': a demo or a talk
-        title = re.split(r"\s+[—–-]\s+", bold)[-1] if re.match(r"(?i)team\b", bold) else bold
-        kind = talk_context(" ".join(block.heading_path[-1:])) or "talk"
-        speakers = people(presented.group("who"), scan.vocabulary)
+        else:  # '**Team Kilowatt Kids — PeakShaver.** Presented by Felix Braun and Mei Lin.': a demo or a talk
+            title = re.split(r"\s+[—–-]\s+", bold)[-1] if re.match(r"(?i)team\b", bold) else bold
+            kind = talk_context(" ".join(block.heading_path[-1:])) or "talk"
+            speakers = people(presented.group("who"), scan.vocabulary)
     if not title:
         marked = next((m for m in MARKED.finditer(rest) if title_like(clean_inline(marked_text(m)))), None)
         if marked is None:
@@ -268,6 +273,9 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
         title = clean_inline(marked_text(marked))
         speakers = speakers or _people_before(scan, clean_inline(rest[: marked.start()]))
     speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else []) if n not in speakers]
+    if titled and not speakers and match.group("rest").strip():  # '**Invited talk: Title** — Jane Doe'
+        after = _AFTER_TITLE_WHO.match(clean_inline(match.group("rest")))
+        speakers = _who(scan, after.group("who")) if after else []
     title = title.strip(" .")
     if kind == "session" and not speakers:
         return  # an oral session holds talks; it is not one
@@ -327,8 +335,12 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
     if (MEDIA_WORDS.search(before) or READING_WORDS.search(before) or after_book) and not presenting:
         return  # 'her book *Title*', 'reading *Title*', 'Book rec: *Title*': not a talk ('presenting our paper' is)
     who_after = _AFTER_TITLE_WHO.match(after)
-    speakers = people(who_after.group("who"), scan.vocabulary) if who_after else []
+    speakers = _who(scan, who_after.group("who")) if who_after else []
     speakers = speakers or _people_before(scan, before)
+    if not speakers and not before.strip():  # '**Title** was the opening keynote by Jane Doe (Org).'
+        by = re.search(r"\b(?:keynote|talk|tutorial|session|presentation|lightning talks?|workshop)\b[^.;]*?\bby\s+"
+                       r"(?P<who>[^.;:—–()]+)", after, re.I)
+        speakers = _who(scan, by.group("who")) if by else []
     if not speakers and number > 0:
         speakers = _people_before(scan, clean_inline(sentences[number - 1]))[:1] if not before.strip() or \
             re.search(r"\b(?:her|his|their|the)\s+(?:talk|keynote|session|tutorial|presentation)\b", before, re.I) \
@@ -348,6 +360,11 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
     if kind is None or (not speakers and not _INTRODUCES_TITLE.search(before)):
         return  # with nobody presenting it, only 'titled "…"', 'her talk, "…"' make a quoted phrase a talk
     _add_prose(scan, block, title, kind, speakers)
+
+
+def _who(scan: NoteScan, text: str) -> list[str]:
+    """The people a 'by …' or '— …' clause names: 'A and B (Org) did a double act' -> [A, B]."""
+    return list(dict.fromkeys([*people(text, scan.vocabulary), *named_people(scan, text)]))
 
 
 def _introduces_a_talk(sentence: str) -> bool:  # noqa: N802 - reads as a predicate on the sentence

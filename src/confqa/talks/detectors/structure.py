@@ -41,15 +41,15 @@ from confqa.talks.detectors.scan import (
     unquote,
 )
 from confqa.talks.names import (
-    UPPER,
     affiliation_split,
-    in_dictionary,
+    could_be_surname,
     people,
     person_name,
 )
 from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
     KIND_WORDS,
+    NAME_PARTICLES,
     NOBODY,
     NON_TALK_SECTIONS,
     NOTES_HEADERS,
@@ -62,6 +62,8 @@ from confqa.text.lexicon import (
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
 
 
+# A speaker cell that hides the name: the row is still a talk ('(anonymous, see note)').
+UNNAMED = re.compile(r"\b(?:anonymous|unnamed|not named|withheld|speaker tba|tbc)\b", re.I)
 # Labels of people who ran an event or a session rather than spoke: they only join a talk already found.
 ORGANISER_LABEL = re.compile(r"^\W*(?:organi[sz](?:er|ers|ed by)|hosts?|hosted by|run by|chairs?)\b", re.I)
 _DATE_HEADING = re.compile(
@@ -84,7 +86,7 @@ _BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
 _ITEM_BY = re.compile(r"^\s*[,:]?\s*(?:by|from|de|von|par|por|di)\s+(?P<who>.+?)(?:\s*(?:[—–:]|\s-\s|\.\s|$)(?P<tail>.*))?$", re.S)
 
 
-_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|(?<!\b[A-Z])\.(?:\s|$)|$)", re.S)
+_ITEM_DASH_WHO = re.compile(r"^\s*(?:[—–]|-|,)\s*(?P<who>(?:[^—–.:;]|(?<=\b[A-Z])\.)+?)\s*(?:[—–:]|\s-\s|(?<!\b[A-Z])\.(?:\s|$)|$)", re.S)
 
 
 _ITEM_PAREN_WHO = re.compile(r"^\s*\((?P<who>[^()]+)\)")
@@ -154,8 +156,16 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         if prefixed:  # 'Invited talk: Title', 'Oral 2: Title' in the title cell
             title, kind = unquote(prefixed.group("title")), kind or kind_of_match(prefixed)
         links = _LINK.findall(raw_title)
-        if speaker_col is not None and not speakers and not prefixed and not links:
+        unnamed = speaker_col is not None and speaker_col < len(row_cells) and UNNAMED.search(row_cells[speaker_col])
+        first_word = re.findall(r"[a-z]+", row_cells[speaker_col].lower())[:1] \
+            if speaker_col is not None and speaker_col < len(row_cells) else []
+        cell_kind = KIND_WORDS.get(first_word[0]) if first_word else None  # 'Panel (see note)' in the speaker cell
+        if speaker_col is not None and not speakers and not prefixed and not links and not unnamed and not cell_kind:
             continue  # a schedule's 'Lunch', 'Welcome', 'Poster session': no one presents it
+        if not speakers:
+            kind = kind or cell_kind  # 'Panel (see note)'
+        if title.startswith("*") or re.match(r"(?i)\W*(?:cancel+ed|postponed|tbd|tba)\b", title):
+            continue
         if by_section_kind_only and section_kind == "talk" and not links and not (
                 title_like(title, strict=True) and len(title.split()) >= 3):
             continue  # under 'Notes on each talk', 'Okonkwo keynote' is a reference, not a title
@@ -202,9 +212,10 @@ def _people_table(scan: NoteScan, block: Block, rows: list[str], column: int) ->
 def _organisations(cell: str) -> list[str]:
     """A speaker cell that names no person but an organisation ('Capital One'): the host, matched by full name.
     'Organisers', 'TBA', 'see below' name nobody."""
-    names = [clean_inline(p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", clean_inline(cell))]
+    names = [clean_inline(p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*",
+                                                       re.sub(r"\([^()]*\)", "", clean_inline(cell)))]
     return [n for n in names if n and n[0].isupper() and 1 <= len(n.split()) <= 5 and not n.isupper()
-            and not set(n.lower().split()) & NOBODY]
+            and not set(n.lower().split()) & NOBODY and n.lower() not in KIND_WORDS and not UNNAMED.search(n)]
 
 
 def alias_from_link(url: str) -> str:
@@ -229,8 +240,13 @@ def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
     if not match:
         return
     title, speakers = titled_people(scan, match.group("title"), match.group("by"))
+    next_title = _title_line(blocks, index)
+    if next_title and not speakers:  # '## 10:30 oral — Mendes (didn't catch the first name)' then '"Title"'
+        surname = re.sub(r"\s*\(.*$", "", title)
+        if could_be_surname(surname, scan.vocabulary):
+            title, speakers = "", [surname]
     if not title:
-        title = _title_line(blocks, index) or heading_title(block)
+        title = next_title or heading_title(block)
     scan.add(Candidate(title=title, kind=kind_of_match(match), speakers=speakers,
                        mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
 
@@ -306,10 +322,14 @@ def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
         title, who = title_dash_person(scan, text)
         if not who:
             return
+    label = title
+    if len(re.findall(r"[^\W\d_]{3,}", title)) <= 1:  # '## 9:00 KN — Prof. Jane Doe (Org)' then '"Title"'
+        title = _title_line(blocks, index)
     if len(content_words(title)) < 1:
         return
     title, more = paren_people(scan, title)
-    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+    kind = kind_of(label) if label.lower() in KIND_WORDS else None
+    scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
                        speakers=who + more, mentions=[scan.mention(block, "name-heading")],
                        sections=[(scan.doc, block.heading_path)]))
 
@@ -470,8 +490,8 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe): summary', '- ⚡ Lightning talk: **Title** — Jane
     Doe (Org)', and without bold: '- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)'."""
     block = blocks[index]
-    if in_non_talk_section(block, scan):
-        return
+    if in_non_talk_section(block, scan) or block.line_start in scan.claimed:
+        return  # claimed: a bold lead already read as a talk ('**14:00 Invited talk** — Jane Doe, "Title"')
     line = _first_line_of_item(block)
     match = BOLD_START.match(line)
     if match and NON_TALK_SECTIONS.search(match.group("bold")):
@@ -521,13 +541,29 @@ def _first_line_of_item(block: Block) -> str:
 
 
 def _item_people(scan: NoteScan, rest: str) -> list[str]:
+    rest = _HONORIFIC.sub(r"\1", rest)  # ', Dr. Klaus Obermeier (Org)'
     for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
         found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
         if found:
-            who = people(found.group("who"), scan.vocabulary)
+            names = _names_part(found.group("who"))
+            who = people(names, scan.vocabulary) or named_people(scan, names) or people(found.group("who"), scan.vocabulary)
             if who:
                 return who
     return []
+
+
+_HONORIFIC = re.compile(r"(^|[\s,—–(-])(?:Dr|Prof|Mr|Mrs|Ms|Mx|Pr)\.\s*")
+
+
+def _names_part(text: str) -> str:
+    """The names a clause opens with, up to its verb: 'A and B (Org) did a double act' -> 'A and B (Org)'."""
+    words = re.sub(r"\([^()]*\)", " ", text).split()
+    kept = []
+    for word in words:
+        if word[:1].islower() and word not in ("and", "&", "y", "und", "et") and word.lower() not in NAME_PARTICLES:
+            break
+        kept.append(word)
+    return " ".join(kept)
 
 
 def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_list: bool = True
@@ -554,8 +590,7 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
         return "", []
     who = only_people(scan, who_text)
     surname = re.sub(r"[\s(].*$", "", who_text)
-    if not who and marked and re.fullmatch(rf"[{UPPER}][\w’'\-]+", surname) and not scan.vocabulary.ordinary(surname) \
-            and not in_dictionary(surname):
+    if not who and marked and could_be_surname(surname, scan.vocabulary):
         who = [surname]  # '- "Why I Stopped Calling unwrap()" — Mutua': a quoted title and a surname
     return title, who
 
@@ -692,8 +727,7 @@ def _who_dash_topic(scan: NoteScan, block: Block) -> tuple[list[str], str] | Non
         return None
     who = match.group("who").strip()
     names = only_people(scan, who)
-    if not names and re.fullmatch(rf"[{UPPER}][\w’'\-\u0300-\u036f]+", who) and not scan.vocabulary.ordinary(who) \
-            and not in_dictionary(who):
+    if not names and could_be_surname(who, scan.vocabulary):
         names = [who]  # a surname alone, as terse notes write it
     topic = re.sub(r"\s*\((?:LT|lightning(?: talk)?|keynote|[^()]{1,12})\)\s*$", "", match.group("topic"), flags=re.I)
     return (names, topic.strip()) if names and re.search(r"[^\W\d_]{3}", topic) else None
