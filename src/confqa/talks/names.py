@@ -26,7 +26,9 @@ _INITIAL = re.compile(rf"^[{UPPER}]\.?$|^(?:[{UPPER}]\.){{2,3}}$")
 _NAME_WORD = re.compile(
     rf"^(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)?[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*$")
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
-_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|| / |\bwith\b)\s*")
+# What separates the people of a list: punctuation, and 'and' in the languages notes are written in ('y', 'und',
+# 'e', 'et', 'i', 'och', 'og', 'en'), but not the 'et' of 'et al.'.
+NAME_LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\||/|\b(?:and|with|y|und|e|et|i|och|og|en)\b(?!\s+al\b))\s*")
 _LOWER_WORD = re.compile(r"(?<![\w.#/-])[a-z][a-z'’-]{2,}\b")
 
 
@@ -195,7 +197,7 @@ def people(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = clean_inline(text)
     text = _PAREN.sub(lambda m: m.group(0) if _is_nickname(m.group(1)) else "", text)
     found: list[str] = []
-    for part in _SPLIT.split(text):
+    for part in NAME_LIST_SPLIT.split(text):
         name = person_name(part, vocabulary)
         if name and name not in found:
             found.append(name)

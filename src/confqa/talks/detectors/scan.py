@@ -13,6 +13,7 @@ from confqa.ingest.markdown import Block, ParsedDocument
 from confqa.models import TalkMention
 from confqa.talks.candidate import Candidate, content_words, kind_from_title, kind_of
 from confqa.talks.names import (
+    NAME_LIST_SPLIT,
     UPPER,
     Vocabulary,
     expands_acronym,
@@ -53,7 +54,6 @@ QUOTED = re.compile(r"^[\"“”„'‘’«‹*_]+\s*(?P<inner>.+?)\s*[\"“”
 BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 
 
-LIST_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\b(?:and|y|und|e|et|i|och|og|en)\b(?!\s+al\b)|/)\s*")
 # Parts of a byline that say when, not who: '11:00', 'Saturday late morning', '9–12:30'.
 WHEN = re.compile(r"^(?:\d[\d:.h–-]*\s*(?:am|pm)?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*|(?:early |late )?(?:morning|"
                   r"afternoon|evening)\b.*|day \d+\b.*)$", re.I)
@@ -214,7 +214,7 @@ def only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
     """'Jane Doe (Org)', 'Jane Doe, Org' or 'A (Org) & B (Org)': a line that names people and nothing else. Lenient
     (under a heading already known to be a talk): the people it starts with ('Noor Hassan, 5 minutes, slides')."""
     stripped = clean_inline(text).strip(" *_.")
-    parts = [p for p in LIST_SPLIT.split(re.sub(r"\([^()]*\)", "", stripped)) if p.strip()]
+    parts = [p for p in NAME_LIST_SPLIT.split(re.sub(r"\([^()]*\)", "", stripped)) if p.strip()]
     if not parts:
         return []
     found = [person_name(p, scan.vocabulary) for p in parts]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from confqa.ingest.chunking import sentence_spans
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block
 from confqa.models import TalkMention
@@ -77,7 +78,6 @@ _UNKNOWN = re.compile(r"\?+|unknown|tba|tbd|n/?a|not (?:named|announced|listed)|
 _FIELD = re.compile(r"^\W*(?P<label>[A-Za-z][A-Za-z ()/]{1,30}?)\W*\s*:\s*\**\s*(?P<value>\S.*)$")
 
 
-_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?](?:\s|$)")
 
 
 _BY = re.compile(r"^\W*(?:by|with|from)\s+(?P<names>.+?)\W*$", re.I)
@@ -403,10 +403,10 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
                               for line in lines):
         names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
     else:
-        names = people(_SENTENCE_END.split(match.group("names"), maxsplit=1)[0])
+        names = people(_first_sentence(match.group("names")))
     unknown = not names and _UNKNOWN.fullmatch(match.group("names").strip()) is not None
     if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
-            and not _DATE_HEADING.search(heading_title(block)) and block.level >= 0:
+            and not _DATE_HEADING.search(heading_title(block)):
         # 'speaker:: ?' under a heading: a talk whose speaker the note does not know
         scan.add(Candidate(title=heading_title(block), kind=kind_from_title(heading_title(block)) or "talk",
                            mentions=[scan.mention(block, "presenters")], sections=[(scan.doc, block.heading_path)]))
@@ -420,6 +420,12 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # 'Wed 4 Dec — day 2' is when, not a talk; 'Organiser: …' under 'What / where' ran the event
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
+
+
+def _first_sentence(text: str) -> str:
+    """'A (Org) and B. I only caught the second half.' -> 'A (Org) and B.' (the package's one sentence splitter)."""
+    spans = sentence_spans(text, 0, len(text))
+    return text[spans[0][0]: spans[0][1]] if spans else text
 
 
 def _gives_a_title(block: Block) -> bool:
