@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from confqa.errors import ConfqaError, ConfqaUsageError
 
@@ -44,6 +44,18 @@ class EvalQuestion(BaseModel):
     near_miss: str | None = None
     corpus: str | None = Field(None, description="The corpus the question was written for (its folder's name under "
                                "evals/corpora/); none for the shipped corpus/.")
+    intent: str | None = Field(None, description="What the question asks for, labelled by hand: one of "
+                               "confqa.answer.intents.INTENTS (who, when, where, quantity, list, definition, "
+                               "explanation, comparison, talk, fact).")
+
+    @field_validator("intent")
+    @classmethod
+    def _known_intent(cls, value: str | None) -> str | None:
+        from confqa.answer.intents import INTENTS
+
+        if value is not None and value not in INTENTS:
+            raise ValueError(f"unknown intent {value!r} (one of {', '.join(INTENTS)})")
+        return value
 
 
 def load_evalset(path: Path) -> list[EvalQuestion]:
