@@ -1,43 +1,97 @@
-"""Fit the Platt scaling of confqa's confidence on the dev split (never on test).
+"""Fit confqa's confidence on the dev split of every evaluation corpus (never on test) and write the
+coefficients to src/confqa/answer/confidence.json.
 
-    python evals/fit_confidence.py      # prints PLATT_SLOPE and PLATT_INTERCEPT for confqa/answering.py
+    python evals/fit_confidence.py          # needs the indexes named below (see evals/README.md)
 
-`answering.evidence_score` combines the evidence for an answer into one number whose sign decides between
-answering and abstaining. Its scale is arbitrary, so the probability reported as `confidence` is
-sigmoid(slope * score + intercept), with slope and intercept fitted by logistic regression against the label
-that `confqa eval` checks calibration with: the question is answerable and the answer states at least half
-of its key facts."""
+The answerer computes evidence features for every answer (confqa.answer.confidence.FEATURES; `Answer.evidence`).
+The confidence is a logistic regression of the label that `confqa eval` checks calibration with ("the question
+is answerable and the answer states at least half of its key facts") on those features, fitted with
+scikit-learn (L2-regularised, features as they are: all lie in [0, 1]). The abstention threshold is the
+confidence that best separates, on the same dev questions, those the notes answer from those they do not
+(Youden's J: abstention recall minus false-abstention rate, highest), so that it holds for questions of every
+kind and not only for the label's. Abstentions do not change the features: the fit sees every question."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-import confqa
-from confqa.answering import evidence_score
-from confqa.evaluation import SectionMap, confqa_system, load_evalset, score_question
+ROOT = Path(__file__).resolve().parent.parent
+# (question file, index, notes) for every corpus with questions.
+CORPORA = [
+    ("evals/questions.jsonl", "indexes/default", "corpus"),
+    ("evals/corpora/talk-files.questions.jsonl", "indexes/talk-files", "evals/corpora/talk-files"),
+    ("evals/corpora/long-notes.questions.jsonl", "indexes/long-notes", "evals/corpora/long-notes"),
+]
+REGULARISATION = 1.0  # scikit-learn's C: the inverse strength of the L2 penalty
+OUT = ROOT / "src" / "confqa" / "answer" / "confidence.json"
+
+
+def collect() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    import confqa
+    from confqa.answer.confidence import FEATURES
+    from confqa.evaluation import SectionMap, confqa_system, load_evalset, score_question
+    from confqa.settings import load_settings
+
+    # Never abstain while fitting: the label is whether the answer confqa would give is right.
+    settings = load_settings()
+    settings.answer = settings.answer.model_copy(update={"abstain_below": 0.0})
+
+    rows, labels, answerable, names = [], [], [], list(FEATURES)
+    for questions_file, index, notes in CORPORA:
+        questions = [q for q in load_evalset(ROOT / questions_file) if q.split == "dev"]
+        assistant = confqa.Assistant(ROOT / index, settings=settings, build_missing=False)
+        sections = SectionMap(ROOT / notes)
+        run = confqa_system(assistant)
+        for question in questions:
+            record = run(question.question)
+            answer = assistant.ask(question.question)  # the same answer again (cached work), for its evidence
+            rows.append([answer.evidence[name] for name in names])
+            labels.append(float(score_question(question, record, sections)["calibration_label"]))
+            answerable.append(question.answerable)
+        print(f"{questions_file}: {len(questions)} dev questions", file=sys.stderr)
+    return np.asarray(rows), np.asarray(labels), np.asarray(answerable), names
+
+
+def youden_threshold(probability: np.ndarray, answerable: np.ndarray) -> float:
+    """The cut that maximises abstention recall minus false abstention on the dev questions."""
+    best, best_j = 0.5, -1.0
+    for cut in np.unique(np.round(probability, 3)):
+        abstain = probability < cut
+        recall = abstain[~answerable].mean() if (~answerable).any() else 0.0
+        false = abstain[answerable].mean() if answerable.any() else 0.0
+        if recall - false > best_j:
+            best, best_j = float(cut), recall - false
+    return round(best, 3)
 
 
 def main() -> None:
-    questions = [q for q in load_evalset(Path("evals/questions.jsonl")) if q.split == "dev"]
-    assistant = confqa.Assistant()
-    sections = SectionMap(Path("corpus"))
-    scores, labels = [], []
-    for question in questions:
-        answer = assistant.ask(question.question)
-        scores.append(evidence_score(**answer._features))
-        run = confqa_system(assistant)(question.question)
-        labels.append(float(score_question(question, run, sections)["calibration_label"]))
-    z, y = np.asarray(scores), np.asarray(labels)
-    slope, intercept = 1.0, 0.0
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(slope * z + intercept)))
-        slope -= 0.05 * float(((p - y) * z).mean())
-        intercept -= 0.05 * float((p - y).mean())
-    print(f"{len(y)} dev questions, {int(y.sum())} answered correctly")
-    print(f"PLATT_SLOPE = {slope:.2f}")
-    print(f"PLATT_INTERCEPT = {intercept:.2f}")
+    from sklearn.linear_model import LogisticRegression
+
+    from confqa.answer.confidence import FEATURES
+
+    x, y, answerable, names = collect()
+    fit = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(x, y)
+    probability = fit.predict_proba(x)[:, 1]
+    threshold = youden_threshold(probability, answerable)
+    data = {
+        "description": "Logistic regression of 'the answer is right' on the evidence features, and the "
+                       "abstention threshold; written by evals/fit_confidence.py from the dev split.",
+        "fitted_on": f"{date.today().isoformat()}: dev split of {', '.join(c[0] for c in CORPORA)} "
+                     f"({len(y)} questions, {int(y.sum())} answered right, {int((~answerable).sum())} unanswerable)",
+        "intercept": round(float(fit.intercept_[0]), 4),
+        "threshold": threshold,
+        "features": {name: {"weight": round(float(w), 4), "description": FEATURES[name]}
+                     for name, w in zip(names, fit.coef_[0])},
+    }
+    OUT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    abstain = probability < threshold
+    print(f"wrote {OUT.relative_to(ROOT)}: threshold {threshold}; on dev, abstention recall "
+          f"{abstain[~answerable].mean():.2f}, false abstention {abstain[answerable].mean():.2f}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answering import compose, passages_from, topic_terms_of
+from confqa.answer.extractive import compose, passages_from, topic_terms_of
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answering import NOT_COVERED, display_text, terms_of
+from confqa.answer.extractive import NOT_COVERED, terms_of
+from confqa.answer.readable import display_text
 from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
 from confqa.lexical import terms
 from confqa.models import Answer, Citation, Generation, UnsupportedSentence

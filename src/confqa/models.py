@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 INDEX_FORMAT_VERSION = 1
 
@@ -165,8 +165,10 @@ class Answer(BaseModel):
     unsupported_sentences: list[UnsupportedSentence] = Field(
         default_factory=list, description="Generated sentences whose citations do not back them (llm mode).")
     generation: Generation | None = Field(None, description="The model call behind an llm answer.")
-    # The evidence the confidence was computed from; kept out of the JSON contract.
-    _features: dict[str, Any] = PrivateAttr(default_factory=dict)
+    intent: str | None = Field(None, description="What the question asks for (who, when, where, quantity, list, "
+                               "definition, explanation, comparison, talk, fact).")
+    evidence: dict[str, float] = Field(default_factory=dict, description="The features the confidence was "
+                                       "computed from (confqa.answer.confidence.FEATURES).")
 
     def __str__(self) -> str:
         from confqa.rendering import answer_to_text

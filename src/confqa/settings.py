@@ -88,10 +88,45 @@ class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_words: int = Field(120, ge=10, le=1000, description="Soft limit on the length of an extractive answer.")
-    max_sentences: int = Field(4, ge=1, le=20, description="Most sentences in an extractive answer.")
-    abstain_below: float = Field(
-        0.36, ge=0.0, le=1.0,
-        description="Answers whose confidence is below this abstain (0.36 is where the notes' evidence is neutral).",
+    max_sentences: int = Field(4, ge=1, le=20, description="Most units (sentences, lead-ins with their payload, "
+                               "table rows) in an extractive answer.")
+    units_by_intent: dict[str, int] = Field(
+        default_factory=lambda: {"who": 1, "when": 2, "where": 2, "quantity": 2, "definition": 2, "fact": 2,
+                                 "explanation": 3, "comparison": 4, "list": 3, "talk": 4},
+        description="Most units an answer of each intent needs: an answer stops when its intent is satisfied "
+                    "rather than padding to max_words (intents in confqa.answer.intents).")
+    keep_ratio: float = Field(0.6, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
+                              "at least this share of the lead unit's score.")
+    payload_sentences: int = Field(8, ge=1, le=50, description="Most sentences or list items quoted with a lead-in "
+                                   "(a label, a line ending in a colon) as its payload.")
+    redundant_cosine: float = Field(0.86, ge=0.0, le=1.0, description="Two units whose first sentences are this "
+                                    "similar say the same thing: the lower-scored one is left out.")
+    max_quote_chars: int = Field(2400, ge=100, description="Longest verbatim quote of one citation.")
+    weight_cosine: float = Field(0.6, ge=0.0, description="Unit score: weight of its cosine with the question.")
+    weight_overlap: float = Field(0.3, ge=0.0, description="Unit score: weight of the share of the question's topic "
+                                  "words it contains.")
+    weight_passage: float = Field(0.1, ge=0.0, description="Unit score: weight of its passage's retrieval score.")
+    weight_rank: float = Field(0.05, ge=0.0, description="Unit score: bonus divided by its passage's rank (1-based).")
+    weight_type: float = Field(0.15, ge=0.0, description="Unit score: bonus when it holds what the intent asks for "
+                               "(a name for who, a number for how many, a date for when, a place for where, the "
+                               "term followed by its definition for what is).")
+    penalty_says_nothing: float = Field(0.12, ge=0.0, description="Unit score: penalty for a unit that only names "
+                                        "the talk or repeats the question (fewer than three new words).")
+    penalty_open_label: float = Field(0.08, ge=0.0, description="Unit score: penalty for a lead-in whose payload "
+                                      "is missing.")
+    bonus_names_speaker: float = Field(0.3, ge=0.0, description="Unit score: bonus for naming a speaker of the "
+                                       "talk a who-question is about.")
+    weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
+                                      "Mitchell recommend'): weight of the asking words against how central a "
+                                      "sentence is to the talk.")
+    other_year_weight: float = Field(0.75, ge=0.0, le=1.0, description="When a question names a conference year, "
+                                     "passages from notes of another year keep this share of their score.")
+    catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
+                                     "catalogue when at least this share of its topic words are in a talk's title.")
+    abstain_below: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="Answers whose confidence is below this abstain; unset, the threshold fitted on the dev split "
+                    "with the confidence coefficients (confqa/answer/confidence.json).",
     )
 
 

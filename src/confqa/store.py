@@ -7,8 +7,10 @@ import hashlib
 import json
 import math
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from confqa import __version__
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.layout import ONNX_FILE, current_generation, read_manifest, rebuild_command
+from confqa.lexical import surname
 from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 
@@ -44,6 +47,18 @@ class IndexStore:
     # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
     # generation later, and an open file stays readable (None for a generation without an export).
     model_file: BinaryIO | None = None
+
+    @cached_property
+    def doc_years(self) -> dict[str, int | None]:
+        """The conference year of each note (from its chunks)."""
+        return {chunk.doc: chunk.year for chunk in self.chunks}
+
+    @cached_property
+    def speaker_pattern(self) -> re.Pattern[str] | None:
+        """Matches the surname of any speaker in the catalogue, as a word."""
+        names = sorted({surname(s) for t in self.talks for s in t.speakers if "et al" not in s and surname(s)},
+                       key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
 
     def model_source(self) -> str | None:
         """Where onnxruntime reads the ONNX export: the file this store holds open (through /proc/self/fd, so a

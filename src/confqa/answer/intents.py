@@ -1,6 +1,14 @@
-"""The kinds of question confqa tells apart. Each decides what an answer must contain and in what order."""
+"""What a question asks for. The intent decides what an answer must contain and in what order: a who-question
+is answered by names, a how-many by the number, a define-question by the definition first, a list question by
+the items. The patterns are English question forms (confqa.text.lexicon), not words of any one note."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from confqa.text import lexicon
 
 INTENTS: dict[str, str] = {
     "who": "asks for people: who presented, organised or said something; answered by names.",
@@ -14,3 +22,46 @@ INTENTS: dict[str, str] = {
     "talk": "what a talk or speaker said, recommended, argued or covered; answered by its main points.",
     "fact": "any other single fact (which model won, what benchmark was used).",
 }
+# The order in which the question patterns are tried: the more specific form wins ("how many" before "how",
+# "who presented" before "what was presented").
+ORDER = ("comparison", "who", "when", "where", "quantity", "talk", "explanation", "definition", "list")
+_PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in ORDER}
+# A defined term is a name or a short noun phrase; longer ones are questions about a situation.
+MAX_TERM_WORDS = 6
+_NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
+                      r"^what (?:does|do|did) (.+?) (?:mean|stand for|refer to)\??$|"
+                      r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)\??$", re.I)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the question asks for (`name`, one of INTENTS), the conference years it names, and for a
+    definition the term being defined."""
+
+    name: str
+    years: tuple[int, ...] = ()
+    term: str | None = None
+
+    @property
+    def wants_items(self) -> bool:
+        return self.name in ("list", "talk")
+
+
+@lru_cache(maxsize=4096)
+def classify(question: str) -> Intent:
+    """The intent of a question, from its form."""
+    text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    name = next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
+    term = None
+    if name == "definition":
+        found = _DEFINED.search(text)
+        term = next((g for g in found.groups() if g), None) if found else None
+        words = (term or "").lower().split()
+        if words and (words[0] in lexicon.NUMBER_WORDS or words[0].isdigit()):
+            name, term = "list", None  # "what are the six principles"
+        elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM:
+            name, term = "fact", None  # "what was the weather like in San Diego"
+    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None)

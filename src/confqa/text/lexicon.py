@@ -176,3 +176,55 @@ sky sage rob pat sue art bob don gene carol herb nick sunny lily ivy iris violet
 crystal hunter mason carter cooper taylor parker hunter page miles rex earl duke king prince angel victor
 buck cliff clay dale glen heath forest brook river reed rod wade cole lance grant penny holly ginny pansy
 """.split())
+
+# -- questions -------------------------------------------------------------------------------------------------
+# How English questions ask for each kind of answer (confqa.answer.intents). Each is a pattern over the
+# lower-cased question; the first that matches, in confqa.answer.intents.ORDER, decides the intent.
+PEOPLE_NOUNS = (r"(?:speakers?|presenters?|persons?|people|researchers?|authors?|panell?ists?|moderators?|hosts?|"
+                r"organi[sz]ers?|keynoters?|lecturers?|instructors?|scientists?|engineers?|team)")
+TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
+PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place|building|campus|track room|"
+               r"stage|auditorium|town)")
+AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|number|amount|size|cost|price|rate|ratio|"
+                r"speed-?up|score|accuracy|budget|count|total)")
+QUESTION_PATTERNS = {
+    "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|"
+                  r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+)\b",
+    "who": rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
+           r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b",
+    "when": rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
+            r"\bhow long ago\b",
+    "where": rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
+             r"\bwhere (?:was|is|did|were|are|will)\b",
+    "quantity": rf"\bhow (?:many|much|long|big|large|fast|slow|often|far|old|expensive|high|low|small)\b|"
+                rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}",
+    "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
+            r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
+            r"take ?away)\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
+            r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) [\w.'’ -]+ (?:talk|keynote|tutorial|panel|"
+            r"presentation|session|workshop) about\b|\bwhat was (?:said|discussed|covered|presented)\b",
+    "explanation": r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
+                   r"\bwhat (?:makes|made|causes?|caused|explains?|drives?|is the reason|was the reason)\b|"
+                   r"\bin what way\b|\bexplain (?:how|why)\b|\breason (?:for|why)\b",
+    "definition": r"^(?:what|who) (?:is|are|was|were|'s)\s+(?:an? |the )?[\w .'’()+/-]{1,60}\??$|"
+                  r"\bwhat (?:does|do|did) .{1,60} (?:mean|stand for|refer to)\b|\bdefin(?:e|ition of)\b|"
+                  r"\bmeaning of\b|\bwhat(?:'s| is) meant by\b|\bexplain what\b",
+    "list": r"\b(?:which|what) (?:\w+ ){0,2}(?:talks|papers|benchmarks|topics|tutorials|keynotes|sessions|panels|"
+            r"workshops|methods|models|ideas|principles|tools|techniques|lessons|steps|trends|themes|points|"
+            r"challenges|problems|examples|datasets|metrics|recommendations|approaches|options|stages|levels|"
+            r"things|ways|reasons|types|kinds|categories|components|parts|factors|questions|areas|companies|"
+            r"labs|libraries|frameworks|languages|results|findings|tips|rules|predictions)\b|"
+            r"\b(?:list|name|enumerate)\b|\bwhat (?:are|were) (?:the )?(?:\w+ ){0,3}\w+s\b|"
+            r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:\w+ )?\w+s\b",
+}
+# A who-question that is really a definition: "who is X" where X is a person is still a who-question; the
+# definition pattern above starts with "what" or "who", so "who" is tried first and this never decides.
+NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+thousand million billion trillion dozen half quarter double twice triple""".split())
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PLACE_WORDS = frozenset("""room hall venue center centre convention auditorium building campus stage track
+floor city street hotel university museum pavilion arena theatre theater""".split())
+DEFINING_VERBS = r"(?:is|are|was|were|means|refers to|stands for|denotes|describes|is called|is defined as|:|—|–|-)"

@@ -1,0 +1,85 @@
+"""Whether a unit holds what a question's intent asks for: a name for who, a number for how many, a date for
+when, a place for where, the term followed by its definition for what is. Also the name and phrase checks the
+answerer and its confidence share. Patterns over English text (confqa.text.lexicon), no models."""
+
+from __future__ import annotations
+
+import re
+from confqa.answer.intents import Intent
+from confqa.lexical import surname, terms
+from confqa.models import Talk
+from confqa.store import IndexStore
+from confqa.text import lexicon
+
+_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(lexicon.NUMBER_WORDS)) + r")\b", re.I)
+_DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\b|\b(?:19|20)\d\d\b|"
+                   r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bday \d\b|\b(?:today|yesterday|tomorrow|"
+                   r"morning|afternoon|evening)\b", re.I)
+_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?[A-Z][\w-]+")
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z]\.)?(?: (?:van|von|de|da|del|der|la|le) )?[ -][A-Z][a-zà-ÿ'’-]+\b")
+
+
+def holds(intent: Intent, text: str, store: IndexStore) -> bool:
+    """Whether the text holds what the intent asks for (always true for intents without an answer type)."""
+    name = intent.name
+    if name == "who":
+        return names_someone(text, store)
+    if name == "quantity":
+        return bool(_NUMBER.search(_without_years(text)))
+    if name == "when":
+        return bool(_DATE.search(text))
+    if name == "where":
+        return bool(_PLACE.search(text))
+    if name == "definition":
+        return defines(intent.term or "", text)
+    return True
+
+
+def _without_years(text: str) -> str:
+    """A conference year is not the number a how-many question asks for."""
+    return re.sub(r"\b(?:19|20)\d\d\b", " ", text)
+
+
+def defines(term: str, text: str) -> bool:
+    """The text opens with the term (after an article at most) and goes on to say what it is: a defining verb,
+    a parenthesised expansion or a dash. "Critique: DAgger is disjointed" does not define DAgger."""
+    if not term:
+        return False
+    low = text.lower()
+    position = low.find(term.lower())
+    if position < 0 or low[:position].strip() not in ("", "the", "a", "an"):
+        return False
+    after = low[position + len(term): position + len(term) + 40].lstrip(" *_`")
+    return bool(re.match(rf"(?:\([^)]*\)\s*)?(?:{lexicon.DEFINING_VERBS}|\w+s\b|\()", after))
+
+
+def names_someone(text: str, store: IndexStore) -> bool:
+    """A name the notes list as a speaker, or a capitalised first-and-last name."""
+    if store.speaker_pattern is not None and store.speaker_pattern.search(text):
+        return True
+    return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))
+
+
+_COMMON = frozenset(terms("large language model models learning neural network networks deep machine state art "
+                          "best paper keynote tutorial talk panel session workshop"))
+
+
+def names_speaker_of(text: str, store: IndexStore, talk_ids: list[str]) -> bool:
+    return any(surname(speaker) in text for talk_id in talk_ids
+               for speaker in store.talks_by_id[talk_id].speakers if "et al" not in speaker)
+
+
+def speakers_named(text: str, talk: Talk) -> int:
+    return sum(1 for speaker in talk.speakers if surname(speaker) in text)
+
+
+def phrase_support(question: str, evidence: str) -> float:
+    """Share of the question's adjacent topic-word pairs ("test of time award" -> test·time, time·award) that
+    occur adjacent in the evidence: a question's focus is often a phrase whose words the notes use apart."""
+    q = terms(question)
+    pairs = {(a, b) for a, b in zip(q, q[1:]) if a != b}
+    if not pairs:
+        return 1.0
+    e = terms(evidence)
+    found = set(zip(e, e[1:]))
+    return sum(1 for p in pairs if p in found) / len(pairs)

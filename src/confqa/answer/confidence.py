@@ -1,0 +1,57 @@
+"""Whether the notes answer the question: the evidence for an answer as features, and a logistic regression over
+them, fitted on the dev split of every evaluation corpus by `evals/fit_confidence.py`, which writes the
+coefficients to `confidence.json` next to this file. Nothing here is hand-set: change the features, refit."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+FEATURES: dict[str, str] = {
+    "top_dense": "cosine of the question with the best of the top three passages (with the question's subject, "
+                 "when it names a speaker)",
+    "top_sentence": "cosine of the question with the answer's lead unit",
+    "coverage": "idf-weighted share of the question's topic words that the top passages contain",
+    "focus": "idf-weighted share of the question's topic words that the quoted units themselves contain",
+    "rarest": "1 when the question's rarest topic word (its focus) is in the quoted units, else 0",
+    "phrase": "share of the question's adjacent topic-word pairs that occur adjacent in the top passages",
+    "unknown": "share of the question's words that the notes never use",
+    "routed": "strength of the match with a talk or speaker the question names, times coverage",
+    "type_match": "1 when the lead unit holds what the intent asks for (a name, a number, a date, a place), "
+                  "else 0 (1 for intents without one)",
+    "other_year": "1 when the question names a conference year and the lead unit comes from a note of another",
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    """Fitted coefficients: p(correct) = sigmoid(intercept + sum(weight[f] * feature[f]))."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    fitted_on: str
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(name, 0.0) * float(value) for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+COEFFICIENTS = "confidence.json"
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The coefficients shipped with confqa (written by evals/fit_confidence.py)."""
+    data = json.loads(resources.files("confqa.answer").joinpath(COEFFICIENTS).read_text(encoding="utf-8"))
+    return Model(weights={k: float(v["weight"]) for k, v in data["features"].items()},
+                 intercept=float(data["intercept"]), threshold=float(data["threshold"]),
+                 fitted_on=str(data.get("fitted_on", "")))
+
+
+def confidence_from(features: dict[str, float]) -> float:
+    """The probability that the answer is right, in [0, 1]."""
+    return round(model().probability(features), 4)

@@ -1,0 +1,431 @@
+"""The extractive answerer. The question's intent decides what the answer must hold; answer units (sentences,
+lead-ins with their payload, table rows as records) are scored against the question; the unit that best holds
+what the intent asks for leads, the rest follow in the notes' order, and the answer stops when the intent is
+satisfied. Questions about talks and people are answered from the talk catalogue. A confidence fitted on the
+dev split decides whether to abstain. No language model needed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from confqa.answer import checks
+from confqa.answer.confidence import confidence_from, model
+from confqa.answer.intents import Intent, classify
+from confqa.answer.readable import display_text
+from confqa.answer.units import Unit, unit_text, units_of
+from confqa.lexical import terms
+from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
+from confqa.retrieval import Hit, TalkRoute
+from confqa.settings import AnswerSettings
+from confqa.store import IndexStore
+
+NOT_COVERED = "The notes don't cover this."
+# Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
+_ASKING_WORDS = set(terms(
+    "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
+    "discussed present presented presenter mention mentioned think thought argue argued claim claimed propose "
+    "proposed show showed describe described explain explained highlight highlighted main point points key "
+    "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
+    "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
+    "ran led organised organized"
+))
+
+
+@lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """BM25 terms of a sentence or a talk's names; sentences recur across questions, so this is cached."""
+    return frozenset(terms(text))
+
+
+def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
+    """The question's topic: its terms minus the talk or speaker it names and the words that only ask."""
+    route_words = set(terms(" ".join(route.matched_words))) if route else set()
+    return set(terms(question)) - route_words - _ASKING_WORDS
+
+
+def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -> list[Passage]:
+    out = []
+    for hit in hits:
+        chunk = store.chunks[hit.chunk]
+        talk = store.primary_talk(chunk, route.talk_ids if route else None)
+        out.append(
+            Passage(
+                doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
+                speakers=list(talk.speakers) if talk else [], text=chunk.text, line_start=chunk.line_start,
+                line_end=chunk.line_end, score=round(hit.score, 4), chunk_id=chunk.id,
+                talks=[store.talks_by_id[t].title for t in chunk.talk_ids],
+            )
+        )
+    return out
+
+
+@dataclass
+class Question:
+    """What the answerer knows about the question: its text, intent, terms and the talks it names."""
+
+    text: str
+    intent: Intent
+    route: TalkRoute | None
+    terms: set[str]
+    topic: set[str]  # terms minus the asking words
+    content: set[str]  # topic minus the named talk's or speaker's words
+    speaker_talks: set[str] = field(default_factory=set)
+
+    @property
+    def asks_who(self) -> bool:
+        return self.intent.name == "who"
+
+
+@dataclass
+class Scored:
+    unit: Unit
+    score: float
+
+
+def compose(
+    question: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    store: IndexStore,
+    settings: AnswerSettings,
+    route: TalkRoute | None,
+    notices: list[str],
+    intent_vector: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
+) -> Answer:
+    """The answer to a question from its retrieved hits (see the module's docstring)."""
+    q_terms = set(terms(question))
+    asked = Question(
+        text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
+        content=topic_terms_of(question, route),
+        speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
+    )
+    passages = passages_from(hits, store, route)
+    # When the question names a speaker, only passages and sentences about their talks may answer it.
+    pool = [h for h in hits if h.in_route] if asked.speaker_talks else hits
+    catalogue = catalogue_units(asked, pool, store, settings)
+    if catalogue:
+        chosen = catalogue
+    elif route and route.talk_ids and not asked.content and intent_vector is not None:
+        chosen = _select(_about_talk(asked, intent_vector, store, settings, mask), asked, store, settings)
+    else:
+        chosen = _select(_score_hits(asked, query_vector, pool, store, settings), asked, store, settings)
+    features = evidence(asked, chosen, pool, store, intent_vector)
+    confidence = confidence_from(features)
+    if asked.asks_who and route and route.talk_ids and not catalogue \
+            and not any(store.talks_by_id[t].speakers for t in route.talk_ids) \
+            and not any(checks.names_someone(unit_text(c.unit, store), store) for c in chosen):
+        # "Who presented the model merging tutorial?": the catalogue knows no presenter for it and no chosen unit
+        # names anyone the notes list as a speaker, so the notes do not answer the question.
+        confidence = min(confidence, round(_threshold(settings) / 2, 4))
+    if not chosen or confidence < _threshold(settings):
+        return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
+                      abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
+                      intent=asked.intent.name, evidence=features)
+    citations, parts = _cite(chosen, asked, store, settings)
+    return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
+                  citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
+                  intent=asked.intent.name, evidence=features)
+
+
+def _threshold(settings: AnswerSettings) -> float:
+    return settings.abstain_below if settings.abstain_below is not None else model().threshold
+
+
+# -- scoring -------------------------------------------------------------------------------------------------------
+def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: IndexStore,
+            settings: AnswerSettings) -> float:
+    """Score changes that do not depend on the retriever: units that say nothing new, lead-ins without their
+    payload, units that hold what the intent asks for, who-questions answered by a speaker's name."""
+    talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
+    adjust = 0.0
+    naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
+                                for t in talk_ids))
+    if len(terms_of(text) - naming - asked.terms) < 3 and not asked.asks_who:
+        adjust -= settings.penalty_says_nothing
+    if asked.asks_who and checks.names_speaker_of(text, store, talk_ids):
+        adjust += settings.bonus_names_speaker
+    if text.endswith(":") and len(unit.members) == 1:
+        adjust -= settings.penalty_open_label
+    if checks.holds(asked.intent, text, store):
+        adjust += settings.weight_type
+    return adjust
+
+
+def _year_weight(chunk: Chunk, asked: Question, settings: AnswerSettings) -> float:
+    years = asked.intent.years
+    return settings.other_year_weight if years and chunk.year is not None and chunk.year not in years else 1.0
+
+
+def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], store: IndexStore,
+                settings: AnswerSettings) -> list[Scored]:
+    allowed = None
+    if asked.speaker_talks:
+        allowed = {i for h in pool for i in store.sentences_by_chunk[h.chunk]
+                   if asked.speaker_talks & set(store.sentences[i].talk_ids)}
+    scored: list[Scored] = []
+    for rank, hit in enumerate(pool):
+        sentence_ids = store.sentences_by_chunk[hit.chunk]
+        if not sentence_ids:
+            continue
+        cosines = dict(zip(sentence_ids, (float(c) for c in store.sentence_vectors[sentence_ids] @ query_vector)))
+        chunk = store.chunks[hit.chunk]
+        for unit in units_of(sentence_ids, cosines, store, settings, allowed):
+            text = unit_text(unit, store)
+            if len(text.split()) < 4:
+                continue
+            overlap = len(asked.topic & terms_of(text)) / len(asked.topic) if asked.topic else 0.0
+            score = (settings.weight_cosine * unit.cosine + settings.weight_overlap * overlap
+                     + settings.weight_passage * hit.score + settings.weight_rank / (rank + 1))
+            score += _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
+            scored.append(Scored(unit, score * _year_weight(chunk, asked, settings)))
+    return scored
+
+
+def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, settings: AnswerSettings,
+                mask: np.ndarray | None) -> list[Scored]:
+    """"What did Mitchell recommend?": the question names a talk and asks what it said. The query vector is
+    mostly the name, so rank the talk's own units by the asking words ("recommend") and by how central they are
+    to everything the notes say about the talk."""
+    route_ids = set(asked.route.talk_ids) if asked.route else set()
+    members = [i for i, sentence in enumerate(store.sentences) if route_ids & set(sentence.talk_ids)]
+    if mask is not None:
+        members = [i for i in members if mask[store.sentences[i].chunk]]
+    if not members:
+        return []
+    vectors = store.sentence_vectors[members]
+    centroid = vectors.mean(axis=0)
+    centroid /= float(np.linalg.norm(centroid)) or 1.0
+    weight = settings.weight_talk_intent
+    relevance = weight * (vectors @ intent_vector) + (1 - weight) * (vectors @ centroid)
+    cosines = dict(zip(members, (float(r) for r in relevance)))
+    scored = []
+    for unit in units_of(members, cosines, store, settings, set(members)):
+        text = unit_text(unit, store)
+        if len(text.split()) < 4:
+            continue
+        score = unit.cosine + _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
+        scored.append(Scored(unit, score))
+    return scored
+
+
+def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """The best units, without overlaps or repeats, until the intent is satisfied."""
+    scored = sorted(scored, key=lambda s: -s.score)
+    limit = min(settings.max_sentences, settings.units_by_intent.get(asked.intent.name, settings.max_sentences))
+    chosen: list[Scored] = []
+    used: set[int] = set()
+    words = 0
+    for candidate in scored:
+        if len(chosen) >= limit:
+            break
+        if chosen and candidate.score < chosen[0].score * settings.keep_ratio:
+            break
+        if used & set(candidate.unit.members):
+            continue
+        vector = store.sentence_vectors[candidate.unit.members[0]]
+        if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
+            continue
+        length = len(unit_text(candidate.unit, store).split())
+        if chosen and words + length > settings.max_words:
+            continue
+        chosen.append(candidate)
+        used.update(candidate.unit.members)
+        words += length
+    if len(chosen) > 1:
+        # The lead carries the answer; what supports it follows in the notes' own order.
+        lead = chosen[0]
+        lead_doc = store.chunks[store.sentences[lead.unit.members[0]].chunk].doc
+        rest = sorted(chosen[1:], key=lambda s: (store.chunks[store.sentences[s.unit.members[0]].chunk].doc != lead_doc,
+                                                  store.chunks[store.sentences[s.unit.members[0]].chunk].doc,
+                                                  s.unit.members[0]))
+        chosen = [lead, *rest]
+    return chosen
+
+
+# -- the talk catalogue ----------------------------------------------------------------------------------------
+_TALK_NOUNS = re.compile(r"\b(?:talks|tutorials|keynotes|sessions|panels|workshops|presentations|orals|lectures)\b", re.I)
+
+
+def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """Questions about talks answered from the catalogue: for "who presented X", the sentence of the notes that
+    names X's speakers; for "which talks covered Y", one unit per talk, from the passages retrieved for Y."""
+    if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
+        return _talks_about(asked, pool, store, settings)
+    if not asked.asks_who or asked.speaker_talks:
+        return []
+    talk = _talk_asked_about(asked, pool, store, settings)
+    if talk is None or not talk.speakers:
+        return []
+    members = [i for i, s in enumerate(store.sentences) if talk.id in s.talk_ids]
+    naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
+    if not naming:
+        return []
+    best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
+    return [Scored(Unit((best,), "sentence", 1.0), 1.0)]
+
+
+def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """"Which talks were about benchmarking?": the talks that the retrieved passages are about, best first, each
+    cited by its sentence that best matches the question's topic (its title when a sentence names it)."""
+    seen: dict[str, Scored] = {}
+    limit = settings.units_by_intent.get("list", settings.max_sentences) + 2
+    for rank, hit in enumerate(pool):
+        chunk = store.chunks[hit.chunk]
+        for talk_id in chunk.talk_ids:
+            if talk_id in seen or len(seen) >= limit:
+                continue
+            talk = store.talks_by_id[talk_id]
+            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in store.sentences[i].talk_ids]
+            if not members:
+                continue
+            title_terms = terms_of(talk.title)
+            best = max(members, key=lambda i: (len(asked.content & terms_of(store.sentences[i].text)),
+                                               len(title_terms & terms_of(store.sentences[i].text)), -i))
+            seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1))
+    relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
+                | terms_of(_talk_of(s, store).title))]
+    return sorted(relevant, key=lambda s: -s.score)[:limit]
+
+
+def _talk_of(scored: Scored, store: IndexStore) -> Talk:
+    sentence = store.sentences[scored.unit.members[0]]
+    return store.talks_by_id[sentence.talk_ids[0]]
+
+
+def _talk_asked_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
+    if asked.route and asked.route.talk_ids:
+        return store.talks_by_id[asked.route.talk_ids[0]]
+    if not asked.content:
+        return None
+    best: tuple[float, int] | None = None
+    found = None
+    for rank, hit in enumerate(pool[:3]):
+        for talk_id in store.chunks[hit.chunk].talk_ids:
+            talk = store.talks_by_id[talk_id]
+            overlap = len(asked.content & terms_of(talk.title + " " + " ".join(talk.aliases))) / len(asked.content)
+            if overlap >= settings.catalogue_overlap and (best is None or (overlap, -rank) > best):
+                best, found = (overlap, -rank), talk
+    return found
+
+
+# -- evidence -------------------------------------------------------------------------------------------------
+def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: IndexStore,
+             intent_vector: np.ndarray | None) -> dict[str, float]:
+    """The features that confidence is computed from (confqa.answer.confidence.FEATURES)."""
+    evidence_text = " ".join(store.chunks[h.chunk].text for h in pool[:3])
+    evidence_terms = set(terms(evidence_text))
+    quoted_terms: set[str] = set()
+    for c in chosen:
+        quoted_terms |= terms_of(unit_text(c.unit, store))
+    route = asked.route
+    routed = bool(route and route.talk_ids and any(h.in_route for h in pool))
+    content = asked.content
+    weights = {t: store.term_weight(t) for t in content}
+    total = sum(weights.values())
+    if content and total > 0:
+        coverage = sum(weights[t] for t in content & evidence_terms) / total
+        focus = sum(weights[t] for t in content & quoted_terms) / total
+        rarest = float(max(content, key=lambda t: (weights[t], t)) in quoted_terms)
+    else:
+        coverage = focus = rarest = 1.0 if routed else 0.0
+    top_dense = max((h.dense for h in pool[:3]), default=0.0)
+    top_sentence = max((c.unit.cosine for c in chosen[:1]), default=0.0)
+    if asked.speaker_talks and content and intent_vector is not None:
+        # Judge the evidence by what is asked about the speaker, not by the speaker's name.
+        top_dense = max((float(store.chunk_vectors[h.chunk] @ intent_vector) for h in pool[:3]), default=0.0)
+        top_sentence = max((float(store.sentence_vectors[m] @ intent_vector) for c in chosen for m in c.unit.members),
+                           default=0.0)
+    q_terms = asked.terms
+    unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
+    lead_text = unit_text(chosen[0].unit, store) if chosen else ""
+    lead_chunk = store.chunks[store.sentences[chosen[0].unit.members[0]].chunk] if chosen else None
+    return {
+        "top_dense": round(top_dense, 4), "top_sentence": round(top_sentence, 4), "coverage": round(coverage, 4),
+        "focus": round(focus, 4), "rarest": rarest, "phrase": round(checks.phrase_support(asked.text, evidence_text), 4),
+        "unknown": round(unknown, 4),
+        "routed": round(route.strength * coverage, 4) if routed and route else 0.0,
+        "type_match": float(checks.holds(asked.intent, lead_text, store)) if chosen else 0.0,
+        "other_year": float(bool(lead_chunk and asked.intent.years and lead_chunk.year is not None
+                                 and lead_chunk.year not in asked.intent.years)),
+    }
+
+
+# -- citing ---------------------------------------------------------------------------------------------------
+def _sentence_talk(sentence: Sentence, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
+    """The talk a quoted sentence is about: the one the question named if the sentence is about it, else the
+    sentence's own talk; the passage's talk only when the sentence's lines name none."""
+    preferred = route.talk_ids if route else []
+    for talk_id in preferred:
+        if talk_id in sentence.talk_ids:
+            return store.talks_by_id[talk_id]
+    if sentence.talk_ids:
+        return store.talks_by_id[sentence.talk_ids[0]]
+    return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
+
+
+def verbatim_span(members: tuple[int, ...], store: IndexStore, max_chars: int) -> tuple[str, tuple[int, ...]]:
+    """The exact note text from the first member to the last (members that would make the quote longer
+    than max_chars are dropped)."""
+    first = store.sentences[members[0]]
+    doc = store.chunks[first.chunk].doc
+    lines = store.texts.get(doc, [])
+    last_line = max(store.sentences[m].line_end for m in members)
+    region = "\n".join(lines[first.line_start - 1: last_line])
+    start = region.find(first.text)
+    if start < 0:
+        return first.text, members[:1]
+    end = start + len(first.text)
+    kept = [members[0]]
+    for member in members[1:]:
+        position = region.find(store.sentences[member].text, end)
+        if position < 0:
+            break
+        new_end = position + len(store.sentences[member].text)
+        if new_end - start > max_chars:
+            break
+        end = new_end
+        kept.append(member)
+    return region[start:end], tuple(kept)
+
+
+def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
+          settings: AnswerSettings) -> tuple[list[Citation], list[str]]:
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, item in enumerate(chosen, start=1):
+        quote, members = verbatim_span(item.unit.members, store, settings.max_quote_chars)
+        unit = Unit(members, item.unit.kind, item.unit.cosine)
+        first, last = store.sentences[members[0]], store.sentences[members[-1]]
+        chunk = store.chunks[first.chunk]
+        talk = _sentence_talk(first, chunk, store, asked.route)
+        citations.append(Citation(
+            n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
+            speakers=list(talk.speakers) if talk else [], quote=quote,
+            line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
+        ))
+        text = unit_text(unit, store)
+        if unit.kind == "talk" and talk is not None:
+            who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
+            text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
+        if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ";", "…"):
+            text = text.rstrip(":") + "."
+        parts.append(f"{text} [{n}]")
+    return citations, parts
+
+
+def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:
+    """An answer to a question about one year drawn from a note about another says so."""
+    if not asked.intent.years or not citations:
+        return []
+    years = {c.doc: store.doc_years.get(c.doc) for c in citations}
+    other = sorted({y for y in years.values() if y is not None and y not in asked.intent.years})
+    if not other or any(y in asked.intent.years for y in years.values()):
+        return []
+    named = " or ".join(str(y) for y in asked.intent.years)
+    return [f"the notes say nothing about {named} here; this answer comes from notes about "
+            f"{', '.join(str(y) for y in other)}"]

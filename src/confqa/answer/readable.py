@@ -1,0 +1,62 @@
+"""Answer prose a reader wants: markdown emphasis, list markers and heading marks removed, table cells joined,
+LaTeX rendered to Unicode (pylatexenc), one line. Quotes in citations keep the note's text verbatim; only the
+answer's prose goes through here."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from confqa.ingest.loading import clean_inline
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+# Math as notes write it: \( … \), \[ … \], $$ … $$, and $ … $ when its content looks like math (a backslash,
+# a sub- or superscript, an equals sign) rather than two prices ("$500 … $10k").
+_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(?<![\w$])\$(?!\s)([^$\n]*?[\\^_=][^$\n]*?)(?<!\s)\$(?![\w$])",
+                   re.S)
+_HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+_PLACEHOLDER = "\ue100{}\ue101"
+
+
+@lru_cache(maxsize=1)
+def _latex():  # type: ignore[no-untyped-def]
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
+def render_math(latex: str) -> str:
+    """A LaTeX formula as readable Unicode: \\pi_\\theta -> π_θ, \\mathcal{D} -> 𝒟, \\frac{a}{b} -> a/b."""
+    try:
+        text = _latex().latex_to_text(latex)
+    except Exception:  # pylatexenc is lenient, but a formula must never break an answer
+        return latex.strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _with_math_rendered(text: str) -> tuple[str, list[str]]:
+    formulas: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        formulas.append(render_math(next(g for g in match.groups() if g is not None)))
+        return _PLACEHOLDER.format(len(formulas) - 1)
+
+    return _MATH.sub(keep, text), formulas
+
+
+@lru_cache(maxsize=65536)
+def display_text(quote: str) -> str:
+    """A quote as a reader wants it in the answer: no markdown, table cells joined, formulas in Unicode, one line."""
+    quote, formulas = _with_math_rendered(quote)
+    lines = []
+    for line in quote.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [clean_inline(c) for c in stripped.strip("|").split("|")]
+            lines.append(" — ".join(c for c in cells if c))
+        else:
+            # A list marker inside emphasis ("**1. Evaluation is broken**") shows once the emphasis is gone.
+            lines.append(_LIST_MARKER.sub("", clean_inline(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))))
+    text = " ".join(line for line in lines if line)
+    text = re.sub("\ue100(\\d+)\ue101", lambda m: formulas[int(m.group(1))], text)
+    return re.sub(r"\s+", " ", text).strip()

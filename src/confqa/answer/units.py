@@ -1,0 +1,210 @@
+"""Answer units: what an answer quotes. A sentence; a lead-in together with the payload it introduces (a label
+and its list, paragraph or formula); a table row as a record with its column names. A unit whose only content is
+a label is never an answer on its own. Units are built from the index's sentences at question time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from confqa.answer.readable import display_text
+from confqa.settings import AnswerSettings
+from confqa.store import IndexStore
+
+_BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
+_BOLD_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\1[ \t]*[:.]?[ \t]*(?:\n|$)")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Sentence ids in note order: `members[0]` is the unit's first sentence. `kind` is sentence, lead-in (a
+    label and its payload), continued (a sentence and the one that refers back to it) or row."""
+
+    members: tuple[int, ...]
+    kind: str
+    cosine: float
+
+
+def is_label(sentence_id: int, store: IndexStore) -> bool:
+    """A line that only names what follows: a label sentence, a line ending with a colon, a bold line."""
+    sentence = store.sentences[sentence_id]
+    if sentence.kind == "label":
+        return True
+    if display_text(sentence.text).endswith(":"):
+        return True
+    return bool(_BOLD_LINE.match(sentence.text)) and _BOLD_LINE.match(sentence.text).end() >= len(sentence.text.rstrip())
+
+
+def leads_with_label(sentence_id: int, store: IndexStore) -> bool:
+    """A sentence whose first line is a bold label ("**Technique: Speculative Decoding**" then a sentence)."""
+    return bool(_BOLD_LINE.match(store.sentences[sentence_id].text))
+
+
+def payload_after(intro_id: int, store: IndexStore, settings: AnswerSettings) -> list[int]:
+    """What a lead-in introduces, in order: the rest of its paragraph, a formula, the nested or following list
+    (top-level items only; their further sentences stay in the quote), up to `payload_sentences`. The payload
+    ends at a blank line followed by text no deeper than the lead-in, at the next heading, or at a new label
+    after the payload has begun."""
+    intro = store.sentences[intro_id]
+    chunk = store.chunks[intro.chunk]
+    members: list[int] = []
+    last_line = intro.line_end
+    item_depth: int | None = None
+    for j in range(intro_id + 1, min(len(store.sentences), intro_id + 1 + 8 * settings.payload_sentences)):
+        sentence = store.sentences[j]
+        other = store.chunks[sentence.chunk]
+        if other.doc != chunk.doc or other.section != chunk.section or sentence.line_start > last_line + 2:
+            break
+        if len(members) >= settings.payload_sentences:
+            break
+        nested = indent(j, store) > indent(intro_id, store)
+        if sentence.kind == "item":
+            if intro.kind == "item" and not nested:
+                break  # the next item of the intro's own list
+            item_depth = sentence.depth if item_depth is None else item_depth
+            if sentence.depth < item_depth:
+                break
+            if sentence.depth == item_depth:
+                members.append(j)
+        elif sentence.kind == "label":
+            if members:
+                break
+        elif item_depth is not None:
+            if sentence.depth < item_depth and not nested:
+                break  # text after the list
+        else:
+            gap = sentence.line_start > last_line + 1
+            if gap and not nested and intro.kind == "item":
+                break
+            members.append(j)
+        last_line = sentence.line_end
+    return members
+
+
+def indent(sentence_id: int, store: IndexStore) -> int:
+    """Columns of indentation of the line a sentence starts on (list items' paragraphs and formulas are
+    indented under their item)."""
+    sentence = store.sentences[sentence_id]
+    lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
+    line = lines[sentence.line_start - 1] if 0 < sentence.line_start <= len(lines) else ""
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+
+
+def continues(first: int, second: int, store: IndexStore) -> bool:
+    """Whether sentence `second` directly continues `first` in the same paragraph and refers back to it
+    ("First, he gave a free idea for a benchmark. He suggested ..."): quoting the first alone would cut the
+    point in half."""
+    if second != first + 1 or second >= len(store.sentences):
+        return False
+    a, b = store.sentences[first], store.sentences[second]
+    return (a.kind in ("sentence", "item") and b.kind == "sentence" and a.depth == b.depth
+            and store.chunks[a.chunk].doc == store.chunks[b.chunk].doc and b.line_start <= a.line_end
+            and bool(_BACK_REFERENCE.match(display_text(b.text))))
+
+
+def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexStore, settings: AnswerSettings,
+             allowed: set[int] | None = None) -> list[Unit]:
+    """The units that the given sentences open, each with a cosine: a lead-in's is the better of its own and
+    the mean of its best payload sentences' (payload outside the scored pool counts as unrelated)."""
+    out: list[Unit] = []
+    for sentence_id in sentence_ids:
+        if allowed is not None and sentence_id not in allowed:
+            continue
+        sentence = store.sentences[sentence_id]
+        own = cosines[sentence_id]
+        if sentence.kind == "row":
+            if not is_header_row(sentence_id, store):
+                out.append(Unit((sentence_id,), "row", own))
+            continue
+        label = is_label(sentence_id, store) or (sentence.kind == "sentence" and _ends_paragraph_before_list(sentence_id, store))
+        if label or leads_with_label(sentence_id, store):
+            payload = [m for m in payload_after(sentence_id, store, settings) if allowed is None or m in allowed]
+            if payload:
+                best = sorted((cosines.get(m, 0.0) for m in payload), reverse=True)[:3]
+                out.append(Unit((sentence_id, *payload), "lead-in", max(own, sum(best) / len(best))))
+                continue
+            if label:
+                continue  # a label alone says nothing
+        if continues(sentence_id, sentence_id + 1, store) and (allowed is None or sentence_id + 1 in allowed):
+            follow = cosines.get(sentence_id + 1, own)
+            out.append(Unit((sentence_id, sentence_id + 1), "continued", max(own, follow)))
+            continue
+        out.append(Unit((sentence_id,), "sentence", own))
+    return out
+
+
+def _ends_paragraph_before_list(sentence_id: int, store: IndexStore) -> bool:
+    """A top-level sentence whose paragraph is directly followed by a list: it introduces the list."""
+    sentence = store.sentences[sentence_id]
+    if sentence.depth != 0:
+        return False
+    k = sentence_id
+    while k > 0 and store.sentences[k].kind == "sentence" and \
+            store.sentences[k].line_start <= store.sentences[k - 1].line_end + 1 and \
+            store.sentences[k - 1].chunk == store.sentences[k].chunk:
+        k -= 1
+        if store.sentences[k].kind == "item":
+            return False  # the paragraph of a list item: it does not introduce the next item
+    j = sentence_id + 1
+    previous = sentence
+    while j < len(store.sentences) and store.sentences[j].kind == "sentence" and \
+            store.sentences[j].line_start <= previous.line_end + (0 if previous.line_end == previous.line_start else 1):
+        previous = store.sentences[j]
+        j += 1
+    return j == sentence_id + 1 and j < len(store.sentences) and store.sentences[j].kind == "item" and \
+        store.sentences[j].line_start <= previous.line_end + 2 and \
+        store.chunks[store.sentences[j].chunk].doc == store.chunks[sentence.chunk].doc
+
+
+# -- table rows ---------------------------------------------------------------------------------------------------
+def _cells(line: str) -> list[str]:
+    return [display_text(c) for c in line.strip().strip("|").split("|")]
+
+
+def table_header(sentence_id: int, store: IndexStore) -> list[str]:
+    """The column names of the table a row belongs to: the line above the table's separator row."""
+    sentence = store.sentences[sentence_id]
+    lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
+    for number in range(sentence.line_start - 1, max(0, sentence.line_start - 400), -1):
+        text = lines[number - 1] if number - 1 < len(lines) else ""
+        if not text.strip() or "|" not in text:
+            return []
+        if _TABLE_SEPARATOR.match(text) and set(text.strip()) <= set("|:- "):
+            return _cells(lines[number - 2]) if number >= 2 else []
+    return []
+
+
+def is_header_row(sentence_id: int, store: IndexStore) -> bool:
+    sentence = store.sentences[sentence_id]
+    lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
+    below = lines[sentence.line_end] if sentence.line_end < len(lines) else ""
+    return bool(_TABLE_SEPARATOR.match(below)) and set(below.strip()) <= set("|:- ")
+
+
+def row_record(sentence_id: int, store: IndexStore) -> str:
+    """A table row as a record: "Speaker: Melanie Mitchell; Notes: …" (cells without a header are joined)."""
+    cells = _cells(store.sentences[sentence_id].text)
+    header = table_header(sentence_id, store)
+    if len(header) != len(cells):
+        return " — ".join(c for c in cells if c)
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells) if cell)
+
+
+def unit_text(unit: Unit, store: IndexStore) -> str:
+    """A unit as answer prose: one sentence; a lead-in and its payload ("Label: item; item"); a row record."""
+    members = unit.members
+    if unit.kind == "row":
+        return row_record(members[0], store)
+    head = display_text(store.sentences[members[0]].text)
+    if len(members) == 1:
+        return head
+    if unit.kind == "continued":
+        return " ".join(display_text(store.sentences[m].text) for m in members)
+    items = [store.sentences[m] for m in members[1:]]
+    if all(s.kind != "item" for s in items):
+        joiner = " " if head.rstrip()[-1:] in ".:!?" else ": "
+        return head + joiner + " ".join(display_text(s.text) for s in items)
+    parts = [display_text(s.text).rstrip(".: ") for s in items]
+    head = head.rstrip(". ")
+    return f"{head}{'' if head.endswith(':') else ':'} " + "; ".join(parts)
