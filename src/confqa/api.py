@@ -21,7 +21,8 @@ from confqa.answer.extractive import compose, passages_from, topic_terms_of
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
-from confqa.retrieval import Filters, TalkRoute, resolve_filters, retrieve, route_talks
+from confqa.answer.intents import classify
+from confqa.retrieval import Filters, TalkRoute, prefer_years, resolve_filters, retrieve, route_talks
 from confqa.settings import LLMSettings, Settings, load_settings
 from confqa.store import IndexStore, open_index
 from confqa.text.control import INVISIBLE, strip_control
@@ -197,9 +198,14 @@ class Assistant:
     def _retrieve(self, question: str, vector: np.ndarray, k: int, mask: np.ndarray | None, route: TalkRoute,
                   filters: Filters) -> list[Any]:
         store = self.store
+        years = classify(question).years if filters.year is None else ()
+        wanted = 2 * k if years else k  # candidates for the year preference to reorder
         if self._searcher is not None:
-            return self._searcher.retrieve(question, vector, store, self.settings.retrieval, k, mask, route, filters)
-        return retrieve(question, vector, store, self.settings.retrieval, k, mask, route)
+            hits = self._searcher.retrieve(question, vector, store, self.settings.retrieval, wanted, mask, route,
+                                           filters)
+        else:
+            hits = retrieve(question, vector, store, self.settings.retrieval, wanted, mask, route)
+        return prefer_years(hits, store, years, self.settings.retrieval.other_year_weight, k)
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False) -> IndexReport:
         """Build or update this assistant's index from paths (default: its corpus folder)."""

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from confqa.errors import ConfqaError, ConfqaUsageError
 
 KS = (1, 3, 5, 10)
+MIN_SLICE_FOR_ECE = 10  # calibration error of fewer questions than this is noise
 BOOTSTRAP_SAMPLES = 1000
 SEED = 20251209
 
@@ -202,6 +203,16 @@ def fact_coverage(answer: str, facts: Sequence[Sequence[str]]) -> float:
     return sum(1 for phrasings in facts if any(_normalize(p) in text for p in phrasings)) / len(facts)
 
 
+_CITATION_MARK = re.compile(r"\s*\[\d+\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def first_sentence(answer: str) -> str:
+    """The answer's first sentence (up to its first sentence end or citation marker, whichever comes first)."""
+    head = re.split(r"\[\d+\]", answer, maxsplit=1)[0]
+    return _SENTENCE_END.split(_CITATION_MARK.sub("", head).strip(), maxsplit=1)[0]
+
+
 def citation_precision(cited_docs: Sequence[str], gold_docs: Sequence[str]) -> float | None:
     if not cited_docs:
         return None
@@ -302,18 +313,24 @@ def confqa_system(assistant: Any, k: int = 10, llm: Any = None, generations: lis
 
 
 def single_retriever_system(assistant: Any, which: str, k: int = 10) -> Retriever:
-    """BM25 only or dense only, on confqa's own chunks, with no talk routing."""
+    """BM25 only or dense only, on confqa's own chunks, with no talk routing; its answer is the top passage."""
+    from confqa.answer.readable import display_text
     from confqa.retrieval import retrieve
 
     settings = assistant.settings.retrieval.model_copy(update={
         "dense_weight": 1.0 if which == "dense" else 0.0, "bm25_weight": 1.0 if which == "bm25" else 0.0,
         "talk_weight": 0.0})
 
+    budget = assistant.settings.answer.max_words
+
     def run(question: str) -> SystemRun:
         vector = assistant._embed_query(question)
         hits = retrieve(question, vector, assistant.store, settings, k)
         chunks = [assistant.store.chunks[h.chunk] for h in hits]
-        return SystemRun(retrieved=[Retrieved(c.doc, c.line_start, c.line_end, c.text) for c in chunks])
+        # Its answer: the top passage as a reader sees it, cut at confqa's word limit (never abstains).
+        answer = " ".join(display_text(chunks[0].text).split()[:budget]) if chunks else ""
+        return SystemRun(retrieved=[Retrieved(c.doc, c.line_start, c.line_end, c.text) for c in chunks],
+                         answer=answer, citations=[{"doc": chunks[0].doc}] if chunks else [])
 
     return run
 
@@ -385,6 +402,11 @@ def score_question(question: EvalQuestion, run: SystemRun, sections: SectionMap)
         out["retrieved_fact_coverage@5"] = fact_coverage(" ".join(i.text for i in run.retrieved[:5]), question.facts)
     if run.answer is None:
         return out
+    if run.abstained is None:  # a baseline's answer: key facts only
+        if question.answerable:
+            out["fact_coverage"] = fact_coverage(run.answer, question.facts)
+            out["first_sentence_fact"] = 1.0 if fact_coverage(first_sentence(run.answer), question.facts) > 0 else 0.0
+        return out
     cited_docs = [c["doc"] for c in run.citations]
     out.update({
         "abstained": bool(run.abstained),
@@ -399,6 +421,8 @@ def score_question(question: EvalQuestion, run: SystemRun, sections: SectionMap)
         out["talk_attribution"] = talk_attribution(
             [(c.get("talk"), c.get("speakers", [])) for c in run.citations], question.gold_talk, question.gold_speaker)
         out["false_abstention"] = 1.0 if run.abstained else 0.0
+        if not run.abstained:
+            out["first_sentence_fact"] = 1.0 if fact_coverage(first_sentence(run.answer), question.facts) > 0 else 0.0
         out["correct"] = (not run.abstained) and coverage >= 0.5
     else:
         out["abstained_correctly"] = 1.0 if run.abstained else 0.0
@@ -407,8 +431,9 @@ def score_question(question: EvalQuestion, run: SystemRun, sections: SectionMap)
     return out
 
 
-HEADLINE = ["section_hit@5", "mrr", "ndcg@10", "doc_hit@5", "fact_coverage", "citation_precision",
-            "talk_attribution", "abstention_recall", "false_abstention", "ece", "consistent_groups"]
+HEADLINE = ["section_hit@5", "mrr", "ndcg@10", "doc_hit@5", "fact_coverage", "first_sentence_fact",
+            "citation_precision", "talk_attribution", "abstention_recall", "false_abstention", "ece",
+            "consistent_groups"]
 
 
 def summarize(questions: list[EvalQuestion], scores: list[dict[str, Any]], seed: int = SEED) -> dict[str, Any]:
@@ -420,6 +445,12 @@ def summarize(questions: list[EvalQuestion], scores: list[dict[str, Any]], seed:
         if values:
             mean, low, high = bootstrap_ci(values, seed)
             summary[key] = {"mean": mean, "low": low, "high": high, "n": len(values)}
+    words = [s["answer_words"] for s in scores if s.get("answer_words") is not None]
+    if words:
+        rng = np.random.default_rng(seed)
+        medians = [float(np.median(rng.choice(words, size=len(words)))) for _ in range(BOOTSTRAP_SAMPLES)]
+        summary["median_answer_words"] = {"mean": float(np.median(words)), "low": float(np.percentile(medians, 2.5)),
+                                          "high": float(np.percentile(medians, 97.5)), "n": len(words)}
     if any("abstained" in s for s in scores):
         unanswerable = [s for q, s in zip(questions, scores) if not q.answerable]
         abstained = [s for s in scores if s.get("abstained")]
@@ -472,12 +503,21 @@ def slices(questions: list[EvalQuestion], scores: list[dict[str, Any]], seed: in
     by: dict[str, list[int]] = defaultdict(list)
     for i, question in enumerate(questions):
         by[f"type={question.type}"].append(i)
+        by[f"intent={question.intent or '(unlabelled)'}"].append(i)
+        by[f"split={question.split}"].append(i)
         by[f"doc={question.gold_docs[0] if question.gold_docs else '(none)'}"].append(i)
     for name, members in sorted(by.items()):
         row: dict[str, Any] = {"n": len(members)}
-        for key in ("section_hit@5", "mrr", "fact_coverage", "correct"):
+        for key in ("section_hit@5", "mrr", "fact_coverage", "first_sentence_fact", "correct"):
             values = [float(scores[i][key]) for i in members if scores[i].get(key) is not None]
             row[key] = _ci(values, seed)
+        unanswerable = [i for i in members if not questions[i].answerable]
+        row["abstention_recall"] = _ci([scores[i]["abstained_correctly"] for i in unanswerable
+                                        if "abstained_correctly" in scores[i]], seed)
+        confidences = [scores[i]["confidence"] for i in members if scores[i].get("confidence") is not None]
+        row["ece"] = expected_calibration_error(confidences, [scores[i]["calibration_label"] for i in members
+                                                              if scores[i].get("confidence") is not None])[0] \
+            if len(confidences) >= MIN_SLICE_FOR_ECE else None
         out[name] = row
     return out
 
@@ -558,7 +598,8 @@ def run_evaluation(
         other = [s for q, s in zip(questions, per_system_scores[name]) if q.answerable]
         comparisons[name] = {
             metric: paired_bootstrap([s[metric] for s in confqa_answerable], [s[metric] for s in other], seed)
-            for metric in ("section_hit@5", "mrr", "ndcg@10", "doc_hit@5")
+            for metric in ("section_hit@5", "mrr", "ndcg@10", "doc_hit@5", "fact_coverage")
+            if all(s.get(metric) is not None for s in other)
         }
     results["paired_tests"] = comparisons
     if llm_answers:
@@ -622,7 +663,8 @@ def _fmt(cell: dict[str, float] | None) -> str:
 
 TABLE_METRICS = ["section_hit@1", "section_hit@3", "section_hit@5", "section_hit@10", "section_recall@5", "doc_hit@1",
                  "doc_hit@5", "doc_recall@5", "mrr", "ndcg@10", "retrieved_fact_coverage@5", "fact_coverage",
-                 "citation_precision", "citation_recall", "talk_attribution", "answer_words", "abstention_recall",
+                 "first_sentence_fact", "citation_precision", "citation_recall", "talk_attribution", "answer_words",
+                 "median_answer_words", "abstention_recall",
                  "abstention_precision", "false_abstention", "ece", "consistent_groups"]
 
 
@@ -643,10 +685,13 @@ def report_markdown(results: dict[str, Any], title: str) -> str:
             lines.append(f"| {name} | {metric} | {test['diff']:+.3f} | [{test['low']:+.3f}, {test['high']:+.3f}] | {test['p']:.3f} |")
     if results.get("llm"):
         lines += ["", *llm_report_lines(results["llm"])]
-    lines += ["", "## Slices (confqa)", "", "| slice | n | section_hit@5 | mrr | fact_coverage | correct |", "|---|---|---|---|---|---|"]
+    lines += ["", "## Slices (confqa)", "", "| slice | n | section_hit@5 | mrr | fact_coverage | first_sentence_fact "
+              "| correct | abstention_recall | ece |", "|---|---|---|---|---|---|---|---|---|"]
     for name, row in results["slices"].items():
+        ece = f"{row['ece']:.3f}" if row.get("ece") is not None else "—"
         lines.append(f"| {name} | {row['n']} | {_fmt(row['section_hit@5'])} | {_fmt(row['mrr'])} | "
-                     f"{_fmt(row['fact_coverage'])} | {_fmt(row['correct'])} |")
+                     f"{_fmt(row['fact_coverage'])} | {_fmt(row.get('first_sentence_fact'))} | {_fmt(row['correct'])} "
+                     f"| {_fmt(row.get('abstention_recall'))} | {ece} |")
     robustness_info = results["systems"]["confqa"].get("robustness", {})
     if robustness_info.get("groups"):
         lines += ["", "## Paraphrase groups", "", "| group | verdicts | consistent | fact-coverage spread | confidence spread |",

@@ -311,6 +311,20 @@ def retrieve(
                       set(int(i) for i in routed), route.strength if route else 0.0, lambda i: float(bm25_scores[i]))
 
 
+def prefer_years(hits: list[Hit], store: IndexStore, years: tuple[int, ...], weight: float, k: int) -> list[Hit]:
+    """The k best hits once passages from notes about a year the question does not name keep only `weight` of
+    their score (notes without a year are not penalised)."""
+    if not years:
+        return hits[:k]
+
+    def score(hit: Hit) -> float:
+        year = store.chunks[hit.chunk].year
+        return hit.score * (weight if year is not None and year not in years else 1.0)
+
+    rescored = [Hit(chunk=h.chunk, score=score(h), dense=h.dense, bm25=h.bm25, in_route=h.in_route) for h in hits]
+    return sorted(rescored, key=lambda h: (-h.score, h.chunk))[:k]
+
+
 def routed_chunks(store: IndexStore, route: TalkRoute | None, mask: np.ndarray | None) -> np.ndarray:
     """Positions of the allowed passages about a talk the question names."""
     routed = store.chunks_of_talks(route.talk_ids) if route and route.talk_ids else np.zeros(0, dtype=np.int64)

@@ -77,6 +77,9 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in the fusion.")
     bm25_weight: float = Field(1.5, ge=0.0, description="Weight of the BM25 ranking in the fusion.")
+    other_year_weight: float = Field(0.75, ge=0.0, le=1.0, description="When a question names a conference year "
+                                     "(a preference, unlike the year filter), passages from notes about another "
+                                     "year keep this share of their score.")
     talk_weight: float = Field(
         1.5,
         ge=0.0,
@@ -99,6 +102,8 @@ class AnswerSettings(BaseModel):
                               "at least this share of the lead unit's score.")
     payload_sentences: int = Field(8, ge=1, le=50, description="Most sentences or list items quoted with a lead-in "
                                    "(a label, a line ending in a colon) as its payload.")
+    context_sentences: int = Field(2, ge=0, le=10, description="Most earlier sentences of the same paragraph "
+                                   "quoted with a sentence that refers back to them ('This is called …').")
     redundant_cosine: float = Field(0.86, ge=0.0, le=1.0, description="Two units whose first sentences are this "
                                     "similar say the same thing: the lower-scored one is left out.")
     max_quote_chars: int = Field(2400, ge=100, description="Longest verbatim quote of one citation.")
@@ -119,8 +124,6 @@ class AnswerSettings(BaseModel):
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")
-    other_year_weight: float = Field(0.75, ge=0.0, le=1.0, description="When a question names a conference year, "
-                                     "passages from notes of another year keep this share of their score.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
                                      "catalogue when at least this share of its topic words are in a talk's title.")
     abstain_below: float | None = Field(

@@ -31,7 +31,7 @@ _ASKING_WORDS = set(terms(
     "proposed show showed describe described explain explained highlight highlighted main point points key "
     "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
     "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
-    "ran led organised organized"
+    "ran led organised organized researcher researchers people person speakers presenters authors team"
 ))
 
 
@@ -156,11 +156,6 @@ def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: Inde
     return adjust
 
 
-def _year_weight(chunk: Chunk, asked: Question, settings: AnswerSettings) -> float:
-    years = asked.intent.years
-    return settings.other_year_weight if years and chunk.year is not None and chunk.year not in years else 1.0
-
-
 def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], store: IndexStore,
                 settings: AnswerSettings) -> list[Scored]:
     allowed = None
@@ -173,7 +168,6 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
         if not sentence_ids:
             continue
         cosines = dict(zip(sentence_ids, (float(c) for c in store.sentence_vectors[sentence_ids] @ query_vector)))
-        chunk = store.chunks[hit.chunk]
         for unit in units_of(sentence_ids, cosines, store, settings, allowed):
             text = unit_text(unit, store)
             if len(text.split()) < 4:
@@ -182,7 +176,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
             score = (settings.weight_cosine * unit.cosine + settings.weight_overlap * overlap
                      + settings.weight_passage * hit.score + settings.weight_rank / (rank + 1))
             score += _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
-            scored.append(Scored(unit, score * _year_weight(chunk, asked, settings)))
+            scored.append(Scored(unit, score))
     return scored
 
 
@@ -419,13 +413,11 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
 
 
 def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:
-    """An answer to a question about one year drawn from a note about another says so."""
+    """An answer to a question about one year whose lead is drawn from a note about another says so."""
     if not asked.intent.years or not citations:
         return []
-    years = {c.doc: store.doc_years.get(c.doc) for c in citations}
-    other = sorted({y for y in years.values() if y is not None and y not in asked.intent.years})
-    if not other or any(y in asked.intent.years for y in years.values()):
+    year = store.doc_years.get(citations[0].doc)
+    if year is None or year in asked.intent.years:
         return []
     named = " or ".join(str(y) for y in asked.intent.years)
-    return [f"the notes say nothing about {named} here; this answer comes from notes about "
-            f"{', '.join(str(y) for y in other)}"]
+    return [f"the question names {named}, but [1] comes from notes about {year}"]

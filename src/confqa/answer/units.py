@@ -126,11 +126,32 @@ def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexSto
                 continue
             if label:
                 continue  # a label alone says nothing
+        before = _referred_to(sentence_id, store, settings)
+        if before and (allowed is None or all(b in allowed for b in before)):
+            out.append(Unit((*before, sentence_id), "continued", max(own, *(cosines.get(b, own) for b in before))))
+            continue
         if continues(sentence_id, sentence_id + 1, store) and (allowed is None or sentence_id + 1 in allowed):
             follow = cosines.get(sentence_id + 1, own)
             out.append(Unit((sentence_id, sentence_id + 1), "continued", max(own, follow)))
             continue
         out.append(Unit((sentence_id,), "sentence", own))
+    return out
+
+
+def _referred_to(sentence_id: int, store: IndexStore, settings: AnswerSettings) -> list[int]:
+    """The sentences of the same paragraph that a sentence refers back to ("This is called Polysemanticity."
+    needs the sentence before it): while a sentence opens with a back-reference, the one before it joins, up to
+    `context_sentences`."""
+    out: list[int] = []
+    current = sentence_id
+    while len(out) < settings.context_sentences and current > 0:
+        sentence, previous = store.sentences[current], store.sentences[current - 1]
+        if not (sentence.kind == "sentence" and _BACK_REFERENCE.match(display_text(sentence.text))
+                and previous.chunk == sentence.chunk and previous.kind in ("sentence", "item")
+                and previous.line_end >= sentence.line_start - 1 and previous.depth == sentence.depth):
+            break
+        out.insert(0, current - 1)
+        current -= 1
     return out
 
 
