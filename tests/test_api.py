@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import confqa
-from confqa.answering import NOT_COVERED
+from confqa.answer.extractive import NOT_COVERED
 from confqa.errors import ConfqaUsageError, UnknownFilterError
 
 
@@ -157,13 +157,19 @@ def test_a_sentence_that_refers_back_is_quoted_with_the_one_before(fixture_assis
     assert quoted[0].quote in "\n".join(lines[quoted[0].line_start - 1: quoted[0].line_end])
 
 
-def test_abstention_threshold_is_where_the_evidence_is_neutral() -> None:
-    from confqa.answering import ABSTAIN_BELOW, confidence_from, evidence_score
-    from confqa.settings import AnswerSettings
+def test_confidence_is_the_fitted_logistic_regression_and_grows_with_the_evidence() -> None:
+    import json
+    from importlib import resources
 
-    assert AnswerSettings().abstain_below == ABSTAIN_BELOW
-    neutral = {"top_dense": 0.40, "top_sentence": 0.0, "coverage": 0.6, "unknown": 0.0, "routed": 0.0}
-    assert evidence_score(**neutral) == pytest.approx(0.0)
-    assert confidence_from(**neutral) == pytest.approx(ABSTAIN_BELOW, abs=0.01)
-    stronger = {**neutral, "top_dense": 0.7}
-    assert confidence_from(**stronger) > confidence_from(**neutral)
+    from confqa.answer.confidence import FEATURES, confidence_from, model
+
+    data = json.loads(resources.files("confqa.answer").joinpath("confidence.json").read_text())
+    assert set(data["features"]) == set(FEATURES)  # every feature fitted, each with a description
+    assert all(f["description"] for f in data["features"].values())
+    assert "dev" in data["fitted_on"] and 0.0 < data["threshold"] < 1.0
+    weak = {name: 0.0 for name in FEATURES}
+    strong = {**weak, "top_dense": 0.8, "top_sentence": 0.8, "coverage": 1.0, "focus": 1.0, "rarest": 1.0,
+              "phrase": 1.0, "type_match": 1.0}
+    assert confidence_from(strong) > model().threshold > confidence_from({**weak, "unknown": 1.0})
+
+

@@ -288,7 +288,7 @@ def test_unreadable_folders_and_broken_symlinks_are_listed(tmp_path: Path, monke
     ("![chart](img/a(1).png) and [plain](http://x)", "chart and plain"),
 ])
 def test_link_targets_with_parentheses_leave_nothing_behind(markdown: str, shown: str) -> None:
-    from confqa.answering import display_text
+    from confqa.answer.readable import display_text
 
     assert clean_inline(markdown) == shown
     assert display_text(markdown) == shown

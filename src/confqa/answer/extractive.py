@@ -17,8 +17,8 @@ from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, unit_text, units_of
-from confqa.lexical import terms
-from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
+from confqa.lexical import surname, terms
+from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.retrieval import Hit, TalkRoute
 from confqa.settings import AnswerSettings
 from confqa.store import IndexStore
@@ -61,6 +61,18 @@ def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -
             )
         )
     return out
+
+
+def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
+    """The talks a sentence is about. A table row attributed to every talk of its table is about the talks
+    whose title or speaker it names."""
+    sentence = store.sentences[sentence_id]
+    if sentence.kind != "row" or len(sentence.talk_ids) < 2:
+        return sentence.talk_ids
+    text = display_text(sentence.text).lower()
+    named = [t for t in sentence.talk_ids if store.talks_by_id[t].title.lower() in text
+             or any(surname(s).lower() in text for s in store.talks_by_id[t].speakers)]
+    return named or sentence.talk_ids
 
 
 @dataclass
@@ -161,7 +173,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     allowed = None
     if asked.speaker_talks:
         allowed = {i for h in pool for i in store.sentences_by_chunk[h.chunk]
-                   if asked.speaker_talks & set(store.sentences[i].talk_ids)}
+                   if asked.speaker_talks & set(talk_ids_of(i, store))}
     scored: list[Scored] = []
     for rank, hit in enumerate(pool):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
@@ -186,7 +198,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     mostly the name, so rank the talk's own units by the asking words ("recommend") and by how central they are
     to everything the notes say about the talk."""
     route_ids = set(asked.route.talk_ids) if asked.route else set()
-    members = [i for i, sentence in enumerate(store.sentences) if route_ids & set(sentence.talk_ids)]
+    members = [i for i, sentence in enumerate(store.sentences) if route_ids & set(talk_ids_of(i, store))]
     if mask is not None:
         members = [i for i in members if mask[store.sentences[i].chunk]]
     if not members:
@@ -255,7 +267,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     talk = _talk_asked_about(asked, pool, store, settings)
     if talk is None or not talk.speakers:
         return []
-    members = [i for i, s in enumerate(store.sentences) if talk.id in s.talk_ids]
+    members = [i for i, s in enumerate(store.sentences) if talk.id in s.talk_ids and talk.id in talk_ids_of(i, store)]
     naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
     if not naming:
         return []
@@ -274,7 +286,7 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
             if talk_id in seen or len(seen) >= limit:
                 continue
             talk = store.talks_by_id[talk_id]
-            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in store.sentences[i].talk_ids]
+            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in talk_ids_of(i, store)]
             if not members:
                 continue
             title_terms = terms_of(talk.title)
@@ -287,8 +299,7 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
 
 
 def _talk_of(scored: Scored, store: IndexStore) -> Talk:
-    sentence = store.sentences[scored.unit.members[0]]
-    return store.talks_by_id[sentence.talk_ids[0]]
+    return store.talks_by_id[talk_ids_of(scored.unit.members[0], store)[0]]
 
 
 def _talk_asked_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
@@ -350,15 +361,16 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
 
 
 # -- citing ---------------------------------------------------------------------------------------------------
-def _sentence_talk(sentence: Sentence, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
+def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
     """The talk a quoted sentence is about: the one the question named if the sentence is about it, else the
     sentence's own talk; the passage's talk only when the sentence's lines name none."""
     preferred = route.talk_ids if route else []
+    own = talk_ids_of(sentence_id, store)
     for talk_id in preferred:
-        if talk_id in sentence.talk_ids:
+        if talk_id in own:
             return store.talks_by_id[talk_id]
-    if sentence.talk_ids:
-        return store.talks_by_id[sentence.talk_ids[0]]
+    if own:
+        return store.talks_by_id[own[0]]
     return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
 
 
@@ -396,7 +408,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         unit = Unit(members, item.unit.kind, item.unit.cosine)
         first, last = store.sentences[members[0]], store.sentences[members[-1]]
         chunk = store.chunks[first.chunk]
-        talk = _sentence_talk(first, chunk, store, asked.route)
+        talk = _sentence_talk(members[0], chunk, store, asked.route)
         citations.append(Citation(
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
             speakers=list(talk.speakers) if talk else [], quote=quote,

@@ -13,6 +13,9 @@ from confqa.store import IndexStore
 
 _BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\1[ \t]*[:.]?[ \t]*(?:\n|$)")
+# "**Vending Bench** (LLMs as entrepreneurs): $500 to …": a bold label that opens a paragraph and names what the
+# rest of the paragraph is about.
+_INLINE_LABEL = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)[^*_\n]{1,80}?\1\s*(?:\([^)\n]{0,80}\)\s*)?[:—–-]\s*\S")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 
@@ -39,6 +42,27 @@ def is_label(sentence_id: int, store: IndexStore) -> bool:
 def leads_with_label(sentence_id: int, store: IndexStore) -> bool:
     """A sentence whose first line is a bold label ("**Technique: Speculative Decoding**" then a sentence)."""
     return bool(_BOLD_LINE.match(store.sentences[sentence_id].text))
+
+
+def opens_with_label(sentence_id: int, store: IndexStore) -> bool:
+    """A sentence that opens its paragraph with a bold label ("**Vending Bench** (…): $500 to …")."""
+    return bool(_INLINE_LABEL.match(store.sentences[sentence_id].text))
+
+
+def paragraph_rest(sentence_id: int, store: IndexStore, settings: AnswerSettings) -> list[int]:
+    """The sentences after this one in its paragraph (or list item), up to `payload_sentences`."""
+    first = store.sentences[sentence_id]
+    out: list[int] = []
+    last_line = first.line_end
+    for j in range(sentence_id + 1, min(len(store.sentences), sentence_id + 1 + settings.payload_sentences)):
+        sentence = store.sentences[j]
+        same_note = sentence.chunk == first.chunk or store.chunks[sentence.chunk].doc == store.chunks[first.chunk].doc
+        if sentence.kind != "sentence" or not same_note or sentence.line_start > last_line + 1 \
+                or sentence.depth != first.depth:
+            break
+        out.append(j)
+        last_line = sentence.line_end
+    return out
 
 
 def payload_after(intro_id: int, store: IndexStore, settings: AnswerSettings) -> list[int]:
@@ -126,6 +150,12 @@ def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexSto
                 continue
             if label:
                 continue  # a label alone says nothing
+        if opens_with_label(sentence_id, store):
+            rest = [m for m in paragraph_rest(sentence_id, store, settings) if allowed is None or m in allowed]
+            if rest:
+                best = sorted((cosines.get(m, 0.0) for m in rest), reverse=True)[:3]
+                out.append(Unit((sentence_id, *rest), "lead-in", max(own, sum(best) / len(best))))
+                continue
         before = _referred_to(sentence_id, store, settings)
         if before and (allowed is None or all(b in allowed for b in before)):
             out.append(Unit((*before, sentence_id), "continued", max(own, *(cosines.get(b, own) for b in before))))
