@@ -6,7 +6,8 @@ coefficients to src/confqa/answer/confidence.json.
 The answerer computes evidence features for every answer (confqa.answer.confidence.FEATURES; `Answer.evidence`).
 The confidence is a logistic regression of the label that `confqa eval` checks calibration with ("the question
 is answerable and the answer states at least half of its key facts") on those features, fitted with
-scikit-learn (L2-regularised, features as they are: all lie in [0, 1]). The abstention threshold is the
+scikit-learn (L2-regularised, the penalty's strength chosen by cross-validated log loss; features as they are:
+all lie in [0, 1]). The abstention threshold is the
 confidence that best separates, on the same dev questions, those the notes answer from those they do not
 (Youden's J: abstention recall minus false-abstention rate, highest), so that it holds for questions of every
 kind and not only for the label's. Abstentions do not change the features: the fit sees every question."""
@@ -27,7 +28,7 @@ CORPORA = [
     ("evals/corpora/talk-files.questions.jsonl", "indexes/talk-files", "evals/corpora/talk-files"),
     ("evals/corpora/long-notes.questions.jsonl", "indexes/long-notes", "evals/corpora/long-notes"),
 ]
-REGULARISATION = 1.0  # scikit-learn's C: the inverse strength of the L2 penalty
+FOLDS = 5  # cross-validation folds that choose the strength of the L2 penalty
 OUT = ROOT / "src" / "confqa" / "answer" / "confidence.json"
 
 
@@ -70,12 +71,12 @@ def youden_threshold(probability: np.ndarray, answerable: np.ndarray) -> float:
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegressionCV
 
     from confqa.answer.confidence import FEATURES
 
     x, y, answerable, names = collect()
-    fit = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(x, y)
+    fit = LogisticRegressionCV(Cs=12, cv=FOLDS, scoring="neg_log_loss", max_iter=5000).fit(x, y)
     probability = fit.predict_proba(x)[:, 1]
     threshold = youden_threshold(probability, answerable)
     data = {
@@ -84,6 +85,7 @@ def main() -> None:
         "fitted_on": f"{date.today().isoformat()}: dev split of {', '.join(c[0] for c in CORPORA)} "
                      f"({len(y)} questions, {int(y.sum())} answered right, {int((~answerable).sum())} unanswerable)",
         "intercept": round(float(fit.intercept_[0]), 4),
+        "regularisation_c": round(float(fit.C_[0]), 4),
         "threshold": threshold,
         "features": {name: {"weight": round(float(w), 4), "description": FEATURES[name]}
                      for name, w in zip(names, fit.coef_[0])},

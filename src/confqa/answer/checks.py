@@ -80,6 +80,8 @@ def phrase_support(question: str, evidence: str) -> float:
     pairs = {(a, b) for a, b in zip(q, q[1:]) if a != b}
     if not pairs:
         return 1.0
-    e = terms(evidence)
-    found = set(zip(e, e[1:]))
+    found: set[tuple[str, str]] = set()
+    for clause in re.split(r"[.;:,!?()\n]", evidence):  # a pair across punctuation is not a phrase
+        e = terms(clause)
+        found.update(zip(e, e[1:]))
     return sum(1 for p in pairs if p in found) / len(pairs)

@@ -19,6 +19,7 @@ FEATURES: dict[str, str] = {
     "rarest": "1 when the question's rarest topic word (its focus) is in the quoted units, else 0",
     "phrase": "share of the question's adjacent topic-word pairs that occur adjacent in the top passages",
     "unknown": "share of the question's words that the notes never use",
+    "focus_unknown": "1 when the question's rarest topic word is one the notes never use, else 0",
     "routed": "strength of the match with a talk or speaker the question names, times coverage",
     "type_match": "1 when the lead unit holds what the intent asks for (a name, a number, a date, a place), "
                   "else 0 (1 for intents without one)",

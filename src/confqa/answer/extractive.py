@@ -335,9 +335,12 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
     if content and total > 0:
         coverage = sum(weights[t] for t in content & evidence_terms) / total
         focus = sum(weights[t] for t in content & quoted_terms) / total
-        rarest = float(max(content, key=lambda t: (weights[t], t)) in quoted_terms)
+        focus_term = max(content, key=lambda t: (weights[t], t))
+        rarest = float(focus_term in quoted_terms)
+        focus_unknown = float(focus_term not in store.vocabulary)
     else:
         coverage = focus = rarest = 1.0 if routed else 0.0
+        focus_unknown = 0.0
     top_dense = max((h.dense for h in pool[:3]), default=0.0)
     top_sentence = max((c.unit.cosine for c in chosen[:1]), default=0.0)
     if asked.speaker_talks and content and intent_vector is not None:
@@ -352,7 +355,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
     return {
         "top_dense": round(top_dense, 4), "top_sentence": round(top_sentence, 4), "coverage": round(coverage, 4),
         "focus": round(focus, 4), "rarest": rarest, "phrase": round(checks.phrase_support(asked.text, evidence_text), 4),
-        "unknown": round(unknown, 4),
+        "unknown": round(unknown, 4), "focus_unknown": focus_unknown,
         "routed": round(route.strength * coverage, 4) if routed and route else 0.0,
         "type_match": float(checks.holds(asked.intent, lead_text, store)) if chosen else 0.0,
         "other_year": float(bool(lead_chunk and asked.intent.years and lead_chunk.year is not None

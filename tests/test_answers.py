@@ -1,0 +1,152 @@
+"""Answers shaped by the question: intents, answer units, readable text, catalogue-backed answers, abstention.
+The intent and text checks are fast; the examples run on the shipped corpus with the real model (slow tier)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from confqa.answer.checks import defines, phrase_support
+from confqa.answer.intents import INTENTS, classify
+from confqa.answer.readable import display_text, render_math
+from confqa.evaluation import first_sentence
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Who presented the tutorial on evaluation methods?", "who"),
+    ("which speakers were on the closing panel", "who"),
+    ("When was the robotics keynote?", "when"),
+    ("On what day did the workshop take place?", "when"),
+    ("Where was the summit held?", "where"),
+    ("In which city did the meetup happen?", "where"),
+    ("How many people attended NeurIPS 2025?", "quantity"),
+    ("How much did irrelevant information hurt models on GSM-Symbolic?", "quantity"),
+    ("What percentage of the tokens were pruned?", "quantity"),
+    ("Which talks were about benchmarking?", "list"),
+    ("What are the six principles of rigorous evaluation?", "list"),
+    ("What is DAgger?", "definition"),
+    ("What does TIES stand for?", "definition"),
+    ("How does speculative decoding speed up generation?", "explanation"),
+    ("Why did the author attend virtually?", "explanation"),
+    ("How is Expected Calibration Error computed?", "explanation"),
+    ("What is the difference between DARE and TIES?", "comparison"),
+    ("Did Choi and Yue agree, or did their results differ?", "comparison"),
+    ("What did Mitchell recommend", "talk"),
+    ("What were Zhou's takeaways on speculative decoding?", "talk"),
+    ("Which model won Vending Bench?", "fact"),
+    ("What was the weather like in San Diego during the conference?", "fact"),
+])
+def test_question_forms_give_their_intent(question: str, intent: str) -> None:
+    assert classify(question).name == intent
+    assert intent in INTENTS
+
+
+def test_intent_knows_the_years_and_the_defined_term() -> None:
+    assert classify("How many people attended NeurIPS 2025?").years == (2025,)
+    assert classify("Compare NeurIPS 2024 and NeurIPS 2025 attendance").years == (2024, 2025)
+    assert classify("What is HG-DAgger?").term == "HG-DAgger"
+    assert classify("Which talks were about benchmarking?").years == ()
+
+
+def test_latex_is_rendered_as_unicode_and_prices_are_left_alone() -> None:
+    assert display_text(r"1.  Train \(\pi_\theta\) on current dataset \(\mathcal{D}\).") == \
+        f"Train {render_math(chr(92) + 'pi_' + chr(92) + 'theta')} on current dataset 𝒟."
+    assert "π" in render_math(r"\pi_\theta") and "θ" in render_math(r"\pi_\theta")
+    formula = display_text(r"$$ECE = \sum_{m=1}^{M} \frac{|B_m|}{n} |acc(B_m) - conf(B_m)|$$")
+    assert "∑" in formula and "\\" not in formula and "$" not in formula
+    assert display_text("**Vending Bench**: $500 to run, **$10k** to trade") == "Vending Bench: $500 to run, $10k to trade"
+
+
+def test_list_numbers_and_emphasis_never_reach_the_prose() -> None:
+    assert display_text("**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**") == \
+        "AI Evaluation is Fundamentally Broken (Melanie Mitchell)"
+    assert display_text("### 2. Next Action") == "Next Action"
+    assert display_text("*   *Goal:* ECE = 0.") == "Goal: ECE = 0."
+
+
+def test_a_definition_opens_with_its_term() -> None:
+    assert defines("DAgger", "DAgger (Dataset Aggregation) creates a feedback loop:")
+    assert defines("world model", "A world model is a learned simulator of the environment.")
+    assert not defines("DAgger", "Critique: DAgger is disjointed; humans cannot easily label states offline.")
+    assert not defines("DAgger", "HG-DAgger improves this by having humans intervene.")
+
+
+def test_a_focus_phrase_must_occur_as_a_phrase() -> None:
+    assert phrase_support("test of time award", "the test of time award went to a 2015 paper") == 1.0
+    assert phrase_support("test of time award", "we ran out of time; the award for the best test") == 0.0
+
+
+def test_first_sentence_stops_at_the_first_citation_or_sentence_end() -> None:
+    assert first_sentence("Winner: Gemini 3 Pro. Didn't negotiate. [1] More. [2]") == "Winner: Gemini 3 Pro."
+    assert first_sentence("Presenters: A, B and C [1] Other. [2]") == "Presenters: A, B and C"
+
+
+# -- the shipped corpus (slow) ---------------------------------------------------------------------------------
+def _words(answer) -> int:  # type: ignore[no-untyped-def]
+    return len(re.sub(r"\[\d+\]", "", answer.answer).split())
+
+
+@pytest.mark.slow
+def test_a_label_is_answered_with_its_payload(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    ece = shipped_assistant.ask("How is Expected Calibration Error computed?")
+    assert not ece.abstained
+    assert "bin" in ece.answer.lower() and "∑" in ece.answer  # the formula and the bins under the label
+    assert "\\frac" not in ece.answer
+    vending = shipped_assistant.ask("Which model won Vending Bench?")
+    assert "Gemini 3 Pro" in vending.answer
+    gsm = shipped_assistant.ask("How much did irrelevant information hurt models on GSM-Symbolic?")
+    assert "65%" in gsm.answer
+    assert all(c.quote in "\n".join(shipped_assistant.store.texts[c.doc][c.line_start - 1:c.line_end])
+               for a in (ece, vending, gsm) for c in a.citations)  # quotes stay verbatim at their lines
+
+
+@pytest.mark.slow
+def test_a_definition_comes_first_and_formulas_are_readable(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_assistant.ask("What is DAgger?")
+    assert first_sentence(answer.answer).startswith("DAgger (Dataset Aggregation)")
+    assert "\\(" not in answer.answer and "\\pi" not in answer.answer and "π" in answer.answer
+
+
+@pytest.mark.slow
+def test_who_questions_are_answered_by_the_presenters(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    kokel = shipped_assistant.ask("Who presented the tutorial on evaluation methods for reasoning and planning?")
+    assert "Kokel" in first_sentence(kokel.answer)
+    imitation = shipped_assistant.ask("Who presented the imitation learning tutorial?")
+    assert {"Block", "Foster", "Simchowitz"} <= set(re.findall(r"\w+", first_sentence(imitation.answer)))
+    assert len(imitation.citations) == 1  # nothing unrelated after the names
+    assert imitation.citations[0].talk == "Foundations of Imitation Learning"
+
+
+@pytest.mark.slow
+def test_a_table_row_reads_as_a_record_and_list_numbers_do_not_leak(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_assistant.ask("what did Mitchell recommend")
+    assert "Speaker: Melanie Mitchell" in answer.answer
+    assert not re.search(r"\]\s+\d+\.\s", answer.answer)  # "[2] 1. AI Evaluation …"
+    assert _words(answer) <= 140
+
+
+@pytest.mark.slow
+def test_which_talks_lists_talks_from_the_catalogue(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_assistant.ask("Which talks were about benchmarking?")
+    talks = [c.talk for c in answer.citations]
+    assert talks and all(talks) and len(set(talks)) == len(talks)  # one cited item per talk
+    assert any("Science of Benchmarking" in t for t in talks)
+    assert answer.answer.startswith(talks[0].split(":")[0])  # each item opens with its talk's title
+
+
+@pytest.mark.slow
+def test_out_of_scope_questions_abstain(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    for question in ("Who won the World Series in 2025?",
+                     "What is a good recipe for sourdough bread?"):
+        answer = shipped_assistant.ask(question)
+        assert answer.abstained, (question, answer.answer, answer.evidence)
+
+
+@pytest.mark.slow
+def test_an_answer_from_another_year_says_so(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_assistant.ask("How many people attended NeurIPS 2025?")
+    assert not answer.abstained
+    lead_year = shipped_assistant.store.doc_years[answer.citations[0].doc]
+    named = [n for n in answer.notices if "2025" in n and "2024" in n]
+    assert (lead_year == 2025) != bool(named), (answer.answer, answer.notices)  # a notice exactly when it differs
