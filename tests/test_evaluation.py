@@ -11,6 +11,7 @@ from confqa.evaluation import (
     EvalQuestion,
     Retrieved,
     SectionMap,
+    _normalize,
     bootstrap_ci,
     citation_precision,
     citation_recall,
@@ -97,12 +98,25 @@ def test_evalset_is_well_formed_and_grounded_in_the_notes() -> None:
     for q in questions:
         if not q.answerable:
             continue
-        text = "\n".join("\n".join(sections.lines[d]) for d in q.gold_docs).lower().replace("–", "-")
-        for fact in q.facts:
-            assert any(p.lower().replace("–", "-") in text for p in fact), (q.id, fact)
+        text = _normalize("\n".join("\n".join(sections.lines[d]) for d in q.gold_docs))
+        for fact in q.facts:  # matched as fact_coverage matches them
+            assert any(_normalize(p) in text for p in fact), (q.id, fact)
         headings = {h for d in q.gold_docs for path in sections.paths[d] for h in path}
         for section in q.gold_sections:
             assert section in headings, (q.id, section)
+
+
+def test_every_intent_has_fifteen_labelled_questions_across_the_corpora() -> None:
+    from collections import Counter
+
+    from confqa.answer.intents import INTENTS
+
+    files = [REPO / "evals" / "questions.jsonl", *sorted((REPO / "evals" / "corpora").glob("*.questions.jsonl"))]
+    questions = [q for f in files for q in load_evalset(f)]
+    assert all(q.intent for q in questions)
+    answerable = Counter(q.intent for q in questions if q.answerable)
+    assert all(answerable[name] >= 15 for name in INTENTS), answerable
+    assert sum(1 for q in questions if not q.answerable) >= 80
 
 
 def test_section_relevance_uses_the_lines_of_any_system() -> None:

@@ -1,5 +1,5 @@
 """The layout's one rule, checked on the code: a package imports only from packages below it
-(text ← ingest ← talks ← the index and everything above; models, settings, errors and the flat text helpers
+(text ← ingest ← talks ← the index and everything above, the answerer above the index and search; models, settings, errors and the flat text helpers
 are below everything)."""
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ ALLOWED = {
     "text": BELOW_EVERYTHING,
     "ingest": BELOW_EVERYTHING | {"confqa.text"},
     "talks": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest"},
+    # The answerer reads the index and the search's hits; it never imports the API, the CLI or the evaluation.
+    "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.store", "confqa.retrieval"},
 }
 
 

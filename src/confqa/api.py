@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from confqa.answer.extractive import compose, passages_from, topic_terms_of
+from confqa.answer.intents import classify
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
 from confqa.models import Answer, IndexReport, Passage, Talk
-from confqa.answer.intents import classify
 from confqa.retrieval import Filters, TalkRoute, prefer_years, resolve_filters, retrieve, route_talks
 from confqa.settings import LLMSettings, Settings, load_settings
 from confqa.store import IndexStore, open_index

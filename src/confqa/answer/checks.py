@@ -5,6 +5,7 @@ answerer and its confidence share. Patterns over English text (confqa.text.lexic
 from __future__ import annotations
 
 import re
+
 from confqa.answer.intents import Intent
 from confqa.lexical import surname, terms
 from confqa.models import Talk

@@ -18,7 +18,7 @@ from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, unit_text, units_of
 from confqa.lexical import surname, terms
-from confqa.models import Answer, Chunk, Citation, Passage, Talk
+from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
 from confqa.retrieval import Hit, TalkRoute
 from confqa.settings import AnswerSettings
 from confqa.store import IndexStore
