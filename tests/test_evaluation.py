@@ -168,11 +168,13 @@ def test_eval_command_on_the_shipped_corpus(shipped_index, tmp_path: Path) -> No
                                        "--report", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["questions"] == 40
+    assert data["questions"] == sum(1 for q in load_evalset(REPO / "evals" / "questions.jsonl") if q.split == "dev")
     assert set(data["systems"]) == {"confqa", "bm25-only"}
+    assert "fact_coverage" in data["paired_tests"]["bm25-only"]  # the baseline answers too
+    assert any(name.startswith("intent=") for name in data["slices"])
     confqa_metrics = data["systems"]["confqa"]
-    for metric in ("section_hit@5", "mrr", "ndcg@10", "fact_coverage", "citation_precision", "ece", "abstention_recall",
-                   "answer_words"):
+    for metric in ("section_hit@5", "mrr", "ndcg@10", "fact_coverage", "first_sentence_fact", "citation_precision",
+                   "ece", "abstention_recall", "answer_words", "median_answer_words"):
         cell = confqa_metrics[metric]
         assert cell["low"] <= cell["mean"] <= cell["high"]
     assert 5 <= confqa_metrics["answer_words"]["mean"] <= 400  # words per answered question
