@@ -115,6 +115,12 @@ class AnswerSettings(BaseModel):
     weight_type: float = Field(0.15, ge=0.0, description="Unit score: bonus when it holds what the intent asks for "
                                "(a name for who, a number for how many, a date for when, a place for where, the "
                                "term followed by its definition for what is).")
+    weight_heading: float = Field(0.1, ge=0.0, description="Unit score: bonus when the innermost heading above it "
+                                  "shares a word with the question beyond the talk or speaker it names ('takeaways' "
+                                  "under '## Takeaways', 'why … batch size' under '## Why batch size matters').")
+    min_new_words: int = Field(3, ge=0, le=20, description="A unit with fewer words than this beyond the talk's "
+                               "names (and, for the penalty below, the question's words) says nothing new: a byline "
+                               "answers only a who-question.")
     penalty_says_nothing: float = Field(0.12, ge=0.0, description="Unit score: penalty for a unit that only names "
                                         "the talk or repeats the question (fewer than three new words).")
     penalty_open_label: float = Field(0.08, ge=0.0, description="Unit score: penalty for a lead-in whose payload "

@@ -16,12 +16,13 @@ from confqa.answer import checks
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
-from confqa.answer.units import Unit, unit_text, units_of
+from confqa.answer.units import Unit, heading_of, section_unit, unit_text, units_of
 from confqa.lexical import surname, terms
 from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
 from confqa.retrieval import Hit, TalkRoute
 from confqa.settings import AnswerSettings
 from confqa.store import IndexStore
+from confqa.text import lexicon
 
 NOT_COVERED = "The notes don't cover this."
 # Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
@@ -86,6 +87,7 @@ class Question:
     topic: set[str]  # terms minus the asking words
     content: set[str]  # topic minus the named talk's or speaker's words
     speaker_talks: set[str] = field(default_factory=set)
+    unnamed: set[str] = field(default_factory=set)  # terms minus the named talk's or speaker's words
 
     @property
     def asks_who(self) -> bool:
@@ -115,6 +117,7 @@ def compose(
         text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
         content=topic_terms_of(question, route),
         speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
+        unnamed=q_terms - (set(terms(" ".join(route.matched_words))) if route else set()),
     )
     passages = passages_from(hits, store, route)
     # When the question names a speaker, only passages and sentences about their talks may answer it.
@@ -149,6 +152,15 @@ def _threshold(settings: AnswerSettings) -> float:
 
 
 # -- scoring -------------------------------------------------------------------------------------------------------
+def _says_nothing(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> bool:
+    """A byline or a speaker line ("by Ana de la Cruz.") answers only a who-question."""
+    if asked.asks_who:
+        return False
+    first = store.sentences[unit.members[0]]
+    names = terms_of(" ".join(s for t in talk_ids_of(unit.members[0], store) for s in store.talks_by_id[t].speakers))
+    return len(terms_of(text) - names) < settings.min_new_words and first.kind != "row"
+
+
 def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: IndexStore,
             settings: AnswerSettings) -> float:
     """Score changes that do not depend on the retriever: units that say nothing new, lead-ins without their
@@ -157,7 +169,7 @@ def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: Inde
     adjust = 0.0
     naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
                                 for t in talk_ids))
-    if len(terms_of(text) - naming - asked.terms) < 3 and not asked.asks_who:
+    if len(terms_of(text) - naming - asked.terms) < settings.min_new_words and not asked.asks_who:
         adjust -= settings.penalty_says_nothing
     if asked.asks_who and checks.names_speaker_of(text, store, talk_ids):
         adjust += settings.bonus_names_speaker
@@ -165,7 +177,39 @@ def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: Inde
         adjust -= settings.penalty_open_label
     if checks.holds(asked.intent, text, store):
         adjust += settings.weight_type
+    if names_heading(asked, first.chunk, store):
+        adjust += settings.weight_heading  # under a heading the question names: "takeaways" under "## Takeaways"
     return adjust
+
+
+def _section_units(asked: Question, chunk_ids: list[int], cosine_of: dict[int, float], store: IndexStore,
+                   settings: AnswerSettings, allowed: set[int] | None) -> list[Unit]:
+    """Headings the question names ("takeaways", "recommendations", "why batch size matters") as units with
+    their first body lines, for the given passages."""
+    out = []
+    for chunk_id in chunk_ids:
+        if not names_heading(asked, chunk_id, store) or heading_of(chunk_id, store) == store.chunks[chunk_id].title:
+            continue
+        ids = [i for i in store.sentences_by_chunk[chunk_id] if allowed is None or i in allowed]
+        unit = section_unit(chunk_id, ids, store, settings, max((cosine_of.get(i, 0.0) for i in ids), default=0.0))
+        if unit is not None:
+            out.append(unit)
+    return out
+
+
+_ADVICE = frozenset(terms(lexicon.ADVICE_WORDS))
+
+
+def names_heading(asked: Question, chunk_id: int, store: IndexStore) -> bool:
+    """Whether the question names the passage's innermost heading: a shared word beyond the talk or speaker it
+    names, or advice on both sides ("what did she recommend" and "## Takeaways")."""
+    heading = heading_terms(chunk_id, store)
+    return bool(asked.unnamed & heading) or bool(asked.unnamed & _ADVICE and heading & _ADVICE)
+
+
+def heading_terms(chunk_id: int, store: IndexStore) -> frozenset[str]:
+    """Terms of the innermost heading of a passage's section."""
+    return terms_of(heading_of(chunk_id, store))
 
 
 def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], store: IndexStore,
@@ -180,9 +224,10 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
         if not sentence_ids:
             continue
         cosines = dict(zip(sentence_ids, (float(c) for c in store.sentence_vectors[sentence_ids] @ query_vector)))
-        for unit in units_of(sentence_ids, cosines, store, settings, allowed):
+        for unit in [*units_of(sentence_ids, cosines, store, settings, allowed),
+                     *_section_units(asked, [hit.chunk], cosines, store, settings, allowed)]:
             text = unit_text(unit, store)
-            if len(text.split()) < 4:
+            if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
             overlap = len(asked.topic & terms_of(text)) / len(asked.topic) if asked.topic else 0.0
             score = (settings.weight_cosine * unit.cosine + settings.weight_overlap * overlap
@@ -210,9 +255,11 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     relevance = weight * (vectors @ intent_vector) + (1 - weight) * (vectors @ centroid)
     cosines = dict(zip(members, (float(r) for r in relevance)))
     scored = []
-    for unit in units_of(members, cosines, store, settings, set(members)):
+    chunks = sorted({store.sentences[i].chunk for i in members})
+    for unit in [*units_of(members, cosines, store, settings, set(members)),
+                 *_section_units(asked, chunks, cosines, store, settings, set(members))]:
         text = unit_text(unit, store)
-        if len(text.split()) < 4:
+        if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue
         score = unit.cosine + _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
         scored.append(Scored(unit, score))

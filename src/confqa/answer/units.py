@@ -208,6 +208,26 @@ def _ends_paragraph_before_list(sentence_id: int, store: IndexStore) -> bool:
         store.chunks[store.sentences[j].chunk].doc == store.chunks[sentence.chunk].doc
 
 
+def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, settings: AnswerSettings,
+                 cosine: float) -> Unit | None:
+    """A heading with its first body lines: the top-level items of the first list under it, or its first
+    sentences, up to `payload_sentences` (the heading itself is in the unit's text, not among its members)."""
+    if not sentence_ids:
+        return None
+    items = [i for i in sentence_ids if store.sentences[i].kind == "item"]
+    if items:
+        depth = min(store.sentences[i].depth for i in items)
+        members = [i for i in items if store.sentences[i].depth == depth][:settings.payload_sentences]
+    else:
+        members = [i for i in sentence_ids if store.sentences[i].kind in ("sentence", "row")][:settings.context_sentences]
+    return Unit(tuple(members), "section", cosine) if members else None
+
+
+def heading_of(chunk_id: int, store: IndexStore) -> str:
+    section = store.chunks[chunk_id].section
+    return section.rsplit(" › ", 1)[-1] if section else ""
+
+
 # -- table rows ---------------------------------------------------------------------------------------------------
 def _cells(line: str) -> list[str]:
     return [display_text(c) for c in line.strip().strip("|").split("|")]
@@ -247,6 +267,13 @@ def unit_text(unit: Unit, store: IndexStore) -> str:
     members = unit.members
     if unit.kind == "row":
         return row_record(members[0], store)
+    if unit.kind == "section":
+        heading = display_text(heading_of(store.sentences[members[0]].chunk, store)).rstrip(":. ")
+        parts = [row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
+                 for m in members]
+        if all(store.sentences[m].kind == "item" for m in members):
+            return f"{heading}: " + "; ".join(p.rstrip(".: ") for p in parts)
+        return f"{heading}: " + " ".join(parts)
     head = display_text(store.sentences[members[0]].text)
     if len(members) == 1:
         return head

@@ -228,3 +228,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 PLACE_WORDS = frozenset("""room hall venue center centre convention auditorium building campus stage track
 floor city street hotel university museum pavilion arena theatre theater""".split())
 DEFINING_VERBS = r"(?:is|are|was|were|means|refers to|stands for|denotes|describes|is called|is defined as|:|—|–|-)"
+# Words for what a talk advises: a question asking what someone "recommended" is answered under a heading
+# called "Takeaways", "Lessons" or "Recommendations".
+ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations suggest suggested suggestion "
+                "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance rule rules "
+                "conclusion conclusions practice practices principle principles dos don'ts checklist should")
