@@ -9,9 +9,8 @@ is answerable and the answer states at least half of its key facts") on those fe
 scikit-learn: features are chosen by forward selection on cross-validated log loss (the others get weight 0), then
 fitted together, L2-regularised with the penalty's strength chosen the same way (features as they are: all lie in
 [0, 1]). The abstention threshold is the
-confidence that best separates, on the same dev questions, those the notes answer from those they do not
-(Youden's J: abstention recall minus false-abstention rate, highest), so that it holds for questions of every
-kind and not only for the label's. Abstentions do not change the features: the fit sees every question."""
+confidence at which the most dev questions are handled right (a right answer, or an abstention where the notes
+have no answer). Abstentions do not change the features: the fit sees every question."""
 
 from __future__ import annotations
 
@@ -60,15 +59,16 @@ def collect() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     return np.asarray(rows), np.asarray(labels), np.asarray(answerable), names
 
 
-def youden_threshold(probability: np.ndarray, answerable: np.ndarray) -> float:
-    """The cut that maximises abstention recall minus false abstention on the dev questions."""
-    best, best_j = 0.5, -1.0
+def best_threshold(probability: np.ndarray, labels: np.ndarray, answerable: np.ndarray) -> float:
+    """The cut that handles the most dev questions right: an answer that states the key facts, or an
+    abstention on a question the notes do not answer (an abstention on an answerable question and a wrong
+    answer both count as failures). Ties go to the lower cut (fewer abstentions)."""
+    best, best_share = 0.5, -1.0
     for cut in np.unique(np.round(probability, 3)):
         abstain = probability < cut
-        recall = abstain[~answerable].mean() if (~answerable).any() else 0.0
-        false = abstain[answerable].mean() if answerable.any() else 0.0
-        if recall - false > best_j:
-            best, best_j = float(cut), recall - false
+        share = float(((abstain & ~answerable) | (~abstain & (labels == 1))).mean())
+        if share > best_share:
+            best, best_share = float(cut), share
     return round(best, 3)
 
 
@@ -87,7 +87,7 @@ def main() -> None:
     fit = LogisticRegressionCV(Cs=12, cv=FOLDS, scoring="neg_log_loss", max_iter=5000).fit(x[:, keep], y)
     probability = fit.predict_proba(x[:, keep])[:, 1]
     weights = dict(zip([n for n, k in zip(names, keep) if k], fit.coef_[0]))
-    threshold = youden_threshold(probability, answerable)
+    threshold = best_threshold(probability, y, answerable)
     data = {
         "description": "Logistic regression of 'the answer is right' on the evidence features, and the "
                        "abstention threshold; written by evals/fit_confidence.py from the dev split.",

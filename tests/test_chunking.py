@@ -147,3 +147,15 @@ def test_fixture_has_no_front_matter_leak(tmp_path: Path) -> None:
     chunks, _ = chunk_document(document, ChunkingSettings(), default_counter())
     assert all("authors:" not in c.text and "{:toc}" not in c.text for c in chunks)
     assert any("🙏" in c.text for c in chunks)
+
+
+def test_a_sentence_is_embedded_with_its_heading_and_quoted_without_it() -> None:
+    from confqa.ingest.chunking import sentence_embedding_text
+    from confqa.models import Chunk, Sentence
+
+    chunk = Chunk(id="c", doc="n.md", title="Notes", section="Notes › Vending Bench", line_start=3, line_end=3,
+                  text="Winner: Gemini 3 Pro.")
+    sentence = Sentence(chunk=0, text="Winner: Gemini 3 Pro.", line_start=3, line_end=3)
+    assert sentence_embedding_text(sentence, chunk) == "Vending Bench: Winner: Gemini 3 Pro."
+    top = chunk.model_copy(update={"section": "Notes"})  # under the note's title only: nothing to add
+    assert sentence_embedding_text(sentence, top) == "Winner: Gemini 3 Pro."

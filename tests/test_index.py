@@ -9,6 +9,7 @@ from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
 from confqa.indexing import build_index, build_lock, current_generation, resolve_index_dir
+from confqa.ingest.chunking import sentence_embedding_text
 from confqa.settings import Settings
 from confqa.store import open_index
 
@@ -67,7 +68,8 @@ def test_reindex_is_incremental(corpus: Path, tmp_path: Path, counting_embedder)
     assert {c.doc for c in store.chunks} == {"old-2030.txt", "summit-2031.md", "talks/keynote-lovelace.md"}
     assert any("Lisbon" in c.text and "closing remark" in c.text for c in store.chunks)
     # Vectors reused from the previous build equal freshly computed ones.
-    fresh = counting_embedder.encode([store.sentences[0].text])[0]
+    first = store.sentences[0]
+    fresh = counting_embedder.encode([sentence_embedding_text(first, store.chunks[first.chunk])])[0]
     assert np.allclose(store.sentence_vectors[0], fresh, atol=1e-5)
 
 

@@ -22,7 +22,13 @@ import numpy as np
 from confqa import __version__
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
-from confqa.ingest.chunking import ParsedDocument, chunk_document, embedding_text, parse
+from confqa.ingest.chunking import (
+    ParsedDocument,
+    chunk_document,
+    embedding_text,
+    parse,
+    sentence_embedding_text,
+)
 from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.layout import (  # noqa: F401
     CURRENT_FILE,
@@ -233,7 +239,7 @@ def _build_locked(
     talks, chunks, sentences = attributed(build_catalogue(parsed_docs, catalogue), chunks, sentences)
 
     chunk_texts = [embedding_text(c) for c in chunks]
-    sentence_texts = [s.text for s in sentences]
+    sentence_texts = [sentence_embedding_text(s, chunks[s.chunk]) for s in sentences]
     embedder: Embedder | None = None
     model_sha = old_manifest.embedding.weights_sha256 if old_manifest else ""
     cache = _previous_vectors(previous, old_manifest, model_sha) if old_manifest else {}

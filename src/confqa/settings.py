@@ -91,14 +91,14 @@ class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_words: int = Field(120, ge=10, le=1000, description="Soft limit on the length of an extractive answer.")
-    max_sentences: int = Field(4, ge=1, le=20, description="Most units (sentences, lead-ins with their payload, "
+    max_sentences: int = Field(5, ge=1, le=20, description="Most units (sentences, lead-ins with their payload, "
                                "table rows) in an extractive answer.")
     units_by_intent: dict[str, int] = Field(
-        default_factory=lambda: {"who": 1, "when": 2, "where": 2, "quantity": 2, "definition": 2, "fact": 2,
-                                 "explanation": 3, "comparison": 4, "list": 3, "talk": 4},
+        default_factory=lambda: {"who": 1, "when": 2, "where": 2, "quantity": 3, "definition": 2, "fact": 2,
+                                 "explanation": 4, "comparison": 4, "list": 4, "talk": 5},
         description="Most units an answer of each intent needs: an answer stops when its intent is satisfied "
                     "rather than padding to max_words (intents in confqa.answer.intents).")
-    keep_ratio: float = Field(0.6, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
+    keep_ratio: float = Field(0.55, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
                               "at least this share of the lead unit's score.")
     payload_sentences: int = Field(8, ge=1, le=50, description="Most sentences or list items quoted with a lead-in "
                                    "(a label, a line ending in a colon) as its payload.")

@@ -338,6 +338,14 @@ def _dedupe_sentences(sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
+def sentence_embedding_text(sentence: Sentence, chunk: Chunk) -> str:
+    """What a sentence is embedded as: its innermost heading (unless that is the note's title) before it, so
+    that "Winner: Gemini 3 Pro" under "Vending Bench" or a takeaway under "## Takeaways" carries what it is about.
+    The quoted text stays the sentence's own."""
+    heading = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1] if chunk.section else ""
+    return f"{heading}: {sentence.text}" if heading and heading != chunk.title else sentence.text
+
+
 def embedding_text(chunk: Chunk, document_title: str | None = None) -> str:
     section = chunk.section.split(SECTION_SEPARATOR) if chunk.section else []
     parts = [document_title or chunk.title, *[h for h in section if h != (document_title or chunk.title)]]
