@@ -63,6 +63,7 @@ def test_list_numbers_and_emphasis_never_reach_the_prose() -> None:
         "AI Evaluation is Fundamentally Broken (Melanie Mitchell)"
     assert display_text("### 2. Next Action") == "Next Action"
     assert display_text("*   *Goal:* ECE = 0.") == "Goal: ECE = 0."
+    assert display_text(": As I said, it won best paper.") == "As I said, it won best paper."
 
 
 def test_a_definition_opens_with_its_term() -> None:
@@ -120,9 +121,15 @@ def test_who_questions_are_answered_by_the_presenters(shipped_assistant) -> None
 
 @pytest.mark.slow
 def test_a_table_row_reads_as_a_record_and_list_numbers_do_not_leak(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    from confqa.answer.units import row_record
+
+    store = shipped_assistant.store
+    row = next(i for i, s in enumerate(store.sentences) if s.kind == "row" and "Melanie Mitchell" in s.text)
+    record = row_record(row, store)
+    assert "Speaker: Melanie Mitchell" in record and "|" not in record  # cells under their column names
     answer = shipped_assistant.ask("what did Mitchell recommend")
-    assert "Speaker: Melanie Mitchell" in answer.answer
     assert not re.search(r"\]\s+\d+\.\s", answer.answer)  # "[2] 1. AI Evaluation …"
+    assert not re.search(r"(^|\]\s+)[:|]", answer.answer)  # no table pipes or definition colons open a unit
     assert _words(answer) <= 140
 
 

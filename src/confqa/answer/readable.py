@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from confqa.ingest.loading import clean_inline
 
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+:]|\d{1,3}[.)])\s+")  # ":" opens a definition-list entry
 # Math as notes write it: \( … \), \[ … \], $$ … $$, and $ … $ when its content looks like math (a backslash,
 # a sub- or superscript, an equals sign) rather than two prices ("$500 … $10k").
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(?<![\w$])\$(?!\s)([^$\n]*?[\\^_=][^$\n]*?)(?<!\s)\$(?![\w$])",
