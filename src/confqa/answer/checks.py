@@ -26,7 +26,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "who":
         return names_someone(text, store)
     if name == "quantity":
-        return bool(_NUMBER.search(_without_years(text)))
+        return counts(intent.counted, text) if intent.counted else bool(_NUMBER.search(_without_years(text)))
     if name == "when":
         return bool(_DATE.search(text))
     if name == "where":
@@ -34,6 +34,18 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "definition":
         return defines(intent.term or "", text)
     return True
+
+
+NEAR_WORDS = 3  # a count is next to its noun when at most this many words lie between them
+
+
+def counts(noun: str, text: str) -> bool:
+    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets")."""
+    stem = (terms(noun) or [noun.lower()])[0]
+    words = re.findall(r"[\w.,%$-]+", _without_years(text))
+    numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
+    return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
 
 
 def _without_years(text: str) -> str:

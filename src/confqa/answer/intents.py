@@ -30,6 +30,8 @@ _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in
 MAX_TERM_WORDS = 6
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
+_COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 _DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
                       r"^what (?:does|do|did) (.+?) (?:mean|stand for|refer to)\??$|"
                       r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)\??$", re.I)
@@ -43,6 +45,7 @@ class Intent:
     name: str
     years: tuple[int, ...] = ()
     term: str | None = None
+    counted: str | None = None  # "GPUs" in "how many GPUs …", "registration" in "how much did registration cost"
 
     @property
     def wants_items(self) -> bool:
@@ -64,4 +67,8 @@ def classify(question: str) -> Intent:
             name, term = "list", None  # "what are the six principles"
         elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM:
             name, term = "fact", None  # "what was the weather like in San Diego"
-    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None)
+    counted = None
+    if name == "quantity":
+        found = _COUNTED.search(text)
+        counted = found.group(1) if found else None
+    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted)
