@@ -294,7 +294,7 @@ class Assistant:
         if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route)):
             # The question without the talk's or speaker's name: what is asked about them. A name alone makes
             # every passage about that speaker look similar to the question.
-            intent_text = _without_words(question, route.matched_words)
+            intent_text = _without_words(question, _asked_away(route, self.store))
             intent = self._embed_query(intent_text) if intent_text.strip() else None
         answer = compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)
         if llm_settings.backend == "none":
@@ -345,6 +345,17 @@ def _without_words(question: str, remove: set[str]) -> str:
     kept = [w for w in re.findall(r"[\w’'-]+|[^\w\s]", question)
             if re.sub(r"[’'].*$", "", w.lower()) not in remove]
     return " ".join(kept)
+
+
+def _asked_away(route: TalkRoute, store: IndexStore) -> set[str]:
+    """The words to take out of a question to keep what it asks about a talk: a speaker's name when the question
+    names one ("what did Zhou recommend for speculative decoding" keeps "speculative decoding"), else every word
+    that matched the talk."""
+    if not route.by_speaker:
+        return route.matched_words
+    names = {w.lower() for t in route.talk_ids for s in store.talks_by_id[t].speakers
+             for w in re.findall(r"[\w’'-]+", s)}
+    return {w for w in route.matched_words if w in names} or route.matched_words
 
 
 def _check_k(k: int) -> int:

@@ -464,7 +464,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             speakers=list(talk.speakers) if talk else [], quote=quote,
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
         ))
-        text = unit_text(unit, store)
+        text = _lead_text(unit, asked, store) if n == 1 else unit_text(unit, store)
         if unit.kind == "talk" and talk is not None:
             who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
             text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
@@ -472,6 +472,22 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
     return citations, parts
+
+
+def _lead_text(unit: Unit, asked: Question, store: IndexStore) -> str:
+    """The lead unit's prose, opened by the sentence that holds what the intent asks for when its first sentence
+    does not ("Winner: …" before the paragraph's label for which-won, the count for how-many); the others follow
+    in the notes' order. Lists and records keep their shape; the citation's quote stays verbatim."""
+    members = unit.members
+    prose = unit.kind in ("lead-in", "continued") and all(store.sentences[m].kind == "sentence" for m in members[1:])
+    if not prose or len(members) < 2:
+        return unit_text(unit, store)
+    texts = [display_text(store.sentences[m].text) for m in members]
+    holding = [i for i, t in enumerate(texts) if checks.holds(asked.intent, t, store)]
+    if not holding or holding[0] == 0 or asked.intent.name in ("fact", "talk", "list", "explanation", "comparison"):
+        return unit_text(unit, store)
+    first = holding[0]
+    return " ".join([texts[first], *(t for i, t in enumerate(texts) if i != first)])
 
 
 def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:
