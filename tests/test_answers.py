@@ -73,6 +73,16 @@ def test_a_definition_opens_with_its_term() -> None:
     assert not defines("DAgger", "HG-DAgger improves this by having humans intervene.")
 
 
+def test_a_count_stands_next_to_what_is_counted() -> None:
+    from confqa.answer.checks import counts
+
+    assert counts("GPUs", "They trained on 512 H100 GPUs.")
+    assert counts("buckets", "She found 4,100 exposed buckets, 37 of them sensitive.")
+    assert not counts("GPUs", "Quantisation at 2 bits was done as a short extra phase on the team's GPUs.")
+    assert counts("people", "over 10k attendees")  # the noun is not named: any number
+    assert not counts("people", "the 2025 edition")  # a year is not a count
+
+
 def test_a_focus_phrase_must_occur_as_a_phrase() -> None:
     assert phrase_support("test of time award", "the test of time award went to a 2015 paper") == 1.0
     assert phrase_support("test of time award", "we ran out of time; the award for the best test") == 0.0

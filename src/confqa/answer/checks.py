@@ -40,11 +40,14 @@ NEAR_WORDS = 3  # a count is next to its noun when at most this many words lie b
 
 
 def counts(noun: str, text: str) -> bool:
-    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets")."""
+    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"); when
+    the text never names the noun (it counts "attendees" for "how many people"), any number."""
     stem = (terms(noun) or [noun.lower()])[0]
     words = re.findall(r"[\w.,%$-]+", _without_years(text))
     numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
+    if not nouns:
+        return bool(numbers)
     return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
 
 
