@@ -128,7 +128,9 @@ def compose(
     elif route and route.talk_ids and not asked.content and intent_vector is not None:
         chosen = _select(_about_talk(asked, intent_vector, store, settings, mask), asked, store, settings)
     else:
-        chosen = _select(_score_hits(asked, query_vector, pool, store, settings), asked, store, settings)
+        # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
+        ranking = intent_vector if asked.speaker_talks and intent_vector is not None else query_vector
+        chosen = _select(_score_hits(asked, ranking, pool, store, settings), asked, store, settings)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     if asked.asks_who and route and route.talk_ids and not catalogue \
@@ -218,6 +220,9 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     if asked.speaker_talks:
         allowed = {i for h in pool for i in store.sentences_by_chunk[h.chunk]
                    if asked.speaker_talks & set(talk_ids_of(i, store))}
+    # The words a unit should share with the question: its topic, less the talk or speaker it names (every
+    # passage about that talk shares those).
+    wanted = asked.content if asked.route and asked.route.talk_ids else asked.topic
     scored: list[Scored] = []
     for rank, hit in enumerate(pool):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
@@ -229,7 +234,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
             text = unit_text(unit, store)
             if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
-            overlap = len(asked.topic & terms_of(text)) / len(asked.topic) if asked.topic else 0.0
+            overlap = len(wanted & terms_of(text)) / len(wanted) if wanted else 0.0
             score = (settings.weight_cosine * unit.cosine + settings.weight_overlap * overlap
                      + settings.weight_passage * hit.score + settings.weight_rank / (rank + 1))
             score += _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
