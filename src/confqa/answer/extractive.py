@@ -120,6 +120,8 @@ def compose(
         unnamed=q_terms - (set(terms(" ".join(route.matched_words))) if route else set()),
     )
     passages = passages_from(hits, store, route)
+    # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
+    ranking = intent_vector if asked.speaker_talks and intent_vector is not None else query_vector
     # When the question names a speaker, only passages and sentences about their talks may answer it.
     pool = [h for h in hits if h.in_route] if asked.speaker_talks else hits
     catalogue = catalogue_units(asked, pool, store, settings)
@@ -128,8 +130,6 @@ def compose(
     elif route and route.talk_ids and not asked.content and intent_vector is not None:
         chosen = _select(_about_talk(asked, intent_vector, store, settings, mask), asked, store, settings)
     else:
-        # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
-        ranking = intent_vector if asked.speaker_talks and intent_vector is not None else query_vector
         chosen = _select(_score_hits(asked, ranking, pool, store, settings), asked, store, settings)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
@@ -143,7 +143,7 @@ def compose(
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
-    citations, parts = _cite(chosen, asked, store, settings)
+    citations, parts = _cite(chosen, asked, store, settings, ranking)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
@@ -454,8 +454,8 @@ def verbatim_span(members: tuple[int, ...], store: IndexStore, max_chars: int) -
     return region[start:end], tuple(kept)
 
 
-def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
-          settings: AnswerSettings) -> tuple[list[Citation], list[str]]:
+def _cite(chosen: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings,
+          vector: np.ndarray) -> tuple[list[Citation], list[str]]:
     citations: list[Citation] = []
     parts: list[str] = []
     for n, item in enumerate(chosen, start=1):
@@ -469,7 +469,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             speakers=list(talk.speakers) if talk else [], quote=quote,
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
         ))
-        text = _lead_text(unit, asked, store) if n == 1 else unit_text(unit, store)
+        text = _lead_text(unit, asked, store, vector) if n == 1 else unit_text(unit, store)
         if unit.kind == "talk" and talk is not None:
             who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
             text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
@@ -479,7 +479,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
     return citations, parts
 
 
-def _lead_text(unit: Unit, asked: Question, store: IndexStore) -> str:
+def _lead_text(unit: Unit, asked: Question, store: IndexStore, vector: np.ndarray) -> str:
     """The lead unit's prose, opened by the sentence that holds what the intent asks for when its first sentence
     does not ("Winner: …" before the paragraph's label for which-won, the count for how-many); the others follow
     in the notes' order. Lists and records keep their shape; the citation's quote stays verbatim."""
@@ -489,9 +489,11 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore) -> str:
         return unit_text(unit, store)
     texts = [display_text(store.sentences[m].text) for m in members]
     holding = [i for i, t in enumerate(texts) if checks.holds(asked.intent, t, store)]
-    if not holding or holding[0] == 0 or asked.intent.name in ("fact", "talk", "list", "explanation", "comparison"):
+    if not holding or 0 in holding or asked.intent.name in ("fact", "talk", "list", "explanation", "comparison"):
         return unit_text(unit, store)
-    first = holding[0]
+    first = max(holding, key=lambda i: float(store.sentence_vectors[members[i]] @ vector))
+    if first == 0:
+        return unit_text(unit, store)
     return " ".join([texts[first], *(t for i, t in enumerate(texts) if i != first)])
 
 
