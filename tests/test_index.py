@@ -151,3 +151,19 @@ def test_empty_corpus_is_a_clear_error(tmp_path: Path, embedder) -> None:  # typ
         build_index([empty], tmp_path / "idx", Settings(), lambda: embedder)
     with pytest.raises(ConfqaError, match="does not exist"):
         build_index([tmp_path / "missing"], tmp_path / "idx", Settings(), lambda: embedder)
+
+
+def test_an_index_of_an_older_format_is_rebuilt_by_an_update(corpus: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: embedder)
+    manifest_path = current_generation(index_dir) / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    data["format_version"] = 1  # sentences were embedded without their heading
+    manifest_path.write_text(json.dumps(data))
+    old_generation = current_generation(index_dir)
+    build_index([corpus], index_dir, Settings(), lambda: embedder)  # no note changed, yet the format did
+    assert current_generation(index_dir) != old_generation
+    assert json.loads((current_generation(index_dir) / "manifest.json").read_text())["format_version"] == 2
+    assert open_index(index_dir).sentences  # readable again

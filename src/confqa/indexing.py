@@ -40,7 +40,17 @@ from confqa.layout import (  # noqa: F401
     resolve_index_dir,
 )
 from confqa.lexical import terms
-from confqa.models import Chunk, Document, DocumentRecord, EmbeddingInfo, IndexReport, Manifest, Sentence, Talk
+from confqa.models import (
+    INDEX_FORMAT_VERSION,
+    Chunk,
+    Document,
+    DocumentRecord,
+    EmbeddingInfo,
+    IndexReport,
+    Manifest,
+    Sentence,
+    Talk,
+)
 from confqa.settings import ChunkingSettings, Settings
 from confqa.talks import CATALOGUE_FILE, attributed, build_catalogue
 from confqa.tokenization import default_counter
@@ -219,6 +229,7 @@ def _build_locked(
         and old_manifest.chunking_fingerprint == chunking.fingerprint()
         and old_manifest.catalogue_sha256 == catalogue_sha
         and old_manifest.confqa_version == __version__
+        and old_manifest.format_version == INDEX_FORMAT_VERSION
         and old_manifest.skipped == loaded.skipped
     )
     if old_manifest is not None and unchanged_settings and not (added or removed or changed):

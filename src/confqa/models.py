@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2  # 2: sentences embedded with their innermost heading (ingest.chunking.sentence_embedding_text)
 
 
 class Document(BaseModel):
