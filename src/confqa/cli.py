@@ -121,7 +121,57 @@ index_option = click.option(
     "--index", "index", envvar="CONFQA_INDEX", default=None, metavar="NAME_OR_DIR",
     help="Index name under indexes/ or a folder path (default: default, built from corpus/).",
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+_JSON_OUT: list[Any] = []
+
+
+@contextlib.contextmanager
+def json_stdout() -> Iterator[None]:
+    """While a command whose stdout is JSON runs, whatever else writes to stdout (a dependency's print, from
+    Python or from C) goes to stderr; only `emit_json` reaches the real stdout, so `confqa … --json | jq` works."""
+    stream = sys.stdout
+    try:
+        fd: int | None = stream.fileno()
+        err_fd: int | None = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (click's test runner)
+        fd = err_fd = None
+    saved = None
+    out: Any = stream
+    if fd is not None and err_fd is not None:
+        stream.flush()
+        saved = os.dup(fd)
+        os.dup2(err_fd, fd)
+        out = os.fdopen(os.dup(saved), "w", encoding="utf-8", errors="surrogateescape")
+    sys.stdout = sys.stderr
+    _JSON_OUT.append(out)
+    try:
+        yield
+    finally:
+        _JSON_OUT.pop()
+        sys.stdout = stream
+        if saved is not None and fd is not None:
+            sys.stderr.flush()
+            out.close()
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+def emit_json(text: str) -> None:
+    """One JSON document (or JSON line) to the real stdout."""
+    out = _JSON_OUT[-1] if _JSON_OUT else sys.stdout
+    out.write(text + "\n")
+    out.flush()
+
+
+def json_option(function: F) -> F:
+    """--json, with stdout guarded while the command runs (json_stdout)."""
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("as_json") and not kwargs.get("question") == "-":
+            return function(*args, **kwargs)
+        with json_stdout():
+            return function(*args, **kwargs)
+
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(wrapper)  # type: ignore[return-value]
 
 
 def llm_options(function: F) -> F:
@@ -235,7 +285,7 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
     else:
         answer = assistant.ask(question, top_k=top_k, **filters)
     if as_json:
-        click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        emit_json(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         _print_answer(answer)
 
@@ -255,8 +305,7 @@ def _ask_batch(assistant: Any, top_k: int | None, filters: dict[str, Any]) -> No
             raise  # the options are wrong for every line: stop, exit 2
         except ConfqaUsageError as exc:
             record = {"question": one_line(text), "line": number, "error": str(exc)}
-        click.echo(json.dumps(record, ensure_ascii=False))
-        sys.stdout.flush()
+        emit_json(json.dumps(record, ensure_ascii=False))
 
 
 @contextlib.contextmanager
@@ -361,7 +410,7 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
         if sync is not None:
             payload["milvus"] = {"collection": sync.collection, "full": sync.full, "upserted": sync.upserted,
                                  "upserted_docs": sync.upserted_docs, "deleted_docs": sync.deleted_docs}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        emit_json(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _report_notes_without_talks(report)
     state = "updated" if report.rebuilt else "unchanged"
@@ -412,7 +461,7 @@ def talks(index: str | None, as_json: bool) -> None:
     assistant = _open(index)
     catalogue = assistant.talks()
     if as_json:
-        click.echo(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
+        emit_json(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
         return
     for talk in catalogue:
         speakers = ", ".join(talk.speakers) or "—"
@@ -468,7 +517,7 @@ def evaluate(evalset: Path, index: str | None, split: str, baselines: str, repor
         for path in write_report(results, report_dir, f"confqa evaluation — {evalset} ({split} split)"):
             click.echo(one_line(f"confqa: wrote {path}"), err=True)
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+        emit_json(json.dumps(results, ensure_ascii=False, indent=1, default=str))
         return
     _print_eval_table(results)
 
@@ -516,7 +565,7 @@ def show_settings(as_json: bool) -> None:
     """Show the effective settings (defaults, overridden by CONFQA_* environment variables)."""
     values = _settings().model_dump(mode="json")
     if as_json:
-        click.echo(json.dumps(values, indent=2))
+        emit_json(json.dumps(values, indent=2))
         return
 
     def walk(prefix: str, value: Any) -> None:
