@@ -36,13 +36,24 @@ def _cli(fixture_index, *args: str):  # type: ignore[no-untyped-def]
 
 
 def _verbatim(citation, corpus) -> bool:  # type: ignore[no-untyped-def]
-    """The citation's lines in the note contain every word of its quote."""
-    lines = (corpus / citation.doc).read_text(encoding="utf-8").splitlines()
-    span = " ".join(lines[citation.line_start - 1:citation.line_end])
-    return all(word in span for word in re.findall(r"[A-Za-z]{4,}", citation.quote))
+    """The citation's quote is the note's own text at its lines (as loaded: mojibake repaired, markers removed)."""
+    from confqa.ingest.loading import load_document_bytes
+
+    document = load_document_bytes((corpus / citation.doc).read_bytes(), citation.doc)
+    return citation.quote in "\n".join(document.lines[citation.line_start - 1:citation.line_end])
 
 
 # -- splitting and prompting ------------------------------------------------------------------------------
+def test_claims_are_split_by_the_package_splitter_without_losing_text() -> None:
+    from confqa.ingest.chunking import sentence_spans
+
+    text = "Results improved (see Sec. 4). Next point by J. K. Ortiz [2]. A third one."
+    claims = split_claims(text)
+    assert [c.body for c in claims] == ["Results improved (see Sec. 4).", "Next point by J. K. Ortiz.", "A third one."]
+    assert claims[1].cited == [2]
+    assert len(sentence_spans(text, 0, len(text))) == len(claims)  # the same splitter as the notes'
+
+
 def test_split_claims_attaches_markers_to_their_sentence() -> None:
     claims = split_claims("Seeds matter [1]. Intervals too. [2][3]\n- Yue et al. show gains [4, 5].\n[6]")
     assert [c.body for c in claims] == ["Seeds matter.", "Intervals too.", "Yue et al. show gains."]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from confqa.answer.extractive import NOT_COVERED, terms_of
-from confqa.answer.readable import display_text
 from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
+from confqa.ingest.chunking import sentence_spans
 from confqa.lexical import terms
 from confqa.models import Answer, Citation, Generation, UnsupportedSentence
 from confqa.retrieval import Hit
@@ -235,7 +235,7 @@ def _first_line(exc: BaseException) -> str:
 # -- checking what the model wrote --------------------------------------------------------------------
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MARKERS_AT_END = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*")
+_MARKERS_AT_START = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 _DECLINE = re.compile(
     r"(notes|passages?|context|sources?)\s+(do(es)?\s*n[o']t|don't|doesn't)\s+(cover|answer|contain|mention|say|"
@@ -249,33 +249,22 @@ _FORMATTING = re.compile(r"^(?:#{1,6}\s.*|\*\*[^*]+\*\*:?|[#*_\-=|:\s]+)$")
 
 
 def split_claims(text: str) -> list[Claim]:
-    """Sentences of a generated answer, each with the passage numbers it cites. A marker written after the full
-    stop ("… agents. [2]") belongs to the sentence before it. Echoed prompt markers, headings and bold labels are
-    formatting, not claims, and are left out."""
+    """Sentences of a generated answer (the package's one sentence splitter), each with the passage numbers it
+    cites. A marker written after the full stop ("… agents. [2]") belongs to the sentence before it. Echoed
+    prompt markers, headings and bold labels are formatting, not claims, and are left out."""
     claims: list[Claim] = []
     for raw_line in _SCAFFOLDING.sub(" ", text.replace("\r", "")).split("\n"):
         line = _BULLET.sub("", raw_line).strip()
         if not line or _FORMATTING.fullmatch(line):
             continue
-        start = 0
-        for end in _sentence_ends(line):
-            _add_claim(claims, line[start:end])
-            start = end
-        _add_claim(claims, line[start:])
+        for start, end in sentence_spans(line, 0, len(line)):
+            piece = line[start:end]
+            closing = _MARKERS_AT_START.match(piece)
+            if closing and claims:
+                _add_claim(claims, closing.group(0))  # a marker alone extends the claim before it
+                piece = piece[closing.end():]
+            _add_claim(claims, piece)
     return claims
-
-
-def _sentence_ends(line: str) -> Iterator[int]:
-    for match in _SENTENCE_END.finditer(line):
-        end = match.end()
-        markers = _MARKERS_AT_END.match(line, end)
-        if markers:
-            end = markers.end()
-        rest = line[end:]
-        # "et al. show" and "e.g. the" continue the sentence: a new one does not start with a lower-case letter.
-        if rest and not re.match(r"\s+[^\sa-z]", rest):
-            continue
-        yield end
 
 
 def _add_claim(claims: list[Claim], piece: str) -> None:
@@ -506,7 +495,7 @@ def _citation(n: int, sentence_id: int, hit: Hit, store: IndexStore) -> Citation
     talk = store.primary_talk(chunk, sentence.talk_ids or None)
     return Citation(
         n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
-        speakers=list(talk.speakers) if talk else [], quote=display_text(sentence.text),
+        speakers=list(talk.speakers) if talk else [], quote=sentence.text,
         line_start=sentence.line_start, line_end=sentence.line_end, score=round(hit.score, 4),
     )
 
