@@ -75,6 +75,8 @@ def test_index_talks_and_auto_build(runner: CliRunner, isolated: Path) -> None:
     stale = runner.invoke(main, ["ask", "Where was the 2030 summit?"])
     assert stale.exit_code == 0
     assert "stale" in stale.stderr and "confqa index" in stale.stderr
+    assert stale.stderr.count("the index is stale") == 1  # said once, by opening the index
+    assert "stale" not in stale.stdout  # notices are diagnostics: stderr, also when stdout is piped
 
 
 def test_ask_builds_missing_default_index(runner: CliRunner, isolated: Path) -> None:

@@ -287,7 +287,7 @@ def ask(question: str, index: str | None, top_k: int | None, doc: str | None, ta
     if as_json:
         emit_json(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        _print_answer(answer)
+        _print_answer(answer, assistant._notices)
 
 
 def _ask_batch(assistant: Any, top_k: int | None, filters: dict[str, Any]) -> None:
@@ -337,9 +337,16 @@ def _token_stream() -> Iterator[Callable[[str], None]]:
         yield show
 
 
-def _print_answer(answer: Any) -> None:
+def _print_answer(answer: Any, shown: list[str] | None = None) -> None:
+    """The answer on stdout; its notices on stderr, except those already shown (the index's staleness, which
+    opening the index reported)."""
+    fresh = [n for n in answer.notices if n not in (shown or [])]
     if not sys.stdout.isatty():
-        click.echo(str(answer))
+        from confqa.rendering import answer_to_text
+
+        click.echo(answer_to_text(answer, notices=False))
+        for notice in fresh:
+            _warn(notice)
         return
     from rich.console import Console
     from rich.text import Text
@@ -362,7 +369,7 @@ def _print_answer(answer: Any) -> None:
             console.print(Text(f"  {i}. {source_heading(passage)}"))
     console.print(Text(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else ""),
                        style="dim"))
-    for notice in answer.notices:
+    for notice in fresh:
         _warn(notice)
 
 

@@ -29,7 +29,9 @@ def source_heading(item: Citation | Passage) -> str:
     return _one_line(f"{where}{section}{talk}")
 
 
-def answer_to_text(answer: Answer) -> str:
+def answer_to_text(answer: Answer, notices: bool = True) -> str:
+    """The answer as plain text; with notices=False the notices are left to the caller (the CLI prints them on
+    stderr)."""
     lines = [_one_line(answer.answer), ""]
     if answer.citations:
         lines.append("Sources:")
@@ -44,7 +46,8 @@ def answer_to_text(answer: Answer) -> str:
     lines.append("")
     lines.append(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else "")
                  + (f" · {_generated_by(answer)}" if answer.generation else ""))
-    lines.extend(f"note: {_one_line(n)}" for n in answer.notices)
+    if notices:
+        lines.extend(f"note: {_one_line(n)}" for n in answer.notices)
     return "\n".join(lines)
 
 
