@@ -21,7 +21,7 @@ from confqa.answer.extractive import compose, passages_from, topic_terms_of
 from confqa.answer.intents import classify
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
-from confqa.models import Answer, IndexReport, Passage, Talk
+from confqa.models import Answer, IndexReport, PassageList, TalkList
 from confqa.retrieval import Filters, TalkRoute, prefer_years, resolve_filters, retrieve, route_talks
 from confqa.settings import LLMSettings, Settings, load_settings
 from confqa.store import IndexStore, open_index
@@ -269,13 +269,13 @@ class Assistant:
         return question, notices + list(self._notices), vector, mask, route
 
     def retrieve(self, question: str, k: int | None = None, *, doc: str | None = None, talk: str | None = None,
-                 speaker: str | None = None, year: int | None = None) -> list[Passage]:
+                 speaker: str | None = None, year: int | None = None) -> PassageList:
         """The k best passages for a question, best first."""
         filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
         question, _, vector, mask, route = self._prepare(question, filters)
         k = _check_k(k if k is not None else self.settings.retrieval.top_k)
         hits = self._retrieve(question, vector, k, mask, route, filters)
-        return passages_from(hits, self.store, route)
+        return PassageList(passages_from(hits, self.store, route))
 
     def ask(self, question: str, *, top_k: int | None = None, doc: str | None = None, talk: str | None = None,
             speaker: str | None = None, year: int | None = None, llm: LLMSettings | str | None = None,
@@ -333,9 +333,9 @@ class Assistant:
     def _embed_many(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._query_embedder_instance().encode(texts), dtype=np.float32)
 
-    def talks(self) -> list[Talk]:
+    def talks(self) -> TalkList:
         """The talk catalogue of the index."""
-        return list(self.store.talks)
+        return TalkList(self.store.talks)
 
     def __repr__(self) -> str:
         return f"<Assistant index={str(self.index_dir)!r}>"

@@ -326,7 +326,7 @@ def _token_stream() -> Iterator[Callable[[str], None]]:
     from rich.live import Live
     from rich.text import Text
 
-    from confqa.rendering import safe
+    from confqa.render import safe
 
     written = Text(style="dim")
     with Live(written, console=Console(), transient=True, refresh_per_second=12) as live:
@@ -338,37 +338,19 @@ def _token_stream() -> Iterator[Callable[[str], None]]:
 
 
 def _print_answer(answer: Any, shown: list[str] | None = None) -> None:
-    """The answer on stdout; its notices on stderr, except those already shown (the index's staleness, which
-    opening the index reported)."""
+    """The answer on stdout, from the one renderer: rich on a terminal, plain text in a pipe. Its notices go to
+    stderr, except those already shown (the index's staleness, which opening the index reported)."""
+    from confqa.render import answer_to_rich, answer_to_text
+
     fresh = [n for n in answer.notices if n not in (shown or [])]
-    if not sys.stdout.isatty():
-        from confqa.rendering import answer_to_text
+    if sys.stdout.isatty():
+        from rich.console import Console
 
+        console = Console(highlight=False)
+        for renderable in answer_to_rich(answer):
+            console.print(renderable)
+    else:
         click.echo(answer_to_text(answer, notices=False))
-        for notice in fresh:
-            _warn(notice)
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    from confqa.rendering import safe, source_heading
-
-    console = Console(highlight=False, soft_wrap=False)
-    body = Text(safe(answer.answer), style="bold" if not answer.abstained else "yellow")
-    body.highlight_regex(r"[^.!?:]*\[unsupported\][.!?:]", "red not bold")
-    console.print(body)
-    console.print()
-    if answer.citations:
-        console.print(Text("Sources", style="underline"))
-        for citation in answer.citations:
-            console.print(Text.assemble((f"[{citation.n}] ", "cyan"), (source_heading(citation), "")))
-            console.print(Text(f"    “{' '.join(safe(citation.quote).split())}”", style="dim"))
-    elif answer.passages:
-        console.print(Text("Closest passages", style="underline"))
-        for i, passage in enumerate(answer.passages, start=1):
-            console.print(Text(f"  {i}. {source_heading(passage)}"))
-    console.print(Text(f"confidence {answer.confidence:.2f}" + (" (abstained)" if answer.abstained else ""),
-                       style="dim"))
     for notice in fresh:
         _warn(notice)
 

@@ -91,6 +91,11 @@ class Talk(BaseModel):
         who = f" — {', '.join(self.speakers)}" if self.speakers else ""
         return f"{self.title} ({self.kind}){who}"
 
+    def _repr_html_(self) -> str:
+        from confqa.render import talks_to_html
+
+        return talks_to_html([self])
+
 
 class Passage(BaseModel):
     """A retrieved chunk with the talk it is about."""
@@ -107,6 +112,39 @@ class Passage(BaseModel):
     chunk_id: str = ""
     talks: list[str] = Field(default_factory=list, description="Titles of every talk the passage is attributed to.")
 
+    def _repr_html_(self) -> str:
+        from confqa.render import passages_to_html
+
+        return passages_to_html([self])
+
+
+class TalkList(list[Talk]):
+    """The talk catalogue (a list), shown as a table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        from confqa.render import talks_to_html
+
+        return talks_to_html(self)
+
+    def __str__(self) -> str:
+        from confqa.render import talk_to_text
+
+        return "\n".join(talk_to_text(t) for t in self)
+
+
+class PassageList(list[Passage]):
+    """Retrieved passages (a list, best first), shown with their headings and text in notebooks."""
+
+    def _repr_html_(self) -> str:
+        from confqa.render import passages_to_html
+
+        return passages_to_html(self)
+
+    def __str__(self) -> str:
+        from confqa.render import passages_to_text
+
+        return passages_to_text(self)
+
 
 class Citation(BaseModel):
     """The source of one [n] marker: a verbatim quote and where it is."""
@@ -121,6 +159,8 @@ class Citation(BaseModel):
     line_start: int
     line_end: int
     score: float
+    columns: list[str] = Field(default_factory=list, description="The column names of the table, when the quote is "
+                               "a table row (renderers show it as 'Column: value' pairs).")
 
 
 class UnsupportedSentence(BaseModel):
@@ -169,7 +209,7 @@ class Answer(BaseModel):
                                        "computed from (confqa.answer.confidence.FEATURES).")
 
     def __str__(self) -> str:
-        from confqa.rendering import answer_to_text
+        from confqa.render import answer_to_text
 
         return answer_to_text(self)
 
@@ -178,12 +218,12 @@ class Answer(BaseModel):
         return f"<Answer [{state}, confidence {self.confidence:.2f}]>"
 
     def _repr_markdown_(self) -> str:
-        from confqa.rendering import answer_to_markdown
+        from confqa.render import answer_to_markdown
 
         return answer_to_markdown(self)
 
     def _repr_html_(self) -> str:
-        from confqa.rendering import answer_to_html
+        from confqa.render import answer_to_html
 
         return answer_to_html(self)
 

@@ -16,7 +16,7 @@ from confqa.answer import checks
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
-from confqa.answer.units import Unit, heading_of, section_unit, unit_text, units_of
+from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
 from confqa.lexical import surname, terms
 from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
 from confqa.retrieval import Hit, TalkRoute
@@ -468,6 +468,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore, settings: An
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
             speakers=list(talk.speakers) if talk else [], quote=quote,
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
+            columns=table_header(members[0], store) if first.kind == "row" else [],
         ))
         text = _lead_text(unit, asked, store, vector) if n == 1 else unit_text(unit, store)
         if unit.kind == "talk" and talk is not None:

@@ -44,6 +44,14 @@ def _with_math_rendered(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(keep, text), formulas
 
 
+def with_math_rendered(text: str) -> str:
+    """The text with its LaTeX formulas in Unicode and everything else as it was."""
+    if "\\" not in text and "$" not in text:
+        return text
+    replaced, formulas = _with_math_rendered(text)
+    return re.sub("\ue100(\\d+)\ue101", lambda m: formulas[int(m.group(1))], replaced)
+
+
 @lru_cache(maxsize=65536)
 def display_text(quote: str) -> str:
     """A quote as a reader wants it in the answer: no markdown, table cells joined, formulas in Unicode, one line."""
