@@ -81,3 +81,54 @@ def test_talks_and_passages_have_html_views() -> None:
     html = passages._repr_html_()
     assert "π" in html and "<strong>data</strong>" in html and "\\(" not in html
     assert "π" in str(passages)
+
+
+def _in_terminal(args: list[str], columns: int) -> str:
+    """Run confqa in a pseudo-terminal of the given width; its output as the terminal receives it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFQA_")}
+    env.update({"COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color"})
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen([sys.executable, "-m", "confqa", *args], stdin=follower, stdout=follower,
+                               stderr=subprocess.PIPE, env=env, close_fds=True)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=300)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_the_terminal_view_wraps_quotes_under_their_indent_and_resets_styles(index_arg) -> None:  # type: ignore[no-untyped-def]
+    question = "What did Lovelace recommend for benchmarks?"
+    for columns in (80, 160):
+        raw = _in_terminal(["ask", question, *index_arg], columns)
+        lines = raw.replace("\r\n", "\n").split("\n")
+        plain = [_SGR.sub("", line) for line in lines]
+        assert "\x1b[" in raw  # it is styled: a terminal, not a pipe
+        assert all(len(line) <= columns for line in plain), max(plain, key=len)
+        start = plain.index("Sources") + 1
+        end = next(i for i in range(start, len(plain)) if plain[i].startswith("confidence"))
+        body = [line for line in plain[start:end] if line.strip()]
+        assert body and body[0].startswith("[1] ")
+        assert all(line.startswith("[") or line.startswith("    ") for line in body)  # wrapped quotes stay indented
+        for line in lines:
+            codes = _SGR.findall(line)
+            if any(code not in ("\x1b[0m", "\x1b[m") for code in codes):
+                assert codes[-1] in ("\x1b[0m", "\x1b[m"), repr(line)  # every style ends on its line

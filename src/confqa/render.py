@@ -207,9 +207,19 @@ def answer_to_text(answer: Answer, notices: bool = True) -> str:
 
 # -- rich terminal --------------------------------------------------------------------------------------------
 def answer_to_rich(answer: Answer) -> list[Any]:
-    """Renderables for a terminal: quotes wrap under their own indentation, styles end where their text ends."""
+    """Renderables for a terminal: a source's heading wraps beside its number and its quote under its own
+    indentation; styles end where their text ends."""
     from rich.padding import Padding
+    from rich.table import Table
     from rich.text import Text
+
+    def numbered(rows: list[tuple[str, Any]], indent: int = 0) -> Any:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(overflow="fold")
+        for label, cell in rows:
+            grid.add_row(label, cell)
+        return Padding(grid, (0, 0, 0, indent), expand=False)
 
     view = view_of(answer)
     body = Text(view.prose, style="bold" if not view.abstained else "yellow")
@@ -218,17 +228,16 @@ def answer_to_rich(answer: Answer) -> list[Any]:
     if view.sources:
         out.append(Text("Sources", style="underline"))
         for source in view.sources:
-            out.append(Padding(Text.assemble((f"[{source.n}] ", "cyan"), source.heading), (0, 0, 0, 0)))
-            for line in source.lines:
-                out.append(Padding(inline_rich(line, "dim"), (0, 0, 0, 4)))
+            out.append(numbered([(f"[{source.n}]", Text(source.heading))]))
+            out.extend(Padding(inline_rich(line, "dim"), (0, 0, 0, 4), expand=False) for line in source.lines)
     elif view.closest:
         out.append(Text("Closest passages", style="underline"))
-        out.extend(Padding(Text(f"{i}. {h}"), (0, 0, 0, 2)) for i, h in enumerate(view.closest, start=1))
+        out.append(numbered([(f"{i}.", Text(h)) for i, h in enumerate(view.closest, start=1)], indent=2))
     if view.unsupported:
         out.append(Text("Not backed by the cited passages" + (" (removed):" if view.unsupported_dropped else ":"),
                         style="red"))
-        out.extend(Padding(Text(f"- {text} ({reason})", style="red"), (0, 0, 0, 2))
-                   for text, reason in view.unsupported)
+        out.append(numbered([("-", Text(f"{text} ({reason})", style="red")) for text, reason in view.unsupported],
+                            indent=2))
     out.append(Text(view.footer, style="dim"))
     return out
 
