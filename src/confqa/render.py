@@ -49,7 +49,7 @@ def source_heading(item: Citation | Passage) -> str:
 
 
 # -- quotes: the note's text with light formatting ----------------------------------------------------------------
-_ROW = re.compile(r"^\s*\|?(.+?)\|?\s*$")
+_BULLET = re.compile(r"^[-*+]\s+")  # a list item's marker, shown as a bullet
 
 
 def quote_lines(quote: str, columns: Sequence[str] = ()) -> list[str]:
@@ -67,7 +67,7 @@ def quote_lines(quote: str, columns: Sequence[str] = ()) -> list[str]:
             else:
                 out.append(" · ".join(c for c in cells if c))
         elif stripped:
-            out.append(stripped)
+            out.append(_BULLET.sub("• ", stripped))
     return out
 
 
@@ -267,18 +267,19 @@ def answer_to_markdown(answer: Answer) -> str:
 
 
 # -- HTML -----------------------------------------------------------------------------------------------------
-# Colours come from the page: text in currentColor, muted text by opacity, accents from Jupyter's theme variables
-# with fallbacks that read on light and dark backgrounds alike.
+# Colours come from the page: text in currentColor, muted text by opacity, warnings and errors marked by a bar in
+# Jupyter's theme colours (text in those colours would not read on both backgrounds), links in the theme's colour.
 STYLE = """<style>
 .confqa{font-family:var(--jp-content-font-family,system-ui,sans-serif);line-height:1.45;color:inherit;max-width:60em}
 .confqa .muted{opacity:.72}
 .confqa blockquote{margin:.2em 0 .7em 0;padding:.1em .8em;border-left:3px solid currentColor;opacity:.85}
 .confqa .where{font-family:var(--jp-code-font-family,ui-monospace,monospace);font-size:.9em}
-.confqa .warn{color:var(--jp-warn-color1,#c77c02)}
-.confqa .bad{color:var(--jp-error-color1,#d1423d)}
+.confqa .warn{border-left:3px solid var(--jp-warn-color1,#c77c02);padding-left:.5em}
+.confqa .bad{border-left:3px solid var(--jp-error-color1,#d1423d);padding-left:.5em}
 .confqa table{border-collapse:collapse}
 .confqa th,.confqa td{text-align:left;padding:.2em .6em;border-bottom:1px solid color-mix(in srgb,currentColor 25%,transparent)}
 .confqa summary{cursor:pointer}
+.confqa a{color:var(--jp-content-link-color,inherit)}
 </style>"""
 
 
