@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,15 @@ def test_index_talks_and_auto_build(runner: CliRunner, isolated: Path) -> None:
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
     assert report["rebuilt"] and report["documents"] == 4
+    # The progress counts what the report says was embedded, and the model's loading is announced.
+    counted = re.findall(r"embedding passages and sentences (\d+)/(\d+)", first.stderr)
+    assert counted and int(counted[-1][0]) == int(counted[-1][1]) == report["embedded_texts"] > report["chunks"]
+    assert "loading the embedding model" in first.stderr
     again = runner.invoke(main, ["index"])
-    assert again.exit_code == 0 and "unchanged" in again.stdout and "embedded 0 chunks" in again.stdout
+    assert again.exit_code == 0 and "unchanged" in again.stdout and "embedded 0 texts" in again.stdout
+    rebuilt = runner.invoke(main, ["index", "--rebuild"])
+    assert rebuilt.exit_code == 0 and "rebuilt, no note changed" in rebuilt.stdout
+    assert "added:" not in rebuilt.stdout  # the notes were there before the rebuild
     talks = runner.invoke(main, ["talks", "--json"])
     assert talks.exit_code == 0
     assert any(t["speakers"] == ["Ada Lovelace"] for t in json.loads(talks.stdout))

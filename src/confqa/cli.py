@@ -402,10 +402,14 @@ def index(paths: tuple[Path, ...], index: str | None, rebuild: bool, as_json: bo
         emit_json(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _report_notes_without_talks(report)
-    state = "updated" if report.rebuilt else "unchanged"
+    moved = report.added or report.changed or report.removed
+    state = ("rebuilt" if rebuild else "updated") if report.rebuilt else "unchanged"
+    if report.rebuilt and not moved:
+        state += ", no note changed"
     click.echo(one_line(
         f"{report.index}: {state} — {report.documents} notes, {report.chunks} chunks, {report.talks} talks; "
-        f"embedded {report.embedded_chunks} chunks, reused {report.reused_chunks}; {report.seconds:.1f} s"
+        f"embedded {report.embedded_texts} texts ({report.embedded_chunks} chunks and their sentences), "
+        f"reused {report.reused_chunks} chunks; {report.seconds:.1f} s"
     ))
     for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if items:

@@ -132,7 +132,7 @@ class RayEmbedder:
             out[np.asarray(batch["i"], dtype=np.int64)] = np.asarray(batch["vector"], dtype=np.float32)
             done += len(batch["i"])
             if progress:
-                progress("embedding (ray)", done, len(texts))
+                progress("embedding passages and sentences (ray)", done, len(texts))
         if done != len(texts):
             raise ConfqaError(f"Ray returned {done} of {len(texts)} vectors; run the command again")
         return out

@@ -219,7 +219,9 @@ def _build_locked(
     catalogue = source_set.catalogue_file()
     catalogue_sha = _file_sha(catalogue) if catalogue else None
     new_docs = {d.doc: d.sha256 for d in loaded.documents}
-    old_docs = {k: v.sha256 for k, v in old_manifest.documents.items()} if old_manifest else {}
+    # What changed is said against the index as it is, also for a --rebuild (which only refuses to reuse it).
+    reference = old_manifest or current_manifest
+    old_docs = {k: v.sha256 for k, v in reference.documents.items()} if reference else {}
     added = sorted(set(new_docs) - set(old_docs))
     removed = sorted(set(old_docs) - set(new_docs))
     changed = sorted(d for d in set(new_docs) & set(old_docs) if new_docs[d] != old_docs[d])
@@ -259,7 +261,11 @@ def _build_locked(
     missing = sorted({h: t for h, t in zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)
                       if h not in cache}.items())
     if missing or old_manifest is None:
+        if progress:
+            progress("loading the embedding model", 0, 1)  # seconds of silence otherwise
         embedder = embedder_factory()
+        if progress:
+            progress("loading the embedding model", 1, 1)
         if old_manifest is not None and embedder.weights_sha256() != old_manifest.embedding.weights_sha256:
             cache = {}
             missing = sorted(dict(zip(chunk_hashes + sentence_hashes, chunk_texts + sentence_texts)).items())
@@ -278,7 +284,7 @@ def _build_locked(
             for (text_hash, _), vector in zip(part, vectors):
                 cache[text_hash] = vector
             if progress:
-                progress("embedding", min(start + batch, len(missing)), len(missing))
+                progress("embedding passages and sentences", min(start + batch, len(missing)), len(missing))
     dimension = embedder.dimension if embedder else int(next(iter(cache.values())).shape[0])
     name = embedder.name if embedder else old_manifest.embedding.name  # type: ignore[union-attr]
     chunk_vectors = np.stack([cache[h] for h in chunk_hashes]).astype(np.float32)
@@ -326,7 +332,8 @@ def _build_locked(
     return IndexReport(
         index=str(index_dir), documents=len(loaded.documents), chunks=len(chunks), talks=len(talks),
         embedded_chunks=changed_chunk_count, reused_chunks=len(chunks) - changed_chunk_count,
-        added=added if old_manifest else sorted(new_docs), changed=changed, removed=removed,
+        embedded_texts=len(missing),
+        added=added if reference else sorted(new_docs), changed=changed, removed=removed,
         skipped=loaded.skipped, seconds=time.perf_counter() - started, rebuilt=True, notices=_notices(loaded),
         without_talks=_without_talks(loaded.documents, talks),
         catalogue_file=str(catalogue) if catalogue else None,

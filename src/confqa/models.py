@@ -279,6 +279,8 @@ class IndexReport(BaseModel):
     chunks: int
     talks: int
     embedded_chunks: int = Field(description="Chunks embedded in this run (0 when nothing changed).")
+    embedded_texts: int = Field(0, description="Texts embedded in this run: chunks and their quotable sentences "
+                                "(what the progress bar counts).")
     reused_chunks: int
     added: list[str]
     changed: list[str]
