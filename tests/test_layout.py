@@ -43,3 +43,11 @@ def test_packages_import_only_from_below(package: str) -> None:
                 wrong.append(f"{path.relative_to(SOURCE)} imports {module}")
     assert not wrong, wrong
     assert any((SOURCE / package).rglob("*.py"))  # the package exists: the check is not vacuous
+
+
+def test_no_module_imports_the_package_surface() -> None:
+    """`from confqa import …` inside confqa would make every module import the API (an import loop)."""
+    offenders = [str(path.relative_to(SOURCE)) for path in sorted(SOURCE.rglob("*.py"))
+                 if path.name != "__init__.py" or path.parent != SOURCE
+                 if "confqa" in _imports(path)]
+    assert not offenders, offenders

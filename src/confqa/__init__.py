@@ -11,12 +11,11 @@ question is embedded."""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from confqa.api import Assistant
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.models import Answer, Citation, Passage, Talk, UnsupportedSentence
 from confqa.settings import LLMSettings, Settings
+from confqa.version import VERSION as __version__
 
 __all__ = [
     "Answer",

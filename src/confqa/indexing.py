@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from confqa import __version__
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
 from confqa.ingest.chunking import (
@@ -54,6 +53,7 @@ from confqa.models import (
 from confqa.settings import ChunkingSettings, Settings
 from confqa.talks import CATALOGUE_FILE, attributed, build_catalogue
 from confqa.tokenization import default_counter
+from confqa.version import VERSION as __version__
 
 Progress = Callable[[str, int, int], None]
 

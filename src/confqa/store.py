@@ -17,12 +17,12 @@ from typing import Any, BinaryIO
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
-from confqa import __version__
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.layout import ONNX_FILE, current_generation, read_manifest, rebuild_command
 from confqa.lexical import surname
 from confqa.lexical_index import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
+from confqa.version import VERSION as __version__
 
 
 @dataclass
