@@ -51,8 +51,7 @@ def collect() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         run = confqa_system(assistant)
         for question in questions:
             record = run(question.question)
-            answer = assistant.ask(question.question)  # the same answer again (cached work), for its evidence
-            rows.append([answer.evidence[name] for name in names])
+            rows.append([record.evidence[name] for name in names])
             labels.append(float(score_question(question, record, sections)["calibration_label"]))
             answerable.append(question.answerable)
         print(f"{questions_file}: {len(questions)} dev questions", file=sys.stderr)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import shutil
 from pathlib import Path
 
@@ -113,6 +112,5 @@ def test_the_page_reads_in_light_and_dark_themes(notebook_outputs, tmp_path: Pat
             shot = base64.b64decode(driver.get_screenshot_as_base64())
             (tmp_path / f"{theme}.png").write_bytes(shot)
             assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000
-            assert json.dumps(measured)  # the measurements are plain data
     finally:
         driver.quit()

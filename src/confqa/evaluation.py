@@ -290,6 +290,7 @@ class SystemRun:
     abstained: bool | None = None
     confidence: float | None = None
     citations: list[dict[str, Any]] = field(default_factory=list)
+    evidence: dict[str, float] = field(default_factory=dict)  # what confqa's confidence was computed from
 
 
 Retriever = Callable[[str], SystemRun]
@@ -306,7 +307,7 @@ def confqa_system(assistant: Any, k: int = 10, llm: Any = None, generations: lis
         return SystemRun(
             retrieved=[Retrieved(p.doc, p.line_start, p.line_end, p.text) for p in passages],
             answer=answer.answer, abstained=answer.abstained, confidence=answer.confidence,
-            citations=[c.model_dump() for c in answer.citations],
+            citations=[c.model_dump() for c in answer.citations], evidence=dict(answer.evidence),
         )
 
     return run

@@ -234,7 +234,6 @@ def _first_line(exc: BaseException) -> str:
 
 # -- checking what the model wrote --------------------------------------------------------------------
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_MARKERS_AT_END = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 _MARKERS_AT_START = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 _DECLINE = re.compile(

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from confqa.models import Answer, Citation, Passage, Talk
-from confqa.text.control import strip_control
+from confqa.text.control import one_line, strip_control
 
 TITLE_CHARS = 60  # a talk title longer than this is shortened in source headings (the full one is in the JSON)
 
@@ -24,10 +24,6 @@ TITLE_CHARS = 60  # a talk title longer than this is shortened in source heading
 def safe(text: str) -> str:
     """Text with terminal escape sequences and control characters removed."""
     return strip_control(text)
-
-
-def one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", safe(text)).strip()
 
 
 def _short(title: str) -> str:

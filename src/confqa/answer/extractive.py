@@ -76,6 +76,16 @@ def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
     return named or sentence.talk_ids
 
 
+def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:
+    """The sentences about any of these talks, in note order, read from the talks' own passages (not a scan of
+    every sentence of the index); with a mask, only those of allowed passages."""
+    wanted = set(talk_ids)
+    chunks = store.chunks_of_talks(list(wanted))
+    if mask is not None:
+        chunks = chunks[mask[chunks]]
+    return [i for c in chunks for i in store.sentences_by_chunk[c] if wanted & set(talk_ids_of(i, store))]
+
+
 @dataclass
 class Question:
     """What the answerer knows about the question: its text, intent, terms and the talks it names."""
@@ -247,10 +257,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     """"What did Mitchell recommend?": the question names a talk and asks what it said. The query vector is
     mostly the name, so rank the talk's own units by the asking words ("recommend") and by how central they are
     to everything the notes say about the talk."""
-    route_ids = set(asked.route.talk_ids) if asked.route else set()
-    members = [i for i, sentence in enumerate(store.sentences) if route_ids & set(talk_ids_of(i, store))]
-    if mask is not None:
-        members = [i for i in members if mask[store.sentences[i].chunk]]
+    members = sentences_of_talks(asked.route.talk_ids if asked.route else [], store, mask)
     if not members:
         return []
     vectors = store.sentence_vectors[members]
@@ -319,7 +326,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     talk = _talk_asked_about(asked, pool, store, settings)
     if talk is None or not talk.speakers:
         return []
-    members = [i for i, s in enumerate(store.sentences) if talk.id in s.talk_ids and talk.id in talk_ids_of(i, store)]
+    members = sentences_of_talks([talk.id], store)
     naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
     if not naming:
         return []

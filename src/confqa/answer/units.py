@@ -36,7 +36,8 @@ def is_label(sentence_id: int, store: IndexStore) -> bool:
         return True
     if display_text(sentence.text).endswith(":"):
         return True
-    return bool(_BOLD_LINE.match(sentence.text)) and _BOLD_LINE.match(sentence.text).end() >= len(sentence.text.rstrip())
+    bold = _BOLD_LINE.match(sentence.text)
+    return bool(bold) and bold.end() >= len(sentence.text.rstrip())
 
 
 def leads_with_label(sentence_id: int, store: IndexStore) -> bool:
