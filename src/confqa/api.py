@@ -333,6 +333,13 @@ class Assistant:
     def _embed_many(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._query_embedder_instance().encode(texts), dtype=np.float32)
 
+    def warm(self) -> str:
+        """Open the index and load the question model now, so that the first question is as fast as the rest (a
+        server calls this before it takes requests). Returns the name of the generation that was opened."""
+        store = self.store
+        self._query_embedder_instance()
+        return store.generation.name
+
     def talks(self) -> TalkList:
         """The talk catalogue of the index."""
         return TalkList(self.store.talks)

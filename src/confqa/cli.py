@@ -463,6 +463,47 @@ def talks(index: str | None, as_json: bool) -> None:
         click.echo("    " + one_line(f"found by: {found_by(talk)}"))
 
 
+@main.command()
+@index_option
+@click.option("--host", default=None, metavar="ADDRESS",
+              help="Address to listen on (default 127.0.0.1; any other needs CONFQA_SERVE_TOKEN). Env: CONFQA_SERVE__HOST.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default 8000; 0 picks a free one and prints it). Env: CONFQA_SERVE__PORT.")
+@click.option("--access-log/--no-access-log", default=True, help="Log each request on stderr (default: on).")
+@llm_options
+@backend_options
+@handle_errors
+def serve(index: str | None, host: str | None, port: int | None, access_log: bool, backend: str | None = None,
+          milvus_uri: str | None = None, **llm: Any) -> None:
+    """Serve the notes over HTTP: a web page at / and a JSON API at /api (docs at /docs).
+
+    \b
+    Examples:
+      confqa serve                                   # http://127.0.0.1:8000/
+      curl -s localhost:8000/api/ask -H 'Content-Type: application/json' \\
+           -d '{"question": "what did Mitchell recommend"}'
+      CONFQA_SERVE_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') confqa serve --host 0.0.0.0
+    """
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        from confqa.errors import MissingExtraError
+
+        raise MissingExtraError("confqa serve", "serve", exc.name or "fastapi") from None
+    from confqa.serve import serve as run_server
+
+    settings = _settings(backend=backend, milvus_uri=milvus_uri)
+    settings = settings.model_copy(update={
+        "llm": _llm_settings(settings, **llm),
+        "serve": settings.serve.model_copy(update={k: v for k, v in {"host": host, "port": port}.items()
+                                                   if v is not None}),
+    })
+    assistant = _open(index, settings)  # the default index is built first when it is missing, as for ask
+    run_server(settings, assistant.index_dir, lambda line: click.echo(one_line(f"confqa: {line}"), err=True),
+               access_log=access_log)
+
+
 @main.command(name="eval")
 @click.argument("evalset", required=False, type=click.Path(path_type=Path, readable=False),
                 default=Path("evals/questions.jsonl"))
