@@ -15,7 +15,7 @@ from confqa.errors import ConfqaUsageError, UnknownFilterError
 def test_import_is_light() -> None:
     code = (
         "import sys, confqa; heavy = [m for m in ('torch', 'sentence_transformers', 'llama_index', 'faiss', "
-        "'transformers', 'bm25s') if m in sys.modules]; print(heavy)"
+        "'transformers', 'bm25s', 'fastapi', 'uvicorn', 'starlette') if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

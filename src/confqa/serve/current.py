@@ -2,7 +2,8 @@
 
 `confqa index` writes a new generation and then switches the index's CURRENT pointer to it. A server follows
 the switch: each request reads the pointer (one small file), and when it names a generation other than the
-one being served, one request opens the new generation while the others go on with the old one. The old
+one being served, one request opens the new generation and the requests that started after the switch wait
+for it; requests that started before go on with the old one. The old
 assistant is dropped only when nothing holds it any more, so requests in flight finish on the generation they
 started on (its files were read into memory when it was opened; a rebuild may delete them meanwhile)."""
 
@@ -50,17 +51,13 @@ class CurrentIndex:
             raise IndexNotFoundError(f"no index at {self.index_dir}")
         if served is not None and served.generation == pointer.name:
             return served
-        # Another request may be opening the new generation already: wait only when there is nothing to serve.
-        if not self._opening.acquire(blocking=served is None):
-            assert served is not None
-            return served
-        try:
+        # A request that starts after the switch is answered from the new generation: it waits while one request
+        # opens it (well under a second with the question model loaded), then every request shares it.
+        with self._opening:
             latest = self._served
             if latest is None or latest.generation != pointer.name:
                 latest = self._served = self._open_current()
             return latest
-        finally:
-            self._opening.release()
 
     def _open_current(self) -> Served:
         assistant = self._make()

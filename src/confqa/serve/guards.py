@@ -12,6 +12,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from confqa.errors import ConfqaUsageError
 
 Scope = MutableMapping[str, Any]
@@ -105,8 +107,12 @@ async def send_error(send: Send, status: int, message: str, headers: list[tuple[
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while the application reads the body: an HTTPException, so that FastAPI's body parsing passes it on
+    as a 413 instead of turning it into 'error parsing the body'."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)
 
 
 class BodyLimit:
@@ -141,7 +147,7 @@ class BodyLimit:
             if incoming["type"] == "http.request":
                 received += len(incoming.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(message)
             return incoming
 
         async def tracking_send(outgoing: Message) -> None:
