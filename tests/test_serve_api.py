@@ -211,10 +211,9 @@ _SYMLINKED: dict[str, Any] = {}
 def _index_with_symlink_out(tmp_path_factory, embedder) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """One server per session over a corpus holding a symlink to a secret file beside it (started once)."""
     if not _SYMLINKED:
-        from conftest import FIXTURE_CORPUS, copy_corpus
-
         from confqa.indexing import build_index
         from confqa.settings import Settings
+        from conftest import FIXTURE_CORPUS, copy_corpus
 
         base = tmp_path_factory.mktemp("symlinked")
         corpus = copy_corpus(FIXTURE_CORPUS, base / "corpus")
@@ -346,11 +345,10 @@ def test_serve_without_the_extra_names_the_install_command(runner, index_arg, mo
 
 # -- following a rebuild --------------------------------------------------------------------------------------------
 def test_a_rebuild_is_picked_up_without_failing_a_request(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from conftest import FIXTURE_CORPUS, copy_corpus
-
     from confqa.indexing import build_index
     from confqa.layout import current_generation
     from confqa.settings import Settings
+    from conftest import FIXTURE_CORPUS, copy_corpus
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
     index_dir = tmp_path / "index"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import logging
+import os
 import queue
 import threading
 from collections.abc import AsyncIterator, Iterator
