@@ -386,3 +386,38 @@ def test_a_rebuild_is_picked_up_without_failing_a_request(tmp_path: Path, embedd
     assert any(c["doc"] == "harbour.md" for c in after.json()["citations"])
     assert seen and all(status == 200 for status, _ in seen)
     assert {generation for _, generation in seen} <= {first, second}
+
+
+# -- generated answers ----------------------------------------------------------------------------------------------
+def _events(body: bytes) -> list[tuple[str, Any]]:
+    parsed = []
+    for block in body.decode().strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.split("\n"))
+        parsed.append((fields["event"], json.loads(fields["data"])))
+    return parsed
+
+
+@pytest.mark.parametrize("script", ["cited", "error500"])
+def test_a_generated_answer_streams_its_tokens_then_the_checked_answer(index_dir: Path, script: str) -> None:
+    from fake_llm import FakeLLMServer
+
+    model = FakeLLMServer()
+    try:
+        with running_server(index_dir, "--llm", "openai", "--llm-base-url", model.base_url, "--llm-model",
+                            script) as base:
+            question = {"question": "What did Lovelace argue?", "generate": {"temperature": 0.0}}
+            events = _events(request(base, "/api/ask/stream", question).body)
+            too_many = request(base, "/api/ask", {**question, "generate": {"max_tokens": 100_000}})
+            extractive = request(base, "/api/ask", {"question": "What did Lovelace argue?"}).json()
+    finally:
+        model.close()
+    assert too_many.status == 422 and "max_tokens" in too_many.json()["error"]
+    assert extractive["mode"] == "extractive"  # without `generate`, the model is not called
+    kinds = [kind for kind, _ in events]
+    if script == "error500":
+        assert kinds[-1] == "error" and events[-1][1]["status"] == 502 and "crashed" in events[-1][1]["error"]
+        return
+    assert kinds[-1] == "answer" and kinds.count("answer") == 1 and "token" in kinds[:-1]
+    answer = events[-1][1]
+    assert answer["mode"] == "llm" and answer["citations"]
+    assert "".join(data for kind, data in events if kind == "token") == answer["generation"]["raw"]

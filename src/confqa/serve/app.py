@@ -7,13 +7,13 @@ a rebuild that switches its generation is picked up for new requests (serve.curr
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import os
-import queue
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -140,7 +140,7 @@ def create_app(settings: Settings, index_dir: Path, current: CurrentIndex | None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import anyio.to_thread
 
-        anyio.to_thread.current_default_thread_limiter().total_tokens = serve.threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = serve.threads or os.cpu_count() or 1
         yield
 
     app = FastAPI(title="confqa", summary="Questions about conference notes, answered with citations.",
@@ -268,23 +268,28 @@ def _llm_for(request: GenerateRequest, settings: Settings) -> LLMSettings:
     return settings.llm.model_copy(update=given)
 
 
-def _events(index: Served, arguments: dict[str, Any]) -> Iterator[str]:
+async def _events(index: Served, arguments: dict[str, Any]) -> AsyncIterator[str]:
     """Server-sent events of one answer: tokens while a model writes, then the answer (or an error). The answer
-    is worked out in its own thread; this generator only relays what it produces."""
-    events: queue.Queue[tuple[str, str] | None] = queue.Queue()
+    is worked out in its own thread; this generator relays what it produces without holding a worker thread
+    while the model is slow."""
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+
+    def put(item: tuple[str, str] | None) -> None:
+        loop.call_soon_threadsafe(events.put_nowait, item)
 
     def work() -> None:
         try:
-            answer = index.assistant.ask(**arguments, on_token=lambda t: events.put(("token", json.dumps(t))))
-            events.put(("answer", json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)))
+            answer = index.assistant.ask(**arguments, on_token=lambda t: put(("token", json.dumps(t))))
+            put(("answer", json.dumps(answer.model_dump(mode="json"), ensure_ascii=False)))
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error event, never a broken stream
             status, message = _status_of(exc)
-            events.put(("error", json.dumps({"error": message, "status": status})))
+            put(("error", json.dumps({"error": message, "status": status})))
         finally:
-            events.put(None)
+            put(None)
 
     threading.Thread(target=work, name="confqa-answer", daemon=True).start()
-    while (item := events.get()) is not None:
+    while (item := await events.get()) is not None:
         event, data = item
         yield f"event: {event}\ndata: {data}\n\n"
 
