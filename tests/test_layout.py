@@ -18,6 +18,9 @@ ALLOWED = {
     "talks": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest"},
     # The answerer reads the index and the search's hits; it never imports the API, the CLI or the evaluation.
     "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.store", "confqa.retrieval"},
+    # The server is a surface over the API, like the CLI: it answers through Assistant and holds no search or
+    # answer logic of its own.
+    "serve": BELOW_EVERYTHING | {"confqa.api", "confqa.layout", "confqa.text", "confqa.generation", "confqa.version"},
 }
 
 
@@ -50,4 +53,12 @@ def test_no_module_imports_the_package_surface() -> None:
     offenders = [str(path.relative_to(SOURCE)) for path in sorted(SOURCE.rglob("*.py"))
                  if path.name != "__init__.py" or path.parent != SOURCE
                  if "confqa" in _imports(path)]
+    assert not offenders, offenders
+
+
+def test_only_the_cli_starts_the_server() -> None:
+    """serve sits on top, beside the CLI: nothing below imports it (the API stays free of web frameworks)."""
+    offenders = [str(path.relative_to(SOURCE)) for path in sorted(SOURCE.rglob("*.py"))
+                 if "serve" not in path.relative_to(SOURCE).parts and path.name != "cli.py"
+                 if any(m == "confqa.serve" or m.startswith("confqa.serve.") for m in _imports(path))]
     assert not offenders, offenders
