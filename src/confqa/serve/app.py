@@ -210,6 +210,10 @@ def create_app(settings: Settings, index_dir: Path, current: CurrentIndex | None
     def talks_page() -> FileResponse:
         return page
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/docs", include_in_schema=False)
     def docs() -> FileResponse:
         return FileResponse(STATIC / "docs.html", media_type="text/html")
