@@ -20,7 +20,8 @@ ALLOWED = {
     "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.store", "confqa.retrieval"},
     # The server is a surface over the API, like the CLI: it answers through Assistant and holds no search or
     # answer logic of its own.
-    "serve": BELOW_EVERYTHING | {"confqa.api", "confqa.layout", "confqa.text", "confqa.generation", "confqa.version"},
+    "serve": BELOW_EVERYTHING | {"confqa.api", "confqa.layout", "confqa.text", "confqa.generation", "confqa.version",
+                                 "confqa.render"},
 }
 
 

@@ -66,6 +66,18 @@ def test_an_out_of_scope_question_is_an_abstention_with_passages(server: str) ->
     assert answer["abstained"] is True and answer["citations"] == [] and answer["passages"]
 
 
+def test_the_display_form_is_the_answer_plus_its_quotes_as_shown(server: str) -> None:
+    """summit-2031.md line 25 opens with **Presenters:**; line 28 holds a formula in $$…$$."""
+    question = {"question": "What is the loss of the Gradient Gardening tutorial?"}
+    shown = request(server, "/api/ask/display", question).json()
+    assert shown["answer"] == request(server, "/api/ask", question).json()
+    assert len(shown["citations"]) == len(shown["answer"]["citations"])
+    lines = ["".join(span["text"] for span in line) for quote in shown["citations"] for line in quote]
+    assert any("∑" in line for line in lines) and not any("\\sum" in line or "$$" in line for line in lines)
+    strong = [span["text"] for quote in shown["citations"] for line in quote for span in line if span["strong"]]
+    assert strong == ["Presenters:"] and not any("**" in line for line in lines)
+
+
 def test_talks_are_the_cli_catalogue(server: str, index_dir: Path) -> None:
     reply = request(server, "/api/talks")
     assert reply.status == 200
@@ -121,7 +133,7 @@ def test_the_stream_ends_with_the_same_answer(server: str) -> None:
 
 def test_openapi_and_its_docs_page_are_served_offline(server: str) -> None:
     schema = request(server, "/openapi.json").json()
-    assert {"/api/ask", "/api/ask/stream", "/api/talks", "/api/retrieve", "/api/notes/{doc}", "/api/index",
+    assert {"/api/ask", "/api/ask/display", "/api/ask/stream", "/api/talks", "/api/retrieve", "/api/notes/{doc}", "/api/index",
             "/healthz"} <= set(schema["paths"])
     page = request(server, "/docs").body.decode()
     scripts = [line for line in page.splitlines() if "<script" in line or "stylesheet" in line]

@@ -118,6 +118,34 @@ def inline_rich(text: str, base: str = "") -> Any:
     return result
 
 
+
+def inline_spans(text: str) -> list[dict[str, Any]]:
+    """Markdown-inline text as spans of plain text marked strong, em or code (for a page that builds its DOM from
+    text nodes: no markup crosses the wire)."""
+    spans: list[dict[str, Any]] = []
+    strong = em = 0
+    for token in _inline().parseInline(text)[0].children or []:
+        if token.type in ("strong_open", "strong_close"):
+            strong += 1 if token.type == "strong_open" else -1
+        elif token.type in ("em_open", "em_close"):
+            em += 1 if token.type == "em_open" else -1
+        elif token.type in ("text", "code_inline", "softbreak", "hardbreak"):
+            content = token.content if token.type in ("text", "code_inline") else " "
+            if not content:
+                continue
+            span = {"text": content, "strong": strong > 0, "em": em > 0, "code": token.type == "code_inline"}
+            if spans and {k: v for k, v in spans[-1].items() if k != "text"} == {k: v for k, v in span.items()
+                                                                                   if k != "text"}:
+                spans[-1]["text"] += content
+            else:
+                spans.append(span)
+    return spans
+
+
+def quote_display(quote: str, columns: Sequence[str] = ()) -> list[list[dict[str, Any]]]:
+    """A quote as the terminal and the notebook show it (quote_lines), each line as inline_spans."""
+    return [inline_spans(line) for line in quote_lines(quote, columns)]
+
 # -- the one structure ---------------------------------------------------------------------------------------
 @dataclass
 class SourceView:

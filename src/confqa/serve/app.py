@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexCorruptError, IndexNotFoundError
 from confqa.models import Answer, Passage, Talk
+from confqa.render import quote_display
 from confqa.serve.current import CurrentIndex, Served
 from confqa.serve.guards import BodyLimit, RateLimiter, SecurityHeaders, retry_after, token_matches
 from confqa.settings import LLMSettings, Settings
@@ -103,6 +104,22 @@ class IndexSummary(BaseModel):
     skipped: dict[str, str]
 
 
+class Span(BaseModel):
+    text: str
+    strong: bool
+    em: bool
+    code: bool
+
+
+class DisplayedAnswer(BaseModel):
+    """An answer and its quotes as they are shown: `citations[i]` and `passages[i]` are the lines of
+    `answer.citations[i].quote` and `answer.passages[i].text`, each line a list of spans."""
+
+    answer: Answer
+    citations: list[list[list[Span]]]
+    passages: list[list[list[Span]]]
+
+
 class ErrorBody(BaseModel):
     error: str
     status: int
@@ -157,6 +174,18 @@ def create_app(settings: Settings, index_dir: Path, current: CurrentIndex | None
         index = served()
         answer = index.assistant.ask(**_ask_arguments(body, settings))
         return JSONResponse(answer.model_dump(mode="json"), headers={GENERATION_HEADER: index.generation})
+
+    @api.post("/ask/display", response_model=DisplayedAnswer, summary="Answer a question, with quotes to display",
+              description="The answer exactly as /api/ask gives it, plus each citation's and passage's quote as the "
+              "terminal and the notebook show it (formulas in Unicode, table rows as 'Column: value', emphasis as "
+              "marked spans of plain text). The web page uses this.")
+    def ask_display(body: AskRequest) -> JSONResponse:
+        index = served()
+        answer = index.assistant.ask(**_ask_arguments(body, settings))
+        shown = DisplayedAnswer(answer=answer, citations=[quote_display(c.quote, c.columns) for c in answer.citations],
+                                passages=[quote_display(p.text) for p in answer.passages])
+        return JSONResponse({**shown.model_dump(mode="json", exclude={"answer"}),
+                             "answer": answer.model_dump(mode="json")}, headers={GENERATION_HEADER: index.generation})
 
     @api.post("/ask/stream", summary="Answer a question as server-sent events",
               description="Events: `token` (data: a JSON string, while a language model writes), then one `answer` "
