@@ -167,3 +167,55 @@ def test_an_answer_from_another_year_says_so(shipped_assistant) -> None:  # type
     lead_year = shipped_assistant.store.doc_years[answer.citations[0].doc]
     named = [n for n in answer.notices if "2025" in n and "2024" in n]
     assert (lead_year == 2025) != bool(named), (answer.answer, answer.notices)  # a notice exactly when it differs
+
+
+@pytest.mark.parametrize(("question", "roles"), [
+    ("Who moderated the panel on data quality?", ("moderator",)),
+    ("who chaired the closing session", ("moderator",)),
+    ("Who sat on the panel, and who hosted it?", ("host", "panellist")),
+    ("Who is her co-author on the RFC?", ("author",)),
+    ("Who presented the keynote?", ()),
+    ("What did the moderator say?", ()),  # not a who-question
+])
+def test_who_questions_know_the_role_they_ask_about(question: str, roles: tuple[str, ...]) -> None:
+    from confqa.answer.extractive import roles_asked
+
+    assert roles_asked(question) == roles
+
+
+PANEL_NOTE = """---
+title: Harbour Data Days 2031
+---
+
+# Harbour Data Days 2031
+
+Written by Petra Quist for the platform team.
+
+## Panel: Who Owns Data Quality?
+
+Panellists: Leila Farahani (Klarvik Bank), Mateus Oliveira (Pontus) and Yuki Sato (Hanami Retail).
+
+The panel was moderated by Ole Sorensen, who kept every answer under two minutes.
+
+Farahani argued that producers own quality; Oliveira said nobody does until it is in a contract.
+"""
+
+
+def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The panel's speakers are in the catalogue; its moderator is not. "Who moderated" (or "who chaired") is
+    answered by the line that names the moderator, "who were the panellists" by the panellists' line."""
+    from confqa.api import Assistant
+    from confqa.indexing import build_index
+    from confqa.settings import Settings
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "harbour.md").write_text(PANEL_NOTE, encoding="utf-8")
+    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
+    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    for question in ("Who moderated the data quality panel?", "who chaired the panel on data quality"):
+        answer = assistant.ask(question)
+        assert "Ole Sorensen" in answer.answer, (question, answer.answer)
+        assert "Petra Quist" not in answer.answer  # the byline names the writer, not the moderator
+    panellists = assistant.ask("Who were the panellists on the data quality panel?").answer
+    assert all(name in panellists for name in ("Leila Farahani", "Mateus Oliveira", "Yuki Sato")), panellists

@@ -127,6 +127,9 @@ class AnswerSettings(BaseModel):
                                       "is missing.")
     bonus_names_speaker: float = Field(0.3, ge=0.0, description="Unit score: bonus for naming a speaker of the "
                                        "talk a who-question is about.")
+    bonus_role: float = Field(0.3, ge=0.0, description="Unit score: for a who-question that names a role ('who "
+                              "moderated', 'who chaired', 'who was on the panel'), the bonus of a unit that names the "
+                              "same role (text.lexicon.ROLES), in place of bonus_names_speaker.")
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")

@@ -98,6 +98,7 @@ class Question:
     content: set[str]  # topic minus the named talk's or speaker's words
     speaker_talks: set[str] = field(default_factory=set)
     unnamed: set[str] = field(default_factory=set)  # terms minus the named talk's or speaker's words
+    roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
 
     @property
     def asks_who(self) -> bool:
@@ -128,6 +129,7 @@ def compose(
         content=topic_terms_of(question, route),
         speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
         unnamed=q_terms - (set(terms(" ".join(route.matched_words))) if route else set()),
+        roles=roles_asked(question),
     )
     passages = passages_from(hits, store, route)
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
@@ -159,6 +161,13 @@ def compose(
                   intent=asked.intent.name, evidence=features)
 
 
+def roles_asked(question: str) -> tuple[str, ...]:
+    """The roles a who-question names (lexicon.ROLES): "who moderated and who spoke on the panel" → moderator."""
+    if classify(question).name != "who":
+        return ()
+    return tuple(role for role, words in lexicon.ROLES.items() if words.search(question))
+
+
 def _threshold(settings: AnswerSettings) -> float:
     return settings.abstain_below if settings.abstain_below is not None else model().threshold
 
@@ -183,7 +192,11 @@ def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: Inde
                                 for t in talk_ids))
     if len(terms_of(text) - naming - asked.terms) < settings.min_new_words and not asked.asks_who:
         adjust -= settings.penalty_says_nothing
-    if asked.asks_who and checks.names_speaker_of(text, store, talk_ids):
+    if asked.asks_who and asked.roles:
+        # "who moderated" is answered by the line that names the moderator, not by the panel's speakers or a byline.
+        if any(lexicon.ROLES[r].search(text) for r in asked.roles):
+            adjust += settings.bonus_role
+    elif asked.asks_who and checks.names_speaker_of(text, store, talk_ids):
         adjust += settings.bonus_names_speaker
     if text.endswith(":") and len(unit.members) == 1:
         adjust -= settings.penalty_open_label
@@ -321,8 +334,8 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     names X's speakers; for "which talks covered Y", one unit per talk, from the passages retrieved for Y."""
     if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
         return _talks_about(asked, pool, store, settings)
-    if not asked.asks_who or asked.speaker_talks:
-        return []
+    if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
+        return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
     talk = _talk_asked_about(asked, pool, store, settings)
     if talk is None or not talk.speakers:
         return []

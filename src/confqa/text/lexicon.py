@@ -182,6 +182,20 @@ buck cliff clay dale glen heath forest brook river reed rod wade cole lance gran
 # lower-cased question; the first that matches, in confqa.answer.intents.ORDER, decides the intent.
 PEOPLE_NOUNS = (r"(?:speakers?|presenters?|persons?|people|researchers?|authors?|panell?ists?|moderators?|hosts?|"
                 r"organi[sz]ers?|keynoters?|lecturers?|instructors?|scientists?|engineers?|team)")
+# The roles a who-question may ask about, each with the words a note uses for it: "who moderated the panel" is
+# answered by the line that says "moderated by …" or "Moderator: …", not by the panel's speakers or the byline.
+ROLES = {
+    # A panel's chair is its moderator: notes use either word for the same role.
+    "moderator": re.compile(r"\bmod(?:erat\w*)?\b|\b(?:co-?)?chair(?:s|ed|ing|person|woman|man)?\b", re.I),
+    "host": re.compile(r"\bhost(?:s|ed|ing)?\b|\bemcee\b|\bmc\b", re.I),
+    "organiser": re.compile(r"\borgani[sz](?:ed|er|ers|ing)\b", re.I),
+    "panellist": re.compile(r"\bpanell?ists?\b|\bon the panel\b|\bpanel (?:members?|with)\b", re.I),
+    "author": re.compile(r"\b(?:co-?)?authors?\b|\b(?:co-?)?authored\b|\bjoint work\b|\bwritten (?:by|with)\b", re.I),
+    "interviewer": re.compile(r"\binterview(?:ed|er|ing)?\b|\bin conversation with\b|\bfireside\b", re.I),
+    "sponsor": re.compile(r"\bsponsor(?:s|ed|ing)?\b", re.I),
+}
+# The roles that the talk catalogue's speakers hold: a who-question about any other is not a question about them.
+SPEAKER_ROLES = frozenset({"panellist", "author"})
 TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
 PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place|building|campus|track room|"
                r"stage|auditorium|town)")
