@@ -198,6 +198,10 @@ Panellists: Leila Farahani (Klarvik Bank), Mateus Oliveira (Pontus) and Yuki Sat
 The panel was moderated by Ole Sorensen, who kept every answer under two minutes.
 
 Farahani argued that producers own quality; Oliveira said nobody does until it is in a contract.
+
+## Lightning talk: Pandas Is Not a Database
+
+A student whose name I did not catch gave this one, on why dataframes make poor shared state.
 """
 
 
@@ -219,3 +223,6 @@ def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embe
         assert "Petra Quist" not in answer.answer  # the byline names the writer, not the moderator
     panellists = assistant.ask("Who were the panellists on the data quality panel?").answer
     assert all(name in panellists for name in ("Leila Farahani", "Mateus Oliveira", "Yuki Sato")), panellists
+    # The notes say they do not know who gave it: no answer, rather than the talk's title as if it were a name.
+    unknown = assistant.ask("Who gave the lightning talk 'Pandas Is Not a Database'?")
+    assert unknown.abstained, unknown.answer

@@ -145,11 +145,10 @@ def compose(
         chosen = _select(_score_hits(asked, ranking, pool, store, settings), asked, store, settings)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    if asked.asks_who and route and route.talk_ids and not catalogue \
-            and not any(store.talks_by_id[t].speakers for t in route.talk_ids) \
-            and not any(checks.names_someone(unit_text(c.unit, store), store) for c in chosen):
+    if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)):
         # "Who presented the model merging tutorial?": the catalogue knows no presenter for it and no chosen unit
-        # names anyone the notes list as a speaker, so the notes do not answer the question.
+        # names anyone, or the notes say they do not know ("speaker to be confirmed", "didn't catch the name"):
+        # the notes do not answer the question.
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
     if not chosen or confidence < _threshold(settings):
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
@@ -159,6 +158,21 @@ def compose(
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
+
+
+def _names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
+    return bool(route and route.talk_ids and not any(store.talks_by_id[t].speakers for t in route.talk_ids)
+                and not any(checks.names_someone(unit_text(c.unit, store), store) for c in chosen))
+
+
+def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
+    """The lead unit says the notes do not know who (lexicon.NO_NAME) and names none of the catalogue's speakers
+    (a title in capitals is no name: "Pandas Is Not a Database")."""
+    if not chosen:
+        return False
+    lead = unit_text(chosen[0].unit, store)
+    speakers = store.speaker_pattern
+    return bool(lexicon.NO_NAME.search(lead)) and not (speakers is not None and speakers.search(lead))
 
 
 def roles_asked(question: str) -> tuple[str, ...]:
