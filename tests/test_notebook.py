@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import base64
 import html
-import shutil
 from pathlib import Path
 
 import pytest
+
+from browser import chromium, contrast
 
 pytestmark = pytest.mark.slow
 
@@ -60,29 +61,8 @@ def test_ask_talks_and_retrieve_show_html(notebook_outputs) -> None:  # type: ig
     assert "&lt;script&gt;" in retrieved and "<strong>Bold claim</strong>" in retrieved and "π" in retrieved
 
 
-def _contrast(foreground: list[float], background: list[float]) -> float:
-    def luminance(rgb: list[float]) -> float:
-        channels = [c / 255 for c in rgb[:3]]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    a, b = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
-
-
 def test_the_page_reads_in_light_and_dark_themes(notebook_outputs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.skip("needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1400"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = chromium("--window-size=1100,1400")
     try:
         for theme, colours in THEMES.items():
             body = "\n".join(data["text/html"] for data in notebook_outputs.values())
@@ -107,8 +87,8 @@ def test_the_page_reads_in_light_and_dark_themes(notebook_outputs, tmp_path: Pat
                 }
                 return {bg: bg, texts: out};""")
             assert len(measured["texts"]) > 10
-            worst = min(measured["texts"], key=lambda t: _contrast(t["rgb"], measured["bg"]))
-            assert _contrast(worst["rgb"], measured["bg"]) >= 4.5, (theme, worst)
+            worst = min(measured["texts"], key=lambda t: contrast(t["rgb"], measured["bg"]))
+            assert contrast(worst["rgb"], measured["bg"]) >= 4.5, (theme, worst)
             shot = base64.b64decode(driver.get_screenshot_as_base64())
             (tmp_path / f"{theme}.png").write_bytes(shot)
             assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import shutil
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,16 +16,13 @@ from typing import Any
 
 import pytest
 
+from browser import CHROMEDRIVER, CHROMIUM, MISSING, chromium, contrast
 from serving import request, running_server
 
 pytest.importorskip("fastapi", reason="confqa serve needs the serve extra: pip install 'confqa[serve]'")
 pytest.importorskip("selenium", reason="the browser tests need selenium: pip install 'confqa[test]'")
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason=MISSING)
 
 # Read when the module is imported: the autouse `isolated` fixture clears CONFQA_* and changes directory per test.
 ARTIFACTS = Path(os.environ.get("CONFQA_TEST_ARTIFACTS", "test-artifacts")).resolve()
@@ -67,16 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # type: ignore[assignment]
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
-                 "--force-prefers-no-reduced-motion"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)  # type: ignore[arg-type]
+    browser = chromium("--window-size=1280,1000", "--force-prefers-no-reduced-motion", console=True)
     try:
         yield browser
     finally:
@@ -545,20 +532,10 @@ return out;
 """
 
 
-def _contrast(foreground: list[float], background: list[float]) -> float:
-    def luminance(rgb: list[float]) -> float:
-        channels = [c / 255 for c in rgb[:3]]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    a, b = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
-
-
 def _assert_readable(page: Page, state: str, root: str | None = None, at_least: int = 10) -> None:
     measured = page.js(MEASURE, root)
     assert len(measured) >= at_least, (state, measured)
-    poor = [(round(_contrast(m["fg"], m["bg"]), 2), m["what"]) for m in measured if _contrast(m["fg"], m["bg"]) < 4.5]
+    poor = [(round(contrast(m["fg"], m["bg"]), 2), m["what"]) for m in measured if contrast(m["fg"], m["bg"]) < 4.5]
     assert not poor, (state, poor)
 
 
@@ -576,7 +553,7 @@ def _choose_theme(page: Page, theme: str) -> None:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_every_text_reaches_wcag_aa_contrast(page: Page, theme: str) -> None:
+def test_every_text_reaches_wcag_aacontrast(page: Page, theme: str) -> None:
     from selenium.webdriver.common.by import By
 
     d = page.driver

@@ -3,33 +3,21 @@ operation under the server's Content-Security-Policy, with nothing fetched elsew
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from browser import chromium
 from serving import running_server
 
 pytest.importorskip("fastapi", reason="confqa serve needs the serve extra: pip install 'confqa[serve]'")
 
 
 def test_the_docs_page_renders_every_operation_offline(fixture_index) -> None:  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.skip("needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900"]:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     _, index_dir = fixture_index
     with running_server(index_dir) as base:
-        driver = webdriver.Chrome(service=Service(driver_path), options=options)
+        driver = chromium("--window-size=1200,900", console=True)
         try:
             driver.get(base + "/docs")
             WebDriverWait(driver, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 7)
