@@ -144,6 +144,7 @@ def test_openapi_and_its_docs_page_are_served_offline(server: str) -> None:
 # -- errors ----------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("body, status, words", [
     (b'{"question": ', 400, "not valid JSON"),
+    (b'"just a string"', 422, "must be a JSON object"),
     (b'{}', 422, "question"),
     (b'{"question": "   "}', 422, "empty"),
     (b'{"question": "x", "top_k": 0}', 422, "top_k"),
@@ -159,6 +160,12 @@ def test_bad_requests_get_a_json_error_with_the_right_status(server: str, body: 
     error = reply.json()
     assert error["status"] == status and words in error["error"]
     assert "Traceback" not in reply.body.decode()
+
+
+def test_the_page_and_health_answer_head_requests(server: str) -> None:
+    for path in ["/", "/talks", "/healthz"]:
+        reply = request(server, path, method="HEAD")
+        assert reply.status == 200 and reply.body == b"", path
 
 
 def test_unknown_notes_and_routes_are_404(server: str) -> None:

@@ -225,17 +225,17 @@ def create_app(settings: Settings, index_dir: Path, current: CurrentIndex | None
 
     app.include_router(api)
 
-    @app.get("/healthz", summary="Liveness: the index is open", tags=["health"])
+    @app.api_route("/healthz", methods=["GET", "HEAD"], summary="Liveness: the index is open", tags=["health"])
     def healthz() -> dict[str, str]:
         return {"status": "ok", "generation": served().generation}
 
     page = FileResponse(STATIC / "index.html", media_type="text/html")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def home() -> FileResponse:
         return page
 
-    @app.get("/talks", include_in_schema=False)
+    @app.api_route("/talks", methods=["GET", "HEAD"], include_in_schema=False)
     def talks_page() -> FileResponse:
         return page
 
@@ -383,6 +383,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         first = errors[0] if errors else {"msg": "invalid request", "loc": ()}
         if first.get("type") == "json_invalid":
             return _error(400, "the request body is not valid JSON")
+        if tuple(first.get("loc", ())) == ("body",):
+            return _error(422, 'the request body must be a JSON object, such as {"question": "…"}')
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
         message = f"{where}: {first['msg']}" if where else str(first["msg"])
         return _error(422, message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
