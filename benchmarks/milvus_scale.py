@@ -30,7 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine  # noqa: E402
 from scale import synthetic_vectors  # noqa: E402
 
-from confqa.retrieval import FULL_SCAN_LIMIT, fuse, top_indices  # noqa: E402
+from confqa.models import IndexParameters  # noqa: E402
+from confqa.retrieval import fuse, top_indices  # noqa: E402
+
+PARAMETERS = IndexParameters()  # the defaults, as a new index records them
 from confqa.settings import RetrievalSettings  # noqa: E402
 from confqa.store import FlatDense  # noqa: E402
 
@@ -77,16 +80,16 @@ def faiss_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, q
     n = len(vectors)
     before = rss_mb()
     started = time.perf_counter()
-    kind = "flat" if n <= FULL_SCAN_LIMIT else "hnsw"
+    kind = "flat" if n <= PARAMETERS.exact_search_limit else "hnsw"
     np.save(folder / "embeddings.npy", vectors, allow_pickle=False)
-    faiss.write_index(build_dense_index(vectors, kind), str(folder / "dense.faiss"))
-    retriever = bm25s.BM25()
+    faiss.write_index(build_dense_index(vectors, kind, PARAMETERS), str(folder / "dense.faiss"))
+    retriever = bm25s.BM25(k1=PARAMETERS.bm25_k1, b=PARAMETERS.bm25_b)
     retriever.index(texts, show_progress=False)
     retriever.save(str(folder / "bm25"), show_progress=False)
     build_s = time.perf_counter() - started
     del retriever
     chunk_vectors = np.load(folder / "embeddings.npy", mmap_mode="r", allow_pickle=False)
-    dense = _load_dense(folder / "dense.faiss", chunk_vectors, kind, "")
+    dense = _load_dense(folder / "dense.faiss", chunk_vectors, kind, PARAMETERS.hnsw_ef_search, "")
     bm25 = Bm25Arrays(folder / "bm25")
     settings = RetrievalSettings()
     mask = years == 2025
@@ -95,7 +98,7 @@ def faiss_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, q
         timings, recall = [], []
         for q, words in zip(queries, query_words):
             t = time.perf_counter()
-            if use_mask or n <= FULL_SCAN_LIMIT:  # as retrieve(): a filter scans the allowed chunks exactly
+            if use_mask or n <= PARAMETERS.exact_search_limit:  # as retrieve(): a filter scans the allowed chunks exactly
                 scores = np.asarray(chunk_vectors @ q, dtype=np.float32)
                 if use_mask:
                     scores[~mask] = -np.inf
@@ -125,13 +128,13 @@ def milvus_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, 
                 query_words: list[list[str]], folder: Path, budget_s: float | None) -> dict[str, float]:
     from pymilvus import MilvusClient
 
-    from confqa.milvus_backend import BM25_K1, HNSW_EF, _create_collection, index_type_for, lexical_text
+    from confqa.milvus_backend import _create_collection, index_type_for, lexical_text
 
     n = len(vectors)
     before = rss_mb()
     client = MilvusClient(str(folder / "bench.db"))
-    index_type = index_type_for(n)
-    _create_collection(client, "bench", DIM, index_type, lite=True)
+    index_type = index_type_for(n, PARAMETERS)
+    _create_collection(client, "bench", DIM, index_type, lite=True, parameters=PARAMETERS)
     started = time.perf_counter()
     inserted = 0
     for start in range(0, n, 1000):
@@ -152,7 +155,7 @@ def milvus_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, 
     out: dict[str, float] = {"insert_per_s": n / insert_s, "insert_s": insert_s, "complete": 1.0,
                              "index_type_hnsw": float(index_type == "HNSW")}
     settings = RetrievalSettings()
-    dense_params = {"metric_type": "IP", "params": {"ef": HNSW_EF}} if index_type == "HNSW" else {"metric_type": "IP"}
+    dense_params = {"metric_type": "IP", "params": {"ef": PARAMETERS.hnsw_ef_search}} if index_type == "HNSW" else {"metric_type": "IP"}
     # The first search of a sealed segment builds its in-memory indexes: time it apart.
     t = time.perf_counter()
     client.search("bench", data=[queries[0].tolist()], anns_field="dense", limit=10, search_params=dense_params)
@@ -167,7 +170,7 @@ def milvus_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, 
             lexical = client.search("bench", data=[lexical_text(words)], anns_field="sparse", limit=settings.candidates,
                                     filter=expr, output_fields=["id"], search_params={})[0]
             dense_hits = {int(h["id"][1:]): float(h["distance"]) for h in dense}
-            lex_hits = {int(h["id"][1:]): abs(float(h["distance"])) / (BM25_K1 + 1) for h in lexical}
+            lex_hits = {int(h["id"][1:]): abs(float(h["distance"])) / (PARAMETERS.bm25_k1 + 1) for h in lexical}
             fused, _ = fuse([(list(dense_hits), dense_hits, 1.0), (list(lex_hits), lex_hits, 1.5), ([], {}, 0.0)],
                             settings, {})
             sorted(fused, key=lambda i: -fused[i])[:10]

@@ -25,6 +25,7 @@ from common import machine  # noqa: E402
 
 from confqa.indexing import build_dense_index  # noqa: E402
 from confqa.lexical_index import Bm25Arrays  # noqa: E402
+from confqa.models import IndexParameters  # noqa: E402
 from confqa.retrieval import fuse, top_indices  # noqa: E402
 from confqa.settings import RetrievalSettings  # noqa: E402
 from confqa.store import FlatDense  # noqa: E402
@@ -81,7 +82,7 @@ def measure(n: int, seed: int = 0) -> dict[str, float]:
     result["flat_query_ms"] = statistics.median(timings) * 1000
 
     t = time.perf_counter()
-    hnsw = build_dense_index(vectors, "hnsw")
+    hnsw = build_dense_index(vectors, "hnsw", IndexParameters())
     result["hnsw_build_s"] = time.perf_counter() - t
     timings, recalls = [], []
     for q, expected in zip(queries, truth):

@@ -285,8 +285,10 @@ def test_shipped_corpus_same_citations_on_both_backends(shipped_index, embedder,
     assert answers["milvus"] == answers["faiss"]
 
 
-def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from confqa import milvus_backend
+def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Both backends read the exact-search limit (and the HNSW and BM25 parameters) from the manifest: lowering
+    it below the corpus's size rebuilds the index as HNSW on both sides, and they still agree."""
+    from confqa.layout import current_generation, read_manifest
     from confqa.milvus_backend import read_state
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
@@ -294,10 +296,17 @@ def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder, mon
     assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
     assistant.index()
     assert read_state(assistant.index_dir).index_type == "FLAT"
-    monkeypatch.setattr(milvus_backend, "FULL_SCAN_LIMIT", 5)  # as if the corpus had grown past exact search
-    assistant.index()
-    assert assistant.last_sync.full and read_state(assistant.index_dir).index_type == "HNSW"
+    small = settings.index_parameters.model_copy(update={"exact_search_limit": 5, "hnsw_ef_search": 64})
+    settings = settings.model_copy(update={"index_parameters": small})  # as if the corpus had grown past it
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    report = assistant.index()
+    manifest = read_manifest(current_generation(assistant.index_dir))  # type: ignore[arg-type]
+    assert report.rebuilt  # no note changed, but the parameters did
+    assert manifest.index_parameters == small and manifest.dense_index == "hnsw"
+    state = read_state(assistant.index_dir)
+    assert assistant.last_sync.full and state.index_type == "HNSW" and state.parameters == small
     reader = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, build_missing=False, embedder=embedder)
+    assert reader.store.dense.hnsw.efSearch == 64  # read from the manifest, not a constant
     faiss = Assistant(str(tmp_path / "idx"), settings=_settings("faiss", tmp_path / "m.db"), corpus=corpus,
                       build_missing=False, embedder=embedder)
     for question in QUESTIONS[:4]:

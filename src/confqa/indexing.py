@@ -45,6 +45,7 @@ from confqa.models import (
     Document,
     DocumentRecord,
     EmbeddingInfo,
+    IndexParameters,
     IndexReport,
     Manifest,
     Sentence,
@@ -233,6 +234,7 @@ def _build_locked(
         and old_manifest.confqa_version == __version__
         and old_manifest.format_version == INDEX_FORMAT_VERSION
         and old_manifest.skipped == loaded.skipped
+        and old_manifest.index_parameters == settings.index_parameters
     )
     if old_manifest is not None and unchanged_settings and not (added or removed or changed):
         _record_sources(index_dir, sources)
@@ -306,7 +308,8 @@ def _build_locked(
                                   chunks=sum(1 for c in chunks if c.doc == d.doc))
             for d in loaded.documents
         },
-        dense_index=dense_index_kind(len(chunks)),
+        dense_index=dense_index_kind(len(chunks), settings.index_parameters),
+        index_parameters=settings.index_parameters,
         chunks=len(chunks),
         sentences=len(sentences),
         talks=len(talks),
@@ -498,9 +501,10 @@ def _write_generation(
         _write_json(staging / "sentence_hashes.json", sentence_hashes)
         np.save(staging / "embeddings.npy", chunk_vectors, allow_pickle=False)
         np.save(staging / "sentences.npy", sentence_vectors, allow_pickle=False)
-        faiss.write_index(build_dense_index(chunk_vectors, manifest.dense_index), str(staging / "dense.faiss"))
+        faiss.write_index(build_dense_index(chunk_vectors, manifest.dense_index, manifest.index_parameters),
+                          str(staging / "dense.faiss"))
         talks_by_id = {t.id: t for t in talks}
-        retriever = bm25s.BM25()
+        retriever = bm25s.BM25(k1=manifest.index_parameters.bm25_k1, b=manifest.index_parameters.bm25_b)
         retriever.index([terms(bm25_text(c, talks_by_id)) or ["_empty_"] for c in chunks], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
         place_model(staging / ONNX_FILE)
@@ -522,22 +526,19 @@ def _write_generation(
     return final
 
 
-HNSW_THRESHOLD = 50_000  # chunks; see BENCHMARKS.md (exact search stays under ~10 ms below this size)
-
-
-def dense_index_kind(chunks: int) -> str:
-    """Exact search below HNSW_THRESHOLD chunks, where a full scan is fast and recall is perfect; HNSW above,
+def dense_index_kind(chunks: int, parameters: IndexParameters) -> str:
+    """Exact search up to exact_search_limit chunks, where a full scan is fast and recall is perfect; HNSW above,
     where a scan grows linearly and HNSW keeps recall@10 above 0.95 at a few milliseconds."""
-    return "hnsw" if chunks > HNSW_THRESHOLD else "flat"
+    return "hnsw" if chunks > parameters.exact_search_limit else "flat"
 
 
-def build_dense_index(vectors: np.ndarray, kind: str) -> object:
+def build_dense_index(vectors: np.ndarray, kind: str, parameters: IndexParameters) -> object:
     import faiss
 
     if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
+        index = faiss.IndexHNSWFlat(vectors.shape[1], parameters.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = parameters.hnsw_ef_construction
+        index.hnsw.efSearch = parameters.hnsw_ef_search
     else:
         index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))

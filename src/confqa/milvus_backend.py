@@ -38,8 +38,8 @@ from pydantic import BaseModel, ConfigDict
 
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
 from confqa.lexical import terms
+from confqa.models import IndexParameters
 from confqa.retrieval import (
-    FULL_SCAN_LIMIT,
     Filters,
     Hit,
     TalkRoute,
@@ -52,9 +52,6 @@ from confqa.settings import RetrievalSettings, Settings
 from confqa.store import IndexStore
 
 STATE_FILE = "milvus.json"
-BM25_K1 = 1.5  # bm25s's defaults, which the faiss backend uses
-BM25_B = 0.75
-HNSW_EF = 128  # as the faiss backend's HNSW efSearch
 _MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes
 _MAX_ARRAY = 256
 _BATCH = 1_000
@@ -72,6 +69,7 @@ class MilvusState(BaseModel):
     previous: str | None = None
     generation: str
     index_type: str
+    parameters: IndexParameters | None = None  # None: written before the parameters were recorded
     dimension: int
     chunks: int
     documents: dict[str, str]
@@ -191,14 +189,15 @@ def _doc_hash(records: list[dict[str, Any]]) -> str:
     return hashlib.sha256("".join(r["record_sha"] for r in records).encode()).hexdigest()
 
 
-def index_type_for(chunks: int) -> str:
-    """FLAT (exact) up to FULL_SCAN_LIMIT chunks, as the faiss backend scans exactly there; HNSW above, where
+def index_type_for(chunks: int, parameters: IndexParameters) -> str:
+    """FLAT (exact) up to exact_search_limit chunks, as the faiss backend scans exactly there; HNSW above, where
     exact search costs a full pass per question and HNSW keeps recall@10 near 0.99 at a few ms (BENCHMARKS.md).
     Past ~10^8 vectors per node, IVF_SQ8 or DISKANN trade a little recall for memory (not needed here)."""
-    return "FLAT" if chunks <= FULL_SCAN_LIMIT else "HNSW"
+    return "FLAT" if chunks <= parameters.exact_search_limit else "HNSW"
 
 
-def _create_collection(client: Any, name: str, dimension: int, index_type: str, lite: bool) -> None:
+def _create_collection(client: Any, name: str, dimension: int, index_type: str, lite: bool,
+                       parameters: IndexParameters) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -219,21 +218,25 @@ def _create_collection(client: Any, name: str, dimension: int, index_type: str, 
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"],
                                  output_field_names=["sparse"]))
     try:
-        client.create_collection(name, schema=schema, index_params=_index_params(client, index_type, lite, True))
+        client.create_collection(name, schema=schema,
+                                 index_params=_index_params(client, index_type, lite, True, parameters))
     except Exception:  # noqa: BLE001 - retry without the optional scalar indexes
-        client.create_collection(name, schema=schema, index_params=_index_params(client, index_type, lite, False))
+        client.create_collection(name, schema=schema,
+                                 index_params=_index_params(client, index_type, lite, False, parameters))
 
 
-def _index_params(client: Any, index_type: str, lite: bool, scalar_indexes: bool) -> Any:
+def _index_params(client: Any, index_type: str, lite: bool, scalar_indexes: bool, parameters: IndexParameters) -> Any:
     params = client.prepare_index_params()
     if index_type == "HNSW":
-        params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
+        params.add_index("dense", index_type="HNSW", metric_type="IP", params={
+            "M": parameters.hnsw_m, "efConstruction": parameters.hnsw_ef_construction})
     else:
         params.add_index("dense", index_type="FLAT", metric_type="IP")
     # A server scores BM25 with DAAT_MAXSCORE (exact top-k, skips hopeless documents); Milvus Lite only has
     # the exhaustive TAAT_NAIVE, which gives the same scores.
     params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={
-        "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": BM25_K1, "bm25_b": BM25_B})
+        "inverted_index_algo": "TAAT_NAIVE" if lite else "DAAT_MAXSCORE", "bm25_k1": parameters.bm25_k1,
+        "bm25_b": parameters.bm25_b})
     for name_ in ("doc", "year") if scalar_indexes else ():
         try:  # scalar indexes speed up filters on a server; Milvus Lite may not have them
             params.add_index(name_, index_type="INVERTED")
@@ -289,15 +292,17 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
     alias = alias_for(index_dir)
     by_doc = records_of(store)
     hashes = {doc: _doc_hash(records) for doc, records in by_doc.items()}
-    wanted_type = index_type_for(len(store.chunks))
+    parameters = store.manifest.index_parameters
+    wanted_type = index_type_for(len(store.chunks), parameters)
     dimension = store.manifest.embedding.dimension
     state = read_state(index_dir)
     try:
         live = state is not None and client.has_collection(state.collection)
         full = (rebuild or state is None or not live or not _same_milvus(state, settings)  # type: ignore[union-attr]
-                or state.index_type != wanted_type or state.dimension != dimension)  # type: ignore[union-attr]
+                or state.index_type != wanted_type or state.dimension != dimension  # type: ignore[union-attr]
+                or state.parameters != parameters)  # type: ignore[union-attr]
         if full:
-            report = _full_sync(client, alias, by_doc, dimension, wanted_type, lite, hook)
+            report = _full_sync(client, alias, by_doc, dimension, wanted_type, lite, parameters, hook)
         else:
             assert state is not None
             report = SyncReport(collection=state.collection, full=False)
@@ -323,7 +328,8 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
         state.previous if state is not None else None)
     _write_state(index_dir, MilvusState(
         uri=str(Path(uri).expanduser().resolve()) if lite else uri, alias=alias, collection=report.collection,
-        previous=previous, generation=store.generation.name, index_type=wanted_type, dimension=dimension,
+        previous=previous, generation=store.generation.name, index_type=wanted_type, parameters=parameters,
+        dimension=dimension,
         chunks=len(store.chunks), documents=hashes,
         synced=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     ))
@@ -340,10 +346,10 @@ def _alias_target(client: Any, alias: str) -> str | None:
 
 
 def _full_sync(client: Any, alias: str, by_doc: dict[str, list[dict[str, Any]]], dimension: int,
-               index_type: str, lite: bool, hook: Hook | None) -> SyncReport:
+               index_type: str, lite: bool, parameters: IndexParameters, hook: Hook | None) -> SyncReport:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
     name = f"{alias}_g{stamp}"
-    _create_collection(client, name, dimension, index_type, lite)
+    _create_collection(client, name, dimension, index_type, lite, parameters)
     records = [r for doc in sorted(by_doc) for r in by_doc[doc]]
     _insert(client, name, records)
     client.flush(name)  # one sealed segment: Milvus Lite keeps BM25 statistics per segment
@@ -422,9 +428,10 @@ class MilvusSearcher:
             ) from None
         self.positions = {c.id: i for i, c in enumerate(store.chunks)}
         self.hnsw = state.index_type == "HNSW"
+        self.parameters = store.manifest.index_parameters
 
     def _search(self, data: list[Any], field: str, limit: int, expr: str) -> list[tuple[int, float]]:
-        params: dict[str, Any] = {"metric_type": "IP", "params": {"ef": max(HNSW_EF, limit)}} if (
+        params: dict[str, Any] = {"metric_type": "IP", "params": {"ef": max(self.parameters.hnsw_ef_search, limit)}} if (
             field == "dense" and self.hnsw) else ({"metric_type": "IP"} if field == "dense" else {"params": {}})
         try:
             result = self.client.search(self.alias, data=data, anns_field=field, limit=limit, filter=expr,
@@ -439,7 +446,7 @@ class MilvusSearcher:
                 continue
             # Milvus Lite reports BM25 as a negative distance, a server as a positive score.
             score = float(hit["distance"])
-            out.append((position, abs(score) / (BM25_K1 + 1) if field == "sparse" else score))
+            out.append((position, abs(score) / (self.parameters.bm25_k1 + 1) if field == "sparse" else score))
         return sorted(out, key=lambda item: (-item[1], item[0]))
 
     def retrieve(self, question: str, query_vector: np.ndarray, store: IndexStore, settings: RetrievalSettings,

@@ -245,6 +245,26 @@ class EmbeddingInfo(BaseModel):
     weights_sha256: str
 
 
+class IndexParameters(BaseModel):
+    """How the dense and lexical indexes are built and searched. Set in the settings (`CONFQA_INDEX_PARAMETERS__*`),
+    recorded in each generation's manifest, and read from there by both backends, so that an index is always
+    searched as it was built."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exact_search_limit: int = Field(
+        50_000, ge=1, description="Up to this many chunks dense search scans every vector exactly (faiss IndexFlatIP, "
+        "Milvus FLAT): under ~10 ms and perfect recall at this size (BENCHMARKS.md); above it, an HNSW graph.")
+    hnsw_m: int = Field(32, ge=4, le=128, description="HNSW: links per vector in the graph.")
+    hnsw_ef_construction: int = Field(
+        80, ge=8, le=1000, description="HNSW: candidates considered while building; with 80 and ef_search 128, "
+        "recall@10 was 0.989 against exact search at 10^6 chunks (BENCHMARKS.md).")
+    hnsw_ef_search: int = Field(128, ge=8, le=4096, description="HNSW: candidates considered per search (never "
+                                "fewer than the candidates asked for).")
+    bm25_k1: float = Field(1.5, gt=0.0, le=5.0, description="BM25 term-frequency saturation (bm25s's default).")
+    bm25_b: float = Field(0.75, ge=0.0, le=1.0, description="BM25 length normalisation (bm25s's default).")
+
+
 class Manifest(BaseModel):
     """manifest.json: what an index was built from and with."""
 
@@ -260,6 +280,8 @@ class Manifest(BaseModel):
     chunking_fingerprint: str
     documents: dict[str, DocumentRecord]
     dense_index: str = Field("flat", description="FAISS index type: flat (exact) or hnsw.")
+    index_parameters: IndexParameters = Field(
+        default_factory=IndexParameters, description="How the dense and lexical indexes were built and are searched.")
     chunks: int
     sentences: int
     talks: int

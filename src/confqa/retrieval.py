@@ -235,9 +235,6 @@ def _few(items: list[str]) -> str:
     return shown + (f" and {len(items) - 6} more" if len(items) > 6 else "")
 
 
-FULL_SCAN_LIMIT = 50_000  # below this, score every chunk exactly; above, ask the ANN index for candidates
-
-
 def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest scores, best first (argpartition: linear time on large arrays)."""
     k = min(k, len(scores))
@@ -286,7 +283,7 @@ def retrieve(
     candidates = settings.candidates
     query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
     # Dense ranking: exact over every allowed chunk on small indexes, ANN candidates on large ones.
-    if mask is None and n > FULL_SCAN_LIMIT:
+    if mask is None and n > store.manifest.index_parameters.exact_search_limit:
         scores, ids = store.dense.search(query, candidates)
         dense = {int(i): float(v) for i, v in zip(ids[0], scores[0]) if i >= 0}
         dense_order = list(dense)

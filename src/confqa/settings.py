@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from confqa.models import IndexParameters
+
 EMBEDDING_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The code that turns notes into chunks, sentences and talks: an index built by another version of it is rebuilt.
 INDEX_SHAPING_MODULES = ("confqa.ingest", "confqa.talks", "confqa.lexical", "confqa.indexing",
@@ -223,6 +225,9 @@ class Settings(BaseSettings):
         16, ge=1, le=1024, description="Texts embedded per model call (16 was fastest on 2 CPU cores).")
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    index_parameters: IndexParameters = Field(
+        default_factory=IndexParameters, description="How the dense and lexical indexes are built and searched "
+        "(recorded in the manifest; a change rebuilds the index).")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

@@ -148,7 +148,8 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
         raise IndexCorruptError(f"{generation}: {_first_line(exc)}; rebuild with: {fix}") from None
     chunk_vectors = _load_array(generation / "embeddings.npy", fix)
     sentence_vectors = _load_array(generation / "sentences.npy", fix)
-    dense = _load_dense(generation / "dense.faiss", chunk_vectors, manifest.dense_index, fix)
+    dense = _load_dense(generation / "dense.faiss", chunk_vectors, manifest.dense_index,
+                        manifest.index_parameters.hnsw_ef_search, fix)
     bm25 = _load_bm25(generation / "bm25", fix)
     dimension = manifest.embedding.dimension
     problems = []
@@ -279,7 +280,7 @@ class FlatDense:
         return scores[top][None, :], top.astype(np.int64)[None, :]
 
 
-def _load_dense(path: Path, chunk_vectors: np.ndarray, kind: str, fix: str) -> Any:
+def _load_dense(path: Path, chunk_vectors: np.ndarray, kind: str, ef_search: int, fix: str) -> Any:
     if not path.is_file() or path.stat().st_size == 0:
         raise IndexCorruptError(f"{path} is missing or empty; rebuild with: {fix}")
     if kind == "flat":
@@ -294,7 +295,7 @@ def _load_dense(path: Path, chunk_vectors: np.ndarray, kind: str, fix: str) -> A
     except RuntimeError as exc:
         raise IndexCorruptError(f"{path} is not a readable FAISS index ({_first_line(exc)}); rebuild with: {fix}") from None
     if kind == "hnsw":
-        faiss.downcast_index(index).hnsw.efSearch = 128
+        faiss.downcast_index(index).hnsw.efSearch = ef_search
     return index
 
 
