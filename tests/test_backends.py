@@ -1,11 +1,20 @@
-"""Both index backends through the same cases: the faiss backend (files) and the milvus backend on Milvus Lite, a
-local .db file run inside the test process. Same passages, same citations, same filter behaviour; plus what only
-the milvus backend has: filter pushdown, incremental sync by document hash, the alias switch of a full rebuild."""
+"""Both index backends through the same cases: the faiss backend (files) and the milvus backend, reached two ways:
+Milvus Lite in a local .db file inside the test process, and a separate `milvus-lite server` process on a loopback
+port spoken to over gRPC (`http://127.0.0.1:PORT`, as a Milvus server is). Same passages, same citations, same
+filter behaviour; plus what only the milvus backend has: filter pushdown, incremental sync by document hash, the
+alias switch of a full rebuild."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,16 +42,52 @@ FILTERED = [
 ]
 
 
-def _settings(backend: str, uri: Path) -> Settings:
+def _settings(backend: str, uri: Path | str) -> Settings:
     return Settings().model_copy(update={"backend": backend, "milvus_uri": str(uri)})
 
 
+# How long a milvus-lite server may take to start listening on a busy machine.
+SERVER_START_TIMEOUT = 120.0
+
+
 @pytest.fixture(scope="session")
-def milvus_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path, Path]:  # type: ignore[no-untyped-def]
-    """(corpus, index dir, Milvus Lite file) of the fixture corpus, written to both backends once."""
-    base = tmp_path_factory.mktemp("milvus-index")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A `milvus-lite server` process on a free loopback port, stopped by PID at the end of the session."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = tmp_path_factory.mktemp("milvus-server")
+    command = [str(Path(sys.executable).with_name("milvus-lite")), "server", "--data-dir", str(data),
+               "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            assert process.poll() is None, f"milvus-lite server exited with {process.returncode}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "milvus-lite server did not start listening"
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", params=["file", "server"])
+def milvus_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path, Path | str]:  # type: ignore[no-untyped-def]
+    """(corpus, index dir, Milvus URI) of the fixture corpus, written to both backends once: through a Milvus Lite
+    .db file, and through a separate milvus-lite server process."""
+    base = tmp_path_factory.mktemp(f"milvus-index-{request.param}")
     corpus = copy_corpus(FIXTURE_CORPUS, base / "corpus")
-    uri = base / "milvus.db"
+    uri: Path | str = base / "milvus.db" if request.param == "file" else request.getfixturevalue("milvus_server")
     index_dir = base / "indexes" / "fixture"
     assistant = Assistant(str(index_dir), settings=_settings("milvus", uri), corpus=corpus, embedder=embedder)
     assistant.index()
