@@ -60,7 +60,7 @@ def running_server(index_dir: Path, *args: str, env: dict[str, str] | None = Non
         reader.join(timeout=10)
 
 
-def stop(process: subprocess.Popen[str]) -> None:
+def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
     """SIGTERM by PID (uvicorn finishes requests in flight), SIGKILL if it does not exit."""
     if process.poll() is None:
         os.kill(process.pid, signal.SIGTERM)

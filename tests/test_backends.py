@@ -7,9 +7,7 @@ alias switch of a full rebuild."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from tests.conftest import FIXTURE_CORPUS, copy_corpus
+from tests.serving import stop
 
 from confqa.api import Assistant
 from confqa.errors import UnknownFilterError
@@ -73,12 +72,7 @@ def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process)  # by PID: SIGTERM, then SIGKILL
 
 
 @pytest.fixture(scope="session", params=["file", "server"])

@@ -81,47 +81,9 @@ def inline_html(text: str) -> str:
     return _inline().renderInline(text)
 
 
-def inline_plain(text: str) -> str:
-    """Markdown emphasis and code marks removed."""
-    return "".join(_plain_parts(text)).strip()
-
-
-def _plain_parts(text: str) -> list[str]:
-    out: list[str] = []
-    for token in _inline().parseInline(text)[0].children or []:
-        if token.type in ("text", "code_inline"):
-            out.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            out.append(" ")
-    return out
-
-
-def inline_rich(text: str, base: str = "") -> Any:
-    """A rich Text with the emphasis of markdown-inline text as bold / italic / code styles."""
-    from rich.text import Text
-
-    result = Text(style=base)
-    styles: list[str] = []
-    for token in _inline().parseInline(text)[0].children or []:
-        if token.type == "strong_open":
-            styles.append("bold")
-        elif token.type == "em_open":
-            styles.append("italic")
-        elif token.type in ("strong_close", "em_close") and styles:
-            styles.pop()
-        elif token.type == "text":
-            result.append(token.content, style=" ".join(styles) or None)
-        elif token.type == "code_inline":
-            result.append(token.content, style="bold cyan")
-        elif token.type in ("softbreak", "hardbreak"):
-            result.append(" ")
-    return result
-
-
-
 def inline_spans(text: str) -> list[dict[str, Any]]:
-    """Markdown-inline text as spans of plain text marked strong, em or code (for a page that builds its DOM from
-    text nodes: no markup crosses the wire)."""
+    """Markdown-inline text as spans of plain text marked strong, em or code: the one reading of a quote line's
+    emphasis, which the plain, rich and web views render (no markup crosses the wire to the page)."""
     spans: list[dict[str, Any]] = []
     strong = em = 0
     for token in _inline().parseInline(text)[0].children or []:
@@ -133,18 +95,35 @@ def inline_spans(text: str) -> list[dict[str, Any]]:
             content = token.content if token.type in ("text", "code_inline") else " "
             if not content:
                 continue
-            span = {"text": content, "strong": strong > 0, "em": em > 0, "code": token.type == "code_inline"}
-            if spans and {k: v for k, v in spans[-1].items() if k != "text"} == {k: v for k, v in span.items()
-                                                                                   if k != "text"}:
+            marks = {"strong": strong > 0, "em": em > 0, "code": token.type == "code_inline"}
+            if spans and all(spans[-1][k] == v for k, v in marks.items()):
                 spans[-1]["text"] += content
             else:
-                spans.append(span)
+                spans.append({"text": content, **marks})
     return spans
+
+
+def inline_plain(text: str) -> str:
+    """Markdown emphasis and code marks removed."""
+    return "".join(span["text"] for span in inline_spans(text)).strip()
+
+
+def inline_rich(text: str, base: str = "") -> Any:
+    """A rich Text with the emphasis of markdown-inline text as bold / italic / code styles."""
+    from rich.text import Text
+
+    result = Text(style=base)
+    for span in inline_spans(text):
+        style = "bold cyan" if span["code"] else " ".join(
+            name for name, on in (("bold", span["strong"]), ("italic", span["em"])) if on)
+        result.append(span["text"], style=style or None)
+    return result
 
 
 def quote_display(quote: str, columns: Sequence[str] = ()) -> list[list[dict[str, Any]]]:
     """A quote as the terminal and the notebook show it (quote_lines), each line as inline_spans."""
     return [inline_spans(line) for line in quote_lines(quote, columns)]
+
 
 # -- the one structure ---------------------------------------------------------------------------------------
 @dataclass
