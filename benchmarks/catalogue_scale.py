@@ -99,7 +99,7 @@ def talks_yaml(n_talks: int, seed: int = 0) -> str:
 
 def synthetic_inputs(n_notes: int, seed: int = 0) -> tuple[list[Any], list[Any], list[Any]]:
     """What build_catalogue takes for the synthetic notes: parsed documents, chunks and sentences."""
-    from confqa.indexing import chunk_documents
+    from confqa.index.build import chunk_documents
     from confqa.ingest.loading import load_document_bytes
     from confqa.settings import Settings
 

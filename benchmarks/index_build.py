@@ -47,7 +47,7 @@ def main() -> None:
     from confqa.embedding import default_embedder
     from confqa.ingest.chunking import embedding_text
     from confqa.settings import Settings
-    from confqa.store import open_index
+    from confqa.index.store import open_index
 
     store = open_index(REPO / "indexes" / "default")
     texts = sorted((embedding_text(c) for c in store.chunks), key=len, reverse=True)

@@ -31,11 +31,10 @@ from common import machine  # noqa: E402
 from scale import synthetic_vectors  # noqa: E402
 
 from confqa.models import IndexParameters  # noqa: E402
-from confqa.retrieval import fuse, top_indices  # noqa: E402
+from confqa.search.fusion import fuse, top_indices  # noqa: E402
 
 PARAMETERS = IndexParameters()  # the defaults, as a new index records them
 from confqa.settings import RetrievalSettings  # noqa: E402
-from confqa.store import FlatDense  # noqa: E402
 
 DIM = 384
 VOCABULARY = [f"w{i}" for i in range(30_000)]
@@ -73,9 +72,9 @@ def faiss_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, q
     import bm25s
     import faiss
 
-    from confqa.indexing import build_dense_index
-    from confqa.lexical_index import Bm25Arrays
-    from confqa.store import _load_dense
+    from confqa.index.build import build_dense_index
+    from confqa.index.bm25 import Bm25Arrays
+    from confqa.index.store import _load_dense
 
     n = len(vectors)
     before = rss_mb()
@@ -128,7 +127,7 @@ def milvus_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, 
                 query_words: list[list[str]], folder: Path, budget_s: float | None) -> dict[str, float]:
     from pymilvus import MilvusClient
 
-    from confqa.milvus_backend import _create_collection, index_type_for, lexical_text
+    from confqa.index.milvus import _create_collection, index_type_for, lexical_text
 
     n = len(vectors)
     before = rss_mb()
@@ -198,8 +197,7 @@ def measure(n: int, queries_count: int, budget_s: float | None, backends: list[s
         scale=0.05, size=(queries_count, DIM)).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     query_words = [[VOCABULARY[i] for i in rng.integers(20, 3000, size=5)] for _ in range(queries_count)]
-    exact = FlatDense(vectors)
-    truth = [exact.search(q[None, :], 10)[1][0].tolist() for q in queries]
+    truth = [top_indices(np.asarray(vectors @ q, dtype=np.float32), 10).tolist() for q in queries]
     mask = years == 2025
     truth_filtered = []
     for q in queries:

@@ -64,7 +64,7 @@ def copy_corpus(source: Path, target: Path) -> Path:
 
 
 def _build_once(factory: pytest.TempPathFactory, embedder, source: Path, name: str) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     base = factory.mktemp(f"{name}-index")

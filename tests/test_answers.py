@@ -209,7 +209,7 @@ def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embe
     """The panel's speakers are in the catalogue; its moderator is not. "Who moderated" (or "who chaired") is
     answered by the line that names the moderator, "who were the panellists" by the panellists' line."""
     from confqa.api import Assistant
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     corpus = tmp_path / "notes"

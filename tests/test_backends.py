@@ -7,6 +7,7 @@ alias switch of a full rebuild."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -111,6 +112,46 @@ def test_milvus_retrieves_what_faiss_retrieves(milvus_index, embedder, question:
     assert milvus_answer.abstained == faiss_answer.abstained
 
 
+def test_a_milvus_backed_search_opens_no_local_vectors(milvus_index, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Milvus holds the chunk vectors and the dense index: the local ones are never opened (the answerer reads only
+    the sentences' vectors, for the few passages it quotes)."""
+    assistant = _assistant(milvus_index, embedder, "milvus")
+    for question in QUESTIONS[:4]:
+        assistant.ask(question)
+    assistant.retrieve("what did they say", 5, speaker="Lovelace")
+    opened = assistant.store.__dict__
+    assert "chunk_vectors" not in opened and "dense_index" not in opened
+    faiss_assistant = _assistant(milvus_index, embedder, "faiss")
+    faiss_assistant.ask(QUESTIONS[0])
+    assert "chunk_vectors" in faiss_assistant.store.__dict__  # the check can fail: the local backend reads them
+
+
+def test_both_backends_give_the_same_candidates(milvus_index, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The four calls of the backend interface agree between the local and the Milvus backend, with and without
+    filters."""
+    import numpy as np
+
+    from confqa.search import Filters, compile_filters
+
+    local = _assistant(milvus_index, embedder, "faiss").search
+    milvus = _assistant(milvus_index, embedder, "milvus").search
+    store = local.store
+    for question, filters in [(q, {}) for q in QUESTIONS[:5]] + FILTERED:
+        query = local.query(question, Filters(**filters))
+        compiled = compile_filters(Filters(**filters), store)
+        for name in ("dense", "lexical"):
+            argument = query.vector if name == "dense" else query.terms
+            mine, theirs = getattr(local.backend, name)(argument, 10, compiled), \
+                getattr(milvus.backend, name)(argument, 10, compiled)
+            assert [i for i, _ in mine] == [i for i, _ in theirs], (question, name)
+            assert np.allclose([v for _, v in mine], [v for _, v in theirs], atol=1e-4), (question, name)
+            assert all(compiled.mask is None or compiled.mask[i] for i, _ in theirs)
+        ids = np.array(sorted({i for i, _ in local.backend.dense(query.vector, 8, compiled)}), dtype=np.int64)
+        assert np.allclose(local.backend.vectors(ids), milvus.backend.vectors(ids), atol=1e-6)
+        assert np.allclose(local.backend.lexical_scores(query.terms, ids),
+                           milvus.backend.lexical_scores(query.terms, ids), atol=1e-4)
+
+
 @pytest.mark.parametrize(("question", "filters"), FILTERED)
 def test_filters_agree_across_backends(milvus_index, embedder, question: str, filters: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
     faiss_answer = _assistant(milvus_index, embedder, "faiss").ask(question, **filters)
@@ -132,30 +173,66 @@ def test_filters_restrict_passages(milvus_index, embedder, backend: str) -> None
         assistant.retrieve("anything", year=1999)
 
 
+def _effective_filter(kwargs: dict) -> str:  # type: ignore[type-arg]
+    """The filter a Milvus call applies: its template with filter_params filled in, or the literal filter."""
+    values = kwargs.get("filter_params") or {}
+    return re.sub(r"\{(\w+)\}", lambda m: json.dumps(values[m.group(1)]), kwargs.get("filter", ""))
+
+
 def test_filters_are_pushed_into_the_milvus_search(milvus_index, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from confqa.search.milvus import MilvusBackend
+
     assistant = _assistant(milvus_index, embedder, "milvus")
-    searcher = assistant.store and assistant._searcher
+    backend = assistant.search.backend
+    assert isinstance(backend, MilvusBackend)
     seen: list[str] = []
-    search = searcher.client.search
+    search = backend.client.search
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(kwargs.get("filter", ""))
+        seen.append(_effective_filter(kwargs))
         return search(*args, **kwargs)
 
-    monkeypatch.setattr(searcher.client, "search", spy)
+    monkeypatch.setattr(backend.client, "search", spy)
+    noether = sorted(t.id for t in assistant.store.talks if any("Noether" in s for s in t.speakers))
+    assert noether
     assistant.retrieve("warm starts", 5, doc="summit-2031.md", speaker="Noether", year=2031)
-    assert seen and all('doc in ["summit-2031.md"]' in f for f in seen)
-    assert all('array_contains_any(speakers, ["Emmy Noether"])' in f and "year == 2031" in f for f in seen)
+    candidates = [f for f in seen if not f.startswith("id in")]  # not the scores of given ids
+    assert candidates and all('doc in ["summit-2031.md"]' in f for f in candidates)
+    assert all(f"array_contains_any(talk_ids, {json.dumps(noether)})" in f and "year == 2031" in f
+               for f in candidates)
     seen.clear()
     assistant.retrieve("what did Lovelace recommend", 5)  # a named speaker narrows the search too
-    assert seen and all('array_contains_any(talk_ids, ["engines-that-weave-algebraic-patterns"])' in f for f in seen)
+    candidates = [f for f in seen if not f.startswith("id in")]
+    assert candidates and all('array_contains_any(talk_ids, ["engines-that-weave-algebraic-patterns"])' in f
+                              for f in candidates)
 
 
-def test_filter_strings_are_escaped(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from confqa.milvus_backend import _quote
+class _FakeMilvus:
+    """Answers the expression-template probe as a Milvus with or without templates would."""
 
-    assert _quote('a"b\\c') == '"a\\"b\\\\c"'
-    assert _quote("x\ny") == '"x\\u000ay"'
+    def __init__(self, templates: bool) -> None:
+        self.templates = templates
+
+    def query(self, collection: str, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.templates and "{" in kwargs.get("filter", ""):
+            raise RuntimeError("unexpected character '{' at column 7")
+        return []
+
+
+def test_filter_values_are_template_parameters_or_json_literals() -> None:
+    from confqa.index.milvus import filter_arguments
+
+    values = {"docs": ['o"hare\\notes.md', "tab\there.md"], "year": 2031}
+    template = "doc in {docs} and year == {year}"
+    with_templates = filter_arguments(_FakeMilvus(True), "c", template, values)
+    assert with_templates == {"filter": template, "filter_params": values}
+    written = filter_arguments(_FakeMilvus(False), "c", template, values)
+    assert set(written) == {"filter"}
+    assert written["filter"] == 'doc in ["o\\"hare\\\\notes.md", "tab\\there.md"] and year == 2031'
+    assert filter_arguments(_FakeMilvus(False), "c", "", {}) == {"filter": ""}
+
+
+def test_filter_strings_reach_milvus_intact(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
     (corpus / 'o"hare notes.md').write_text("# O'Hare\n\nThe layover talk covered airport benchmarks.\n")
     settings = _settings("milvus", tmp_path / "m.db")
@@ -166,7 +243,7 @@ def test_filter_strings_are_escaped(tmp_path: Path, embedder) -> None:  # type: 
 
 
 def _count(assistant: Assistant, expr: str) -> int:
-    from confqa.milvus_backend import connect, read_state
+    from confqa.index.milvus import connect, read_state
 
     state = read_state(assistant.index_dir)
     rows = connect(assistant.settings).query(state.alias, filter=expr, output_fields=["id"])
@@ -199,8 +276,8 @@ def test_incremental_sync_upserts_changed_notes_and_deletes_removed(tmp_path: Pa
 
 
 def test_full_rebuild_switches_the_alias_atomically(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from confqa import milvus_backend
-    from confqa.milvus_backend import connect, read_state
+    from confqa.index import milvus as milvus_backend
+    from confqa.index.milvus import connect, read_state
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
     settings = _settings("milvus", tmp_path / "m.db")
@@ -327,8 +404,8 @@ def test_shipped_corpus_same_citations_on_both_backends(shipped_index, embedder,
 def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     """Both backends read the exact-search limit (and the HNSW and BM25 parameters) from the manifest: lowering
     it below the corpus's size rebuilds the index as HNSW on both sides, and they still agree."""
-    from confqa.layout import current_generation, read_manifest
-    from confqa.milvus_backend import read_state
+    from confqa.index.storage import current_generation, read_manifest
+    from confqa.index.milvus import read_state
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
     settings = _settings("milvus", tmp_path / "m.db")
@@ -345,8 +422,96 @@ def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder) -> 
     state = read_state(assistant.index_dir)
     assert assistant.last_sync.full and state.index_type == "HNSW" and state.parameters == small
     reader = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, build_missing=False, embedder=embedder)
-    assert reader.store.dense.hnsw.efSearch == 64  # read from the manifest, not a constant
+    assert reader.store.dense_index.hnsw.efSearch == 64  # read from the manifest, not a constant
     faiss = Assistant(str(tmp_path / "idx"), settings=_settings("faiss", tmp_path / "m.db"), corpus=corpus,
                       build_missing=False, embedder=embedder)
     for question in QUESTIONS[:4]:
         assert _key(reader.ask(question)) == _key(faiss.ask(question))
+
+
+class _OldMilvus:
+    """A MilvusClient that reports what the PyPI `milvus` 2.3.5 server reports (which accepts the BM25 schema and
+    drops the function)."""
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def get_server_version(self) -> str:
+        return "v2.3.5-lite"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_milvus_older_than_2_5_is_refused_with_the_reason(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pymilvus
+
+    from confqa.cli import main
+
+    copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    monkeypatch.setattr(pymilvus, "MilvusClient", _OldMilvus)
+    uri = f"http://127.0.0.1:{_free_port()}"
+    result = CliRunner().invoke(main, ["index", "--backend", "milvus", "--milvus-uri", uri])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert "v2.3.5" in message and "2.5 or newer" in message and "BM25" in message
+    assert not (tmp_path / "indexes" / "default").exists()  # refused before any work
+
+
+def test_a_refused_token_is_reported_as_authentication(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """pymilvus reports a refused token as 'illegal connection params or server unavailable': a port that accepts
+    connections makes it an authentication failure; a closed one stays 'cannot reach'."""
+    import pymilvus
+    from pymilvus.exceptions import MilvusException
+
+    from confqa.errors import ConfqaError
+    from confqa.index.milvus import connect
+
+    class Refusing:
+        def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            raise MilvusException(code=2, message="Fail connecting to server on 127.0.0.1, illegal connection "
+                                                  "params or server unavailable")
+
+    monkeypatch.setattr(pymilvus, "MilvusClient", Refusing)
+    monkeypatch.setenv(Settings().milvus_token_env, "root:wrong")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        uri = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(ConfqaError, match=rf"authentication failed .*check the token in \${Settings().milvus_token_env}"):
+            connect(_settings("milvus", uri))
+    closed = f"http://127.0.0.1:{_free_port()}"
+    with pytest.raises(ConfqaError, match="cannot reach Milvus") as caught:
+        connect(_settings("milvus", closed))
+    assert "authentication" not in str(caught.value)
+
+
+def test_a_failed_full_sync_leaves_no_half_built_collection(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from confqa.errors import ConfqaError
+    from confqa.index import milvus as milvus_index
+
+    corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
+    settings = _settings("milvus", tmp_path / "m.db")
+    assistant = Assistant(str(tmp_path / "idx"), settings=settings, corpus=corpus, embedder=embedder)
+    assistant.index()
+    client = milvus_index.connect(settings)
+    before = set(client.list_collections())
+    original = milvus_index._insert
+
+    def fail_after_first_batch(client_, collection, records, upsert=False):  # type: ignore[no-untyped-def]
+        original(client_, collection, records[:3], upsert)
+        raise RuntimeError("segment allocation failed")
+
+    monkeypatch.setattr(milvus_index, "_insert", fail_after_first_batch)
+    with pytest.raises(ConfqaError) as caught:
+        assistant.index(rebuild=True)
+    message = str(caught.value)
+    assert "segment allocation failed" in message and "removed again" in message
+    assert "run the same command again" not in message
+    assert set(client.list_collections()) == before  # the half-built collection was dropped
+    monkeypatch.setattr(milvus_index, "_insert", original)
+    assert assistant.ask("What did Lovelace recommend?").citations  # the old collection still answers

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from confqa.embedding import OnnxEmbedder
-from confqa.indexing import current_generation
-from confqa.layout import ONNX_FILE
-from confqa.store import open_index
+from confqa.index.build import current_generation
+from confqa.index.storage import ONNX_FILE
+from confqa.index.store import open_index
 
 TEXTS = [
     "what did Mitchell recommend",
@@ -71,19 +71,45 @@ def test_numpy_bm25_equals_bm25s(fixture_index) -> None:  # type: ignore[no-unty
 def test_flat_search_equals_faiss(fixture_index) -> None:  # type: ignore[no-untyped-def]
     import faiss
 
+    from confqa.search.filters import CompiledFilters
+    from confqa.search.local import LocalBackend
+
     _, index_dir = fixture_index
     generation = current_generation(index_dir)
     store = open_index(index_dir)
+    backend = LocalBackend(store)
     index = faiss.read_index(str(generation / "dense.faiss"))
     rng = np.random.default_rng(0)
     for _ in range(5):
         query = rng.normal(size=(1, 384)).astype(np.float32)
         query /= np.linalg.norm(query)
         for k in (1, 3, len(store.chunks)):
-            d1, i1 = store.dense.search(query, k)
+            ranking = backend.dense(query[0], k, CompiledFilters())
             d2, i2 = index.search(query, k)
-            assert np.array_equal(i1, i2)
-            assert np.allclose(d1, d2, atol=1e-5)
+            assert [i for i, _ in ranking] == i2[0].tolist()
+            assert np.allclose([d for _, d in ranking], d2[0], atol=1e-5)
+
+
+def test_filtered_hnsw_search_returns_only_allowed_chunks_best_first() -> None:
+    """Above the exact-search limit a filter becomes a FAISS ID selector: the results are the allowed chunks, in
+    the order an exact scan of the allowed chunks gives (exact at this size, where efSearch covers the graph)."""
+    import faiss
+
+    from confqa.search.local import _hnsw
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = faiss.IndexHNSWFlat(16, 16, faiss.METRIC_INNER_PRODUCT)
+    index.add(vectors)
+    mask = rng.random(500) < 0.2
+    for query in vectors[:10]:
+        found = _hnsw(index, query, 10, mask, ef_search=500)
+        allowed = np.flatnonzero(mask)
+        exact = allowed[np.argsort(-(vectors[allowed] @ query), kind="stable")][:10]
+        assert [i for i, _ in found] == exact.tolist()
+        unfiltered = _hnsw(index, query, 10, None, ef_search=500)
+        assert not all(mask[i] for i, _ in unfiltered)  # without the selector, other chunks come back
 
 
 def test_question_path_imports_nothing_heavy(fixture_index) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ import pytest
 from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
-from confqa.indexing import build_index, build_lock, current_generation, resolve_index_dir
+from confqa.index.build import build_index, build_lock, current_generation, resolve_index_dir
 from confqa.ingest.chunking import sentence_embedding_text
 from confqa.settings import Settings
-from confqa.store import open_index
+from confqa.index.store import open_index
 
 
 @pytest.fixture()
@@ -27,7 +27,9 @@ def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_pat
     assert generation is not None
     names = {p.name for p in generation.iterdir()}
     assert {"manifest.json", "chunks.jsonl", "sentences.jsonl", "talks.json", "dense.faiss", "embeddings.npy",
-            "sentences.npy", "bm25"} <= names
+            "sentences.npy", "bm25", "chunks.offsets.npy", "sentences.offsets.npy", "texts.jsonl",
+            "texts.offsets.npy", "chunk_doc.npy", "chunk_year.npy", "chunk_sentences.npy", "talk_offsets.npy",
+            "talk_chunks.npy", "chunk_ids.json"} <= names
     for npy in generation.rglob("*.npy"):
         np.load(npy, allow_pickle=False)  # raises if anything was pickled
     assert not any(p.suffix in (".pkl", ".pickle") for p in generation.rglob("*"))
@@ -42,7 +44,78 @@ def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_pat
         assert record["sha256"] == hashlib.sha256((corpus / doc).read_bytes()).hexdigest()
     assert manifest["chunks"] == report.chunks
     store = open_index(index_dir)
-    assert len(store.chunks) == manifest["chunks"] == store.dense.ntotal
+    assert len(store.chunks) == manifest["chunks"] == store.chunk_vectors.shape[0]
+
+
+def test_the_store_opens_without_reading_records_and_reads_them_by_position(corpus: Path, tmp_path: Path,
+                                                                            counting_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Opening reads the manifest, the catalogue and the per-chunk tables, not the records: a record is parsed
+    when it is read, from its byte offset, and equals its line of the JSON Lines file."""
+    from confqa.models import Chunk, Sentence
+
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    parsed: list[bytes] = []
+    original = Chunk.model_validate_json
+
+    def counting(data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(data)
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(Chunk, "model_validate_json", counting)
+    store = open_index(index_dir)
+    assert parsed == []  # nothing parsed on open
+    lines = (generation / "chunks.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
+    for position in (len(lines) - 1, 0, len(lines) // 2):
+        assert store.chunks[position] == original(lines[position])
+    assert len(parsed) == 3
+    sentence_lines = (generation / "sentences.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
+    assert [s.model_dump() for s in store.sentences] == [Sentence.model_validate_json(x).model_dump()
+                                                          for x in sentence_lines]
+    for position, chunk in enumerate(store.chunks):
+        # the per-chunk tables agree with the records
+        assert store.doc_names[int(store.chunk_doc[position])] == chunk.doc
+        assert int(store.chunk_year[position]) == (chunk.year if chunk.year is not None else -1)
+        assert all(store.sentences[i].chunk == position for i in store.sentences_by_chunk[position])
+        for talk_id in chunk.talk_ids:
+            assert position in store.chunks_of_talks([talk_id])
+    assert sum(len(store.sentences_by_chunk[c]) for c in range(len(store.chunks))) == len(store.sentences)
+    texts = {json.loads(line)["doc"]: json.loads(line)["lines"]
+             for line in (generation / "texts.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert dict(store.texts) == texts and set(texts) == {c.doc for c in store.chunks}
+    with pytest.raises(IndexError):
+        store.chunks[len(store.chunks)]
+
+
+def test_offsets_that_do_not_match_their_records_are_refused(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    import hashlib
+
+    def write_offsets(offsets: np.ndarray) -> None:
+        # ... with a manifest that agrees, as if the build itself had written them wrong
+        np.save(generation / "chunks.offsets.npy", offsets, allow_pickle=False)
+        manifest = json.loads((generation / "manifest.json").read_text())
+        manifest["files"]["chunks.offsets.npy"] = hashlib.sha256(
+            (generation / "chunks.offsets.npy").read_bytes()).hexdigest()
+        (generation / "manifest.json").write_text(json.dumps(manifest))
+
+    original = np.load(generation / "chunks.offsets.npy")
+    shifted = original.copy()
+    shifted[1] += 1  # the first record would end one byte inside the second
+    write_offsets(shifted)
+    store = open_index(index_dir)  # ascending and ending at the file's size: found when the record is read
+    with pytest.raises(IndexCorruptError, match="rebuild with"):
+        store.chunks[0]
+    backwards = original.copy()
+    backwards[1], backwards[2] = original[2], original[1]
+    write_offsets(backwards)
+    with pytest.raises(IndexCorruptError, match="chunks.offsets.npy does not match chunks.jsonl"):
+        open_index(index_dir)
 
 
 def test_reindex_is_incremental(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -165,5 +238,9 @@ def test_an_index_of_an_older_format_is_rebuilt_by_an_update(corpus: Path, tmp_p
     old_generation = current_generation(index_dir)
     build_index([corpus], index_dir, Settings(), lambda: embedder)  # no note changed, yet the format did
     assert current_generation(index_dir) != old_generation
-    assert json.loads((current_generation(index_dir) / "manifest.json").read_text())["format_version"] == 2
+    from confqa.models import INDEX_FORMAT_VERSION
+
+    assert INDEX_FORMAT_VERSION > 1
+    assert json.loads((current_generation(index_dir) / "manifest.json").read_text())["format_version"] == \
+        INDEX_FORMAT_VERSION
     assert open_index(index_dir).sentences  # readable again

@@ -21,10 +21,10 @@ from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.cli import main
 from confqa.errors import ConfqaError, IndexCorruptError
-from confqa.indexing import build_index
-from confqa.layout import ONNX_FILE, current_generation
+from confqa.index.build import build_index
+from confqa.index.storage import ONNX_FILE, current_generation
 from confqa.settings import Settings
-from confqa.store import open_index
+from confqa.index.store import open_index
 
 QUESTION = "What did Lovelace recommend for benchmarks?"
 
@@ -184,7 +184,7 @@ def test_rebuild_keeps_the_generation_that_was_current(tmp_path: Path, embedder)
 
 def test_a_reader_that_loses_the_race_opens_the_new_generation(tmp_path: Path, embedder,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import confqa.store as store_module
+    import confqa.index.store as store_module
 
     notes = _notes(tmp_path)
     index_dir = tmp_path / "idx"
@@ -248,7 +248,7 @@ def test_disk_full_at_the_current_pointer_is_one_line_and_leaves_nothing(tmp_pat
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import builtins
 
-    import confqa.indexing as indexing
+    import confqa.index.build as indexing
 
     notes = _notes(tmp_path)
     index_dir = tmp_path / "idx"
@@ -285,7 +285,7 @@ def test_a_kill_during_the_onnx_export_leaks_no_file(tmp_path: Path) -> None:
     """SIGKILL a first build while it writes the ONNX export; the next build removes what the kill left."""
     notes = _notes(tmp_path)
     index_dir = tmp_path / "idx"
-    code = ("from pathlib import Path\nfrom confqa.indexing import build_index\nfrom confqa.settings import Settings\n"
+    code = ("from pathlib import Path\nfrom confqa.index.build import build_index\nfrom confqa.settings import Settings\n"
             "from confqa.embedding import default_embedder\n"
             f"build_index([Path({str(notes)!r})], Path({str(index_dir)!r}), Settings(), default_embedder)\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFQA_")}

@@ -75,7 +75,7 @@ def notes_with_breaks(draw: st.DrawFn) -> tuple[bytes, list[list[str]]]:
 @given(note=notes_with_breaks(), which=st.integers(0, 100))
 def test_every_quote_is_at_its_cited_lines_as_grep_counts_them(tmp_path_factory, embedder, note, which) -> None:  # type: ignore[no-untyped-def]
     from confqa.api import Assistant
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
 
     raw, paragraphs = note
     base = tmp_path_factory.mktemp("breaks")
@@ -239,7 +239,7 @@ def test_a_huge_one_line_note_is_tokenized_in_bounded_pieces(monkeypatch: pytest
 
 def test_the_size_cap_is_a_setting_named_in_the_reason(tmp_path: Path, embedder,  # type: ignore[no-untyped-def]
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
 
     corpus = tmp_path / "notes"
     corpus.mkdir()

@@ -5,6 +5,7 @@ are below everything)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,16 @@ ALLOWED = {
     "text": BELOW_EVERYTHING,
     "ingest": BELOW_EVERYTHING | {"confqa.text"},
     "talks": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest"},
+    # The index is built from notes (ingest, talks) with the embedding model; it knows nothing of searching.
+    "index": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.talks", "confqa.embedding",
+                                 "confqa.version"},
+    # Search reads an opened index (and the Milvus collection the index wrote); it knows nothing of answers.
+    "search": BELOW_EVERYTHING | {"confqa.text", "confqa.index"},
     # The answerer reads the index and the search's hits; it never imports the API, the CLI or the evaluation.
-    "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.store", "confqa.retrieval"},
+    "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.index.store", "confqa.search"},
     # The server is a surface over the API, like the CLI: it answers through Assistant and holds no search or
     # answer logic of its own.
-    "serve": BELOW_EVERYTHING | {"confqa.api", "confqa.layout", "confqa.text", "confqa.generation", "confqa.version",
+    "serve": BELOW_EVERYTHING | {"confqa.api", "confqa.index.storage", "confqa.text", "confqa.generation", "confqa.version",
                                  "confqa.render"},
 }
 
@@ -55,6 +61,15 @@ def test_no_module_imports_the_package_surface() -> None:
                  if path.name != "__init__.py" or path.parent != SOURCE
                  if "confqa" in _imports(path)]
     assert not offenders, offenders
+
+
+def test_the_api_holds_no_backend_branches() -> None:
+    """One interface per seam: the API never asks which search backend runs (search.open_backend and
+    index.mirror are the factories that do)."""
+    assert "milvus" not in (SOURCE / "api.py").read_text().lower()
+    asking = [str(path.relative_to(SOURCE)) for path in sorted(SOURCE.rglob("*.py"))
+              if re.search(r"""backend\s*[!=]=\s*["']milvus""", path.read_text())]
+    assert asking == ["index/mirror.py", "search/__init__.py"], asking
 
 
 def test_only_the_cli_starts_the_server() -> None:

@@ -67,14 +67,14 @@ def test_only_supported_sentences_survive(fixture_assistant, fixture_index, smol
 def test_the_check_rejects_what_the_small_model_invents(fixture_assistant, smollm2) -> None:  # type: ignore[no-untyped-def]
     """Independently of the model's luck: its raw replies, re-checked sentence by sentence, never yield a kept
     sentence that states a number the cited passages lack."""
-    from confqa.retrieval import Filters, retrieve
+    from confqa.search import Filters
 
     for question in QUESTIONS:
         answer = fixture_assistant.ask(question, llm=smollm2)
         if answer.generation is None or not answer.generation.raw:
             continue
-        q, _, vector, mask, route = fixture_assistant._prepare(question, Filters())
-        hits = retrieve(q, vector, fixture_assistant.store, fixture_assistant.settings.retrieval, 5, mask, route)
+        query = fixture_assistant.search.query(question, Filters())
+        q, hits = query.text, fixture_assistant.search.retrieve(query, 5)
         checker = SupportChecker(q, hits, fixture_assistant.store, fixture_assistant._embed_many, smollm2.min_support)
         claims = split_claims(answer.generation.raw)
         for claim, check in zip(claims, checker.check(claims)[0]):

@@ -31,7 +31,7 @@ def notebook_outputs(tmp_path_factory: pytest.TempPathFactory, embedder) -> dict
     from nbclient import NotebookClient
     from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     root = tmp_path_factory.mktemp("notebook")

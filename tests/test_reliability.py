@@ -21,7 +21,7 @@ from confqa.cli import main
 @pytest.mark.slow
 def test_sigkill_during_a_build_leaves_the_previous_index_answering(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from confqa.api import Assistant
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
@@ -82,9 +82,9 @@ def test_batch_mode_reports_bad_lines_and_goes_on(fixture_index) -> None:  # typ
 
 def test_tampered_index_files_are_refused(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from confqa.errors import IndexCorruptError
-    from confqa.indexing import build_index, current_generation
+    from confqa.index.build import build_index, current_generation
     from confqa.settings import Settings
-    from confqa.store import open_index
+    from confqa.index.store import open_index
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
     index_dir = tmp_path / "idx"
@@ -106,8 +106,8 @@ def test_index_from_another_embedding_model_is_refused(tmp_path: Path, embedder)
 
     from confqa.api import Assistant
     from confqa.errors import IndexCorruptError
-    from confqa.indexing import build_index, current_generation
-    from confqa.layout import ONNX_FILE
+    from confqa.index.build import build_index, current_generation
+    from confqa.index.storage import ONNX_FILE
     from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
@@ -124,7 +124,7 @@ def test_index_from_another_embedding_model_is_refused(tmp_path: Path, embedder)
 
 
 def test_huge_and_vanishing_files_are_skipped_with_reasons(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
@@ -147,7 +147,7 @@ def test_huge_and_vanishing_files_are_skipped_with_reasons(tmp_path: Path, embed
 
 def test_reading_while_another_process_rebuilds(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     """Readers in other processes see the old index or the new one, never a mix, and never fail."""
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
@@ -156,12 +156,12 @@ def test_reading_while_another_process_rebuilds(tmp_path: Path, embedder) -> Non
     reader_code = (
         "import sys, time\n"
         "from confqa.api import Assistant\n"
-        "from confqa.store import open_index\n"
+        "from confqa.index.store import open_index\n"
         f"deadline = time.time() + 25\n"
         "count = 0\n"
         "while time.time() < deadline:\n"
         f"    store = open_index(__import__('pathlib').Path({str(index_dir)!r}))\n"
-        "    assert len(store.chunks) == store.manifest.chunks == store.dense.ntotal\n"
+        "    assert len(store.chunks) == store.manifest.chunks == store.chunk_vectors.shape[0]\n"
         f"    a = Assistant({str(index_dir)!r}, corpus={str(corpus)!r}, build_missing=False)\n"
         "    assert a.ask('What did Lovelace recommend?').passages\n"
         "    count += 1\n"
@@ -199,9 +199,9 @@ def test_one_assistant_shared_by_8_threads_for_1000_questions(fixture_assistant)
 def test_read_only_index_folder_is_a_clear_error(tmp_path: Path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Tests run as root, where chmod does not stop writes, so the refusal is simulated where it happens."""
     from confqa.errors import ConfqaError
-    from confqa.indexing import build_index, current_generation
+    from confqa.index.build import build_index, current_generation
     from confqa.settings import Settings
-    from confqa.store import open_index
+    from confqa.index.store import open_index
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
     index_dir = tmp_path / "idx"

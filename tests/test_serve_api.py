@@ -112,7 +112,7 @@ def test_a_note_is_its_file_line_for_line(server: str, fixture_index) -> None:  
 
 
 def test_index_summary_lists_the_indexed_notes(server: str, index_dir: Path) -> None:
-    from confqa.layout import current_generation, read_manifest
+    from confqa.index.storage import current_generation, read_manifest
 
     manifest = read_manifest(current_generation(index_dir))  # type: ignore[arg-type]
     summary = request(server, "/api/index").json()
@@ -230,7 +230,7 @@ _SYMLINKED: dict[str, Any] = {}
 def _index_with_symlink_out(tmp_path_factory, embedder) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """One server per session over a corpus holding a symlink to a secret file beside it (started once)."""
     if not _SYMLINKED:
-        from confqa.indexing import build_index
+        from confqa.index.build import build_index
         from confqa.settings import Settings
         from conftest import FIXTURE_CORPUS, copy_corpus
 
@@ -364,8 +364,8 @@ def test_serve_without_the_extra_names_the_install_command(runner, index_arg, mo
 
 # -- following a rebuild --------------------------------------------------------------------------------------------
 def test_a_rebuild_is_picked_up_without_failing_a_request(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from confqa.indexing import build_index
-    from confqa.layout import current_generation
+    from confqa.index.build import build_index
+    from confqa.index.storage import current_generation
     from confqa.settings import Settings
     from conftest import FIXTURE_CORPUS, copy_corpus
 

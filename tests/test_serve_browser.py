@@ -47,7 +47,7 @@ WAIT = 30.0
 # -- the server and the browser ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
     from conftest import FIXTURE_CORPUS, copy_corpus
 

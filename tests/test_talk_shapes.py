@@ -431,7 +431,7 @@ def test_a_new_bold_item_ends_the_carried_mention() -> None:
 
 
 def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
-    from confqa.indexing import chunk_documents
+    from confqa.index.build import chunk_documents
     from confqa.settings import Settings
 
     documents = [load_document_bytes(SHAPES["italic-byline"][0].encode(), "a.md")]

@@ -69,7 +69,7 @@ def test_a_string_speaker_in_talks_yaml_is_attributed_like_a_list(tmp_path: Path
     """The reported crash: `speakers: Jane Doe` became eight one-letter speakers, every chunk was attributed to
     the talk, and every question then failed."""
     from confqa.api import Assistant
-    from confqa.indexing import build_index
+    from confqa.index.build import build_index
     from confqa.settings import Settings
 
     notes = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
@@ -88,18 +88,14 @@ def test_a_string_speaker_in_talks_yaml_is_attributed_like_a_list(tmp_path: Path
 
 
 def test_routing_survives_blank_and_one_letter_speakers(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
-    from confqa.retrieval import route_talks
+    from confqa.search.routing import RoutingTable, route_talks
+    from confqa.settings import RoutingSettings
 
-    store = fixture_assistant.store
-    talk = store.talks[0]
-    original = list(talk.speakers)
-    try:
-        talk.speakers = [" ", "", "J", "Ada Lovelace"]
-        route = route_talks("what did Lovelace say about j", store)
-        assert talk.id in route.talk_ids
-        route_talks("anything at all", store)
-    finally:
-        talk.speakers = original
+    talk = fixture_assistant.store.talks[0].model_copy(update={"speakers": [" ", "", "J", "Ada Lovelace"]})
+    table = RoutingTable([talk])
+    route = route_talks("what did Lovelace say about j", table, RoutingSettings())
+    assert talk.id in route.talk_ids
+    assert not route_talks("anything at all", table, RoutingSettings()).talk_ids
 
 
 # -- 14: the catalogue build grows near-linearly -------------------------------------------------------------------
@@ -173,7 +169,7 @@ def test_indexed_catalogue_equals_the_quadratic_one_on_synthetic_notes(notes: in
 def test_indexed_catalogue_equals_the_quadratic_one_on_real_notes(corpus: str) -> None:
     from tests.conftest import SHIPPED_CORPUS
 
-    from confqa.indexing import chunk_documents
+    from confqa.index.build import chunk_documents
     from confqa.ingest.loading import load_corpus
     from confqa.settings import Settings
 

@@ -17,14 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answer.extractive import compose, passages_from, topic_terms_of
-from confqa.answer.intents import classify
+from confqa.answer.extractive import compose, passages_from
 from confqa.errors import ConfqaUsageError, IndexCorruptError, IndexNotFoundError
-from confqa.layout import current_generation, recorded_sources, refresh_command, resolve_index_dir
+from confqa.index.storage import current_generation, recorded_sources, refresh_command, resolve_index_dir
+from confqa.index.store import IndexStore, open_index
 from confqa.models import Answer, IndexReport, PassageList, TalkList
-from confqa.retrieval import Filters, TalkRoute, prefer_years, resolve_filters, retrieve, route_talks
+from confqa.search import Filters, HybridSearch, Query, open_backend
 from confqa.settings import LLMSettings, Settings, load_settings
-from confqa.store import IndexStore, open_index
 from confqa.text.control import INVISIBLE, strip_control
 
 MAX_QUESTION_CHARS = 2000
@@ -96,18 +95,26 @@ class Assistant:
         self._query_embedder: Any = None
         self._progress = progress
         self._store: IndexStore | None = None
+        self._search: HybridSearch | None = None
         self._lock = threading.Lock()
         self._notices: list[str] = []
         self._llms: dict[str, Any] = {}
         self._local_model_lock = threading.Lock()
-        self._searcher: Any = None  # the milvus backend's MilvusSearcher, when settings.backend == "milvus"
-        self.last_sync: Any = None  # the milvus backend's SyncReport of the last index() call
+        self.last_sync: Any = None  # what the last index() call wrote to the search backend (index.mirror), if any
 
     # -- lifecycle ----------------------------------------------------------------------------------
     @property
     def store(self) -> IndexStore:
+        return self._opened()[0]
+
+    @property
+    def search(self) -> HybridSearch:
+        """The search stage over the opened index, through the backend the settings choose."""
+        return self._opened()[1]
+
+    def _opened(self) -> tuple[IndexStore, HybridSearch]:
         with self._lock:
-            if self._store is None:
+            if self._store is None or self._search is None:
                 if current_generation(self.index_dir) is None:
                     if not self._build_missing:
                         raise IndexNotFoundError(
@@ -116,10 +123,11 @@ class Assistant:
                         )
                     self._build(rebuild=False)
                 store = open_index(self.index_dir)
-                self._searcher = self._open_backend(store)
+                backend = open_backend(self.index_dir, store, self.settings, sync_missing=self._build_missing)
+                self._search = HybridSearch(store, backend, self.settings.retrieval, self._embed_query)
                 self._store = store
                 self._notices = self._staleness(self._store)
-            return self._store
+            return self._store, self._search
 
     def _embedder_instance(self) -> Any:
         """The model for building: sentence-transformers (torch)."""
@@ -158,20 +166,15 @@ class Assistant:
         return embedder
 
     def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
-        from confqa.indexing import build_index
+        from confqa.index.build import build_index
+        from confqa.index.mirror import check_target, mirror
 
-        if self.settings.backend == "milvus":
-            from confqa.milvus_backend import connect
-
-            connect(self.settings)  # a missing extra or a bad --milvus-uri fails before any work
+        check_target(self.settings)
         report = build_index(
             paths or self._sources(), self.index_dir, self.settings, self._embedder_instance, rebuild=rebuild,
             progress=self._progress,
         )
-        if self.settings.backend == "milvus":
-            from confqa.milvus_backend import sync
-
-            self.last_sync = sync(self.index_dir, open_index(self.index_dir), self.settings, rebuild=rebuild)
+        self.last_sync = mirror(self.index_dir, self.settings, rebuild)
         return report
 
     def _sources(self) -> list[Path]:
@@ -182,42 +185,17 @@ class Assistant:
             return [self.corpus]
         return recorded_sources(self.index_dir) or [self.corpus]
 
-    def _open_backend(self, store: IndexStore) -> Any:
-        """The milvus backend's searcher (its collection synced first if the local index is newer), or None."""
-        if self.settings.backend != "milvus":
-            return None
-        from confqa.milvus_backend import MilvusSearcher, read_state, sync
-
-        state = read_state(self.index_dir)
-        if state is None or state.generation != store.generation.name:
-            if not self._build_missing and state is None:
-                return MilvusSearcher(self.index_dir, store, self.settings)  # raises: the index is not in Milvus
-            sync(self.index_dir, store, self.settings)
-        return MilvusSearcher(self.index_dir, store, self.settings)
-
-    def _retrieve(self, question: str, vector: np.ndarray, k: int, mask: np.ndarray | None, route: TalkRoute,
-                  filters: Filters) -> list[Any]:
-        store = self.store
-        years = classify(question).years if filters.year is None else ()
-        wanted = 2 * k if years else k  # candidates for the year preference to reorder
-        if self._searcher is not None:
-            hits = self._searcher.retrieve(question, vector, store, self.settings.retrieval, wanted, mask, route,
-                                           filters)
-        else:
-            hits = retrieve(question, vector, store, self.settings.retrieval, wanted, mask, route)
-        return prefer_years(hits, store, years, self.settings.retrieval.other_year_weight, k)
-
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False) -> IndexReport:
         """Build or update this assistant's index from paths (default: its corpus folder)."""
         report = self._build(rebuild, [Path(p) for p in paths] if paths else None)
         with self._lock:
-            self._store = None
+            self._store = self._search = None
         return report
 
     def reload(self) -> None:
         """Pick up an index that another process rebuilt."""
         with self._lock:
-            self._store = None
+            self._store = self._search = None
 
     def _staleness(self, store: IndexStore) -> list[str]:
         """Compare the notes on disk with the hashes in the manifest."""
@@ -254,28 +232,17 @@ class Assistant:
         vector = self._query_embedder_instance().encode([question])[0]
         return np.asarray(vector, dtype=np.float32)
 
-    def _prepare(self, question: str, filters: Filters) -> tuple[str, list[str], np.ndarray, np.ndarray | None, TalkRoute]:
+    def _query(self, question: str, filters: Filters) -> Query:
         question, notices = clean_question(question)
-        store = self.store
-        mask = resolve_filters(filters, store)
-        vector = self._embed_query(question)
-        route = route_talks(question, store)
-        route = _disambiguate(route, vector, store, mask)
-        if route.by_speaker:
-            # A question that names a speaker is answered from that speaker's talks only.
-            about = store.talk_mask(route.talk_ids)
-            if about.any():
-                mask = about if mask is None else (mask & about)
-        return question, notices + list(self._notices), vector, mask, route
+        search = self.search
+        return search.query(question, filters, tuple(notices + self._notices))
 
     def retrieve(self, question: str, k: int | None = None, *, doc: str | None = None, talk: str | None = None,
                  speaker: str | None = None, year: int | None = None) -> PassageList:
         """The k best passages for a question, best first."""
-        filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
-        question, _, vector, mask, route = self._prepare(question, filters)
-        k = _check_k(k if k is not None else self.settings.retrieval.top_k)
-        hits = self._retrieve(question, vector, k, mask, route, filters)
-        return PassageList(passages_from(hits, self.store, route))
+        query = self._query(question, Filters(doc=doc, talk=talk, speaker=speaker, year=year))
+        hits = self.search.retrieve(query, _check_k(k if k is not None else self.settings.retrieval.top_k))
+        return PassageList(passages_from(hits, self.store, query.route))
 
     def ask(self, question: str, *, top_k: int | None = None, doc: str | None = None, talk: str | None = None,
             speaker: str | None = None, year: int | None = None, llm: LLMSettings | str | None = None,
@@ -286,17 +253,9 @@ class Assistant:
         settings; a generated answer is checked sentence by sentence against the passages it cites, and
         on_token receives its text as it streams."""
         llm_settings = self._llm_settings(llm)
-        filters = Filters(doc=doc, talk=talk, speaker=speaker, year=year)
-        question, notices, vector, mask, route = self._prepare(question, filters)
-        k = _check_k(top_k if top_k is not None else self.settings.retrieval.top_k)
-        hits = self._retrieve(question, vector, k, mask, route, filters)
-        intent = None
-        if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route)):
-            # The question without the talk's or speaker's name: what is asked about them. A name alone makes
-            # every passage about that speaker look similar to the question.
-            intent_text = _without_words(question, _asked_away(route, self.store))
-            intent = self._embed_query(intent_text) if intent_text.strip() else None
-        answer = compose(question, vector, hits, self.store, self.settings.answer, route, notices, intent, mask)
+        query = self._query(question, Filters(doc=doc, talk=talk, speaker=speaker, year=year))
+        hits = self.search.retrieve(query, _check_k(top_k if top_k is not None else self.settings.retrieval.top_k))
+        answer = compose(query, hits, self.store, self.settings.answer)
         if llm_settings.backend == "none":
             return answer
         from confqa.generation import generate_answer
@@ -305,7 +264,7 @@ class Assistant:
         # A llama.cpp model in this process holds one context: two threads must not generate at once.
         guard = self._local_model_lock if llm_settings.backend == "llama-cpp" else contextlib.nullcontext()
         with guard:
-            return generate_answer(question, hits, self.store, answer, llm_settings, llm_client, self._embed_many,
+            return generate_answer(query.text, hits, self.store, answer, llm_settings, llm_client, self._embed_many,
                                    on_token)
 
     def _llm_settings(self, llm: LLMSettings | str | None) -> LLMSettings:
@@ -348,44 +307,7 @@ class Assistant:
         return f"<Assistant index={str(self.index_dir)!r}>"
 
 
-def _without_words(question: str, remove: set[str]) -> str:
-    kept = [w for w in re.findall(r"[\w’'-]+|[^\w\s]", question)
-            if re.sub(r"[’'].*$", "", w.lower()) not in remove]
-    return " ".join(kept)
-
-
-def _asked_away(route: TalkRoute, store: IndexStore) -> set[str]:
-    """The words to take out of a question to keep what it asks about a talk: a speaker's name when the question
-    names one ("what did Zhou recommend for speculative decoding" keeps "speculative decoding"), else every word
-    that matched the talk."""
-    if not route.by_speaker:
-        return route.matched_words
-    names = {w.lower() for t in route.talk_ids for s in store.talks_by_id[t].speakers
-             for w in re.findall(r"[\w’'-]+", s)}
-    return {w for w in route.matched_words if w in names} or route.matched_words
-
-
 def _check_k(k: int) -> int:
     if not isinstance(k, int) or k < 1 or k > 100:
         raise ConfqaUsageError(f"top_k must be between 1 and 100, got {k!r}")
     return k
-
-
-def _disambiguate(route: TalkRoute, vector: np.ndarray, store: IndexStore, mask: np.ndarray | None) -> TalkRoute:
-    """'Zhang' names two people here. Keep the talk whose passages match the question best, so that an answer
-    about one Zhang is never drawn from the other."""
-    if len(route.talk_ids) < 2:
-        return route
-    best: dict[str, float] = {}
-    for talk_id in route.talk_ids:
-        members = store.chunks_of_talks([talk_id])
-        if mask is not None:
-            members = members[mask[members]]
-        if len(members):
-            best[talk_id] = float(np.max(store.chunk_vectors[members] @ vector))
-    if not best:
-        return route
-    top = max(best.values())
-    keep = [t for t in route.talk_ids if best.get(t, -1.0) >= top - 0.05]
-    return TalkRoute(talk_ids=keep, strength=route.strength, by_speaker=route.by_speaker,
-                     matched_words=route.matched_words)

@@ -104,7 +104,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 def _open(index: str | None, settings: Any = None, **overrides: Any) -> Any:
     """The assistant with its index open (built first if needed, with progress on stderr)."""
     from confqa.api import Assistant
-    from confqa.layout import current_generation
+    from confqa.index.storage import current_generation
 
     with _progress() as update:
         assistant = Assistant(index, settings=settings or _settings(**overrides), progress=update)

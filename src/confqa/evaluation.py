@@ -316,7 +316,6 @@ def confqa_system(assistant: Any, k: int = 10, llm: Any = None, generations: lis
 def single_retriever_system(assistant: Any, which: str, k: int = 10) -> Retriever:
     """BM25 only or dense only, on confqa's own chunks, with no talk routing; its answer is the top passage."""
     from confqa.answer.readable import display_text
-    from confqa.retrieval import retrieve
 
     settings = assistant.settings.retrieval.model_copy(update={
         "dense_weight": 1.0 if which == "dense" else 0.0, "bm25_weight": 1.0 if which == "bm25" else 0.0,
@@ -325,8 +324,7 @@ def single_retriever_system(assistant: Any, which: str, k: int = 10) -> Retrieve
     budget = assistant.settings.answer.max_words
 
     def run(question: str) -> SystemRun:
-        vector = assistant._embed_query(question)
-        hits = retrieve(question, vector, assistant.store, settings, k)
+        hits = assistant.search.retrieve(assistant.search.plain_query(question), k, settings)
         chunks = [assistant.store.chunks[h.chunk] for h in hits]
         # Its answer: the top passage as a reader sees it, cut at confqa's word limit (never abstains).
         answer = " ".join(display_text(chunks[0].text).split()[:budget]) if chunks else ""

@@ -21,9 +21,9 @@ from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
 from confqa.ingest.chunking import sentence_spans
 from confqa.lexical import terms
 from confqa.models import Answer, Citation, Generation, UnsupportedSentence
-from confqa.retrieval import Hit
+from confqa.search.base import Hit
 from confqa.settings import LLMSettings
-from confqa.store import IndexStore
+from confqa.index.store import IndexStore
 
 TokenCallback = Callable[[str], None]
 Embed = Callable[[list[str]], np.ndarray]

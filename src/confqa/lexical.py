@@ -46,3 +46,12 @@ def surname(name: str) -> str:
     name = re.sub(r"\s+et al\.?$", "", name.strip())
     parts = [p for p in re.split(r"\s+", name) if p]
     return parts[-1] if parts else name
+
+
+# A conference year as a question or a note writes it.
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    """The years a text names, ascending."""
+    return tuple(sorted({int(y) for y in YEAR.findall(text)}))

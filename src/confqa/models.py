@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-INDEX_FORMAT_VERSION = 2  # 2: sentences embedded with their innermost heading (ingest.chunking.sentence_embedding_text)
+INDEX_FORMAT_VERSION = 3  # 2: sentences embedded with their innermost heading (ingest.chunking.sentence_embedding_text);
+# 3: records read by byte offset, per-chunk columns (note, year, sentence range), talk → chunk tables
 
 
 class Document(BaseModel):

@@ -15,7 +15,7 @@ from confqa.models import IndexParameters
 
 EMBEDDING_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The code that turns notes into chunks, sentences and talks: an index built by another version of it is rebuilt.
-INDEX_SHAPING_MODULES = ("confqa.ingest", "confqa.talks", "confqa.lexical", "confqa.indexing",
+INDEX_SHAPING_MODULES = ("confqa.ingest", "confqa.talks", "confqa.lexical", "confqa.index.build",
                          "confqa.text")
 
 
@@ -68,6 +68,39 @@ class IngestSettings(BaseModel):
     )
 
 
+class RoutingSettings(BaseModel):
+    """How a question is matched to the talks it names (search.routing). Speaker matches score above title
+    matches: a name says which talk is meant more surely than words shared with a title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: float = Field(1.2, ge=0.0, description="Match strength of a speaker's full name in the question.")
+    surname: float = Field(1.0, ge=0.0, description="Match strength of a speaker's surname alone.")
+    et_al: float = Field(0.8, ge=0.0, description="Match strength of the first author's surname of an 'X et al.' "
+                         "speaker entry.")
+    first_name_bonus: float = Field(0.2, ge=0.0, description="Added when the question also has the first name of "
+                                    "a speaker whose talk is already matched.")
+    speaker_and_title_bonus: float = Field(0.3, ge=0.0, description="Added when both a speaker and the title of "
+                                           "the same talk match.")
+    kind_bonus: float = Field(0.25, ge=0.0, description="Added to a title match when the question names the talk's "
+                              "kind ('tutorial', 'keynote', 'panel').")
+    short_name: float = Field(0.9, ge=0.0, le=1.0, description="Title match strength when the question uses the "
+                              "talk's own short name (an alias or an acronym in its title: 'XAI').")
+    title_min: float = Field(0.5, ge=0.0, le=1.0, description="Least share of a title's word weight (IDF among "
+                             "the catalogue's titles) that the question must share for the talk to match.")
+    title_single_word: float = Field(0.75, ge=0.0, le=1.0, description="Least share when only one title word "
+                                     "matches.")
+    tie_margin: float = Field(0.15, ge=0.0, description="Talks whose match is within this of the best are all "
+                              "routed to.")
+    disambiguation_margin: float = Field(0.05, ge=0.0, description="When one name matches several talks (two "
+                                         "Zhangs), talks whose best passage is within this cosine of the best "
+                                         "talk's stay.")
+    talk_bm25_nudge: float = Field(0.3, ge=0.0, description="In the ranking of a named talk's passages, the weight "
+                                   "of their BM25 score (scaled to the best BM25 score) added to their cosine.")
+    score_boost_share: float = Field(0.5, ge=0.0, description="Under score fusion, the share of talk_weight × "
+                                     "route strength added flat to every passage of a named talk.")
+
+
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -87,6 +120,8 @@ class RetrievalSettings(BaseModel):
         ge=0.0,
         description="Weight of the talk ranking (passages attributed to a talk or speaker the question names).",
     )
+    routing: RoutingSettings = Field(default_factory=RoutingSettings,
+                                     description="How questions are matched to the talks they name.")
 
 
 class AnswerSettings(BaseModel):

@@ -17,35 +17,22 @@ from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
+from confqa.index.store import IndexStore
 from confqa.lexical import surname, terms
 from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
-from confqa.retrieval import Hit, TalkRoute
+from confqa.search.base import Hit, Query, TalkRoute
+from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
+from confqa.search.routing import topic_terms_of
 from confqa.settings import AnswerSettings
-from confqa.store import IndexStore
 from confqa.text import lexicon
 
 NOT_COVERED = "The notes don't cover this."
-# Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
-_ASKING_WORDS = set(terms(
-    "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
-    "discussed present presented presenter mention mentioned think thought argue argued claim claimed propose "
-    "proposed show showed describe described explain explained highlight highlighted main point points key "
-    "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
-    "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
-    "ran led organised organized researcher researchers people person speakers presenters authors team"
-))
 
 
 @lru_cache(maxsize=65536)
 def terms_of(text: str) -> frozenset[str]:
     """BM25 terms of a sentence or a talk's names; sentences recur across questions, so this is cached."""
     return frozenset(terms(text))
-
-
-def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
-    """The question's topic: its terms minus the talk or speaker it names and the words that only ask."""
-    route_words = set(terms(" ".join(route.matched_words))) if route else set()
-    return set(terms(question)) - route_words - _ASKING_WORDS
 
 
 def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -> list[Passage]:
@@ -111,18 +98,10 @@ class Scored:
     score: float
 
 
-def compose(
-    question: str,
-    query_vector: np.ndarray,
-    hits: list[Hit],
-    store: IndexStore,
-    settings: AnswerSettings,
-    route: TalkRoute | None,
-    notices: list[str],
-    intent_vector: np.ndarray | None = None,
-    mask: np.ndarray | None = None,
-) -> Answer:
+def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSettings) -> Answer:
     """The answer to a question from its retrieved hits (see the module's docstring)."""
+    question, query_vector, route = query.text, query.vector, query.route
+    intent_vector, mask, notices = query.intent, query.filters.mask, list(query.notices)
     q_terms = set(terms(question))
     asked = Question(
         text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
@@ -431,7 +410,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
     top_sentence = max((c.unit.cosine for c in chosen[:1]), default=0.0)
     if asked.speaker_talks and content and intent_vector is not None:
         # Judge the evidence by what is asked about the speaker, not by the speaker's name.
-        top_dense = max((float(store.chunk_vectors[h.chunk] @ intent_vector) for h in pool[:3]), default=0.0)
+        top_dense = max((h.intent for h in pool[:3] if h.intent is not None), default=0.0)
         top_sentence = max((float(store.sentence_vectors[m] @ intent_vector) for c in chosen for m in c.unit.members),
                            default=0.0)
     q_terms = asked.terms

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from confqa.lexical import years_named
 from confqa.text import lexicon
 
 INTENTS: dict[str, str] = {
@@ -29,7 +30,6 @@ _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in
 # A defined term is a name or a short noun phrase; longer ones are questions about a situation.
 MAX_TERM_WORDS = 6
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 _DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
@@ -56,7 +56,7 @@ class Intent:
 def classify(question: str) -> Intent:
     """The intent of a question, from its form."""
     text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = years_named(text)
     name = next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
     term = None
     if name == "definition":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from confqa.api import Assistant
 from confqa.errors import IndexNotFoundError
-from confqa.layout import current_generation
+from confqa.index.storage import current_generation
 
 
 @dataclass(frozen=True)

@@ -251,3 +251,13 @@ DEFINING_VERBS = r"(?:is|are|was|were|means|refers to|stands for|denotes|describ
 ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations suggest suggested suggestion "
                 "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance rule rules "
                 "conclusion conclusions practice practices principle principles dos don'ts checklist should")
+
+# Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
+ASKING_WORDS = (
+    "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
+    "discussed present presented presenter mention mentioned think thought argue argued claim claimed propose "
+    "proposed show showed describe described explain explained highlight highlighted main point points key "
+    "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
+    "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
+    "ran led organised organized researcher researchers people person speakers presenters authors team"
+)

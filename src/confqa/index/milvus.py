@@ -39,17 +39,8 @@ from pydantic import BaseModel, ConfigDict
 from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
 from confqa.lexical import terms
 from confqa.models import IndexParameters
-from confqa.retrieval import (
-    Filters,
-    Hit,
-    TalkRoute,
-    fused_hits,
-    resolve_filter_values,
-    routed_chunks,
-    talk_ranking,
-)
-from confqa.settings import RetrievalSettings, Settings
-from confqa.store import IndexStore
+from confqa.settings import Settings
+from confqa.index.store import IndexStore
 
 STATE_FILE = "milvus.json"
 _MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes
@@ -134,13 +125,70 @@ def connect(settings: Settings) -> Any:
     with _clients_lock:
         if key not in _clients:
             try:
-                _clients[key] = MilvusClient(**kwargs)
+                client = MilvusClient(**kwargs)
             except Exception as exc:  # noqa: BLE001 - pymilvus raises many types; the user needs one line
-                raise ConfqaError(f"cannot reach Milvus at {uri}: {_first_line(exc)}") from None
+                raise ConfqaError(_connection_error(uri, exc, settings.milvus_token_env)) from None
+            check_version(client, uri)
+            _clients[key] = client
         return _clients[key]
 
 
-def _first_line(exc: BaseException) -> str:
+# Milvus 2.5 added the BM25 function that turns the analysed text into a sparse vector inside Milvus; an older
+# server accepts the schema and silently drops the function (Milvus 2.3.5 does), so its BM25 search finds nothing.
+MIN_SERVER_VERSION = (2, 5)
+# pymilvus's codes for a connection that failed and for a refused token (Milvus 2.4+ answers 1800).
+_CONNECT_FAILED, _AUTH_FAILED = 2, 1800
+
+
+def check_version(client: Any, uri: str) -> None:
+    """Refuse a Milvus older than MIN_SERVER_VERSION, saying why. Milvus Lite reports its own version
+    ('milvus_lite-3.2.2'), which has the BM25 function from its first 3.x release."""
+    try:
+        version = str(client.get_server_version())
+    except Exception:  # noqa: BLE001 - a server that cannot say is tried, not refused
+        return
+    numbers = re.search(r"(\d+)\.(\d+)", version)
+    if numbers is None or version.startswith("milvus_lite"):
+        return
+    if (int(numbers.group(1)), int(numbers.group(2))) < MIN_SERVER_VERSION:
+        wanted = ".".join(map(str, MIN_SERVER_VERSION))
+        raise ConfqaError(f"the Milvus at {uri} is version {version}; confqa needs Milvus {wanted} or newer, whose "
+                          f"BM25 function its lexical search runs on: upgrade the server, or use Milvus Lite "
+                          f"(--milvus-uri PATH.db)")
+
+
+def _connection_error(uri: str, exc: BaseException, token_env: str) -> str:
+    """What went wrong connecting, in words a user can act on. pymilvus says 'illegal connection params or server
+    unavailable' both when nothing listens and when the server refuses the token: a port that accepts a TCP
+    connection tells the two apart."""
+    code = getattr(exc, "code", None)
+    token_hint = (f"check the token in ${token_env} ('user:password' or an API key)" if os.environ.get(token_env)
+                  else f"this server requires one: set ${token_env} to 'user:password' or an API key")
+    if code == _AUTH_FAILED or "auth" in str(exc).lower():
+        return f"authentication failed at the Milvus at {uri}: {token_hint}"
+    if code == _CONNECT_FAILED and _listening(uri):
+        return (f"authentication failed at the Milvus at {uri} (it accepts connections but refused confqa's): "
+                f"{token_hint}")
+    return f"cannot reach Milvus at {uri} ({first_line(exc)}); check that it runs and that --milvus-uri is right"
+
+
+def _listening(uri: str) -> bool:
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(uri)
+    try:
+        port = parsed.port or 19530
+    except ValueError:
+        return False
+    try:
+        socket.create_connection((parsed.hostname or "localhost", port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -164,7 +212,7 @@ def _clip(text: str, limit: int = _MAX_TEXT) -> str:
 
 def records_of(store: IndexStore) -> dict[str, list[dict[str, Any]]]:
     """One Milvus record per chunk, grouped by document."""
-    from confqa.indexing import bm25_text
+    from confqa.index.build import bm25_text
 
     out: dict[str, list[dict[str, Any]]] = {}
     for position, chunk in enumerate(store.chunks):
@@ -268,7 +316,7 @@ def _write_state(index_dir: Path, state: MilvusState) -> None:
     os.replace(tmp, index_dir / STATE_FILE)
 
 
-def _same_milvus(state: MilvusState, settings: Settings) -> bool:
+def same_milvus(state: MilvusState, settings: Settings) -> bool:
     uri = settings.milvus_uri.strip()
     return state.uri == (str(Path(uri).expanduser().resolve()) if is_lite(uri) else uri)
 
@@ -278,7 +326,7 @@ def sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool =
          hook: Hook | None = None) -> SyncReport:
     """Bring the Milvus collection in line with the local index: upsert changed documents and delete removed
     ones, or (first time, --rebuild, another index type or model) fill a new collection and move the alias."""
-    from confqa.indexing import build_lock
+    from confqa.index.build import build_lock
 
     with build_lock(index_dir, wait_seconds=120.0):  # one writer per index, as for the local files
         return _sync(index_dir, store, settings, rebuild, hook)
@@ -296,11 +344,12 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
     wanted_type = index_type_for(len(store.chunks), parameters)
     dimension = store.manifest.embedding.dimension
     state = read_state(index_dir)
+    full = True  # until the state says an incremental sync will do
     try:
         live = state is not None and client.has_collection(state.collection)
-        full = (rebuild or state is None or not live or not _same_milvus(state, settings)  # type: ignore[union-attr]
-                or state.index_type != wanted_type or state.dimension != dimension  # type: ignore[union-attr]
-                or state.parameters != parameters)  # type: ignore[union-attr]
+        full = (rebuild or state is None or not live or not same_milvus(state, settings)
+                or state.index_type != wanted_type or state.dimension != dimension
+                or state.parameters != parameters)
         if full:
             report = _full_sync(client, alias, by_doc, dimension, wanted_type, lite, parameters, hook)
         else:
@@ -311,19 +360,19 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
             for doc in changed:
                 records = by_doc[doc]
                 _insert(client, state.collection, records, upsert=True)
-                keep = ", ".join(_quote(r["id"]) for r in records)
-                client.delete(state.collection, filter=f"doc == {_quote(doc)} and id not in [{keep}]")
+                client.delete(state.collection, **filter_arguments(
+                    client, state.collection, "doc == {doc} and id not in {keep}", {"doc": doc, "keep": [r["id"] for r in records]}))
                 report.upserted += len(records)
             if removed:
-                client.delete(state.collection, filter=f"doc in [{', '.join(_quote(d) for d in removed)}]")
+                client.delete(state.collection, **filter_arguments(
+                    client, state.collection, "doc in {docs}", {"docs": removed}))
             report.upserted_docs, report.deleted_docs = changed, removed
             if changed or removed:
                 client.flush(state.collection)
     except ConfqaError:
         raise
     except Exception as exc:  # noqa: BLE001 - a Milvus failure is one line for the user, the local index is fine
-        raise ConfqaError(f"cannot write the index to Milvus at {uri}: {_first_line(exc)}; the local index is "
-                          f"updated, run the same command again to sync Milvus") from None
+        raise ConfqaError(_write_error(uri, exc, index_dir, settings, full)) from None
     previous = state.collection if state is not None and full and state.collection != report.collection else (
         state.previous if state is not None else None)
     _write_state(index_dir, MilvusState(
@@ -339,6 +388,20 @@ def _sync(index_dir: Path, store: IndexStore, settings: Settings, rebuild: bool,
     return report
 
 
+def _write_error(uri: str, exc: BaseException, index_dir: Path, settings: Settings, full: bool) -> str:
+    """Why writing to Milvus failed, and what can help: waiting for Milvus to come back, a fresh collection
+    (--rebuild) after a failed incremental sync, or nothing confqa can do (the reason says what)."""
+    command = f"confqa index --index {index_dir} --backend milvus --milvus-uri {settings.milvus_uri}"
+    where = "the local index is updated and readers of Milvus still see the previous collection"
+    if getattr(exc, "code", None) == _CONNECT_FAILED or "unavailable" in str(exc).lower():
+        return f"Milvus at {uri} became unreachable while confqa wrote to it; {where}; sync it when it is back with: " \
+               f"{command}"
+    if not full:
+        return f"Milvus at {uri} refused an update ({first_line(exc)}); {where}; write a fresh collection with: " \
+               f"{command} --rebuild"
+    return f"Milvus at {uri} refused the new collection ({first_line(exc)}); it was removed again, and {where}"
+
+
 def _alias_target(client: Any, alias: str) -> str | None:
     if alias not in client.list_aliases().get("aliases", []):
         return None
@@ -350,16 +413,20 @@ def _full_sync(client: Any, alias: str, by_doc: dict[str, list[dict[str, Any]]],
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
     name = f"{alias}_g{stamp}"
     _create_collection(client, name, dimension, index_type, lite, parameters)
-    records = [r for doc in sorted(by_doc) for r in by_doc[doc]]
-    _insert(client, name, records)
-    client.flush(name)  # one sealed segment: Milvus Lite keeps BM25 statistics per segment
-    client.load_collection(name)
-    if hook:
-        hook("before_switch", {"collection": name, "alias": alias})
-    if _alias_target(client, alias) is None:
-        client.create_alias(name, alias)
-    else:
-        client.alter_alias(name, alias)
+    try:
+        records = [r for doc in sorted(by_doc) for r in by_doc[doc]]
+        _insert(client, name, records)
+        client.flush(name)  # one sealed segment: Milvus Lite keeps BM25 statistics per segment
+        client.load_collection(name)
+        if hook:
+            hook("before_switch", {"collection": name, "alias": alias})
+        if _alias_target(client, alias) is None:
+            client.create_alias(name, alias)
+        else:
+            client.alter_alias(name, alias)
+    except BaseException:
+        _drop(client, name)  # a half-built collection is never left behind (the alias still names the old one)
+        raise
     return SyncReport(collection=name, full=True, upserted=len(records), upserted_docs=sorted(by_doc))
 
 
@@ -373,108 +440,32 @@ def _drop(client: Any, name: str) -> None:
         pass
 
 
-# -- search ------------------------------------------------------------------------------------------------
-def _quote(value: str) -> str:
-    """A Milvus string literal: double quotes, with backslash, quote and control characters escaped."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = re.sub(r"[\x00-\x1f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
-    return f'"{escaped}"'
+# -- filter expressions ------------------------------------------------------------------------------------
+_templates: dict[Any, bool] = {}  # by client object (clients live as long as the process: see connect)
 
 
-def _strings(values: set[str] | list[str]) -> str:
-    return "[" + ", ".join(_quote(v) for v in sorted(values)) + "]"
+def filter_arguments(client: Any, collection: str, template: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A filter for search, query and delete: the expression with its values as `filter_params` (Milvus
+    expression templates: nothing to escape, and a long id list is not parsed as text), or, for a Milvus without
+    templates (Milvus Lite), the values written in as JSON literals, which are Milvus literals: json.dumps is the
+    one escaping."""
+    if not template:
+        return {"filter": ""}
+    if _has_templates(client, collection):
+        return {"filter": template, "filter_params": params}
+    return {"filter": re.sub(r"\{(\w+)\}", lambda m: json.dumps(params[m.group(1)], ensure_ascii=False), template)}
 
 
-def filter_expression(filters: Filters, store: IndexStore, route: TalkRoute | None = None) -> str:
-    """--doc/--talk/--speaker/--year (resolved against the index, with the same errors as the faiss backend)
-    and a question's named speaker, as one Milvus filter expression; '' when nothing filters."""
-    parts: list[str] = []
-    if filters.active():
-        resolved = resolve_filter_values(filters, store)
-        if resolved.docs is not None:
-            parts.append(f"doc in {_strings(resolved.docs)}")
-        if resolved.talk_ids is not None:
-            parts.append(f"array_contains_any(talk_ids, {_strings(resolved.talk_ids)})")
-        if resolved.speakers is not None:
-            parts.append(f"array_contains_any(speakers, {_strings(resolved.speakers)})")
-        if resolved.year is not None:
-            parts.append(f"year == {int(resolved.year)}")
-    if route is not None and route.by_speaker and route.talk_ids and len(store.chunks_of_talks(route.talk_ids)):
-        parts.append(f"array_contains_any(talk_ids, {_strings(route.talk_ids)})")
-    return " and ".join(f"({p})" for p in parts)
-
-
-class MilvusSearcher:
-    """Candidate generation in Milvus for one opened index: dense top-N and BM25 top-N with the filters pushed
-    down; fusion and answering as in the faiss backend."""
-
-    def __init__(self, index_dir: Path, store: IndexStore, settings: Settings) -> None:
-        self.settings = settings
-        self.client = connect(settings)
-        state = read_state(index_dir)
-        if state is None or not _same_milvus(state, settings):
-            raise IndexNotFoundError(
-                f"the index {index_dir} is not in the Milvus at {settings.milvus_uri}; write it there with: "
-                f"confqa index --index {index_dir} --backend milvus --milvus-uri {settings.milvus_uri}")
-        self.state = state
-        self.alias = state.alias
+def _has_templates(client: Any, collection: str) -> bool:
+    """Whether this Milvus fills `{name}` placeholders from filter_params: asked once per client with an empty
+    templated query. Until a probe has succeeded, values are written in (which every Milvus reads)."""
+    key = client
+    if key not in _templates:
         try:
-            # Milvus Lite forgets across processes that a collection was loaded; on a server this is a no-op.
-            self.client.load_collection(_alias_target(self.client, state.alias) or state.collection)
-        except Exception as exc:  # noqa: BLE001
-            raise IndexNotFoundError(
-                f"the Milvus collection of {index_dir} cannot be loaded ({_first_line(exc)}); rewrite it with: "
-                f"confqa index --index {index_dir} --backend milvus --milvus-uri {settings.milvus_uri} --rebuild"
-            ) from None
-        self.positions = {c.id: i for i, c in enumerate(store.chunks)}
-        self.hnsw = state.index_type == "HNSW"
-        self.parameters = store.manifest.index_parameters
-
-    def _search(self, data: list[Any], field: str, limit: int, expr: str) -> list[tuple[int, float]]:
-        params: dict[str, Any] = {"metric_type": "IP", "params": {"ef": max(self.parameters.hnsw_ef_search, limit)}} if (
-            field == "dense" and self.hnsw) else ({"metric_type": "IP"} if field == "dense" else {"params": {}})
-        try:
-            result = self.client.search(self.alias, data=data, anns_field=field, limit=limit, filter=expr,
-                                        output_fields=["id"], search_params=params)
-        except Exception as exc:  # noqa: BLE001
-            raise ConfqaError(f"Milvus search failed ({_first_line(exc)}); check --milvus-uri, or rewrite the "
-                              f"index with: confqa index --backend milvus --rebuild") from None
-        out = []
-        for hit in result[0]:
-            position = self.positions.get(str(hit["id"]))
-            if position is None:  # written by a newer sync than the local generation this reader opened
-                continue
-            # Milvus Lite reports BM25 as a negative distance, a server as a positive score.
-            score = float(hit["distance"])
-            out.append((position, abs(score) / (self.parameters.bm25_k1 + 1) if field == "sparse" else score))
-        return sorted(out, key=lambda item: (-item[1], item[0]))
-
-    def retrieve(self, question: str, query_vector: np.ndarray, store: IndexStore, settings: RetrievalSettings,
-                 k: int, mask: np.ndarray | None, route: TalkRoute | None, filters: Filters) -> list[Hit]:
-        """The faiss backend's retrieve(), with dense and BM25 candidates from Milvus."""
-        if not store.chunks or (mask is not None and not mask.any()):
-            return []
-        expr = filter_expression(filters, store, route)
-        candidates = settings.candidates
-        query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
-        dense_hits = self._search([query.tolist()], "dense", candidates, expr)
-        dense = dict(dense_hits)
-        dense_order = [i for i, _ in dense_hits]
-        q_terms = [t for t in terms(question) if t in store.vocabulary]
-        text = lexical_text(q_terms)
-        bm25_hits = self._search([text], "sparse", candidates, expr) if q_terms else []
-        bm25 = {i: s for i, s in bm25_hits if s > 0}
-        bm25_order = [i for i, s in bm25_hits if s > 0]
-        bm25_max = max(bm25.values(), default=0.0)
-        routed = routed_chunks(store, route, mask)
-        routed_bm25 = np.zeros(len(routed), dtype=np.float32)
-        if len(routed) and q_terms:
-            # The talk ranking needs BM25 scores of the talk's own passages: one more search, limited to them.
-            ids = [store.chunks[int(i)].id for i in routed]
-            limit_expr = f"id in {_strings(ids)}" + (f" and ({expr})" if expr else "")
-            scores = dict(self._search([text], "sparse", len(ids), limit_expr))
-            routed_bm25 = np.array([scores.get(int(i), 0.0) for i in routed], dtype=np.float32)
-        talk_order = talk_ranking(store, routed, query, routed_bm25, bm25_max, candidates)
-        return fused_hits(store, query, settings, k, (dense_order, dense), (bm25_order, bm25), talk_order,
-                          set(int(i) for i in routed), route.strength if route else 0.0,
-                          lambda i: float(bm25.get(i, 0.0)))
+            client.query(collection, filter="id in {ids}", filter_params={"ids": []}, limit=1, output_fields=["id"])
+        except Exception as exc:  # noqa: BLE001 - a parse error says no; anything else says nothing yet
+            if "unexpected character" in str(exc):
+                _templates[key] = False
+            return False
+        _templates[key] = True
+    return _templates[key]

@@ -12,24 +12,24 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import faiss
+
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
-from confqa.ingest.chunking import (
-    ParsedDocument,
-    chunk_document,
-    embedding_text,
-    parse,
-    sentence_embedding_text,
-)
+from confqa.ingest.chunking import chunk_document, embedding_text, sentence_embedding_text
 from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
-from confqa.layout import (  # noqa: F401
+from confqa.ingest.markdown import ParsedDocument, parse
+from confqa.index.storage import (  # noqa: F401
     CURRENT_FILE,
     LOCK_FILE,
     ONNX_FILE,
@@ -38,6 +38,7 @@ from confqa.layout import (  # noqa: F401
     read_manifest,
     resolve_index_dir,
 )
+from confqa.index.store import NO_YEAR
 from confqa.lexical import terms
 from confqa.models import (
     INDEX_FORMAT_VERSION,
@@ -295,6 +296,7 @@ def _build_locked(
     embedded = {text_hash for text_hash, _ in missing}
     changed_chunk_count = sum(1 for h in chunk_hashes if h in embedded)
 
+    chunk_counts = Counter(c.doc for c in chunks)
     manifest = Manifest(
         confqa_version=__version__,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -305,7 +307,7 @@ def _build_locked(
         chunking_fingerprint=chunking.fingerprint(),
         documents={
             d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year,
-                                  chunks=sum(1 for c in chunks if c.doc == d.doc))
+                                  chunks=chunk_counts[d.doc])
             for d in loaded.documents
         },
         dense_index=dense_index_kind(len(chunks), settings.index_parameters),
@@ -408,7 +410,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 def _intact(generation: Path, manifest: Manifest) -> bool:
     """Every file of the generation is there and matches its checksum (the large vector files by size only,
     as when an index is opened)."""
-    from confqa.store import verify_files
+    from confqa.index.store import verify_files
 
     try:
         verify_files(generation, manifest, fix="", include_model=True)
@@ -466,6 +468,52 @@ def bm25_text(chunk: Chunk, talks_by_id: dict[str, Talk]) -> str:
     return "\n".join([chunk.title, chunk.section, *talk_words, chunk.context, chunk.text])
 
 
+def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], talks: list[Talk],
+                  documents: list) -> None:  # type: ignore[type-arg]
+    """The records of a generation and the tables that open them in constant time: chunks, sentences and notes'
+    text as JSON Lines with the byte offset of every record, each chunk's note, year and sentence range, each
+    talk's chunks, and the chunk ids (what the Milvus backend maps its records back by)."""
+    names = [d.doc for d in documents]
+    position = {name: i for i, name in enumerate(names)}
+    _write_lines(folder / "chunks", (c.model_dump_json() for c in chunks))
+    _write_lines(folder / "sentences", (s.model_dump_json() for s in sentences))
+    # The cleaned text of every note, so that a quote spanning several chunks is still exact.
+    _write_lines(folder / "texts", (json.dumps({"doc": d.doc, "lines": d.lines}, ensure_ascii=False)
+                                    for d in documents))
+    _write_json(folder / "talks.json", [t.model_dump(mode="json") for t in talks])
+    _write_json(folder / "documents.json", [d.model_dump(mode="json", exclude={"lines"}) for d in documents])
+    _write_json(folder / "chunk_ids.json", [c.id for c in chunks])
+    np.save(folder / "chunk_doc.npy", np.array([position[c.doc] for c in chunks], dtype=np.int32),
+            allow_pickle=False)
+    np.save(folder / "chunk_year.npy", np.array([NO_YEAR if c.year is None else c.year for c in chunks],
+                                                dtype=np.int32), allow_pickle=False)
+    owners = np.array([s.chunk for s in sentences], dtype=np.int64)
+    if len(owners) and (np.any(np.diff(owners) < 0) or owners[0] < 0 or owners[-1] >= len(chunks)):
+        raise ValueError("sentences must be in chunk order")  # chunking writes them so: a bug if not
+    starts = np.searchsorted(owners, np.arange(len(chunks) + 1), side="left").astype(np.int64)
+    np.save(folder / "chunk_sentences.npy", starts, allow_pickle=False)
+    members: dict[str, list[int]] = {t.id: [] for t in talks}
+    for i, chunk in enumerate(chunks):
+        for talk_id in chunk.talk_ids:
+            members[talk_id].append(i)
+    sizes = [len(members[t.id]) for t in talks]
+    np.save(folder / "talk_offsets.npy", np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64),
+            allow_pickle=False)
+    np.save(folder / "talk_chunks.npy", np.array([i for t in talks for i in members[t.id]], dtype=np.int64),
+            allow_pickle=False)
+
+
+def _write_lines(stem: Path, lines: Iterable[str]) -> None:
+    """stem.jsonl, one record per line, and stem.offsets.npy, where each record starts (and the file's size)."""
+    offsets = [0]
+    with open(stem.with_name(stem.name + ".jsonl"), "wb") as handle:
+        for line in lines:
+            data = (line + "\n").encode("utf-8")
+            handle.write(data)
+            offsets.append(offsets[-1] + len(data))
+    np.save(stem.with_name(stem.name + ".offsets.npy"), np.array(offsets, dtype=np.int64), allow_pickle=False)
+
+
 def _write_generation(
     index_dir: Path,
     manifest: Manifest,
@@ -487,16 +535,8 @@ def _write_generation(
     staging = index_dir / f".tmp-{final.name}"
     try:
         staging.mkdir(parents=True)
-        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(chunk.model_dump_json() + "\n")
-        with open(staging / "sentences.jsonl", "w", encoding="utf-8") as handle:
-            for sentence in sentences:
-                handle.write(sentence.model_dump_json() + "\n")
-        _write_json(staging / "talks.json", [t.model_dump(mode="json") for t in talks])
-        _write_json(staging / "documents.json", [d.model_dump(mode="json") for d in documents])
-        # The cleaned text of every note, so that a quote spanning several chunks is still exact.
-        _write_json(staging / "texts.json", {d.doc: d.lines for d in documents})
+        write_records(staging, chunks, sentences, talks, documents)
+        # What each vector embeds, by hash: the next build reuses the vectors of unchanged text.
         _write_json(staging / "chunk_hashes.json", chunk_hashes)
         _write_json(staging / "sentence_hashes.json", sentence_hashes)
         np.save(staging / "embeddings.npy", chunk_vectors, allow_pickle=False)
@@ -532,13 +572,15 @@ def dense_index_kind(chunks: int, parameters: IndexParameters) -> str:
     return "hnsw" if chunks > parameters.exact_search_limit else "flat"
 
 
-def build_dense_index(vectors: np.ndarray, kind: str, parameters: IndexParameters) -> object:
+def build_dense_index(vectors: np.ndarray, kind: str, parameters: IndexParameters) -> faiss.Index:
     import faiss
 
+    index: faiss.Index
     if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(vectors.shape[1], parameters.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = parameters.hnsw_ef_construction
-        index.hnsw.efSearch = parameters.hnsw_ef_search
+        hnsw = faiss.IndexHNSWFlat(vectors.shape[1], parameters.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = parameters.hnsw_ef_construction
+        hnsw.hnsw.efSearch = parameters.hnsw_ef_search
+        index = hnsw
     else:
         index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
