@@ -174,3 +174,27 @@ def test_confidence_is_the_fitted_logistic_regression_and_grows_with_the_evidenc
     assert confidence_from(strong) > model().threshold > confidence_from({**weak, "unknown": 1.0})
 
 
+
+
+def test_a_dropped_assistant_is_freed_at_once(fixture_index) -> None:  # type: ignore[no-untyped-def]
+    """No reference cycle holds an Assistant, its opened index (open files, memory maps) or its question model:
+    a process that opens assistants in a loop (a server following rebuilds) frees each when it drops it, without
+    waiting for the cyclic garbage collector."""
+    import gc
+    import weakref
+
+    from confqa.api import Assistant
+
+    corpus, index_dir = fixture_index
+    gc.collect()
+    gc.disable()
+    try:
+        assistant = Assistant(str(index_dir), corpus=corpus, build_missing=False)
+        assert assistant.ask("What did Lovelace recommend?").citations
+        assistant.retrieve("pruning", 3, year=2031)
+        references = [weakref.ref(o) for o in (assistant, assistant.store, assistant.search,
+                                                 assistant.search.backend, assistant.store.chunks)]
+        del assistant
+        assert [r() is None for r in references] == [True] * len(references)
+    finally:
+        gc.enable()

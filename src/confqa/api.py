@@ -11,6 +11,7 @@ import hashlib
 import re
 import shlex
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ class Assistant:
                     self._build(rebuild=False)
                 store = open_index(self.index_dir)
                 backend = open_backend(self.index_dir, store, self.settings, sync_missing=self._build_missing)
-                self._search = HybridSearch(store, backend, self.settings.retrieval, self._embed_query)
+                self._search = HybridSearch(store, backend, self.settings.retrieval, _weak(self._embed_query))
                 self._store = store
                 self._notices = self._staleness(self._store)
             return self._store, self._search
@@ -305,6 +306,20 @@ class Assistant:
 
     def __repr__(self) -> str:
         return f"<Assistant index={str(self.index_dir)!r}>"
+
+
+def _weak(method: Callable[[str], np.ndarray]) -> Callable[[str], np.ndarray]:
+    """The method, without a reference to its object: the Assistant holds its HybridSearch, which must not hold
+    the Assistant back (a cycle keeps an Assistant, its model session and open files until the cyclic GC runs)."""
+    reference = weakref.WeakMethod(method)
+
+    def call(text: str) -> np.ndarray:
+        bound = reference()
+        if bound is None:
+            raise ReferenceError("the Assistant this search belonged to is gone")
+        return bound(text)
+
+    return call
 
 
 def _check_k(k: int) -> int:

@@ -5,21 +5,33 @@ querying needs neither bm25s nor scipy, which keeps `confqa ask` quick to start.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 
 class Bm25Arrays:
-    def __init__(self, folder: Path) -> None:
-        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+    """The arrays of a bm25s index folder. `folder` is the folder, or a function that gives the path to read each
+    of its files by name (an opened index reads files it holds open, which a rebuild may have removed)."""
+
+    def __init__(self, folder: Path | Callable[[str], Path | None]) -> None:
+        path_of = folder if callable(folder) else (lambda name: folder / name if (folder / name).is_file() else None)
+
+        def required(name: str) -> Path:
+            path = path_of(name)
+            if path is None:
+                raise FileNotFoundError(f"the BM25 index has no {name}")
+            return path
+
+        params = json.loads(required("params.index.json").read_text(encoding="utf-8"))
         self.num_docs = int(params["num_docs"])
-        self.vocab: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-        self.data = np.load(folder / "data.csc.index.npy", mmap_mode="r", allow_pickle=False)
-        self.indices = np.load(folder / "indices.csc.index.npy", mmap_mode="r", allow_pickle=False)
-        self.indptr = np.load(folder / "indptr.csc.index.npy", mmap_mode="r", allow_pickle=False)
-        nonoccurrence = folder / "nonoccurrence_array.index.npy"
-        self.nonoccurrence = np.load(nonoccurrence, allow_pickle=False) if nonoccurrence.is_file() else None
+        self.vocab: dict[str, int] = json.loads(required("vocab.index.json").read_text(encoding="utf-8"))
+        self.data = np.load(required("data.csc.index.npy"), mmap_mode="r", allow_pickle=False)
+        self.indices = np.load(required("indices.csc.index.npy"), mmap_mode="r", allow_pickle=False)
+        self.indptr = np.load(required("indptr.csc.index.npy"), mmap_mode="r", allow_pickle=False)
+        nonoccurrence = path_of("nonoccurrence_array.index.npy")
+        self.nonoccurrence = np.load(nonoccurrence, allow_pickle=False) if nonoccurrence is not None else None
         # bm25s keeps an empty-string token at the end of the vocabulary that has no column.
         if len(self.indptr) not in (len(self.vocab), len(self.vocab) + 1) or len(self.data) != len(self.indices) \
                 or (len(self.indptr) and int(self.indptr[-1]) != len(self.data)):

@@ -40,9 +40,15 @@ class Records(Sequence[T]):
         self.offsets = offsets
         self._file = open(path, "rb")
         size = os.fstat(self._file.fileno()).st_size
-        self._data: mmap.mmap | bytes = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._parse = parse
-        self._read = lru_cache(maxsize=cached)(self._record)
+        data: mmap.mmap | bytes = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+        def record(position: int) -> T:
+            # A record is one whole line: one that does not end where a line ends was cut by a wrong offset.
+            text = bytes(data[int(offsets[position]):int(offsets[position + 1])])
+            return parse(text if text.endswith(b"\n") else b"{")
+
+        # A closure, not a bound method: the cache must not hold the Records (and its open file) in a cycle.
+        self._read = lru_cache(maxsize=cached)(record)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -65,11 +71,6 @@ class Records(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         return (self._read(i) for i in range(len(self)))
-
-    def _record(self, position: int) -> T:
-        # A record is one whole line: one that does not end where a line ends was cut by a wrong offset.
-        data = bytes(self._data[int(self.offsets[position]):int(self.offsets[position + 1])])
-        return self._parse(data if data.endswith(b"\n") else b"{")
 
 
 class SentencesOfChunks:
@@ -130,6 +131,17 @@ class IndexStore:
     # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
     # generation later, and an open file stays readable (None for a generation without an export).
     model_file: BinaryIO | None = None
+    # Every file read later than opening (vectors, the dense index, the BM25 arrays, chunk ids), held open from
+    # the moment the index is opened, for the same reason, and read through /proc/self/fd.
+    held: dict[str, BinaryIO] = field(default_factory=dict)
+
+    def held_path(self, name: str) -> Path | None:
+        """Where to read a file of this generation that was held open when it was opened (None: not there)."""
+        handle = self.held.get(name)
+        if handle is None:
+            return None
+        proc = Path(f"/proc/self/fd/{handle.fileno()}")
+        return proc if proc.exists() else self.generation / name
 
     @property
     def size(self) -> int:
@@ -151,22 +163,22 @@ class IndexStore:
     @cached_property
     def chunk_vectors(self) -> np.ndarray:
         """Every chunk's vector, memory-mapped."""
-        return _load_array(self.generation / "embeddings.npy", self.fix_command, (self.size, self.dimension))
+        return _load_array(self._held("embeddings.npy"), self.fix_command, (self.size, self.dimension))
 
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
         """Every sentence's vector, memory-mapped."""
-        return _load_array(self.generation / "sentences.npy", self.fix_command, (len(self.sentences), self.dimension))
+        return _load_array(self._held("sentences.npy"), self.fix_command, (len(self.sentences), self.dimension))
 
     @cached_property
     def dense_index(self) -> Any:
         """The FAISS HNSW index of an index above the exact-search limit, its vectors memory-mapped."""
-        return _load_hnsw(self.generation / "dense.faiss", self.size, self.dimension,
+        return _load_hnsw(self._held("dense.faiss"), self.size, self.dimension,
                           self.manifest.index_parameters.hnsw_ef_search, self.fix_command)
 
     @cached_property
     def bm25(self) -> Bm25Arrays:
-        bm25 = _load_bm25(self.generation / "bm25", self.fix_command)
+        bm25 = _load_bm25(lambda name: self.held_path(f"bm25/{name}"), self.generation / "bm25", self.fix_command)
         if bm25.num_docs != self.size:
             raise IndexCorruptError(f"{self.generation / 'bm25'} holds {bm25.num_docs} passages, the index has "
                                     f"{self.size}; rebuild with: {self.fix_command}")
@@ -184,7 +196,13 @@ class IndexStore:
     @cached_property
     def chunk_ids(self) -> list[str]:
         """The id of every chunk, by position."""
-        return TypeAdapter(list[str]).validate_json((self.generation / "chunk_ids.json").read_bytes())
+        return TypeAdapter(list[str]).validate_json(self._held("chunk_ids.json").read_bytes())
+
+    def _held(self, name: str) -> Path:
+        path = self.held_path(name)
+        if path is None:
+            raise IndexCorruptError(f"{self.generation / name} is missing; rebuild with: {self.fix_command}")
+        return path
 
     @property
     def dimension(self) -> int:
@@ -308,6 +326,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
                                 f"rebuild with: {fix}")
     _check_dense_file(generation / "dense.faiss", manifest, fix)
     model_file = _open_model(generation, manifest, fix)
+    held = _hold(generation, manifest, fix)
     try:
         texts = Records(generation / "texts.jsonl", text_offsets, _note_lines, cached=64)
         return IndexStore(
@@ -327,9 +346,28 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
             texts=NoteTexts(texts, names),
             talks_by_id={t.id: t for t in talks},
             model_file=model_file,
+            held=held,
         )
     except OSError as exc:
         raise IndexCorruptError(f"{generation}: {exc.strerror or exc}; rebuild with: {fix}") from None
+
+
+# Files that are read after opening, when first needed (bm25/ files are added by name).
+_READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json")
+
+
+def _hold(generation: Path, manifest: Manifest, fix: str) -> dict[str, BinaryIO]:
+    """Open every file that is read later, now: a rebuild may remove the generation before it is read."""
+    held: dict[str, BinaryIO] = {}
+    names = [n for n in manifest.files if n in _READ_LATER or n.startswith("bm25/")]
+    try:
+        for name in names:
+            held[name] = open(generation / name, "rb")
+    except OSError as exc:
+        for handle in held.values():
+            handle.close()
+        raise IndexCorruptError(f"{generation}: {exc.strerror or exc}: {exc.filename}; rebuild with: {fix}") from None
+    return held
 
 
 def _parser(model: type[M], fix: str, generation: Path) -> Callable[[bytes], M]:
@@ -455,8 +493,8 @@ def _load_hnsw(path: Path, chunks: int, dimension: int, ef_search: int, fix: str
     return index
 
 
-def _load_bm25(path: Path, fix: str) -> Bm25Arrays:
+def _load_bm25(path_of: Callable[[str], Path | None], folder: Path, fix: str) -> Bm25Arrays:
     try:
-        return Bm25Arrays(path)
+        return Bm25Arrays(path_of)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"{path} cannot be read ({_first_line(exc)}); rebuild with: {fix}") from None
+        raise IndexCorruptError(f"{folder} cannot be read ({_first_line(exc)}); rebuild with: {fix}") from None

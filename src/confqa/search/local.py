@@ -4,7 +4,7 @@ candidates from the BM25 arrays, filters as a chunk mask."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -26,8 +26,8 @@ class LocalBackend:
         self.store = store
         self.limit = store.manifest.index_parameters.exact_search_limit
         # One question asks for the BM25 scores of the same terms two or three times (ranking, a named talk's
-        # passages, the hits' own scores): computed once.
-        self._scores = lru_cache(maxsize=4)(self._all_scores)
+        # passages, the hits' own scores): computed once (a closure over the store: no cycle through self).
+        self._scores = lru_cache(maxsize=4)(partial(_all_scores, store))
 
     def dense(self, vector: np.ndarray, limit: int, filters: CompiledFilters) -> Ranking:
         store = self.store
@@ -57,10 +57,12 @@ class LocalBackend:
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         return np.asarray(self.store.chunk_vectors[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
 
-    def _all_scores(self, terms: tuple[str, ...]) -> np.ndarray:
-        scores = self.store.bm25.get_scores(list(terms))
-        scores.setflags(write=False)  # shared between calls: never changed in place
-        return scores
+
+
+def _all_scores(store: IndexStore, terms: tuple[str, ...]) -> np.ndarray:
+    scores = store.bm25.get_scores(list(terms))
+    scores.setflags(write=False)  # shared between calls: never changed in place
+    return scores
 
 
 def _exact(scores: np.ndarray, limit: int) -> Ranking:
