@@ -11,7 +11,6 @@ import hashlib
 import re
 import shlex
 import threading
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,48 @@ def _undo_surrogates(text: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class QuestionModel:
+    """The model that embeds questions, loaded once: the index's ONNX export through onnxruntime (no torch, a
+    fraction of the start-up time), checked against the manifest first; else, for an index without an export,
+    sentence-transformers, after checking that it is the model the index was built with; or the embedder an
+    Assistant was given. The Assistant and its search share it, and it refers to neither (no reference cycle
+    keeps a dropped Assistant alive)."""
+
+    def __init__(self, given: Any = None) -> None:
+        self._given = given
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self, store: IndexStore) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = self._given if self._given is not None else _question_model_of(store)
+            return self._model
+
+    def encoder(self, store: IndexStore) -> Callable[[str], np.ndarray]:
+        """A function from a question to its vector, with this model, for this index."""
+        def encode(question: str) -> np.ndarray:
+            return np.asarray(self.load(store).encode([question])[0], dtype=np.float32)
+
+        return encode
+
+
+def _question_model_of(store: IndexStore) -> Any:
+    from confqa.embedding import OnnxEmbedder, default_embedder
+
+    sha = store.manifest.embedding.weights_sha256
+    model = store.model_source()  # a damaged export raises IndexCorruptError: never a silent fallback
+    if model is not None:
+        return OnnxEmbedder(Path(model), sha)
+    embedder = default_embedder()
+    if embedder.weights_sha256() != sha or embedder.dimension != store.manifest.embedding.dimension:
+        raise IndexCorruptError(
+            f"{store.generation / 'manifest.json'} says the index was built with another embedding model "
+            f"({store.manifest.embedding.name}, weights {sha[:12]}…); rebuild with: {store.fix_command}"
+        )
+    return embedder
+
+
 class Assistant:
     """Answers questions from one index.
 
@@ -93,7 +134,7 @@ class Assistant:
         # Only the default index builds itself: a named index that does not exist is a typo, not a wish.
         self._build_missing = (not self._explicit_index or corpus is not None) if build_missing is None else build_missing
         self._embedder = embedder
-        self._query_embedder: Any = None
+        self._question_model = QuestionModel(embedder)
         self._progress = progress
         self._store: IndexStore | None = None
         self._search: HybridSearch | None = None
@@ -125,7 +166,8 @@ class Assistant:
                     self._build(rebuild=False)
                 store = open_index(self.index_dir)
                 backend = open_backend(self.index_dir, store, self.settings, sync_missing=self._build_missing)
-                self._search = HybridSearch(store, backend, self.settings.retrieval, _weak(self._embed_query))
+                self._search = HybridSearch(store, backend, self.settings.retrieval,
+                                            self._question_model.encoder(store))
                 self._store = store
                 self._notices = self._staleness(self._store)
             return self._store, self._search
@@ -139,32 +181,7 @@ class Assistant:
         return self._embedder
 
     def _query_embedder_instance(self) -> Any:
-        """The model for questions: the index's ONNX export through onnxruntime (no torch, a fraction of the
-        start-up time), checked against the manifest first; else, for an index without an export,
-        sentence-transformers, after checking that it is the model the index was built with."""
-        with self._lock:
-            if self._query_embedder is not None:
-                return self._query_embedder
-        if self._embedder is not None:
-            self._query_embedder = self._embedder
-            return self._embedder
-        from confqa.embedding import OnnxEmbedder
-
-        store = self.store
-        sha = store.manifest.embedding.weights_sha256
-        model = store.model_source()  # a damaged export raises IndexCorruptError: never a silent fallback
-        if model is not None:
-            embedder: Any = OnnxEmbedder(Path(model), sha)
-        else:
-            embedder = self._embedder_instance()
-            if embedder.weights_sha256() != sha or embedder.dimension != store.manifest.embedding.dimension:
-                raise IndexCorruptError(
-                    f"{store.generation / 'manifest.json'} says the index was built with another embedding model "
-                    f"({store.manifest.embedding.name}, weights {sha[:12]}…); rebuild with: {store.fix_command}"
-                )
-        with self._lock:
-            self._query_embedder = embedder
-        return embedder
+        return self._question_model.load(self.store)
 
     def _build(self, rebuild: bool, paths: list[Path] | None = None) -> IndexReport:
         from confqa.index.build import build_index
@@ -229,10 +246,6 @@ class Assistant:
         ]
 
     # -- questions ----------------------------------------------------------------------------------
-    def _embed_query(self, question: str) -> np.ndarray:
-        vector = self._query_embedder_instance().encode([question])[0]
-        return np.asarray(vector, dtype=np.float32)
-
     def _query(self, question: str, filters: Filters) -> Query:
         question, notices = clean_question(question)
         search = self.search
@@ -306,20 +319,6 @@ class Assistant:
 
     def __repr__(self) -> str:
         return f"<Assistant index={str(self.index_dir)!r}>"
-
-
-def _weak(method: Callable[[str], np.ndarray]) -> Callable[[str], np.ndarray]:
-    """The method, without a reference to its object: the Assistant holds its HybridSearch, which must not hold
-    the Assistant back (a cycle keeps an Assistant, its model session and open files until the cyclic GC runs)."""
-    reference = weakref.WeakMethod(method)
-
-    def call(text: str) -> np.ndarray:
-        bound = reference()
-        if bound is None:
-            raise ReferenceError("the Assistant this search belonged to is gone")
-        return bound(text)
-
-    return call
 
 
 def _check_k(k: int) -> int:
