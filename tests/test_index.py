@@ -26,10 +26,10 @@ def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_pat
     generation = current_generation(index_dir)
     assert generation is not None
     names = {p.name for p in generation.iterdir()}
-    assert {"manifest.json", "chunks.jsonl", "sentences.jsonl", "talks.json", "dense.faiss", "embeddings.npy",
+    assert {"manifest.json", "chunks.jsonl", "sentences.jsonl", "talks.jsonl", "dense.faiss", "embeddings.npy",
             "sentences.npy", "bm25", "chunks.offsets.npy", "sentences.offsets.npy", "texts.jsonl",
             "texts.offsets.npy", "chunk_doc.npy", "chunk_year.npy", "chunk_sentences.npy", "talk_offsets.npy",
-            "talk_chunks.npy", "chunk_ids.json"} <= names
+            "talk_chunks.npy", "chunk_ids.json", "talks.offsets.npy", "talk_ids.json", "routing.json"} <= names
     for npy in generation.rglob("*.npy"):
         np.load(npy, allow_pickle=False)  # raises if anything was pickled
     assert not any(p.suffix in (".pkl", ".pickle") for p in generation.rglob("*"))

@@ -21,7 +21,7 @@ ALLOWED = {
     "index": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.talks", "confqa.embedding",
                                  "confqa.version"},
     # Search reads an opened index (and the Milvus collection the index wrote); it knows nothing of answers.
-    "search": BELOW_EVERYTHING | {"confqa.text", "confqa.index"},
+    "search": BELOW_EVERYTHING | {"confqa.text", "confqa.talks", "confqa.index"},
     # The answerer reads the index and the search's hits; it never imports the API, the CLI or the evaluation.
     "answer": BELOW_EVERYTHING | {"confqa.text", "confqa.ingest", "confqa.index.store", "confqa.search"},
     # The server is a surface over the API, like the CLI: it answers through Assistant and holds no search or

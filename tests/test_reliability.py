@@ -96,8 +96,8 @@ def test_tampered_index_files_are_refused(tmp_path: Path, embedder) -> None:  # 
         open_index(index_dir)
     chunks.write_text(original)
     open_index(index_dir)
-    (current_generation(index_dir) / "talks.json").unlink()
-    with pytest.raises(IndexCorruptError, match=r"talks\.json is missing"):
+    (current_generation(index_dir) / "talks.jsonl").unlink()
+    with pytest.raises(IndexCorruptError, match=r"talks\.jsonl is missing"):
         open_index(index_dir)
 
 

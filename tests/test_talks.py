@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
 from confqa.ingest.chunking import chunk_document, parse
@@ -193,3 +195,21 @@ def test_a_speaker_named_only_in_a_panels_prose_is_found() -> None:
     lines = (SHIPPED_CORPUS / "thoughts-on-neurips-2025.md").read_text().splitlines()
     second = next(i for i, line in enumerate(lines, 1) if line.startswith("Second, he commented"))
     assert panel.id in catalogue.attribution.talks_of("thoughts-on-neurips-2025.md", second, second)
+
+
+_SURNAMES = ["Mitchell", "Al-Amin", "O'Neil", "Neil", "Lovelace", "Zhang", "Müller", "Nguyen-Tran", "Ng"]
+_PIECES = [*_SURNAMES, "said", "the", "talk", "-", "'", "’", " ", ".", ",", "_", "x", "s", "Mitchells", "ZhangWei"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=16))
+@settings(max_examples=400, deadline=None)
+def test_names_in_finds_what_a_regex_of_every_surname_finds(pieces: list[str]) -> None:
+    """talks.naming.names_in replaces a regex of every speaker's surname between \\b (which a catalogue of tens of
+    thousands of speakers makes slow to build and to run): same answer on any text."""
+    import re
+
+    from confqa.talks.naming import names_in
+
+    text = "".join(pieces)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(_SURNAMES, key=len, reverse=True)) + r")\b")
+    assert names_in(text, frozenset(_SURNAMES)) == bool(pattern.search(text)), text

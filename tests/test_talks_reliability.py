@@ -92,7 +92,7 @@ def test_routing_survives_blank_and_one_letter_speakers(fixture_assistant) -> No
     from confqa.settings import RoutingSettings
 
     talk = fixture_assistant.store.talks[0].model_copy(update={"speakers": [" ", "", "J", "Ada Lovelace"]})
-    table = RoutingTable([talk])
+    table = RoutingTable.of([talk])
     route = route_talks("what did Lovelace say about j", table, RoutingSettings())
     assert talk.id in route.talk_ids
     assert not route_talks("anything at all", table, RoutingSettings()).talk_ids

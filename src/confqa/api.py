@@ -216,26 +216,36 @@ class Assistant:
             self._store = self._search = None
 
     def _staleness(self, store: IndexStore) -> list[str]:
-        """Compare the notes on disk with the hashes in the manifest."""
+        """Compare the notes on disk with the manifest: a note whose size and modification time are as recorded
+        is unchanged (as git decides); any other is hashed and compared."""
+        from confqa.ingest.loading import discover
+
         changed: list[str] = []
         known = store.manifest.documents
         for folder in store.manifest.corpus_dirs:
             root = Path(folder)
             if not root.is_dir():
                 continue
-            from confqa.ingest.loading import discover
-
+            resolved = root.resolve()
+            present = set()
             for path in discover(root):
-                rel = path.relative_to(root.resolve()).as_posix()
+                rel = path.relative_to(resolved).as_posix()
+                present.add(rel)
                 if rel in store.manifest.skipped:
                     continue
+                record = known.get(rel)
+                if record is None:
+                    changed.append(rel)
+                    continue
                 try:
+                    status = path.stat()
+                    if record.size == status.st_size and record.mtime_ns == status.st_mtime_ns:
+                        continue
                     digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 except OSError:
                     continue
-                if rel not in known or known[rel].sha256 != digest:
+                if record.sha256 != digest:
                     changed.append(rel)
-            present = {p.relative_to(root.resolve()).as_posix() for p in discover(root)}
             changed.extend(d for d in known if d not in present)
         if not changed:
             return []

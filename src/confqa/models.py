@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-INDEX_FORMAT_VERSION = 3  # 2: sentences embedded with their innermost heading (ingest.chunking.sentence_embedding_text);
-# 3: records read by byte offset, per-chunk columns (note, year, sentence range), talk → chunk tables
+INDEX_FORMAT_VERSION = 4  # 2: sentences embedded with their innermost heading (ingest.chunking.sentence_embedding_text);
+# 3: records read by byte offset, per-chunk columns (note, year, sentence range), talk → chunk tables;
+# 4: talks as records by offset, with their ids and routing postings
 
 
 class Document(BaseModel):
@@ -236,6 +237,9 @@ class DocumentRecord(BaseModel):
     title: str
     year: int | None = None
     chunks: int
+    size: int | None = Field(None, description="The file's size when it was indexed: with mtime_ns, what tells "
+                             "an unchanged note without reading it (None: not recorded).")
+    mtime_ns: int | None = None
 
 
 class EmbeddingInfo(BaseModel):

@@ -71,7 +71,7 @@ def defines(term: str, text: str) -> bool:
 
 def names_someone(text: str, store: IndexStore) -> bool:
     """A name the notes list as a speaker, or a capitalised first-and-last name."""
-    if store.speaker_pattern is not None and store.speaker_pattern.search(text):
+    if store.names_a_speaker(text):
         return True
     return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))
 

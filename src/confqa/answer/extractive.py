@@ -150,8 +150,7 @@ def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
     if not chosen:
         return False
     lead = unit_text(chosen[0].unit, store)
-    speakers = store.speaker_pattern
-    return bool(lexicon.NO_NAME.search(lead)) and not (speakers is not None and speakers.search(lead))
+    return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
 def roles_asked(question: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,6 +54,7 @@ from confqa.models import (
 )
 from confqa.settings import ChunkingSettings, Settings
 from confqa.talks import CATALOGUE_FILE, attributed, build_catalogue
+from confqa.talks.naming import postings
 from confqa.tokenization import default_counter
 from confqa.version import VERSION as __version__
 
@@ -160,6 +161,18 @@ def _previous_vectors(generation: Path | None, manifest: Manifest | None, model_
     except (OSError, ValueError):
         return {}
     return cache
+
+
+def _file_stat(doc: str, sources: list[Path]) -> dict[str, int]:
+    """Size and modification time of a note found under one of the source folders (what the staleness check
+    compares before it reads the file), or nothing for a note given as a file."""
+    for folder in sources:
+        try:
+            status = (Path(folder) / doc).stat()
+        except OSError:
+            continue
+        return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
+    return {}
 
 
 def _write_json(path: Path, payload: object) -> None:
@@ -306,8 +319,8 @@ def _build_locked(
         chunking=chunking.model_dump(),
         chunking_fingerprint=chunking.fingerprint(),
         documents={
-            d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year,
-                                  chunks=chunk_counts[d.doc])
+            d.doc: DocumentRecord(sha256=d.sha256, title=d.title, year=d.year, chunks=chunk_counts[d.doc],
+                                  **_file_stat(d.doc, sources))
             for d in loaded.documents
         },
         dense_index=dense_index_kind(len(chunks), settings.index_parameters),
@@ -459,7 +472,7 @@ def _safe_manifest(generation: Path | None) -> Manifest | None:
         return None
 
 
-def bm25_text(chunk: Chunk, talks_by_id: dict[str, Talk]) -> str:
+def bm25_text(chunk: Chunk, talks_by_id: Mapping[str, Talk]) -> str:
     """What BM25 sees: the passage, where it sits, and the talks and speakers it is about."""
     talk_words = []
     for talk_id in chunk.talk_ids:
@@ -472,7 +485,8 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
                   documents: list) -> None:  # type: ignore[type-arg]
     """The records of a generation and the tables that open them in constant time: chunks, sentences and notes'
     text as JSON Lines with the byte offset of every record, each chunk's note, year and sentence range, each
-    talk's chunks, and the chunk ids (what the Milvus backend maps its records back by)."""
+    talk's chunks, the talks with their ids and routing postings, and the chunk ids (what the Milvus backend maps
+    its records back by)."""
     names = [d.doc for d in documents]
     position = {name: i for i, name in enumerate(names)}
     _write_lines(folder / "chunks", (c.model_dump_json() for c in chunks))
@@ -480,7 +494,11 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
     # The cleaned text of every note, so that a quote spanning several chunks is still exact.
     _write_lines(folder / "texts", (json.dumps({"doc": d.doc, "lines": d.lines}, ensure_ascii=False)
                                     for d in documents))
-    _write_json(folder / "talks.json", [t.model_dump(mode="json") for t in talks])
+    _write_lines(folder / "talks", (t.model_dump_json() for t in talks))
+    _write_json(folder / "talk_ids.json", [t.id for t in talks])
+    # How questions name talks (title words, speakers' surnames → talk positions), for routing without
+    # reading the whole catalogue.
+    _write_json(folder / "routing.json", postings(talks))
     _write_json(folder / "documents.json", [d.model_dump(mode="json", exclude={"lines"}) for d in documents])
     _write_json(folder / "chunk_ids.json", [c.id for c in chunks])
     np.save(folder / "chunk_doc.npy", np.array([position[c.doc] for c in chunks], dtype=np.int32),

@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.index.storage import ONNX_FILE, current_generation, read_manifest, rebuild_command
-from confqa.lexical import surname
+from confqa.talks.naming import names_in
 from confqa.index.bm25 import Bm25Arrays
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 from confqa.version import VERSION as __version__
@@ -86,6 +86,28 @@ class SentencesOfChunks:
         return list(range(int(self.starts[chunk]), int(self.starts[chunk + 1])))
 
 
+class TalksById(Mapping[str, Talk]):
+    """The talk catalogue by id, each talk read from its record when first asked for."""
+
+    def __init__(self, records: Records[Talk] | None, ids: list[str]) -> None:
+        self._records = records
+        self.positions = {talk_id: i for i, talk_id in enumerate(ids)}
+
+    def __getitem__(self, talk_id: str) -> Talk:
+        position = self.positions[talk_id]
+        assert self._records is not None
+        return self._records[position]
+
+    def __contains__(self, talk_id: object) -> bool:
+        return talk_id in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
 class NoteTexts(Mapping[str, list[str]]):
     """The cleaned lines of every note, read by note name on demand (a quote spanning chunks stays exact)."""
 
@@ -119,7 +141,7 @@ class IndexStore:
     manifest: Manifest
     chunks: Records[Chunk]
     sentences: Records[Sentence]
-    talks: list[Talk]
+    talks: Records[Talk]
     documents: list[dict[str, Any]]
     chunk_doc: np.ndarray  # int32: position in doc_names of each chunk's note
     chunk_year: np.ndarray  # int32: each chunk's conference year, NO_YEAR when its note names none
@@ -127,7 +149,7 @@ class IndexStore:
     talk_offsets: np.ndarray  # int64, len(talks) + 1: talk t's chunks are talk_chunks[talk_offsets[t]:…[t + 1]]
     talk_chunks: np.ndarray  # int64
     texts: NoteTexts
-    talks_by_id: dict[str, Talk] = field(default_factory=dict)
+    talks_by_id: TalksById = field(default_factory=lambda: TalksById(None, []))
     # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
     # generation later, and an open file stays readable (None for a generation without an export).
     model_file: BinaryIO | None = None
@@ -209,15 +231,30 @@ class IndexStore:
         return self.manifest.embedding.dimension
 
     @cached_property
-    def speaker_pattern(self) -> re.Pattern[str] | None:
-        """Matches the surname of any speaker in the catalogue, as a word."""
-        names = sorted({surname(s) for t in self.talks for s in t.speakers if "et al" not in s and surname(s)},
-                       key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
+    def routing(self) -> dict[str, Any]:
+        """The catalogue's routing postings (talks.naming.postings): title word → talk positions, surname key →
+        talk positions, and every speaker's surname."""
+        try:
+            data = json.loads(self._held("routing.json").read_bytes())
+            if not isinstance(data, dict) or not {"title", "surname", "surnames"} <= set(data):
+                raise ValueError("not the routing postings")
+            return data
+        except ValueError as exc:
+            raise IndexCorruptError(f"{self.generation / 'routing.json'} cannot be read ({_first_line(exc)}); "
+                                    f"rebuild with: {self.fix_command}") from None
 
     @cached_property
+    def speaker_surnames(self) -> frozenset[str]:
+        """Every speaker's surname, as the notes write it."""
+        return frozenset(str(s) for s in self.routing["surnames"])
+
+    def names_a_speaker(self, text: str) -> bool:
+        """Whether the text has the surname of one of the catalogue's speakers, as a whole word."""
+        return names_in(text, self.speaker_surnames)
+
+    @property
     def _talk_position(self) -> dict[str, int]:
-        return {t.id: i for i, t in enumerate(self.talks)}
+        return self.talks_by_id.positions
 
     def model_source(self) -> str | None:
         """Where onnxruntime reads the ONNX export: the file this store holds open (through /proc/self/fd, so a
@@ -304,7 +341,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
     verify_files(generation, manifest, fix)
     n_chunks, n_sentences = manifest.chunks, manifest.sentences
     try:
-        talks = TypeAdapter(list[Talk]).validate_json((generation / "talks.json").read_bytes())
+        talk_ids = TypeAdapter(list[str]).validate_json((generation / "talk_ids.json").read_bytes())
         documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         names = [str(d["doc"]) for d in documents]
     except (OSError, ValidationError, ValueError, KeyError, TypeError) as exc:
@@ -313,10 +350,11 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
     chunk_offsets = column.offsets("chunks", n_chunks)
     sentence_offsets = column.offsets("sentences", n_sentences)
     text_offsets = column.offsets("texts", len(names))
+    talk_record_offsets = column.offsets("talks", len(talk_ids))
     chunk_doc = column.array("chunk_doc", (n_chunks,), np.int32, high=len(names))
     chunk_year = column.array("chunk_year", (n_chunks,), np.int32)
     starts = column.array("chunk_sentences", (n_chunks + 1,), np.int64, high=n_sentences + 1)
-    talk_offsets = column.array("talk_offsets", (len(talks) + 1,), np.int64)
+    talk_offsets = column.array("talk_offsets", (len(talk_ids) + 1,), np.int64)
     talk_chunks = column.array("talk_chunks", (int(talk_offsets[-1]),), np.int64, high=n_chunks)
     if int(starts[0]) != 0 or int(starts[-1]) != n_sentences or bool(np.any(np.diff(starts) < 0)) \
             or bool(np.any(np.diff(talk_offsets) < 0)):
@@ -329,6 +367,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
     held = _hold(generation, manifest, fix)
     try:
         texts = Records(generation / "texts.jsonl", text_offsets, _note_lines, cached=64)
+        talks = Records(generation / "talks.jsonl", talk_record_offsets, _parser(Talk, fix, generation), cached=8192)
         return IndexStore(
             index_dir=index_dir,
             generation=generation,
@@ -344,7 +383,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
             talk_offsets=talk_offsets,
             talk_chunks=talk_chunks,
             texts=NoteTexts(texts, names),
-            talks_by_id={t.id: t for t in talks},
+            talks_by_id=TalksById(talks, talk_ids),
             model_file=model_file,
             held=held,
         )
@@ -353,7 +392,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
 
 
 # Files that are read after opening, when first needed (bm25/ files are added by name).
-_READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json")
+_READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json", "routing.json")
 
 
 def _hold(generation: Path, manifest: Manifest, fix: str) -> dict[str, BinaryIO]:

@@ -46,7 +46,7 @@ class FilterColumns(Protocol):
     def chunk_year(self) -> np.ndarray: ...
 
     @property
-    def talks(self) -> list[Talk]: ...
+    def talks(self) -> Sequence[Talk]: ...
 
     def chunks_of_talks(self, talk_ids: Iterable[str]) -> np.ndarray: ...
 
@@ -137,7 +137,7 @@ def _docs(value: str, docs: list[str]) -> set[str]:
     return chosen
 
 
-def _speaker_talks(value: str, talks: list[Talk]) -> set[str]:
+def _speaker_talks(value: str, talks: Sequence[Talk]) -> set[str]:
     wanted = value.strip().lower()
     matched = {t.id for t in talks for s in t.speakers
                if wanted in (s.lower(), surname(s).lower()) or (len(wanted) > 3 and wanted in s.lower())}
@@ -147,7 +147,7 @@ def _speaker_talks(value: str, talks: list[Talk]) -> set[str]:
     return matched
 
 
-def _match_talks(value: str, talks: list[Talk]) -> set[str]:
+def _match_talks(value: str, talks: Sequence[Talk]) -> set[str]:
     wanted = value.strip().lower()
     exact = {t.id for t in talks if wanted in (t.id, t.title.lower(), *(a.lower() for a in t.aliases))}
     if exact:

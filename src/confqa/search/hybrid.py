@@ -27,7 +27,7 @@ class HybridSearch:
         self.backend = backend
         self.settings = settings
         self.embed = embed
-        self.routing = RoutingTable(store.talks)
+        self.routing = RoutingTable(store.routing, list(store.talks_by_id), store.talks_by_id.__getitem__)
 
     def query(self, question: str, filters: Filters, notices: tuple[str, ...] = ()) -> Query:
         """The question as one value: filters compiled once, the talks it names (one of two same-name speakers

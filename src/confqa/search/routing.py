@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Any
 
 import numpy as np
 
@@ -16,15 +18,11 @@ from confqa.models import Talk
 from confqa.search.base import TalkRoute
 from confqa.search.filters import CompiledFilters
 from confqa.settings import RoutingSettings
+from confqa.talks.naming import names_of, postings, title_words
 from confqa.text.lexicon import ASKING_WORDS
 
 ASKING_TERMS = frozenset(terms(ASKING_WORDS))
 
-# Words that appear in talk titles but say nothing about which talk is meant.
-_GENERIC_TITLE_WORDS = {
-    "ai", "talk", "tutorial", "session", "panel", "workshop", "oral", "invited", "keynote", "paper", "new", "art",
-    "science", "perspective", "beyond", "towards", "toward", "via", "using", "part", "next",
-}
 _KIND_HINTS = {
     "tutorial": "tutorial", "keynote": "invited talk", "invited": "invited talk", "panel": "panel",
     "workshop": "workshop", "oral": "oral", "expo": "expo", "paper": "paper",
@@ -34,7 +32,6 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class _Speaker:
-    talk_id: str
     full: str  # lower case
     last: str  # lower case surname
     first: str  # lower case first name ('' for a one-word name)
@@ -42,38 +39,43 @@ class _Speaker:
 
 
 class RoutingTable:
-    """The catalogue as routing reads it: speakers and title words by the words a question would share with them,
-    and each title's word weights (IDF among the catalogue's titles)."""
+    """The catalogue as routing reads it: the index's postings (title word → talks, surname → talks), each word's
+    weight (IDF among the catalogue's titles), and the talks themselves, read only for those that share a word
+    with the question."""
 
-    def __init__(self, talks: list[Talk]) -> None:
-        self.talks = {t.id: t for t in talks}
-        self.order = {t.id: i for i, t in enumerate(talks)}  # catalogue order: ties keep it
-        self.speakers: dict[str, list[_Speaker]] = {}
-        self.talks_by_surname_word: dict[str, set[str]] = {}
-        for talk in talks:
-            for name in talk.speakers:
-                if not name.strip():
-                    continue  # a blank name matches every question
-                full = name.lower()
-                parts = full.split()
-                speaker = _Speaker(talk.id, full, surname(name).lower(), parts[0] if len(parts) > 1 else "",
-                                   "et al" in name)
-                self.speakers.setdefault(talk.id, []).append(speaker)
-                # A question that names the speaker has the surname's first word (the full name holds it too).
-                for word in _WORD.findall(speaker.last)[:1]:
-                    self.talks_by_surname_word.setdefault(word, set()).add(talk.id)
-        self.title_words = {t.id: _title_words(t) for t in talks}
-        frequency: dict[str, int] = {}
-        for bag in self.title_words.values():
-            for word in bag:
-                frequency[word] = frequency.get(word, 0) + 1
-        n_talks = max(len(talks), 1)
-        self.idf = {w: math.log(1 + n_talks / f) for w, f in frequency.items()}
-        self.talks_by_title_word: dict[str, list[str]] = {}
-        for talk_id, bag in self.title_words.items():
-            for word in bag:
-                self.talks_by_title_word.setdefault(word, []).append(talk_id)
-        self.names = {t.id: _names_of(t) for t in talks}
+    def __init__(self, postings: Mapping[str, Any], talk_ids: Sequence[str], talk: Callable[[str], Talk]) -> None:
+        self.talk_ids = list(talk_ids)
+        self.title: dict[str, list[int]] = postings["title"]
+        self.surname: dict[str, list[int]] = postings["surname"]
+        self.talk = talk
+        n_talks = max(len(self.talk_ids), 1)
+        self.idf = {w: math.log(1 + n_talks / len(p)) for w, p in self.title.items()}
+        # Per-table caches of what routing reads of a candidate talk (closures over `talk`, not bound methods:
+        # a cache must not keep the table, and through it an opened index, alive).
+        self.speakers = lru_cache(maxsize=_CACHED_TALKS)(partial(_speakers_of, talk))
+        self.title_words = lru_cache(maxsize=_CACHED_TALKS)(lambda talk_id: frozenset(title_words(talk(talk_id))))
+        self.names = lru_cache(maxsize=_CACHED_TALKS)(lambda talk_id: tuple(names_of(talk(talk_id))))
+
+    @classmethod
+    def of(cls, talks: Sequence[Talk]) -> RoutingTable:
+        """The table of a list of talks (an opened index has its postings already)."""
+        by_id = {t.id: t for t in talks}
+        return cls(postings(talks), [t.id for t in talks], by_id.__getitem__)
+
+
+# Talks whose speakers, title words and names a table keeps parsed.
+_CACHED_TALKS = 4096
+
+
+def _speakers_of(talk: Callable[[str], Talk], talk_id: str) -> tuple[_Speaker, ...]:
+    out = []
+    for name in talk(talk_id).speakers:
+        if not name.strip():
+            continue  # a blank name matches every question
+        full = name.lower()
+        parts = full.split()
+        out.append(_Speaker(full, surname(name).lower(), parts[0] if len(parts) > 1 else "", "et al" in name))
+    return tuple(out)
 
 
 def route_talks(question: str, table: RoutingTable, settings: RoutingSettings) -> TalkRoute:
@@ -105,9 +107,8 @@ def route_talks(question: str, table: RoutingTable, settings: RoutingSettings) -
 def _speaker_hits(q_raw: str, q_words: set[str], table: RoutingTable, settings: RoutingSettings,
                   matched_by_talk: dict[str, set[str]]) -> dict[str, float]:
     hits: dict[str, float] = {}
-    talk_ids = {t for w in set(_WORD.findall(q_raw)) for t in table.talks_by_surname_word.get(w, ())}
-    for speaker in [s for t in sorted(talk_ids, key=table.order.__getitem__) for s in table.speakers[t]]:
-        talk_id = speaker.talk_id
+    positions = sorted({p for w in set(_WORD.findall(q_raw)) for p in table.surname.get(w, ())})
+    for talk_id, speaker in [(table.talk_ids[p], s) for p in positions for s in table.speakers(table.talk_ids[p])]:
         if speaker.et_al:
             if re.search(rf"\b{re.escape(speaker.last)}\b", q_raw):
                 hits[talk_id] = max(hits.get(talk_id, 0), settings.et_al)
@@ -127,17 +128,17 @@ def _speaker_hits(q_raw: str, q_words: set[str], table: RoutingTable, settings: 
 def _title_hits(question: str, q_words: set[str], table: RoutingTable, settings: RoutingSettings,
                 matched_by_talk: dict[str, set[str]]) -> dict[str, float]:
     hits: dict[str, float] = {}
-    candidates = sorted({t for w in q_words for t in table.talks_by_title_word.get(w, [])}, key=table.order.__getitem__)
+    positions = sorted({p for w in q_words for p in table.title.get(w, ())})
     kind_hint = {k for w, k in _KIND_HINTS.items() if w in q_words}
     q_norm = f" {' '.join(words(question))} "
-    for talk_id in candidates:
-        bag = table.title_words[talk_id]
+    for talk_id in (table.talk_ids[p] for p in positions):
+        bag = table.title_words(talk_id)
         matched = bag & q_words
         # fsum: exact, so the score does not depend on the order a set iterates in (it varies between processes)
         score = math.fsum(table.idf[w] for w in matched) / math.fsum(table.idf[w] for w in bag)
-        if table.talks[talk_id].kind in kind_hint:
+        if table.talk(talk_id).kind in kind_hint:
             score += settings.kind_bonus
-        if any(len(n) >= 3 and f" {n} " in q_norm for n in table.names[talk_id]):
+        if any(len(n) >= 3 and f" {n} " in q_norm for n in table.names(talk_id)):
             score = max(score, settings.short_name)  # the question uses the talk's own short name ("XAI", "DL4C")
         if score >= settings.title_min and (len(matched) >= 2 or score >= settings.title_single_word):
             hits[talk_id] = score
@@ -171,7 +172,7 @@ def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
     return set(terms(question)) - route_words - ASKING_TERMS
 
 
-def without_route_words(question: str, route: TalkRoute, talks: dict[str, Talk]) -> str:
+def without_route_words(question: str, route: TalkRoute, talks: Mapping[str, Talk]) -> str:
     """The question without what it was routed on, to keep what it asks about a talk: a speaker's name when the
     question names one ("what did Zhou recommend for speculative decoding" keeps "speculative decoding"), else every
     word that matched the talk."""
@@ -181,15 +182,3 @@ def without_route_words(question: str, route: TalkRoute, talks: dict[str, Talk])
         remove = {w for w in route.matched_words if w in names} or remove
     kept = [w for w in re.findall(r"[\w’'-]+|[^\w\s]", question) if re.sub(r"[’'].*$", "", w.lower()) not in remove]
     return " ".join(kept)
-
-
-def _names_of(talk: Talk) -> list[str]:
-    """Whole titles and aliases, as word sequences, and acronyms in parentheses: ways a question may name it."""
-    names = [" ".join(words(n)) for n in [talk.title, *talk.aliases]]
-    names += [a.lower() for a in re.findall(r"\(([A-Za-z][A-Za-z0-9]{1,9})\)", talk.title)]
-    return [n for n in names if n and n not in _GENERIC_TITLE_WORDS]
-
-
-def _title_words(talk: Talk) -> set[str]:
-    text = " ".join([talk.title, *talk.aliases])
-    return {w for w in words(text) if w not in _GENERIC_TITLE_WORDS and len(w) > 1 and not w.isdigit()}
