@@ -45,9 +45,9 @@ def main() -> None:
     # Embedding throughput alone, model already loaded, the way the build batches.
     sys.path.insert(0, str(REPO / "src"))
     from confqa.embedding import default_embedder
+    from confqa.index.store import open_index
     from confqa.ingest.chunking import embedding_text
     from confqa.settings import Settings
-    from confqa.index.store import open_index
 
     store = open_index(REPO / "indexes" / "default")
     texts = sorted((embedding_text(c) for c in store.chunks), key=len, reverse=True)

@@ -72,8 +72,8 @@ def faiss_side(vectors: np.ndarray, texts: list[list[str]], years: np.ndarray, q
     import bm25s
     import faiss
 
-    from confqa.index.build import build_dense_index
     from confqa.index.bm25 import Bm25Arrays
+    from confqa.index.build import build_dense_index
     from confqa.index.store import _load_dense
 
     n = len(vectors)

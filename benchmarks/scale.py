@@ -23,8 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine  # noqa: E402
 
-from confqa.index.build import build_dense_index  # noqa: E402
 from confqa.index.bm25 import Bm25Arrays  # noqa: E402
+from confqa.index.build import build_dense_index  # noqa: E402
 from confqa.models import IndexParameters  # noqa: E402
 from confqa.search.fusion import fuse, top_indices  # noqa: E402
 from confqa.settings import RetrievalSettings  # noqa: E402

@@ -404,8 +404,8 @@ def test_shipped_corpus_same_citations_on_both_backends(shipped_index, embedder,
 def test_vector_index_type_follows_collection_size(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     """Both backends read the exact-search limit (and the HNSW and BM25 parameters) from the manifest: lowering
     it below the corpus's size rebuilds the index as HNSW on both sides, and they still agree."""
-    from confqa.index.storage import current_generation, read_manifest
     from confqa.index.milvus import read_state
+    from confqa.index.storage import current_generation, read_manifest
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "corpus")
     settings = _settings("milvus", tmp_path / "m.db")

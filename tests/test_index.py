@@ -9,9 +9,9 @@ from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
 from confqa.index.build import build_index, build_lock, current_generation, resolve_index_dir
+from confqa.index.store import open_index
 from confqa.ingest.chunking import sentence_embedding_text
 from confqa.settings import Settings
-from confqa.index.store import open_index
 
 
 @pytest.fixture()

@@ -23,8 +23,8 @@ from confqa.cli import main
 from confqa.errors import ConfqaError, IndexCorruptError
 from confqa.index.build import build_index
 from confqa.index.storage import ONNX_FILE, current_generation
-from confqa.settings import Settings
 from confqa.index.store import open_index
+from confqa.settings import Settings
 
 QUESTION = "What did Lovelace recommend for benchmarks?"
 

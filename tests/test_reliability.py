@@ -83,8 +83,8 @@ def test_batch_mode_reports_bad_lines_and_goes_on(fixture_index) -> None:  # typ
 def test_tampered_index_files_are_refused(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from confqa.errors import IndexCorruptError
     from confqa.index.build import build_index, current_generation
-    from confqa.settings import Settings
     from confqa.index.store import open_index
+    from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
     index_dir = tmp_path / "idx"
@@ -200,8 +200,8 @@ def test_read_only_index_folder_is_a_clear_error(tmp_path: Path, embedder, monke
     """Tests run as root, where chmod does not stop writes, so the refusal is simulated where it happens."""
     from confqa.errors import ConfqaError
     from confqa.index.build import build_index, current_generation
-    from confqa.settings import Settings
     from confqa.index.store import open_index
+    from confqa.settings import Settings
 
     corpus = copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
     index_dir = tmp_path / "idx"

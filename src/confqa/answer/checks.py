@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from confqa.answer.intents import Intent
+from confqa.index.store import IndexStore
 from confqa.lexical import surname, terms
 from confqa.models import Talk
-from confqa.index.store import IndexStore
 from confqa.text import lexicon
 
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(lexicon.NUMBER_WORDS)) + r")\b", re.I)

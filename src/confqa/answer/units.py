@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from confqa.answer.readable import display_text
-from confqa.settings import AnswerSettings
 from confqa.index.store import IndexStore
+from confqa.settings import AnswerSettings
 
 _BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\1[ \t]*[:.]?[ \t]*(?:\n|$)")

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 
 from confqa.embedding import Embedder
 from confqa.errors import ConfqaError, IndexBusyError
-from confqa.ingest.chunking import chunk_document, embedding_text, sentence_embedding_text
-from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
-from confqa.ingest.markdown import ParsedDocument, parse
 from confqa.index.storage import (  # noqa: F401
     CURRENT_FILE,
     LOCK_FILE,
@@ -39,6 +36,9 @@ from confqa.index.storage import (  # noqa: F401
     resolve_index_dir,
 )
 from confqa.index.store import NO_YEAR
+from confqa.ingest.chunking import chunk_document, embedding_text, sentence_embedding_text
+from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
+from confqa.ingest.markdown import ParsedDocument, parse
 from confqa.lexical import terms
 from confqa.models import (
     INDEX_FORMAT_VERSION,

@@ -36,11 +36,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from confqa.errors import ConfqaError, ConfqaUsageError, IndexNotFoundError, MissingExtraError
+from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
+from confqa.index.store import IndexStore
 from confqa.lexical import terms
 from confqa.models import IndexParameters
 from confqa.settings import Settings
-from confqa.index.store import IndexStore
 
 STATE_FILE = "milvus.json"
 _MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes

@@ -8,9 +8,9 @@ import json
 import math
 import mmap
 import os
-import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -20,10 +20,10 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from confqa.errors import IndexCorruptError, IndexNotFoundError
-from confqa.index.storage import ONNX_FILE, current_generation, read_manifest, rebuild_command
-from confqa.talks.naming import names_in
 from confqa.index.bm25 import Bm25Arrays
+from confqa.index.storage import ONNX_FILE, current_generation, read_manifest, rebuild_command
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
+from confqa.talks.naming import names_in
 from confqa.version import VERSION as __version__
 
 T = TypeVar("T")
@@ -462,21 +462,40 @@ _HASH_BLOCK = 1 << 20
 _HASH_LIMIT = 64 * 1024 * 1024
 
 
+# What only a build reads (the hashes of the embedded texts, to reuse their vectors): checked by the build
+# (include_model, as _intact does), not by every reader.
+_BUILD_ONLY = frozenset({"chunk_hashes.json", "sentence_hashes.json"})
+
+
 def verify_files(generation: Path, manifest: Manifest, fix: str, include_model: bool = False) -> None:
     """Every file the manifest lists must be there and unchanged: an edited chunk store or a swapped vector file
     is refused, not silently used. The ONNX model is checked when it is loaded (IndexStore.model_source), in the
-    file that is loaded, unless include_model asks for it here."""
+    file that is loaded, unless include_model asks for it (and for the files only a build reads) here. Files are
+    hashed in parallel (hashlib releases the GIL)."""
+    hashed: list[tuple[Path, str]] = []
     for name, expected in manifest.files.items():
         path = generation / name
         if ".." in Path(name).parts or not path.is_file():
             raise IndexCorruptError(f"{path} is missing; rebuild with: {fix}")
-        if name == ONNX_FILE and not include_model:
+        if (name == ONNX_FILE or name in _BUILD_ONLY) and not include_model:
             continue
         if path.stat().st_size > _HASH_LIMIT and name != ONNX_FILE:
             continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        hashed.append((path, expected))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(hashed), os.cpu_count() or 1))) as pool:
+        digests = list(pool.map(_sha256, (path for path, _ in hashed)))
+    for (path, expected), digest in zip(hashed, digests):
+        if digest != expected:
             raise IndexCorruptError(f"{path} was modified after the index was built (checksum mismatch); "
                                     f"rebuild with: {fix}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(_HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _open_model(generation: Path, manifest: Manifest, fix: str) -> BinaryIO | None:
