@@ -236,7 +236,7 @@ class IndexStore:
         talk positions, and every speaker's surname."""
         try:
             data = json.loads(self._held("routing.json").read_bytes())
-            if not isinstance(data, dict) or not {"title", "surname", "surnames"} <= set(data):
+            if not isinstance(data, dict) or not {"title", "weight", "kinds", "names", "surname", "surnames"} <= set(data):
                 raise ValueError("not the routing postings")
             return data
         except ValueError as exc:

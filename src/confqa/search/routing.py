@@ -4,7 +4,6 @@ looks at the talks that share a word with it, not at every talk of a large catal
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from confqa.models import Talk
 from confqa.search.base import TalkRoute
 from confqa.search.filters import CompiledFilters
 from confqa.settings import RoutingSettings
-from confqa.talks.naming import names_of, postings, title_words
+from confqa.talks.naming import postings, title_idf
 from confqa.text.lexicon import ASKING_WORDS
 
 ASKING_TERMS = frozenset(terms(ASKING_WORDS))
@@ -48,13 +47,14 @@ class RoutingTable:
         self.title: dict[str, list[int]] = postings["title"]
         self.surname: dict[str, list[int]] = postings["surname"]
         self.talk = talk
-        n_talks = max(len(self.talk_ids), 1)
-        self.idf = {w: math.log(1 + n_talks / len(p)) for w, p in self.title.items()}
+        self.idf = {w: title_idf(len(self.talk_ids), len(p)) for w, p in self.title.items()}
+        self.weight = np.asarray(postings["weight"], dtype=np.float64)
+        self.names: dict[str, list[int]] = postings["names"]
+        self.kind_code = {k: i for i, k in enumerate(sorted(set(postings["kinds"])))}
+        self.kinds = np.array([self.kind_code[k] for k in postings["kinds"]], dtype=np.int32)
         # Per-table caches of what routing reads of a candidate talk (closures over `talk`, not bound methods:
         # a cache must not keep the table, and through it an opened index, alive).
         self.speakers = lru_cache(maxsize=_CACHED_TALKS)(partial(_speakers_of, talk))
-        self.title_words = lru_cache(maxsize=_CACHED_TALKS)(lambda talk_id: frozenset(title_words(talk(talk_id))))
-        self.names = lru_cache(maxsize=_CACHED_TALKS)(lambda talk_id: tuple(names_of(talk(talk_id))))
 
     @classmethod
     def of(cls, talks: Sequence[Talk]) -> RoutingTable:
@@ -127,23 +127,43 @@ def _speaker_hits(q_raw: str, q_words: set[str], table: RoutingTable, settings: 
 
 def _title_hits(question: str, q_words: set[str], table: RoutingTable, settings: RoutingSettings,
                 matched_by_talk: dict[str, set[str]]) -> dict[str, float]:
+    """Talks whose title shares enough of its word weight with the question, from the postings alone: the
+    question's title words add their weight to the talks that have them (a common word reaches thousands of
+    talks in a large catalogue, and none of them is read)."""
+    present = [w for w in sorted(q_words) if w in table.title]
+    if not present:
+        return {}
+    share = np.zeros(len(table.talk_ids), dtype=np.float64)
+    count = np.zeros(len(table.talk_ids), dtype=np.int32)
+    lists = {w: np.asarray(table.title[w], dtype=np.int64) for w in present}
+    for word, positions in lists.items():
+        share[positions] += table.idf[word]
+        count[positions] += 1
+    candidates = np.flatnonzero(count)
+    scores = share[candidates] / table.weight[candidates]
+    kind_hint = [table.kind_code[k] for w, k in _KIND_HINTS.items() if w in q_words and k in table.kind_code]
+    if kind_hint:
+        scores = scores + settings.kind_bonus * np.isin(table.kinds[candidates], kind_hint)
+    q_norm = words(question)
+    named = {p for size in range(1, len(q_norm) + 1) for start in range(len(q_norm) - size + 1)
+             for p in table.names.get(" ".join(q_norm[start:start + size]), ())}
+    if named:
+        # The question uses the talk's own short name ("XAI", "DL4C") or its whole title.
+        scores = np.where(np.isin(candidates, sorted(named)), np.maximum(scores, settings.short_name), scores)
+    reach = scores + _SCORE_TOLERANCE
+    passing = (reach >= settings.title_min) & ((count[candidates] >= 2) | (reach >= settings.title_single_word))
+    chosen = candidates[passing]
+    having = {w: np.isin(chosen, positions) for w, positions in lists.items()}
     hits: dict[str, float] = {}
-    positions = sorted({p for w in q_words for p in table.title.get(w, ())})
-    kind_hint = {k for w, k in _KIND_HINTS.items() if w in q_words}
-    q_norm = f" {' '.join(words(question))} "
-    for talk_id in (table.talk_ids[p] for p in positions):
-        bag = table.title_words(talk_id)
-        matched = bag & q_words
-        # fsum: exact, so the score does not depend on the order a set iterates in (it varies between processes)
-        score = math.fsum(table.idf[w] for w in matched) / math.fsum(table.idf[w] for w in bag)
-        if table.talk(talk_id).kind in kind_hint:
-            score += settings.kind_bonus
-        if any(len(n) >= 3 and f" {n} " in q_norm for n in table.names(talk_id)):
-            score = max(score, settings.short_name)  # the question uses the talk's own short name ("XAI", "DL4C")
-        if score >= settings.title_min and (len(matched) >= 2 or score >= settings.title_single_word):
-            hits[talk_id] = score
-            matched_by_talk.setdefault(talk_id, set()).update(matched)
+    for row, (position, score) in enumerate(zip(chosen.tolist(), scores[passing].tolist())):
+        talk_id = table.talk_ids[position]
+        hits[talk_id] = score
+        matched_by_talk.setdefault(talk_id, set()).update(w for w, has in having.items() if has[row])
     return hits
+
+
+# A score equal to a threshold reaches it, whatever order its terms were summed in.
+_SCORE_TOLERANCE = 1e-9
 
 
 def disambiguate(route: TalkRoute, vector: np.ndarray, members_of: Callable[[str], np.ndarray],

@@ -4,6 +4,7 @@ talks that share a word with it, not the whole catalogue."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 
@@ -45,17 +46,29 @@ def speaker_surnames(talks: Iterable[Talk]) -> list[str]:
     return sorted({surname(s) for t in talks for s in t.speakers if "et al" not in s and surname(s)})
 
 
+def title_idf(talks: int, talks_with_word: int) -> float:
+    """How much a title word says about which talk is meant: rarer among the catalogue's titles, more."""
+    return math.log(1 + max(talks, 1) / talks_with_word)
+
+
 def postings(talks: Sequence[Talk]) -> dict[str, object]:
-    """The routing postings of a catalogue: title word → talk positions, surname key → talk positions, and the
-    speakers' surnames."""
+    """The routing postings of a catalogue: title word → talk positions, each talk's title weight (the sum of its
+    title words' title_idf, summed exactly), its kind, its names (names_of, at least three characters) → talk
+    positions, surname key → talk positions, and the speakers' surnames."""
     title: dict[str, list[int]] = {}
     by_surname: dict[str, list[int]] = {}
-    for position, talk in enumerate(talks):
-        for word in sorted(title_words(talk)):
+    names: dict[str, list[int]] = {}
+    bags = [sorted(title_words(talk)) for talk in talks]
+    for position, (talk, bag) in enumerate(zip(talks, bags)):
+        for word in bag:
             title.setdefault(word, []).append(position)
         for key in sorted({k for k in map(surname_key, talk.speakers) if k}):
             by_surname.setdefault(key, []).append(position)
-    return {"title": title, "surname": by_surname, "surnames": speaker_surnames(talks)}
+        for name in sorted({n for n in names_of(talk) if len(n) >= 3}):
+            names.setdefault(name, []).append(position)
+    weight = [math.fsum(title_idf(len(talks), len(title[w])) for w in bag) for bag in bags]
+    return {"title": title, "weight": weight, "kinds": [t.kind for t in talks], "names": names,
+            "surname": by_surname, "surnames": speaker_surnames(talks)}
 
 
 def names_in(text: str, surnames: frozenset[str]) -> bool:
