@@ -170,6 +170,10 @@ class AnswerSettings(BaseModel):
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")
+    talk_sentences_considered: int = Field(400, ge=10, description="For a question about a talk: units are built "
+                                           "from this many of its sentences, the most relevant (ranked as above), "
+                                           "so that a speaker with many talks in a large index costs no more than "
+                                           "one; a talk in a conference note has far fewer.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
                                      "catalogue when at least this share of its topic words are in a talk's title.")
     abstain_below: float | None = Field(

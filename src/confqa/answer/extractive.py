@@ -271,10 +271,14 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     weight = settings.weight_talk_intent
     relevance = weight * (vectors @ intent_vector) + (1 - weight) * (vectors @ centroid)
     cosines = dict(zip(members, (float(r) for r in relevance)))
+    allowed = set(members)
+    if len(members) > settings.talk_sentences_considered:
+        top = np.argsort(-relevance, kind="stable")[:settings.talk_sentences_considered]
+        members = [members[i] for i in sorted(top.tolist())]  # the most relevant, in note order
     scored = []
     chunks = sorted({store.sentences[i].chunk for i in members})
-    for unit in [*units_of(members, cosines, store, settings, set(members)),
-                 *_section_units(asked, chunks, cosines, store, settings, set(members))]:
+    for unit in [*units_of(members, cosines, store, settings, allowed),
+                 *_section_units(asked, chunks, cosines, store, settings, allowed)]:
         text = unit_text(unit, store)
         if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue
