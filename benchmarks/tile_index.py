@@ -3,7 +3,7 @@
     python benchmarks/tile_index.py SOURCE_INDEX TARGET_INDEX --copies 10
 
 Why: at 10^6 chunks the real build spends most of its time outside the product's question path (embedding, ~11 h
-on 2 cores; the talk catalogue of 25,000 notes, over 45 minutes and growing faster than linearly, see
+on 2 cores; parsing and the talk catalogue of 25,000 notes, 47 minutes and growing faster than linearly, see
 BENCHMARKS.md). Copy k renames every note (`copyKK/…`), chunk id and talk id, shifts chunk, sentence, note and
 talk positions, and moves every vector by a little noise (then normalises it), so the copies are distinct chunks
 with the source's texts, metadata, talk catalogue and vector distribution. Everything is written as

@@ -86,48 +86,24 @@ class SentencesOfChunks:
         return list(range(int(self.starts[chunk]), int(self.starts[chunk + 1])))
 
 
-class TalksById(Mapping[str, Talk]):
-    """The talk catalogue by id, each talk read from its record when first asked for."""
+class Keyed(Mapping[str, T]):
+    """Records looked up by a key (a talk's id, a note's name), each read when first asked for."""
 
-    def __init__(self, records: Records[Talk] | None, ids: list[str]) -> None:
+    def __init__(self, records: Sequence[T], keys: list[str]) -> None:
         self._records = records
-        self.positions = {talk_id: i for i, talk_id in enumerate(ids)}
+        self.positions = {key: i for i, key in enumerate(keys)}
 
-    def __getitem__(self, talk_id: str) -> Talk:
-        position = self.positions[talk_id]
-        assert self._records is not None
-        return self._records[position]
+    def __getitem__(self, key: str) -> T:
+        return self._records[self.positions[key]]
 
-    def __contains__(self, talk_id: object) -> bool:
-        return talk_id in self.positions
+    def __contains__(self, key: object) -> bool:
+        return key in self.positions
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.positions)
 
     def __len__(self) -> int:
         return len(self.positions)
-
-
-class NoteTexts(Mapping[str, list[str]]):
-    """The cleaned lines of every note, read by note name on demand (a quote spanning chunks stays exact)."""
-
-    def __init__(self, records: Records[tuple[str, list[str]]], names: list[str]) -> None:
-        self._records = records
-        self._position = {name: i for i, name in enumerate(names)}
-
-    def __getitem__(self, doc: str) -> list[str]:
-        if doc not in self._position:
-            raise KeyError(doc)
-        return self._records[self._position[doc]][1]
-
-    def __contains__(self, doc: object) -> bool:
-        return doc in self._position
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._position)
-
-    def __len__(self) -> int:
-        return len(self._position)
 
 
 @dataclass
@@ -148,8 +124,8 @@ class IndexStore:
     sentences_by_chunk: SentencesOfChunks
     talk_offsets: np.ndarray  # int64, len(talks) + 1: talk t's chunks are talk_chunks[talk_offsets[t]:…[t + 1]]
     talk_chunks: np.ndarray  # int64
-    texts: NoteTexts
-    talks_by_id: TalksById = field(default_factory=lambda: TalksById(None, []))
+    texts: Keyed[list[str]]  # the cleaned lines of every note (a quote spanning chunks stays exact)
+    talks_by_id: Keyed[Talk] = field(default_factory=lambda: Keyed([], []))
     # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
     # generation later, and an open file stays readable (None for a generation without an export).
     model_file: BinaryIO | None = None
@@ -382,8 +358,8 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
             sentences_by_chunk=SentencesOfChunks(starts),
             talk_offsets=talk_offsets,
             talk_chunks=talk_chunks,
-            texts=NoteTexts(texts, names),
-            talks_by_id=TalksById(talks, talk_ids),
+            texts=Keyed(texts, names),
+            talks_by_id=Keyed(talks, talk_ids),
             model_file=model_file,
             held=held,
         )
@@ -420,9 +396,8 @@ def _parser(model: type[M], fix: str, generation: Path) -> Callable[[bytes], M]:
     return parse
 
 
-def _note_lines(data: bytes) -> tuple[str, list[str]]:
-    record = json.loads(data)
-    return str(record["doc"]), [str(line) for line in record["lines"]]
+def _note_lines(data: bytes) -> list[str]:
+    return [str(line) for line in json.loads(data)["lines"]]
 
 
 class _Columns:
