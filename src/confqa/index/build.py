@@ -53,7 +53,8 @@ from confqa.models import (
     Talk,
 )
 from confqa.settings import ChunkingSettings, Settings
-from confqa.talks import CATALOGUE_FILE, attributed, build_catalogue
+from confqa.talks.build import attributed, build_catalogue
+from confqa.talks.catalogue_file import CATALOGUE_FILE
 from confqa.talks.naming import postings
 from confqa.tokenization import default_counter
 from confqa.version import VERSION as __version__

@@ -2,10 +2,24 @@
 discuss, who gave them, and which lines of which notes are about each.
 
 detectors (one small function per way notes introduce a talk) → merge (one talk per title and speaker, with
-talks.yaml) → attribution (a mapping from lines to talks) → build (the catalogue and the attributed chunks)."""
+talks.yaml) → attribution (a mapping from lines to talks) → build (the catalogue and the attributed chunks).
 
-from confqa.talks.build import Catalogue, attributed, build_catalogue, detect
-from confqa.talks.catalogue_file import CATALOGUE_FILE, CatalogueEntry, read_catalogue_file
+The names below load on first use: the question path imports `confqa.talks.naming` alone, not the detectors."""
 
-__all__ = ["CATALOGUE_FILE", "Catalogue", "CatalogueEntry", "attributed", "build_catalogue", "detect",
-           "read_catalogue_file"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "Catalogue": "build", "attributed": "build", "build_catalogue": "build", "detect": "build",
+    "CATALOGUE_FILE": "catalogue_file", "CatalogueEntry": "catalogue_file", "read_catalogue_file": "catalogue_file",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'confqa.talks' has no attribute {name!r}")
+    return getattr(import_module(f"confqa.talks.{_WHERE[name]}"), name)
