@@ -1532,9 +1532,21 @@ def main() -> None:
     parser.add_argument("--measure-index", type=Path, default=None, metavar="DIR",
                         help="only measure an index built otherwise (open, cold, memory, warm, recall; recall's "
                         "near-cluster queries mean something only for vectors of this script's embedder)")
+    parser.add_argument("--report", action="store_true", help="only print the tables of the saved results")
     args = parser.parse_args()
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.report:
+        saved = [json.loads((args.out / f"n{n}" / "results.json").read_text()) for n in args.chunks
+                 if (args.out / f"n{n}" / "results.json").is_file()]
+        print(table(saved))
+        print()
+        print(stages_table(saved))
+        print()
+        for r in saved:
+            print(targets_table(r))
+            print()
+        return
     onnx = real_onnx_model(args.out)
     if args.measure_index is not None:
         index_dir = args.measure_index.resolve()
