@@ -96,12 +96,12 @@ def test_offsets_that_do_not_match_their_records_are_refused(corpus: Path, tmp_p
     assert generation is not None
     import hashlib
 
-    def write_offsets(offsets: np.ndarray) -> None:
+    def write_offsets(offsets: np.ndarray, stem: str = "chunks") -> None:
         # ... with a manifest that agrees, as if the build itself had written them wrong
-        np.save(generation / "chunks.offsets.npy", offsets, allow_pickle=False)
+        np.save(generation / f"{stem}.offsets.npy", offsets, allow_pickle=False)
         manifest = json.loads((generation / "manifest.json").read_text())
-        manifest["files"]["chunks.offsets.npy"] = hashlib.sha256(
-            (generation / "chunks.offsets.npy").read_bytes()).hexdigest()
+        manifest["files"][f"{stem}.offsets.npy"] = hashlib.sha256(
+            (generation / f"{stem}.offsets.npy").read_bytes()).hexdigest()
         (generation / "manifest.json").write_text(json.dumps(manifest))
 
     original = np.load(generation / "chunks.offsets.npy")
@@ -111,6 +111,16 @@ def test_offsets_that_do_not_match_their_records_are_refused(corpus: Path, tmp_p
     store = open_index(index_dir)  # ascending and ending at the file's size: found when the record is read
     with pytest.raises(IndexCorruptError, match="rebuild with"):
         store.chunks[0]
+    texts = np.load(generation / "texts.offsets.npy")
+    write_offsets(original)
+    cut = texts.copy()
+    cut[1] -= 1  # the first note's record loses its closing brace and line end
+    write_offsets(cut, "texts")
+    store = open_index(index_dir)
+    first_note = next(iter(store.texts))
+    with pytest.raises(IndexCorruptError, match=r"texts\.jsonl: record 0 cannot be read.*rebuild with"):
+        store.texts[first_note]
+    write_offsets(texts, "texts")
     backwards = original.copy()
     backwards[1], backwards[2] = original[2], original[1]
     write_offsets(backwards)

@@ -427,7 +427,7 @@ def _intact(generation: Path, manifest: Manifest) -> bool:
     from confqa.index.store import verify_files
 
     try:
-        verify_files(generation, manifest, fix="", include_model=True)
+        verify_files(generation, manifest, fix="", every_file=True)
     except ConfqaError:
         return False
     return True

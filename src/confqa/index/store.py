@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
 import numpy as np
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.index.bm25 import Bm25Arrays
@@ -27,15 +27,16 @@ from confqa.talks.naming import names_in
 from confqa.version import VERSION as __version__
 
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
 
 
 class Records(Sequence[T]):
     """A JSON Lines file read by position: a memory map and the byte offset of every record (an .npy beside it),
     so that opening costs nothing per record and a record is parsed when it is first read. Recently read records
-    are kept parsed. Thread-safe: reads never move a shared file position."""
+    are kept parsed. Thread-safe: reads never move a shared file position. A record that cannot be parsed, or that
+    a wrong offset cut short, raises IndexCorruptError with the command that rebuilds the index."""
 
-    def __init__(self, path: Path, offsets: np.ndarray, parse: Callable[[bytes], T], cached: int = 4096) -> None:
+    def __init__(self, path: Path, offsets: np.ndarray, parse: Callable[[bytes], T], fix: str,
+                 cached: int = 4096) -> None:
         self.path = path
         self.offsets = offsets
         self._file = open(path, "rb")
@@ -43,9 +44,14 @@ class Records(Sequence[T]):
         data: mmap.mmap | bytes = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
 
         def record(position: int) -> T:
-            # A record is one whole line: one that does not end where a line ends was cut by a wrong offset.
             text = bytes(data[int(offsets[position]):int(offsets[position + 1])])
-            return parse(text if text.endswith(b"\n") else b"{")
+            try:
+                if not text.endswith(b"\n"):  # a record is one whole line
+                    raise ValueError("it does not end where a line ends (a wrong offset)")
+                return parse(text)
+            except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+                raise IndexCorruptError(f"{path}: record {position} cannot be read ({_first_line(exc)}); "
+                                        f"rebuild with: {fix}") from None
 
         # A closure, not a bound method: the cache must not hold the Records (and its open file) in a cycle.
         self._read = lru_cache(maxsize=cached)(record)
@@ -342,14 +348,14 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
     model_file = _open_model(generation, manifest, fix)
     held = _hold(generation, manifest, fix)
     try:
-        texts = Records(generation / "texts.jsonl", text_offsets, _note_lines, cached=64)
-        talks = Records(generation / "talks.jsonl", talk_record_offsets, _parser(Talk, fix, generation), cached=8192)
+        texts = Records(generation / "texts.jsonl", text_offsets, _note_lines, fix, cached=64)
+        talks = Records(generation / "talks.jsonl", talk_record_offsets, Talk.model_validate_json, fix, cached=8192)
         return IndexStore(
             index_dir=index_dir,
             generation=generation,
             manifest=manifest,
-            chunks=Records(generation / "chunks.jsonl", chunk_offsets, _parser(Chunk, fix, generation)),
-            sentences=Records(generation / "sentences.jsonl", sentence_offsets, _parser(Sentence, fix, generation),
+            chunks=Records(generation / "chunks.jsonl", chunk_offsets, Chunk.model_validate_json, fix),
+            sentences=Records(generation / "sentences.jsonl", sentence_offsets, Sentence.model_validate_json, fix,
                               cached=16384),
             talks=talks,
             documents=documents,
@@ -383,17 +389,6 @@ def _hold(generation: Path, manifest: Manifest, fix: str) -> dict[str, BinaryIO]
             handle.close()
         raise IndexCorruptError(f"{generation}: {exc.strerror or exc}: {exc.filename}; rebuild with: {fix}") from None
     return held
-
-
-def _parser(model: type[M], fix: str, generation: Path) -> Callable[[bytes], M]:
-    def parse(data: bytes) -> M:
-        try:
-            return model.model_validate_json(data)
-        except ValidationError as exc:
-            raise IndexCorruptError(f"{generation}: a {model.__name__.lower()} record cannot be read "
-                                    f"({_first_line(exc)}); rebuild with: {fix}") from None
-
-    return parse
 
 
 def _note_lines(data: bytes) -> list[str]:
@@ -438,21 +433,21 @@ _HASH_LIMIT = 64 * 1024 * 1024
 
 
 # What only a build reads (the hashes of the embedded texts, to reuse their vectors): checked by the build
-# (include_model, as _intact does), not by every reader.
+# (every_file, as _intact does), not by every reader.
 _BUILD_ONLY = frozenset({"chunk_hashes.json", "sentence_hashes.json"})
 
 
-def verify_files(generation: Path, manifest: Manifest, fix: str, include_model: bool = False) -> None:
+def verify_files(generation: Path, manifest: Manifest, fix: str, every_file: bool = False) -> None:
     """Every file the manifest lists must be there and unchanged: an edited chunk store or a swapped vector file
     is refused, not silently used. The ONNX model is checked when it is loaded (IndexStore.model_source), in the
-    file that is loaded, unless include_model asks for it (and for the files only a build reads) here. Files are
+    file that is loaded, unless every_file asks for it (and for the files only a build reads) here. Files are
     hashed in parallel (hashlib releases the GIL)."""
     hashed: list[tuple[Path, str]] = []
     for name, expected in manifest.files.items():
         path = generation / name
         if ".." in Path(name).parts or not path.is_file():
             raise IndexCorruptError(f"{path} is missing; rebuild with: {fix}")
-        if (name == ONNX_FILE or name in _BUILD_ONLY) and not include_model:
+        if (name == ONNX_FILE or name in _BUILD_ONLY) and not every_file:
             continue
         if path.stat().st_size > _HASH_LIMIT and name != ONNX_FILE:
             continue

@@ -46,7 +46,6 @@ class RoutingTable:
         self.talk_ids = list(talk_ids)
         self.title: dict[str, list[int]] = postings["title"]
         self.surname: dict[str, list[int]] = postings["surname"]
-        self.talk = talk
         self.idf = {w: title_idf(len(self.talk_ids), len(p)) for w, p in self.title.items()}
         self.weight = np.asarray(postings["weight"], dtype=np.float64)
         self.names: dict[str, list[int]] = postings["names"]
