@@ -8,8 +8,8 @@ BENCHMARKS.md). Copy k renames every note (`copyKK/…`), chunk id and talk id, 
 talk positions, and moves every vector by a little noise (then normalises it), so the copies are distinct chunks
 with the source's texts, metadata, talk catalogue and vector distribution. Everything is written as
 confqa.index.build writes it: records with byte offsets, per-chunk and talk tables, routing postings (computed by
-confqa.talks.naming from the renamed talks), FAISS HNSW built by confqa.index.build.build_dense_index with the
-manifest's parameters, and the manifest with every file's checksum.
+confqa.talks.naming from the renamed talks), FAISS HNSW built by confqa.index.build.build_dense_index with this
+confqa's index parameters, and the manifest with every file's checksum.
 
 The BM25 arrays are the source's, tiled: each term's postings repeated for every copy with the source's scores.
 That is the real file format and posting-list lengths; the scores keep the source's IDF (a real build over K copies
@@ -54,6 +54,7 @@ def tile(source_index: Path, target_index: Path, copies: int, seed: int) -> Path
     from confqa.index.build import build_dense_index, dense_index_kind
     from confqa.index.storage import read_manifest
     from confqa.models import INDEX_FORMAT_VERSION, Talk
+    from confqa.settings import load_settings
     from confqa.talks.naming import postings
 
     source = source_index / (source_index / "CURRENT").read_text().strip()
@@ -109,6 +110,8 @@ def tile(source_index: Path, target_index: Path, copies: int, seed: int) -> Path
     _json(target / "documents.json", [{**d, "doc": doc_of(d["doc"], c)} for c in range(copies) for d in documents])
     talks = [Talk.model_validate_json(line) for line in _lines(target / "talks.jsonl")]
     _json(target / "routing.json", postings(talks))
+    _json(target / "talk_names.json", {"titles": [t.title for t in talks], "aliases": [t.aliases for t in talks],
+                                       "speakers": [t.speakers for t in talks]})
     del lines, talks, chunk_ids
 
     log("tables")
@@ -123,12 +126,20 @@ def tile(source_index: Path, target_index: Path, copies: int, seed: int) -> Path
         [talk_offsets[:-1] + c * len(talk_chunks) for c in range(copies)] + [[copies * len(talk_chunks)]]
     ).astype(np.int64))
     np.save(target / "talk_chunks.npy", np.concatenate([talk_chunks + c * n_chunks for c in range(copies)]))
+    sentence_talk_offsets = np.load(source / "sentence_talk_offsets.npy")
+    np.save(target / "sentence_talk_offsets.npy", np.concatenate(
+        [sentence_talk_offsets[:-1] + c * int(sentence_talk_offsets[-1]) for c in range(copies)]
+        + [[copies * int(sentence_talk_offsets[-1])]]).astype(np.int64))
+    np.save(target / "sentence_talks.npy", np.concatenate(
+        [np.load(source / "sentence_talks.npy") + c * n_talks for c in range(copies)]).astype(np.int32))
+    np.save(target / "sentence_shared_rows.npy", np.tile(np.load(source / "sentence_shared_rows.npy"), copies))
 
     log("vectors")
     rng = np.random.default_rng(seed)
     chunk_vectors = _tile_vectors(source / "embeddings.npy", target / "embeddings.npy", copies, rng)
     _tile_vectors(source / "sentences.npy", target / "sentences.npy", copies, rng)
-    parameters = manifest.index_parameters
+    # What a build by this confqa records (the source may have been built with other defaults).
+    parameters = load_settings().index_parameters
     kind = dense_index_kind(copies * n_chunks, parameters)
     log(f"dense index: {kind} over {copies * n_chunks:,} vectors")
     started = time.perf_counter()
@@ -149,6 +160,7 @@ def tile(source_index: Path, target_index: Path, copies: int, seed: int) -> Path
     record.documents = {doc_of(doc, c): value for c in range(copies) for doc, value in manifest.documents.items()}
     record.chunks, record.sentences, record.talks = copies * n_chunks, copies * n_sentences, copies * n_talks
     record.dense_index = kind
+    record.index_parameters = parameters
     record.files = {path.relative_to(target).as_posix(): _sha256(path)
                     for path in sorted(target.rglob("*")) if path.is_file()}
     (target / "manifest.json").write_text(record.model_dump_json(indent=1), encoding="utf-8")

@@ -82,6 +82,32 @@ def test_filters(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
         fixture_assistant.retrieve("x", doc="../etc/passwd")
 
 
+def test_talk_filters_read_the_catalogue_once_per_index(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
+    """--speaker and --talk match against a directory read from the talk records once per opened index: later
+    filtered questions read only the talks of the passages they return (a 60,000-talk catalogue is not read for
+    every question)."""
+    talks = fixture_assistant.store.talks
+    first = fixture_assistant.retrieve("what was discussed", k=5, speaker="Hopper")
+    read: list[int] = []
+    original = talks._read
+
+    def counting(position: int):  # type: ignore[no-untyped-def]
+        read.append(position)
+        return original(position)
+
+    talks._read = counting
+    try:
+        assert fixture_assistant.retrieve("what was discussed", k=5, speaker="Hopper") == first
+        by_talk = fixture_assistant.retrieve("what was discussed", k=5, talk="gradient gardening")
+        with pytest.raises(UnknownFilterError, match="did you mean.*Grace Hopper"):
+            fixture_assistant.retrieve("x", speaker="Grace Hoper")
+    finally:
+        talks._read = original
+    shown = {title for p in [*first, *by_talk] for title in p.talks}
+    assert len(talks) > len(shown)  # the check can fail: the catalogue has talks these passages do not show
+    assert {talks[i].title for i in read} <= shown
+
+
 def test_bad_questions(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
     for bad in ("", "   \n\t "):
         with pytest.raises(ConfqaUsageError, match="empty"):

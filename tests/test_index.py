@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import FIXTURE_CORPUS, copy_corpus
 
 from confqa.errors import ConfqaError, IndexBusyError, IndexCorruptError, IndexNotFoundError
@@ -29,7 +31,8 @@ def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_pat
     assert {"manifest.json", "chunks.jsonl", "sentences.jsonl", "talks.jsonl", "dense.faiss", "embeddings.npy",
             "sentences.npy", "bm25", "chunks.offsets.npy", "sentences.offsets.npy", "texts.jsonl",
             "texts.offsets.npy", "chunk_doc.npy", "chunk_year.npy", "chunk_sentences.npy", "talk_offsets.npy",
-            "talk_chunks.npy", "chunk_ids.json", "talks.offsets.npy", "talk_ids.json", "routing.json"} <= names
+            "talk_chunks.npy", "chunk_ids.json", "talks.offsets.npy", "talk_ids.json", "routing.json",
+            "sentence_talk_offsets.npy", "sentence_talks.npy", "sentence_shared_rows.npy", "talk_names.json"} <= names
     for npy in generation.rglob("*.npy"):
         np.load(npy, allow_pickle=False)  # raises if anything was pickled
     assert not any(p.suffix in (".pkl", ".pickle") for p in generation.rglob("*"))
@@ -254,3 +257,84 @@ def test_an_index_of_an_older_format_is_rebuilt_by_an_update(corpus: Path, tmp_p
     assert json.loads((current_generation(index_dir) / "manifest.json").read_text())["format_version"] == \
         INDEX_FORMAT_VERSION
     assert open_index(index_dir).sentences  # readable again
+
+
+def test_the_sentences_about_a_talk_come_from_the_table_as_from_the_records(shipped_index) -> None:  # type: ignore[no-untyped-def]
+    """The sentence → talk table gives, for every talk and every set of two talks of the shipped notes, the
+    sentences that reading each sentence's talks gives (a table row shared by several talks narrowed by the names
+    it holds), and never reads a sentence that is not such a row."""
+    from confqa.answer.extractive import sentences_of_talks, talk_ids_of
+
+    _, index_dir = shipped_index
+    store = open_index(index_dir)
+    talk_ids = list(store.talks_by_id)
+    assert any(bool(row) for row in store.sentence_shared_rows)  # the shipped notes have shared schedule rows
+
+    def by_reading(wanted: set[str]) -> list[int]:
+        chunks = store.chunks_of_talks(list(wanted))
+        return [i for c in chunks for i in store.sentences_by_chunk[c] if wanted & set(talk_ids_of(i, store))]
+
+    groups = [[t] for t in talk_ids] + [[a, b] for a, b in zip(talk_ids, talk_ids[1:])]
+    for group in groups:
+        assert sentences_of_talks(group, store) == by_reading(set(group)), group
+    for position, sentence in enumerate(store.sentences):
+        low, high = store.sentence_talk_offsets[position], store.sentence_talk_offsets[position + 1]
+        assert [talk_ids[int(p)] for p in store.sentence_talks[low:high]] == sentence.talk_ids
+        assert bool(store.sentence_shared_rows[position]) == (sentence.kind == "row" and len(sentence.talk_ids) > 1)
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=30))
+def test_ranges_concatenates_every_range(spans: list[tuple[int, int]]) -> None:
+    from confqa.index.store import _ranges
+
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([s + n for s, n in spans], dtype=np.int64)
+    assert _ranges(starts, ends).tolist() == [i for s, n in spans for i in range(s, s + n)]
+
+
+def test_a_sentence_talk_table_pointing_outside_the_catalogue_is_refused(corpus: Path, tmp_path: Path,
+                                                                        counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    table = np.load(generation / "sentence_talks.npy")
+    assert len(table)
+    table[0] = len(json.loads((generation / "talk_ids.json").read_text()))  # one past the last talk
+    np.save(generation / "sentence_talks.npy", table, allow_pickle=False)
+    manifest = json.loads((generation / "manifest.json").read_text())
+    manifest["files"]["sentence_talks.npy"] = hashlib.sha256((generation / "sentence_talks.npy").read_bytes()).hexdigest()
+    (generation / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="sentence_talks.npy points outside the index.*rebuild with"):
+        open_index(index_dir)
+
+
+def test_the_chunk_of_a_sentence_comes_from_the_table(shipped_index) -> None:  # type: ignore[no-untyped-def]
+    _, index_dir = shipped_index
+    store = open_index(index_dir)
+    assert store.chunks_of_sentences(range(len(store.sentences))).tolist() == [s.chunk for s in store.sentences]
+
+
+def test_talk_names_that_do_not_match_the_catalogue_are_refused(corpus: Path, tmp_path: Path,
+                                                                 counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from confqa.search.filters import Filters, compile_filters
+
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    names = json.loads((generation / "talk_names.json").read_text())
+    talks = [json.loads(line) for line in (generation / "talks.jsonl").read_text().splitlines()]
+    assert names["titles"] == [t["title"] for t in talks] and names["speakers"] == [t["speakers"] for t in talks]
+    names["titles"].pop()
+    (generation / "talk_names.json").write_text(json.dumps(names))
+    manifest = json.loads((generation / "manifest.json").read_text())
+    manifest["files"]["talk_names.json"] = hashlib.sha256((generation / "talk_names.json").read_bytes()).hexdigest()
+    (generation / "manifest.json").write_text(json.dumps(manifest))
+    store = open_index(index_dir)
+    with pytest.raises(IndexCorruptError, match="talk_names.json cannot be read.*rebuild with"):
+        compile_filters(Filters(speaker="Hopper"), store)

@@ -7,6 +7,7 @@ dev split decides whether to abstain. No language model needed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -66,11 +67,18 @@ def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
 def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:
     """The sentences about any of these talks, in note order, read from the talks' own passages (not a scan of
     every sentence of the index); with a mask, only those of allowed passages."""
-    wanted = set(talk_ids)
-    chunks = store.chunks_of_talks(list(wanted))
+    chunks = store.chunks_of_talks(list(set(talk_ids)))
     if mask is not None:
         chunks = chunks[mask[chunks]]
-    return [i for c in chunks for i in store.sentences_by_chunk[c] if wanted & set(talk_ids_of(i, store))]
+    return sentences_about(talk_ids, chunks, store)
+
+
+def sentences_about(talk_ids: Iterable[str], chunks: np.ndarray, store: IndexStore) -> list[int]:
+    """The sentences of these chunks about any of these talks (talk_ids_of), in chunk order. Only a table row
+    shared by several talks is read; the others are decided by the index's sentence → talk table."""
+    wanted = set(talk_ids)
+    ids, shared = store.sentences_about(wanted, chunks)
+    return [i for i, row in zip(ids.tolist(), shared.tolist()) if not row or wanted & set(talk_ids_of(i, store))]
 
 
 @dataclass
@@ -233,8 +241,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
                 settings: AnswerSettings) -> list[Scored]:
     allowed = None
     if asked.speaker_talks:
-        allowed = {i for h in pool for i in store.sentences_by_chunk[h.chunk]
-                   if asked.speaker_talks & set(talk_ids_of(i, store))}
+        allowed = set(sentences_about(asked.speaker_talks, np.array([h.chunk for h in pool], dtype=np.int64), store))
     # The words a unit should share with the question: its topic, less the talk or speaker it names (every
     # passage about that talk shares those).
     wanted = asked.content if asked.route and asked.route.talk_ids else asked.topic
@@ -276,7 +283,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
         top = np.argsort(-relevance, kind="stable")[:settings.talk_sentences_considered]
         members = [members[i] for i in sorted(top.tolist())]  # the most relevant, in note order
     scored = []
-    chunks = sorted({store.sentences[i].chunk for i in members})
+    chunks = np.unique(store.chunks_of_sentences(members)).tolist()
     for unit in [*units_of(members, cosines, store, settings, allowed),
                  *_section_units(asked, chunks, cosines, store, settings, allowed)]:
         text = unit_text(unit, store)

@@ -486,7 +486,7 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
                   documents: list) -> None:  # type: ignore[type-arg]
     """The records of a generation and the tables that open them in constant time: chunks, sentences and notes'
     text as JSON Lines with the byte offset of every record, each chunk's note, year and sentence range, each
-    talk's chunks, the talks with their ids and routing postings, and the chunk ids (what the Milvus backend maps
+    talk's chunks, each sentence's talks, the talks with their ids and routing postings, and the chunk ids (what the Milvus backend maps
     its records back by)."""
     names = [d.doc for d in documents]
     position = {name: i for i, name in enumerate(names)}
@@ -500,6 +500,9 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
     # How questions name talks (title words, speakers' surnames → talk positions), for routing without
     # reading the whole catalogue.
     _write_json(folder / "routing.json", postings(talks))
+    # What --talk and --speaker match against, without reading the talk records.
+    _write_json(folder / "talk_names.json", {"titles": [t.title for t in talks], "aliases": [t.aliases for t in talks],
+                                            "speakers": [t.speakers for t in talks]})
     _write_json(folder / "documents.json", [d.model_dump(mode="json", exclude={"lines"}) for d in documents])
     _write_json(folder / "chunk_ids.json", [c.id for c in chunks])
     np.save(folder / "chunk_doc.npy", np.array([position[c.doc] for c in chunks], dtype=np.int32),
@@ -519,6 +522,17 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
     np.save(folder / "talk_offsets.npy", np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64),
             allow_pickle=False)
     np.save(folder / "talk_chunks.npy", np.array([i for t in talks for i in members[t.id]], dtype=np.int64),
+            allow_pickle=False)
+    # Each sentence's talks (positions in the catalogue), so that the sentences about a talk are found without
+    # reading them; and which sentences are table rows shared by several talks (their text decides which).
+    talk_position = {t.id: i for i, t in enumerate(talks)}
+    np.save(folder / "sentence_talk_offsets.npy",
+            np.concatenate([[0], np.cumsum([len(s.talk_ids) for s in sentences], dtype=np.int64)]).astype(np.int64),
+            allow_pickle=False)
+    np.save(folder / "sentence_talks.npy",
+            np.array([talk_position[t] for s in sentences for t in s.talk_ids], dtype=np.int32), allow_pickle=False)
+    np.save(folder / "sentence_shared_rows.npy",
+            np.array([s.kind == "row" and len(s.talk_ids) > 1 for s in sentences], dtype=np.bool_),
             allow_pickle=False)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
 import numpy as np
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.index.bm25 import Bm25Arrays
@@ -112,6 +112,19 @@ class Keyed(Mapping[str, T]):
         return len(self.positions)
 
 
+class TalkNames(BaseModel):
+    """talk_names.json: the talks' titles, aliases and speakers, by catalogue position."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    titles: list[str]
+    aliases: list[list[str]]
+    speakers: list[list[str]]
+
+
+_TALK_NAMES = TypeAdapter(TalkNames)
+
+
 @dataclass
 class IndexStore:
     """One opened generation. Opening reads the manifest, the catalogue and small per-chunk columns (note, year,
@@ -130,6 +143,10 @@ class IndexStore:
     sentences_by_chunk: SentencesOfChunks
     talk_offsets: np.ndarray  # int64, len(talks) + 1: talk t's chunks are talk_chunks[talk_offsets[t]:…[t + 1]]
     talk_chunks: np.ndarray  # int64
+    # int64, sentences + 1: sentence s is about the talks at positions sentence_talks[offsets[s]:offsets[s + 1]]
+    sentence_talk_offsets: np.ndarray
+    sentence_talks: np.ndarray  # int32 talk positions
+    sentence_shared_rows: np.ndarray  # bool per sentence: a table row attributed to several talks
     texts: Keyed[list[str]]  # the cleaned lines of every note (a quote spanning chunks stays exact)
     talks_by_id: Keyed[Talk] = field(default_factory=lambda: Keyed([], []))
     # The generation's ONNX export, held open from the moment the index is opened: a rebuild may delete the
@@ -226,6 +243,18 @@ class IndexStore:
                                     f"rebuild with: {self.fix_command}") from None
 
     @cached_property
+    def talk_names(self) -> TalkNames:
+        """Every talk's title, aliases and speakers, by position (what --talk and --speaker match against)."""
+        try:
+            names = _TALK_NAMES.validate_json(self._held("talk_names.json").read_bytes())
+            if not len(names.titles) == len(names.aliases) == len(names.speakers) == len(self.talks):
+                raise ValueError(f"{len(names.titles)} titles for {len(self.talks)} talks")
+            return names
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise IndexCorruptError(f"{self.generation / 'talk_names.json'} cannot be read ({_first_line(exc)}); "
+                                    f"rebuild with: {self.fix_command}") from None
+
+    @cached_property
     def speaker_surnames(self) -> frozenset[str]:
         """Every speaker's surname, as the notes write it."""
         return frozenset(str(s) for s in self.routing["surnames"])
@@ -233,6 +262,11 @@ class IndexStore:
     def names_a_speaker(self, text: str) -> bool:
         """Whether the text has the surname of one of the catalogue's speakers, as a whole word."""
         return names_in(text, self.speaker_surnames)
+
+    @property
+    def talk_ids(self) -> list[str]:
+        """Every talk's id, by catalogue position."""
+        return list(self.talks_by_id.positions)
 
     @property
     def _talk_position(self) -> dict[str, int]:
@@ -281,6 +315,29 @@ class IndexStore:
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts)).astype(np.int64)
+
+    def chunks_of_sentences(self, sentence_ids: Iterable[int]) -> np.ndarray:
+        """The chunk of each of these sentences (from the chunk → sentence table, without reading them)."""
+        ids = np.fromiter(sentence_ids, dtype=np.int64)
+        chunks: np.ndarray = np.searchsorted(self.sentences_by_chunk.starts, ids, side="right") - 1
+        return chunks
+
+    def sentences_about(self, talk_ids: Iterable[str], chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the sentences of these chunks, in that order, those attributed to any of these talks (read from the
+        sentence → talk table, not from the sentences), and for each whether it is a table row shared by several
+        talks, which only its own text can narrow down."""
+        positions = np.array(sorted({self._talk_position[t] for t in talk_ids if t in self._talk_position}),
+                             dtype=np.int32)
+        chunks = np.asarray(chunks, dtype=np.int64)
+        starts = self.sentences_by_chunk.starts
+        ids = _ranges(starts[chunks], starts[chunks + 1])
+        if not len(ids) or not len(positions):
+            return ids[:0], np.zeros(0, dtype=np.bool_)
+        low, high = self.sentence_talk_offsets[ids], self.sentence_talk_offsets[ids + 1]
+        owner = np.repeat(np.arange(len(ids)), high - low)
+        about = np.zeros(len(ids), dtype=np.bool_)
+        about[owner[np.isin(self.sentence_talks[_ranges(low, high)], positions)]] = True
+        return ids[about], self.sentence_shared_rows[ids[about]]
 
 
 NO_YEAR = -1  # chunk_year of a chunk whose note names no conference year
@@ -338,9 +395,14 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
     starts = column.array("chunk_sentences", (n_chunks + 1,), np.int64, high=n_sentences + 1)
     talk_offsets = column.array("talk_offsets", (len(talk_ids) + 1,), np.int64)
     talk_chunks = column.array("talk_chunks", (int(talk_offsets[-1]),), np.int64, high=n_chunks)
+    sentence_talk_offsets = column.array("sentence_talk_offsets", (n_sentences + 1,), np.int64)
+    sentence_talks = column.array("sentence_talks", (int(sentence_talk_offsets[-1]),), np.int32,
+                                  high=len(talk_ids))
+    shared_rows = column.array("sentence_shared_rows", (n_sentences,), np.bool_)
     if int(starts[0]) != 0 or int(starts[-1]) != n_sentences or bool(np.any(np.diff(starts) < 0)) \
-            or bool(np.any(np.diff(talk_offsets) < 0)):
-        column.problems.append("the chunk → sentence or talk → chunk tables are out of order")
+            or bool(np.any(np.diff(talk_offsets) < 0)) or int(sentence_talk_offsets[0]) != 0 \
+            or bool(np.any(np.diff(sentence_talk_offsets) < 0)):
+        column.problems.append("the chunk → sentence, talk → chunk or sentence → talk tables are out of order")
     if column.problems:
         raise IndexCorruptError(f"index {generation} is inconsistent: {'; '.join(column.problems)}; "
                                 f"rebuild with: {fix}")
@@ -364,6 +426,9 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
             sentences_by_chunk=SentencesOfChunks(starts),
             talk_offsets=talk_offsets,
             talk_chunks=talk_chunks,
+            sentence_talk_offsets=sentence_talk_offsets,
+            sentence_talks=sentence_talks,
+            sentence_shared_rows=shared_rows,
             texts=Keyed(texts, names),
             talks_by_id=Keyed(talks, talk_ids),
             model_file=model_file,
@@ -374,7 +439,7 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
 
 
 # Files that are read after opening, when first needed (bm25/ files are added by name).
-_READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json", "routing.json")
+_READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json", "routing.json", "talk_names.json")
 
 
 def _hold(generation: Path, manifest: Manifest, fix: str) -> dict[str, BinaryIO]:
@@ -393,6 +458,17 @@ def _hold(generation: Path, manifest: Manifest, fix: str) -> dict[str, BinaryIO]
 
 def _note_lines(data: bytes) -> list[str]:
     return [str(line) for line in json.loads(data)["lines"]]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The integers of [starts[i], ends[i]) for every i, concatenated in order."""
+    lengths = np.asarray(ends, dtype=np.int64) - np.asarray(starts, dtype=np.int64)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    first = np.cumsum(lengths) - lengths  # where each range begins in the output
+    out: np.ndarray = np.arange(total, dtype=np.int64) + np.repeat(np.asarray(starts, dtype=np.int64) - first, lengths)
+    return out
 
 
 class _Columns:
@@ -423,7 +499,9 @@ class _Columns:
             return np.zeros(shape, dtype=dtype)
         if high is not None and len(array) and (int(array.min()) < 0 or int(array.max()) >= high):
             self.problems.append(f"{name}.npy points outside the index")
-        return array
+        # A plain array over the same mapped pages: np.memmap's Python-level __getitem__ costs ~20 µs for each
+        # single value read (offsets are read one record at a time).
+        return array.view(np.ndarray)
 
 
 _HASH_BLOCK = 1 << 20
@@ -491,7 +569,7 @@ def _load_array(path: Path, fix: str, shape: tuple[int, int]) -> np.ndarray:
     if array.dtype != np.float32 or array.shape != shape:
         raise IndexCorruptError(f"{path} holds {array.dtype}{list(array.shape)}, not the float32 matrix "
                                 f"{list(shape)} the index needs; rebuild with: {fix}")
-    return array
+    return array.view(np.ndarray)  # the same mapped pages, without np.memmap's per-access Python overhead
 
 
 def _check_dense_file(path: Path, manifest: Manifest, fix: str) -> None:

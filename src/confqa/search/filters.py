@@ -5,6 +5,8 @@ backend). Unknown values raise with close matches, whichever backend runs."""
 from __future__ import annotations
 
 import difflib
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -14,6 +16,7 @@ import numpy as np
 
 from confqa.errors import UnknownFilterError
 from confqa.lexical import surname
+from confqa.index.store import TalkNames
 from confqa.models import Talk
 
 
@@ -47,6 +50,12 @@ class FilterColumns(Protocol):
 
     @property
     def talks(self) -> Sequence[Talk]: ...
+
+    @property
+    def talk_ids(self) -> list[str]: ...
+
+    @property
+    def talk_names(self) -> TalkNames: ...
 
     def chunks_of_talks(self, talk_ids: Iterable[str]) -> np.ndarray: ...
 
@@ -103,9 +112,9 @@ def compile_filters(filters: Filters, store: FilterColumns) -> CompiledFilters:
         params["docs"] = sorted(docs)
     talk_sets = []
     if filters.talk is not None:
-        talk_sets.append(("talks", _match_talks(filters.talk, store.talks)))
+        talk_sets.append(("talks", _match_talks(filters.talk, talk_directory(store))))
     if filters.speaker is not None:
-        talk_sets.append(("speaker_talks", _speaker_talks(filters.speaker, store.talks)))
+        talk_sets.append(("speaker_talks", _speaker_talks(filters.speaker, talk_directory(store))))
     for key, talk_ids in talk_sets:
         about = np.zeros(store.size, dtype=bool)
         about[store.chunks_of_talks(talk_ids)] = True
@@ -137,26 +146,66 @@ def _docs(value: str, docs: list[str]) -> set[str]:
     return chosen
 
 
-def _speaker_talks(value: str, talks: Sequence[Talk]) -> set[str]:
+@dataclass(frozen=True)
+class TalkDirectory:
+    """What --talk and --speaker match against, as plain lowered strings: read from the index's talk_names.json
+    once per opened index (a catalogue of 60,000 talks is not parsed for every filtered question)."""
+
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]  # as written, for "did you mean"
+    names: tuple[tuple[str, ...], ...]  # per talk: the lowered title and aliases
+    speakers: tuple[tuple[str, ...], ...]  # per talk: the speakers as written
+    lowered_speakers: tuple[tuple[tuple[str, str], ...], ...]  # per talk: (lowered name, lowered surname)
+
+    @classmethod
+    def of(cls, ids: Sequence[str], names: TalkNames) -> TalkDirectory:
+        return cls(
+            ids=tuple(ids),
+            titles=tuple(names.titles),
+            names=tuple((title.lower(), *(a.lower() for a in aliases)) for title, aliases in zip(names.titles,
+                                                                                                names.aliases)),
+            speakers=tuple(tuple(s) for s in names.speakers),
+            lowered_speakers=tuple(tuple((s.lower(), surname(s).lower()) for s in speakers)
+                                   for speakers in names.speakers),
+        )
+
+
+# One directory per opened catalogue, dropped with it.
+_DIRECTORIES: weakref.WeakKeyDictionary[Sequence[Talk], TalkDirectory] = weakref.WeakKeyDictionary()
+_DIRECTORIES_LOCK = threading.Lock()
+
+
+def talk_directory(store: FilterColumns) -> TalkDirectory:
+    """The directory of this index's catalogue, built on first use (kept with its talk records)."""
+    with _DIRECTORIES_LOCK:
+        known = _DIRECTORIES.get(store.talks)
+    if known is not None:
+        return known
+    directory = TalkDirectory.of(store.talk_ids, store.talk_names)
+    with _DIRECTORIES_LOCK:
+        return _DIRECTORIES.setdefault(store.talks, directory)
+
+
+def _speaker_talks(value: str, directory: TalkDirectory) -> set[str]:
     wanted = value.strip().lower()
-    matched = {t.id for t in talks for s in t.speakers
-               if wanted in (s.lower(), surname(s).lower()) or (len(wanted) > 3 and wanted in s.lower())}
+    matched = {talk for talk, speakers in zip(directory.ids, directory.lowered_speakers)
+               if any(wanted in (name, last) or (len(wanted) > 3 and wanted in name) for name, last in speakers)}
     if not matched:
-        speakers = sorted({s for t in talks for s in t.speakers})
+        speakers = sorted({s for names in directory.speakers for s in names})
         raise UnknownFilterError(_unknown("speaker", value, speakers))
     return matched
 
 
-def _match_talks(value: str, talks: Sequence[Talk]) -> set[str]:
+def _match_talks(value: str, directory: TalkDirectory) -> set[str]:
     wanted = value.strip().lower()
-    exact = {t.id for t in talks if wanted in (t.id, t.title.lower(), *(a.lower() for a in t.aliases))}
+    exact = {talk for talk, names in zip(directory.ids, directory.names) if wanted == talk or wanted in names}
     if exact:
         return exact
-    partial = {t.id for t in talks if len(wanted) >= 3 and (wanted in t.title.lower()
-               or any(wanted in a.lower() for a in t.aliases))}
+    partial = {talk for talk, names in zip(directory.ids, directory.names)
+               if len(wanted) >= 3 and any(wanted in name for name in names)}
     if partial:
         return partial
-    raise UnknownFilterError(_unknown("talk", value, [t.title for t in talks]))
+    raise UnknownFilterError(_unknown("talk", value, list(directory.titles)))
 
 
 def _unknown(what: str, value: str, known: list[str]) -> str:
