@@ -226,3 +226,43 @@ def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embe
     # The notes say they do not know who gave it: no answer, rather than the talk's title as if it were a name.
     unknown = assistant.ask("Who gave the lightning talk 'Pandas Is Not a Database'?")
     assert unknown.abstained, unknown.answer
+
+
+ROW_NUMBERED_NOTE = """\
+# Reading group — spring term
+
+| # | Week | Presenter | Paper |
+|---|------|-----------|-------|
+| 1 | 3 | Ines Duarte | Attention Sinks in Long Contexts |
+| 2 | 5 | Tomasz Wójcik | Quantised Optimisers Without Tears |
+| 3 | 7 | Amaka Eze | Retrieval Heads and Where to Find Them |
+
+## Discussion
+
+**#2**: the group measured 23 GB of optimiser state saved by 8-bit moments on the 7B run, with no loss in
+final perplexity. Tomasz wants to try 4-bit moments next term.
+
+**#3**: mostly about which heads to prune; nobody agreed.
+"""
+
+
+def test_a_note_that_refers_to_a_row_by_number_answers_for_that_talk(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """'**#2**: …' below a numbered index table is about row 2's talk: a question about that talk's content is
+    answered from it and cites that talk, and the row itself reads as a record without its bare row number."""
+    from confqa.answer.units import row_record
+    from confqa.api import Assistant
+    from confqa.index.build import build_index
+    from confqa.settings import Settings
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "reading.md").write_text(ROW_NUMBERED_NOTE, encoding="utf-8")
+    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
+    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    answer = assistant.ask("How much optimiser memory did Wójcik's paper save?")
+    assert "23 GB" in answer.answer, answer.answer
+    assert answer.citations[0].talk == "Quantised Optimisers Without Tears", answer.citations
+    store = assistant.store
+    row = next(i for i, s in enumerate(store.sentences) if s.kind == "row" and "Amaka Eze" in s.text)
+    record = row_record(row, store)
+    assert record.startswith("Week: 7; Presenter: Amaka Eze"), record

@@ -442,3 +442,29 @@ def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
     assert [c.model_dump() for c in chunks] == before  # the inputs are not changed
     assert all(c.talk_ids == [talks[0].id] for c in new_chunks if c.line_start >= 3)
     assert talks[0].chunks == sum(1 for c in new_chunks if talks[0].id in c.talk_ids) > 0
+
+
+def test_notes_that_open_with_a_row_number_belong_to_that_rows_talk() -> None:
+    """An index table that numbers its rows, and notes below that refer to a row by its number only: each such
+    note is about that row's talk; a number no row has, or a number inside a sentence, names nothing."""
+    note = ("# Meetup log\n\n| No. | Speaker | Talk |\n|---|---|---|\n| 1 | Grace Hopper | Compilers for Everyone |\n"
+            "| 2 | Alan Kay | Objects Were About Messages |\n| 03 | Barbara Liskov | Substitution in Practice |\n\n"
+            "## Notes\n\n- No. 2: the slides argued that late binding is the whole point.\n"
+            "- No. 1: a live demo that turned plain English into assembly.\n\n"
+            "(#3) Contracts for subtypes, with examples from a payroll system.\n\n"
+            "#7 was postponed to spring.\n\nWe met in room 2 and item 1 on the agenda was pizza.\n")
+    parsed = [parse(load_document_bytes(note.encode(), "log.md"))]
+    result = build_catalogue(parsed)
+    by_title = {t.title: t.id for t in result.talks}
+    assert set(by_title) == {"Compilers for Everyone", "Objects Were About Messages", "Substitution in Practice"}
+    lines = note.splitlines()
+
+    def talks_at(prefix: str) -> list[str]:
+        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+        return result.attribution.talks_of("log.md", number, number)
+
+    assert talks_at("- No. 2:") == [by_title["Objects Were About Messages"]]
+    assert talks_at("- No. 1:") == [by_title["Compilers for Everyone"]]
+    assert talks_at("(#3)") == [by_title["Substitution in Practice"]]  # '03' in the table
+    assert talks_at("#7 was") == []
+    assert talks_at("We met in room 2") == []

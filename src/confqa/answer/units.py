@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from confqa.answer.readable import display_text
 from confqa.index.store import IndexStore
 from confqa.settings import AnswerSettings
+from confqa.text import lexicon
 
 _BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\1[ \t]*[:.]?[ \t]*(?:\n|$)")
@@ -260,7 +261,14 @@ def row_record(sentence_id: int, store: IndexStore) -> str:
     header = table_header(sentence_id, store)
     if len(header) != len(cells):
         return " — ".join(c for c in cells if c)
-    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells) if cell)
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells)
+                     if cell and not _row_number(name, cell))
+
+
+def _row_number(name: str, cell: str) -> bool:
+    """A cell that only numbers its row ('| 7 |' under '#', which reads as no header, or under 'No.'): it says
+    nothing in an answer."""
+    return cell.lstrip("#№").isdigit() and (not name or bool(lexicon.ROW_NUMBER_HEADER.fullmatch(name.lower())))
 
 
 def unit_text(unit: Unit, store: IndexStore) -> str:

@@ -3,7 +3,9 @@ here). A line is about a talk when it sits under the talk's heading, in a note a
 table row, list item or highlight that names it, or in a block that names its speaker or title. Notes keep
 talking about a talk after naming it ("Mitchell's talk implored ... She went on to ..."), so a mention carries
 over to the following paragraphs and list items of the same section, until something starts a new subject: a
-heading, a bold lead line, a numbered or bold list item, or a block that names another talk."""
+heading, a bold lead line, a numbered or bold list item, or a block that names another talk. An index table that
+numbers its rows ('| # | Date | Speaker | Topic |') may be followed by notes that open with the row's number
+('**#6** — Yuki counted 412 feature flags…', 'No. 2: …'): such a block names the talks of that row."""
 
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block, ParsedDocument
 from confqa.models import Talk
 from confqa.talks.candidate import Candidate, normalize
+from confqa.talks.detectors.structure import cells
 from confqa.talks.merge import match_name
+from confqa.text.lexicon import ROW_NUMBER_HEADER
 
 # Paragraphs or list items a mention carries over to (a fitted bound: notes rarely speak of a talk for longer
 # without naming it again, and a longer carry attributes unrelated text).
@@ -66,11 +71,16 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
     carried: set[str] = set()
     carried_path: tuple[str, ...] | None = None
     carried_age = 0
+    numbered = _numbered_rows(parsed, explicit)
     for block in parsed.blocks:
         mentioned = finder.mentions(block.text, doc_talks)
+        reference = _ROW_REFERENCE.match(block.text) if numbered and block.kind in ("paragraph", "list") else None
+        if reference:  # another row's number starts a new subject, even one no row has
+            mentioned |= numbered.get(reference.group("number").lstrip("0"), set())
         # A highlight, list item or table row that names a talk also starts (or ends) what is said about it.
         mentioned |= explicit.get(block.line_start, set()) - whole
-        if block.kind == "heading" or block.heading_path != carried_path or (_new_subject(block) and not mentioned):
+        if block.kind == "heading" or block.heading_path != carried_path or (
+                (_new_subject(block) or reference) and not mentioned):
             carried, carried_age = set(), 0
         if mentioned:
             carried, carried_path, carried_age = set(mentioned), block.heading_path, 0
@@ -82,6 +92,31 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
             found = set()
         for number in range(block.line_start, block.line_end + 1):
             lines[number].update(found)
+
+
+# A block that opens with a row's number ('**#6** —', '- No. 2:',
+# '(#3)'); '#6' with no space after it is no heading in Markdown.
+_ROW_REFERENCE = re.compile(r"^[\s\-*+>(\[_]*(?:#|№\s?|(?i:no\.|nr\.)\s?)(?P<number>\d{1,4})\b(?![.,:]\d)")
+
+
+def _numbered_rows(parsed: ParsedDocument, explicit: dict[int, set[str]]) -> dict[str, set[str]]:
+    """Row number → the talks of that row, for every table of the note with a column of row numbers."""
+    numbered: dict[str, set[str]] = defaultdict(set)
+    for block in parsed.blocks:
+        rows = [row for row in block.text.splitlines() if row.strip()] if block.kind == "table" else []
+        if len(rows) < 3:
+            continue
+        header = [clean_inline(cell).strip().lower() for cell in cells(rows[0])]
+        column = next((i for i, name in enumerate(header) if ROW_NUMBER_HEADER.fullmatch(name)), None)
+        if column is None:
+            continue
+        for offset, row in enumerate(rows[2:], start=2):
+            row_cells = cells(row)
+            number = clean_inline(row_cells[column]).strip().lstrip("#№") if column < len(row_cells) else ""
+            talks = explicit.get(block.line_start + offset)
+            if number.isdigit() and talks:
+                numbered[number.lstrip("0")] |= talks
+    return numbered
 
 
 def _new_subject(block: Block) -> bool:

@@ -109,6 +109,8 @@ SPEAKER_HEADERS = ("speaker", "presenter", "author", "panelist", "panellist", "h
 NOTES_HEADERS = ("note", "notes", "summary", "description", "abstract", "key points", "takeaway", "takeaways",
                  "highlights", "key idea", "tl;dr", "tldr")
 TYPE_HEADERS = ("type", "kind", "format", "track", "category")
+# The header of a table column that numbers its rows ('| # | Date | Speaker |'), lowercased.
+ROW_NUMBER_HEADER = re.compile(r"(?:#|№|no\.?|nr\.?|num\.?|number|id)")
 
 # Words a title in title case leaves in lower case ('Retrofitting Bounds Checks into a C Codebase').
 TITLE_SMALL_WORDS = frozenset({
