@@ -266,3 +266,42 @@ def test_a_note_that_refers_to_a_row_by_number_answers_for_that_talk(tmp_path, e
     row = next(i for i, s in enumerate(store.sentences) if s.kind == "row" and "Amaka Eze" in s.text)
     record = row_record(row, store)
     assert record.startswith("Week: 7; Presenter: Amaka Eze"), record
+
+
+CHAIRED_NOTE = """\
+# GopherCon Lisbon 2024
+
+Personal notes from GopherCon Lisbon 2024, Lisbon, 3–4 October 2024 (Hotel Tivoli Oriente).
+About 600 Go developers came to GopherCon Lisbon this year; these are my notes from both days.
+
+## Day one
+
+Registration was quick and the coffee was good. The Wi-Fi held up all morning, which is a first for us.
+
+### Opening
+
+Opening remarks were by the conference chair, Rui Almeida, who mostly thanked the volunteers and warned us
+that the afternoon rooms had changed.
+
+### Generics in Practice — Marta Sousa
+
+Marta showed three codebases before and after generics; type parameters removed about 900 lines of copied code
+from the largest one.
+"""
+
+
+def test_a_role_question_is_answered_by_a_line_with_the_role_not_the_closest_line(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who chaired GopherCon Lisbon 2024?": the note's opening line matches the question best, but only the line
+    that says "conference chair" and names someone answers it."""
+    from confqa.api import Assistant
+    from confqa.index.build import build_index
+    from confqa.settings import Settings
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "gophercon.md").write_text(CHAIRED_NOTE, encoding="utf-8")
+    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
+    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    answer = assistant.ask("who chaired GopherCon Lisbon 2024")
+    assert "Rui Almeida" in first_sentence(answer.answer), answer.answer
+    assert "Personal notes" not in answer.answer

@@ -129,7 +129,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     elif route and route.talk_ids and not asked.content and intent_vector is not None:
         chosen = _select(_about_talk(asked, intent_vector, store, settings, mask), asked, store, settings)
     else:
-        chosen = _select(_score_hits(asked, ranking, pool, store, settings), asked, store, settings)
+        chosen = _select(_role_lines_first(_score_hits(asked, ranking, pool, store, settings), asked, store),
+                         asked, store, settings)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)):
@@ -145,6 +146,17 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
+
+
+def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Who chaired RustNorth?": when a unit says the role and names someone ("Opening remarks were by the
+    conference chair, Astrid Nilsen"), only such units answer; a line without the role is not the answer, however
+    close to the question it is."""
+    if not (asked.asks_who and asked.roles):
+        return scored
+    naming_the_role = [s for s in scored if any(lexicon.ROLES[r].search(unit_text(s.unit, store)) for r in asked.roles)
+                       and checks.names_someone(unit_text(s.unit, store), store)]
+    return naming_the_role or scored
 
 
 def _names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
