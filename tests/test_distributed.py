@@ -175,3 +175,51 @@ def test_an_address_ray_cannot_join_is_a_usage_error(address: str) -> None:
 
     with pytest.raises(ConfqaUsageError, match="HOST:PORT of the head's GCS"):
         _host_port(address, None)
+
+
+class _FlakyRay:
+    """A stand-in for the ray module whose init fails the first `failures` times with `error`."""
+
+    __version__ = "test"
+    exceptions = type("exceptions", (), {})  # no AuthenticationError: the failures here are not about tokens
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures, self.error, self.calls = failures, error, 0
+
+    def init(self, **kwargs: object) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+
+    def is_initialized(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize(("failures", "error", "calls", "joins"), [
+    (1, ConnectionAbortedError("Initialization failure from server:\n"), 2, True),  # the server's start failed once
+    (5, ConnectionAbortedError("Initialization failure from server:\n"), 3, False),  # every attempt failed
+    (1, ValueError("bad address"), 1, False),  # nothing to wait for: no second try
+])
+def test_a_ray_client_join_tries_again_only_when_the_server_failed_to_start(
+        monkeypatch: pytest.MonkeyPatch, failures: int, error: Exception, calls: int, joins: bool) -> None:
+    import socket
+
+    import confqa.distributed as distributed
+    from confqa.errors import ConfqaError
+
+    monkeypatch.setattr(distributed, "CLIENT_INIT_PAUSE", 0.0)
+    monkeypatch.setattr(distributed, "_has_ray_client", lambda: True)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    ray = _FlakyRay(failures, error)
+    try:
+        address = f"ray://127.0.0.1:{listener.getsockname()[1]}"
+        if joins:
+            distributed._join(ray, address)
+        else:
+            with pytest.raises(ConfqaError, match="cannot join Ray"):
+                distributed._join(ray, address)
+    finally:
+        listener.close()
+    assert ray.calls == calls

@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,11 @@ ROWS_PER_TASK = 256  # texts handed to one actor call; each call embeds them in 
 # How long a cluster's address may take to accept a TCP connection before confqa gives up on it. Ray's own waits
 # are 30 s (Ray Client) and minutes (a GCS), logging each retry on stderr meanwhile.
 CONNECT_TIMEOUT = 5.0
+# Ray Client's head starts a server process for each client; on a busy head that start can fail ("Initialization
+# failure from server", with no reason) and succeed a moment later, so a join through ray:// tries this many times,
+# pausing CLIENT_INIT_PAUSE seconds times the attempt number in between.
+CLIENT_INIT_ATTEMPTS = 3
+CLIENT_INIT_PAUSE = 1.0
 # The port of ray://HOST without one: `ray start --head`'s default --ray-client-server-port.
 RAY_CLIENT_DEFAULT_PORT = 10001
 # What to give instead, appended to messages about an address that does not work.
@@ -108,14 +114,18 @@ def _join(ray: Any, address: str) -> None:
     if endpoint is not None:
         _check_listening(address, *endpoint, client=client)
     pinned = endpoint is not None and not client and _loopback_only(ray, *endpoint)
-    with _ray_stderr_held() as printed, _loopback_node_ip(ray, pinned):
-        try:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError, AuthenticationError...
-            failure = exc
-    if ray.is_initialized():
-        ray.shutdown()
+    for attempt in range(1, (CLIENT_INIT_ATTEMPTS if client else 1) + 1):
+        with _ray_stderr_held() as printed, _loopback_node_ip(ray, pinned):
+            try:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
+                return
+            except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError, AuthenticationError...
+                failure = exc
+        if ray.is_initialized():
+            ray.shutdown()
+        if not (isinstance(failure, ConnectionAbortedError) and "Initialization failure from server" in str(failure)):
+            break
+        time.sleep(CLIENT_INIT_PAUSE * attempt)
     raise ConfqaError(f"cannot join Ray at {address}: {_join_reason(ray, failure, printed, client)}") from None
 
 

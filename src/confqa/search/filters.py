@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from confqa.errors import UnknownFilterError
-from confqa.lexical import surname
 from confqa.index.store import TalkNames
+from confqa.lexical import surname
 from confqa.models import Talk
 
 
