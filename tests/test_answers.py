@@ -305,3 +305,36 @@ def test_a_role_question_is_answered_by_a_line_with_the_role_not_the_closest_lin
     answer = assistant.ask("who chaired GopherCon Lisbon 2024")
     assert "Rui Almeida" in first_sentence(answer.answer), answer.answer
     assert "Personal notes" not in answer.answer
+
+
+TWO_ROLES_NOTE = """\
+# Harbour Data Day 2025
+
+## Closing panel: Who Owns the Data Lake?
+
+The closing panel was moderated by Ingrid Halvorsen. The panellists:
+
+- Tomás Quiroga (Port of Valparaíso)
+- Aiko Tanaka (Kobe Logistics)
+- Samuel Mensah (Tema Harbour Authority)
+
+Samuel, the only panellist who runs a port, set the tone: nobody owns the lake until it breaks. Aiko argued for
+data contracts between teams; Tomás said contracts only work when someone is paid to enforce them.
+"""
+
+
+def test_a_question_about_two_roles_is_answered_for_each_and_a_plural_role_by_everyone(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who moderated the closing panel, and who were the panellists?": the moderator's line and the line that
+    names the panellists, not a sentence about one of them."""
+    from confqa.api import Assistant
+    from confqa.index.build import build_index
+    from confqa.settings import Settings
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "harbour.md").write_text(TWO_ROLES_NOTE, encoding="utf-8")
+    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
+    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    answer = assistant.ask("Who moderated the closing panel at Harbour Data Day, and who were the panellists?")
+    assert "Ingrid Halvorsen" in answer.answer, answer.answer
+    assert all(name in answer.answer for name in ("Tomás Quiroga", "Aiko Tanaka", "Samuel Mensah")), answer.answer

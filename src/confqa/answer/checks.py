@@ -76,6 +76,11 @@ def names_someone(text: str, store: IndexStore) -> bool:
     return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))
 
 
+def people_named(text: str, store: IndexStore) -> int:
+    """How many people a text names: capitalised first-and-last names that are not common words."""
+    return len({m.group(0) for m in _CAPITALISED_NAME.finditer(text) if not (set(terms(m.group(0))) & _COMMON)})
+
+
 _COMMON = frozenset(terms("large language model models learning neural network networks deep machine state art "
                           "best paper keynote tutorial talk panel session workshop"))
 

@@ -151,12 +151,35 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"Who chaired RustNorth?": when a unit says the role and names someone ("Opening remarks were by the
     conference chair, Astrid Nilsen"), only such units answer; a line without the role is not the answer, however
-    close to the question it is."""
+    close to the question it is. Each role the question asks about ("who chaired the panel, and who were the
+    panellists?") leads with its own best unit, in the order asked; for a role asked in the plural ("panellists")
+    a unit that names several people comes before one that names one."""
     if not (asked.asks_who and asked.roles):
         return scored
-    naming_the_role = [s for s in scored if any(lexicon.ROLES[r].search(unit_text(s.unit, store)) for r in asked.roles)
-                       and checks.names_someone(unit_text(s.unit, store), store)]
-    return naming_the_role or scored
+    text = {id(s): unit_text(s.unit, store) for s in scored}
+    naming_the_role = [s for s in scored if any(lexicon.ROLES[r].search(text[id(s)]) for r in asked.roles)
+                       and checks.names_someone(text[id(s)], store)]
+    if not naming_the_role:
+        return scored
+    plural = set(roles_asked_in_plural(asked.text))
+    picked: list[Scored] = []
+    for role in asked.roles:
+        fitting = [s for s in naming_the_role if lexicon.ROLES[role].search(text[id(s)]) and s not in picked]
+        if not fitting:
+            continue
+        several = [s for s in fitting if checks.people_named(text[id(s)], store) > 1] if role in plural else []
+        picked.append(max(several or fitting, key=lambda s: s.score))
+    # The picks lead, in the order their roles were asked; the other units naming a role follow.
+    top = max(s.score for s in naming_the_role)
+    lead = [Scored(s.unit, top + len(picked) - i) for i, s in enumerate(picked)]
+    return lead + [s for s in naming_the_role if s not in picked]
+
+
+def roles_asked_in_plural(question: str) -> tuple[str, ...]:
+    """The roles a who-question asks about in the plural ("who were the panellists", "the co-authors")."""
+    return tuple(role for role in roles_asked(question)
+                 if any(m.group(0).lower().endswith("s") and not m.group(0).lower().endswith("ss")
+                        for m in lexicon.ROLES[role].finditer(question)))
 
 
 def _names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
@@ -310,6 +333,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     """The best units, without overlaps or repeats, until the intent is satisfied."""
     scored = sorted(scored, key=lambda s: -s.score)
     limit = min(settings.max_sentences, settings.units_by_intent.get(asked.intent.name, settings.max_sentences))
+    if asked.asks_who:
+        limit = min(settings.max_sentences, max(limit, len(asked.roles)))  # one unit for each role asked about
     chosen: list[Scored] = []
     used: set[int] = set()
     words = 0
