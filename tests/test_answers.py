@@ -205,18 +205,24 @@ A student whose name I did not catch gave this one, on why dataframes make poor 
 """
 
 
-def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    """The panel's speakers are in the catalogue; its moderator is not. "Who moderated" (or "who chaired") is
-    answered by the line that names the moderator, "who were the panellists" by the panellists' line."""
+def _assistant_over(notes: dict[str, str], tmp_path, embedder):  # type: ignore[no-untyped-def]
+    """An assistant over an index of these notes (file name → text), built with the test model."""
     from confqa.api import Assistant
     from confqa.index.build import build_index
     from confqa.settings import Settings
 
     corpus = tmp_path / "notes"
     corpus.mkdir()
-    (corpus / "harbour.md").write_text(PANEL_NOTE, encoding="utf-8")
+    for name, text in notes.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
-    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    return Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+
+
+def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The panel's speakers are in the catalogue; its moderator is not. "Who moderated" (or "who chaired") is
+    answered by the line that names the moderator, "who were the panellists" by the panellists' line."""
+    assistant = _assistant_over({"harbour.md": PANEL_NOTE}, tmp_path, embedder)
     for question in ("Who moderated the data quality panel?", "who chaired the panel on data quality"):
         answer = assistant.ask(question)
         assert "Ole Sorensen" in answer.answer, (question, answer.answer)
@@ -250,15 +256,8 @@ def test_a_note_that_refers_to_a_row_by_number_answers_for_that_talk(tmp_path, e
     """'**#2**: …' below a numbered index table is about row 2's talk: a question about that talk's content is
     answered from it and cites that talk, and the row itself reads as a record without its bare row number."""
     from confqa.answer.units import row_record
-    from confqa.api import Assistant
-    from confqa.index.build import build_index
-    from confqa.settings import Settings
 
-    corpus = tmp_path / "notes"
-    corpus.mkdir()
-    (corpus / "reading.md").write_text(ROW_NUMBERED_NOTE, encoding="utf-8")
-    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
-    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    assistant = _assistant_over({"reading.md": ROW_NUMBERED_NOTE}, tmp_path, embedder)
     answer = assistant.ask("How much optimiser memory did Wójcik's paper save?")
     assert "23 GB" in answer.answer, answer.answer
     assert answer.citations[0].talk == "Quantised Optimisers Without Tears", answer.citations
@@ -293,15 +292,7 @@ from the largest one.
 def test_a_role_question_is_answered_by_a_line_with_the_role_not_the_closest_line(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"Who chaired GopherCon Lisbon 2024?": the note's opening line matches the question best, but only the line
     that says "conference chair" and names someone answers it."""
-    from confqa.api import Assistant
-    from confqa.index.build import build_index
-    from confqa.settings import Settings
-
-    corpus = tmp_path / "notes"
-    corpus.mkdir()
-    (corpus / "gophercon.md").write_text(CHAIRED_NOTE, encoding="utf-8")
-    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
-    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    assistant = _assistant_over({"gophercon.md": CHAIRED_NOTE}, tmp_path, embedder)
     answer = assistant.ask("who chaired GopherCon Lisbon 2024")
     assert "Rui Almeida" in first_sentence(answer.answer), answer.answer
     assert "Personal notes" not in answer.answer
@@ -326,15 +317,7 @@ data contracts between teams; Tomás said contracts only work when someone is pa
 def test_a_question_about_two_roles_is_answered_for_each_and_a_plural_role_by_everyone(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"Who moderated the closing panel, and who were the panellists?": the moderator's line and the line that
     names the panellists, not a sentence about one of them."""
-    from confqa.api import Assistant
-    from confqa.index.build import build_index
-    from confqa.settings import Settings
-
-    corpus = tmp_path / "notes"
-    corpus.mkdir()
-    (corpus / "harbour.md").write_text(TWO_ROLES_NOTE, encoding="utf-8")
-    build_index([corpus], tmp_path / "index", Settings(), lambda: embedder)
-    assistant = Assistant(str(tmp_path / "index"), build_missing=False, embedder=embedder)
+    assistant = _assistant_over({"harbour.md": TWO_ROLES_NOTE}, tmp_path, embedder)
     answer = assistant.ask("Who moderated the closing panel at Harbour Data Day, and who were the panellists?")
     assert "Ingrid Halvorsen" in answer.answer, answer.answer
     assert all(name in answer.answer for name in ("Tomás Quiroga", "Aiko Tanaka", "Samuel Mensah")), answer.answer

@@ -97,15 +97,10 @@ def test_offsets_that_do_not_match_their_records_are_refused(corpus: Path, tmp_p
     build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
     generation = current_generation(index_dir)
     assert generation is not None
-    import hashlib
 
     def write_offsets(offsets: np.ndarray, stem: str = "chunks") -> None:
-        # ... with a manifest that agrees, as if the build itself had written them wrong
         np.save(generation / f"{stem}.offsets.npy", offsets, allow_pickle=False)
-        manifest = json.loads((generation / "manifest.json").read_text())
-        manifest["files"][f"{stem}.offsets.npy"] = hashlib.sha256(
-            (generation / f"{stem}.offsets.npy").read_bytes()).hexdigest()
-        (generation / "manifest.json").write_text(json.dumps(manifest))
+        _as_if_built(generation, f"{stem}.offsets.npy")
 
     original = np.load(generation / "chunks.offsets.npy")
     shifted = original.copy()
@@ -294,7 +289,6 @@ def test_ranges_concatenates_every_range(spans: list[tuple[int, int]]) -> None:
 
 def test_a_sentence_talk_table_pointing_outside_the_catalogue_is_refused(corpus: Path, tmp_path: Path,
                                                                         counting_embedder) -> None:  # type: ignore[no-untyped-def]
-    import hashlib
 
     index_dir = tmp_path / "idx"
     build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
@@ -304,9 +298,7 @@ def test_a_sentence_talk_table_pointing_outside_the_catalogue_is_refused(corpus:
     assert len(table)
     table[0] = len(json.loads((generation / "talk_ids.json").read_text()))  # one past the last talk
     np.save(generation / "sentence_talks.npy", table, allow_pickle=False)
-    manifest = json.loads((generation / "manifest.json").read_text())
-    manifest["files"]["sentence_talks.npy"] = hashlib.sha256((generation / "sentence_talks.npy").read_bytes()).hexdigest()
-    (generation / "manifest.json").write_text(json.dumps(manifest))
+    _as_if_built(generation, "sentence_talks.npy")
     with pytest.raises(IndexCorruptError, match="sentence_talks.npy points outside the index.*rebuild with"):
         open_index(index_dir)
 
@@ -319,7 +311,6 @@ def test_the_chunk_of_a_sentence_comes_from_the_table(shipped_index) -> None:  #
 
 def test_talk_names_that_do_not_match_the_catalogue_are_refused(corpus: Path, tmp_path: Path,
                                                                  counting_embedder) -> None:  # type: ignore[no-untyped-def]
-    import hashlib
 
     from confqa.search.filters import Filters, compile_filters
 
@@ -332,9 +323,17 @@ def test_talk_names_that_do_not_match_the_catalogue_are_refused(corpus: Path, tm
     assert names["titles"] == [t["title"] for t in talks] and names["speakers"] == [t["speakers"] for t in talks]
     names["titles"].pop()
     (generation / "talk_names.json").write_text(json.dumps(names))
-    manifest = json.loads((generation / "manifest.json").read_text())
-    manifest["files"]["talk_names.json"] = hashlib.sha256((generation / "talk_names.json").read_bytes()).hexdigest()
-    (generation / "manifest.json").write_text(json.dumps(manifest))
+    _as_if_built(generation, "talk_names.json")
     store = open_index(index_dir)
     with pytest.raises(IndexCorruptError, match="talk_names.json cannot be read.*rebuild with"):
         compile_filters(Filters(speaker="Hopper"), store)
+
+
+def _as_if_built(generation: Path, name: str) -> None:
+    """Record a file's new checksum in the manifest, as if the build itself had written the file so (the damage
+    is then found by what reads it, not by the checksum)."""
+    import hashlib
+
+    manifest = json.loads((generation / "manifest.json").read_text())
+    manifest["files"][name] = hashlib.sha256((generation / name).read_bytes()).hexdigest()
+    (generation / "manifest.json").write_text(json.dumps(manifest))
