@@ -129,3 +129,31 @@ def test_symlink_outside_corpus_is_skipped(tmp_path: Path) -> None:
     result = load_corpus(root)
     assert [d.doc for d in result.documents] == ["note.md"]
     assert "outside" in result.skipped["link.md"]
+
+
+def test_a_code_span_reads_as_markdown_it_reads_it() -> None:
+    """Nothing inside a code span is markup: '<team>' is no HTML tag, '__init__' no emphasis, '\\*' no escape.
+    What clean_inline shows of each span is the code markdown-it-py finds there."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+
+    def spans(text: str) -> list[str]:
+        tokens = parser.parseInline(text)[0].children or []
+        return [t.content for t in tokens if t.type == "code_inline"]
+
+    examples = ["Naming convention: `<team>.<feature>.<yyyymm>`; flags older than 90 days",
+                "call `__init__` before `**kwargs`", "escaped `a\\*b` stays", "``a ` b`` with a tick inside"]
+    for text in examples:
+        found = spans(text)
+        assert found and all(code.strip() in clean_inline(text) for code in found), (text, clean_inline(text))
+
+    @given(st.text(alphabet="ab<>_*\\/.-[]() ", min_size=1, max_size=12).filter(lambda s: s.strip() and "`" not in s))
+    def any_code(code: str) -> None:
+        text = f"before `{code}` after"
+        assert [c.strip() for c in spans(text)] == [code.strip()]  # markdown-it reads one span, the code
+        assert clean_inline(text) == f"before {' '.join(code.split())} after"  # shown as written, on one line
+
+    any_code()

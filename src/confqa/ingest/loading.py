@@ -440,6 +440,15 @@ _ESCAPED = 0xE000  # escaped ASCII punctuation waits in the private use area whi
 
 def clean_inline(text: str) -> str:
     """Markdown emphasis, links and code marks removed: the text a reader sees."""
+    # A code span is shown as written, without its backticks: nothing inside is markup ('`<team>.<feature>`',
+    # '`__init__`', '`a\*b`'), so it is kept aside first.
+    code: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        code.append(match.group(2).strip() if match.group(2).strip() else match.group(2))
+        return f"\ue200{len(code) - 1}\ue201"
+
+    text = _CODE_SPAN.sub(keep, text)
     # Backslash escapes ('\-', '\*') stand for the character itself: kept aside while marks are removed.
     text = re.sub(r"\\([!-/:-@\[-`{-~])", lambda m: chr(_ESCAPED + ord(m.group(1))), text)
     text = re.sub(rf"!\[([^\]]*)\]{_LINK_TARGET}", r"\1", text)
@@ -452,7 +461,12 @@ def clean_inline(text: str) -> str:
     text = text.replace("`", "")
     text = re.sub(r"\*{2,}", "", text)
     text = re.sub(r"[\ue021-\ue07e]", lambda m: chr(ord(m.group(0)) - _ESCAPED), text)
+    text = re.sub("\ue200(\\d+)\ue201", lambda m: code[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# A code span: a run of backticks, its text, and a run of the same length (CommonMark).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def conference_year(title: str, meta: dict[str, Any], rel: str, body: list[str] | None = None) -> int | None:
