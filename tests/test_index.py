@@ -21,6 +21,16 @@ def corpus(tmp_path: Path) -> Path:
     return copy_corpus(FIXTURE_CORPUS, tmp_path / "notes")
 
 
+@pytest.fixture()
+def built(corpus: Path, tmp_path: Path, counting_embedder) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """(index folder, its current generation) of the fixture notes, built for this test to damage."""
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    return index_dir, generation
+
+
 def test_index_files_are_plain_and_manifest_describes_them(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
     index_dir = tmp_path / "idx"
     report = build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
@@ -92,11 +102,8 @@ def test_the_store_opens_without_reading_records_and_reads_them_by_position(corp
         store.chunks[len(store.chunks)]
 
 
-def test_offsets_that_do_not_match_their_records_are_refused(corpus: Path, tmp_path: Path, counting_embedder) -> None:  # type: ignore[no-untyped-def]
-    index_dir = tmp_path / "idx"
-    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
-    generation = current_generation(index_dir)
-    assert generation is not None
+def test_offsets_that_do_not_match_their_records_are_refused(built: tuple[Path, Path]) -> None:
+    index_dir, generation = built
 
     def write_offsets(offsets: np.ndarray, stem: str = "chunks") -> None:
         np.save(generation / f"{stem}.offsets.npy", offsets, allow_pickle=False)
@@ -287,13 +294,8 @@ def test_ranges_concatenates_every_range(spans: list[tuple[int, int]]) -> None:
     assert _ranges(starts, ends).tolist() == [i for s, n in spans for i in range(s, s + n)]
 
 
-def test_a_sentence_talk_table_pointing_outside_the_catalogue_is_refused(corpus: Path, tmp_path: Path,
-                                                                        counting_embedder) -> None:  # type: ignore[no-untyped-def]
-
-    index_dir = tmp_path / "idx"
-    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
-    generation = current_generation(index_dir)
-    assert generation is not None
+def test_a_sentence_talk_table_pointing_outside_the_catalogue_is_refused(built: tuple[Path, Path]) -> None:
+    index_dir, generation = built
     table = np.load(generation / "sentence_talks.npy")
     assert len(table)
     table[0] = len(json.loads((generation / "talk_ids.json").read_text()))  # one past the last talk
@@ -309,15 +311,10 @@ def test_the_chunk_of_a_sentence_comes_from_the_table(shipped_index) -> None:  #
     assert store.chunks_of_sentences(range(len(store.sentences))).tolist() == [s.chunk for s in store.sentences]
 
 
-def test_talk_names_that_do_not_match_the_catalogue_are_refused(corpus: Path, tmp_path: Path,
-                                                                 counting_embedder) -> None:  # type: ignore[no-untyped-def]
-
+def test_talk_names_that_do_not_match_the_catalogue_are_refused(built: tuple[Path, Path]) -> None:
     from confqa.search.filters import Filters, compile_filters
 
-    index_dir = tmp_path / "idx"
-    build_index([corpus], index_dir, Settings(), lambda: counting_embedder)
-    generation = current_generation(index_dir)
-    assert generation is not None
+    index_dir, generation = built
     names = json.loads((generation / "talk_names.json").read_text())
     talks = [json.loads(line) for line in (generation / "talks.jsonl").read_text().splitlines()]
     assert names["titles"] == [t["title"] for t in talks] and names["speakers"] == [t["speakers"] for t in talks]

@@ -413,6 +413,12 @@ def test_a_heading_titled_like_a_catalogue_talk_joins_it(tmp_path: Path) -> None
     assert {m.how for m in talk.mentions} == {"catalogue", "title"}
 
 
+def _catalogued(note: str, name: str):  # type: ignore[no-untyped-def]
+    """The catalogue of one note, its talks' ids by title, and the note's lines."""
+    result = build_catalogue([parse(load_document_bytes(note.encode(), name))])
+    return result, {t.title: t.id for t in result.talks}, note.splitlines()
+
+
 def test_a_new_bold_item_ends_the_carried_mention() -> None:
     """'**6. …**' names a talk's topic; '**7. …**' is about another: its bullets are not the first talk's."""
     note = ("# Highlights\n\nTitle | Speaker | Notes\n--- | --- | ---\nThe Unlearning Panel | Ana de la Cruz | "
@@ -420,10 +426,7 @@ def test_a_new_bold_item_ends_the_carried_mention() -> None:
             "## Key Highlights\n\n**6. Machine Unlearning Limits**\n- de la Cruz said unlearning does not work\n"
             "- Models keep latent information\n\n**7. A New Idea Entirely**\n- Environments matter as much as models\n"
             "- Horizons double every 7 months\n")
-    parsed = [parse(load_document_bytes(note.encode(), "h.md"))]
-    result = build_catalogue(parsed)
-    by_title = {t.title: t.id for t in result.talks}
-    lines = note.splitlines()
+    result, by_title, lines = _catalogued(note, "h.md")
     item6 = lines.index("**6. Machine Unlearning Limits**") + 1
     item7 = lines.index("**7. A New Idea Entirely**") + 1
     assert result.attribution.talks_of("h.md", item6 + 1, item6 + 1) == [by_title["The Unlearning Panel"]]
@@ -453,11 +456,8 @@ def test_notes_that_open_with_a_row_number_belong_to_that_rows_talk() -> None:
             "- No. 1: a live demo that turned plain English into assembly.\n\n"
             "(#3) Contracts for subtypes, with examples from a payroll system.\n\n"
             "#7 was postponed to spring.\n\nWe met in room 2 and item 1 on the agenda was pizza.\n")
-    parsed = [parse(load_document_bytes(note.encode(), "log.md"))]
-    result = build_catalogue(parsed)
-    by_title = {t.title: t.id for t in result.talks}
+    result, by_title, lines = _catalogued(note, "log.md")
     assert set(by_title) == {"Compilers for Everyone", "Objects Were About Messages", "Substitution in Practice"}
-    lines = note.splitlines()
 
     def talks_at(prefix: str) -> list[str]:
         number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))

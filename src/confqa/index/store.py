@@ -122,9 +122,6 @@ class TalkNames(BaseModel):
     speakers: list[list[str]]
 
 
-_TALK_NAMES = TypeAdapter(TalkNames)
-
-
 @dataclass
 class IndexStore:
     """One opened generation. Opening reads the manifest, the catalogue and small per-chunk columns (note, year,
@@ -246,7 +243,7 @@ class IndexStore:
     def talk_names(self) -> TalkNames:
         """Every talk's title, aliases and speakers, by position (what --talk and --speaker match against)."""
         try:
-            names = _TALK_NAMES.validate_json(self._held("talk_names.json").read_bytes())
+            names = TalkNames.model_validate_json(self._held("talk_names.json").read_bytes())
             if not len(names.titles) == len(names.aliases) == len(names.speakers) == len(self.talks):
                 raise ValueError(f"{len(names.titles)} titles for {len(self.talks)} talks")
             return names
