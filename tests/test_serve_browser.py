@@ -30,7 +30,9 @@ ARTIFACTS = Path(os.environ.get("CONFQA_TEST_ARTIFACTS", "test-artifacts")).reso
 GARDENING = "Gradient Gardening"
 WHO_PRESENTED = "Who presented the Gradient Gardening tutorial?"  # summit-2031.md line 25: the presenters
 BENCHMARKS = "What did Lovelace recommend for benchmarks?"  # keynote-lovelace.md line 10: random seeds
-BEST_RESULTS = "What gave the best results?"  # Gradient Gardening's warm restarts, and Lovelace's benchmarks
+BEST_RESULTS = "What gave the best results?"  # Gradient Gardening's warm restarts (summit-2031.md line 32)
+# Gradient Gardening's warm restarts, and Lovelace's random seeds (keynote-lovelace.md line 10): two talks.
+TWO_TALKS = "What gave the best results, and what was recommended for benchmarks?"
 OUT_OF_SCOPE = "Which restaurant served the best paella?"  # no note mentions food
 HOSTILE_QUESTION = "What did the lighthouse keeper say about the lamp?"
 HOSTILE_NOTE = (
@@ -269,7 +271,7 @@ def test_a_talk_filter_is_sent_with_the_question_and_narrows_the_sources(page: P
 
     talks = page.api("/api/talks")
     title = next(t["title"] for t in talks if GARDENING in t["title"])
-    unfiltered = page.api("/api/ask", {"question": BEST_RESULTS})
+    unfiltered = page.api("/api/ask", {"question": TWO_TALKS})
     # Without the filter the notes answer from another talk too, so the filter has something to remove.
     assert any(c["talk"] != title for c in unfiltered["citations"])
     page.open("/")
@@ -289,8 +291,8 @@ def test_a_talk_filter_is_sent_with_the_question_and_narrows_the_sources(page: P
     assert sorted(years) == sorted({str(doc["year"]) for doc in documents if doc["year"] is not None})
 
     Select(d.find_element(By.ID, "filter-talk")).select_by_visible_text(title)
-    page.ask_by_typing(BEST_RESULTS)
-    assert page.query() == {"q": [BEST_RESULTS], "talk": [title]}
+    page.ask_by_typing(TWO_TALKS)
+    assert page.query() == {"q": [TWO_TALKS], "talk": [title]}
     talks_shown = [el.text for el in d.find_elements(By.CSS_SELECTOR, "#sources > li .source-talk strong")]
     assert talks_shown and set(talks_shown) == {title}
 

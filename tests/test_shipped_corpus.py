@@ -50,9 +50,9 @@ def test_quotes_are_verbatim_over_many_questions(shipped_assistant, shipped_inde
             lines = load_document_bytes(raw, citation.doc).lines  # repaired text: 🙏, not üôè
             span = "\n".join(lines[citation.line_start - 1: citation.line_end])
             assert citation.quote in span, (question, citation)
-            if "🙏" not in citation.quote:
-                raw_span = "\n".join(raw.decode().splitlines()[citation.line_start - 1: citation.line_end])
-                assert citation.quote in raw_span
+            raw_span = "\n".join(raw.decode().splitlines()[citation.line_start - 1: citation.line_end])
+            # Verbatim in the file itself, unless the loader repaired mojibake in these lines (🙏, not üôè).
+            assert citation.quote in raw_span or raw_span != span
             assert f"[{citation.n}]" in answer.answer
             cited += 1
         assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))

@@ -135,7 +135,7 @@ class AnswerSettings(BaseModel):
                                  "explanation": 4, "comparison": 4, "list": 4, "talk": 5},
         description="Most units an answer of each intent needs: an answer stops when its intent is satisfied "
                     "rather than padding to max_words (intents in confqa.answer.intents).")
-    keep_ratio: float = Field(0.55, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
+    keep_ratio: float = Field(0.3, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
                               "at least this share of the lead unit's score.")
     payload_sentences: int = Field(8, ge=1, le=50, description="Most sentences or list items quoted with a lead-in "
                                    "(a label, a line ending in a colon) as its payload.")
@@ -144,29 +144,14 @@ class AnswerSettings(BaseModel):
     redundant_cosine: float = Field(0.86, ge=0.0, le=1.0, description="Two units whose first sentences are this "
                                     "similar say the same thing: the lower-scored one is left out.")
     max_quote_chars: int = Field(2400, ge=100, description="Longest verbatim quote of one citation.")
-    weight_cosine: float = Field(0.6, ge=0.0, description="Unit score: weight of its cosine with the question.")
-    weight_overlap: float = Field(0.3, ge=0.0, description="Unit score: weight of the share of the question's topic "
-                                  "words it contains.")
-    weight_passage: float = Field(0.1, ge=0.0, description="Unit score: weight of its passage's retrieval score.")
-    weight_rank: float = Field(0.05, ge=0.0, description="Unit score: bonus divided by its passage's rank (1-based).")
-    weight_type: float = Field(0.15, ge=0.0, description="Unit score: bonus when it holds what the intent asks for "
-                               "(a name for who, a number for how many, a date for when, a place for where, the "
-                               "term followed by its definition for what is).")
-    weight_heading: float = Field(0.1, ge=0.0, description="Unit score: bonus when the innermost heading above it "
-                                  "shares a word with the question beyond the talk or speaker it names ('takeaways' "
-                                  "under '## Takeaways', 'why … batch size' under '## Why batch size matters').")
+    weight_rank: float = Field(0.05, ge=0.0, description="Which talks were about a topic: a talk's score is its "
+                               "passage's retrieval score plus this bonus divided by the passage's rank (1-based).")
     min_new_words: int = Field(3, ge=0, le=20, description="A unit with fewer words than this beyond the talk's "
-                               "names (and, for the penalty below, the question's words) says nothing new: a byline "
+                               "names (and, for the says_nothing ranking feature, the question's words) says nothing new: a byline "
                                "answers only a who-question.")
-    penalty_says_nothing: float = Field(0.12, ge=0.0, description="Unit score: penalty for a unit that only names "
-                                        "the talk or repeats the question (fewer than three new words).")
-    penalty_open_label: float = Field(0.08, ge=0.0, description="Unit score: penalty for a lead-in whose payload "
-                                      "is missing.")
-    bonus_names_speaker: float = Field(0.3, ge=0.0, description="Unit score: bonus for naming a speaker of the "
-                                       "talk a who-question is about.")
-    bonus_role: float = Field(0.3, ge=0.0, description="Unit score: for a who-question that names a role ('who "
-                              "moderated', 'who chaired', 'who was on the panel'), the bonus of a unit that names the "
-                              "same role (text.lexicon.ROLES), in place of bonus_names_speaker.")
+    after_best_sentences: int = Field(2, ge=1, le=10, description="A unit starts 'just after' its passage's "
+                                      "sentence closest to the question (a ranking feature) when it is at most this "
+                                      "many sentences after it: the set-up names the subject, the next lines answer.")
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")

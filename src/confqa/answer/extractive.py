@@ -16,11 +16,12 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
+from confqa.answer.ranking import unit_probability
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
 from confqa.index.store import IndexStore
 from confqa.lexical import surname, terms
-from confqa.models import Answer, Chunk, Citation, Passage, Sentence, Talk
+from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.search.base import Hit, Query, TalkRoute
 from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
 from confqa.search.routing import topic_terms_of
@@ -94,6 +95,7 @@ class Question:
     speaker_talks: set[str] = field(default_factory=set)
     unnamed: set[str] = field(default_factory=set)  # terms minus the named talk's or speaker's words
     roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
+    vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
 
     @property
     def asks_who(self) -> bool:
@@ -104,12 +106,12 @@ class Question:
 class Scored:
     unit: Unit
     score: float
+    features: dict[str, float] = field(default_factory=dict)  # confqa.answer.ranking.FEATURES, when ranked by them
 
 
-def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSettings) -> Answer:
-    """The answer to a question from its retrieved hits (see the module's docstring)."""
-    question, query_vector, route = query.text, query.vector, query.route
-    intent_vector, mask, notices = query.intent, query.filters.mask, list(query.notices)
+def understand(query: Query) -> Question:
+    """What the answerer needs to know about a question: its intent, terms, the talks and roles it names."""
+    question, route = query.text, query.route
     q_terms = set(terms(question))
     asked = Question(
         text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
@@ -118,19 +120,36 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         unnamed=q_terms - (set(terms(" ".join(route.matched_words))) if route else set()),
         roles=roles_asked(question),
     )
-    passages = passages_from(hits, store, route)
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
-    ranking = intent_vector if asked.speaker_talks and intent_vector is not None else query_vector
-    # When the question names a speaker, only passages and sentences about their talks may answer it.
-    pool = [h for h in hits if h.in_route] if asked.speaker_talks else hits
+    asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
+    return asked
+
+
+def answer_pool(asked: Question, hits: list[Hit]) -> list[Hit]:
+    """The hits that may answer: when the question names a speaker, only passages about their talks."""
+    return [h for h in hits if h.in_route] if asked.speaker_talks else hits
+
+
+def candidates(asked: Question, query: Query, pool: list[Hit], store: IndexStore,
+               settings: AnswerSettings) -> list[Scored]:
+    """Every unit that could answer a question not answered from the talk catalogue, each scored by the fitted
+    ranking: a named talk's own units when the question asks what it said, else the units of the pool."""
+    route = asked.route
+    if route and route.talk_ids and not asked.content and query.intent is not None:
+        return _about_talk(asked, query.intent, store, settings, query.filters.mask)
+    assert asked.vector is not None
+    return _score_hits(asked, asked.vector, pool, store, settings)
+
+
+def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSettings) -> Answer:
+    """The answer to a question from its retrieved hits (see the module's docstring)."""
+    question, route, intent_vector, notices = query.text, query.route, query.intent, list(query.notices)
+    asked = understand(query)
+    passages = passages_from(hits, store, route)
+    pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    if catalogue:
-        chosen = catalogue
-    elif route and route.talk_ids and not asked.content and intent_vector is not None:
-        chosen = _select(_about_talk(asked, intent_vector, store, settings, mask), asked, store, settings)
-    else:
-        chosen = _select(_role_lines_first(_score_hits(asked, ranking, pool, store, settings), asked, store),
-                         asked, store, settings)
+    chosen = catalogue or _select(_role_lines_first(candidates(asked, query, pool, store, settings), asked, store),
+                                  asked, store, settings)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)):
@@ -142,7 +161,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
-    citations, parts = _cite(chosen, asked, store, settings, ranking)
+    citations, parts = _cite(chosen, asked, store, settings, query.vector if asked.vector is None else asked.vector)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
@@ -153,7 +172,8 @@ def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) 
     conference chair, Astrid Nilsen"), only such units answer; a line without the role is not the answer, however
     close to the question it is. Each role the question asks about ("who chaired the panel, and who were the
     panellists?") leads with its own best unit, in the order asked; for a role asked in the plural ("panellists")
-    a unit that names several people comes before one that names one."""
+    a unit that names several people comes before one that names one, and a unit that opens with the role before
+    one that names it further on."""
     if not (asked.asks_who and asked.roles):
         return scored
     text = {id(s): unit_text(s.unit, store) for s in scored}
@@ -164,11 +184,17 @@ def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) 
     plural = set(roles_asked_in_plural(asked.text))
     picked: list[Scored] = []
     for role in asked.roles:
-        fitting = [s for s in naming_the_role if lexicon.ROLES[role].search(text[id(s)]) and s not in picked]
+        taken = {m for s in picked for m in s.unit.members}  # a unit quoting an earlier pick's lines is no pick
+        fitting = [s for s in naming_the_role if lexicon.ROLES[role].search(text[id(s)]) and s not in picked
+                   and not taken & set(s.unit.members)]
         if not fitting:
             continue
         several = [s for s in fitting if checks.people_named(text[id(s)], store) > 1] if role in plural else []
-        picked.append(max(several or fitting, key=lambda s: s.score))
+        # A unit that opens by naming the role comes before one that names it further on (a heading's unit
+        # listing the panellists before the moderator's line).
+        opening = [s for s in several or fitting
+                   if lexicon.ROLES[role].search(display_text(store.sentences[s.unit.members[0]].text))]
+        picked.append(max(opening or several or fitting, key=lambda s: s.score))
     # The picks lead, in the order their roles were asked; the other units naming a role follow.
     top = max(s.score for s in naming_the_role)
     lead = [Scored(s.unit, top + len(picked) - i) for i, s in enumerate(picked)]
@@ -196,6 +222,18 @@ def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
     return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
+def _role_words_answered(asked: Question, quoted_terms: set[str], chosen: list[Scored],
+                         store: IndexStore) -> set[str]:
+    """The question's words for the roles it asks about that the quoted units do not use, when a quoted unit
+    names the same role in another word ("chaired" asked, "moderated by" quoted)."""
+    quoted = [unit_text(c.unit, store) for c in chosen]
+    out: set[str] = set()
+    for role in asked.roles:
+        if any(lexicon.ROLES[role].search(text) for text in quoted):
+            out |= {t for m in lexicon.ROLES[role].finditer(asked.text) for t in terms(m.group(0))} - quoted_terms
+    return out
+
+
 def roles_asked(question: str) -> tuple[str, ...]:
     """The roles a who-question names (lexicon.ROLES): "who moderated and who spoke on the panel" → moderator."""
     if classify(question).name != "who":
@@ -217,29 +255,85 @@ def _says_nothing(text: str, unit: Unit, asked: Question, store: IndexStore, set
     return len(terms_of(text) - names) < settings.min_new_words and first.kind != "row"
 
 
-def _adjust(text: str, first: Sentence, unit: Unit, asked: Question, store: IndexStore,
-            settings: AnswerSettings) -> float:
-    """Score changes that do not depend on the retriever: units that say nothing new, lead-ins without their
-    payload, units that hold what the intent asks for, who-questions answered by a speaker's name."""
+_KINDS = ("lead-in", "row", "section", "continued")
+
+
+def _features(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings,
+              wanted: set[str], after_best: bool, passage: float = 0.0, rank: int | None = None) -> dict[str, float]:
+    """A candidate unit's features (confqa.answer.ranking.FEATURES) but the two relative to the other candidates
+    (`_ranked` adds them): how it matches the question, what it adds, what the intent asks for."""
+    first = store.sentences[unit.members[0]]
     talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
-    adjust = 0.0
     naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
-                                for t in talk_ids))
-    if len(terms_of(text) - naming - asked.terms) < settings.min_new_words and not asked.asks_who:
-        adjust -= settings.penalty_says_nothing
-    if asked.asks_who and asked.roles:
-        # "who moderated" is answered by the line that names the moderator, not by the panel's speakers or a byline.
-        if any(lexicon.ROLES[r].search(text) for r in asked.roles):
-            adjust += settings.bonus_role
-    elif asked.asks_who and checks.names_speaker_of(text, store, talk_ids):
-        adjust += settings.bonus_names_speaker
-    if text.endswith(":") and len(unit.members) == 1:
-        adjust -= settings.penalty_open_label
-    if checks.holds(asked.intent, text, store):
-        adjust += settings.weight_type
-    if names_heading(asked, first.chunk, store):
-        adjust += settings.weight_heading  # under a heading the question names: "takeaways" under "## Takeaways"
-    return adjust
+                               for t in talk_ids))
+    words = terms_of(text)
+    overlap = len(wanted & words) / len(wanted) if wanted else 0.0
+    new = words - naming - asked.terms
+    # The role is named where the unit opens: a heading's unit that lists the panellists before the moderator's
+    # line does not answer "who moderated" first.
+    opening = display_text(first.text)
+    role = bool(asked.asks_who and asked.roles and any(lexicon.ROLES[r].search(opening) for r in asked.roles))
+    names_speaker = bool(asked.asks_who and not asked.roles and checks.names_speaker_of(text, store, talk_ids))
+    features = {
+        "cosine": unit.cosine,
+        "first_cosine": float(store.sentence_vectors[unit.members[0]] @ asked.vector) if asked.vector is not None
+        else unit.cosine,
+        "overlap": overlap,
+        "new_words": len(new) / len(words) if words else 0.0,
+        "new_specifics": _new_specifics(text, asked),
+        "passage": passage,
+        "rank": 1.0 / (rank + 1) if rank is not None else 0.0,
+        "after_best": float(after_best),
+        "says_nothing": float(len(new) < settings.min_new_words and not asked.asks_who),
+        "open_label": float(text.endswith(":") and len(unit.members) == 1),
+        "type_match": float(checks.holds(asked.intent, text, store)),
+        "heading": float(names_heading(asked, first.chunk, store)),
+        "role": float(role),
+        "names_speaker": float(names_speaker),
+        "words": min(1.0, len(text.split()) / 100),
+    }
+    features.update({f"kind_{k.replace('-', '_')}": float(unit.kind == k) for k in _KINDS})
+    return features
+
+
+_WORD = re.compile(r"[\w][\w.,%/'’-]*")
+
+
+def _new_specifics(text: str, asked: Question) -> float:
+    """Share of the text's words that are figures or capitalised mid-sentence, and not the question's."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    asked_words = {w.lower() for w in _WORD.findall(asked.text)}
+    specific = 0
+    for i, word in enumerate(words):
+        opens = i == 0 or words[i - 1][-1:] in ".:;!?"
+        if word.lower() not in asked_words and (any(c.isdigit() for c in word) or (word[0].isupper() and not opens)):
+            specific += 1
+    return specific / len(words)
+
+
+def _ranked(candidates: list[tuple[Unit, dict[str, float]]]) -> list[Scored]:
+    """Candidates scored by the fitted probability that they state a key fact, with the features relative to
+    the best candidate added."""
+    best_cosine = max((f["cosine"] for _, f in candidates), default=0.0)
+    best_overlap = max((f["overlap"] for _, f in candidates), default=0.0)
+    out = []
+    for unit, features in candidates:
+        features = {**features, "cosine_gap": best_cosine - features["cosine"],
+                    "overlap_gap": best_overlap - features["overlap"]}
+        out.append(Scored(unit, unit_probability(features), features))
+    return out
+
+
+def _after_best(unit: Unit, cosines: dict[int, float], sentence_ids: list[int], settings: AnswerSettings) -> bool:
+    """Whether the unit starts within `after_best_sentences` sentences after its passage's sentence closest to
+    the question."""
+    scored = [i for i in sentence_ids if i in cosines]
+    if not scored:
+        return False
+    best = max(scored, key=lambda i: cosines[i])
+    return 0 < unit.members[0] - best <= settings.after_best_sentences
 
 
 def _section_units(asked: Question, chunk_ids: list[int], cosine_of: dict[int, float], store: IndexStore,
@@ -280,7 +374,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     # The words a unit should share with the question: its topic, less the talk or speaker it names (every
     # passage about that talk shares those).
     wanted = asked.content if asked.route and asked.route.talk_ids else asked.topic
-    scored: list[Scored] = []
+    candidates: list[tuple[Unit, dict[str, float]]] = []
     for rank, hit in enumerate(pool):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
         if not sentence_ids:
@@ -291,12 +385,9 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
             text = unit_text(unit, store)
             if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
-            overlap = len(wanted & terms_of(text)) / len(wanted) if wanted else 0.0
-            score = (settings.weight_cosine * unit.cosine + settings.weight_overlap * overlap
-                     + settings.weight_passage * hit.score + settings.weight_rank / (rank + 1))
-            score += _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
-            scored.append(Scored(unit, score))
-    return scored
+            candidates.append((unit, _features(text, unit, asked, store, settings, wanted,
+                                               _after_best(unit, cosines, sentence_ids, settings), hit.score, rank)))
+    return _ranked(candidates)
 
 
 def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, settings: AnswerSettings,
@@ -317,16 +408,17 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     if len(members) > settings.talk_sentences_considered:
         top = np.argsort(-relevance, kind="stable")[:settings.talk_sentences_considered]
         members = [members[i] for i in sorted(top.tolist())]  # the most relevant, in note order
-    scored = []
+    candidates: list[tuple[Unit, dict[str, float]]] = []
     chunks = np.unique(store.chunks_of_sentences(members)).tolist()
     for unit in [*units_of(members, cosines, store, settings, allowed),
                  *_section_units(asked, chunks, cosines, store, settings, allowed)]:
         text = unit_text(unit, store)
         if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue
-        score = unit.cosine + _adjust(text, store.sentences[unit.members[0]], unit, asked, store, settings)
-        scored.append(Scored(unit, score))
-    return scored
+        passage = store.sentences_by_chunk[store.sentences[unit.members[0]].chunk]
+        candidates.append((unit, _features(text, unit, asked, store, settings, set(),
+                                           _after_best(unit, cosines, passage, settings))))
+    return _ranked(candidates)
 
 
 def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
@@ -441,7 +533,9 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
         quoted_terms |= terms_of(unit_text(c.unit, store))
     route = asked.route
     routed = bool(route and route.talk_ids and any(h.in_route for h in pool))
-    content = asked.content
+    # "Who chaired the panel?" answered by "moderated by Ole Sorensen": the role word is answered in the notes'
+    # own word for the role (lexicon.ROLES), so it is no longer a topic word the quoted units lack.
+    content = asked.content - _role_words_answered(asked, quoted_terms, chosen, store)
     weights = {t: store.term_weight(t) for t in content}
     total = sum(weights.values())
     if content and total > 0:

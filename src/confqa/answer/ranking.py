@@ -1,0 +1,74 @@
+"""Which answer unit answers the question: the features of a candidate unit, and a logistic regression over them
+that gives the probability that the unit states one of the question's key facts. It is fitted on the dev split
+of every evaluation corpus written for confqa by `evals/fit_ranking.py`, which writes the coefficients to
+`ranking.json` next to this file. Units are ranked, and the answer's further units kept, by this probability.
+Nothing here is hand-set: change the features, refit (then refit the confidence, whose features read the
+chosen units)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+FEATURES: dict[str, str] = {
+    "cosine": "cosine of the unit with the question (a lead-in's: the better of its own and its payload's best; "
+              "for a question about a named talk, what it asks mixed with how central the unit is to the talk)",
+    "cosine_gap": "how far the unit's cosine lies below the best candidate's for the same question",
+    "first_cosine": "cosine of the unit's first sentence alone (a label's, for a lead-in)",
+    "overlap": "share of the question's topic words (less the talk or speaker it names) that the unit contains",
+    "overlap_gap": "how far the unit's overlap lies below the best candidate's for the same question",
+    "new_words": "share of the unit's words that are neither the question's nor its talk's names: what it adds",
+    "new_specifics": "share of the unit's words that are numbers or capitalised (not opening a sentence) and not "
+                     "in the question: the names, figures and dates that answers are made of",
+    "passage": "retrieval score of the unit's passage (0 when the units come from a named talk's sentences)",
+    "rank": "1 / the rank of the unit's passage, 1-based (0 when the units come from a named talk's sentences)",
+    "after_best": "1 when the unit starts just after the sentence of its passage closest to the question (the "
+                  "set-up names the subject, the next sentences answer), else 0",
+    "says_nothing": "1 when the unit has fewer than `min_new_words` words beyond its talk's names and the "
+                    "question's words (not for who-questions), else 0",
+    "open_label": "1 for a lone sentence that ends with a colon (a label whose payload is missing), else 0",
+    "type_match": "1 when the unit holds what the intent asks for (a name, a number, a date, a place, the term "
+                  "and its definition), else 0 (1 for intents without one)",
+    "heading": "1 when the innermost heading above the unit shares a word with the question beyond the talk or "
+               "speaker it names (or both are about advice), else 0",
+    "role": "1 when a who-question names a role ('who moderated') and the unit's first sentence names the same "
+            "role, else 0",
+    "names_speaker": "1 when a who-question without a role is answered by a unit naming its talk's speaker, else 0",
+    "words": "the unit's length in words, divided by 100 and capped at 1",
+    "kind_lead_in": "1 for a lead-in with its payload, else 0",
+    "kind_row": "1 for a table row as a record, else 0",
+    "kind_section": "1 for a heading with its first body lines, else 0",
+    "kind_continued": "1 for a sentence with the one it refers back to, else 0",
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    """Fitted coefficients: p(unit states a key fact) = sigmoid(intercept + sum(weight[f] * feature[f]))."""
+
+    weights: dict[str, float]
+    intercept: float
+    fitted_on: str
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(name, 0.0) * float(value) for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+COEFFICIENTS = "ranking.json"
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The coefficients shipped with confqa (written by evals/fit_ranking.py)."""
+    data = json.loads(resources.files("confqa.answer").joinpath(COEFFICIENTS).read_text(encoding="utf-8"))
+    return Model(weights={k: float(v["weight"]) for k, v in data["features"].items()},
+                 intercept=float(data["intercept"]), fitted_on=str(data.get("fitted_on", "")))
+
+
+def unit_probability(features: dict[str, float]) -> float:
+    """The probability that a unit with these features states a key fact of the question, in [0, 1]."""
+    return model().probability(features)
