@@ -225,7 +225,9 @@ def test_a_role_question_is_answered_by_the_line_naming_that_role(tmp_path, embe
     assistant = _assistant_over({"harbour.md": PANEL_NOTE}, tmp_path, embedder)
     for question in ("Who moderated the data quality panel?", "who chaired the panel on data quality"):
         answer = assistant.ask(question)
-        assert "Ole Sorensen" in answer.answer, (question, answer.answer)
+        # The moderator's own line leads, not the heading's unit that lists the panellists before it; "chaired"
+        # is answered by "moderated" (one role), so the question counts as covered.
+        assert "Ole Sorensen" in first_sentence(answer.answer), (question, answer.answer)
         assert "Petra Quist" not in answer.answer  # the byline names the writer, not the moderator
     panellists = assistant.ask("Who were the panellists on the data quality panel?").answer
     assert all(name in panellists for name in ("Leila Farahani", "Mateus Oliveira", "Yuki Sato")), panellists
@@ -321,3 +323,28 @@ def test_a_question_about_two_roles_is_answered_for_each_and_a_plural_role_by_ev
     answer = assistant.ask("Who moderated the closing panel at Harbour Data Day, and who were the panellists?")
     assert "Ingrid Halvorsen" in answer.answer, answer.answer
     assert all(name in answer.answer for name in ("Tomás Quiroga", "Aiko Tanaka", "Samuel Mensah")), answer.answer
+
+
+LABELLED_PARAGRAPH_NOTE = """\
+# Robotics Day 2032
+
+## Benchmarks
+
+**Kettle Bench** (robots as baristas): each robot brews tea for a queue of fifty guests. Judges score taste,
+spills and speed. **Winner: TeaBot 9**. It never spilled once. Second place went to nobody in particular.
+
+**Shelf Bench** (robots as shop assistants): each robot restocks a supermarket aisle overnight. It is scored on
+items placed per hour.
+"""
+
+
+def test_the_sentence_that_answers_leads_its_unit(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A labelled paragraph names its subject first and states the result later: the answer opens with the
+    sentence that answers, the rest of the paragraph follows, and the quote stays verbatim at its lines."""
+    assistant = _assistant_over({"robotics.md": LABELLED_PARAGRAPH_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Which robot won Kettle Bench?")
+    assert "TeaBot 9" in first_sentence(answer.answer), answer.answer
+    assert "Kettle Bench" in answer.answer  # the subject still follows
+    lines = LABELLED_PARAGRAPH_NOTE.splitlines()
+    for citation in answer.citations:
+        assert citation.quote in "\n".join(lines[citation.line_start - 1:citation.line_end])

@@ -202,6 +202,46 @@ def test_confidence_is_the_fitted_logistic_regression_and_grows_with_the_evidenc
 
 
 
+def test_units_are_ranked_by_the_fitted_model_and_a_unit_that_answers_ranks_higher() -> None:
+    import json
+    from importlib import resources
+
+    from confqa.answer.ranking import FEATURES, model, unit_probability
+
+    data = json.loads(resources.files("confqa.answer").joinpath("ranking.json").read_text())
+    assert set(data["features"]) == set(FEATURES)  # every feature fitted, each with a description
+    assert all(f["description"] for f in data["features"].values())
+    assert "dev" in data["fitted_on"] and model().weights == {k: v["weight"] for k, v in data["features"].items()}
+    weak = {name: 0.0 for name in FEATURES}
+    answering = {**weak, "cosine": 0.7, "overlap": 1.0, "new_words": 0.6, "type_match": 1.0, "passage": 0.8,
+                 "rank": 1.0}
+    assert 0.0 < unit_probability(weak) < unit_probability(answering) < 1.0
+
+
+def test_the_abstention_threshold_declines_few_right_answers() -> None:
+    """The fitted threshold handles the most dev questions right among the cuts that decline at most
+    MAX_FALSE_ABSTENTION of the answerable ones although their answer was right."""
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
+    try:
+        from fit_confidence import MAX_FALSE_ABSTENTION, best_threshold
+    finally:
+        sys.path.pop(0)
+    # Ten answerable questions answered right at confidences 0.35..0.8, ten unanswerable at 0.3..0.6: a cut at
+    # 0.61 would handle the most (all unanswerable declined) but declines three right answers (30%).
+    right = np.linspace(0.35, 0.8, 10)
+    unanswerable = np.linspace(0.3, 0.6, 10)
+    probability = np.concatenate([right, unanswerable])
+    labels = np.concatenate([np.ones(10), np.zeros(10)])
+    answerable = np.concatenate([np.ones(10, bool), np.zeros(10, bool)])
+    cut = best_threshold(probability, labels, answerable)
+    assert float((right < cut).mean()) <= MAX_FALSE_ABSTENTION
+    assert cut == round(float(right.min()), 3)  # as high as the cap allows: no right answer declined here
+
+
 def test_a_dropped_assistant_is_freed_at_once(fixture_index) -> None:  # type: ignore[no-untyped-def]
     """No reference cycle holds an Assistant, its opened index (open files, memory maps) or its question model:
     a process that opens assistants in a loop (a server following rebuilds) frees each when it drops it, without

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import FIXTURE_CORPUS, SHIPPED_CORPUS
 
-from confqa.ingest.chunking import SECTION_SEPARATOR, chunk_document, embedding_text, parse, sentence_spans
+from confqa.ingest.chunking import SECTION_SEPARATOR, chunk_document, embedding_text, parse
 from confqa.ingest.loading import load_corpus, load_document_bytes
 from confqa.settings import ChunkingSettings
+from confqa.text.sentences import sentence_spans
 from confqa.tokenization import default_counter
 
 MODEL_WINDOW = 256

@@ -45,7 +45,7 @@ def _verbatim(citation, corpus) -> bool:  # type: ignore[no-untyped-def]
 
 # -- splitting and prompting ------------------------------------------------------------------------------
 def test_claims_are_split_by_the_package_splitter_without_losing_text() -> None:
-    from confqa.ingest.chunking import sentence_spans
+    from confqa.text.sentences import sentence_spans
 
     text = "Results improved (see Sec. 4). Next point by J. K. Ortiz [2]. A third one."
     claims = split_claims(text)

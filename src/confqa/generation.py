@@ -19,11 +19,11 @@ import numpy as np
 from confqa.answer.extractive import NOT_COVERED, terms_of
 from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
 from confqa.index.store import IndexStore
-from confqa.ingest.chunking import sentence_spans
 from confqa.lexical import terms
 from confqa.models import Answer, Citation, Generation, UnsupportedSentence
 from confqa.search.base import Hit
 from confqa.settings import LLMSettings
+from confqa.text.sentences import sentence_spans
 
 TokenCallback = Callable[[str], None]
 Embed = Callable[[list[str]], np.ndarray]

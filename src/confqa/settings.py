@@ -149,9 +149,6 @@ class AnswerSettings(BaseModel):
     min_new_words: int = Field(3, ge=0, le=20, description="A unit with fewer words than this beyond the talk's "
                                "names (and, for the says_nothing ranking feature, the question's words) says nothing new: a byline "
                                "answers only a who-question.")
-    after_best_sentences: int = Field(2, ge=1, le=10, description="A unit starts 'just after' its passage's "
-                                      "sentence closest to the question (a ranking feature) when it is at most this "
-                                      "many sentences after it: the set-up names the subject, the next lines answer.")
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")

@@ -27,6 +27,7 @@ from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
 from confqa.search.routing import topic_terms_of
 from confqa.settings import AnswerSettings
 from confqa.text import lexicon
+from confqa.text.sentences import sentence_spans
 
 NOT_COVERED = "The notes don't cover this."
 
@@ -161,7 +162,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
-    citations, parts = _cite(chosen, asked, store, settings, query.vector if asked.vector is None else asked.vector)
+    citations, parts = _cite(chosen, asked, store, settings)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
@@ -259,15 +260,14 @@ _KINDS = ("lead-in", "row", "section", "continued")
 
 
 def _features(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings,
-              wanted: set[str], after_best: bool, passage: float = 0.0, rank: int | None = None) -> dict[str, float]:
-    """A candidate unit's features (confqa.answer.ranking.FEATURES) but the two relative to the other candidates
-    (`_ranked` adds them): how it matches the question, what it adds, what the intent asks for."""
+              wanted: set[str], passage: float = 0.0, rank: int | None = None) -> dict[str, float]:
+    """A candidate unit's features (confqa.answer.ranking.FEATURES): how it matches the question, what it adds,
+    whether it holds what the intent asks for."""
     first = store.sentences[unit.members[0]]
     talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
     naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
                                for t in talk_ids))
     words = terms_of(text)
-    overlap = len(wanted & words) / len(wanted) if wanted else 0.0
     new = words - naming - asked.terms
     # The role is named where the unit opens: a heading's unit that lists the panellists before the moderator's
     # line does not answer "who moderated" first.
@@ -276,16 +276,12 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     names_speaker = bool(asked.asks_who and not asked.roles and checks.names_speaker_of(text, store, talk_ids))
     features = {
         "cosine": unit.cosine,
-        "first_cosine": float(store.sentence_vectors[unit.members[0]] @ asked.vector) if asked.vector is not None
-        else unit.cosine,
-        "overlap": overlap,
+        "overlap": len(wanted & words) / len(wanted) if wanted else 0.0,
         "new_words": len(new) / len(words) if words else 0.0,
         "new_specifics": _new_specifics(text, asked),
         "passage": passage,
         "rank": 1.0 / (rank + 1) if rank is not None else 0.0,
-        "after_best": float(after_best),
         "says_nothing": float(len(new) < settings.min_new_words and not asked.asks_who),
-        "open_label": float(text.endswith(":") and len(unit.members) == 1),
         "type_match": float(checks.holds(asked.intent, text, store)),
         "heading": float(names_heading(asked, first.chunk, store)),
         "role": float(role),
@@ -314,26 +310,8 @@ def _new_specifics(text: str, asked: Question) -> float:
 
 
 def _ranked(candidates: list[tuple[Unit, dict[str, float]]]) -> list[Scored]:
-    """Candidates scored by the fitted probability that they state a key fact, with the features relative to
-    the best candidate added."""
-    best_cosine = max((f["cosine"] for _, f in candidates), default=0.0)
-    best_overlap = max((f["overlap"] for _, f in candidates), default=0.0)
-    out = []
-    for unit, features in candidates:
-        features = {**features, "cosine_gap": best_cosine - features["cosine"],
-                    "overlap_gap": best_overlap - features["overlap"]}
-        out.append(Scored(unit, unit_probability(features), features))
-    return out
-
-
-def _after_best(unit: Unit, cosines: dict[int, float], sentence_ids: list[int], settings: AnswerSettings) -> bool:
-    """Whether the unit starts within `after_best_sentences` sentences after its passage's sentence closest to
-    the question."""
-    scored = [i for i in sentence_ids if i in cosines]
-    if not scored:
-        return False
-    best = max(scored, key=lambda i: cosines[i])
-    return 0 < unit.members[0] - best <= settings.after_best_sentences
+    """Candidates scored by the fitted probability that they state a key fact of the question."""
+    return [Scored(unit, unit_probability(features), features) for unit, features in candidates]
 
 
 def _section_units(asked: Question, chunk_ids: list[int], cosine_of: dict[int, float], store: IndexStore,
@@ -385,8 +363,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
             text = unit_text(unit, store)
             if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
-            candidates.append((unit, _features(text, unit, asked, store, settings, wanted,
-                                               _after_best(unit, cosines, sentence_ids, settings), hit.score, rank)))
+            candidates.append((unit, _features(text, unit, asked, store, settings, wanted, hit.score, rank)))
     return _ranked(candidates)
 
 
@@ -395,7 +372,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     """"What did Mitchell recommend?": the question names a talk and asks what it said. The query vector is
     mostly the name, so rank the talk's own units by the asking words ("recommend") and by how central they are
     to everything the notes say about the talk."""
-    members = sentences_of_talks(asked.route.talk_ids if asked.route else [], store, mask)
+    members = sentences_of_talks(list(asked.route.talk_ids) if asked.route else [], store, mask)
     if not members:
         return []
     vectors = store.sentence_vectors[members]
@@ -415,9 +392,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
         text = unit_text(unit, store)
         if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue
-        passage = store.sentences_by_chunk[store.sentences[unit.members[0]].chunk]
-        candidates.append((unit, _features(text, unit, asked, store, settings, set(),
-                                           _after_best(unit, cosines, passage, settings))))
+        candidates.append((unit, _features(text, unit, asked, store, settings, set())))
     return _ranked(candidates)
 
 
@@ -608,8 +583,8 @@ def verbatim_span(members: tuple[int, ...], store: IndexStore, max_chars: int) -
     return region[start:end], tuple(kept)
 
 
-def _cite(chosen: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings,
-          vector: np.ndarray) -> tuple[list[Citation], list[str]]:
+def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
+          settings: AnswerSettings) -> tuple[list[Citation], list[str]]:
     citations: list[Citation] = []
     parts: list[str] = []
     for n, item in enumerate(chosen, start=1):
@@ -624,7 +599,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore, settings: An
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
             columns=table_header(members[0], store) if first.kind == "row" else [],
         ))
-        text = _lead_text(unit, asked, store, vector) if n == 1 else unit_text(unit, store)
+        text = _lead_text(unit, asked, store, settings) if n == 1 else unit_text(unit, store)
         if unit.kind == "talk" and talk is not None:
             who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
             text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
@@ -634,22 +609,30 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore, settings: An
     return citations, parts
 
 
-def _lead_text(unit: Unit, asked: Question, store: IndexStore, vector: np.ndarray) -> str:
-    """The lead unit's prose, opened by the sentence that holds what the intent asks for when its first sentence
-    does not ("Winner: …" before the paragraph's label for which-won, the count for how-many); the others follow
-    in the notes' order. Lists and records keep their shape; the citation's quote stays verbatim."""
+def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> str:
+    """The lead unit's prose, opened by its sentence most likely to state what the question asks when that is
+    not its first ("Vending Bench (LLMs as entrepreneurs): $500 to run a vending machine. … Winner: Gemini 3
+    Pro." opens with the winner for "which model won"): the fitted ranking applied to each sentence, which
+    share the unit's cosine. The others follow in the notes' order. Lists and records keep their shape; the
+    citation's quote stays verbatim."""
     members = unit.members
-    prose = unit.kind in ("lead-in", "continued") and all(store.sentences[m].kind == "sentence" for m in members[1:])
-    if not prose or len(members) < 2:
+    if unit.kind in ("row", "section", "talk") or any(store.sentences[m].kind != "sentence" for m in members[1:]):
         return unit_text(unit, store)
-    texts = [display_text(store.sentences[m].text) for m in members]
-    holding = [i for i, t in enumerate(texts) if checks.holds(asked.intent, t, store)]
-    if not holding or 0 in holding or asked.intent.name in ("fact", "talk", "list", "explanation", "comparison"):
+    pieces = [(m, text[a:b]) for m in members
+              for text in [display_text(store.sentences[m].text)] for a, b in sentence_spans(text, 0, len(text))]
+    if len(pieces) < 2:
         return unit_text(unit, store)
-    first = max(holding, key=lambda i: float(store.sentence_vectors[members[i]] @ vector))
-    if first == 0:
+    # The question's words that the opening sentence already says name the subject ("Vending Bench"); the answer
+    # is the sentence that says what else is asked.
+    wanted = (asked.content if asked.route and asked.route.talk_ids else asked.topic) - terms_of(pieces[0][1])
+    scored = _ranked([(Unit((m,), "sentence", unit.cosine), _features(piece, Unit((m,), "sentence", unit.cosine),
+                                                                      asked, store, settings, wanted))
+                      for m, piece in pieces])
+    best = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+    if best == 0:
         return unit_text(unit, store)
-    return " ".join([texts[first], *(t for i, t in enumerate(texts) if i != first)])
+    ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
+    return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)
 
 
 def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:

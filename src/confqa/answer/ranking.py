@@ -16,20 +16,14 @@ from importlib import resources
 FEATURES: dict[str, str] = {
     "cosine": "cosine of the unit with the question (a lead-in's: the better of its own and its payload's best; "
               "for a question about a named talk, what it asks mixed with how central the unit is to the talk)",
-    "cosine_gap": "how far the unit's cosine lies below the best candidate's for the same question",
-    "first_cosine": "cosine of the unit's first sentence alone (a label's, for a lead-in)",
     "overlap": "share of the question's topic words (less the talk or speaker it names) that the unit contains",
-    "overlap_gap": "how far the unit's overlap lies below the best candidate's for the same question",
     "new_words": "share of the unit's words that are neither the question's nor its talk's names: what it adds",
     "new_specifics": "share of the unit's words that are numbers or capitalised (not opening a sentence) and not "
                      "in the question: the names, figures and dates that answers are made of",
     "passage": "retrieval score of the unit's passage (0 when the units come from a named talk's sentences)",
     "rank": "1 / the rank of the unit's passage, 1-based (0 when the units come from a named talk's sentences)",
-    "after_best": "1 when the unit starts just after the sentence of its passage closest to the question (the "
-                  "set-up names the subject, the next sentences answer), else 0",
     "says_nothing": "1 when the unit has fewer than `min_new_words` words beyond its talk's names and the "
                     "question's words (not for who-questions), else 0",
-    "open_label": "1 for a lone sentence that ends with a colon (a label whose payload is missing), else 0",
     "type_match": "1 when the unit holds what the intent asks for (a name, a number, a date, a place, the term "
                   "and its definition), else 0 (1 for intents without one)",
     "heading": "1 when the innermost heading above the unit shares a word with the question beyond the talk or "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from confqa.ingest.chunking import sentence_spans
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block
 from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
@@ -54,6 +53,7 @@ from confqa.text.lexicon import (
     TALK_WORDS,
     TOO_COMMON_AFTER_THE,
 )
+from confqa.text.sentences import sentence_spans
 
 _ONLY_KIND = re.compile(rf"(?P<kind>{KINDS})(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
 

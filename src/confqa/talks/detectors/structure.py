@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from confqa.ingest.chunking import sentence_spans
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block
 from confqa.models import TalkMention
@@ -59,6 +58,7 @@ from confqa.text.lexicon import (
     TYPE_HEADERS,
     UNKNOWN_SPEAKER,
 )
+from confqa.text.sentences import sentence_spans
 
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?\s*$")
 
