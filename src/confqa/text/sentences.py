@@ -1,0 +1,49 @@
+"""The one sentence splitter: chunking cuts notes into sentences with it, talk detection reads titles and
+bylines with it, the answerer finds the sentence that answers inside a quoted line, generation checks a
+generated answer sentence by sentence."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets/emphasis) and whitespace,
+# unless the word before is a common abbreviation.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
+_INITIAL = re.compile(r"(?:^|[\s(*_])([^\W\d_])\.$")
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "vs", "al", "dr", "mr", "mrs", "ms", "prof", "fig", "eq", "no", "approx", "cf",
+    "st", "jr", "sr", "inc", "ltd", "co", "u.s", "u.k", "ph.d", "a.k.a", "resp", "sec", "vol", "ca",
+}
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentences; returns absolute (start, end) offsets, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    segment = text[start:end]
+    cursor = 0
+    for match in _SENTENCE_END.finditer(segment):
+        stop = match.end()
+        candidate = segment[cursor:match.start() + 1]
+        word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", candidate[-12:])
+        if word and word[0].rstrip(".").lower() in _ABBREVIATIONS:
+            continue
+        initial = _INITIAL.search(candidate)
+        if initial and initial.group(1).isupper():
+            continue  # an initial: "J. K. Ortiz", "A. Feder Cooper"
+        following = segment[stop:stop + 1]
+        if following and following.islower():
+            continue  # "e.g. foo" or "approx. ten": not a sentence start
+        if len(candidate.strip()) < 2 or re.fullmatch(r"\W*\d{1,3}[.)]?", candidate.strip()):
+            continue  # "**1." is an enumerator, not a sentence
+        spans.append((cursor, stop))
+        cursor = stop
+    if cursor < len(segment):
+        spans.append((cursor, len(segment)))
+    result = []
+    for s, e in spans:
+        piece = segment[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            result.append((start + s + lead, start + e - trail))
+    return result
