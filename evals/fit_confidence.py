@@ -5,12 +5,12 @@ coefficients to src/confqa/answer/confidence.json.
 
 The answerer computes evidence features for every answer (confqa.answer.confidence.FEATURES; `Answer.evidence`).
 The confidence is a logistic regression of the label that `confqa eval` checks calibration with ("the question
-is answerable and the answer states at least half of its key facts") on those features, fitted with
-scikit-learn: features are chosen by forward selection on cross-validated log loss (the others get weight 0), then
-fitted together, L2-regularised with the penalty's strength chosen the same way (features as they are: all lie in
-[0, 1]). The abstention threshold is the
-confidence at which the most dev questions are handled right (a right answer, or an abstention where the notes
-have no answer) while at most MAX_FALSE_ABSTENTION of the answerable ones are declined though answered right. Abstentions do not change the features: the fit sees every question."""
+is answerable and the answer states at least half of its key facts") on those features (all lie in [0, 1]),
+L2-regularised with the penalty's strength chosen by cross-validated log loss, and with each weight held to the
+sign its feature's direction gives (confqa.answer.confidence.DIRECTION; a weight held at 0 leaves its feature
+unused). The abstention threshold is the confidence at which the most dev questions are handled right (a right
+answer, or an abstention where the notes have no answer) while at most MAX_FALSE_ABSTENTION of the answerable
+ones are declined though answered right. Abstentions do not change the features: the fit sees every question."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ CORPORA = [
     ("evals/corpora/talk-files.questions.jsonl", "indexes/talk-files", "evals/corpora/talk-files"),
     ("evals/corpora/long-notes.questions.jsonl", "indexes/long-notes", "evals/corpora/long-notes"),
 ]
-FOLDS = 5  # cross-validation folds for the feature selection and the strength of the L2 penalty
-SELECTION_TOL = 0.002  # a feature joins only if it lowers the cross-validated log loss by at least this much
+FOLDS = 5  # cross-validation folds for the strength of the L2 penalty
+CS = np.logspace(-2, 2, 9)  # strengths of the L2 penalty tried (scikit-learn's C: larger is weaker)
+ZERO_WEIGHT = 1e-6  # a weight the bounds hold at zero: the feature is not used
 # Most of the answerable dev questions that an abstention may decline although the answer would have been right:
 # a user who is told "the notes don't cover this" when they do stops asking (the answers issue's target).
 MAX_FALSE_ABSTENTION = 0.05
@@ -78,29 +79,61 @@ def best_threshold(probability: np.ndarray, labels: np.ndarray, answerable: np.n
     return round(best, 3)
 
 
-def main() -> None:
-    from sklearn.feature_selection import SequentialFeatureSelector
-    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+def fit_signed(x: np.ndarray, y: np.ndarray, signs: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression (scikit-learn's objective: C times the summed log loss plus half the
+    squared weights) with each weight bounded to its feature's sign: a feature of support (a cosine, a share of
+    the question's words quoted) never lowers the confidence, a feature of missing support never raises it.
+    Unconstrained, correlated features take opposite signs on a few hundred questions (the rarest word quoted
+    lowering the confidence), which holds on the dev split and fails on notes it was not fitted on."""
+    from scipy.optimize import minimize
 
-    from confqa.answer.confidence import FEATURES
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        loss = c * float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(w @ w)
+        gradient = c * (p - y)
+        return loss, np.concatenate([x.T @ gradient + w, [gradient.sum()]])
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
+    result = minimize(objective, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+def choose_c(x: np.ndarray, y: np.ndarray, signs: np.ndarray) -> float:
+    """The strength of the L2 penalty with the lowest log loss over FOLDS stratified folds."""
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold
+
+    best, best_loss = float(CS[0]), float("inf")
+    for c in CS:
+        losses = []
+        for train, held in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0).split(x, y):
+            w, b = fit_signed(x[train], y[train], signs, float(c))
+            losses.append(log_loss(y[held], 1.0 / (1.0 + np.exp(-(x[held] @ w + b))), labels=[0, 1]))
+        if float(np.mean(losses)) < best_loss:
+            best, best_loss = float(c), float(np.mean(losses))
+    return best
+
+
+def main() -> None:
+    from confqa.answer.confidence import DIRECTION, FEATURES
 
     x, y, answerable, names = collect()
-    # Features are correlated (two cosines, three term shares) and the dev questions few: keep the features that
-    # improve the cross-validated log loss, added one at a time, then fit those together.
-    selector = SequentialFeatureSelector(LogisticRegression(max_iter=5000), n_features_to_select="auto",
-                                         tol=SELECTION_TOL, direction="forward", scoring="neg_log_loss", cv=FOLDS)
-    keep = selector.fit(x, y).get_support()
-    fit = LogisticRegressionCV(Cs=12, cv=FOLDS, scoring="neg_log_loss", max_iter=5000).fit(x[:, keep], y)
-    probability = fit.predict_proba(x[:, keep])[:, 1]
-    weights = dict(zip([n for n, k in zip(names, keep) if k], fit.coef_[0]))
+    signs = np.array([DIRECTION[name] for name in names])
+    c = choose_c(x, y, signs)
+    weight_vector, intercept = fit_signed(x, y, signs, c)
+    probability = 1.0 / (1.0 + np.exp(-(x @ weight_vector + intercept)))
+    weights = {name: float(w) for name, w in zip(names, weight_vector) if abs(w) > ZERO_WEIGHT}
     threshold = best_threshold(probability, y, answerable)
     data = {
-        "description": "Logistic regression of 'the answer is right' on the evidence features, and the "
-                       "abstention threshold; written by evals/fit_confidence.py from the dev split.",
+        "description": "Logistic regression of 'the answer is right' on the evidence features, each weight "
+                       "signed as its feature's direction says (more support never lowers the confidence), and "
+                       "the abstention threshold; written by evals/fit_confidence.py from the dev split.",
         "fitted_on": f"{date.today().isoformat()}: dev split of {', '.join(c[0] for c in CORPORA)} "
                      f"({len(y)} questions, {int(y.sum())} answered right, {int((~answerable).sum())} unanswerable)",
-        "intercept": round(float(fit.intercept_[0]), 4),
-        "regularisation_c": round(float(fit.C_[0]), 4),
+        "intercept": round(intercept, 4),
+        "regularisation_c": round(c, 4),
         "threshold": threshold,
         "features": {name: {"weight": round(float(weights.get(name, 0.0)), 4), "selected": name in weights,
                             "description": FEATURES[name]} for name in names},

@@ -83,6 +83,24 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     assert not counts("people", "the 2025 edition")  # a year is not a count
 
 
+@pytest.mark.parametrize(("text", "holds"), [
+    ("A weekend in Montevideo (31 Oct – 1 Nov, at the Sala Verdi).", False),
+    ("19:00 Conference dinner (ticket holders only).", False),
+    ("Coffee breaks: 10:15–10:30 in the foyer, on May 15th and 16 May.", False),
+    ("Posted on 2024-09-12 by the organisers.", False),
+    ("Tickets were 45 euros, students paid half.", True),
+    ("The keynote on 3 May drew 450 people.", True),  # the count beside the date
+    ("Accuracy fell by 1.5 points.", True),
+])
+def test_a_date_or_a_time_of_day_is_not_a_quantity(text: str, holds: bool) -> None:
+    from confqa.answer.checks import holds as holds_intent
+    from confqa.answer.intents import classify
+
+    intent = classify("How much were the tickets?")
+    assert intent.name == "quantity"
+    assert holds_intent(intent, text, None) is holds  # type: ignore[arg-type]
+
+
 def test_a_focus_phrase_must_occur_as_a_phrase() -> None:
     assert phrase_support("test of time award", "the test of time award went to a 2015 paper") == 1.0
     assert phrase_support("test of time award", "we ran out of time; the award for the best test") == 0.0

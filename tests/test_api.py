@@ -242,6 +242,31 @@ def test_the_abstention_threshold_declines_few_right_answers() -> None:
     assert cut == round(float(right.min()), 3)  # as high as the cap allows: no right answer declined here
 
 
+def test_the_confidence_fit_holds_each_weight_to_its_features_direction() -> None:
+    """Two correlated support features on few questions: unconstrained, one takes a negative weight; held to
+    their direction, neither does, and a feature of missing support never gets a positive one."""
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
+    try:
+        from fit_confidence import fit_signed
+    finally:
+        sys.path.pop(0)
+    rng = np.random.default_rng(7)
+    support = rng.random(200)
+    echo = np.clip(support + rng.normal(0, 0.05, 200), 0, 1)  # nearly the same feature again
+    missing = rng.random(200)  # unrelated to the label
+    y = (rng.random(200) < support).astype(float)
+    x = np.column_stack([support, echo, missing])
+    free, _ = fit_signed(x, y, np.array([0, 0, 0]), 1e4)  # sign 0: unbounded either way
+    held, _ = fit_signed(x, y, np.array([1, 1, -1]), 1e4)
+    assert min(free[:2]) < 0 or free[2] > 0  # unconstrained, some weight points the wrong way
+    assert held[0] >= 0 and held[1] >= 0 and held[2] <= 0
+    assert held[0] + held[1] > 1.0  # the support still counts
+
+
 def test_a_dropped_assistant_is_freed_at_once(fixture_index) -> None:  # type: ignore[no-untyped-def]
     """No reference cycle holds an Assistant, its opened index (open files, memory maps) or its question model:
     a process that opens assistants in a loop (a server following rebuilds) frees each when it drops it, without

@@ -51,9 +51,15 @@ def counts(noun: str, text: str) -> bool:
     return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
 
 
+_MONTH = r"(?:" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + r")\.?"
+# Dates and times are numbers that count nothing: "31 Oct – 1 Nov", "May 15th", "2024-09-12", "19:00", "10:15–10:30".
+_DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|"
+                           rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b", re.I)
+
+
 def _without_years(text: str) -> str:
-    """A conference year is not the number a how-many question asks for."""
-    return re.sub(r"\b(?:19|20)\d\d\b", " ", text)
+    """A conference year, a date or a time of day is not the number a how-many question asks for."""
+    return _DATE_OR_TIME.sub(" ", text)
 
 
 def defines(term: str, text: str) -> bool:

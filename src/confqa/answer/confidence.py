@@ -27,6 +27,11 @@ FEATURES: dict[str, str] = {
 }
 
 
+# Which way each feature points: +1 for support (the confidence never falls as it grows), -1 for missing support
+# (never rises). The fit holds each weight to this sign.
+DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "other_year") else 1 for name in FEATURES}
+
+
 @dataclass(frozen=True)
 class Model:
     """Fitted coefficients: p(correct) = sigmoid(intercept + sum(weight[f] * feature[f]))."""
