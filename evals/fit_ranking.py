@@ -62,7 +62,7 @@ def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev
             number = len(set(question_of))
             for scored in candidates(asked, query, pool, store, settings):
                 rows.append([scored.features[name] for name in names])
-                labels.append(float(fact_coverage(unit_text(scored.unit, store), question.facts) > 0))
+                labels.append(fact_coverage(unit_text(scored.unit, store), question.facts))
                 question_of.append(number)
                 corpus_of.append(corpus)
         print(f"{questions_file}: {len(questions)} answerable {'/'.join(splits)} questions", file=sys.stderr)
@@ -80,15 +80,17 @@ def question_weights(question_of: np.ndarray) -> np.ndarray:
 
 
 def pairs(x: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Differences of the features of a unit stating a key fact and one that does not, of the same question (both
-    ways round), labelled 1 when the first is the one stating it; each question's pairs weigh 1 in all."""
+    """Differences of the features of two units of the same question of which one states more of its key facts
+    (both ways round), labelled 1 when the first is the one stating more; each question's pairs weigh 1 in
+    all."""
     diffs, labels, weights, groups = [], [], [], []
     for q in np.unique(question_of):
         rows = np.flatnonzero(question_of == q)
-        good, bad = rows[y[rows] == 1], rows[y[rows] == 0]
-        if not len(good) or not len(bad):
+        better = y[rows][:, None] > y[rows][None, :]
+        first, second = np.nonzero(better)
+        if not len(first):
             continue
-        d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
+        d = x[rows[first]] - x[rows[second]]
         diffs += [d, -d]
         labels += [np.ones(len(d)), np.zeros(len(d))]
         weights.append(np.full(2 * len(d), 1.0 / (2 * len(d))))
@@ -118,7 +120,7 @@ def fit(x: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> tuple[np.ndarr
             best_c, best_loss = float(c), float(np.mean(losses))
     ranking = LogisticRegression(C=best_c, fit_intercept=False, max_iter=5000).fit(dx, dy, sample_weight=dw).coef_[0]
     score = (x @ ranking)[:, None]
-    platt = LogisticRegression(C=1e6, max_iter=5000).fit(score, y, sample_weight=question_weights(question_of))
+    platt = LogisticRegression(C=1e6, max_iter=5000).fit(score, y > 0, sample_weight=question_weights(question_of))
     return ranking * float(platt.coef_[0][0]), float(platt.intercept_[0]), best_c
 
 
@@ -127,23 +129,33 @@ def probability(x: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndar
 
 
 def top_hits(scores: np.ndarray, y: np.ndarray, question_of: np.ndarray, k: int) -> float:
-    """Share of questions with a positive candidate whose k best-scored candidates include one."""
+    """Share of questions with a candidate stating a key fact whose k best-scored candidates include one."""
     hits, total = 0, 0
     for q in np.unique(question_of):
         rows = np.flatnonzero(question_of == q)
-        if not y[rows].any():
+        if not (y[rows] > 0).any():
             continue
         total += 1
         order = rows[np.argsort(-scores[rows], kind="stable")]
-        hits += int(y[order[:k]].any())
+        hits += int((y[order[:k]] > 0).any())
     return hits / total if total else 0.0
+
+
+def top_coverage(scores: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> float:
+    """Mean share of its question's key facts that the best-scored candidate states."""
+    values = []
+    for q in np.unique(question_of):
+        rows = np.flatnonzero(question_of == q)
+        values.append(float(y[rows[np.argmax(scores[rows])]]))
+    return float(np.mean(values)) if values else 0.0
 
 
 def check(x: np.ndarray, y: np.ndarray, question_of: np.ndarray, corpus_of: np.ndarray, names: list[str]) -> None:
     def line(name: str, fitted: np.ndarray, hand: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> str:
         return (f"{name}: top-1 fitted {top_hits(fitted, y, question_of, 1):.3f} hand-set "
                 f"{top_hits(hand, y, question_of, 1):.3f}; top-3 fitted {top_hits(fitted, y, question_of, 3):.3f} "
-                f"hand-set {top_hits(hand, y, question_of, 3):.3f}")
+                f"hand-set {top_hits(hand, y, question_of, 3):.3f}; facts of top-1 fitted "
+                f"{top_coverage(fitted, y, question_of):.3f} hand-set {top_coverage(hand, y, question_of):.3f}")
 
     weights = np.array([HAND_SET.get(n, 0.0) for n in names])
     for corpus in np.unique(corpus_of):

@@ -366,3 +366,35 @@ def test_the_sentence_that_answers_leads_its_unit(tmp_path, embedder) -> None:  
     lines = LABELLED_PARAGRAPH_NOTE.splitlines()
     for citation in answer.citations:
         assert citation.quote in "\n".join(lines[citation.line_start - 1:citation.line_end])
+
+
+TALK_NOTE_WITH_LIST_HEADING = """\
+# Cache Mistakes We Made
+
+- **Speaker:** Ilse Varga (Kestrel Labs, Utrecht)
+- **When:** Friday 14 June, 11:00–11:40, Room 2
+
+## Context
+
+Kestrel serves map tiles to delivery apps. The talk went through the outages of one year, one slide each.
+
+## The mistakes
+
+1. **Caching errors.** A 500 from the origin server was cached for a whole day.
+2. **No stampede protection.** Every pod refilled the same key at once after each deploy.
+3. **Keys without versions.** A schema change served stale tiles for hours.
+
+## Q&A
+
+- Q: Would you put a CDN in front? — A: Yes, for the static tiles only.
+"""
+
+
+def test_a_heading_in_a_named_talks_note_answers_what_its_title_words_ask(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which cache mistakes did Varga walk through?": the talk is "Cache Mistakes We Made", so "mistakes" names
+    the talk, and it is also what the question asks for; "## The mistakes" in the talk's note answers it
+    ("walk through" only asks)."""
+    assistant = _assistant_over({"cache-mistakes.md": TALK_NOTE_WITH_LIST_HEADING}, tmp_path, embedder)
+    answer = assistant.ask("Which cache mistakes did Varga walk through?")
+    assert not answer.abstained, (answer.answer, answer.evidence)
+    assert sum(item in answer.answer for item in ("Caching errors", "stampede", "without versions")) >= 2, answer.answer

@@ -94,7 +94,10 @@ class Question:
     topic: set[str]  # terms minus the asking words
     content: set[str]  # topic minus the named talk's or speaker's words
     speaker_talks: set[str] = field(default_factory=set)
-    unnamed: set[str] = field(default_factory=set)  # terms minus the named talk's or speaker's words
+    # Terms minus the names of the talk or speaker the question names: "Horvat" is gone from "which async pitfalls
+    # did Horvat walk through", "pitfalls" stays though the talk is "Async Pitfalls We Paid For" (a word written in
+    # lower case names no one, and a heading "## The pitfalls" in that talk's note is what the question asks).
+    unnamed: set[str] = field(default_factory=set)
     roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
     vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
 
@@ -118,12 +121,18 @@ def understand(query: Query) -> Question:
         text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
         content=topic_terms_of(question, route),
         speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
-        unnamed=q_terms - (set(terms(" ".join(route.matched_words))) if route else set()),
+        unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
         roles=roles_asked(question),
     )
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
     asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
     return asked
+
+
+def _common_words(question: str) -> set[str]:
+    """Terms of the question's words written in lower case (a name is capitalised; in a question typed all in
+    lower case every word counts)."""
+    return set(terms(" ".join(w for w in re.findall(r"[\w'’-]+", question) if w[:1].islower())))
 
 
 def answer_pool(asked: Question, hits: list[Hit]) -> list[Hit]:

@@ -261,5 +261,6 @@ ASKING_WORDS = (
     "proposed show showed describe described explain explained highlight highlighted main point points key "
     "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
     "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
-    "ran led organised organized researcher researchers people person speakers presenters authors team"
+    "ran led organised organized researcher researchers people person speakers presenters authors team walk walked "
+    "walks outline outlined share shared teach taught"
 )
