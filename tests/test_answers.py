@@ -398,3 +398,26 @@ def test_a_heading_in_a_named_talks_note_answers_what_its_title_words_ask(tmp_pa
     answer = assistant.ask("Which cache mistakes did Varga walk through?")
     assert not answer.abstained, (answer.answer, answer.evidence)
     assert sum(item in answer.answer for item in ("Caching errors", "stampede", "without versions")) >= 2, answer.answer
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Which lightning talks were on the programme?", {"lightning talk"}),
+    ("What tutorials were there at CELS 2023?", {"tutorial"}),
+    ("List the keynotes and the panels.", {"invited talk", "panel"}),
+    ("Which talks were given at the workshop?", set()),  # the workshop places the question; talks are asked for
+    ("Which talks were about benchmarking?", set()),
+])
+def test_a_question_names_the_kinds_of_talk_it_asks_for(question: str, kinds: set[str]) -> None:
+    from confqa.answer.extractive import kinds_asked
+
+    assert kinds_asked(question) == kinds
+
+
+def test_which_talks_of_a_kind_lists_that_kind_from_the_catalogue(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_talk_shapes import LIGHTNING_NOTE
+
+    assistant = _assistant_over({"platform-day.md": LIGHTNING_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Which lightning talks were on the programme at Platform Day?")
+    talks = [c.talk for c in answer.citations]
+    assert set(talks) == {"Flaky Tests Are a Feature Request", "Ten Years of One Makefile", "Dashboards Nobody Reads"}
+    assert "Tracing Without Tears" not in answer.answer

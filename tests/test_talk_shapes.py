@@ -468,3 +468,31 @@ def test_notes_that_open_with_a_row_number_belong_to_that_rows_talk() -> None:
     assert talks_at("(#3)") == [by_title["Substitution in Practice"]]  # '03' in the table
     assert talks_at("#7 was") == []
     assert talks_at("We met in room 2") == []
+
+
+LIGHTNING_NOTE = """\
+# Platform Day 2033
+
+| Time | Session | Speaker |
+|------|---------|---------|
+| 10:00 | Tutorial: Tracing Without Tears | Odile Marchetti |
+| 14:30 | Lightning talks (see below) | Various |
+
+Lightning talk line-up (5 min each, in order):
+
+1. *Flaky Tests Are a Feature Request* by Hamid Rostami
+2. *Ten Years of One Makefile* by Greta Lindqvist
+
+## Lightning talks
+
+- *Dashboards Nobody Reads* by Piotr Nowacki, who counted the views of every dashboard in the company.
+"""
+
+
+def test_a_lightning_talk_is_its_own_kind_from_a_heading_or_the_line_introducing_its_list() -> None:
+    """The line that introduces a list ('Lightning talk line-up:') names its items' kind, as a heading does."""
+    kinds = {t.title: t.kind for t in catalogue({"platform-day.md": LIGHTNING_NOTE})}
+    assert kinds["Flaky Tests Are a Feature Request"] == "lightning talk"
+    assert kinds["Ten Years of One Makefile"] == "lightning talk"
+    assert kinds["Dashboards Nobody Reads"] == "lightning talk"
+    assert kinds["Tracing Without Tears"] == "tutorial"

@@ -84,7 +84,8 @@ class Talk(BaseModel):
 
     id: str
     title: str
-    kind: str = Field(description="invited talk, tutorial, panel, workshop, oral, expo, paper or talk.")
+    kind: str = Field(description="invited talk, tutorial, panel, workshop, oral, expo, paper, lightning talk, "
+                                  "demo, session or talk.")
     speakers: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
     docs: list[str] = Field(default_factory=list, description="Notes that mention it.")

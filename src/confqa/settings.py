@@ -156,6 +156,9 @@ class AnswerSettings(BaseModel):
                                            "from this many of its sentences, the most relevant (ranked as above), "
                                            "so that a speaker with many talks in a large index costs no more than "
                                            "one; a talk in a conference note has far fewer.")
+    kind_notes_score: float = Field(0.8, ge=0.0, le=1.0, description="'Which tutorials were at CELS?': the talks "
+                                    "of the kind asked are listed from the notes whose best retrieved passage scores "
+                                    "at least this share of the top passage's score.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
                                      "catalogue when at least this share of its topic words are in a talk's title.")
     abstain_below: float | None = Field(

@@ -111,6 +111,7 @@ class Scored:
     unit: Unit
     score: float
     features: dict[str, float] = field(default_factory=dict)  # confqa.answer.ranking.FEATURES, when ranked by them
+    talk_id: str | None = None  # for a unit that stands for a talk (a catalogue answer): that talk
 
 
 def understand(query: Query) -> Question:
@@ -466,8 +467,12 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
 def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
     """"Which talks were about benchmarking?": the talks that the retrieved passages are about, best first, each
     cited by its sentence that best matches the question's topic (its title when a sentence names it)."""
-    seen: dict[str, Scored] = {}
     limit = settings.units_by_intent.get("list", settings.max_sentences) + 2
+    kinds = kinds_asked(asked.text)
+    listed = _talks_of_kind(kinds, pool, store, settings)[:limit] if kinds else []
+    if listed:
+        return listed
+    seen: dict[str, Scored] = {}
     for rank, hit in enumerate(pool):
         chunk = store.chunks[hit.chunk]
         for talk_id in chunk.talk_ids:
@@ -480,14 +485,54 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
             title_terms = terms_of(talk.title)
             best = max(members, key=lambda i: (len(asked.content & terms_of(store.sentences[i].text)),
                                                len(title_terms & terms_of(store.sentences[i].text)), -i))
-            seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1))
+            seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1),
+                                   talk_id=talk_id)
     relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
                 | terms_of(_talk_of(s, store).title))]
     return sorted(relevant, key=lambda s: -s.score)[:limit]
 
 
+_GENERIC_KINDS = frozenset({"talk", "session"})
+
+
+def kinds_asked(question: str) -> set[str]:
+    """The kinds of talk a question asks for by name ("which lightning talks", "what tutorials were there",
+    "list the keynotes"): a kind word in the plural, or before a talk noun; not the generic talk or session,
+    and not a singular kind that only places the question ("the talks at the workshop")."""
+    lower = question.lower()
+    return {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
+            and re.search(rf"\b{word}s\b|\b{word}\s+(?:talks|sessions|presentations)\b", lower)}
+
+
+def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """"Which lightning talks were on the programme at the Engineering Summit?": the talks of the asked kinds in
+    the notes the question retrieved (those whose best passage scores at least `kind_notes_score` of the top
+    passage's), in the notes' order, each cited by its sentence that names it best."""
+    if not pool:
+        return []
+    top = max(h.score for h in pool)
+    notes: list[int] = []
+    for hit in pool:
+        note = int(store.chunk_doc[hit.chunk])
+        if hit.score >= settings.kind_notes_score * top and note not in notes:
+            notes.append(note)
+    out: dict[str, Scored] = {}
+    for chunk_id in np.flatnonzero(np.isin(store.chunk_doc, notes)).tolist():
+        for talk_id in store.chunks[chunk_id].talk_ids:
+            talk = store.talks_by_id[talk_id]
+            if talk_id in out or talk.kind not in kinds:
+                continue
+            members = [i for i in store.sentences_by_chunk[chunk_id] if talk_id in talk_ids_of(i, store)]
+            if not members:
+                continue
+            title_terms = terms_of(talk.title)
+            best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
+            out[talk_id] = Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=talk_id)
+    return list(out.values())
+
+
 def _talk_of(scored: Scored, store: IndexStore) -> Talk:
-    return store.talks_by_id[talk_ids_of(scored.unit.members[0], store)[0]]
+    return store.talks_by_id[scored.talk_id or talk_ids_of(scored.unit.members[0], store)[0]]
 
 
 def _talk_asked_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
@@ -601,7 +646,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         unit = Unit(members, item.unit.kind, item.unit.cosine)
         first, last = store.sentences[members[0]], store.sentences[members[-1]]
         chunk = store.chunks[first.chunk]
-        talk = _sentence_talk(members[0], chunk, store, asked.route)
+        talk = _talk_of(item, store) if item.talk_id else _sentence_talk(members[0], chunk, store, asked.route)
         citations.append(Citation(
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
             speakers=list(talk.speakers) if talk else [], quote=quote,

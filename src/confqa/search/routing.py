@@ -24,7 +24,7 @@ ASKING_TERMS = frozenset(terms(ASKING_WORDS))
 
 _KIND_HINTS = {
     "tutorial": "tutorial", "keynote": "invited talk", "invited": "invited talk", "panel": "panel",
-    "workshop": "workshop", "oral": "oral", "expo": "expo", "paper": "paper",
+    "workshop": "workshop", "oral": "oral", "expo": "expo", "paper": "paper", "lightning": "lightning talk",
 }
 _WORD = re.compile(r"\w+")
 

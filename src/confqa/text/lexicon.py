@@ -16,7 +16,7 @@ KIND_WORDS = {
     "opening talk": "invited talk",
     "closing talk": "invited talk",
     "demo": "demo",
-    "lightning": "talk",
+    "lightning": "lightning talk",
     "keynote": "invited talk",
     "keynote talk": "invited talk",
     "keynote address": "invited talk",
@@ -38,7 +38,7 @@ KIND_WORDS = {
     "poster": "paper",
     "paper": "paper",
     "talk": "talk",
-    "lightning talk": "talk",
+    "lightning talk": "lightning talk",
     "presentation": "talk",
     "lecture": "talk",
     "session": "session",
@@ -48,7 +48,8 @@ KIND_WORDS = {
 KIND_IN_HEADING = (
     ("invited", "invited talk"), ("keynote", "invited talk"), ("plenary", "invited talk"), ("tutorial", "tutorial"),
     ("panel", "panel"), ("fireside", "panel"), ("workshop", "workshop"), ("oral", "oral"), ("expo", "expo"),
-    ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("talk", "talk"), ("session", "session"),
+    ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("lightning", "lightning talk"), ("talk", "talk"),
+    ("session", "session"),
 )
 KIND_IN_TITLE = (
     ("workshop", "workshop"), ("panel", "panel"), ("pannel", "panel"), ("fireside", "panel"), ("tutorial", "tutorial"),

@@ -298,9 +298,10 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     text = clean_inline(" ".join(line.strip() for line in lines))
     raw = " ".join(line.strip() for line in lines)
     sentences = [raw[a:b] for a, b in sentence_spans(raw, 0, len(raw))]
+    intro = _list_intro_kind(blocks, index)
     for number, sentence in enumerate(sentences):
         for match in MARKED.finditer(sentence):
-            _prose_title(scan, block, sentences, number, sentence, match)
+            _prose_title(scan, block, sentences, number, sentence, match, intro)
     for match in _TITLE_THEN_PAREN.finditer(text):
         title = match.group("title").strip()
         if re.match(r"\s*(?:w/|with\b|feat\.?|incl\.?|co-?authors?\b|see\b)", match.group("who"), re.I):
@@ -316,8 +317,25 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
             _add_prose(scan, block, title, kind_from_title(title) or "talk", who)
 
 
+def _list_intro_kind(blocks: list[Block], index: int) -> str | None:
+    """The kind that the line introducing a list item's list names ('Lightning talk line-up (5 min each):' above
+    '1. *Title* by Jane Doe'), or None: the paragraph ending in a colon just before the list's first item."""
+    if blocks[index].kind != "list":
+        return None
+    first = index
+    while first > 0 and blocks[first - 1].kind == "list":
+        first -= 1
+    if first == 0:
+        return None
+    intro, start = blocks[first - 1], blocks[first]
+    if intro.kind != "paragraph" or not clean_inline(intro.text).rstrip().endswith(":") \
+            or start.line_start > intro.line_end + 2:
+        return None
+    return kind_from_heading(clean_inline(intro.text))
+
+
 def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int, sentence: str,
-                 match: re.Match[str]) -> None:
+                 match: re.Match[str], intro_kind: str | None = None) -> None:
     title = clean_inline(marked_text(match)).strip()
     quoted_bold = bool(match.group("b")) and match.group("b").strip()[:1] in "\"“'‘"
     # A title in quotes and bold is marked twice: sentence case will do ('"Detección temprana de incendios"').
@@ -350,7 +368,7 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
         speakers = people(presented.group("who"), scan.vocabulary) if presented else []
     if not speakers and block.heading_path:
         speakers = only_people(scan, heading_title(block))  # '### Jane Doe', then "Jane's keynote, '…'"
-    kind = talk_context(before + " " + after) or talk_context(context) or (
+    kind = talk_context(before + " " + after) or talk_context(context) or intro_kind or (
         kind_from_heading(block.heading_path[-1]) if block.heading_path else None)
     if kind == "panel":  # 'Panel: "Title". Jane Doe is moderating, and the panellists are A (Org), B and C.'
         following = " ".join([after, *sentences[number + 1: number + 2]])
