@@ -242,6 +242,28 @@ def test_the_abstention_threshold_declines_few_right_answers() -> None:
     assert cut == round(float(right.min()), 3)  # as high as the cap allows: no right answer declined here
 
 
+def test_the_ranking_is_fitted_on_pairs_of_units_of_one_question_that_differ_in_key_facts() -> None:
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
+    try:
+        from fit_ranking import pairs, top_coverage, top_hits
+    finally:
+        sys.path.pop(0)
+    # Question 0: three units stating 1, 0.5 and 0 of its facts; question 1: two units stating none (no pair).
+    x = np.array([[3.0], [2.0], [1.0], [5.0], [4.0]])
+    y = np.array([1.0, 0.5, 0.0, 0.0, 0.0])
+    question_of = np.array([0, 0, 0, 1, 1])
+    diffs, labels, weights, groups = pairs(x, y, question_of)
+    assert sorted(diffs[labels == 1].ravel().tolist()) == [1.0, 1.0, 2.0]  # better minus worse, three pairs
+    assert sorted(diffs[labels == 0].ravel().tolist()) == [-2.0, -1.0, -1.0]  # and each the other way round
+    assert set(groups.tolist()) == {0} and abs(float(weights.sum()) - 1.0) < 1e-9  # the question weighs 1
+    scores = np.array([0.1, 0.9, 0.5, 0.3, 0.2])  # ranks the half-right unit first
+    assert top_hits(scores, y, question_of, 1) == 1.0 and top_coverage(scores, y, question_of) == (0.5 + 0.0) / 2
+
+
 def test_the_confidence_fit_holds_each_weight_to_its_features_direction() -> None:
     """Two correlated support features on few questions: unconstrained, one takes a negative weight; held to
     their direction, neither does, and a feature of missing support never gets a positive one."""

@@ -1,14 +1,13 @@
 """Whether the notes answer the question: the evidence for an answer as features, and a logistic regression over
-them, fitted on the dev split of every evaluation corpus by `evals/fit_confidence.py`, which writes the
+them, fitted on the dev split of the evaluation corpora written for confqa by `evals/fit_confidence.py`, which writes the
 coefficients to `confidence.json` next to this file. Nothing here is hand-set: change the features, refit."""
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from confqa.answer.logistic import Logistic, coefficients, weights_of
 
 FEATURES: dict[str, str] = {
     "top_dense": "cosine of the question with the best of the top three passages (with the question's subject, "
@@ -33,17 +32,11 @@ DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "o
 
 
 @dataclass(frozen=True)
-class Model:
-    """Fitted coefficients: p(correct) = sigmoid(intercept + sum(weight[f] * feature[f]))."""
+class Model(Logistic):
+    """Fitted coefficients: p(correct) = sigmoid(intercept + sum(weight[f] * feature[f])), and the confidence
+    below which the answerer abstains."""
 
-    weights: dict[str, float]
-    intercept: float
     threshold: float
-    fitted_on: str
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(self.weights.get(name, 0.0) * float(value) for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 COEFFICIENTS = "confidence.json"
@@ -52,9 +45,8 @@ COEFFICIENTS = "confidence.json"
 @lru_cache(maxsize=1)
 def model() -> Model:
     """The coefficients shipped with confqa (written by evals/fit_confidence.py)."""
-    data = json.loads(resources.files("confqa.answer").joinpath(COEFFICIENTS).read_text(encoding="utf-8"))
-    return Model(weights={k: float(v["weight"]) for k, v in data["features"].items()},
-                 intercept=float(data["intercept"]), threshold=float(data["threshold"]),
+    data = coefficients(COEFFICIENTS)
+    return Model(weights=weights_of(data), intercept=float(data["intercept"]), threshold=float(data["threshold"]),
                  fitted_on=str(data.get("fitted_on", "")))
 
 

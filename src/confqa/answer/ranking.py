@@ -7,11 +7,9 @@ chosen units)."""
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from confqa.answer.logistic import Logistic, coefficients, weights_of
 
 FEATURES: dict[str, str] = {
     "cosine": "cosine of the unit with the question (a lead-in's: the better of its own and its payload's best; "
@@ -39,28 +37,14 @@ FEATURES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Model:
-    """Fitted coefficients: p(unit states a key fact) = sigmoid(intercept + sum(weight[f] * feature[f]))."""
-
-    weights: dict[str, float]
-    intercept: float
-    fitted_on: str
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(self.weights.get(name, 0.0) * float(value) for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
-
-
 COEFFICIENTS = "ranking.json"
 
 
 @lru_cache(maxsize=1)
-def model() -> Model:
+def model() -> Logistic:
     """The coefficients shipped with confqa (written by evals/fit_ranking.py)."""
-    data = json.loads(resources.files("confqa.answer").joinpath(COEFFICIENTS).read_text(encoding="utf-8"))
-    return Model(weights={k: float(v["weight"]) for k, v in data["features"].items()},
-                 intercept=float(data["intercept"]), fitted_on=str(data.get("fitted_on", "")))
+    data = coefficients(COEFFICIENTS)
+    return Logistic(weights=weights_of(data), intercept=float(data["intercept"]), fitted_on=str(data.get("fitted_on", "")))
 
 
 def unit_probability(features: dict[str, float]) -> float:
