@@ -135,8 +135,9 @@ class AnswerSettings(BaseModel):
                                  "explanation": 4, "comparison": 4, "list": 4, "talk": 5},
         description="Most units an answer of each intent needs: an answer stops when its intent is satisfied "
                     "rather than padding to max_words (intents in confqa.answer.intents).")
-    keep_ratio: float = Field(0.3, gt=0.0, le=1.0, description="A further unit joins the answer only if it scores "
-                              "at least this share of the lead unit's score.")
+    keep_ratio: float = Field(0.3, gt=0.0, le=1.0, description="A further unit joins the answer only if its "
+                              "fitted probability of stating a key fact (confqa.answer.ranking) is at least this "
+                              "share of the lead unit's.")
     payload_sentences: int = Field(8, ge=1, le=50, description="Most sentences or list items quoted with a lead-in "
                                    "(a label, a line ending in a colon) as its payload.")
     context_sentences: int = Field(2, ge=0, le=10, description="Most earlier sentences of the same paragraph "
@@ -147,8 +148,8 @@ class AnswerSettings(BaseModel):
     weight_rank: float = Field(0.05, ge=0.0, description="Which talks were about a topic: a talk's score is its "
                                "passage's retrieval score plus this bonus divided by the passage's rank (1-based).")
     min_new_words: int = Field(3, ge=0, le=20, description="A unit with fewer words than this beyond the talk's "
-                               "names (and, for the says_nothing ranking feature, the question's words) says nothing new: a byline "
-                               "answers only a who-question.")
+                               "names (and, for the says_nothing ranking feature, the question's words) says nothing "
+                               "new: a byline answers only a who-question.")
     weight_talk_intent: float = Field(0.5, ge=0.0, le=1.0, description="For a question about a talk ('what did "
                                       "Mitchell recommend'): weight of the asking words against how central a "
                                       "sentence is to the talk.")

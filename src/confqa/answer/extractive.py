@@ -16,7 +16,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
-from confqa.answer.ranking import unit_probability
+from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
 from confqa.index.store import IndexStore
@@ -296,7 +296,7 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
         "heading": float(names_heading(asked, first.chunk, store)),
         "role": float(role),
         "names_speaker": float(names_speaker),
-        "words": min(1.0, len(text.split()) / 100),
+        "words": min(1.0, len(text.split()) / WORDS_SCALE),
     }
     features.update({f"kind_{k.replace('-', '_')}": float(unit.kind == k) for k in _KINDS})
     return features

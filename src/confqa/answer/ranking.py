@@ -29,13 +29,17 @@ FEATURES: dict[str, str] = {
     "role": "1 when a who-question names a role ('who moderated') and the unit's first sentence names the same "
             "role, else 0",
     "names_speaker": "1 when a who-question without a role is answered by a unit naming its talk's speaker, else 0",
-    "words": "the unit's length in words, divided by 100 and capped at 1",
+    "words": "the unit's length in words, divided by WORDS_SCALE and capped at 1",
     "kind_lead_in": "1 for a lead-in with its payload, else 0",
     "kind_row": "1 for a table row as a record, else 0",
     "kind_section": "1 for a heading with its first body lines, else 0",
     "kind_continued": "1 for a sentence with the one it refers back to, else 0",
 }
 
+
+# The length at which the words feature saturates: an answer is capped near this many words (answer.max_words),
+# and the feature keeps all features on the same [0, 1] scale.
+WORDS_SCALE = 100
 
 COEFFICIENTS = "ranking.json"
 
