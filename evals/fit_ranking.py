@@ -40,7 +40,9 @@ def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev
     """Features, labels, question number and corpus number of every candidate unit of every answerable question
     of these splits."""
     import confqa
-    from confqa.answer.extractive import answer_pool, candidates, catalogue_units, understand
+    from confqa.answer.catalogue import catalogue_units
+    from confqa.answer.extractive import candidates
+    from confqa.answer.question import answer_pool, understand
     from confqa.answer.ranking import FEATURES
     from confqa.answer.units import unit_text
     from confqa.evaluation import fact_coverage, load_evalset

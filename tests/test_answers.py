@@ -196,7 +196,7 @@ def test_an_answer_from_another_year_says_so(shipped_assistant) -> None:  # type
     ("What did the moderator say?", ()),  # not a who-question
 ])
 def test_who_questions_know_the_role_they_ask_about(question: str, roles: tuple[str, ...]) -> None:
-    from confqa.answer.extractive import roles_asked
+    from confqa.answer.question import roles_asked
 
     assert roles_asked(question) == roles
 
@@ -408,7 +408,7 @@ def test_a_heading_in_a_named_talks_note_answers_what_its_title_words_ask(tmp_pa
     ("Which talks were about benchmarking?", set()),
 ])
 def test_a_question_names_the_kinds_of_talk_it_asks_for(question: str, kinds: set[str]) -> None:
-    from confqa.answer.extractive import kinds_asked
+    from confqa.answer.catalogue import kinds_asked
 
     assert kinds_asked(question) == kinds
 

@@ -265,7 +265,7 @@ def test_the_sentences_about_a_talk_come_from_the_table_as_from_the_records(ship
     """The sentence → talk table gives, for every talk and every set of two talks of the shipped notes, the
     sentences that reading each sentence's talks gives (a table row shared by several talks narrowed by the names
     it holds), and never reads a sentence that is not such a row."""
-    from confqa.answer.extractive import sentences_of_talks, talk_ids_of
+    from confqa.answer.question import sentences_of_talks, talk_ids_of
 
     _, index_dir = shipped_index
     store = open_index(index_dir)

@@ -297,6 +297,34 @@ def test_a_talk_filter_is_sent_with_the_question_and_narrows_the_sources(page: P
     assert talks_shown and set(talks_shown) == {title}
 
 
+def test_a_refusal_of_a_replaced_token_does_not_ask_again(page: Page) -> None:
+    """A request sent with a wrong token whose refusal arrives after the reader entered the right one is sent again
+    with the right one: the token form stays closed and the reader's typing is not wiped. /api/talks answers late
+    here (its responses are held 1.5 s in the page), as a slow server's would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    page.allowed_console.append(r"status of 401")
+    d = page.driver
+    late = d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        const realFetch = window.fetch;
+        window.fetch = async (...args) => {
+          const response = await realFetch(...args);
+          if (String(args[0]).includes('/api/talks')) await new Promise(done => setTimeout(done, 1500));
+          return response;
+        };"""})
+    try:
+        page.js("sessionStorage.setItem('confqa-token', 'a-stale-token-from-yesterday')")
+        page.open("/?" + urllib.parse.urlencode({"q": WHO_PRESENTED}), ready="#auth-form:not([hidden]) #token")
+        d.find_element(By.ID, "token").send_keys(TOKEN, Keys.ENTER)  # before /api/talks's refusal arrives
+        page.wait_answer(WHO_PRESENTED)
+        page.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#filter-talk option")) > 1, "the talks")
+        assert not d.find_element(By.ID, "auth-form").is_displayed()
+        assert page.js("return sessionStorage.getItem('confqa-token')") == TOKEN
+    finally:
+        d.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": late["identifier"]})
+
+
 def test_opening_a_link_asks_on_load_and_back_and_forward_restore(page: Page) -> None:
     from selenium.webdriver.common.by import By
 

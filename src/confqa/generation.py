@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from confqa.answer.extractive import NOT_COVERED, terms_of
+from confqa.answer.extractive import NOT_COVERED
+from confqa.answer.question import terms_of
 from confqa.errors import ConfqaError, ConfqaUsageError, MissingExtraError
 from confqa.index.store import IndexStore
 from confqa.lexical import terms

@@ -7,35 +7,35 @@ dev split decides whether to abstain. No language model needed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from confqa.answer import checks
+from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
-from confqa.answer.intents import Intent, classify
+from confqa.answer.question import (
+    Question,
+    Scored,
+    answer_pool,
+    roles_asked,
+    sentences_about,
+    sentences_of_talks,
+    talk_ids_of,
+    terms_of,
+    understand,
+)
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
 from confqa.index.store import IndexStore
-from confqa.lexical import surname, terms
+from confqa.lexical import terms
 from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.search.base import Hit, Query, TalkRoute
-from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
-from confqa.search.routing import topic_terms_of
 from confqa.settings import AnswerSettings
 from confqa.text import lexicon
 from confqa.text.sentences import sentence_spans
 
 NOT_COVERED = "The notes don't cover this."
-
-
-@lru_cache(maxsize=65536)
-def terms_of(text: str) -> frozenset[str]:
-    """BM25 terms of a sentence or a talk's names; sentences recur across questions, so this is cached."""
-    return frozenset(terms(text))
 
 
 def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -> list[Passage]:
@@ -52,93 +52,6 @@ def passages_from(hits: list[Hit], store: IndexStore, route: TalkRoute | None) -
             )
         )
     return out
-
-
-def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
-    """The talks a sentence is about. A table row attributed to every talk of its table is about the talks
-    whose title or speaker it names."""
-    sentence = store.sentences[sentence_id]
-    if sentence.kind != "row" or len(sentence.talk_ids) < 2:
-        return sentence.talk_ids
-    text = display_text(sentence.text).lower()
-    named = [t for t in sentence.talk_ids if store.talks_by_id[t].title.lower() in text
-             or any(surname(s).lower() in text for s in store.talks_by_id[t].speakers)]
-    return named or sentence.talk_ids
-
-
-def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:
-    """The sentences about any of these talks, in note order, read from the talks' own passages (not a scan of
-    every sentence of the index); with a mask, only those of allowed passages."""
-    chunks = store.chunks_of_talks(list(set(talk_ids)))
-    if mask is not None:
-        chunks = chunks[mask[chunks]]
-    return sentences_about(talk_ids, chunks, store)
-
-
-def sentences_about(talk_ids: Iterable[str], chunks: np.ndarray, store: IndexStore) -> list[int]:
-    """The sentences of these chunks about any of these talks (talk_ids_of), in chunk order. Only a table row
-    shared by several talks is read; the others are decided by the index's sentence → talk table."""
-    wanted = set(talk_ids)
-    ids, shared = store.sentences_about(wanted, chunks)
-    return [i for i, row in zip(ids.tolist(), shared.tolist()) if not row or wanted & set(talk_ids_of(i, store))]
-
-
-@dataclass
-class Question:
-    """What the answerer knows about the question: its text, intent, terms and the talks it names."""
-
-    text: str
-    intent: Intent
-    route: TalkRoute | None
-    terms: set[str]
-    topic: set[str]  # terms minus the asking words
-    content: set[str]  # topic minus the named talk's or speaker's words
-    speaker_talks: set[str] = field(default_factory=set)
-    # Terms minus the names of the talk or speaker the question names: "Horvat" is gone from "which async pitfalls
-    # did Horvat walk through", "pitfalls" stays though the talk is "Async Pitfalls We Paid For" (a word written in
-    # lower case names no one, and a heading "## The pitfalls" in that talk's note is what the question asks).
-    unnamed: set[str] = field(default_factory=set)
-    roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
-    vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
-
-    @property
-    def asks_who(self) -> bool:
-        return self.intent.name == "who"
-
-
-@dataclass
-class Scored:
-    unit: Unit
-    score: float
-    features: dict[str, float] = field(default_factory=dict)  # confqa.answer.ranking.FEATURES, when ranked by them
-    talk_id: str | None = None  # for a unit that stands for a talk (a catalogue answer): that talk
-
-
-def understand(query: Query) -> Question:
-    """What the answerer needs to know about a question: its intent, terms, the talks and roles it names."""
-    question, route = query.text, query.route
-    q_terms = set(terms(question))
-    asked = Question(
-        text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
-        content=topic_terms_of(question, route),
-        speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
-        unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
-        roles=roles_asked(question),
-    )
-    # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
-    asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
-    return asked
-
-
-def _common_words(question: str) -> set[str]:
-    """Terms of the question's words written in lower case (a name is capitalised; in a question typed all in
-    lower case every word counts)."""
-    return set(terms(" ".join(w for w in re.findall(r"[\w'’-]+", question) if w[:1].islower())))
-
-
-def answer_pool(asked: Question, hits: list[Hit]) -> list[Hit]:
-    """The hits that may answer: when the question names a speaker, only passages about their talks."""
-    return [h for h in hits if h.in_route] if asked.speaker_talks else hits
 
 
 def candidates(asked: Question, query: Query, pool: list[Hit], store: IndexStore,
@@ -243,13 +156,6 @@ def _role_words_answered(asked: Question, quoted_terms: set[str], chosen: list[S
         if any(lexicon.ROLES[role].search(text) for text in quoted):
             out |= {t for m in lexicon.ROLES[role].finditer(asked.text) for t in terms(m.group(0))} - quoted_terms
     return out
-
-
-def roles_asked(question: str) -> tuple[str, ...]:
-    """The roles a who-question names (lexicon.ROLES): "who moderated and who spoke on the panel" → moderator."""
-    if classify(question).name != "who":
-        return ()
-    return tuple(role for role, words in lexicon.ROLES.items() if words.search(question))
 
 
 def _threshold(settings: AnswerSettings) -> float:
@@ -442,115 +348,6 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     return chosen
 
 
-# -- the talk catalogue ----------------------------------------------------------------------------------------
-_TALK_NOUNS = re.compile(r"\b(?:talks|tutorials|keynotes|sessions|panels|workshops|presentations|orals|lectures)\b", re.I)
-
-
-def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
-    """Questions about talks answered from the catalogue: for "who presented X", the sentence of the notes that
-    names X's speakers; for "which talks covered Y", one unit per talk, from the passages retrieved for Y."""
-    if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
-        return _talks_about(asked, pool, store, settings)
-    if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
-        return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
-    talk = _talk_asked_about(asked, pool, store, settings)
-    if talk is None or not talk.speakers:
-        return []
-    members = sentences_of_talks([talk.id], store)
-    naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
-    if not naming:
-        return []
-    best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
-    return [Scored(Unit((best,), "sentence", 1.0), 1.0)]
-
-
-def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
-    """"Which talks were about benchmarking?": the talks that the retrieved passages are about, best first, each
-    cited by its sentence that best matches the question's topic (its title when a sentence names it)."""
-    limit = settings.units_by_intent.get("list", settings.max_sentences) + 2
-    kinds = kinds_asked(asked.text)
-    listed = _talks_of_kind(kinds, pool, store, settings)[:limit] if kinds else []
-    if listed:
-        return listed
-    seen: dict[str, Scored] = {}
-    for rank, hit in enumerate(pool):
-        chunk = store.chunks[hit.chunk]
-        for talk_id in chunk.talk_ids:
-            if talk_id in seen or len(seen) >= limit:
-                continue
-            talk = store.talks_by_id[talk_id]
-            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in talk_ids_of(i, store)]
-            if not members:
-                continue
-            title_terms = terms_of(talk.title)
-            best = max(members, key=lambda i: (len(asked.content & terms_of(store.sentences[i].text)),
-                                               len(title_terms & terms_of(store.sentences[i].text)), -i))
-            seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1),
-                                   talk_id=talk_id)
-    relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
-                | terms_of(_talk_of(s, store).title))]
-    return sorted(relevant, key=lambda s: -s.score)[:limit]
-
-
-_GENERIC_KINDS = frozenset({"talk", "session"})
-
-
-def kinds_asked(question: str) -> set[str]:
-    """The kinds of talk a question asks for by name ("which lightning talks", "what tutorials were there",
-    "list the keynotes"): a kind word in the plural, or before a talk noun; not the generic talk or session,
-    and not a singular kind that only places the question ("the talks at the workshop")."""
-    lower = question.lower()
-    return {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
-            and re.search(rf"\b{word}s\b|\b{word}\s+(?:talks|sessions|presentations)\b", lower)}
-
-
-def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
-    """"Which lightning talks were on the programme at the Engineering Summit?": the talks of the asked kinds in
-    the notes the question retrieved (those whose best passage scores at least `kind_notes_score` of the top
-    passage's), in the notes' order, each cited by its sentence that names it best."""
-    if not pool:
-        return []
-    top = max(h.score for h in pool)
-    notes: list[int] = []
-    for hit in pool:
-        note = int(store.chunk_doc[hit.chunk])
-        if hit.score >= settings.kind_notes_score * top and note not in notes:
-            notes.append(note)
-    out: dict[str, Scored] = {}
-    for chunk_id in np.flatnonzero(np.isin(store.chunk_doc, notes)).tolist():
-        for talk_id in store.chunks[chunk_id].talk_ids:
-            talk = store.talks_by_id[talk_id]
-            if talk_id in out or talk.kind not in kinds:
-                continue
-            members = [i for i in store.sentences_by_chunk[chunk_id] if talk_id in talk_ids_of(i, store)]
-            if not members:
-                continue
-            title_terms = terms_of(talk.title)
-            best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
-            out[talk_id] = Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=talk_id)
-    return list(out.values())
-
-
-def _talk_of(scored: Scored, store: IndexStore) -> Talk:
-    return store.talks_by_id[scored.talk_id or talk_ids_of(scored.unit.members[0], store)[0]]
-
-
-def _talk_asked_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
-    if asked.route and asked.route.talk_ids:
-        return store.talks_by_id[asked.route.talk_ids[0]]
-    if not asked.content:
-        return None
-    best: tuple[float, int] | None = None
-    found = None
-    for rank, hit in enumerate(pool[:3]):
-        for talk_id in store.chunks[hit.chunk].talk_ids:
-            talk = store.talks_by_id[talk_id]
-            overlap = len(asked.content & terms_of(talk.title + " " + " ".join(talk.aliases))) / len(asked.content)
-            if overlap >= settings.catalogue_overlap and (best is None or (overlap, -rank) > best):
-                best, found = (overlap, -rank), talk
-    return found
-
-
 # -- evidence -------------------------------------------------------------------------------------------------
 def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: IndexStore,
              intent_vector: np.ndarray | None) -> dict[str, float]:
@@ -646,7 +443,7 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         unit = Unit(members, item.unit.kind, item.unit.cosine)
         first, last = store.sentences[members[0]], store.sentences[members[-1]]
         chunk = store.chunks[first.chunk]
-        talk = _talk_of(item, store) if item.talk_id else _sentence_talk(members[0], chunk, store, asked.route)
+        talk = talk_of(item, store) if item.talk_id else _sentence_talk(members[0], chunk, store, asked.route)
         citations.append(Citation(
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
             speakers=list(talk.speakers) if talk else [], quote=quote,

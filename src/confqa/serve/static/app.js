@@ -137,6 +137,9 @@
     if (token) headers.set('Authorization', 'Bearer ' + token);
     const response = await fetch(path, { ...options, headers, credentials: 'same-origin', cache: 'no-store' });
     if (response.status === 401) {
+      // Sent with a token that has been replaced since: ask again with the new one, not the reader.
+      const current = storageGet(sessionStorage, TOKEN_KEY);
+      if (current && current !== token) return api(path, options);
       return new Promise((resolve, reject) => {
         waitingForToken.push({ retry: () => api(path, options).then(resolve, reject), reject });
         askForToken(Boolean(token));
@@ -165,7 +168,8 @@
       : 'This server needs an access token.';
     const wasHidden = dom.authForm.hidden;
     dom.authForm.hidden = false;
-    if (wasHidden || rejected) {
+    // Several requests are refused for one token: only the first clears the field, not what the reader is typing.
+    if (wasHidden) {
       dom.token.value = '';
       dom.token.focus();
     }

@@ -1,0 +1,126 @@
+"""Answers from the talk catalogue: "who presented X" by the notes' line naming X's speakers, "which talks
+covered Y" by one unit per talk from the passages retrieved for Y, "which lightning talks were at X" by the
+talks of that kind in the notes retrieved for X."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from confqa.answer import checks
+from confqa.answer.question import Question, Scored, sentences_of_talks, talk_ids_of, terms_of
+from confqa.answer.readable import display_text
+from confqa.answer.units import Unit, unit_text
+from confqa.index.store import IndexStore
+from confqa.models import Talk
+from confqa.search.base import Hit
+from confqa.settings import AnswerSettings
+from confqa.text import lexicon
+
+_TALK_NOUNS = re.compile(r"\b(?:talks|tutorials|keynotes|sessions|panels|workshops|presentations|orals|lectures)\b", re.I)
+
+
+def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """Questions about talks answered from the catalogue: for "who presented X", the sentence of the notes that
+    names X's speakers; for "which talks covered Y", one unit per talk, from the passages retrieved for Y."""
+    if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
+        return _talks_about(asked, pool, store, settings)
+    if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
+        return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
+    talk = _talk_asked_about(asked, pool, store, settings)
+    if talk is None or not talk.speakers:
+        return []
+    members = sentences_of_talks([talk.id], store)
+    naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
+    if not naming:
+        return []
+    best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
+    return [Scored(Unit((best,), "sentence", 1.0), 1.0)]
+
+
+def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """"Which talks were about benchmarking?": the talks that the retrieved passages are about, best first, each
+    cited by its sentence that best matches the question's topic (its title when a sentence names it)."""
+    limit = settings.units_by_intent.get("list", settings.max_sentences) + 2
+    kinds = kinds_asked(asked.text)
+    listed = _talks_of_kind(kinds, pool, store, settings)[:limit] if kinds else []
+    if listed:
+        return listed
+    seen: dict[str, Scored] = {}
+    for rank, hit in enumerate(pool):
+        chunk = store.chunks[hit.chunk]
+        for talk_id in chunk.talk_ids:
+            if talk_id in seen or len(seen) >= limit:
+                continue
+            talk = store.talks_by_id[talk_id]
+            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in talk_ids_of(i, store)]
+            if not members:
+                continue
+            title_terms = terms_of(talk.title)
+            best = max(members, key=lambda i: (len(asked.content & terms_of(store.sentences[i].text)),
+                                               len(title_terms & terms_of(store.sentences[i].text)), -i))
+            seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1),
+                                   talk_id=talk_id)
+    relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
+                | terms_of(talk_of(s, store).title))]
+    return sorted(relevant, key=lambda s: -s.score)[:limit]
+
+
+_GENERIC_KINDS = frozenset({"talk", "session"})
+
+
+def kinds_asked(question: str) -> set[str]:
+    """The kinds of talk a question asks for by name ("which lightning talks", "what tutorials were there",
+    "list the keynotes"): a kind word in the plural, or before a talk noun; not the generic talk or session,
+    and not a singular kind that only places the question ("the talks at the workshop")."""
+    lower = question.lower()
+    return {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
+            and re.search(rf"\b{word}s\b|\b{word}\s+(?:talks|sessions|presentations)\b", lower)}
+
+
+def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """"Which lightning talks were on the programme at the Engineering Summit?": the talks of the asked kinds in
+    the notes the question retrieved (those whose best passage scores at least `kind_notes_score` of the top
+    passage's), in the notes' order, each cited by its sentence that names it best."""
+    if not pool:
+        return []
+    top = max(h.score for h in pool)
+    notes: list[int] = []
+    for hit in pool:
+        note = int(store.chunk_doc[hit.chunk])
+        if hit.score >= settings.kind_notes_score * top and note not in notes:
+            notes.append(note)
+    out: dict[str, Scored] = {}
+    for chunk_id in np.flatnonzero(np.isin(store.chunk_doc, notes)).tolist():
+        for talk_id in store.chunks[chunk_id].talk_ids:
+            talk = store.talks_by_id[talk_id]
+            if talk_id in out or talk.kind not in kinds:
+                continue
+            members = [i for i in store.sentences_by_chunk[chunk_id] if talk_id in talk_ids_of(i, store)]
+            if not members:
+                continue
+            title_terms = terms_of(talk.title)
+            best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
+            out[talk_id] = Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=talk_id)
+    return list(out.values())
+
+
+def talk_of(scored: Scored, store: IndexStore) -> Talk:
+    return store.talks_by_id[scored.talk_id or talk_ids_of(scored.unit.members[0], store)[0]]
+
+
+def _talk_asked_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
+    if asked.route and asked.route.talk_ids:
+        return store.talks_by_id[asked.route.talk_ids[0]]
+    if not asked.content:
+        return None
+    best: tuple[float, int] | None = None
+    found = None
+    for rank, hit in enumerate(pool[:3]):
+        for talk_id in store.chunks[hit.chunk].talk_ids:
+            talk = store.talks_by_id[talk_id]
+            overlap = len(asked.content & terms_of(talk.title + " " + " ".join(talk.aliases))) / len(asked.content)
+            if overlap >= settings.catalogue_overlap and (best is None or (overlap, -rank) > best):
+                best, found = (overlap, -rank), talk
+    return found

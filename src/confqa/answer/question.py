@@ -1,0 +1,121 @@
+"""What the answerer knows about a question (its intent, terms, the talks and roles it names) and the shared
+vocabulary of answering: a scored unit, a sentence's terms and talks, the sentences about a set of talks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from confqa.answer.intents import Intent, classify
+from confqa.answer.readable import display_text
+from confqa.answer.units import Unit
+from confqa.index.store import IndexStore
+from confqa.lexical import surname, terms
+from confqa.search.base import Hit, Query, TalkRoute
+from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
+from confqa.search.routing import topic_terms_of
+from confqa.text import lexicon
+
+
+@lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """BM25 terms of a sentence or a talk's names; sentences recur across questions, so this is cached."""
+    return frozenset(terms(text))
+
+
+def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
+    """The talks a sentence is about. A table row attributed to every talk of its table is about the talks
+    whose title or speaker it names."""
+    sentence = store.sentences[sentence_id]
+    if sentence.kind != "row" or len(sentence.talk_ids) < 2:
+        return sentence.talk_ids
+    text = display_text(sentence.text).lower()
+    named = [t for t in sentence.talk_ids if store.talks_by_id[t].title.lower() in text
+             or any(surname(s).lower() in text for s in store.talks_by_id[t].speakers)]
+    return named or sentence.talk_ids
+
+
+def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:
+    """The sentences about any of these talks, in note order, read from the talks' own passages (not a scan of
+    every sentence of the index); with a mask, only those of allowed passages."""
+    chunks = store.chunks_of_talks(list(set(talk_ids)))
+    if mask is not None:
+        chunks = chunks[mask[chunks]]
+    return sentences_about(talk_ids, chunks, store)
+
+
+def sentences_about(talk_ids: Iterable[str], chunks: np.ndarray, store: IndexStore) -> list[int]:
+    """The sentences of these chunks about any of these talks (talk_ids_of), in chunk order. Only a table row
+    shared by several talks is read; the others are decided by the index's sentence → talk table."""
+    wanted = set(talk_ids)
+    ids, shared = store.sentences_about(wanted, chunks)
+    return [i for i, row in zip(ids.tolist(), shared.tolist()) if not row or wanted & set(talk_ids_of(i, store))]
+
+
+@dataclass
+class Question:
+    """What the answerer knows about the question: its text, intent, terms and the talks it names."""
+
+    text: str
+    intent: Intent
+    route: TalkRoute | None
+    terms: set[str]
+    topic: set[str]  # terms minus the asking words
+    content: set[str]  # topic minus the named talk's or speaker's words
+    speaker_talks: set[str] = field(default_factory=set)
+    # Terms minus the names of the talk or speaker the question names: "Horvat" is gone from "which async pitfalls
+    # did Horvat walk through", "pitfalls" stays though the talk is "Async Pitfalls We Paid For" (a word written in
+    # lower case names no one, and a heading "## The pitfalls" in that talk's note is what the question asks).
+    unnamed: set[str] = field(default_factory=set)
+    roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
+    vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
+
+    @property
+    def asks_who(self) -> bool:
+        return self.intent.name == "who"
+
+
+@dataclass
+class Scored:
+    unit: Unit
+    score: float
+    features: dict[str, float] = field(default_factory=dict)  # confqa.answer.ranking.FEATURES, when ranked by them
+    talk_id: str | None = None  # for a unit that stands for a talk (a catalogue answer): that talk
+
+
+def understand(query: Query) -> Question:
+    """What the answerer needs to know about a question: its intent, terms, the talks and roles it names."""
+    question, route = query.text, query.route
+    q_terms = set(terms(question))
+    asked = Question(
+        text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
+        content=topic_terms_of(question, route),
+        speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
+        unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
+        roles=roles_asked(question),
+    )
+    # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
+    asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
+    return asked
+
+
+def _common_words(question: str) -> set[str]:
+    """Terms of the question's words written in lower case (a name is capitalised; in a question typed all in
+    lower case every word counts)."""
+    return set(terms(" ".join(w for w in re.findall(r"[\w'’-]+", question) if w[:1].islower())))
+
+
+def answer_pool(asked: Question, hits: list[Hit]) -> list[Hit]:
+    """The hits that may answer: when the question names a speaker, only passages about their talks."""
+    return [h for h in hits if h.in_route] if asked.speaker_talks else hits
+
+
+def roles_asked(question: str) -> tuple[str, ...]:
+    """The roles a who-question names (lexicon.ROLES): "who moderated and who spoke on the panel" → moderator."""
+    if classify(question).name != "who":
+        return ()
+    return tuple(role for role, words in lexicon.ROLES.items() if words.search(question))
