@@ -1,12 +1,14 @@
 """The extractive answerer. The question's intent decides what the answer must hold; answer units (sentences,
-lead-ins with their payload, table rows as records) are scored against the question; the unit that best holds
-what the intent asks for leads, the rest follow in the notes' order, and the answer stops when the intent is
-satisfied. Questions about talks and people are answered from the talk catalogue. A confidence fitted on the
-dev split decides whether to abstain. No language model needed."""
+lead-ins with their payload, table rows as records) are ranked by a model fitted on the dev split
+(confqa.answer.ranking); the best unit leads, opened by its sentence that answers, the rest follow in the notes'
+order, and the answer stops when the intent is satisfied. Questions about talks and people are answered from the
+talk catalogue (confqa.answer.catalogue). A confidence fitted on the dev split decides whether to abstain. No
+language model needed."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -216,13 +218,18 @@ def _new_specifics(text: str, asked: Question) -> float:
     words = _WORD.findall(text)
     if not words:
         return 0.0
-    asked_words = {w.lower() for w in _WORD.findall(asked.text)}
+    asked_words = _lower_words(asked.text)
     specific = 0
     for i, word in enumerate(words):
         opens = i == 0 or words[i - 1][-1:] in ".:;!?"
         if word.lower() not in asked_words and (any(c.isdigit() for c in word) or (word[0].isupper() and not opens)):
             specific += 1
     return specific / len(words)
+
+
+@lru_cache(maxsize=256)
+def _lower_words(question: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(question))
 
 
 def _ranked(candidates: list[tuple[Unit, dict[str, float]]]) -> list[Scored]:
