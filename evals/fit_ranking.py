@@ -55,8 +55,8 @@ def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev
         assistant = confqa.Assistant(ROOT / index, build_missing=False)
         store, settings = assistant.store, assistant.settings.answer
         for question in questions:
-            query = assistant._query(question.question, Filters())
-            hits = assistant.search.retrieve(query, settings_top_k(assistant))
+            query = assistant.search.query(question.question, Filters())
+            hits = assistant.search.retrieve(query, assistant.settings.retrieval.top_k)
             asked = understand(query)
             pool = answer_pool(asked, hits)
             if catalogue_units(asked, pool, store, settings):
@@ -69,10 +69,6 @@ def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev
                 corpus_of.append(corpus)
         print(f"{questions_file}: {len(questions)} answerable {'/'.join(splits)} questions", file=sys.stderr)
     return np.asarray(rows), np.asarray(labels), np.asarray(question_of), np.asarray(corpus_of), names
-
-
-def settings_top_k(assistant: object) -> int:
-    return int(assistant.settings.retrieval.top_k)  # type: ignore[attr-defined]
 
 
 def question_weights(question_of: np.ndarray) -> np.ndarray:

@@ -202,6 +202,18 @@ def test_confidence_is_the_fitted_logistic_regression_and_grows_with_the_evidenc
 
 
 
+def _evals_module(name: str):  # type: ignore[no-untyped-def]
+    """A script of evals/ imported as a module (they import each other by name, so evals/ is on the path)."""
+    import importlib
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
+
+
 def test_units_are_ranked_by_the_fitted_model_and_a_unit_that_answers_ranks_higher() -> None:
     import json
     from importlib import resources
@@ -221,17 +233,14 @@ def test_units_are_ranked_by_the_fitted_model_and_a_unit_that_answers_ranks_high
 def test_the_abstention_threshold_declines_few_right_answers() -> None:
     """The fitted threshold handles the most dev questions right among the cuts that decline at most
     MAX_FALSE_ABSTENTION of the answerable ones although their answer was right."""
-    from pathlib import Path
-
     import numpy as np
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
-    try:
-        from fit_confidence import MAX_FALSE_ABSTENTION, best_threshold
-    finally:
-        sys.path.pop(0)
-    # Ten answerable questions answered right at confidences 0.35..0.8, ten unanswerable at 0.3..0.6: a cut at
-    # 0.61 would handle the most (all unanswerable declined) but declines three right answers (30%).
+    fit_confidence = _evals_module("fit_confidence")
+    MAX_FALSE_ABSTENTION = fit_confidence.MAX_FALSE_ABSTENTION
+    best_threshold = fit_confidence.best_threshold
+    # Ten answerable questions answered right at confidences 0.35..0.8, ten unanswerable at 0.3..0.6. Uncapped, the
+    # cut 0.55 handles the most (14 of 20, the lowest of the tied cuts) but declines four right answers (40%);
+    # capped, no right answer may be declined (one is 10% > 5%): the lowest right confidence, 0.35 (12 of 20).
     right = np.linspace(0.35, 0.8, 10)
     unanswerable = np.linspace(0.3, 0.6, 10)
     probability = np.concatenate([right, unanswerable])
@@ -240,18 +249,21 @@ def test_the_abstention_threshold_declines_few_right_answers() -> None:
     cut = best_threshold(probability, labels, answerable)
     assert float((right < cut).mean()) <= MAX_FALSE_ABSTENTION
     assert cut == round(float(right.min()), 3)  # as high as the cap allows: no right answer declined here
+    uncapped = _evals_module("fit_confidence")
+    try:
+        uncapped.MAX_FALSE_ABSTENTION = 1.0
+        assert uncapped.best_threshold(probability, labels, answerable) == 0.55
+    finally:
+        uncapped.MAX_FALSE_ABSTENTION = MAX_FALSE_ABSTENTION
 
 
 def test_the_ranking_is_fitted_on_pairs_of_units_of_one_question_that_differ_in_key_facts() -> None:
-    from pathlib import Path
-
     import numpy as np
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
-    try:
-        from fit_ranking import pairs, top_coverage, top_hits
-    finally:
-        sys.path.pop(0)
+    fit_ranking = _evals_module("fit_ranking")
+    pairs = fit_ranking.pairs
+    top_coverage = fit_ranking.top_coverage
+    top_hits = fit_ranking.top_hits
     # Question 0: three units stating 1, 0.5 and 0 of its facts; question 1: two units stating none (no pair).
     x = np.array([[3.0], [2.0], [1.0], [5.0], [4.0]])
     y = np.array([1.0, 0.5, 0.0, 0.0, 0.0])
@@ -267,15 +279,10 @@ def test_the_ranking_is_fitted_on_pairs_of_units_of_one_question_that_differ_in_
 def test_the_confidence_fit_holds_each_weight_to_its_features_direction() -> None:
     """Two correlated support features on few questions: unconstrained, one takes a negative weight; held to
     their direction, neither does, and a feature of missing support never gets a positive one."""
-    from pathlib import Path
-
     import numpy as np
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "evals"))
-    try:
-        from fit_confidence import fit_signed
-    finally:
-        sys.path.pop(0)
+    fit_confidence = _evals_module("fit_confidence")
+    fit_signed = fit_confidence.fit_signed
     rng = np.random.default_rng(7)
     support = rng.random(200)
     echo = np.clip(support + rng.normal(0, 0.05, 200), 0, 1)  # nearly the same feature again

@@ -54,12 +54,9 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
             if talk_id in seen or len(seen) >= limit:
                 continue
             talk = store.talks_by_id[talk_id]
-            members = [i for i in store.sentences_by_chunk[hit.chunk] if talk_id in talk_ids_of(i, store)]
-            if not members:
+            best = _citing_sentence(talk, hit.chunk, store, asked.content)
+            if best is None:
                 continue
-            title_terms = terms_of(talk.title)
-            best = max(members, key=lambda i: (len(asked.content & terms_of(store.sentences[i].text)),
-                                               len(title_terms & terms_of(store.sentences[i].text)), -i))
             seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1),
                                    talk_id=talk_id)
     relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
@@ -97,13 +94,22 @@ def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings
             talk = store.talks_by_id[talk_id]
             if talk_id in out or talk.kind not in kinds:
                 continue
-            members = [i for i in store.sentences_by_chunk[chunk_id] if talk_id in talk_ids_of(i, store)]
-            if not members:
+            best = _citing_sentence(talk, chunk_id, store)
+            if best is None:
                 continue
-            title_terms = terms_of(talk.title)
-            best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
             out[talk_id] = Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=talk_id)
     return list(out.values())
+
+
+def _citing_sentence(talk: Talk, chunk_id: int, store: IndexStore, topic: frozenset[str] | set[str] = frozenset()) \
+        -> int | None:
+    """The passage's sentence about the talk that best matches the question's topic, then names its title."""
+    members = [i for i in store.sentences_by_chunk[chunk_id] if talk.id in talk_ids_of(i, store)]
+    if not members:
+        return None
+    title_terms = terms_of(talk.title)
+    return max(members, key=lambda i: (len(topic & terms_of(store.sentences[i].text)),
+                                       len(title_terms & terms_of(store.sentences[i].text)), -i))
 
 
 def talk_of(scored: Scored, store: IndexStore) -> Talk:

@@ -26,7 +26,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "who":
         return names_someone(text, store)
     if name == "quantity":
-        return counts(intent.counted, text) if intent.counted else bool(_NUMBER.search(_without_years(text)))
+        return counts(intent.counted, text) if intent.counted else bool(_NUMBER.search(_without_dates(text)))
     if name == "when":
         return bool(_DATE.search(text))
     if name == "where":
@@ -43,7 +43,7 @@ def counts(noun: str, text: str) -> bool:
     """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"); when
     the text never names the noun (it counts "attendees" for "how many people"), any number."""
     stem = (terms(noun) or [noun.lower()])[0]
-    words = re.findall(r"[\w.,%$-]+", _without_years(text))
+    words = re.findall(r"[\w.,%$-]+", _without_dates(text))
     numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
     if not nouns:
@@ -57,7 +57,7 @@ _DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd
                            rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b", re.I)
 
 
-def _without_years(text: str) -> str:
+def _without_dates(text: str) -> str:
     """A conference year, a date or a time of day is not the number a how-many question asks for."""
     return _DATE_OR_TIME.sub(" ", text)
 

@@ -148,11 +148,9 @@ def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
     return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
-def _role_words_answered(asked: Question, quoted_terms: set[str], chosen: list[Scored],
-                         store: IndexStore) -> set[str]:
+def _role_words_answered(asked: Question, quoted_terms: set[str], quoted: list[str]) -> set[str]:
     """The question's words for the roles it asks about that the quoted units do not use, when a quoted unit
     names the same role in another word ("chaired" asked, "moderated by" quoted)."""
-    quoted = [unit_text(c.unit, store) for c in chosen]
     out: set[str] = set()
     for role in asked.roles:
         if any(lexicon.ROLES[role].search(text) for text in quoted):
@@ -272,9 +270,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     allowed = None
     if asked.speaker_talks:
         allowed = set(sentences_about(asked.speaker_talks, np.array([h.chunk for h in pool], dtype=np.int64), store))
-    # The words a unit should share with the question: its topic, less the talk or speaker it names (every
-    # passage about that talk shares those).
-    wanted = asked.content if asked.route and asked.route.talk_ids else asked.topic
+    wanted = asked.wanted
     candidates: list[tuple[Unit, dict[str, float]]] = []
     for rank, hit in enumerate(pool):
         sentence_ids = store.sentences_by_chunk[hit.chunk]
@@ -361,14 +357,13 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
     """The features that confidence is computed from (confqa.answer.confidence.FEATURES)."""
     evidence_text = " ".join(store.chunks[h.chunk].text for h in pool[:3])
     evidence_terms = set(terms(evidence_text))
-    quoted_terms: set[str] = set()
-    for c in chosen:
-        quoted_terms |= terms_of(unit_text(c.unit, store))
+    quoted = [unit_text(c.unit, store) for c in chosen]
+    quoted_terms: set[str] = set().union(*(terms_of(text) for text in quoted))
     route = asked.route
     routed = bool(route and route.talk_ids and any(h.in_route for h in pool))
     # "Who chaired the panel?" answered by "moderated by Ole Sorensen": the role word is answered in the notes'
     # own word for the role (lexicon.ROLES), so it is no longer a topic word the quoted units lack.
-    content = asked.content - _role_words_answered(asked, quoted_terms, chosen, store)
+    content = asked.content - _role_words_answered(asked, quoted_terms, quoted)
     weights = {t: store.term_weight(t) for t in content}
     total = sum(weights.values())
     if content and total > 0:
@@ -389,7 +384,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
                            default=0.0)
     q_terms = asked.terms
     unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
-    lead_text = unit_text(chosen[0].unit, store) if chosen else ""
+    lead_text = quoted[0] if quoted else ""
     lead_chunk = store.chunks[store.sentences[chosen[0].unit.members[0]].chunk] if chosen else None
     return {
         "top_dense": round(top_dense, 4), "top_sentence": round(top_sentence, 4), "coverage": round(coverage, 4),
@@ -482,7 +477,7 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
         return unit_text(unit, store)
     # The question's words that the opening sentence already says name the subject ("Vending Bench"); the answer
     # is the sentence that says what else is asked.
-    wanted = (asked.content if asked.route and asked.route.talk_ids else asked.topic) - terms_of(pieces[0][1])
+    wanted = asked.wanted - terms_of(pieces[0][1])
     scored = _ranked([(Unit((m,), "sentence", unit.cosine), _features(piece, Unit((m,), "sentence", unit.cosine),
                                                                       asked, store, settings, wanted))
                       for m, piece in pieces])

@@ -75,6 +75,12 @@ class Question:
     vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
 
     @property
+    def wanted(self) -> set[str]:
+        """The words a unit should share with the question: its topic, less the talk or speaker it names (every
+        passage about that talk shares those)."""
+        return self.content if self.route and self.route.talk_ids else self.topic
+
+    @property
     def asks_who(self) -> bool:
         return self.intent.name == "who"
 
