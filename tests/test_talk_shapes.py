@@ -307,6 +307,15 @@ SHAPES = {
         "Checkout Outage |\n| 5 | — | *cancelled (office move)* |\n| 7 | Panel (see note) | On-Call Without Burnout |\n"
         "| 8 | all poster presenters | Poster session |\n",
         {("Postmortem: The Checkout Outage", ()), ("On-Call Without Burnout", ())}),
+    "schedule-cell-with-title-and-speaker": (
+        "# Meetup #9\n\n## Programme\n\n| When | What |\n|---|---|\n| 18:00 | Doors open, snacks |\n"
+        "| 18:30 | **Lock-Free Queues in Practice** — Tomasz Wrona (Quarkline) |\n"
+        "| 19:10 | Keynote: Ownership Without Tears — Ama Owusu |\n| 20:00 | Drinks at the corner bar |\n",
+        {("Lock-Free Queues in Practice", ("Tomasz Wrona",)), ("Ownership Without Tears", ("Ama Owusu",))}),
+    "bold-title-speaker-to-be-confirmed": (
+        "# Day 3\n\n### Room 5 · 11:00\n\n**Flood Maps From Phone Barometers**\nSpeaker to be confirmed (Water "
+        "Board)\nEarly results from a pilot along the river.\n",
+        {("Flood Maps From Phone Barometers", ())}),
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
@@ -350,6 +359,9 @@ NOT_TALKS = {
                                 "Wathen and Steve Schogler\n- *Inclusive Components* by Heydon Pickford\n",
     "panellist-talking-points": "# Notes\n\n## Panel: Growing Communities\n\n**Moderator:** Camila Arango\n\n- Juan "
                                 "Pablo talked about how the Cali meetup almost died during the pandemic.\n",
+    "schedule-cells-without-people": "# Day 1\n\n## Schedule\n\n| Time | What |\n|---|---|\n| 09:00 | **Registration** "
+                                      "and coffee |\n| 12:00 | Lunch — Main Foyer |\n| 17:00 | **Closing Remarks** |\n",
+    "bold-line-then-unconfirmed-venue": "# Plans\n\n**Social Evening**\nVenue to be confirmed by the organisers.\n",
     "bold-label-item": "# Notes\n\n- **Key Insight** by design, the method is simple\n- **Travel Tips** from San "
                        "Diego locals\n",
 }

@@ -45,6 +45,7 @@ from confqa.text.lexicon import (
     KIND_WORDS,
     MEDIA_WORDS,
     NAME_PARTICLES,
+    NO_NAME,
     NON_TALK_SECTIONS,
     NOT_A_SUBJECT,
     PANEL_PROSE,
@@ -237,6 +238,10 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
     return [name for _, _, name in group]
 
 
+# A line that says who gives a talk is not known yet: 'Speaker to be confirmed (City of Kraków)', 'Speaker: TBA'.
+_NO_NAME_LINE = re.compile(rf"\W*(?:speakers?|presenters?|presented by)\b[\s:]*(?:.{{0,12}})(?:{NO_NAME.pattern})", re.I)
+
+
 def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """A bold lead that names a kind of talk: '**Tutorial T3 — Title**' with '(A, B; 9:00)' below it, '**09:00
     Keynote.** Jane Doe (Org) — *Title*', '**14:00 Panel: Title**' with 'Moderator:' and 'Panellists:' lines."""
@@ -257,7 +262,9 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
         presented = _PRESENTED_BY.search(clean_inline(rest))
         label = match.group("bold").rstrip().endswith(":") or match.group("rest").lstrip().startswith(":")
         below = only_people(scan, lines[1]) if len(lines) > 1 and not match.group("rest").strip() else []
-        if below and title_like(unquote(bold)) and not label:  # '**Title**' then 'Jane Doe (Org)' on the next line
+        unnamed = len(lines) > 1 and not match.group("rest").strip() and bool(_NO_NAME_LINE.match(clean_inline(lines[1])))
+        if (below or unnamed) and title_like(unquote(bold)) and not label:
+            # '**Title**' then 'Jane Doe (Org)' on the next line, or 'Speaker to be confirmed (Org)'
             kind, title, speakers = talk_context(" ".join(block.heading_path[-1:])) or "talk", unquote(bold), below
         elif label or not presented or not people(presented.group("who"), scan.vocabulary) or len(bold.split()) > 12 \
                 or not re.search(r"[^\W\d_]{2}", bold):

@@ -133,6 +133,7 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     notes_col = _column(header, NOTES_HEADERS)
     section_kind = kind_from_heading(block.heading_path[-1] if block.heading_path else "")
     if title_col is None or (speaker_col is None and type_col is None and section_kind is None):
+        _talks_in_cells(scan, block, rows, section_kind)  # no column says who: a cell may say it with the title
         return
     if _people_table(scan, block, rows, title_col):
         return
@@ -181,6 +182,38 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
         )))
     if len(found) == 1 and _is_leading(blocks, index) and not any(c.whole_docs for c in scan.found[:-1]):
         found[0].whole_docs.append(scan.doc)  # a note about one talk: its first table names it
+
+
+def _talks_in_cells(scan: NoteScan, block: Block, rows: list[str], section_kind: str | None) -> None:
+    """A table without a title or a speaker column whose cells introduce talks the way list items do: a schedule's
+    '| 19:00 | **Tokio Internals for Mortals** — Inês Figueiredo (Sensei Retail) |'. A cell with a title and the
+    people who give it is a talk of its row; 'Doors open, pizza & drinks' names no one and is not."""
+    for offset, row in enumerate(rows[2:], start=2):
+        for cell in cells(row):
+            title, who = _cell_talk(scan, cell, section_kind)
+            if not title or not who:
+                continue
+            line = block.line_start + offset
+            kind_match = HEADING_TALK.match(title)
+            kind = kind_of_match(kind_match) if kind_match else None
+            title = unquote(kind_match.group("title")) if kind_match else title
+            scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or section_kind or "talk",
+                               speakers=who, mentions=[scan.mention(line, "table")], spans=[(scan.doc, line, line)]))
+            break  # one talk to a row
+
+
+def _cell_talk(scan: NoteScan, cell: str, section_kind: str | None) -> tuple[str, list[str]]:
+    """The title and people of a table cell written like a list item ('**Title** — Jane Doe (Org)', 'Keynote:
+    Title — Jane Doe'), or nothing."""
+    match = BOLD_START.match(cell)
+    if match:
+        title = unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :"))
+        who = _item_people(scan, match.group("rest"))
+    else:
+        title, who = _plain_item(scan, cell, section_kind)
+    if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        return "", []
+    return title, who
 
 
 def _property_table(scan: NoteScan, block: Block, rows: list[str]) -> bool:
