@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from confqa.text.lexicon import HOW_WORDS
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
@@ -39,6 +41,15 @@ def terms(text: str) -> list[str]:
             out.extend(p for p in word.split("-") if p and p not in STOPWORDS)
     stemmer = _stemmer()
     return stemmer.stemWords([w.replace("'", "") for w in out])
+
+
+_HOW = re.compile(r"\bhow\s+(?:" + "|".join(HOW_WORDS) + r")\b", re.I)
+
+
+def question_terms(question: str) -> list[str]:
+    """A question's BM25 terms without the words of its form: "how many people attended" searches for people
+    attending, and a note's "many people" is no match for it."""
+    return terms(_HOW.sub("how", question))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -5,10 +5,11 @@ answerer and its confidence share. Patterns over English text (confqa.text.lexic
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from confqa.answer.intents import Intent
 from confqa.index.store import IndexStore
-from confqa.lexical import surname, terms
+from confqa.lexical import question_terms, surname, terms
 from confqa.models import Talk
 from confqa.text import lexicon
 
@@ -26,7 +27,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "who":
         return names_someone(text, store)
     if name == "quantity":
-        return counts(intent.counted, text) if intent.counted else bool(_NUMBER.search(_without_dates(text)))
+        return amounts(intent, text)
     if name == "when":
         return bool(_DATE.search(text))
     if name == "where":
@@ -37,18 +38,48 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
 
 
 NEAR_WORDS = 3  # a count is next to its noun when at most this many words lie between them
+UNIT_WORDS = 2  # a number's unit or counted noun follows it within this many words ("15,000 researchers", "$ 9k")
+_CURRENCY = re.compile(lexicon.CURRENCY, re.I)
+
+
+def amounts(intent: Intent, text: str) -> bool:
+    """The text holds the number a quantity question asks for: a price for "how much did it cost", a span of time
+    for "how long did it take", a count of the asked noun for "how many GPUs", else any number. Dates never
+    count."""
+    words = re.findall(r"[\w.,%$€£¥₹₩/-]+", _without_dates(text))
+    numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    if intent.measure == "money":
+        return any(_CURRENCY.search(" ".join(words[max(0, i - UNIT_WORDS): i + UNIT_WORDS + 1])) for i in numbers) \
+            or bool(re.search(r"\bfree\b", text, re.I))
+    if intent.measure == "duration":
+        return any(_followed_by(words, i, lambda w: w in lexicon.DURATION_UNITS) for i in numbers)
+    if intent.counted:
+        return counts(intent.counted, text)
+    return bool(numbers)
 
 
 def counts(noun: str, text: str) -> bool:
-    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"); when
-    the text never names the noun (it counts "attendees" for "how many people"), any number."""
+    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"). When
+    the text never names the noun, a number followed by a noun of the same kind: people counted as "attendees" or
+    "researchers" for "how many people", any plural but a unit of time ("2,000 devices" for "how many phones",
+    not "two days")."""
     stem = (terms(noun) or [noun.lower()])[0]
     words = re.findall(r"[\w.,%$-]+", _without_dates(text))
     numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
-    if not nouns:
-        return bool(numbers)
-    return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
+    if nouns:
+        return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
+    if noun.lower() in lexicon.PEOPLE_COUNTS:
+        return any(_followed_by(words, i, lambda w: w in lexicon.PEOPLE_COUNTS) for i in numbers)
+    return any(_followed_by(words, i, lambda w: len(w) > 2 and w.endswith("s") and w not in lexicon.DURATION_UNITS)
+               for i in numbers)
+
+
+def _followed_by(words: list[str], i: int, kind: Callable[[str], bool]) -> bool:
+    """Whether one of the UNIT_WORDS words after words[i] is of the kind (compared lower-case, without punctuation);
+    the number's own suffix counts too ("10k", "14h")."""
+    following = [re.sub(r"^[\d.,]+", "", words[i])] + words[i + 1: i + 1 + UNIT_WORDS]
+    return any(kind(w.lower().strip(".,;:")) for w in following if w)
 
 
 _MONTH = r"(?:" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + r")\.?"
@@ -103,7 +134,7 @@ def speakers_named(text: str, talk: Talk) -> int:
 def phrase_support(question: str, evidence: str) -> float:
     """Share of the question's adjacent topic-word pairs ("test of time award" -> test·time, time·award) that
     occur adjacent in the evidence: a question's focus is often a phrase whose words the notes use apart."""
-    q = terms(question)
+    q = question_terms(question)
     pairs = {(a, b) for a, b in zip(q, q[1:]) if a != b}
     if not pairs:
         return 1.0

@@ -32,6 +32,8 @@ MAX_TERM_WORDS = 6
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
 # The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
+# What a quantity question may measure, besides a count: each is answered by a number in its own unit.
+MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
 _DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
                       r"^what (?:does|do|did) (.+?) (?:mean|stand for|refer to)\??$|"
                       r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)\??$", re.I)
@@ -45,7 +47,8 @@ class Intent:
     name: str
     years: tuple[int, ...] = ()
     term: str | None = None
-    counted: str | None = None  # "GPUs" in "how many GPUs …", "registration" in "how much did registration cost"
+    counted: str | None = None  # "GPUs" in "how many GPUs …"
+    measure: str | None = None  # what a how-much or how-long question measures: "money" or "duration" (MEASURES)
 
     @property
     def wants_items(self) -> bool:
@@ -67,8 +70,9 @@ def classify(question: str) -> Intent:
             name, term = "list", None  # "what are the six principles"
         elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM:
             name, term = "fact", None  # "what was the weather like in San Diego"
-    counted = None
+    counted = measure = None
     if name == "quantity":
         found = _COUNTED.search(text)
         counted = found.group(1) if found else None
-    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted)
+        measure = next((m for m, pattern in MEASURES.items() if pattern.search(text)), None)
+    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure)

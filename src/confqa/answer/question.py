@@ -14,7 +14,7 @@ from confqa.answer.intents import Intent, classify
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit
 from confqa.index.store import IndexStore
-from confqa.lexical import surname, terms
+from confqa.lexical import question_terms, surname, terms
 from confqa.search.base import Hit, Query, TalkRoute
 from confqa.search.routing import ASKING_TERMS as _ASKING_WORDS
 from confqa.search.routing import topic_terms_of
@@ -96,7 +96,7 @@ class Scored:
 def understand(query: Query) -> Question:
     """What the answerer needs to know about a question: its intent, terms, the talks and roles it names."""
     question, route = query.text, query.route
-    q_terms = set(terms(question))
+    q_terms = set(question_terms(question))
     asked = Question(
         text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
         content=topic_terms_of(question, route),

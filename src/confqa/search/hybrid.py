@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from confqa.index.store import IndexStore
-from confqa.lexical import terms, years_named
+from confqa.lexical import question_terms, years_named
 from confqa.search.base import Hit, Query, SearchBackend
 from confqa.search.filters import CompiledFilters, Filters, compile_filters
 from confqa.search.fusion import fuse, top_indices
@@ -49,13 +49,13 @@ class HybridSearch:
         return Query(
             text=question, vector=vector, filters=compiled, route=route, intent=intent,
             years=years_named(question) if filters.year is None else (),
-            terms=tuple(t for t in terms(question) if t in store.vocabulary), notices=notices,
+            terms=tuple(t for t in question_terms(question) if t in store.vocabulary), notices=notices,
         )
 
     def plain_query(self, question: str) -> Query:
         """The question alone: no filters, no talk routing (what the single-retriever baselines search with)."""
         return Query(text=question, vector=self.embed(question), filters=CompiledFilters(),
-                     terms=tuple(t for t in terms(question) if t in self.store.vocabulary))
+                     terms=tuple(t for t in question_terms(question) if t in self.store.vocabulary))
 
     def retrieve(self, query: Query, k: int, settings: RetrievalSettings | None = None) -> list[Hit]:
         """The k best passages. A question that names a conference year prefers notes of that year: passages

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from confqa.lexical import surname, terms, words
+from confqa.lexical import question_terms, surname, terms, words
 from confqa.models import Talk
 from confqa.search.base import TalkRoute
 from confqa.search.filters import CompiledFilters
@@ -188,7 +188,7 @@ def disambiguate(route: TalkRoute, vector: np.ndarray, members_of: Callable[[str
 def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
     """The question's topic: its terms minus the talk or speaker it names and the words that only ask."""
     route_words = set(terms(" ".join(sorted(route.matched_words)))) if route else set()
-    return set(terms(question)) - route_words - ASKING_TERMS
+    return set(question_terms(question)) - route_words - ASKING_TERMS
 
 
 def without_route_words(question: str, route: TalkRoute, talks: Mapping[str, Talk]) -> str:

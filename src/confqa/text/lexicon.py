@@ -189,6 +189,24 @@ buck cliff clay dale glen heath forest brook river reed rod wade cole lance gran
 # lower-cased question; the first that matches, in confqa.answer.intents.ORDER, decides the intent.
 PEOPLE_NOUNS = (r"(?:speakers?|presenters?|persons?|people|researchers?|authors?|panell?ists?|moderators?|hosts?|"
                 r"organi[sz]ers?|keynoters?|lecturers?|instructors?|scientists?|engineers?|team)")
+# Nouns that count people: "how many people attended" is answered by "15,000 researchers" or "about 55 attendees"
+# as well as by "1,400 people".
+PEOPLE_COUNTS = frozenset("""people persons attendees attendance participants researchers engineers delegates
+registrants registrations visitors audience members students developers scientists practitioners speakers folks
+rsvps attendants guests""".split())
+# Units of time: "two days" is how long something lasted, not how many of the asked things there were.
+DURATION_UNITS = frozenset("""ms millisecond milliseconds second seconds sec secs minute minutes min mins hour hours
+h hr hrs day days night nights week weeks month months year years""".split())
+# An amount of money: a currency sign or name next to a number, or "free".
+CURRENCY = (r"[$€£¥₹₩]|\b(?:usd|eur|gbp|jpy|chf|nok|sek|dkk|pln|brl|ars|inr|cad|aud|sgd|dollars?|euros?|pounds?|"
+            r"yen|francs?|kron(?:e|er|or|a)|z[łl]oty|reais|real|pesos?|rupees?|won|cents?)\b")
+# A how-much question that asks for a price: "how much did registration cost", "how much were tickets", "how much
+# money"; not "what did it cost in accuracy".
+MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
+               r"spend|spent|price[sd]?)\b(?! in\b)|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
+               r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b")
+# A how-long question that asks for a span of time ("how long did the migration take"), not a length.
+DURATION_ASKED = r"\bhow long\b(?!\s+ago\b)(?:[\w'’ -]+ )?(?:take|took|takes|last|lasted|lasts|wait|waited|run|ran)\b"
 # The roles a who-question may ask about, each with the words a note uses for it: "who moderated the panel" is
 # answered by the line that says "moderated by …" or "Moderator: …", not by the panel's speakers or the byline.
 ROLES = {
@@ -208,6 +226,10 @@ PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place
                r"stage|auditorium|town)")
 AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|number|amount|size|cost|price|rate|ratio|"
                 r"speed-?up|score|accuracy|budget|count|total)")
+# The words after "how" that make it ask for an amount: "how many", "how much", "how long". They belong to the
+# question's form, not its topic: "how many people attended" is about people attending, not about "many".
+HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "far", "old", "expensive", "high",
+             "low", "small")
 QUESTION_PATTERNS = {
     "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|"
                   r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+)\b",
@@ -217,7 +239,7 @@ QUESTION_PATTERNS = {
             r"\bhow long ago\b",
     "where": rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
              r"\bwhere (?:was|is|did|were|are|will)\b",
-    "quantity": rf"\bhow (?:many|much|long|big|large|fast|slow|often|far|old|expensive|high|low|small)\b|"
+    "quantity": rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
                 rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
@@ -255,6 +277,12 @@ ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations
                 "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance rule rules "
                 "conclusion conclusions practice practices principle principles dos don'ts checklist should")
 
+# Words that name the kind of answer a question wants, not its topic: "which city hosted it" is answered by
+# "Lisbon", "what does DPO stand for" by its expansion, "according to the tutorial" by the tutorial's own words.
+# A note need not use them, so their absence from the notes says nothing about whether the notes answer.
+FORM_WORDS = ("according name names kind kinds type types sort sorts stand mean means meant refer refers city "
+              "cities country countries venue location place date day time year month week number amount "
+              "percentage percent share fraction proportion total count exactly roughly approximately many much")
 # Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
 ASKING_WORDS = (
     "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
