@@ -140,6 +140,9 @@ def test_a_focus_phrase_must_occur_as_a_phrase() -> None:
 def test_first_sentence_stops_at_the_first_citation_or_sentence_end() -> None:
     assert first_sentence("Winner: Gemini 3 Pro. Didn't negotiate. [1] More. [2]") == "Winner: Gemini 3 Pro."
     assert first_sentence("Presenters: A, B and C [1] Other. [2]") == "Presenters: A, B and C"
+    # the answerer's own sentence splitter: a title or an initial does not end a sentence
+    assert first_sentence("Keynote by Prof. Dr. Ada Nwosu. Then lunch. [1]") == "Keynote by Prof. Dr. Ada Nwosu."
+    assert first_sentence("Opened by J. K. Ortiz, who chaired. [1]") == "Opened by J. K. Ortiz, who chaired."
 
 
 # -- the shipped corpus (slow) ---------------------------------------------------------------------------------

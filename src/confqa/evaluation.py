@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from confqa.errors import ConfqaError, ConfqaUsageError
+from confqa.text.sentences import sentence_spans
 
 KS = (1, 3, 5, 10)
 MIN_SLICE_FOR_ECE = 10  # calibration error of fewer questions than this is noise
@@ -204,13 +205,14 @@ def fact_coverage(answer: str, facts: Sequence[Sequence[str]]) -> float:
 
 
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 
 
 def first_sentence(answer: str) -> str:
-    """The answer's first sentence (up to its first sentence end or citation marker, whichever comes first)."""
-    head = re.split(r"\[\d+\]", answer, maxsplit=1)[0]
-    return _SENTENCE_END.split(_CITATION_MARK.sub("", head).strip(), maxsplit=1)[0]
+    """The answer's first sentence (up to its first sentence end or citation marker, whichever comes first), split
+    by confqa's one sentence splitter: "Prof. Dr. Veronika Strolz" is not three sentences."""
+    head = _CITATION_MARK.sub("", re.split(r"\[\d+\]", answer, maxsplit=1)[0]).strip()
+    spans = sentence_spans(head, 0, len(head))
+    return head[spans[0][0]:spans[0][1]] if spans else head
 
 
 def citation_precision(cited_docs: Sequence[str], gold_docs: Sequence[str]) -> float | None:
