@@ -112,6 +112,9 @@ def test_the_words_of_a_how_question_are_not_searched_for() -> None:
     assert question_terms("How many people attended NeurIPS 2025?") == ["peopl", "attend", "neurip", "2025"]
     assert "long" not in question_terms("How long did the migration take?")
     assert "long" in question_terms("What did the long-context talk show?")  # a topic word stays
+    # a possessive asks about its owner, whose name the notes write without it
+    assert question_terms("What were Zhou's takeaways?") == ["zhou", "takeaway"] == question_terms("Zhou’s takeaways?")
+    assert question_terms("What's a trust budget?") == ["trust", "budget"]
 
 
 @pytest.mark.parametrize(("text", "holds"), [

@@ -46,10 +46,14 @@ def terms(text: str) -> list[str]:
 _HOW = re.compile(r"\bhow\s+(?:" + "|".join(HOW_WORDS) + r")\b", re.I)
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.I)
+
+
 def question_terms(question: str) -> list[str]:
     """A question's BM25 terms without the words of its form: "how many people attended" searches for people
-    attending, and a note's "many people" is no match for it."""
-    return terms(_HOW.sub("how", question))
+    attending, and a note's "many people" is no match for it. "Zhou's talk" asks about Zhou, and "what's" is "what"
+    (the notes' own "Zhou's" still indexes as one word)."""
+    return terms(_POSSESSIVE.sub("", _HOW.sub("how", question)))
 
 
 @lru_cache(maxsize=1 << 16)
