@@ -66,6 +66,16 @@ def test_list_numbers_and_emphasis_never_reach_the_prose() -> None:
     assert display_text(": As I said, it won best paper.") == "As I said, it won best paper."
 
 
+def test_field_lines_stay_apart_when_joined() -> None:
+    assert display_text("Session: GitOps at Scale\nType: Talk\nTime: 14:00–14:35\nSpeakers: Felix Hartmann") == \
+        "Session: GitOps at Scale; Type: Talk; Time: 14:00–14:35; Speakers: Felix Hartmann"
+    assert display_text("moderator:: Elif Yıldız\ntime:: 14:00\nToolchains exist now.") == \
+        "moderator: Elif Yıldız; time: 14:00; Toolchains exist now."  # Logseq's 'key:: value'
+    # one 'Label: …' line wrapped onto the next is prose, not a field
+    assert display_text("Key insight: models use shirt colour in their\nreasoning.") == \
+        "Key insight: models use shirt colour in their reasoning."
+
+
 def test_a_definition_opens_with_its_term() -> None:
     assert defines("DAgger", "DAgger (Dataset Aggregation) creates a feedback loop:")
     assert defines("world model", "A world model is a learned simulator of the environment.")

@@ -15,6 +15,10 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*+:]|\d{1,3}[.)])\s+")  # ":" opens a defin
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(?<![\w$])\$(?!\s)([^$\n]*?[\\^_=][^$\n]*?)(?<!\s)\$(?![\w$])",
                    re.S)
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+# A field line: a short label, a colon (two in Logseq's and Dataview's 'speaker:: Jane Doe') and its value. Lines
+# joined into one must keep fields apart: 'Type: Talk; Time: 14:00', not 'Type: Talk Time: 14:00'.
+_FIELD = re.compile(r"^(?P<label>[^\W\d_][\w()/&'’ -]{0,30}?)\s*::?[ \t]+(?P<value>\S.*)$")
+_ENDS_CLAUSE = re.compile(r"[.;:!?,…]$")
 _PLACEHOLDER = "\ue100{}\ue101"
 
 
@@ -65,6 +69,23 @@ def display_text(quote: str) -> str:
         else:
             # A list marker inside emphasis ("**1. Evaluation is broken**") shows once the emphasis is gone.
             lines.append(_LIST_MARKER.sub("", clean_inline(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))))
+    lines = _fields_apart([line for line in lines if line])
     text = " ".join(line for line in lines if line)
     text = re.sub("\ue100(\\d+)\ue101", lambda m: formulas[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+
+def _fields_apart(lines: list[str]) -> list[str]:
+    """Runs of field lines as they read in one line: one colon each, and a semicolon after each but the text's
+    last unless it ends a clause. A lone 'Note: …' line may be prose wrapped onto the next line, and is left alone."""
+    fields = [_FIELD.match(line) for line in lines]
+    out = []
+    for i, (line, field) in enumerate(zip(lines, fields)):
+        if field and (i + 1 < len(lines) and fields[i + 1] or i > 0 and fields[i - 1]):
+            value = field.group("value").strip()
+            line = f"{field.group('label').strip()}: {value}"
+            if i + 1 < len(lines) and not _ENDS_CLAUSE.search(value):
+                line += ";"
+        out.append(line)
+    return out
