@@ -220,9 +220,33 @@ def test_which_talks_lists_talks_from_the_catalogue(shipped_assistant) -> None: 
 @pytest.mark.slow
 def test_out_of_scope_questions_abstain(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
     for question in ("Who won the World Series in 2025?",
-                     "What is a good recipe for sourdough bread?"):
+                     "What is a good recipe for sourdough bread?",
+                     # the answers issue's: the notes name San Diego and the conference, never the weather
+                     "What was the weather like in San Diego during the conference?"):
         answer = shipped_assistant.ask(question)
         assert answer.abstained, (question, answer.answer, answer.evidence)
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("What was the weather like in San Diego during the conference?", "weather"),
+    ("which hotel did the notes recommend", "hotel"),
+    ("How many calories are in a bowl of ramen?", "calori"),
+    ("Which city hosted NeurIPS 2019?", None),  # 'city' names the kind of answer
+    ("What did Mitchell recommend?", None),
+    ("What were Yann LeCun's views on JEPA?", None),  # a name, not a thing asked about
+])
+def test_the_noun_a_question_asks_about(question: str, head: str | None) -> None:
+    from confqa.answer.question import head_of
+
+    assert head_of(question) == head
+
+
+@pytest.mark.slow
+def test_a_question_about_a_thing_the_notes_never_name_is_less_confident(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    weather = shipped_assistant.ask("What was the weather like in San Diego during the conference?")
+    assert weather.evidence["head_unknown"] == 1.0 and weather.abstained
+    paper = shipped_assistant.ask("Which paper won the best paper award for datasets and benchmarks?")
+    assert paper.evidence["head_unknown"] == 0.0  # 'paper' is in the notes
 
 
 @pytest.mark.slow

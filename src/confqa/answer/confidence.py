@@ -19,6 +19,8 @@ FEATURES: dict[str, str] = {
     "phrase": "share of the question's adjacent topic-word pairs that occur adjacent in the top passages",
     "unknown": "share of the question's words that the notes never use",
     "focus_unknown": "1 when the question's rarest topic word is one the notes never use, else 0",
+    "head_unknown": "1 when the noun a what- or which-question opens with ('the weather' in 'what was the weather "
+                    "like') is one the notes never use, else 0",
     "routed": "strength of the match with a talk or speaker the question names, times coverage",
     "type_match": "1 when the lead unit holds what the intent asks for (a name, a number, a date, a place), "
                   "else 0 (1 for intents without one)",
@@ -28,7 +30,8 @@ FEATURES: dict[str, str] = {
 
 # Which way each feature points: +1 for support (the confidence never falls as it grows), -1 for missing support
 # (never rises). The fit holds each weight to this sign.
-DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "other_year") else 1 for name in FEATURES}
+DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "head_unknown", "other_year") else 1
+                             for name in FEATURES}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from confqa.answer import checks
 from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.question import (
+    FORM_TERMS,
     Question,
     Scored,
     answer_pool,
@@ -251,7 +252,6 @@ def _section_units(asked: Question, chunk_ids: list[int], cosine_of: dict[int, f
 
 
 _ADVICE = frozenset(terms(lexicon.ADVICE_WORDS))
-_FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS))
 
 
 def names_heading(asked: Question, chunk_id: int, store: IndexStore) -> bool:
@@ -364,7 +364,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
     routed = bool(route and route.talk_ids and any(h.in_route for h in pool))
     # "Who chaired the panel?" answered by "moderated by Ole Sorensen": the role word is answered in the notes'
     # own word for the role (lexicon.ROLES), so it is no longer a topic word the quoted units lack.
-    content = asked.content - _role_words_answered(asked, quoted_terms, quoted) - _FORM_TERMS
+    content = asked.content - _role_words_answered(asked, quoted_terms, quoted) - FORM_TERMS
     weights = {t: store.term_weight(t) for t in content}
     total = sum(weights.values())
     if content and total > 0:
@@ -383,7 +383,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
         top_dense = max((h.intent for h in pool[:3] if h.intent is not None), default=0.0)
         top_sentence = max((float(store.sentence_vectors[m] @ intent_vector) for c in chosen for m in c.unit.members),
                            default=0.0)
-    q_terms = asked.terms - _FORM_TERMS
+    q_terms = asked.terms - FORM_TERMS
     unknown = (sum(1 for t in q_terms if t not in store.vocabulary) / len(q_terms)) if q_terms else 1.0
     lead_text = quoted[0] if quoted else ""
     lead_chunk = store.chunks[store.sentences[chosen[0].unit.members[0]].chunk] if chosen else None
@@ -391,6 +391,7 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
         "top_dense": round(top_dense, 4), "top_sentence": round(top_sentence, 4), "coverage": round(coverage, 4),
         "focus": round(focus, 4), "rarest": rarest, "phrase": round(checks.phrase_support(asked.text, evidence_text), 4),
         "unknown": round(unknown, 4), "focus_unknown": focus_unknown,
+        "head_unknown": float(asked.head is not None and asked.head not in store.vocabulary),
         "routed": round(route.strength * coverage, 4) if routed and route else 0.0,
         "type_match": float(checks.holds(asked.intent, lead_text, store)) if chosen else 0.0,
         "other_year": float(bool(lead_chunk and asked.intent.years and lead_chunk.year is not None

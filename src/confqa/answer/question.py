@@ -72,6 +72,7 @@ class Question:
     # lower case names no one, and a heading "## The pitfalls" in that talk's note is what the question asks).
     unnamed: set[str] = field(default_factory=set)
     roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
+    head: str | None = None  # the noun a what- or which-question asks about ("weather" in "what was the weather like")
     vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
 
     @property
@@ -103,10 +104,30 @@ def understand(query: Query) -> Question:
         speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
         unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
         roles=roles_asked(question),
+        head=head_of(question),
     )
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
     asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
     return asked
+
+
+# Terms of the words that name the kind of answer a question wants, not its topic (lexicon.FORM_WORDS).
+FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS))
+# The opening of a question that names the thing asked about next: "what was the", "which", "how many".
+_HEAD = re.compile(r"^\s*(?i:what|which|how many|how much)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"
+                   r"(?P<head>[a-z][\w-]*)")
+
+
+def head_of(question: str) -> str | None:
+    """The term of the noun a what- or which-question opens with ("weather" in "what was the weather like in
+    Lisbon", "hotel" in "which hotel did the notes recommend"), when it is written in lower case and is not a word
+    of the question's form ("which city", "what kind"): the thing whose absence from the notes means they do not
+    answer."""
+    found = _HEAD.match(question.replace("’", "'"))
+    if not found:
+        return None
+    head = terms(found.group("head"))
+    return head[0] if len(head) == 1 and head[0] not in FORM_TERMS else None
 
 
 def _common_words(question: str) -> set[str]:
