@@ -113,8 +113,9 @@ def understand(query: Query) -> Question:
 
 # Terms of the words that name the kind of answer a question wants, not its topic (lexicon.FORM_WORDS).
 FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS))
-# The opening of a question that names the thing asked about next: "what was the", "which", "how many".
-_HEAD = re.compile(r"^\s*(?i:what|which|how many|how much)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"
+# The opening of a question that names the thing asked about next: "what was the", "which". ("How many" and "how
+# much" are followed as often by a modifier as by the noun: "how much longer", "how many exposed buckets".)
+_HEAD = re.compile(r"^\s*(?i:what|which)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"
                    r"(?P<head>[a-z][\w-]*)")
 
 
