@@ -511,3 +511,28 @@ def test_which_talks_of_a_kind_lists_that_kind_from_the_catalogue(tmp_path, embe
     talks = [c.talk for c in answer.citations]
     assert set(talks) == {"Flaky Tests Are a Feature Request", "Ten Years of One Makefile", "Dashboards Nobody Reads"}
     assert "Tracing Without Tears" not in answer.answer
+
+
+ITEM_NOTE = """\
+# Platform day
+
+## Retiring 4,000 Scheduled Jobs
+
+- Jobs were spread across ~300 hosts and nobody knew who owned half of them.
+- About 600 jobs turned out to be dead. They were removed with a "silence test" (disable, wait 30 days, delete).
+- An agent shipped every crontab to one database first.
+"""
+
+
+def test_a_list_item_keeps_its_second_sentence_in_a_heading_unit(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A list item of two sentences is one item: a heading's unit quotes both, not its first sentence alone."""
+    from confqa.answer.units import section_unit, unit_text
+    from confqa.settings import AnswerSettings
+
+    store = _assistant_over({"platform.md": ITEM_NOTE}, tmp_path, embedder).store
+    chunk = next(i for i, c in enumerate(store.chunks) if "Retiring" in c.section)
+    unit = section_unit(chunk, list(store.sentences_by_chunk[chunk]), store, AnswerSettings(), 0.5)
+    assert unit is not None
+    text = unit_text(unit, store)
+    assert 'removed with a "silence test" (disable, wait 30 days, delete)' in text, text
+    assert text.count(";") == 2, text  # still three items

@@ -220,9 +220,51 @@ def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, sett
     if items:
         depth = min(store.sentences[i].depth for i in items)
         members = [i for i in items if store.sentences[i].depth == depth][:settings.payload_sentences]
+        members = _with_item_sentences(members, sentence_ids, store)
     else:
         members = [i for i in sentence_ids if store.sentences[i].kind in ("sentence", "row")][:settings.context_sentences]
     return Unit(tuple(members), "section", cosine) if members else None
+
+
+def _with_item_sentences(items: list[int], sentence_ids: list[int], store: IndexStore) -> list[int]:
+    """Each list item with the sentences that follow it on its own line: "- ~600 jobs were dead. They deleted them
+    with a 'scream test' (disable, wait 30 days, delete)." is one item of two sentences."""
+    chosen = set(items)
+    members: list[int] = []
+    for position, i in enumerate(sentence_ids):
+        if i in chosen:
+            members.append(i)
+            last_line = store.sentences[i].line_end
+            for j in sentence_ids[position + 1:]:
+                following = store.sentences[j]
+                if following.kind != "sentence" or following.line_start > last_line:
+                    break
+                members.append(j)
+                last_line = following.line_end
+    return members
+
+
+def section_parts(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
+    """A section unit's members in the pieces it reads as: each list item with the sentences that continue it on
+    its line, or each sentence or row."""
+    parts: list[list[int]] = []
+    for m in unit.members:
+        if parts and store.sentences[m].kind == "sentence" and store.sentences[parts[-1][0]].kind == "item":
+            parts[-1].append(m)
+        else:
+            parts.append([m])
+    return [tuple(part) for part in parts]
+
+
+def section_text(unit: Unit, store: IndexStore, parts: list[tuple[int, ...]]) -> str:
+    """A section unit as prose, its pieces in the given order: "Heading: item; item" for a list, "Heading:
+    sentence sentence" otherwise."""
+    heading = display_text(heading_of(store.sentences[unit.members[0]].chunk, store)).rstrip(":. ")
+    texts = [" ".join(row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
+                      for m in part) for part in parts]
+    if all(store.sentences[part[0]].kind == "item" for part in parts):
+        return f"{heading}: " + "; ".join(t.rstrip(".: ") for t in texts)
+    return f"{heading}: " + " ".join(texts)
 
 
 def heading_of(chunk_id: int, store: IndexStore) -> str:
@@ -277,12 +319,7 @@ def unit_text(unit: Unit, store: IndexStore) -> str:
     if unit.kind == "row":
         return row_record(members[0], store)
     if unit.kind == "section":
-        heading = display_text(heading_of(store.sentences[members[0]].chunk, store)).rstrip(":. ")
-        parts = [row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
-                 for m in members]
-        if all(store.sentences[m].kind == "item" for m in members):
-            return f"{heading}: " + "; ".join(p.rstrip(".: ") for p in parts)
-        return f"{heading}: " + " ".join(parts)
+        return section_text(unit, store, section_parts(unit, store))
     head = display_text(store.sentences[members[0]].text)
     if len(members) == 1:
         return head
