@@ -44,8 +44,6 @@ def terms(text: str) -> list[str]:
 
 
 _HOW = re.compile(r"\bhow\s+(?:" + "|".join(HOW_WORDS) + r")\b", re.I)
-
-
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.I)
 
 

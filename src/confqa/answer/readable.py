@@ -75,7 +75,6 @@ def display_text(quote: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-
 def _fields_apart(lines: list[str]) -> list[str]:
     """Runs of field lines as they read in one line: one colon each, and a semicolon after each but the text's
     last unless it ends a clause. A lone 'Note: …' line may be prose wrapped onto the next line, and is left alone."""

@@ -227,8 +227,8 @@ def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, sett
 
 
 def _with_item_sentences(items: list[int], sentence_ids: list[int], store: IndexStore) -> list[int]:
-    """Each list item with the sentences that follow it on its own line: "- ~600 jobs were dead. They deleted them
-    with a 'scream test' (disable, wait 30 days, delete)." is one item of two sentences."""
+    """Each list item with the sentences that follow it on its own line: "- About 600 jobs were dead. They were
+    removed with a 'silence test' (disable, wait, delete)." is one item of two sentences."""
     chosen = set(items)
     members: list[int] = []
     for position, i in enumerate(sentence_ids):

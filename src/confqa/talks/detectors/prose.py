@@ -238,7 +238,7 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
     return [name for _, _, name in group]
 
 
-# A line that says who gives a talk is not known yet: 'Speaker to be confirmed (City of Kraków)', 'Speaker: TBA'.
+# A line that says who gives a talk is not known yet: 'Speaker to be confirmed (Water Board)', 'Speaker: TBA'.
 _NO_NAME_LINE = re.compile(rf"\W*(?:speakers?|presenters?|presented by)\b[\s:]*(?:.{{0,12}})(?:{NO_NAME.pattern})", re.I)
 
 

@@ -186,7 +186,7 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 def _talks_in_cells(scan: NoteScan, block: Block, rows: list[str], section_kind: str | None) -> None:
     """A table without a title or a speaker column whose cells introduce talks the way list items do: a schedule's
-    '| 19:00 | **Tokio Internals for Mortals** — Inês Figueiredo (Sensei Retail) |'. A cell with a title and the
+    '| 19:00 | **Lock-Free Queues in Practice** — Jane Doe (Org) |'. A cell with a title and the
     people who give it is a talk of its row; 'Doors open, pizza & drinks' names no one and is not."""
     for offset, row in enumerate(rows[2:], start=2):
         for cell in cells(row):
