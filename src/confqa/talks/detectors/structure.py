@@ -190,30 +190,16 @@ def _talks_in_cells(scan: NoteScan, block: Block, rows: list[str], section_kind:
     people who give it is a talk of its row; 'Doors open, pizza & drinks' names no one and is not."""
     for offset, row in enumerate(rows[2:], start=2):
         for cell in cells(row):
-            title, who = _cell_talk(scan, cell, section_kind)
-            if not title or not who:
+            match = BOLD_START.match(cell)
+            title, who, label = (*_bold_item(scan, match), match.group("label")) if match else \
+                (*_plain_item(scan, cell, section_kind), None)
+            if not _names_a_talk(title, who):
                 continue
             line = block.line_start + offset
-            kind_match = HEADING_TALK.match(title)
-            kind = kind_of_match(kind_match) if kind_match else None
-            title = unquote(kind_match.group("title")) if kind_match else title
+            title, kind = _item_kind(title, label)
             scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or section_kind or "talk",
                                speakers=who, mentions=[scan.mention(line, "table")], spans=[(scan.doc, line, line)]))
             break  # one talk to a row
-
-
-def _cell_talk(scan: NoteScan, cell: str, section_kind: str | None) -> tuple[str, list[str]]:
-    """The title and people of a table cell written like a list item ('**Title** — Jane Doe (Org)', 'Keynote:
-    Title — Jane Doe'), or nothing."""
-    match = BOLD_START.match(cell)
-    if match:
-        title = unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :"))
-        who = _item_people(scan, match.group("rest"))
-    else:
-        title, who = _plain_item(scan, cell, section_kind)
-    if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
-        return "", []
-    return title, who
 
 
 def _property_table(scan: NoteScan, block: Block, rows: list[str]) -> bool:
@@ -537,9 +523,7 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # '- **Books**: …'
     summary = "<summary" in block.text.lower()
     if match:
-        title, rest, label = unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), \
-            match.group("rest"), match.group("label")
-        who = _item_people(scan, rest)
+        (title, who), rest, label = _bold_item(scan, match), match.group("rest"), match.group("label")
         if not who and block.kind == "list" and not label:
             title, who = paren_people(scan, title)  # '- **Title (Jane Doe)**'
     else:
@@ -552,17 +536,35 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if not who and match and UNKNOWN_SPEAKER.search(clean_inline(rest)) and title_like(title):
         _add_item(scan, blocks, index, title, [], label)  # '- **Title** — didn't get his name'
         return
-    if not who or person_name(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
-        return  # '**Jane Doe** (Org)' is a speaker list and '**15:52**' a time, not a talk title
+    if not _names_a_talk(title, who):
+        return
     _add_item(scan, blocks, index, title, who, label)
+
+
+def _bold_item(scan: NoteScan, match: re.Match[str]) -> tuple[str, list[str]]:
+    """The title and people of an item that opens in bold: '**Title** — Jane Doe (Org)', '**09:00 Title** by …'."""
+    return unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), _item_people(scan, match.group("rest"))
+
+
+def _names_a_talk(title: str, who: list[str]) -> bool:
+    """An item names a talk when people give it and its title is no name or time: '**Jane Doe** (Org)' is a
+    speaker list and '**15:52**' a time, not a talk title."""
+    return bool(who) and not person_name(title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2
+
+
+def _item_kind(title: str, label: str | None) -> tuple[str, str | None]:
+    """An item's title without a kind it opens with, and that kind, read from the title or the label before it
+    ('Keynote: Title', '⚡ Lightning talk: **Title**')."""
+    kind_match = HEADING_TALK.match(title) or (HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
+    if not kind_match:
+        return title, None
+    return unquote(kind_match.group("title")), kind_of_match(kind_match)
 
 
 def _add_item(scan: NoteScan, blocks: list[Block], index: int, title: str, who: list[str], label: str | None
               ) -> None:
     block = blocks[index]
-    kind_match = HEADING_TALK.match(title) or (HEADING_TALK.match(f"{label.strip(' -–—:')}: {title}") if label else None)
-    kind = kind_of_match(kind_match) if kind_match else None
-    title = unquote(kind_match.group("title")) if kind_match else title
+    title, kind = _item_kind(title, label)
     scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(heading_title(block))
                        or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
                        spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
