@@ -40,21 +40,22 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
 NEAR_WORDS = 3  # a count is next to its noun when at most this many words lie between them
 UNIT_WORDS = 2  # a number's unit or counted noun follows it within this many words ("15,000 researchers", "$ 9k")
 _CURRENCY = re.compile(lexicon.CURRENCY, re.I)
+_FREE = re.compile(r"\bfree\b", re.I)  # a price of nothing: "entry was free for students"
+_AMOUNT_WORD = re.compile(r"[\w.,%$€£¥₹₩/-]+")
 
 
 def amounts(intent: Intent, text: str) -> bool:
     """The text holds the number a quantity question asks for: a price for "how much did it cost", a span of time
     for "how long did it take", a count of the asked noun for "how many GPUs", else any number. Dates never
     count."""
-    words = re.findall(r"[\w.,%$€£¥₹₩/-]+", _without_dates(text))
-    numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    if intent.counted and intent.measure is None:
+        return counts(intent.counted, text)
+    words, numbers = _numbered(text)
     if intent.measure == "money":
         return any(_CURRENCY.search(" ".join(words[max(0, i - UNIT_WORDS): i + UNIT_WORDS + 1])) for i in numbers) \
-            or bool(re.search(r"\bfree\b", text, re.I))
+            or bool(_FREE.search(text))
     if intent.measure == "duration":
         return any(_followed_by(words, i, lambda w: w in lexicon.DURATION_UNITS) for i in numbers)
-    if intent.counted:
-        return counts(intent.counted, text)
     return bool(numbers)
 
 
@@ -64,8 +65,7 @@ def counts(noun: str, text: str) -> bool:
     "researchers" for "how many people", any plural but a unit of time ("2,000 devices" for "how many phones",
     not "two days")."""
     stem = (terms(noun) or [noun.lower()])[0]
-    words = re.findall(r"[\w.,%$-]+", _without_dates(text))
-    numbers = [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    words, numbers = _numbered(text)
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
     if nouns:
         return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
@@ -73,6 +73,12 @@ def counts(noun: str, text: str) -> bool:
         return any(_followed_by(words, i, lambda w: w in lexicon.PEOPLE_COUNTS) for i in numbers)
     return any(_followed_by(words, i, lambda w: len(w) > 2 and w.endswith("s") and w not in lexicon.DURATION_UNITS)
                for i in numbers)
+
+
+def _numbered(text: str) -> tuple[list[str], list[int]]:
+    """The text's words (dates and times of day left out) and the positions of those that are numbers."""
+    words = _AMOUNT_WORD.findall(_without_dates(text))
+    return words, [i for i, w in enumerate(words) if _NUMBER.search(w)]
 
 
 def _followed_by(words: list[str], i: int, kind: Callable[[str], bool]) -> bool:
