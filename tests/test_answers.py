@@ -234,6 +234,8 @@ def test_out_of_scope_questions_abstain(shipped_assistant) -> None:  # type: ign
     ("Which city hosted NeurIPS 2019?", None),  # 'city' names the kind of answer
     ("What did Mitchell recommend?", None),
     ("What were Yann LeCun's views on JEPA?", None),  # a name, not a thing asked about
+    ("What are the four stages of the maturity ladder?", "stage"),  # the count is not the noun
+    ("Which 3 tools did she use?", "tool"),
 ])
 def test_the_noun_a_question_asks_about(question: str, head: str | None) -> None:
     from confqa.answer.question import head_of
@@ -531,8 +533,105 @@ def test_a_list_item_keeps_its_second_sentence_in_a_heading_unit(tmp_path, embed
 
     store = _assistant_over({"platform.md": ITEM_NOTE}, tmp_path, embedder).store
     chunk = next(i for i, c in enumerate(store.chunks) if "Retiring" in c.section)
-    unit = section_unit(chunk, list(store.sentences_by_chunk[chunk]), store, AnswerSettings(), 0.5)
+    unit = section_unit(chunk, list(store.sentences_by_chunk[chunk]), store, AnswerSettings(),
+                        lambda ids: dict.fromkeys(ids, 0.5))
     assert unit is not None
     text = unit_text(unit, store)
     assert 'removed with a "silence test" (disable, wait 30 days, delete)' in text, text
     assert text.count(";") == 2, text  # still three items
+
+
+RULES_NOTE = """# Field notes from the reliability workshop
+
+## Seven rules for trustworthy evaluation
+
+The organisers closed the morning with seven rules they want every paper to follow.
+
+1. **Freeze the test set before training starts.**
+    - Anything touched during development is a development set, whatever the folder is called.
+    - Several teams admitted to peeking at the held-out split while choosing learning rates and architectures.
+2. **Report variance across seeds.**
+    - A single run hides swings of several points between otherwise identical configurations of the model.
+    - The speakers asked for at least five seeds and the standard deviation next to every headline number.
+3. **Publish the prompts verbatim.**
+    - Small wording changes moved accuracy by up to eleven points on the reading comprehension tasks they tried.
+    - Prompts belong in the appendix or the repository, never paraphrased in the main text of the paper.
+4. **Keep a contamination log.**
+    - Every dataset that might overlap the pretraining crawl is listed with the check that was run against it.
+    - Their own audit found two popular benchmarks copied verbatim on public code hosting sites.
+5. **Compare against tuned baselines.**
+    - A baseline with default hyperparameters is a straw man, and reviewers should reject the comparison outright.
+    - They showed three published gains that vanished once the baseline received the same tuning budget.
+6. **Name the compute budget.**
+    - Accelerator hours decide who can reproduce a result, so they belong in the abstract, not a footnote.
+    - One headline method needed forty times the compute of the baseline it was compared with in the tables.
+7. **Release the evaluation harness.**
+    - Numbers from private harnesses cannot be checked, and two labs reported different scores for one model.
+    - A container image with pinned versions was the minimum the panel would accept from a submission.
+
+## Lunch
+
+Sandwiches ran out early.
+"""
+
+LADDER_NOTE = """# Evaluation practice, day two
+
+## The maturity ladder
+
+The speaker placed every team somewhere on a ladder of evaluation habits.
+
+**Stage 1: Spreadsheet scoring**
+- Someone pastes outputs into a sheet and marks them by hand.
+- Nobody can repeat it a week later.
+
+**Stage 2: Scripted benchmarks**
+- A script runs a fixed benchmark after every training run.
+- It catches regressions but not what users actually ask.
+
+**Stage 3: Shadow traffic**
+- Real requests are replayed against the candidate model offline.
+- Differences are reviewed by the on-call engineer.
+
+**Stage 4: Live experiments**
+- A slice of users sees the new model and retention decides.
+"""
+
+
+def test_a_list_question_is_answered_by_the_whole_list_of_its_section(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A section whose list is cut across two passages is quoted as one list of all its items, and an answer
+    that lists exactly as many items as the question asks for stops there."""
+    assistant = _assistant_over({"workshop.md": RULES_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    section_chunks = [c for c in store.chunks if c.section.endswith("Seven rules for trustworthy evaluation")]
+    assert len(section_chunks) >= 2  # the list really is cut across passages
+    answer = assistant.ask("What are the seven rules for trustworthy evaluation?")
+    lead = answer.answer.split("[1]")[0]
+    for rule in ("Freeze the test set", "Report variance across seeds", "Publish the prompts", "contamination log",
+                 "tuned baselines", "compute budget", "evaluation harness"):
+        assert rule in lead, answer.answer
+    assert "[2]" not in answer.answer  # seven asked, seven given: nothing padded after
+
+
+def test_a_section_divided_by_bold_labels_lists_its_labels(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"**Stage 1: …**" over a list, "**Stage 2: …**" over the next: asked for the stages, the answer is the
+    labels, not the first bullets under the first two."""
+    assistant = _assistant_over({"practice.md": LADDER_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What are the four stages of the maturity ladder?")
+    lead = answer.answer.split("[1]")[0]
+    for stage in ("Spreadsheet scoring", "Scripted benchmarks", "Shadow traffic", "Live experiments"):
+        assert stage in lead, answer.answer
+    assert "**" not in lead
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("What are the five commandments of good benchmarks?", 5),
+    ("Which three tools did she recommend?", 3),
+    ("Name 4 datasets used in the study", 4),
+    ("Which talks covered retrieval?", None),
+    ("List the principles from Tutorial 2.", None),
+    ("How many rules did they give?", None),
+])
+def test_a_list_question_names_how_many_items_it_wants(question: str, items: int | None) -> None:
+    from confqa.answer.intents import classify
+
+    assert classify(question).items == items

@@ -8,6 +8,7 @@ language model needed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -29,7 +30,16 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
-from confqa.answer.units import Unit, heading_of, section_unit, table_header, unit_text, units_of
+from confqa.answer.units import (
+    Unit,
+    heading_of,
+    items_listed,
+    section_sentences,
+    section_unit,
+    table_header,
+    unit_text,
+    units_of,
+)
 from confqa.index.store import IndexStore
 from confqa.lexical import terms
 from confqa.models import Answer, Chunk, Citation, Passage, Talk
@@ -236,18 +246,22 @@ def _ranked(candidates: list[tuple[Unit, dict[str, float]]]) -> list[Scored]:
     return [Scored(unit, unit_probability(features), features) for unit, features in candidates]
 
 
-def _section_units(asked: Question, chunk_ids: list[int], cosine_of: dict[int, float], store: IndexStore,
-                   settings: AnswerSettings, allowed: set[int] | None) -> list[Unit]:
+def _section_units(asked: Question, chunk_ids: list[int], cosine_of: Callable[[list[int]], dict[int, float]],
+                   store: IndexStore, settings: AnswerSettings, allowed: set[int] | None) -> list[Unit]:
     """Headings the question names ("takeaways", "recommendations", "why batch size matters") as units with
-    their first body lines, for the given passages."""
+    their first body lines, for the given passages. A section cut into several passages is one unit while its
+    first lines reach into the passage (a list that goes on in the next passage is quoted whole)."""
     out = []
     for chunk_id in chunk_ids:
         if not names_heading(asked, chunk_id, store) or heading_of(chunk_id, store) == store.chunks[chunk_id].title:
             continue
-        ids = [i for i in store.sentences_by_chunk[chunk_id] if allowed is None or i in allowed]
-        unit = section_unit(chunk_id, ids, store, settings, max((cosine_of.get(i, 0.0) for i in ids), default=0.0))
-        if unit is not None:
-            out.append(unit)
+        whole = section_unit(chunk_id, [i for i in section_sentences(chunk_id, store) if allowed is None or i in allowed],
+                             store, settings, cosine_of, outline=True)
+        own = [i for i in store.sentences_by_chunk[chunk_id] if allowed is None or i in allowed]
+        if whole is not None and asked.intent.wants_items and set(whole.members) & set(own):
+            out.append(whole)  # the section's first lines reach into this passage
+        elif (unit := section_unit(chunk_id, own, store, settings, cosine_of)) is not None:
+            out.append(unit)  # a later passage of a long section: its own first lines under the heading
     return out
 
 
@@ -277,14 +291,19 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
         sentence_ids = store.sentences_by_chunk[hit.chunk]
         if not sentence_ids:
             continue
-        cosines = dict(zip(sentence_ids, (float(c) for c in store.sentence_vectors[sentence_ids] @ query_vector)))
+        cosines = _cosines(sentence_ids, query_vector, store)
         for unit in [*units_of(sentence_ids, cosines, store, settings, allowed),
-                     *_section_units(asked, [hit.chunk], cosines, store, settings, allowed)]:
+                     *_section_units(asked, [hit.chunk], lambda ids: _cosines(ids, query_vector, store), store,
+                                     settings, allowed)]:
             text = unit_text(unit, store)
             if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
             candidates.append((unit, _features(text, unit, asked, store, settings, wanted, hit.score, rank)))
     return _ranked(candidates)
+
+
+def _cosines(sentence_ids: list[int], vector: np.ndarray, store: IndexStore) -> dict[int, float]:
+    return dict(zip(sentence_ids, (float(c) for c in store.sentence_vectors[sentence_ids] @ vector)))
 
 
 def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, settings: AnswerSettings,
@@ -308,7 +327,8 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     candidates: list[tuple[Unit, dict[str, float]]] = []
     chunks = np.unique(store.chunks_of_sentences(members)).tolist()
     for unit in [*units_of(members, cosines, store, settings, allowed),
-                 *_section_units(asked, chunks, cosines, store, settings, allowed)]:
+                 *_section_units(asked, chunks, lambda ids: {i: cosines[i] for i in ids}, store, settings,
+                                 allowed)]:
         text = unit_text(unit, store)
         if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue
@@ -341,6 +361,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         chosen.append(candidate)
         used.update(candidate.unit.members)
         words += length
+        if len(chosen) == 1 and asked.intent.items and items_listed(candidate.unit, store) == asked.intent.items:
+            break  # "what are the five commandments", answered by a list of five
     if len(chosen) > 1:
         # The lead carries the answer; what supports it follows in the notes' own order.
         lead = chosen[0]

@@ -34,6 +34,9 @@ _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "aft
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
+# The number of items a list question asks for: "the five commandments", "3 tools" (a word or one or two digits
+# before a plural, up to two words apart).
+_ITEMS = re.compile(r"\b(" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2}) (?:[\w-]+ ){0,2}?[\w-]+s\b", re.I)
 _DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
                       r"^what (?:does|do|did) (.+?) (?:mean|stand for|refer to)\??$|"
                       r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)\??$", re.I)
@@ -49,6 +52,7 @@ class Intent:
     term: str | None = None
     counted: str | None = None  # "GPUs" in "how many GPUs …"
     measure: str | None = None  # what a how-much or how-long question measures: "money" or "duration" (MEASURES)
+    items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
 
     @property
     def wants_items(self) -> bool:
@@ -75,4 +79,9 @@ def classify(question: str) -> Intent:
         found = _COUNTED.search(text)
         counted = found.group(1) if found else None
         measure = next((m for m, pattern in MEASURES.items() if pattern.search(text)), None)
-    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure)
+    items = None
+    if name in ("list", "talk") and (found := _ITEMS.search(text)):
+        word = found.group(1).lower()
+        items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
+    return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
+                  items=items)

@@ -112,16 +112,18 @@ def understand(query: Query) -> Question:
 
 
 # Terms of the words that name the kind of answer a question wants, not its topic (lexicon.FORM_WORDS).
-FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS))
+# Words of the question's form, and the small counts a list question asks for ("the five commandments": the notes
+# number their items, they rarely spell the count out).
+FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS)) | frozenset(lexicon.SMALL_NUMBERS)
 # The opening of a question that names the thing asked about next: "what was the", "which". ("How many" and "how
 # much" are followed as often by a modifier as by the noun: "how much longer", "how many exposed buckets".)
 _HEAD = re.compile(r"^\s*(?i:what|which)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"
-                   r"(?P<head>[a-z][\w-]*)")
+                   r"(?:(?i:" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2})\s+)?(?P<head>[a-z][\w-]*)")
 
 
 def head_of(question: str) -> str | None:
     """The term of the noun a what- or which-question opens with ("weather" in "what was the weather like in
-    Lisbon", "hotel" in "which hotel did the notes recommend"), when it is written in lower case and is not a word
+    Lisbon", "hotel" in "which hotel did the notes recommend", "stages" in "what are the four stages"), when it is written in lower case and is not a word
     of the question's form ("which city", "what kind"): the thing whose absence from the notes means they do not
     answer."""
     found = _HEAD.match(question.replace("’", "'"))

@@ -5,6 +5,7 @@ a label is never an answer on its own. Units are built from the index's sentence
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from confqa.answer.readable import display_text
@@ -211,19 +212,31 @@ def _ends_paragraph_before_list(sentence_id: int, store: IndexStore) -> bool:
 
 
 def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, settings: AnswerSettings,
-                 cosine: float) -> Unit | None:
+                 cosine_of: Callable[[list[int]], dict[int, float]], outline: bool = False) -> Unit | None:
     """A heading with its first body lines: the top-level items of the first list under it, or its first
-    sentences, up to `payload_sentences` (the heading itself is in the unit's text, not among its members)."""
+    sentences, up to `payload_sentences` (the heading itself is in the unit's text, not among its members). Its
+    cosine is its best member's. As an `outline` (the question asks for items), a section divided by bold label
+    lines ("**Level 1: Offline Eval**" over its list, "**Level 2: …**" over the next) is its labels."""
     if not sentence_ids:
         return None
+    labels = [i for i in sentence_ids if _is_bold_label(i, store)]
     items = [i for i in sentence_ids if store.sentences[i].kind == "item"]
-    if items:
+    if outline and len(labels) >= 2:
+        members = labels[:settings.payload_sentences]
+    elif items:
         depth = min(store.sentences[i].depth for i in items)
         members = [i for i in items if store.sentences[i].depth == depth][:settings.payload_sentences]
         members = _with_item_sentences(members, sentence_ids, store)
     else:
         members = [i for i in sentence_ids if store.sentences[i].kind in ("sentence", "row")][:settings.context_sentences]
-    return Unit(tuple(members), "section", cosine) if members else None
+    return Unit(tuple(members), "section", max(cosine_of(members).values())) if members else None
+
+
+def _is_bold_label(sentence_id: int, store: IndexStore) -> bool:
+    """A top-level line that is all bold, a label over what follows it."""
+    sentence = store.sentences[sentence_id]
+    return sentence.kind != "item" and sentence.depth == 0 and leads_with_label(sentence_id, store) and \
+        is_label(sentence_id, store)
 
 
 def _with_item_sentences(items: list[int], sentence_ids: list[int], store: IndexStore) -> list[int]:
@@ -256,15 +269,45 @@ def section_parts(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
     return [tuple(part) for part in parts]
 
 
+def items_listed(unit: Unit, store: IndexStore) -> int:
+    """How many items a unit quotes as a list: a section's items or labels, a lead-in's list items (0 for a unit
+    that is not a list)."""
+    if unit.kind == "section":
+        parts = section_parts(unit, store)
+        listed = all(store.sentences[p[0]].kind == "item" or _is_bold_label(p[0], store) for p in parts)
+        return len(parts) if listed else 0
+    if unit.kind == "lead-in":
+        return sum(store.sentences[m].kind == "item" for m in unit.members[1:])
+    return 0
+
+
 def section_text(unit: Unit, store: IndexStore, parts: list[tuple[int, ...]]) -> str:
     """A section unit as prose, its pieces in the given order: "Heading: item; item" for a list, "Heading:
     sentence sentence" otherwise."""
     heading = display_text(heading_of(store.sentences[unit.members[0]].chunk, store)).rstrip(":. ")
     texts = [" ".join(row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
                       for m in part) for part in parts]
-    if all(store.sentences[part[0]].kind == "item" for part in parts):
+    if all(store.sentences[part[0]].kind == "item" or _is_bold_label(part[0], store) for part in parts):
         return f"{heading}: " + "; ".join(t.rstrip(".: ") for t in texts)
     return f"{heading}: " + " ".join(texts)
+
+
+def section_sentences(chunk_id: int, store: IndexStore) -> list[int]:
+    """The sentences of a passage's whole section, in note order: a long section is cut into several passages,
+    and a heading's list goes on in the next one."""
+    chunk = store.chunks[chunk_id]
+
+    def same_section(other: int) -> bool:
+        return 0 <= other < store.size and store.chunks[other].doc == chunk.doc and \
+            store.chunks[other].section == chunk.section
+
+    first = chunk_id
+    while same_section(first - 1):
+        first -= 1
+    last = chunk_id
+    while same_section(last + 1):
+        last += 1
+    return [i for c in range(first, last + 1) for i in store.sentences_by_chunk[c]]
 
 
 def heading_of(chunk_id: int, store: IndexStore) -> str:

@@ -265,6 +265,10 @@ QUESTION_PATTERNS = {
 NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
 thousand million billion trillion dozen half quarter double twice triple""".split())
+# The counts a list question names ("what are the five commandments", "name 3 tools"): an answer that quotes a
+# list of exactly that many items has answered it.
+SMALL_NUMBERS = {word: n for n, word in enumerate("""zero one two three four five six seven eight nine ten eleven
+twelve""".split())}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
