@@ -267,16 +267,26 @@ def test_an_answer_from_another_year_says_so(shipped_index, embedder) -> None:  
     from confqa.api import Assistant
     from confqa.settings import load_settings
 
-    # Never abstaining, so the notice is checked whatever the confidence (it leads with 2024's "over 10k").
+    # Never abstaining, so the notice is checked whatever the confidence.
     settings = load_settings()
     settings.answer = settings.answer.model_copy(update={"abstain_below": 0.0})
     corpus, index_dir = shipped_index
     assistant = Assistant(str(index_dir), corpus=corpus, settings=settings, build_missing=False, embedder=embedder)
-    answer = assistant.ask("How many people attended NeurIPS 2025?")
-    assert not answer.abstained
-    lead_year = assistant.store.doc_years[answer.citations[0].doc]
-    named = [n for n in answer.notices if "2025" in n and "2024" in n]
-    assert (lead_year == 2025) != bool(named), (answer.answer, answer.notices)  # a notice exactly when it differs
+    for question in ("What did the review predict about AI scientists in 2025?", "How many people attended NeurIPS 2025?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained
+        lead_year = assistant.store.doc_years[answer.citations[0].doc]
+        named = [n for n in answer.notices if "2025" in n and "2024" in n]
+        assert (lead_year == 2025) != bool(named), (answer.answer, answer.notices)  # a notice exactly when it differs
+
+
+@pytest.mark.slow
+def test_the_attendance_of_the_year_asked_about(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The answers issue's: 2024's "over 10k attendees" matches the question's words best, but 2025's notes say
+    "it drew 15,000 researchers"."""
+    answer = shipped_assistant.ask("How many people attended NeurIPS 2025?")
+    assert "15,000" in first_sentence(answer.answer), answer.answer
+    assert "10k" not in answer.answer and not answer.notices
 
 
 @pytest.mark.parametrize(("question", "roles"), [
@@ -635,3 +645,81 @@ def test_a_list_question_names_how_many_items_it_wants(question: str, items: int
     from confqa.answer.intents import classify
 
     assert classify(question).items == items
+
+
+RECAP_2024 = """# Harbourconf 2024 recap
+
+Many people attended Harbourconf this year: well over 9,000 attendees filled the halls, and many people said the
+queues for coffee were the longest they had seen at any conference.
+
+## Keynotes
+
+The opening keynote was about compilers for sparse tensors and the closing keynote about energy use of training.
+"""
+
+NOTES_2025 = """# Harbourconf 2025: what the tutorials taught
+
+## Why it matters
+
+This year the conference was bigger than ever: it drew 12,400 researchers, engineers and students to Lisbon.
+The tutorials were where the real content was.
+
+## Tutorial one
+
+It covered evaluation harnesses, seeds and variance, and how to report confidence intervals for benchmarks.
+"""
+
+
+def test_a_number_asked_for_one_year_comes_from_that_years_notes(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How many people attended Harbourconf 2025?" is answered from the 2025 notes even when the passage that
+    matches the question's words best is the 2024 recap's "many people attended": the 2025 notes' own sentence
+    with a count of people is found and leads."""
+    assistant = _assistant_over({"recap-2024.md": RECAP_2024, "tutorials-2025.md": NOTES_2025}, tmp_path, embedder)
+    top = assistant.retrieve("How many people attended Harbourconf 2025?", 1)
+    assert top[0].doc == "recap-2024.md"  # the best-matching passage is the other year's
+    answer = assistant.ask("How many people attended Harbourconf 2025?", top_k=1)
+    assert not answer.abstained, answer.evidence
+    assert "12,400" in answer.answer.split("[1]")[0], answer.answer
+    assert answer.citations[0].doc == "tutorials-2025.md"
+    assert "9,000" not in answer.answer
+    # The 2024 question is still answered from the 2024 recap.
+    assert "9,000" in assistant.ask("How many people attended Harbourconf 2024?", top_k=1).answer
+
+
+CAVEATS_NOTE = """# Notes from Fjordconf
+
+Some caveats before the notes:
+
+- Fjordconf is a large conference with many parallel tracks and (probably) around 4,000 attendees.
+- I mostly attended the systems track and skipped the theory sessions entirely.
+- Some of what follows is from hallway conversations rather than from the talks themselves.
+- My notes on the posters are thin because the poster hall was too crowded to read anything.
+
+## Systems track
+
+The best systems talk showed a scheduler that halved tail latency for inference serving.
+"""
+
+
+def test_a_count_asked_for_quotes_only_the_list_item_that_holds_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A how-many question answered from a list quotes the list's label and the item with the count, not every
+    item of the list."""
+    from confqa.answer import checks
+    from confqa.answer.intents import classify
+    from confqa.answer.units import narrowed, unit_text, units_of
+    from confqa.settings import AnswerSettings
+
+    assistant = _assistant_over({"fjord.md": CAVEATS_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    label = next(i for i in range(len(store.sentences)) if store.sentences[i].text.startswith("Some caveats"))
+    lead_in = units_of([label], {label: 0.5}, store, AnswerSettings())[0]
+    assert lead_in.kind == "lead-in" and len(lead_in.members) == 5  # the label and its four items
+    intent = classify("How many attendees did Fjordconf have?")
+    text = unit_text(narrowed(lead_in, store, lambda t: checks.holds(intent, t, store)), store)
+    assert text.startswith("Some caveats before the notes:") and "4,000 attendees" in text, text
+    assert "systems track" not in text and "poster hall" not in text, text
+    # A list whose every item holds a number, or none does, stays whole.
+    assert narrowed(lead_in, store, lambda t: True) == lead_in
+    assert narrowed(lead_in, store, lambda t: False) == lead_in
+    answer = assistant.ask("How many attendees did Fjordconf have?")
+    assert "4,000 attendees" in answer.answer and "poster hall" not in answer.answer, answer.answer

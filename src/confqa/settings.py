@@ -142,6 +142,12 @@ class AnswerSettings(BaseModel):
                                    "(a label, a line ending in a colon) as its payload.")
     context_sentences: int = Field(2, ge=0, le=10, description="Most earlier sentences of the same paragraph "
                                    "quoted with a sentence that refers back to them ('This is called …').")
+    year_sentences_read: int = Field(40, ge=1, le=1000, description="A question that names a conference year and "
+                                     "asks for a number, date or place, answered from another year's note: this "
+                                     "many sentences of that year's notes closest to the question are read for "
+                                     "what it asks.")
+    year_passages_added: int = Field(3, ge=1, le=20, description="Passages holding such sentences that are ranked "
+                                     "for the answer in that case.")
     redundant_cosine: float = Field(0.86, ge=0.0, le=1.0, description="Two units whose first sentences are this "
                                     "similar say the same thing: the lower-scored one is left out.")
     max_quote_chars: int = Field(2400, ge=100, description="Longest verbatim quote of one citation.")

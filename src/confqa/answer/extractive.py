@@ -34,13 +34,14 @@ from confqa.answer.units import (
     Unit,
     heading_of,
     items_listed,
+    narrowed,
     section_sentences,
     section_unit,
     table_header,
     unit_text,
     units_of,
 )
-from confqa.index.store import IndexStore
+from confqa.index.store import NO_YEAR, IndexStore
 from confqa.lexical import terms
 from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.search.base import Hit, Query, TalkRoute
@@ -87,6 +88,9 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     catalogue = catalogue_units(asked, pool, store, settings)
     chosen = catalogue or _select(_role_lines_first(candidates(asked, query, pool, store, settings), asked, store),
                                   asked, store, settings)
+    if not catalogue and _from_another_year(asked, chosen, store):
+        in_year = _in_year_answer(asked, query, pool, store, settings)
+        chosen = in_year or chosen
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)):
@@ -102,6 +106,51 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
+
+
+def _from_another_year(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
+    """The question names a conference year and asks for a number, a date or a place; the lead is drawn from a
+    note about another year."""
+    if not asked.intent.years or not chosen or asked.intent.name not in _TYPED:
+        return False
+    year = int(store.chunk_year[store.sentences[chosen[0].unit.members[0]].chunk])
+    return year != NO_YEAR and year not in asked.intent.years
+
+
+_TYPED = ("quantity", "when", "where")  # intents whose answer type a check can recognise in any note
+
+
+def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: IndexStore,
+                    settings: AnswerSettings) -> list[Scored]:
+    """The answer from the notes about the year the question names, when one of their sentences holds what the
+    intent asks for: the sentences of those notes closest to the question are read for it (the passage holding
+    "it drew 15,000 researchers" may rank below another year's "over 10k attendees"), and their passages join the
+    pool. Empty when no such sentence is found."""
+    assert asked.vector is not None
+    in_year = np.isin(store.chunk_year, np.array(asked.intent.years))
+    if query.filters.mask is not None:
+        in_year &= query.filters.mask
+    sentence_ids = np.flatnonzero(np.repeat(in_year, np.diff(store.sentences_by_chunk.starts)))
+    if not len(sentence_ids):
+        return []
+    closeness = store.sentence_vectors[sentence_ids] @ asked.vector
+    order = np.argsort(-closeness, kind="stable")[:settings.year_sentences_read]
+    chunks: list[int] = []
+    for i in order.tolist():
+        sentence_id = int(sentence_ids[i])
+        if checks.holds(asked.intent, display_text(store.sentences[sentence_id].text), store):
+            chunk = int(store.chunks_of_sentences([sentence_id])[0])
+            if chunk not in chunks:
+                chunks.append(chunk)
+    if not chunks:
+        return []
+    known = {h.chunk: h for h in pool}
+    floor = min((h.score for h in pool), default=0.0)
+    extra = [known.get(c) or Hit(chunk=c, score=floor, dense=float(store.chunk_vectors[c] @ asked.vector), bm25=0.0,
+                                 in_route=False) for c in chunks[:settings.year_passages_added]]
+    scored = [s for s in candidates(asked, query, extra, store, settings)
+              if checks.holds(asked.intent, unit_text(s.unit, store), store)]
+    return _select(scored, asked, store, settings) if scored else []
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -295,11 +344,20 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
         for unit in [*units_of(sentence_ids, cosines, store, settings, allowed),
                      *_section_units(asked, [hit.chunk], lambda ids: _cosines(ids, query_vector, store), store,
                                      settings, allowed)]:
+            unit = _to_the_fact(unit, asked, store)
             text = unit_text(unit, store)
             if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
                 continue
             candidates.append((unit, _features(text, unit, asked, store, settings, wanted, hit.score, rank)))
     return _ranked(candidates)
+
+
+def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
+    """For a question asking for a number or a date, a list keeps only its items that hold one. (A place is not
+    narrowed to: "where did they say to look" is answered by no place name.)"""
+    if asked.intent.name not in ("quantity", "when"):
+        return unit
+    return narrowed(unit, store, lambda text: checks.holds(asked.intent, text, store))
 
 
 def _cosines(sentence_ids: list[int], vector: np.ndarray, store: IndexStore) -> dict[int, float]:
@@ -329,6 +387,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
     for unit in [*units_of(members, cosines, store, settings, allowed),
                  *_section_units(asked, chunks, lambda ids: {i: cosines[i] for i in ids}, store, settings,
                                  allowed)]:
+        unit = _to_the_fact(unit, asked, store)
         text = unit_text(unit, store)
         if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
             continue

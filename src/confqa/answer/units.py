@@ -356,6 +356,23 @@ def _row_number(name: str, cell: str) -> bool:
     return cell.lstrip("#№").isdigit() and (not name or bool(lexicon.ROW_NUMBER_HEADER.fullmatch(name.lower())))
 
 
+def narrowed(unit: Unit, store: IndexStore, keep: Callable[[str], bool]) -> Unit:
+    """A list quoted for one fact: its label with only the items that hold it ("First, some caveats: … over 10k
+    attendees" for "how many attended", not the seven other caveats). The unit itself when every item or none
+    holds it, or when it is no list."""
+    if unit.kind == "lead-in" and all(store.sentences[m].kind == "item" for m in unit.members[1:]):
+        kept = [m for m in unit.members[1:] if keep(display_text(store.sentences[m].text))]
+        if 0 < len(kept) < len(unit.members) - 1:
+            return Unit((unit.members[0], *kept), unit.kind, unit.cosine)
+    elif unit.kind == "section":
+        parts = section_parts(unit, store)
+        if all(store.sentences[p[0]].kind == "item" for p in parts):
+            held = [p for p in parts if keep(" ".join(display_text(store.sentences[m].text) for m in p))]
+            if 0 < len(held) < len(parts):
+                return Unit(tuple(m for p in held for m in p), unit.kind, unit.cosine)
+    return unit
+
+
 def unit_text(unit: Unit, store: IndexStore) -> str:
     """A unit as answer prose: one sentence; a lead-in and its payload ("Label: item; item"); a row record."""
     members = unit.members
