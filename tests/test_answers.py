@@ -723,3 +723,39 @@ def test_a_count_asked_for_quotes_only_the_list_item_that_holds_it(tmp_path, emb
     assert narrowed(lead_in, store, lambda t: False) == lead_in
     answer = assistant.ask("How many attendees did Fjordconf have?")
     assert "4,000 attendees" in answer.answer and "poster hall" not in answer.answer, answer.answer
+
+
+TICKETS_NOTE = """# Northwind Summit 2025
+
+The summit ran for two days in Tallinn, with 40 talks on two tracks and a hallway track that never stopped.
+Tickets sold out within a week of going on sale, and the waiting list for tickets was longer than the venue.
+
+## Day one
+
+The opening keynote was about building search systems that explain their rankings to the people who use them.
+"""
+
+
+def test_a_price_question_without_a_price_in_the_answer_abstains(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How much did a ticket cost?" over notes that talk about tickets but never give a price is not answered;
+    the same notes with the price are."""
+    (tmp_path / "silent").mkdir()
+    (tmp_path / "priced").mkdir()
+    silent = _assistant_over({"northwind.md": TICKETS_NOTE}, tmp_path / "silent", embedder)
+    answer = silent.ask("How much did a ticket for Northwind Summit 2025 cost?")
+    assert answer.abstained, (answer.answer, answer.confidence, answer.evidence)
+    priced = _assistant_over({"northwind.md": TICKETS_NOTE.replace(
+        "and the waiting list", "at 240 euros each, and the waiting list")}, tmp_path / "priced", embedder)
+    answer = priced.ask("How much did a ticket for Northwind Summit 2025 cost?")
+    assert not answer.abstained and "240 euros" in answer.answer, (answer.answer, answer.confidence)
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("Infrastructure cost for those jobs dropped by about 70%.", True),  # a saving given as a share
+    ("Roughly 85% of our jobs read less than 1 TB.", False),  # a share of something else
+    ("The cost was never discussed. About 70% of the room agreed.", False),  # not the same clause
+])
+def test_a_money_question_is_answered_by_a_share_of_a_cost(text: str, holds: bool) -> None:
+    from confqa.answer.checks import amounts
+
+    assert amounts(classify("How much money did they save by moving off Spark?"), text) == holds

@@ -53,10 +53,26 @@ def amounts(intent: Intent, text: str) -> bool:
     words, numbers = _numbered(text)
     if intent.measure == "money":
         return any(_CURRENCY.search(" ".join(words[max(0, i - UNIT_WORDS): i + UNIT_WORDS + 1])) for i in numbers) \
-            or bool(_FREE.search(text))
+            or bool(_FREE.search(text)) or any(_cost_share(words, i) for i in numbers)
     if intent.measure == "duration":
         return any(_followed_by(words, i, lambda w: w in lexicon.DURATION_UNITS) for i in numbers)
     return bool(numbers)
+
+
+COST_SPAN = 8  # a share answers a money question when a word of cost comes at most this many words before it
+
+
+def _cost_share(words: list[str], i: int) -> bool:
+    """words[i] is a percentage with a word of cost in the COST_SPAN words before it, in the same clause
+    ("infrastructure cost for those jobs dropped by about 70%"): a saving or a rise in money, given as a share."""
+    if not words[i].rstrip(".,;:").endswith("%"):
+        return False
+    for w in reversed(words[max(0, i - COST_SPAN): i]):
+        if w[-1:] in ".;:":
+            return False  # the clause ends before the percentage
+        if w.lower().strip(".,") in lexicon.COST_WORDS:
+            return True
+    return False
 
 
 def counts(noun: str, text: str) -> bool:

@@ -200,6 +200,10 @@ h hr hrs day days night nights week weeks month months year years""".split())
 # An amount of money: a currency sign or name next to a number, or "free".
 CURRENCY = (r"[$€£¥₹₩]|\b(?:usd|eur|gbp|jpy|chf|nok|sek|dkk|pln|brl|ars|inr|cad|aud|sgd|dollars?|euros?|pounds?|"
             r"yen|francs?|kron(?:e|er|or|a)|z[łl]oty|reais|real|pesos?|rupees?|won|cents?)\b")
+# Words of what something costs: a share next to one ("infrastructure cost dropped by about 70%") answers how much
+# money was saved.
+COST_WORDS = frozenset("""cost costs costing price prices priced spend spending spent bill bills budget budgets
+expense expenses saving savings saved cheaper pricier""".split())
 # A how-much question that asks for a price: "how much did registration cost", "how much were tickets", "how much
 # money"; not "what did it cost in accuracy".
 MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
