@@ -759,3 +759,59 @@ def test_a_money_question_is_answered_by_a_share_of_a_cost(text: str, holds: boo
     from confqa.answer.checks import amounts
 
     assert amounts(classify("How much money did they save by moving off Spark?"), text) == holds
+
+
+BRIGHTWATER = """# Brightwater Summit 2024 notes
+
+## Keynote
+
+The keynote was about open data portals, and it ended with a demo of a portal search engine.
+"""
+
+KESTREL = """# Kestrel Days 2024 notes
+
+## Opening talk
+
+The opening keynote argued that city transport data should be published as open data.
+"""
+
+
+def test_a_question_naming_a_note_by_its_title_prefers_that_note(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"At Kestrel Days" names the Kestrel Days notes: their passages keep their score, others keep
+    `other_note_weight` of theirs. A name no title holds, or one every title holds, names no note."""
+    from confqa.search import Filters
+    from confqa.search.base import Hit
+
+    assistant = _assistant_over({"brightwater-2024.md": BRIGHTWATER, "kestrel-2024.md": KESTREL}, tmp_path, embedder)
+    search, docs = assistant.search, assistant.store.doc_names
+    kestrel = docs.index("kestrel-2024.md")
+    assert search.titles.named_in("What was the keynote about at Kestrel Days?") == (kestrel,)
+    assert search.titles.named_in("What did Brightwater show?") == (docs.index("brightwater-2024.md"),)
+    assert search.titles.named_in("What was said at Lisbon?") == ()  # in no title
+    assert search.titles.named_in("What was in the Notes?") == ()  # in every title
+    assert search.titles.named_in("Kestrel was the best, right?") == ()  # a question's first word is capitalised anyway
+    query = search.query("What was the keynote about at Kestrel Days?", Filters())
+    assert query.notes == (kestrel,)
+    chunk_of = {docs[int(d)]: c for c, d in enumerate(assistant.store.chunk_doc)}
+    hits = [Hit(chunk_of["brightwater-2024.md"], 0.9, 0.5, 1.0, False), Hit(chunk_of["kestrel-2024.md"], 0.8, 0.5, 1.0, False)]
+    weight = search.settings.other_note_weight
+    assert 0.8 / 0.9 > weight  # the preference is strong enough to reorder these two
+    preferred = search._prefer_notes(hits, query.notes, weight)
+    assert [docs[int(assistant.store.chunk_doc[h.chunk])] for h in preferred] == ["kestrel-2024.md", "brightwater-2024.md"]
+    assert preferred[1].score == pytest.approx(0.9 * weight) and preferred[0].score == 0.8
+    assert search.query("What was the keynote about at Kestrel Days?", Filters(doc="brightwater-2024.md")).notes == ()
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("The oral session on day one had four papers.", True),
+    ("The panel closed the second day.", True),
+    ("Day 3 was tutorials.", True),
+    ("The oral session had four papers.", False),
+    ("One day they will publish the data.", False),
+])
+def test_a_conference_day_answers_when(text: str, holds: bool) -> None:
+    from confqa.answer.checks import holds as holds_for
+
+    intent = classify("which day of the conference had the oral session")
+    assert intent.name == "when"
+    assert holds_for(intent, text, None) == holds  # type: ignore[arg-type]  # a date needs no index

@@ -115,6 +115,10 @@ class RetrievalSettings(BaseModel):
     other_year_weight: float = Field(0.75, ge=0.0, le=1.0, description="When a question names a conference year "
                                      "(a preference, unlike the year filter), passages from notes about another "
                                      "year keep this share of their score.")
+    other_note_weight: float = Field(0.75, ge=0.0, le=1.0, description="When a question names notes by their "
+                                     "titles ('at ISRL 2024', 'the Thoughts on NeurIPS 2025 author'), passages from "
+                                     "other notes keep this share of their score (a preference, unlike the note "
+                                     "filter).")
     talk_weight: float = Field(
         1.5,
         ge=0.0,

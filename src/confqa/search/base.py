@@ -36,7 +36,8 @@ class Query:
     `filters` are the user's filters and, when the question names a speaker, that speaker's talks, compiled once
     (a chunk mask for the local backend, a filter expression for Milvus). `intent` is the vector of the question
     without the names it was routed on ("what did Mitchell recommend" → "what did recommend"), when that differs
-    from `vector`. `years` are the conference years the question names (a preference, not a filter)."""
+    from `vector`. `years` are the conference years the question names, `notes` the notes whose titles it names
+    ("at ISRL", "the Thoughts on NeurIPS 2025 author"): preferences, not filters."""
 
     text: str
     vector: np.ndarray
@@ -44,6 +45,7 @@ class Query:
     route: TalkRoute = TalkRoute()
     intent: np.ndarray | None = None
     years: tuple[int, ...] = ()
+    notes: tuple[int, ...] = ()  # positions (in doc_names) of the notes whose titles the question names
     terms: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=())
 

@@ -4,13 +4,14 @@ of the passages about the talks the question names."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from confqa.index.store import IndexStore
-from confqa.lexical import question_terms, years_named
+from confqa.lexical import question_terms, terms, years_named
 from confqa.search.base import Hit, Query, SearchBackend
 from confqa.search.filters import CompiledFilters, Filters, compile_filters
 from confqa.search.fusion import fuse, top_indices
@@ -28,6 +29,7 @@ class HybridSearch:
         self.settings = settings
         self.embed = embed
         self.routing = RoutingTable(store.routing, list(store.talks_by_id), store.talks_by_id.__getitem__)
+        self.titles = NoteTitles(store)
 
     def query(self, question: str, filters: Filters, notices: tuple[str, ...] = ()) -> Query:
         """The question as one value: filters compiled once, the talks it names (one of two same-name speakers
@@ -49,6 +51,7 @@ class HybridSearch:
         return Query(
             text=question, vector=vector, filters=compiled, route=route, intent=intent,
             years=years_named(question) if filters.year is None else (),
+            notes=self.titles.named_in(question) if filters.doc is None else (),
             terms=tuple(t for t in question_terms(question) if t in store.vocabulary), notices=notices,
         )
 
@@ -59,12 +62,15 @@ class HybridSearch:
 
     def retrieve(self, query: Query, k: int, settings: RetrievalSettings | None = None) -> list[Hit]:
         """The k best passages. A question that names a conference year prefers notes of that year: passages
-        from another year's notes keep `other_year_weight` of their score."""
+        from another year's notes keep `other_year_weight` of their score. One that names notes by their titles
+        prefers those notes the same way (`other_note_weight`)."""
         settings = settings or self.settings
-        wanted = 2 * k if query.years else k  # candidates for the year preference to reorder
+        wanted = 2 * k if query.years or query.notes else k  # candidates for the preferences to reorder
         hits = self._fused(query, wanted, settings)
         if query.years:
             hits = self._prefer_years(hits, query.years, settings.other_year_weight)
+        if query.notes:
+            hits = self._prefer_notes(hits, query.notes, settings.other_note_weight)
         hits = hits[:k]
         if query.intent is not None and hits:
             closeness = self.backend.vectors(np.array([h.chunk for h in hits])) @ query.intent
@@ -119,3 +125,34 @@ class HybridSearch:
             return hit.score * (weight if year >= 0 and year not in years else 1.0)
 
         return sorted((replace(h, score=score(h)) for h in hits), key=lambda h: (-h.score, h.chunk))
+
+    def _prefer_notes(self, hits: list[Hit], notes: tuple[int, ...], weight: float) -> list[Hit]:
+        chunk_doc = self.store.chunk_doc
+        named = set(notes)
+        return sorted((replace(h, score=h.score * (1.0 if int(chunk_doc[h.chunk]) in named else weight)) for h in hits),
+                      key=lambda h: (-h.score, h.chunk))
+
+
+class NoteTitles:
+    """Which notes a question names by their titles: "at ISRL 2024" names "ISRL 2024 notes", "the Thoughts on
+    NeurIPS 2025 author" names "Thoughts on NeurIPS 2025". A name is a word the question capitalises past its first
+    word, found in the titles (or file names) of some notes but not all; the notes named are those with every such
+    name, or failing that with any."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.count = len(store.doc_names)
+        by_term: dict[str, set[int]] = {}
+        for position, document in enumerate(store.documents):
+            name = str(document.get("doc", "")).rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            for term in set(terms(f"{document.get('title') or ''} {re.sub(r'[-_]+', ' ', name)}")):
+                by_term.setdefault(term, set()).add(position)
+        self.by_term = {t: frozenset(d) for t, d in by_term.items() if len(d) < self.count}
+
+    def named_in(self, question: str) -> tuple[int, ...]:
+        words = re.findall(r"[\w'’-]+", question)[1:]
+        named = [self.by_term[t] for t in terms(" ".join(w for w in words if w[:1].isupper() and not w.isdigit()))
+                 if t in self.by_term]
+        if not named:
+            return ()
+        every = frozenset.intersection(*named)
+        return tuple(sorted(every or frozenset.union(*named)))
