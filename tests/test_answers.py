@@ -91,6 +91,9 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     assert not counts("GPUs", "Quantisation at 2 bits was done as a short extra phase on the team's GPUs.")
     assert counts("people", "over 10k attendees")  # the noun is not named: people counted by another name
     assert counts("people", "This year it drew 15,000 researchers, engineers and industry leaders.")
+    # ... also where the text says "people" elsewhere in the sentence
+    assert counts("people", "Many people came this year: well over 9,000 attendees filled the halls.")
+    assert not counts("GPUs", "Many GPUs were idle, and the cluster held 300 racks.")  # named, but not counted
     assert not counts("people", "the 2025 edition")  # a year is not a count
     assert not counts("people", "Two days at the Alfândega do Porto, single track.")  # days are not people
     assert counts("phones", "Each round samples 2,000 devices that are idle.")  # counted things by another name
@@ -815,3 +818,35 @@ def test_a_conference_day_answers_when(text: str, holds: bool) -> None:
     intent = classify("which day of the conference had the oral session")
     assert intent.name == "when"
     assert holds_for(intent, text, None) == holds  # type: ignore[arg-type]  # a date needs no index
+
+
+SPONSOR_NOTE = """# Day two
+
+In the afternoon there was a sponsor talk from Heron Analytics called "Dashboards Nobody Reads". The room was
+full and the demo of their alerting product worked on the first try.
+
+## Evening
+
+The conference dinner was at the harbour.
+"""
+
+
+def test_who_was_on_stage_is_not_answered_by_the_names_the_question_gives(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who gave the Heron Analytics sponsor talk?" over a line naming only Heron Analytics is declined; the same
+    line naming the speaker answers. "Who sponsored …" may be answered by an organisation."""
+    from confqa.answer.checks import names_someone
+
+    (tmp_path / "unnamed").mkdir()
+    (tmp_path / "named").mkdir()
+    question = "Who gave the Heron Analytics sponsor talk on dashboards?"
+    unnamed = _assistant_over({"day2.md": SPONSOR_NOTE}, tmp_path / "unnamed", embedder)
+    answer = unnamed.ask(question)
+    assert answer.abstained, (answer.answer, answer.confidence)
+    named = _assistant_over({"day2.md": SPONSOR_NOTE.replace("there was a sponsor talk", "Ines Okafor gave a sponsor talk")},
+                            tmp_path / "named", embedder)
+    answer = named.ask(question)
+    assert not answer.abstained and "Ines Okafor" in answer.answer, (answer.answer, answer.confidence)
+    line = "a sponsor talk from Heron Analytics"
+    assert names_someone(line, unnamed.store) and not names_someone(line, unnamed.store, besides=("Heron", "Analytics"))
+    assert classify(question).names == ("Who", "Heron", "Analytics")
+    assert not names_someone('a talk called "Dashboards Nobody Reads"', unnamed.store, besides=("Who",))

@@ -26,7 +26,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     """Whether the text holds what the intent asks for (always true for intents without an answer type)."""
     name = intent.name
     if name == "who":
-        return names_someone(text, store)
+        return names_someone(text, store, besides=intent.names)
     if name == "quantity":
         return amounts(intent, text)
     if name == "when":
@@ -77,17 +77,19 @@ def _cost_share(words: list[str], i: int) -> bool:
 
 
 def counts(noun: str, text: str) -> bool:
-    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"). When
-    the text never names the noun, a number followed by a noun of the same kind: people counted as "attendees" or
-    "researchers" for "how many people", any plural but a unit of time ("2,000 devices" for "how many phones",
-    not "two days")."""
+    """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"). People
+    counted under another name: "9,000 attendees" or "15,000 researchers" for "how many people", wherever the text
+    says "people". When the text never names the noun, any plural but a unit of time ("2,000 devices" for "how
+    many phones", not "two days")."""
     stem = (terms(noun) or [noun.lower()])[0]
     words, numbers = _numbered(text)
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
-    if nouns:
-        return any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns)
+    if nouns and any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers for j in nouns):
+        return True
     if noun.lower() in lexicon.PEOPLE_COUNTS:
         return any(_followed_by(words, i, lambda w: w in lexicon.PEOPLE_COUNTS) for i in numbers)
+    if nouns:
+        return False
     return any(_followed_by(words, i, lambda w: len(w) > 2 and w.endswith("s") and w not in lexicon.DURATION_UNITS)
                for i in numbers)
 
@@ -129,11 +131,20 @@ def defines(term: str, text: str) -> bool:
     return bool(re.match(rf"(?:\([^)]*\)\s*)?(?:{lexicon.DEFINING_VERBS}|\w+s\b|\()", after))
 
 
-def names_someone(text: str, store: IndexStore) -> bool:
-    """A name the notes list as a speaker, or a capitalised first-and-last name."""
+def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -> bool:
+    """A name the notes list as a speaker, or a capitalised first-and-last name; not made of the words `besides`
+    (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not answered by "Kestrel
+    Data"), nor inside quotes (a title)."""
+    asked = set(besides)
+    if asked:
+        text = re.sub(r"\b[A-Z][\w'’-]*", lambda m: "someone" if m.group(0) in asked else m.group(0), text)
+        text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
     if store.names_a_speaker(text):
         return True
     return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))
+
+
+_QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
 
 
 def people_named(text: str, store: IndexStore) -> int:

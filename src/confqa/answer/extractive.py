@@ -93,7 +93,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = in_year or chosen
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)):
+    if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
+                                             or not _names_anyone_new(asked, chosen, store)):
         # "Who presented the model merging tutorial?": the catalogue knows no presenter for it and no chosen unit
         # names anyone, or the notes say they do not know ("speaker to be confirmed", "didn't catch the name"):
         # the notes do not answer the question.
@@ -202,6 +203,23 @@ def roles_asked_in_plural(question: str) -> tuple[str, ...]:
 def _names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
     return bool(route and route.talk_ids and not any(store.talks_by_id[t].speakers for t in route.talk_ids)
                 and not any(checks.names_someone(unit_text(c.unit, store), store) for c in chosen))
+
+
+_PRESENTER_ASKED = re.compile(lexicon.PRESENTER_ASKED, re.I)
+_PERSON_ROLES = ("moderator", "host", "panellist", "interviewer")  # roles held by people, not organisations
+
+
+def _asks_for_a_person(asked: Question) -> bool:
+    return bool(_PRESENTER_ASKED.search(asked.text) or set(asked.roles) & set(_PERSON_ROLES))
+
+
+def _names_anyone_new(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
+    """For a question asking who was on stage or held a person's role: some quoted unit names a person the
+    question does not already name ("who was the speaker of the Kestrel Data talk" is not answered by a line
+    naming only Kestrel Data). True for other who-questions (an organisation or a role may answer them)."""
+    if not _asks_for_a_person(asked):
+        return True
+    return any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
 
 
 def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:

@@ -53,6 +53,7 @@ class Intent:
     counted: str | None = None  # "GPUs" in "how many GPUs …"
     measure: str | None = None  # what a how-much or how-long question measures: "money" or "duration" (MEASURES)
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
+    names: tuple[str, ...] = ()  # the capitalised words a who-question gives: a name among them answers nothing
 
     @property
     def wants_items(self) -> bool:
@@ -83,5 +84,6 @@ def classify(question: str) -> Intent:
     if name in ("list", "talk") and (found := _ITEMS.search(text)):
         word = found.group(1).lower()
         items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
+    names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" else ()
     return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
-                  items=items)
+                  items=items, names=names)

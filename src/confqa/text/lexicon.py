@@ -223,6 +223,11 @@ ROLES = {
     "interviewer": re.compile(r"\binterview(?:ed|er|ing)?\b|\bin conversation with\b|\bfireside\b", re.I),
     "sponsor": re.compile(r"\bsponsor(?:s|ed|ing)?\b", re.I),
 }
+# A who-question that asks for the person on stage ("who presented", "who gave the keynote", "who was the speaker"):
+# answered by a person's name, never by an organisation or a role ("who sponsored", "who should be the first hire").
+PRESENTER_ASKED = (r"\bwho (?:\w+ )?(?:presented|presents|gave|gives|delivered|spoke|speaks|talked|taught|"
+                   r"was (?:the|on) (?:stage|speaker|presenter|keynote speaker|instructor)|"
+                   r"were (?:the )?(?:speakers|presenters|instructors))\b")
 # The roles that the talk catalogue's speakers hold: a who-question about any other is not a question about them.
 SPEAKER_ROLES = frozenset({"panellist", "author"})
 TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
