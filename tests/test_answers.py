@@ -36,10 +36,37 @@ from confqa.evaluation import first_sentence
     ("What were Zhou's takeaways on speculative decoding?", "talk"),
     ("Which model won Vending Bench?", "fact"),
     ("What was the weather like in San Diego during the conference?", "fact"),
+    ("Which projects won the challenge tracks at the hackathon?", "list"),  # which and a plural noun
+    ("which oral presentations did the group like", "list"),
+    ("Which paper won the best paper award?", "fact"),  # singular
+    ("Which status page did the team adopt?", "fact"),  # "status" is no plural
+    ("What were the main tips from the Polars tutorial?", "list"),
+    ("What was Rui Matos's advice about event sourcing?", "fact"),  # someone's advice is no term to define
+    ("What was the Wi-Fi network called at the summit?", "fact"),  # a name asked for
+    ("What is the name of the cluster scheduler?", "fact"),
+    ("What scores did the two models get on the benchmark?", "quantity"),
+    ("By what factor does the method scale the weights it keeps?", "quantity"),
+    ("What are the trade-offs between a new tokenizer and byte-level models?", "comparison"),
+    ("What was Jana Novak's keynote at Devconf about?", "talk"),
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent
     assert intent in INTENTS
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("What is tokenizer fertility, as defined in the low-resource talk?", "tokenizer fertility"),
+    ("In Garnier's keynote on fleet routing, what is the ESPPRC?", "ESPPRC"),
+    ("What is the manual pointer in the robot system?", "manual pointer"),
+    ("What's the 'trust budget' that the speaker talked about?", "trust budget"),
+    ("What does DAgger do?", "DAgger"),
+    ("what does varsortability mean in the causal discovery lectures", "varsortability"),
+    ("define group size as used in the quantization talk", "group size"),
+    ("What is PyTorch Monarch used for?", "PyTorch Monarch"),
+])
+def test_a_definition_question_names_its_term_without_where_it_was_defined(question: str, term: str) -> None:
+    intent = classify(question)
+    assert (intent.name, intent.term) == ("definition", term)
 
 
 def test_intent_knows_the_years_and_the_defined_term() -> None:

@@ -318,3 +318,13 @@ def test_a_dropped_assistant_is_freed_at_once(fixture_index) -> None:  # type: i
         assert [r() is None for r in references] == [True] * len(references)
     finally:
         gc.enable()
+
+
+def test_talks_of_an_event_the_notes_never_name_are_not_listed(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
+    """"Which tutorials were given?" lists the notes' tutorials; "… at NeurIPS?" in notes that never name NeurIPS
+    is not answered with them."""
+    listed = fixture_assistant.ask("Which tutorials were given?")
+    assert not listed.abstained and "Gradient Gardening" in [c.talk for c in listed.citations]
+    for question in ("Which tutorials were given at NeurIPS?", "Which ICML 2024 tutorials covered gradient gardening?"):
+        other = fixture_assistant.ask(question)
+        assert other.abstained, (question, other.answer, other.confidence)

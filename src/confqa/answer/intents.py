@@ -30,6 +30,9 @@ _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in
 # A defined term is a name or a short noun phrase; longer ones are questions about a situation.
 MAX_TERM_WORDS = 6
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
+_MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the main tips": items, not a term
+_FORM = frozenset(lexicon.FORM_WORDS.split())  # "the name of …", "the venue of …": a form word, not a term
+_NAMED = re.compile(r"\b(?:called|named)\b", re.I)
 # The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
@@ -37,9 +40,13 @@ MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compi
 # The number of items a list question asks for: "the five commandments", "3 tools" (a word or one or two digits
 # before a plural, up to two words apart).
 _ITEMS = re.compile(r"\b(" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2}) (?:[\w-]+ ){0,2}?[\w-]+s\b", re.I)
-_DEFINED = re.compile(r"^(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?(.+?)\??$|"
-                      r"^what (?:does|do|did) (.+?) (?:mean|stand for|refer to)\??$|"
-                      r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)\??$", re.I)
+# The defined term ends where the question says where it was defined or used: "tokenizer fertility, as defined in
+# the talk", "the manual pointer in Sid's robot system", "PyTorch Monarch used for".
+_QUALIFIER = r"(?:,.*| (?:as|in|at|from|that|which|proposed|used|according|described|explained|presented)\b.*)?"
+_DEFINED = re.compile(r"^(?:in [^,]{1,80}, )?(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?['‘\"“]?(.+?)['’\"”]?"
+                      + _QUALIFIER + r"\??$|"
+                      r"^(?:in [^,]{1,80}, )?what (?:does|do|did) (?:an? |the )?(.+?) (?:mean|stand for|refer to|do)\b.*$|"
+                      r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)" + _QUALIFIER + r"\??$", re.I)
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,13 @@ def classify(question: str) -> Intent:
         found = _DEFINED.search(text)
         term = next((g for g in found.groups() if g), None) if found else None
         words = (term or "").lower().split()
-        if words and (words[0] in lexicon.NUMBER_WORDS or words[0].isdigit()):
-            name, term = "list", None  # "what are the six principles"
-        elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM:
-            name, term = "fact", None  # "what was the weather like in San Diego"
+        if words and (words[0] in lexicon.NUMBER_WORDS or words[0].isdigit() or words[0] in _MAIN):
+            name, term = "list", None  # "what are the six principles", "what were the main tips"
+        elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM or words and words[0] in _FORM \
+                or "'s" in (term or "") or _NAMED.search(text):
+            # "what was the weather like in San Diego", "what is the name of …", "what was Rui Matos's advice",
+            # "what was the Wi-Fi network called": not a term to define
+            name, term = "fact", None
     counted = measure = None
     if name == "quantity":
         found = _COUNTED.search(text)

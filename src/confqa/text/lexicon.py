@@ -233,14 +233,14 @@ SPEAKER_ROLES = frozenset({"panellist", "author"})
 TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
 PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place|building|campus|track room|"
                r"stage|auditorium|town)")
-AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|number|amount|size|cost|price|rate|ratio|"
-                r"speed-?up|score|accuracy|budget|count|total)")
+AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|number|amount|size|cost|price|rates?|ratio|"
+                r"speed-?up|scores?|accurac(?:y|ies)|budget|count|total|factor|coefficient|median|average|mean)")
 # The words after "how" that make it ask for an amount: "how many", "how much", "how long". They belong to the
 # question's form, not its topic: "how many people attended" is about people attending, not about "many".
 HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "far", "old", "expensive", "high",
              "low", "small")
 QUESTION_PATTERNS = {
-    "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|"
+    "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|trade-?offs?|"
                   r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+)\b",
     "who": rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
            r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b",
@@ -249,16 +249,21 @@ QUESTION_PATTERNS = {
     "where": rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
              r"\bwhere (?:was|is|did|were|are|will)\b",
     "quantity": rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
-                rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}",
+                rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
+                rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away)\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
             r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) [\w.'’ -]+ (?:talk|keynote|tutorial|panel|"
-            r"presentation|session|workshop) about\b|\bwhat was (?:said|discussed|covered|presented)\b",
+            r"presentation|session|workshop)\b[\w.'’ -]* about\b|\bwhat was (?:said|discussed|covered|presented)\b",
     "explanation": r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
                    r"\bwhat (?:makes|made|causes?|caused|explains?|drives?|is the reason|was the reason)\b|"
                    r"\bin what way\b|\bexplain (?:how|why)\b|\breason (?:for|why)\b",
     "definition": r"^(?:what|who) (?:is|are|was|were|'s)\s+(?:an? |the )?[\w .'’()+/-]{1,60}\??$|"
+                  # with where it was defined: "what is tokenizer fertility, as defined in the talk", "in Garnier's
+                  # keynote, what is the ESPPRC?", "what does DAgger do?"
+                  r"^(?:in [^,]{1,80}, )?what(?: is|'s| are) (?:an? |the )?[\w .'’()+/-]{1,60}?(?:,|\?$| (?:as|that|which) )|"
+                  r"^what (?:does|do) (?:an? |the )?[\w.'’()+/-]+(?: [\w.'’()+/-]+)? do\b|"
                   r"\bwhat (?:does|do|did) .{1,60} (?:mean|stand for|refer to)\b|\bdefin(?:e|ition of)\b|"
                   r"\bmeaning of\b|\bwhat(?:'s| is) meant by\b|\bexplain what\b",
     "list": r"\b(?:which|what) (?:\w+ ){0,2}(?:talks|papers|benchmarks|topics|tutorials|keynotes|sessions|panels|"
@@ -267,7 +272,9 @@ QUESTION_PATTERNS = {
             r"things|ways|reasons|types|kinds|categories|components|parts|factors|questions|areas|companies|"
             r"labs|libraries|frameworks|languages|results|findings|tips|rules|predictions)\b|"
             r"\b(?:list|name|enumerate)\b|\bwhat (?:are|were) (?:the )?(?:\w+ ){0,3}\w+s\b|"
-            r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:\w+ )?\w+s\b",
+            r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:\w+ )?\w+s\b|"
+            # "which projects won", "which oral presentations did they like": which and a plural noun
+            r"^(?:[\w,' -]+, )?which (?:(?!of\b)[\w-]+ ){0,2}?(?!(?:does|is|has|was)\b)[a-z][\w-]*[^sui\W]s (?!of\b)",
 }
 # A who-question that is really a definition: "who is X" where X is a person is still a who-question; the
 # definition pattern above starts with "what" or "who", so "who" is tried first and this never decides.
