@@ -48,6 +48,11 @@ from confqa.evaluation import first_sentence
     ("By what factor does the method scale the weights it keeps?", "quantity"),
     ("What are the trade-offs between a new tokenizer and byte-level models?", "comparison"),
     ("What was Jana Novak's keynote at Devconf about?", "talk"),
+    ("What did the replication study find about probing?", "talk"),
+    ("What did Mwangi urge the audience to start doing?", "talk"),
+    ("Tell me about the talk on phishing kits", "talk"),
+    ("Did the small or the large draft model score higher?", "comparison"),
+    ("On the panel, what did Ibáñez and Lan disagree about?", "comparison"),
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent

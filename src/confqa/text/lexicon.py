@@ -241,7 +241,11 @@ HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "f
              "low", "small")
 QUESTION_PATTERNS = {
     "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|trade-?offs?|"
-                  r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+)\b",
+                  r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+|"
+                  r"(?:dis)?agree(?:d|s)?|disagreement)\b|"
+                  # "did o3 or Gemini 3 score higher", "was transfer from Swahili or from English better"
+                  r"^(?:[\w,' -]+, )?(?:did|does|do|was|were|is|are)\b.{1,80}\bor\b.{1,80}\b(?:higher|lower|better|worse|"
+                  r"faster|slower|more|less|larger|smaller)\b",
     "who": rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
            r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b",
     "when": rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
@@ -253,7 +257,9 @@ QUESTION_PATTERNS = {
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
-            r"take ?away)\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
+            r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
+            r"\b(?:tell me about|what (?:was|were) [\w.'’ -]{1,60}'s (?:advice|argument|conclusion|point|message|"
+            r"findings?|view|position))\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
             r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) [\w.'’ -]+ (?:talk|keynote|tutorial|panel|"
             r"presentation|session|workshop)\b[\w.'’ -]* about\b|\bwhat was (?:said|discussed|covered|presented)\b",
     "explanation": r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
