@@ -41,7 +41,8 @@ from confqa.evaluation import first_sentence
     ("Which paper won the best paper award?", "fact"),  # singular
     ("Which status page did the team adopt?", "fact"),  # "status" is no plural
     ("What were the main tips from the Polars tutorial?", "list"),
-    ("What was Rui Matos's advice about event sourcing?", "fact"),  # someone's advice is no term to define
+    ("What was Rui Matos's advice about event sourcing?", "talk"),  # what a speaker advised
+    ("What was the organiser's favourite venue?", "fact"),  # someone's thing is no term to define
     ("What was the Wi-Fi network called at the summit?", "fact"),  # a name asked for
     ("What is the name of the cluster scheduler?", "fact"),
     ("What scores did the two models get on the benchmark?", "quantity"),
