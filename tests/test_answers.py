@@ -883,3 +883,44 @@ def test_who_was_on_stage_is_not_answered_by_the_names_the_question_gives(tmp_pa
     assert names_someone(line, unnamed.store) and not names_someone(line, unnamed.store, besides=("Heron", "Analytics"))
     assert classify(question).names == ("Who", "Heron", "Analytics")
     assert not names_someone('a talk called "Dashboards Nobody Reads"', unnamed.store, besides=("Who",))
+
+
+@pytest.mark.parametrize(("question", "measure"), [
+    ("What time did the conference dinner start?", "clock"),
+    ("At what time was service fully restored?", "clock"),
+    ("At what time of year does the summit take place?", None),  # a season, not a time of day
+    ("Which room was the profiling workshop held in?", "room"),
+    ("In which hall did the keynote take place?", "room"),
+    ("In which city was the summit held?", None),
+])
+def test_a_when_or_where_question_may_ask_for_a_time_of_day_or_a_room(question: str, measure: str | None) -> None:
+    assert classify(question).measure == measure
+
+
+DINNER_NOTE = """# Harbour days
+
+## Social
+
+The conference dinner was at the old customs house by the river, with a jazz trio and far too much dessert.
+Most of the speakers came, and the organisers gave a short speech thanking the volunteers.
+"""
+
+
+def test_a_time_of_day_or_a_room_asked_for_and_not_given_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What time did the dinner start?" over notes that place the dinner but never time it is declined, and
+    answered once they give the time; a place is no room."""
+    from confqa.answer.checks import holds
+
+    (tmp_path / "untimed").mkdir()
+    (tmp_path / "timed").mkdir()
+    question = "What time did the conference dinner start?"
+    untimed = _assistant_over({"days.md": DINNER_NOTE}, tmp_path / "untimed", embedder)
+    answer = untimed.ask(question)
+    assert answer.abstained, (answer.answer, answer.confidence)
+    timed = _assistant_over({"days.md": DINNER_NOTE.replace("was at the old", "started at 19:30 at the old")},
+                            tmp_path / "timed", embedder)
+    answer = timed.ask(question)
+    assert not answer.abstained and "19:30" in answer.answer, (answer.answer, answer.confidence)
+    room = classify("Which room was the dinner in?")
+    assert holds(room, "The dinner was in Room B.214 on the third floor.", untimed.store)
+    assert not holds(room, "The dinner was at the old customs house in Porto.", untimed.store)

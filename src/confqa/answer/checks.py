@@ -19,6 +19,8 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
                    r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|\b(?:today|yesterday|tomorrow|"
                    r"morning|afternoon|evening)\b", re.I)
 _PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?[A-Z][\w-]+")
+_CLOCK = re.compile(lexicon.CLOCK_TIME, re.I)
+_ROOM = re.compile(lexicon.ROOM_PLACE, re.I)
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z]\.)?(?: (?:van|von|de|da|del|der|la|le) )?[ -][A-Z][a-zà-ÿ'’-]+\b")
 
 
@@ -30,9 +32,9 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "quantity":
         return amounts(intent, text)
     if name == "when":
-        return bool(_DATE.search(text))
+        return bool((_CLOCK if intent.measure == "clock" else _DATE).search(text))
     if name == "where":
-        return bool(_PLACE.search(text))
+        return bool((_ROOM if intent.measure == "room" else _PLACE).search(text))
     if name == "definition":
         return defines(intent.term or "", text)
     return True

@@ -99,10 +99,11 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         # names anyone, or the notes say they do not know ("speaker to be confirmed", "didn't catch the name"):
         # the notes do not answer the question.
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
-    if asked.intent.name == "quantity" and not catalogue and \
+    if (asked.intent.name == "quantity" or asked.intent.measure) and not catalogue and \
             not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
-        # "How much did a ticket cost?" and no quoted line gives a price (nor "how many GPUs" a count of them):
-        # the notes do not answer it, however close the lines are to the question.
+        # "How much did a ticket cost?" and no quoted line gives a price (nor "how many GPUs" a count of them,
+        # "what time" a time of day, "which room" a room): the notes do not answer it, however close the lines
+        # are to the question.
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
     if not chosen or confidence < _threshold(settings):
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),

@@ -37,6 +37,8 @@ _NAMED = re.compile(r"\b(?:called|named)\b", re.I)
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
+# What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
+NARROWER = {"when": ("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), "where": ("room", re.compile(lexicon.ROOM_ASKED, re.I))}
 # The number of items a list question asks for: "the five commandments", "3 tools" (a word or one or two digits
 # before a plural, up to two words apart).
 _ITEMS = re.compile(r"\b(" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2}) (?:[\w-]+ ){0,2}?[\w-]+s\b", re.I)
@@ -58,7 +60,9 @@ class Intent:
     years: tuple[int, ...] = ()
     term: str | None = None
     counted: str | None = None  # "GPUs" in "how many GPUs …"
-    measure: str | None = None  # what a how-much or how-long question measures: "money" or "duration" (MEASURES)
+    # the unit of the answer: "money" or "duration" for a how-much or how-long question (MEASURES), "clock" for
+    # "what time", "room" for "which room" (NARROWER)
+    measure: str | None = None
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
     names: tuple[str, ...] = ()  # the capitalised words a who-question gives: a name among them answers nothing
 
@@ -90,6 +94,8 @@ def classify(question: str) -> Intent:
         found = _COUNTED.search(text)
         counted = found.group(1) if found else None
         measure = next((m for m, pattern in MEASURES.items() if pattern.search(text)), None)
+    elif name in NARROWER and NARROWER[name][1].search(text):
+        measure = NARROWER[name][0]
     items = None
     if name in ("list", "talk") and (found := _ITEMS.search(text)):
         word = found.group(1).lower()

@@ -209,6 +209,15 @@ expense expenses saving savings saved cheaper pricier""".split())
 MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
                r"spend|spent|price[sd]?)\b(?! in\b)|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
                r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b")
+# A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
+# restored"), not a time of year; answered by a clock time (CLOCK_TIME).
+CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
+CLOCK_TIME = r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|\bnoon\b|\bmidnight\b|\bo'clock\b"
+# A where-question that asks for a room of the venue ("which room was the workshop in"); answered by a line naming a
+# room, hall, stage or floor, or a room number ("B.214").
+ROOM_ASKED = r"\b(?:which|what) (?:room|hall|auditorium|stage|theat(?:re|er)|lecture hall)\b"
+ROOM_PLACE = (r"\b(?:rooms?|halls?|auditori(?:um|a)|stages?|theat(?:re|er)s?|floor|level|wing|aula|sala|salle|saal|"
+              r"salon)\b|\b[A-Z]?\d{1,2}\.\d{2,3}\b")
 # A how-long question that asks for a span of time ("how long did the migration take"), not a length.
 DURATION_ASKED = r"\bhow long\b(?!\s+ago\b)(?:[\w'’ -]+ )?(?:take|took|takes|last|lasted|lasts|wait|waited|run|ran)\b"
 # The roles a who-question may ask about, each with the words a note uses for it: "who moderated the panel" is
