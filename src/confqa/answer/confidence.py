@@ -25,12 +25,15 @@ FEATURES: dict[str, str] = {
     "type_match": "1 when the lead unit holds what the intent asks for (a name, a number, a date, a place), "
                   "else 0 (1 for intents without one)",
     "other_year": "1 when the question names a conference year and the lead unit comes from a note of another",
+    "other_note": "1 when the question names notes by their titles ('at ISRL 2024') and the lead unit comes from "
+                  "another note",
 }
 
 
 # Which way each feature points: +1 for support (the confidence never falls as it grows), -1 for missing support
 # (never rises). The fit holds each weight to this sign.
-DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "head_unknown", "other_year") else 1
+DIRECTION: dict[str, int] = {name: -1 if name in ("unknown", "focus_unknown", "head_unknown", "other_year",
+                                                                   "other_note") else 1
                              for name in FEATURES}
 
 

@@ -93,18 +93,10 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = in_year or chosen
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    if asked.asks_who and not catalogue and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
-                                             or not _names_anyone_new(asked, chosen, store)):
-        # "Who presented the model merging tutorial?": the catalogue knows no presenter for it and no chosen unit
-        # names anyone, or the notes say they do not know ("speaker to be confirmed", "didn't catch the name"):
-        # the notes do not answer the question.
+    unanswered = not catalogue and _not_answered(asked, route, chosen, store)
+    if unanswered:
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
-    if (asked.intent.name == "quantity" or asked.intent.measure) and not catalogue and \
-            not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
-        # "How much did a ticket cost?" and no quoted line gives a price (nor "how many GPUs" a count of them,
-        # "what time" a time of day, "which room" a room): the notes do not answer it, however close the lines
-        # are to the question.
-        confidence = min(confidence, round(_threshold(settings) / 2, 4))
+    features = {**features, UNANSWERED: float(unanswered)}
     if not chosen or confidence < _threshold(settings):
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
@@ -113,6 +105,23 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
+
+
+UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted lines do not answer the question
+
+
+def _not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
+    """Whether the quoted lines fail what the question asks for, however close they are to it: a who-question
+    that none of them answers with a name ("who presented the model merging tutorial": the catalogue knows no
+    presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
+    the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
+    "how many GPUs" and no count of them), a time of day or a room asked for and not given. The confidence of
+    such an answer is held below the abstention threshold."""
+    if asked.asks_who and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
+                           or not _names_anyone_new(asked, chosen, store)):
+        return True
+    return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
+        not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
 
 
 def _from_another_year(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
@@ -501,6 +510,8 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
         "type_match": float(checks.holds(asked.intent, lead_text, store)) if chosen else 0.0,
         "other_year": float(bool(lead_chunk and asked.intent.years and lead_chunk.year is not None
                                  and lead_chunk.year not in asked.intent.years)),
+        "other_note": float(bool(chosen and asked.notes and int(store.chunk_doc[store.sentences[chosen[0].unit.members[0]].chunk])
+                                 not in asked.notes)),
     }
 
 

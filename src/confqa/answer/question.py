@@ -73,6 +73,7 @@ class Question:
     unnamed: set[str] = field(default_factory=set)
     roles: tuple[str, ...] = ()  # the roles a who-question asks about ("moderator" in "who moderated …")
     head: str | None = None  # the noun a what- or which-question asks about ("weather" in "what was the weather like")
+    notes: frozenset[int] = frozenset()  # the notes it names by their titles (positions in doc_names)
     vector: np.ndarray | None = None  # what units are ranked against (the asking words, when it names a speaker)
 
     @property
@@ -105,6 +106,7 @@ def understand(query: Query) -> Question:
         unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
         roles=roles_asked(question),
         head=head_of(question),
+        notes=frozenset(query.notes),
     )
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
     asked.vector = query.intent if asked.speaker_talks and query.intent is not None else query.vector
