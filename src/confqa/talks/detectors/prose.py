@@ -437,7 +437,24 @@ def _introduces_a_talk(sentence: str) -> bool:  # noqa: N802 - reads as a predic
     return bool(re.search(PROSE_TALK_WORDS, sentence.lower()))
 
 
+def _untitled_section_talk(scan: NoteScan, block: Block) -> Candidate | None:
+    """The talk of the block's section when its heading named a kind of talk with a label but no title nor speaker
+    ('## Talk 2 — mobile money fraud'): the prose under it names its title or its speaker."""
+    talk = scan.by_section.get(block.heading_path)
+    if talk is None or talk.speakers or title_like(talk.title) or not any(m.how == "heading" for m in talk.mentions):
+        return None
+    return talk
+
+
 def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: list[str]) -> None:
+    talk = _untitled_section_talk(scan, block)
+    if talk is not None:  # '## Talk 1 — cassava prices', then 'Jane Doe … with a talk called "Title"'
+        talk.aliases.append(talk.title)
+        talk.title, talk.kind = title, talk.kind if talk.kind != "talk" else kind
+        scan.add_speakers(talk, speakers)
+        talk.mentions.append(scan.mention(block, "prose"))
+        scan.lead = talk
+        return
     candidate = scan.add(Candidate(title=title, kind=kind, speakers=list(speakers), mentions=[scan.mention(block, "prose")],
                                    spans=[(scan.doc, block.line_start, block.line_end)]))
     scan.lead = candidate
@@ -463,9 +480,10 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     by the same person."""
     block = blocks[index]
     earlier_lead = scan.lead is not None and scan.lead.kind == "panel" and scan.lead.mentions[0].line < block.line_start
-    if in_non_talk_section(block, scan) or earlier_lead or any(
-            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1)):
-        return  # inside a talk's section, 'X talked about Y' is what was said in it
+    untitled = _untitled_section_talk(scan, block)
+    if in_non_talk_section(block, scan) or earlier_lead or (untitled is None and any(
+            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1))):
+        return  # inside a talk's section, 'X talked about Y' is what was said in it (unless it names no one yet)
     text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
     for pattern in (TOPIC_VERB, TOPIC_RANT, TOPIC_POSSESSIVE):
         for match in pattern.finditer(text):
@@ -482,6 +500,12 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 
 def _add_topic(scan: NoteScan, block: Block, topic: str, kind: str, speakers: list[str]) -> None:
+    talk = _untitled_section_talk(scan, block)
+    if talk is not None:  # '## Talk 2 — mobile money fraud', then 'Jane Doe talked about fraud detection'
+        talk.aliases.append(topic.strip())
+        scan.add_speakers(talk, speakers)
+        talk.mentions.append(scan.mention(block, "topic"))
+        return
     scan.add(Candidate(title=topic.strip(), kind=kind, speakers=speakers, mentions=[scan.mention(block, "topic")],
                        spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
 

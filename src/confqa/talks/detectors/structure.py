@@ -49,6 +49,7 @@ from confqa.talks.names import (
 )
 from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
+    GROUP_WORDS,
     KIND_WORDS,
     NAME_PARTICLES,
     NOBODY,
@@ -426,10 +427,11 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
     else:
         names = people(_first_sentence(match.group("names")))
-    unknown = not names and _UNKNOWN.fullmatch(match.group("names").strip()) is not None
+    unknown = not names and (_UNKNOWN.fullmatch(match.group("names").strip()) is not None
+                             or _names_a_group(match.group("names")))
     if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
-            and not _DATE_HEADING.search(heading_title(block)):
-        # 'speaker:: ?' under a heading: a talk whose speaker the note does not know
+            and not _is_date_heading(heading_title(block)) and not ORGANISER_LABEL.match(match.group(0)):
+        # 'speaker:: ?' or 'Presenter: SRE team' under a heading: a talk whose speakers the note does not name
         scan.add(Candidate(title=heading_title(block), kind=kind_from_title(heading_title(block)) or "talk",
                            mentions=[scan.mention(block, "presenters")], sections=[(scan.doc, block.heading_path)]))
         return
@@ -442,6 +444,26 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # 'Wed 4 Dec — day 2' is when, not a talk; 'Organiser: …' under 'What / where' ran the event
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
+
+
+def _names_a_group(text: str) -> bool:
+    """'SRE team', 'the Platform squad (Copenhagen)': a presenter line that names a group of people, not a person."""
+    words = re.findall(r"[^\W\d_]+", re.sub(r"\([^()]*\)", " ", clean_inline(text)))
+    return 1 <= len(words) <= MAX_GROUP_WORDS and words[-1].lower() in GROUP_WORDS
+
+
+# Most words of a group's name ('the data platform team').
+MAX_GROUP_WORDS = 4
+
+
+def _is_date_heading(text: str) -> bool:
+    """'Wed 4 Dec — day 2', 'Notes from Thursday': a heading that says when and little else (not 'What We Learned
+    from the June 3rd Outage', a title with a date in it)."""
+    return bool(_DATE_HEADING.search(text)) and len(content_words(_DATE_HEADING.sub(" ", text))) <= MAX_WORDS_BESIDE_DATE
+
+
+# Most content words a heading that is a date has besides it ('day', 'notes').
+MAX_WORDS_BESIDE_DATE = 2
 
 
 def _panel_people(scan: NoteScan, block: Block) -> bool:
