@@ -508,3 +508,75 @@ def test_a_lightning_talk_is_its_own_kind_from_a_heading_or_the_line_introducing
     assert kinds["Ten Years of One Makefile"] == "lightning talk"
     assert kinds["Dashboards Nobody Reads"] == "lightning talk"
     assert kinds["Tracing Without Tears"] == "tutorial"
+
+
+def found_kinds(talks: list[Talk]) -> set[tuple[str, tuple[str, ...], str]]:
+    return {(t.title, tuple(t.speakers), t.kind) for t in talks}
+
+
+# Notes in other shapes and languages: a date or time before the title, quotes of other languages, a speaker
+# after ' / ' or a word for 'with', kind labels in other languages. Each is (note, the talks: title, speakers, kind).
+WORLD_SHAPES = {
+    "date-heading-presenter": (
+        "# Brown bags 2031\n\n## Sessions\n\n### 2031-03-14 — Sharding Postgres Without Downtime\n\n"
+        "**Presenter:** Odile Marchetti (Storage)\n\n" + FILLER,
+        {("Sharding Postgres Without Downtime", ("Odile Marchetti",), "talk")}),
+    "date-heading-kind-in-parentheses": (
+        "# Brown bags 2031\n\n## Sessions\n\n### 14/03/2031 — Terraform Modules from Scratch (hands-on)\n\n"
+        "**Presenter:** Hamid Rostami (Platform)\n\n" + FILLER,
+        {("Terraform Modules from Scratch", ("Hamid Rostami",), "tutorial")}),
+    "group-presenter": (
+        "# Brown bags 2031\n\n## Sessions\n\n### Apr 2, 2031 — Lessons from the Billing Freeze of May 9th\n\n"
+        "**Presenter:** Payments team\n\n" + FILLER,
+        {("Lessons from the Billing Freeze of May 9th", (), "talk")}),
+    "german-quotes-mit": (
+        "# Meetup Notizen\n\n## 18:00 — Vortrag: „Kafka ohne Schmerzen\" mit Greta Lindqvist\n\n" + FILLER
+        + "\n\n## 19:00 — Workshop: „Terraform für Teams“ mit Piotr Nowacki\n\n" + FILLER,
+        {("Kafka ohne Schmerzen", ("Greta Lindqvist",), "talk"),
+         ("Terraform für Teams", ("Piotr Nowacki",), "workshop")}),
+    "guillemets-con": (
+        "# Notas\n\n## Taller: «Rust para principiantes» con Inés Duarte\n\n" + FILLER,
+        {("Rust para principiantes", ("Inés Duarte",), "workshop")}),
+    "japanese-quotes-slash": (
+        "# 勉強会メモ\n\n## 18:30 「権限設計を見直した話」 / Haruto Sasaki (Example Corp)\n\n" + FILLER
+        + "\n\n## LT\n\n### LT2: 『社内CTFを始めた話』 / Mei Tanaka\n\n" + FILLER,
+        {("権限設計を見直した話", ("Haruto Sasaki",), "talk"), ("社内CTFを始めた話", ("Mei Tanaka",), "lightning talk")}),
+    "bold-time-kind-then-title-line": (
+        "# Live notes\n\n**10:00** 🎤 **Keynote** — Odile Marchetti (Example Labs)\n"
+        "> *\"Rebuilding Trust in Open Data\"*\n\n- " + FILLER,
+        {("Rebuilding Trust in Open Data", ("Odile Marchetti",), "invited talk")}),
+    "bold-time-painel-labels": (
+        "# Notas ao vivo\n\n**15:00** 🗣️ **Painel: \"Dados abertos não são opcionais\"**\n"
+        "🎙️ mediação: Greta Lindqvist\n👥 Hamid Rostami (Exemplo), Inés Duarte (Outra Empresa)\n\n- " + FILLER,
+        {("Dados abertos não são opcionais", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "quoted-italic-sentence-case": (
+        "# Notas ao vivo\n\n**11:15** 🧪 Hamid Rostami — *\"Testes de contrato na prática\"*\n- " + FILLER,
+        {("Testes de contrato na prática", ("Hamid Rostami",), "talk")}),
+    "table-ronde-lead": (
+        "# Compte rendu\n\n**16h30 — Table ronde**\n« Open source and the state : a fragile alliance ? »\n\n"
+        "- Animée par Greta Lindqvist (Fondation Exemple)\n- Avec : Hamid Rostami (Exemple SA), Inés Duarte\n",
+        {("Open source and the state : a fragile alliance ?", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"),
+          "panel")}),
+    "panel-chair": (
+        "# Workshop notes\n\n## Panel: Who Pays for Open Infrastructure\n\n- Chair: Greta Lindqvist (Foundation)\n"
+        "- Panellists: Hamid Rostami, Inés Duarte\n\n" + FILLER,
+        {("Who Pays for Open Infrastructure", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "kind-heading-with-a-label-then-prose": (
+        "# Meetup\n\n## Talk 2 — warehouse robots\n\nThe second speaker was Inés Duarte, an engineer at Logistica "
+        "Analytics, with a talk called **\"Teaching Forklifts to Wait\"**. " + FILLER,
+        {("Teaching Forklifts to Wait", ("Inés Duarte",), "talk")}),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WORLD_SHAPES))
+def test_talks_in_other_shapes_and_languages(shape: str) -> None:
+    note, expected = WORLD_SHAPES[shape]
+    assert found_kinds(catalogue({f"{shape}.md": note})) == expected
+
+
+def test_session_chairs_and_reading_lists_in_other_languages_are_no_talks() -> None:
+    """A session's chair ran it (only a panel's chair is one of its people); 'Lesestoff' and 'pra ler' list books."""
+    note = ("# Notizen\n\n## Oral session 3\n\nChair: Greta Lindqvist (Example University)\n\n" + FILLER
+            + "\n\n## Lesestoff\n\n- *Designing Data-Intensive Applications* by Martin Kleppmann\n\n"
+            "## 📚 pra ler depois\n\n- *Refactoring UI* by Adam Wathan (o Hamid recomendou)\n")
+    assert catalogue({"notizen.md": note}) == []

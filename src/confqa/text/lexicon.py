@@ -42,6 +42,34 @@ KIND_WORDS = {
     "presentation": "talk",
     "lecture": "talk",
     "session": "session",
+    # A session where the audience works along is a tutorial; a workshop that says so stays a workshop.
+    "hands-on": "tutorial",
+    "hands-on workshop": "workshop",
+    "hands-on session": "tutorial",
+    # 'LT1: Title': the usual short form of a lightning talk (common in Japanese and Korean meetup notes).
+    "lt": "lightning talk",
+    # The same kinds in other European languages notes are written in (German, Portuguese, Spanish, French,
+    # Italian, Dutch): 'Vortrag' and 'Palestra' are talks, 'Painel' and 'Table ronde' panels, 'Taller' and
+    # 'Oficina' workshops.
+    "vortrag": "talk",
+    "palestra": "talk",
+    "ponencia": "talk",
+    "charla": "talk",
+    "conferencia": "talk",
+    "intervento": "talk",
+    "lezing": "talk",
+    "painel": "panel",
+    "panel de discusión": "panel",
+    "podiumsdiskussion": "panel",
+    "podiumsgespräch": "panel",
+    "mesa redonda": "panel",
+    "table ronde": "panel",
+    "tavola rotonda": "panel",
+    "taller": "workshop",
+    "oficina": "workshop",
+    "atelier": "workshop",
+    "blitzlicht": "lightning talk",
+    "relâmpago": "lightning talk",
 }
 
 # Kind words searched inside a heading or a title, most specific first (a "panel at the workshop" is a panel).
@@ -49,13 +77,27 @@ KIND_IN_HEADING = (
     ("invited", "invited talk"), ("keynote", "invited talk"), ("plenary", "invited talk"), ("tutorial", "tutorial"),
     ("panel", "panel"), ("fireside", "panel"), ("workshop", "workshop"), ("oral", "oral"), ("expo", "expo"),
     ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("lightning", "lightning talk"), ("talk", "talk"),
-    ("session", "session"),
+    ("session", "session"), ("painel", "panel"), ("podiumsdiskussion", "panel"), ("mesa redonda", "panel"),
+    ("table ronde", "panel"), ("oficina", "workshop"), ("vortrag", "talk"),
+    ("palestra", "talk"), ("ponencia", "talk"),
 )
 KIND_IN_TITLE = (
     ("workshop", "workshop"), ("panel", "panel"), ("pannel", "panel"), ("fireside", "panel"), ("tutorial", "tutorial"),
     ("keynote", "invited talk"), ("invited", "invited talk"), ("plenary", "invited talk"), ("oral", "oral"),
-    ("expo", "expo"),
+    ("expo", "expo"), ("hands-on", "tutorial"), ("painel", "panel"), ("mesa redonda", "panel"), ("table ronde", "panel"),
+    ("oficina", "workshop"),
 )
+# Words that join a title to its speaker, in the languages notes are written in. 'by': English 'by', German 'von',
+# French 'par', Spanish and Portuguese 'por', Dutch 'door', Italian 'di' ('Title von Jane Doe'). 'with': English
+# 'with', German 'mit', Spanish and Italian 'con', Portuguese 'com', French 'avec', Dutch 'met', Polish 'z' ('Title
+# mit Jane Doe'); a 'with' names the speaker only after a kind of talk or a quoted title ('Coffee with Jane Doe' is
+# no talk). What follows either must be only people for the title to end there ('Feature Flags with Unleash').
+BY_WORDS = ("by", "von", "par", "por", "door", "di")
+WITH_WORDS = ("with", "mit", "con", "com", "avec", "met", "z")
+# Words that make a presenter line name a group of people rather than a person ('Presenter: SRE team'): the talk
+# was given, its speakers are not named.
+GROUP_WORDS = frozenset({"team", "teams", "squad", "guild", "crew", "tribe", "group", "folks", "department", "devs",
+                         "engineers"})
 # Words that say a paragraph is about a talk (a possessive "Mitchell's" near one of them names the speaker).
 TALK_WORDS = ("talk", "tutorial", "keynote", "panel", "workshop", "session", "oral", "lecture", "presentation")
 # Words of a sentence that speaks of a talk (a regular expression over lower-case text).
@@ -82,7 +124,11 @@ NON_TALK_SECTIONS = re.compile(
     r"\bread\??\s*$|(?:^|\W)(?:à|a) lire\b|\bzu lesen\b|\bpara leer\b|"
     r"\b(?:reading|further reading|references?|bibliography|resources|links|books?|bookshelf|papers? (?:i|to) "
     r"(?:want to )?read|to read|to watch|watch list|podcasts?|to-?do|follow[- ]?ups?|things to do|action items|"
-    r"recommended|recommendations)\b", re.I)
+    r"recommended|recommendations)\b|"
+    # the same in other languages: 'Lesestoff', 'Literatur' (German), 'pra ler' and 'leituras' (Portuguese),
+    # 'lecturas' (Spanish), 'Empfehlungen' and 'recomendações' (recommendations)
+    r"\b(?:lesestoff|leseliste|literatur|empfehlungen|(?:para|pra) ler|leituras?|lecturas|recomenda[çc](?:ões|oes)|"
+    r"recomendaciones|lectures? (?:recommandées|conseillées))\b", re.I)
 # A kind that is too common after "the" to mean a talk ("the paper 'X'").
 TOO_COMMON_AFTER_THE = ("paper", "talk", "session", "presentation")
 
@@ -92,7 +138,16 @@ PRESENTER_LABELS = (
     "panellist", "panel", "moderator", "moderated by", "mod", "organizers", "organisers", "organizer", "organiser",
     "hosts", "host", "hosted by", "who", "guest", "guests", "in conversation with", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
+    # The same labels in other languages: 'Moderation:' and 'Podium:' (German), 'mediação:' and 'palestrante:'
+    # (Portuguese), 'moderador:' and 'ponentes:' (Spanish), 'animé par' (French), 'Referent:' (German).
+    "moderation", "moderação", "mediação", "mediador", "mediadora", "moderador", "moderadora", "moderación",
+    "podium", "palestrantes", "palestrante", "ponentes", "ponente", "animé par", "animée par", "animateur",
+    "animatrice", "referenten", "referentin", "referent", "sprecher", "sprecherin", "intervenants", "intervenant",
 )
+# Labels that name a panel's people but no one else's: the chair of a panel is its moderator, but the chair of a
+# session of talks only ran it; 'With: A, B' (French 'Avec', German 'Mit', Portuguese 'Com', Spanish 'Con', Dutch
+# 'Met') under a panel lists its panellists, elsewhere whom the writer came with.
+PANEL_LABELS = ("chair", "chaired by", "with", "avec", "mit", "com", "con", "met")
 # Words of a byline that say who wrote the note rather than who spoke: 'Written by …', '· 7 min read'.
 AUTHOR_LINE_WORDS = ("written by", "posted by", "posted on", "published", "min read", "minute read", "on behalf of",
                      "updated", "staff engineer", "editor", "blog")
@@ -145,7 +200,8 @@ ORGANISATION_WORDS = frozenset({
     "epfl", "ucla", "stanford", "berkeley", "harvard", "oxford", "cambridge", "mila", "inria", "nyu", "kaist",
     "tsinghua", "hospital", "clinic", "agency", "ministry", "council", "association", "society", "consortium",
     "network", "systems", "technologies", "technology", "capital", "partners", "ventures", "bank", "global",
-    "international", "national", "startup",
+    "international", "national", "startup", "analytics", "consulting", "solutions", "software", "gmbh", "ag",
+    "bv", "ltda",
 })
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.

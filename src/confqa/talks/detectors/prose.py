@@ -247,7 +247,7 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     Keynote.** Jane Doe (Org) — *Title*', '**14:00 Panel: Title**' with 'Moderator:' and 'Panellists:' lines."""
     block = blocks[index]
     lines = block.text.splitlines()
-    match = BOLD_START.match(lines[0])
+    match = _after_bold_time(BOLD_START.match(lines[0]))
     if block.kind != "paragraph" or not match:
         return
     bold = TIME.sub("", ENUMERATION.sub("", clean_inline(match.group("bold")))).strip(" .:")
@@ -258,6 +258,10 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
         title, speakers = titled_people(scan, titled.group("title"), titled.group("by"))
     elif _ONLY_KIND.fullmatch(bold):
         kind, title, speakers = kind_of(_ONLY_KIND.fullmatch(bold).group("kind")), "", []  # type: ignore[union-attr]
+        title = _title_below(blocks, index)  # '**Keynote** — Jane Doe (Org)' then '> *"Title"*' on its own line
+        if title:
+            speakers = _people_before(scan, clean_inline(match.group("rest")))
+            titled = _ONLY_KIND.fullmatch(bold)  # the people labelled below are this talk's too
     else:
         presented = _PRESENTED_BY.search(clean_inline(rest))
         label = match.group("bold").rstrip().endswith(":") or match.group("rest").lstrip().startswith(":")
@@ -279,7 +283,8 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
             return
         title = clean_inline(marked_text(marked))
         speakers = speakers or _people_before(scan, clean_inline(rest[: marked.start()]))
-    speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else []) if n not in speakers]
+    speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else [], panel=kind == "panel")
+                           if n not in speakers]
     if titled and not speakers and match.group("rest").strip():  # '**Invited talk: Title** — Jane Doe'
         after = _AFTER_TITLE_WHO.match(clean_inline(match.group("rest")))
         speakers = _who(scan, after.group("who")) if after else []
@@ -291,6 +296,39 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
                                    spans=[(scan.doc, block.line_start, end)]))
     scan.lead = candidate
     scan.claimed.add(block.line_start)
+
+
+# A bold time of its own before a lead: '**09:30** 🎤 **Keynote** — Jane Doe', '**14:00** **Panel: "Title"**'.
+_BOLD_TIME = re.compile(r"^\s*(?:\*\*|__)[^*_]+(?:\*\*|__)[^\w*_\"“„«「]*(?=\*\*|__)")
+
+
+def _after_bold_time(match: re.Match[str] | None) -> re.Match[str] | None:
+    """A lead whose first bold is only a time reads from the bold after it (and the symbols between)."""
+    if match is None or TIME.sub("", clean_inline(match.group("bold"))).strip(" .:"):
+        return match
+    opening = _BOLD_TIME.match(match.string)
+    return BOLD_START.match(match.string[opening.end():]) if opening else match
+
+
+def _title_below(blocks: list[Block], index: int) -> str:
+    """A title on a line of its own under a lead that names only a kind of talk: '> *"Title"*', '« Title »' (the
+    lead's next line, or a one-line paragraph or quote after it). Marked twice, by its marks and its line, it may
+    be in sentence case ('« Industry and academia: a difficult marriage? »')."""
+    block = blocks[index]
+    lines = block.text.splitlines()[1:2]
+    if not lines and index + 1 < len(blocks) and blocks[index + 1].heading_path == block.heading_path \
+            and blocks[index + 1].kind == "paragraph" and blocks[index + 1].line_start == blocks[index + 1].line_end:
+        lines = [blocks[index + 1].text]
+    for line in lines:
+        text = clean_inline(line).lstrip("> ").strip()
+        title = unquote(text)
+        if title != text and title[:1].isupper() and len(re.findall(r"[^\W\d_]{2,}", title)) >= MIN_TITLE_WORDS:
+            return title
+    return ""
+
+
+# Fewest words of a title that only its marks and its line say is one.
+MIN_TITLE_WORDS = 2
 
 
 def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -344,8 +382,10 @@ def _list_intro_kind(blocks: list[Block], index: int) -> str | None:
 def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int, sentence: str,
                  match: re.Match[str], intro_kind: str | None = None) -> None:
     title = clean_inline(marked_text(match)).strip()
-    quoted_bold = bool(match.group("b")) and match.group("b").strip()[:1] in "\"“'‘"
-    # A title in quotes and bold is marked twice: sentence case will do ('"Detección temprana de incendios"').
+    emphasis = match.group("b") or match.group("i1") or match.group("i2")
+    quoted_bold = bool(emphasis) and emphasis.strip()[:1] in "\"“„'‘«"
+    # A title in quotes and bold (or italics) is marked twice: sentence case will do ('"Detección temprana de
+    # incendios"', '*"CSS Container Queries na vida real"*').
     titled = title_like(title) or (quoted_bold and title[:1].isupper() and len(title.split()) >= 2)
     if not titled or only_people(scan, title) or (
             match.group("b") and not quoted_bold and not _introduces_a_talk(sentence)):
@@ -397,7 +437,24 @@ def _introduces_a_talk(sentence: str) -> bool:  # noqa: N802 - reads as a predic
     return bool(re.search(PROSE_TALK_WORDS, sentence.lower()))
 
 
+def _untitled_section_talk(scan: NoteScan, block: Block) -> Candidate | None:
+    """The talk of the block's section when its heading named a kind of talk with a label but no title nor speaker
+    ('## Talk 2 — mobile money fraud'): the prose under it names its title or its speaker."""
+    talk = scan.by_section.get(block.heading_path)
+    if talk is None or talk.speakers or title_like(talk.title) or not any(m.how == "heading" for m in talk.mentions):
+        return None
+    return talk
+
+
 def _add_prose(scan: NoteScan, block: Block, title: str, kind: str, speakers: list[str]) -> None:
+    talk = _untitled_section_talk(scan, block)
+    if talk is not None:  # '## Talk 1 — cassava prices', then 'Jane Doe … with a talk called "Title"'
+        talk.aliases.append(talk.title)
+        talk.title, talk.kind = title, talk.kind if talk.kind != "talk" else kind
+        scan.add_speakers(talk, speakers)
+        talk.mentions.append(scan.mention(block, "prose"))
+        scan.lead = talk
+        return
     candidate = scan.add(Candidate(title=title, kind=kind, speakers=list(speakers), mentions=[scan.mention(block, "prose")],
                                    spans=[(scan.doc, block.line_start, block.line_end)]))
     scan.lead = candidate
@@ -423,9 +480,10 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     by the same person."""
     block = blocks[index]
     earlier_lead = scan.lead is not None and scan.lead.kind == "panel" and scan.lead.mentions[0].line < block.line_start
-    if in_non_talk_section(block, scan) or earlier_lead or any(
-            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1)):
-        return  # inside a talk's section, 'X talked about Y' is what was said in it
+    untitled = _untitled_section_talk(scan, block)
+    if in_non_talk_section(block, scan) or earlier_lead or (untitled is None and any(
+            block.heading_path[:n] in scan.by_section for n in range(1, len(block.heading_path) + 1))):
+        return  # inside a talk's section, 'X talked about Y' is what was said in it (unless it names no one yet)
     text = clean_inline(" ".join(line.strip() for line in block.text.splitlines()))
     for pattern in (TOPIC_VERB, TOPIC_RANT, TOPIC_POSSESSIVE):
         for match in pattern.finditer(text):
@@ -442,6 +500,12 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 
 def _add_topic(scan: NoteScan, block: Block, topic: str, kind: str, speakers: list[str]) -> None:
+    talk = _untitled_section_talk(scan, block)
+    if talk is not None:  # '## Talk 2 — mobile money fraud', then 'Jane Doe talked about fraud detection'
+        talk.aliases.append(topic.strip())
+        scan.add_speakers(talk, speakers)
+        talk.mentions.append(scan.mention(block, "topic"))
+        return
     scan.add(Candidate(title=topic.strip(), kind=kind, speakers=speakers, mentions=[scan.mention(block, "topic")],
                        spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
 

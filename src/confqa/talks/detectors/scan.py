@@ -22,20 +22,24 @@ from confqa.talks.names import (
     without_leading_words,
 )
 from confqa.text.lexicon import (
+    BY_WORDS,
     KIND_IN_HEADING,
     KIND_WORDS,
     NAME_PARTICLES,
     NON_TALK_SECTIONS,
     NOT_A_SUBJECT,
+    PANEL_LABELS,
     PRESENTER_LABELS,
     PROSE_TALK_WORDS,
     TITLE_SMALL_WORDS,
+    WITH_WORDS,
 )
 
 KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
 
 
-DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+"
+# What separates a title from its speaker: a dash, a middle dot, a slash ('「Title」 / Jane Doe').
+DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+|\s+/\s+"
 
 
 HEADING_TALK = re.compile(
@@ -44,11 +48,20 @@ HEADING_TALK = re.compile(
     r"(?:[:\-–—]|\.\s|(?=[\"“]))\s*(?P<title>.+)$", re.I)
 
 
-# A time that opens a heading or a bold lead: '09:00', '14.30', '9:00–10:30'.
-TIME = re.compile(r"^\s*\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?\s*[-–—:,.]?\s*")
+# A time of day: '09:00', '14.30', '14h30', '9:00–10:30', '9am', '2:30 p.m.'.
+_CLOCK = (r"\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?"
+          r"|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)(?:\s*[-–]\s*\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w))?")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zäéû]*\.?"
+# A calendar date: '2024-08-08', '2024/11/28', '08/08/2024', '8.8.24', '8 Aug 2024', '7. Nov 2024', 'Aug 8, 2024'.
+_DATE = (rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})(?!\d)"
+         rf"|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
+# A date or a time of day (or both) that opens a heading or a bold lead, with the dash after it: when the talk was,
+# never part of its title ('2024-08-08 — Title', '**09:00** Title', '## 19:15 「Title」').
+TIME = re.compile(rf"^\s*(?:(?:{_DATE})(?:\s*[,T@]?\s*(?:{_CLOCK}))?|{_CLOCK})\s*[-–—:,.]?\s*", re.I)
 
 
-QUOTED = re.compile(r"^[\"“”„'‘’«‹*_]+\s*(?P<inner>.+?)\s*[\"“”'‘’»›*_]+[.,;]?$")
+# A title in quotes or emphasis: '"Title"', '„Title"', '«Title»', '「Title」', '*Title*'.
+QUOTED = re.compile(r"^[\"“”„'‘’«‹「『*_]+\s*(?P<inner>.+?)\s*[\"“”'‘’»›」』*_]+[.,;]?$")
 
 
 BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
@@ -70,8 +83,14 @@ PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
 
 PRESENTERS = re.compile(
     r"^\W*(?:(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
-    + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by)\s)"
+    + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by|"
+    + r"animée? par|présentée? par|moderiert von|apresentad[oa] por|presentad[oa] por)\s)"
     + r"\W*\s*(?P<names>.+)$", re.I)
+
+
+# A line that names people of a panel only: 'Chair: Jane Doe', 'chaired by Jane Doe', 'Avec : A (Org), B'.
+PANEL_PEOPLE = re.compile(r"^\W*(?:" + "|".join(sorted(map(re.escape, PANEL_LABELS), key=len, reverse=True))
+                          + r")(?:\s*:|(?<=by)\s)\W*(?P<names>\w.*)$", re.I)
 
 
 BOLD_START = re.compile(rf"^\s*(?:[-*+]|\d{{1,3}}[.)])?\s*(?P<label>[^\w*_\s]*\s*(?i:{KINDS})\s*[:—–-]\s*)?(?:\*\*|__)"
@@ -136,9 +155,9 @@ class NoteScan:
             self.add_speakers(candidate, names)
             candidate.mentions.append(self.mention(block, how))
             return
-        heading = path[-1]
-        self.add(Candidate(title=heading, kind=kind_from_title(heading) or "talk", speakers=list(names),
-                           mentions=[self.mention(block, how)], sections=[(self.doc, path)]))
+        title, kind = title_and_kind(heading_title(block), None)  # '2024-09-05 — Title (hands-on)' -> Title
+        self.add(Candidate(title=title, kind=kind, speakers=list(names), mentions=[self.mention(block, how)],
+                           sections=[(self.doc, path)]))
 
     def link_target(self, url: str) -> str | None:
         """The note a relative link points to, when it is one of the corpus's notes."""
@@ -167,6 +186,21 @@ Detector = Callable[[NoteScan, list[Block], int], None]
 def heading_title(block: Block) -> str:
     """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …')."""
     return TIME.sub("", ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
+
+
+def title_and_kind(title: str, kind: str | None) -> tuple[str, str]:
+    """'Panel - Title' or 'Title (opening keynote)', 'Title (hands-on)': the kind out of the title."""
+    prefixed = HEADING_TALK.match(clean_inline(title))
+    if prefixed:
+        return unquote(prefixed.group("title")), kind or kind_of_match(prefixed)
+    paren = PAREN_TAIL.search(title)
+    if paren and kind_from_title(paren.group("inner")) and len(paren.group("inner").split()) <= KIND_PAREN_WORDS:
+        return title[: paren.start()].strip(), kind or kind_from_title(paren.group("inner")) or "talk"
+    return unquote(title), kind or kind_from_title(title) or "talk"
+
+
+# Most words of a parenthesis that names a kind of talk ('(opening keynote)'); a longer one is part of the title.
+KIND_PAREN_WORDS = 3
 
 
 def unquote(title: str) -> str:
@@ -202,7 +236,7 @@ def titled_people(scan: NoteScan, text: str, by: str | None = None) -> tuple[str
     if by:
         speakers = people(by) + speakers
     if not speakers:
-        title, speakers = title_by_person(scan, title)
+        title, speakers = title_by_person(scan, title, after_kind=True)
     if not speakers:
         title, speakers = person_then_title(scan, title)
     if not speakers:
@@ -232,13 +266,21 @@ def only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
     return [f for f in found if f] if rest_are_people_or_places else []
 
 
-def title_by_person(scan: NoteScan, text: str) -> tuple[str, list[str]]:
-    """'"Title" by Jane Doe (Org)' -> ('Title', ['Jane Doe']); 'Learning by Doing' stays a title."""
-    match = re.match(r"^(?P<title>.+?)\s+by\s+(?P<who>[^\"“”]+)$", text.strip())
-    if match:
-        who = only_people(scan, match.group("who"))
-        if who and content_words(match.group("title")):
-            return unquote(match.group("title").strip(" ,:—–-")), who
+_BY_WORD = re.compile(rf"\s+(?P<word>{'|'.join(BY_WORDS + WITH_WORDS)})\s+(?=[^\"“”„«»「」『』]+$)")
+
+
+def title_by_person(scan: NoteScan, text: str, after_kind: bool = False) -> tuple[str, list[str]]:
+    """'"Title" by Jane Doe (Org)' -> ('Title', ['Jane Doe']), in the languages of lexicon.BY_WORDS ('Title von Jane
+    Doe'); 'with' and its kin (lexicon.WITH_WORDS: '„Title" mit Jane Doe') only after a quoted title or a kind of talk
+    ('Workshop: Title with Jane Doe'). 'Learning by Doing' and 'Feature Flags with Unleash' stay titles."""
+    text = text.strip()
+    for match in _BY_WORD.finditer(text):
+        title = text[: match.start()].strip(" ,:—–-")
+        if match.group("word") in WITH_WORDS and not after_kind and unquote(title) == title:
+            continue
+        who = only_people(scan, text[match.end():])
+        if who and content_words(title) | content_words(unquote(title)):
+            return unquote(title), who
     return text, []
 
 
@@ -260,7 +302,7 @@ def title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
     if len(parts) >= 2:
         names = only_people(scan, parts[-1])
         if names:
-            return title[: title.rfind(parts[-1])].strip(" -–—:·"), names
+            return title[: title.rfind(parts[-1])].strip(" -–—:·/"), names
     return title, []
 
 
@@ -290,13 +332,23 @@ def named_people(scan: NoteScan, text: str) -> list[str]:
 
 # -- talks introduced in running text ----------------------------------------------------------------------------
 # A title marked in prose: quoted, italic or bold.
-MARKED = re.compile(r"[“„](?P<q1>[^”“]{6,200})[”“]|«\s*(?P<q3>[^»]{6,200}?)\s*»|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
+MARKED = re.compile(r"[“„](?P<q1>[^”“\"]{6,200})[”“\"]|[「『](?P<q4>[^」』]{2,200})[」』]|«\s*(?P<q3>[^»]{6,200}?)\s*»|\"(?P<q2>[^\"]{6,200})\"|(?<![*\w])\*(?![*\s])(?P<i1>[^*]{6,200}?)(?<!\s)\*(?![*\w])"
                      r"|(?<![_\w])_(?![_\s])(?P<i2>[^_]{6,200}?)(?<!\s)_(?![_\w])|\*\*(?!\s)(?P<b>[^*]{6,200}?)(?<!\s)\*\*")
+
+
+# Letters of scripts without upper and lower case (Japanese kana, Chinese and Japanese kanji, Korean hangul).
+_UNCASED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# How many characters a title written in such a script has, at least and at most ('LTの話' is too short to tell).
+UNCASED_TITLE_CHARS = (4, 60)
 
 
 def title_like(title: str, strict: bool = False) -> bool:
     """A talk title, not a quoted remark: two to twenty words, most of the content words capitalised (all of them
-    when nothing else marks it as a title), no full stop."""
+    when nothing else marks it as a title), no full stop. In a script without capitals ('SBOMは銀の弾丸ではない')
+    a title is a phrase of a title's length with no full stop."""
+    if _UNCASED.search(title):
+        shortest, longest = UNCASED_TITLE_CHARS
+        return shortest <= len(title.strip()) <= longest and not re.search(r"[。．！!]|\.\s*$", title)
     words = re.findall(r"[\w’'-]+", title)
     if not 2 <= len(words) <= 20 or title.rstrip().endswith((".", ",")) or not title[:1].isupper():
         return False
@@ -321,24 +373,24 @@ def marked_text(match: re.Match[str]) -> str:
     return unquote(next(g for g in match.groups() if g))
 
 
-def labelled_people(scan: NoteScan, lines: list[str]) -> list[str]:
+def labelled_people(scan: NoteScan, lines: list[str], panel: bool = False) -> list[str]:
     """People on the lines under a lead: 'Moderator: A (Org)', 'Panellists: B, C (Org)' (wrapped lines continue
-    the label above them), '(A, B, C; 9:00–12:30)', 'Jane Doe (Org)'."""
+    the label above them), '(A, B, C; 9:00–12:30)', 'Jane Doe (Org)'; under a panel, 'Chair: A' too."""
     found: list[str] = []
     label_text = ""
 
     def flush() -> None:
-        match = PRESENTERS.match(label_text)
+        match = PRESENTERS.match(label_text) or (PANEL_PEOPLE.match(label_text) if panel else None)
         if match:
             found.extend(people(match.group("names")))
 
     for line in lines:
         text = clean_inline(line).strip()
-        if PRESENTERS.match(text):
+        if PRESENTERS.match(text) or (panel and PANEL_PEOPLE.match(text)):
             flush()
             label_text = text
-        elif label_text:
-            label_text += " " + text
+        elif label_text:  # a wrapped line continues the label; one that opens with a symbol is a new item
+            label_text += (", " + re.sub(r"^[^\w(]+", "", text)) if re.match(r"[^\w(]", text) else " " + text
         elif text.startswith("(") and text.rstrip(".").endswith(")"):
             found.extend(people(text.strip("().").split(";")[0]))
         else:

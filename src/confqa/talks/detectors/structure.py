@@ -16,7 +16,7 @@ from confqa.talks.detectors.scan import (
     HEADING_TALK,
     MARKED,
     NAME_DASH_TITLE,
-    PAREN_TAIL,
+    PANEL_PEOPLE,
     PRESENTERS,
     TIME,
     TOPIC_POSSESSIVE,
@@ -34,6 +34,7 @@ from confqa.talks.detectors.scan import (
     paren_people,
     person_then_title,
     talk_context,
+    title_and_kind,
     title_by_person,
     title_dash_person,
     title_like,
@@ -48,6 +49,7 @@ from confqa.talks.names import (
 )
 from confqa.text.lexicon import (
     AUTHOR_LINE_WORDS,
+    GROUP_WORDS,
     KIND_WORDS,
     NAME_PARTICLES,
     NOBODY,
@@ -414,6 +416,8 @@ def _field_lines(block: Block) -> list[str]:
 def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'Speaker: Jane Doe', '**Presenters:** A (Org), B and C': the people of the section's talk."""
     block = blocks[index]
+    if _panel_people(scan, block):
+        return
     match = PRESENTERS.match(_first_line(block))
     if not match or not block.heading_path or _gives_a_title(block):
         return
@@ -423,10 +427,11 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
     else:
         names = people(_first_sentence(match.group("names")))
-    unknown = not names and _UNKNOWN.fullmatch(match.group("names").strip()) is not None
+    unknown = not names and (_UNKNOWN.fullmatch(match.group("names").strip()) is not None
+                             or _names_a_group(match.group("names")))
     if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
-            and not _DATE_HEADING.search(heading_title(block)):
-        # 'speaker:: ?' under a heading: a talk whose speaker the note does not know
+            and not _is_date_heading(heading_title(block)) and not ORGANISER_LABEL.match(match.group(0)):
+        # 'speaker:: ?' or 'Presenter: SRE team' under a heading: a talk whose speakers the note does not name
         scan.add(Candidate(title=heading_title(block), kind=kind_from_title(heading_title(block)) or "talk",
                            mentions=[scan.mention(block, "presenters")], sections=[(scan.doc, block.heading_path)]))
         return
@@ -439,6 +444,39 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # 'Wed 4 Dec — day 2' is when, not a talk; 'Organiser: …' under 'What / where' ran the event
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
+
+
+def _names_a_group(text: str) -> bool:
+    """'SRE team', 'the Platform squad (Copenhagen)': a presenter line that names a group of people, not a person."""
+    words = re.findall(r"[^\W\d_]+", re.sub(r"\([^()]*\)", " ", clean_inline(text)))
+    return 1 <= len(words) <= MAX_GROUP_WORDS and words[-1].lower() in GROUP_WORDS
+
+
+# Most words of a group's name ('the data platform team').
+MAX_GROUP_WORDS = 4
+
+
+def _is_date_heading(text: str) -> bool:
+    """'Wed 4 Dec — day 2', 'Notes from Thursday': a heading that says when and little else (not 'What We Learned
+    from the June 3rd Outage', a title with a date in it)."""
+    return bool(_DATE_HEADING.search(text)) and len(content_words(_DATE_HEADING.sub(" ", text))) <= MAX_WORDS_BESIDE_DATE
+
+
+# Most content words a heading that is a date has besides it ('day', 'notes').
+MAX_WORDS_BESIDE_DATE = 2
+
+
+def _panel_people(scan: NoteScan, block: Block) -> bool:
+    """'Chair: Jane Doe' or 'Avec : A (Org), B' under a panel (its heading or its lead): more of its people. Under
+    anything else such a line names no speaker; True when the line was one."""
+    match = PANEL_PEOPLE.match(_first_line(block))
+    if not match:
+        return False
+    panel = scan.lead if scan.lead is not None else scan.by_section.get(block.heading_path)
+    if panel is not None and panel.kind == "panel":
+        scan.add_speakers(panel, people(_HONORIFIC.sub(r"\1", match.group("names"))))
+        panel.mentions.append(scan.mention(block, "presenters"))
+    return True
 
 
 def _first_sentence(text: str) -> str:
@@ -665,7 +703,7 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return
     kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
     kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None)
-    title, kind = _title_and_kind(title, kind)
+    title, kind = title_and_kind(title, kind)
     candidate = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
                                    mentions=[scan.mention(block, "fields")],
                                    spans=[(scan.doc, block.line_start, lead_end(blocks, last))]))
@@ -681,17 +719,6 @@ MAX_FIELDS = 8
 def _single_field(block: Block) -> bool:
     lines = _field_lines(block)
     return block.kind == "paragraph" and len(lines) == 1 and bool(_FIELD.match(clean_inline(lines[0])))
-
-
-def _title_and_kind(title: str, kind: str | None) -> tuple[str, str]:
-    """'Panel - Title' or 'Title (opening keynote)': the kind out of the title."""
-    prefixed = HEADING_TALK.match(clean_inline(title))
-    if prefixed:
-        return unquote(prefixed.group("title")), kind or kind_of_match(prefixed)
-    paren = PAREN_TAIL.search(title)
-    if paren and kind_from_title(paren.group("inner")) and len(paren.group("inner").split()) <= 3:
-        return title[: paren.start()].strip(), kind or kind_from_title(paren.group("inner")) or "talk"
-    return unquote(title), kind or kind_from_title(title) or "talk"
 
 
 def _item_end(blocks: list[Block], index: int) -> int:
