@@ -19,13 +19,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fit_confidence import CORPORA, ROOT
+from fit_confidence import BLIND, CORPORA, ROOT
 
 from confqa.evaluation import expected_calibration_error
 
 # (question file, index, notes): the corpora the confidence is fitted on, and the seven blind ones.
-EVERY_CORPUS = [*CORPORA, *[(f"evals/corpora/blind-{i}.questions.jsonl", f"indexes/blind-{i}", f"evals/corpora/blind-{i}")
-                            for i in range(1, 8)]]
+EVERY_CORPUS = [*CORPORA, *BLIND]
 COLUMNS = ("facts", "first", "cite", "talk", "abstain", "false", "ece", "words")
 
 

@@ -8,9 +8,12 @@ The confidence is a logistic regression of the label that `confqa eval` checks c
 is answerable and the answer states at least half of its key facts") on those features (all lie in [0, 1]),
 L2-regularised with the penalty's strength chosen by cross-validated log loss, and with each weight held to the
 sign its feature's direction gives (confqa.answer.confidence.DIRECTION; a weight held at 0 leaves its feature
-unused). The abstention threshold is the confidence at which the most dev questions are handled right (a right
-answer, or an abstention where the notes have no answer) while at most MAX_FALSE_ABSTENTION of the answerable
-ones are declined though answered right. Abstentions do not change the features: the fit sees every question."""
+unused), fitted on the dev questions that no check declines (`Answer.evidence["unanswered"]`: a who-question no
+quoted line answers with a name, a price or a time of day asked and not given). The abstention threshold is the
+confidence at which the most dev questions of every corpus, the blind ones too, are handled right (a right answer,
+or an abstention where the notes have no answer; a declined question abstains at every cut) while at most
+MAX_FALSE_ABSTENTION of the answerable ones are declined though answered right. Abstentions do not change the
+features: the fit sees every question."""
 
 from __future__ import annotations
 
@@ -28,16 +31,18 @@ CORPORA = [
     ("evals/corpora/talk-files.questions.jsonl", "indexes/talk-files", "evals/corpora/talk-files"),
     ("evals/corpora/long-notes.questions.jsonl", "indexes/long-notes", "evals/corpora/long-notes"),
 ]
+# The corpora of notes written by other people (evals/corpora/README.md): their dev splits choose the threshold.
+BLIND = [(f"evals/corpora/blind-{i}.questions.jsonl", f"indexes/blind-{i}", f"evals/corpora/blind-{i}") for i in range(1, 8)]
 FOLDS = 5  # cross-validation folds for the strength of the L2 penalty
 CS = np.logspace(-2, 2, 9)  # strengths of the L2 penalty tried (scikit-learn's C: larger is weaker)
 ZERO_WEIGHT = 1e-6  # a weight the bounds hold at zero: the feature is not used
 # Most of the answerable dev questions that an abstention may decline although the answer would have been right:
 # a user who is told "the notes don't cover this" when they do stops asking (the answers issue's target).
-MAX_FALSE_ABSTENTION = 0.03
+MAX_FALSE_ABSTENTION = 0.05
 OUT = ROOT / "src" / "confqa" / "answer" / "confidence.json"
 
 
-def collect() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def collect(corpora: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """The dev questions' evidence features, whether each answer is right, whether each question is answerable,
     and whether a check found the quoted lines do not answer it (those are declined whatever the confidence)."""
     import confqa
@@ -51,7 +56,7 @@ def collect() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]
     settings.answer = settings.answer.model_copy(update={"abstain_below": 0.0})
 
     rows, labels, answerable, unanswered, names = [], [], [], [], list(FEATURES)
-    for questions_file, index, notes in CORPORA:
+    for questions_file, index, notes in corpora:
         questions = [q for q in load_evalset(ROOT / questions_file) if q.split == "dev"]
         assistant = confqa.Assistant(ROOT / index, settings=settings, build_missing=False)
         sections = SectionMap(ROOT / notes)
@@ -126,7 +131,7 @@ def choose_c(x: np.ndarray, y: np.ndarray, signs: np.ndarray) -> float:
 def main() -> None:
     from confqa.answer.confidence import DIRECTION, FEATURES
 
-    x, y, answerable, declined, names = collect()
+    x, y, answerable, declined, names = collect(CORPORA)
     signs = np.array([DIRECTION[name] for name in names])
     # The regression is fitted on the questions the checks leave to it: the declined ones abstain regardless.
     kept = ~declined
@@ -134,14 +139,20 @@ def main() -> None:
     weight_vector, intercept = fit_signed(x[kept], y[kept], signs, c)
     probability = 1.0 / (1.0 + np.exp(-(x @ weight_vector + intercept)))
     weights = {name: float(w) for name, w in zip(names, weight_vector) if abs(w) > ZERO_WEIGHT}
-    threshold = best_threshold(probability, y, answerable, declined)
+    # The threshold is the noisiest number of the fit: it is chosen on the dev split of every corpus, the blind
+    # ones too (288 questions rather than 176), while the weights come from the corpora written for confqa.
+    xb, yb, answerable_b, declined_b, _ = collect(BLIND)
+    pooled = np.concatenate([probability, 1.0 / (1.0 + np.exp(-(xb @ weight_vector + intercept)))])
+    answerable_all, declined_all = np.concatenate([answerable, answerable_b]), np.concatenate([declined, declined_b])
+    threshold = best_threshold(pooled, np.concatenate([y, yb]), answerable_all, declined_all)
     data = {
         "description": "Logistic regression of 'the answer is right' on the evidence features, each weight "
                        "signed as its feature's direction says (more support never lowers the confidence), and "
                        "the abstention threshold; written by evals/fit_confidence.py from the dev split.",
         "fitted_on": f"{date.today().isoformat()}: dev split of {', '.join(c[0] for c in CORPORA)} "
                      f"({len(y)} questions, {int(y.sum())} answered right, {int((~answerable).sum())} unanswerable; "
-                     f"the regression on the {int(kept.sum())} that no check declined)",
+                     f"the regression on the {int(kept.sum())} that no check declined); the threshold on the dev "
+                     f"split of these and the blind corpora ({len(pooled)} questions)",
         "intercept": round(intercept, 4),
         "regularisation_c": round(c, 4),
         "threshold": threshold,
@@ -149,9 +160,9 @@ def main() -> None:
                             "description": FEATURES[name]} for name in names},
     }
     OUT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    abstain = (probability < threshold) | declined
-    print(f"wrote {OUT.relative_to(ROOT)}: threshold {threshold}; on dev, abstention recall "
-          f"{abstain[~answerable].mean():.2f}, false abstention {abstain[answerable].mean():.2f}")
+    abstain = (pooled < threshold) | declined_all
+    print(f"wrote {OUT.relative_to(ROOT)}: threshold {threshold}; on every dev split, abstention recall "
+          f"{abstain[~answerable_all].mean():.2f}, false abstention {abstain[answerable_all].mean():.2f}")
 
 
 if __name__ == "__main__":

@@ -24,13 +24,12 @@ import sys
 from datetime import date
 
 import numpy as np
-from fit_confidence import CORPORA, ROOT
+from fit_confidence import BLIND, CORPORA, ROOT
 
 OUT = ROOT / "src" / "confqa" / "answer" / "ranking.json"
 FOLDS = 5  # folds of whole questions for choosing the strength of the L2 penalty
 CS = np.logspace(-3, 2, 11)  # strengths of the L2 penalty tried (scikit-learn's C: larger is weaker)
 # The hand-set unit score that the fitted ranking replaced (confqa 0.1 to 0.4), kept for --check.
-BLIND = [(f"evals/corpora/blind-{i}.questions.jsonl", f"indexes/blind-{i}", f"evals/corpora/blind-{i}") for i in range(1, 8)]
 HAND_SET = {"cosine": 0.6, "overlap": 0.3, "passage": 0.1, "rank": 0.05, "says_nothing": -0.12, "role": 0.3,
             "names_speaker": 0.3, "open_label": -0.08, "type_match": 0.15, "heading": 0.1}
 

@@ -163,6 +163,19 @@ def test_the_words_of_a_how_question_are_not_searched_for() -> None:
     assert question_terms("What's a trust budget?") == ["trust", "budget"]
 
 
+def test_words_of_any_alphabet_are_whole_words() -> None:
+    """Accented letters belong to their word, in the notes and in the question alike: "Ibáñez" is one term, not
+    "ib" and "ez"; Han and kana write no spaces, so a run of them is no term and the Latin word before it stands
+    alone."""
+    from confqa.lexical import terms, words
+
+    assert words("Wer ist für Datenqualität verantwortlich? Carlos Ibáñez, Jakub Wróbel, Elif Yıldırım") == [
+        "wer", "ist", "für", "datenqualität", "verantwortlich", "carlos", "ibáñez", "jakub", "wróbel", "elif", "yıldırım"]
+    assert "ibáñez" in terms("What did Ibáñez say?")
+    assert words("SBOM生成自体は簡単 (syft, cdxgen)。問題は 運用") == ["sbom", "syft", "cdxgen"]
+    assert words("co-located, it's 2025") == ["co-located", "it's", "2025"]
+
+
 @pytest.mark.parametrize(("text", "holds"), [
     ("A weekend in Montevideo (31 Oct – 1 Nov, at the Sala Verdi).", False),
     ("19:00 Conference dinner (ticket holders only).", False),

@@ -8,7 +8,10 @@ from functools import lru_cache
 
 from confqa.text.lexicon import HOW_WORDS
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# A word: letters and digits of any alphabetic script ("datenqualität", "ibáñez", "wróbel"), with inner hyphens and
+# apostrophes. Han, kana and hangul are left out: they write words without spaces, and a run of them is no term.
+_LETTER = r"[^\W_\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
+_TOKEN = re.compile(rf"{_LETTER}+(?:[-']{_LETTER}+)*")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
     both but by can could did do does doing down during each few for from further had has have having he her here
