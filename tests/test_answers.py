@@ -937,3 +937,31 @@ def test_a_time_of_day_or_a_room_asked_for_and_not_given_is_declined(tmp_path, e
     room = classify("Which room was the dinner in?")
     assert holds(room, "The dinner was in Room B.214 on the third floor.", untimed.store)
     assert not holds(room, "The dinner was at the old customs house in Porto.", untimed.store)
+
+
+STATUS_NOTE = """# Async Rust day
+
+## Async drop
+
+The talk opened with one question: what happens when an async value is dropped in a sync context?
+Status: experimental behind a feature flag; she thinks stabilisation is not 2025, hopefully 2026.
+"""
+
+
+def test_a_when_answer_leads_with_the_line_that_gives_the_date(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Of the units chosen for "when will it be stabilised", the one with a date leads, the closer one that only
+    restates the question follows; a unit with a date already leading keeps its place."""
+    from confqa.answer.extractive import _typed_first
+    from confqa.answer.question import Question, Scored
+    from confqa.answer.units import Unit
+
+    store = _assistant_over({"rust.md": STATUS_NOTE}, tmp_path, embedder).store
+    restating = next(i for i in range(len(store.sentences)) if "what happens when" in store.sentences[i].text)
+    dated = next(i for i in range(len(store.sentences)) if "2026" in store.sentences[i].text)
+    question = "When does she think async drop will be stabilised?"
+    asked = Question(text=question, intent=classify(question), route=None, terms=set(), topic=set(), content=set())
+    first, second = Scored(Unit((restating,), "sentence", 0.8), 0.9), Scored(Unit((dated,), "sentence", 0.6), 0.7)
+    assert _typed_first([first, second], asked, store) == [second, first]
+    assert _typed_first([second, first], asked, store) == [second, first]
+    who = Question(text="Who spoke?", intent=classify("Who spoke?"), route=None, terms=set(), topic=set(), content=set())
+    assert _typed_first([first, second], who, store) == [first, second]  # names are not reordered for

@@ -91,6 +91,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
+    if not catalogue:
+        chosen = _typed_first(chosen, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     unanswered = not catalogue and _not_answered(asked, route, chosen, store)
@@ -122,6 +124,17 @@ def _not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored]
         return True
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
         not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
+
+
+def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """The answer to a when- or how-many question leads with a unit that holds a date or the number: "when does
+    she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
+    restates the question. The others keep their order."""
+    if asked.intent.name not in ("when", "quantity") or not chosen or \
+            checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+        return chosen
+    holding = next((c for c in chosen[1:] if checks.holds(asked.intent, unit_text(c.unit, store), store)), None)
+    return chosen if holding is None else [holding, *(c for c in chosen if c is not holding)]
 
 
 def _from_another_year(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
