@@ -965,3 +965,17 @@ def test_a_when_answer_leads_with_the_line_that_gives_the_date(tmp_path, embedde
     assert _typed_first([second, first], asked, store) == [second, first]
     who = Question(text="Who spoke?", intent=classify("Who spoke?"), route=None, terms=set(), topic=set(), content=set())
     assert _typed_first([first, second], who, store) == [first, second]  # names are not reordered for
+
+
+@pytest.mark.parametrize(("question", "like"), [
+    ("What was the weather like in San Diego during the conference?", True),
+    ("what is the food like at the venue", True),
+    ("What was the keynote about?", False),
+    ("What did attendees like most about the venue?", False),
+])
+def test_a_question_may_ask_what_a_thing_was_like(question: str, like: bool) -> None:
+    from confqa.answer.question import asks_what_it_was_like, head_of
+
+    assert asks_what_it_was_like(question) == like
+    assert head_of("What was the last year she attended in person?") is None  # 'last' is no noun, 'year' a form word
+    assert head_of("What is the difference between DARE and TIES?") is None

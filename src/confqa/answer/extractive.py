@@ -21,6 +21,7 @@ from confqa.answer.question import (
     Question,
     Scored,
     answer_pool,
+    asks_what_it_was_like,
     roles_asked,
     sentences_about,
     sentences_of_talks,
@@ -117,11 +118,14 @@ def _not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored]
     that none of them answers with a name ("who presented the model merging tutorial": the catalogue knows no
     presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
     the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
-    "how many GPUs" and no count of them), a time of day or a room asked for and not given. The confidence of
+    "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
+    notes never name was like ("what was the weather like"). The confidence of
     such an answer is held below the abstention threshold."""
     if asked.asks_who and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
                            or not _names_anyone_new(asked, chosen, store)):
         return True
+    if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
+        return True  # "what was the weather like" in notes that never speak of weather
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
         not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
 

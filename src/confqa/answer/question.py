@@ -120,12 +120,24 @@ FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS)) | frozenset(lexicon.SMALL_NUMB
 # The opening of a question that names the thing asked about next: "what was the", "which". ("How many" and "how
 # much" are followed as often by a modifier as by the noun: "how much longer", "how many exposed buckets".)
 _HEAD = re.compile(r"^\s*(?i:what|which)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"
-                   r"(?:(?i:" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2})\s+)?(?P<head>[a-z][\w-]*)")
+                   r"(?:(?i:" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2})\s+)?"
+                   r"(?:(?:first|second|third|last|final|main|best|biggest|largest|most|next|previous|latest|only)\s+)?"
+                   r"(?P<head>[a-z][\w-]*)")
+
+
+# "What was the weather like", "what is the food like": a question that asks what its head noun was like, and
+# nothing else about it.
+_LIKE = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?[a-z][\w-]*\s+like\b", re.I)
+
+
+def asks_what_it_was_like(question: str) -> bool:
+    return bool(_LIKE.match(question.replace("’", "'")))
 
 
 def head_of(question: str) -> str | None:
     """The term of the noun a what- or which-question opens with ("weather" in "what was the weather like in
-    Lisbon", "hotel" in "which hotel did the notes recommend", "stages" in "what are the four stages"), when it is written in lower case and is not a word
+    Lisbon", "hotel" in "which hotel did the notes recommend", "stages" in "what are the four stages"), when it is
+    written in lower case and is not a word
     of the question's form ("which city", "what kind"): the thing whose absence from the notes means they do not
     answer."""
     found = _HEAD.match(question.replace("’", "'"))

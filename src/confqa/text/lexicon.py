@@ -373,7 +373,8 @@ ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations
 # A note need not use them, so their absence from the notes says nothing about whether the notes answer.
 FORM_WORDS = ("according name names kind kinds type types sort sorts stand mean means meant refer refers city "
               "cities country countries venue location place date day time year month week number amount "
-              "percentage percent share fraction proportion total count exactly roughly approximately many much")
+              "percentage percent share fraction proportion total count exactly roughly approximately many much "
+              "difference differences similarity similarities")
 # Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
 ASKING_WORDS = (
     "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
