@@ -979,3 +979,42 @@ def test_a_question_may_ask_what_a_thing_was_like(question: str, like: bool) -> 
     assert asks_what_it_was_like(question) == like
     assert head_of("What was the last year she attended in person?") is None  # 'last' is no noun, 'year' a form word
     assert head_of("What is the difference between DARE and TIES?") is None
+
+
+CACHING_TALK = """# Caching at the Edge
+
+Speaker: Tomasz Lewandowski (Fastcache)
+
+Morning infrastructure track. Tomasz runs the edge platform and presented results from running edge caching for a
+news site with real traffic.
+
+## What they measured
+
+- Hit rate went from 61% to 88% after keying on normalised URLs.
+- Origin egress fell by two thirds.
+
+## Takeaways
+
+1. Normalise URLs before you key the cache.
+2. Purge by tag, never by path.
+3. Alert on hit-rate drops of more than five points.
+"""
+
+
+def test_advice_asked_for_is_answered_by_the_section_headed_as_advice(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did Lewandowski recommend for running edge caching?": the talk's "Takeaways" leads, not the intro
+    line that repeats the question's words. A "recommender system" asks for no advice."""
+    from confqa.answer.extractive import _ADVICE_ASKED
+
+    assistant = _assistant_over({"caching.md": CACHING_TALK}, tmp_path, embedder)
+    answer = assistant.ask("What did Tomasz Lewandowski recommend for running edge caching?")
+    lead = answer.answer.split("[1]")[0]
+    assert "Normalise URLs" in lead and "Purge by tag" in lead, answer.answer
+    assert _ADVICE_ASKED.search("what were his takeaways") and not _ADVICE_ASKED.search("how are recommender systems evaluated")
+
+
+def test_a_question_that_asks_more_keeps_the_whole_list() -> None:
+    from confqa.answer.extractive import _ASKS_MORE
+
+    assert _ASKS_MORE.search("How much pruning did he recommend, and what should be exempt?")
+    assert not _ASKS_MORE.search("How much pruning did he recommend after deduplication?")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -87,8 +88,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_role_lines_first(candidates(asked, query, pool, store, settings), asked, store),
-                                  asked, store, settings)
+    chosen = catalogue or _select(_advice_first(_role_lines_first(candidates(asked, query, pool, store, settings),
+                                                                  asked, store), asked, store), asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
@@ -184,6 +185,27 @@ def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: Index
     scored = [s for s in candidates(asked, query, extra, store, settings)
               if checks.holds(asked.intent, unit_text(s.unit, store), store)]
     return _select(scored, asked, store, settings) if scored else []
+
+
+# The words that ask for advice outright ("what did she recommend", "his main takeaways"); "should" and "rules"
+# ask about the topic as often.
+_ADVICE_ASKED = re.compile(r"\b(?:recommend(?:s|ed|ations?)?|advi[sc]e[sd]?|suggest(?:s|ed|ions?)?|takeaways?|"
+                           r"lessons?|tips?)\b", re.I)  # whole words: a "recommender system" asks for no advice
+
+
+def _advice_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"What did Zhou recommend?": a section the notes head as advice ("## Takeaways", "Lessons learned",
+    "Recommendations") answers a question that asks for advice, ahead of a line that is merely close to the
+    question's words. The best such section leads; the rest keep their order."""
+    if not _ADVICE_ASKED.search(asked.text):
+        return scored
+    advice = [s for s in scored if s.unit.kind == "section"
+              and heading_terms(store.sentences[s.unit.members[0]].chunk, store) & _ADVICE]
+    if not advice:
+        return scored
+    best = max(advice, key=lambda s: s.score)
+    top = max(s.score for s in scored)
+    return [replace(best, score=top + 1.0), *(s for s in scored if s is not best)]
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -402,10 +424,14 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     return _ranked(candidates)
 
 
+_ASKS_MORE = re.compile(r"\band (?:what|which|who|whom|how|why|when|where)\b", re.I)  # a second question
+
+
 def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
     """For a question asking for a number or a date, a list keeps only its items that hold one. (A place is not
-    narrowed to: "where did they say to look" is answered by no place name.)"""
-    if asked.intent.name not in ("quantity", "when"):
+    narrowed to: "where did they say to look" is answered by no place name.) A question that asks something more
+    ("how much pruning, and what should be exempt") keeps the whole list."""
+    if asked.intent.name not in ("quantity", "when") or _ASKS_MORE.search(asked.text):
         return unit
     return narrowed(unit, store, lambda text: checks.holds(asked.intent, text, store))
 
