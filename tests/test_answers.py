@@ -1018,3 +1018,29 @@ def test_a_question_that_asks_more_keeps_the_whole_list() -> None:
 
     assert _ASKS_MORE.search("How much pruning did he recommend, and what should be exempt?")
     assert not _ASKS_MORE.search("How much pruning did he recommend after deduplication?")
+
+
+NESTED_TALKS = """# Trip report
+
+## Keynote by Hana Ito: Memory Is the Bottleneck
+
+Ito argued that most training time is spent waiting on memory, not on arithmetic.
+
+### Rafael Souza — Compiling Dynamic Shapes
+
+Souza works on compilers. Variable sequence lengths cause a recompilation every time a new shape shows up,
+and each recompilation can take several seconds on a large model.
+
+- Inputs are padded into buckets of powers of two, so a model sees at most a dozen shapes.
+"""
+
+
+def test_a_talk_heading_nested_under_another_talk_owns_its_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A note that nests a talk's heading under the keynote's heading: the lines under the inner heading are
+    cited as that talk's, not the keynote's."""
+    assistant = _assistant_over({"trip.md": NESTED_TALKS}, tmp_path, embedder)
+    titles = {t.title for t in assistant.store.talks_by_id.values()}
+    assert {"Memory Is the Bottleneck", "Compiling Dynamic Shapes"} <= titles, titles
+    answer = assistant.ask("Why do variable sequence lengths slow down compilers?")
+    assert not answer.abstained and answer.citations, answer.answer
+    assert answer.citations[0].talk == "Compiling Dynamic Shapes", [(c.talk, c.quote[:40]) for c in answer.citations]

@@ -568,8 +568,21 @@ def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: Tal
         if talk_id in own:
             return store.talks_by_id[talk_id]
     if own:
-        return store.talks_by_id[own[0]]
+        return _nearest_above(own, sentence_id, chunk, store)
     return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
+
+
+def _nearest_above(talk_ids: list[str], sentence_id: int, chunk: Chunk, store: IndexStore) -> Talk:
+    """Of the talks a sentence is about, the one named last above it in its note: a talk's heading nested under
+    another talk's heading ("### Okafor — Checkpointing" under "## Keynote by Kobayashi") is the talk its
+    sentences are about. The first of them when none is named above it."""
+    line = store.sentences[sentence_id].line_start
+
+    def last_mention(talk_id: str) -> int:
+        return max((m.line for m in store.talks_by_id[talk_id].mentions if m.doc == chunk.doc and m.line <= line),
+                   default=-1)
+
+    return store.talks_by_id[max(talk_ids, key=lambda t: (last_mention(t), -talk_ids.index(t)))]
 
 
 def verbatim_span(members: tuple[int, ...], store: IndexStore, max_chars: int) -> tuple[str, tuple[int, ...]]:
