@@ -264,7 +264,8 @@ expense expenses saving savings saved cheaper pricier""".split())
 # money"; not "what did it cost in accuracy".
 MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
                r"spend|spent|price[sd]?)\b(?! in\b)|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
-               r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b")
+               r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b|"
+               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)")
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
@@ -319,7 +320,8 @@ QUESTION_PATTERNS = {
              r"\bwhere (?:was|is|did|were|are|will)\b",
     "quantity": rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
                 rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
-                rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b",
+                rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
+                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
