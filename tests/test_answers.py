@@ -690,6 +690,7 @@ def test_a_section_divided_by_bold_labels_lists_its_labels(tmp_path, embedder) -
     ("Which talks covered retrieval?", None),
     ("List the principles from Tutorial 2.", None),
     ("How many rules did they give?", None),
+    ("What lessons did the team share about migrating 40 services?", None),  # a count in the topic, not asked for
 ])
 def test_a_list_question_names_how_many_items_it_wants(question: str, items: int | None) -> None:
     from confqa.answer.intents import classify
@@ -1045,3 +1046,19 @@ def test_a_talk_heading_nested_under_another_talk_owns_its_lines(tmp_path, embed
     answer = assistant.ask("Why do variable sequence lengths slow down compilers?")
     assert not answer.abstained and answer.citations, answer.answer
     assert answer.citations[0].talk == "Compiling Dynamic Shapes", [(c.talk, c.quote[:40]) for c in answer.citations]
+
+
+MISSING_CHECKS_NOTE = """# Data quality meetup
+
+## Talk: What we got wrong
+
+Jelena looked back at eight years of data pipelines. She ended with a list of five checks she wishes she had
+written in 2018, and promised to blog about them.
+"""
+
+
+def test_a_list_question_answered_by_fewer_things_than_it_counts_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What were the five checks …?" over notes that only say there were five is not answered."""
+    assistant = _assistant_over({"meetup.md": MISSING_CHECKS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What were the five data quality checks Jelena wishes she had written?")
+    assert answer.abstained and answer.evidence["unanswered"] == 1.0, (answer.answer, answer.confidence)

@@ -120,13 +120,16 @@ def _not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored]
     presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
     the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
     "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
-    notes never name was like ("what was the weather like"). The confidence of
+    notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
+    checks"). The confidence of
     such an answer is held below the abstention threshold."""
     if asked.asks_who and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
                            or not _names_anyone_new(asked, chosen, store)):
         return True
     if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
         return True  # "what was the weather like" in notes that never speak of weather
+    if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
+        return True  # "what were the five checks she wishes she had written": fewer than five things quoted
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
         not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
 

@@ -39,9 +39,10 @@ _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
 # What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
 NARROWER = {"when": ("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), "where": ("room", re.compile(lexicon.ROOM_ASKED, re.I))}
-# The number of items a list question asks for: "the five commandments", "3 tools" (a word or one or two digits
-# before a plural, up to two words apart).
-_ITEMS = re.compile(r"\b(" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2}) (?:[\w-]+ ){0,2}?[\w-]+s\b", re.I)
+# The number of items a list question asks for: "what are the five commandments", "name 3 tools" (a word or one
+# or two digits right after the asking words, before a plural up to two words on; not "migrating 40 services").
+_ITEMS = re.compile(r"\b(?:(?:what|which)(?: (?:are|were|is|was))?(?: the)?|(?:name|list|give|enumerate)(?: me)?"
+                    r"(?: the)?) (" + "|".join(lexicon.SMALL_NUMBERS) + r"|\d{1,2}) (?:[\w-]+ ){0,2}?[\w-]+s\b", re.I)
 # The defined term ends where the question says where it was defined or used: "tokenizer fertility, as defined in
 # the talk", "the manual pointer in Sid's robot system", "PyTorch Monarch used for".
 _QUALIFIER = r"(?:,.*| (?:as|in|at|from|that|which|proposed|used|according|described|explained|presented)\b.*)?"
