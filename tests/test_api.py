@@ -344,3 +344,20 @@ def test_talks_of_an_event_the_notes_never_name_are_not_listed(fixture_assistant
     for question in ("Which tutorials were given at NeurIPS?", "Which ICML 2024 tutorials covered gradient gardening?"):
         other = fixture_assistant.ask(question)
         assert other.abstained, (question, other.answer, other.confidence)
+
+
+def test_a_talk_listed_for_a_year_is_in_a_note_of_that_year(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
+    """"Which tutorials were given in 2030?" does not list a tutorial that only the 2031 notes hold."""
+    from confqa.answer.catalogue import _of_the_year
+    from confqa.answer.intents import classify
+    from confqa.answer.question import Question, Scored
+    from confqa.answer.units import Unit
+
+    store = fixture_assistant.store
+    talk = next(t for t in store.talks_by_id.values() if t.title == "Gradient Gardening")
+    assert {store.doc_years[d] for d in talk.docs} == {2031}
+    listed = Scored(Unit((0,), "talk", 1.0), 1.0, talk_id=talk.id)
+    for question, kept in (("Which tutorials were given in 2031?", True), ("Which tutorials were given in 2030?", False),
+                           ("Which tutorials were given?", True)):
+        asked = Question(text=question, intent=classify(question), route=None, terms=set(), topic=set(), content=set())
+        assert _of_the_year(listed, asked, store) == kept, question

@@ -28,7 +28,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
         if any(t not in store.vocabulary for t in _names_in(asked.text)):
             return []  # "the ICML 2024 tutorials" in notes that never name ICML: not these notes' tutorials
-        return _talks_about(asked, pool, store, settings)
+        return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
         return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
     talk = _talk_asked_about(asked, pool, store, settings)
@@ -40,6 +40,14 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
         return []
     best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
     return [Scored(Unit((best,), "sentence", 1.0), 1.0)]
+
+
+def _of_the_year(unit: Scored, asked: Question, store: IndexStore) -> bool:
+    """A talk listed for a question that names a conference year is in a note of that year (or of none)."""
+    if not asked.intent.years:
+        return True
+    years = {store.doc_years.get(doc) for doc in talk_of(unit, store).docs}
+    return None in years or bool(years & set(asked.intent.years))
 
 
 def _names_in(question: str) -> list[str]:
