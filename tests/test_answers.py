@@ -55,6 +55,7 @@ from confqa.evaluation import first_sentence
     ("Did the small or the large draft model score higher?", "comparison"),
     ("On the panel, what did Ibáñez and Lan disagree about?", "comparison"),
     ("What did it cost the team to collect 300 hours of recordings?", "quantity"),  # a price, not 300 items
+    ("How many language models did the paper compare?", "quantity"),  # a number first
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent

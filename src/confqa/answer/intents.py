@@ -29,6 +29,7 @@ ORDER = ("comparison", "who", "when", "where", "quantity", "talk", "explanation"
 _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in ORDER}
 # A defined term is a name or a short noun phrase; longer ones are questions about a situation.
 MAX_TERM_WORDS = 6
+_HOW_MANY = re.compile(r"^(?:[\w,' -]+, )?how (?:many|much)\b", re.I)
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
 _MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the main tips": items, not a term
 _FORM = frozenset(lexicon.FORM_WORDS.split())  # "the name of …", "the venue of …": a form word, not a term
@@ -77,7 +78,8 @@ def classify(question: str) -> Intent:
     """The intent of a question, from its form."""
     text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
     years = years_named(text)
-    name = next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
+    # "How many models did the paper compare?" asks for a number first, whatever else its words suggest.
+    name = "quantity" if _HOW_MANY.match(text) else next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
     term = None
     if name == "definition":
         found = _DEFINED.search(text)
