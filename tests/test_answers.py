@@ -788,18 +788,25 @@ The opening keynote was about building search systems that explain their ranking
 """
 
 
+def _declined_until_given(note: str, question: str, before: str, after: str, given: str, tmp_path, embedder):  # type: ignore[no-untyped-def]
+    """Asks the question over the note, then over the note with `before` replaced by `after`: the first is declined,
+    the second answered with `given` in its answer. Returns the first assistant."""
+    (tmp_path / "without").mkdir()
+    (tmp_path / "with").mkdir()
+    assert before in note
+    without = _assistant_over({"note.md": note}, tmp_path / "without", embedder)
+    answer = without.ask(question)
+    assert answer.abstained, (answer.answer, answer.confidence, answer.evidence)
+    answer = _assistant_over({"note.md": note.replace(before, after)}, tmp_path / "with", embedder).ask(question)
+    assert not answer.abstained and given in answer.answer, (answer.answer, answer.confidence)
+    return without
+
+
 def test_a_price_question_without_a_price_in_the_answer_abstains(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"How much did a ticket cost?" over notes that talk about tickets but never give a price is not answered;
     the same notes with the price are."""
-    (tmp_path / "silent").mkdir()
-    (tmp_path / "priced").mkdir()
-    silent = _assistant_over({"northwind.md": TICKETS_NOTE}, tmp_path / "silent", embedder)
-    answer = silent.ask("How much did a ticket for Northwind Summit 2025 cost?")
-    assert answer.abstained, (answer.answer, answer.confidence, answer.evidence)
-    priced = _assistant_over({"northwind.md": TICKETS_NOTE.replace(
-        "and the waiting list", "at 240 euros each, and the waiting list")}, tmp_path / "priced", embedder)
-    answer = priced.ask("How much did a ticket for Northwind Summit 2025 cost?")
-    assert not answer.abstained and "240 euros" in answer.answer, (answer.answer, answer.confidence)
+    _declined_until_given(TICKETS_NOTE, "How much did a ticket for Northwind Summit 2025 cost?", "and the waiting list",
+                          "at 240 euros each, and the waiting list", "240 euros", tmp_path, embedder)
 
 
 @pytest.mark.parametrize(("text", "holds"), [
@@ -885,16 +892,9 @@ def test_who_was_on_stage_is_not_answered_by_the_names_the_question_gives(tmp_pa
     line naming the speaker answers. "Who sponsored …" may be answered by an organisation."""
     from confqa.answer.checks import names_someone
 
-    (tmp_path / "unnamed").mkdir()
-    (tmp_path / "named").mkdir()
     question = "Who gave the Heron Analytics sponsor talk on dashboards?"
-    unnamed = _assistant_over({"day2.md": SPONSOR_NOTE}, tmp_path / "unnamed", embedder)
-    answer = unnamed.ask(question)
-    assert answer.abstained, (answer.answer, answer.confidence)
-    named = _assistant_over({"day2.md": SPONSOR_NOTE.replace("there was a sponsor talk", "Ines Okafor gave a sponsor talk")},
-                            tmp_path / "named", embedder)
-    answer = named.ask(question)
-    assert not answer.abstained and "Ines Okafor" in answer.answer, (answer.answer, answer.confidence)
+    unnamed = _declined_until_given(SPONSOR_NOTE, question, "there was a sponsor talk", "Ines Okafor gave a sponsor talk",
+                                    "Ines Okafor", tmp_path, embedder)
     line = "a sponsor talk from Heron Analytics"
     assert names_someone(line, unnamed.store) and not names_someone(line, unnamed.store, besides=("Heron", "Analytics"))
     assert classify(question).names == ("Who", "Heron", "Analytics")
@@ -927,16 +927,8 @@ def test_a_time_of_day_or_a_room_asked_for_and_not_given_is_declined(tmp_path, e
     answered once they give the time; a place is no room."""
     from confqa.answer.checks import holds
 
-    (tmp_path / "untimed").mkdir()
-    (tmp_path / "timed").mkdir()
-    question = "What time did the conference dinner start?"
-    untimed = _assistant_over({"days.md": DINNER_NOTE}, tmp_path / "untimed", embedder)
-    answer = untimed.ask(question)
-    assert answer.abstained, (answer.answer, answer.confidence)
-    timed = _assistant_over({"days.md": DINNER_NOTE.replace("was at the old", "started at 19:30 at the old")},
-                            tmp_path / "timed", embedder)
-    answer = timed.ask(question)
-    assert not answer.abstained and "19:30" in answer.answer, (answer.answer, answer.confidence)
+    untimed = _declined_until_given(DINNER_NOTE, "What time did the conference dinner start?", "was at the old",
+                                    "started at 19:30 at the old", "19:30", tmp_path, embedder)
     room = classify("Which room was the dinner in?")
     assert holds(room, "The dinner was in Room B.214 on the third floor.", untimed.store)
     assert not holds(room, "The dinner was at the old customs house in Porto.", untimed.store)
