@@ -47,7 +47,7 @@ def collect(corpora: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray
     and whether a check found the quoted lines do not answer it (those are declined whatever the confidence)."""
     import confqa
     from confqa.answer.confidence import FEATURES
-    from confqa.answer.extractive import UNANSWERED
+    from confqa.answer.unanswered import UNANSWERED
     from confqa.evaluation import SectionMap, confqa_system, load_evalset, score_question
     from confqa.settings import load_settings
 

@@ -2,8 +2,9 @@
 lead-ins with their payload, table rows as records) are ranked by a model fitted on the dev split
 (confqa.answer.ranking); the best unit leads, opened by its sentence that answers, the rest follow in the notes'
 order, and the answer stops when the intent is satisfied. Questions about talks and people are answered from the
-talk catalogue (confqa.answer.catalogue). A confidence fitted on the dev split decides whether to abstain. No
-language model needed."""
+talk catalogue (confqa.answer.catalogue). A confidence fitted on the dev split decides whether to abstain, and the
+checks of confqa.answer.unanswered decline an answer whose lines do not give what is asked. No language model
+needed."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from confqa.answer.question import (
     Question,
     Scored,
     answer_pool,
-    asks_what_it_was_like,
     roles_asked,
     sentences_about,
     sentences_of_talks,
@@ -32,6 +32,7 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
+from confqa.answer.unanswered import UNANSWERED, not_answered
 from confqa.answer.units import (
     Unit,
     heading_of,
@@ -97,7 +98,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = _typed_first(chosen, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    unanswered = not catalogue and _not_answered(asked, route, chosen, store)
+    unanswered = not catalogue and not_answered(asked, route, chosen, store)
     if unanswered:
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
     features = {**features, UNANSWERED: float(unanswered)}
@@ -109,29 +110,6 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
-
-
-UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted lines do not answer the question
-
-
-def _not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
-    """Whether the quoted lines fail what the question asks for, however close they are to it: a who-question
-    that none of them answers with a name ("who presented the model merging tutorial": the catalogue knows no
-    presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
-    the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
-    "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
-    notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
-    checks"). The confidence of
-    such an answer is held below the abstention threshold."""
-    if asked.asks_who and (_names_nobody(asked, route, chosen, store) or _says_no_name(chosen, store)
-                           or not _names_anyone_new(asked, chosen, store)):
-        return True
-    if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
-        return True  # "what was the weather like" in notes that never speak of weather
-    if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
-        return True  # "what were the five checks she wishes she had written": fewer than five things quoted
-    return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
-        not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
 
 
 def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -250,37 +228,6 @@ def roles_asked_in_plural(question: str) -> tuple[str, ...]:
     return tuple(role for role in roles_asked(question)
                  if any(m.group(0).lower().endswith("s") and not m.group(0).lower().endswith("ss")
                         for m in lexicon.ROLES[role].finditer(question)))
-
-
-def _names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
-    return bool(route and route.talk_ids and not any(store.talks_by_id[t].speakers for t in route.talk_ids)
-                and not any(checks.names_someone(unit_text(c.unit, store), store) for c in chosen))
-
-
-_PRESENTER_ASKED = re.compile(lexicon.PRESENTER_ASKED, re.I)
-_PERSON_ROLES = ("moderator", "host", "panellist", "interviewer")  # roles held by people, not organisations
-
-
-def _asks_for_a_person(asked: Question) -> bool:
-    return bool(_PRESENTER_ASKED.search(asked.text) or set(asked.roles) & set(_PERSON_ROLES))
-
-
-def _names_anyone_new(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
-    """For a question asking who was on stage or held a person's role: some quoted unit names a person the
-    question does not already name ("who was the speaker of the Kestrel Data talk" is not answered by a line
-    naming only Kestrel Data). True for other who-questions (an organisation or a role may answer them)."""
-    if not _asks_for_a_person(asked):
-        return True
-    return any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
-
-
-def _says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
-    """The lead unit says the notes do not know who (lexicon.NO_NAME) and names none of the catalogue's speakers
-    (a title in capitals is no name: "Pandas Is Not a Database")."""
-    if not chosen:
-        return False
-    lead = unit_text(chosen[0].unit, store)
-    return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
 def _role_words_answered(asked: Question, quoted_terms: set[str], quoted: list[str]) -> set[str]:
