@@ -1055,3 +1055,26 @@ def test_a_list_question_answered_by_fewer_things_than_it_counts_is_declined(tmp
     assistant = _assistant_over({"meetup.md": MISSING_CHECKS_NOTE}, tmp_path, embedder)
     answer = assistant.ask("What were the five data quality checks Jelena wishes she had written?")
     assert answer.abstained and answer.evidence["unanswered"] == 1.0, (answer.answer, answer.confidence)
+
+
+SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
+
+Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the
+first time the symposium was held in the Baltics, and registrations reached 900, a record.
+
+## Keynote
+
+The keynote argued that most training runs waste a third of their compute on restarts.
+"""
+
+
+def test_a_sentence_that_refers_back_to_a_thing_never_opens_the_answer(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"It was the first time the symposium was held in the Baltics" needs the sentence before it: the answer
+    opens with that one. A sentence about a person ("She argued …") may open an answer."""
+    from confqa.answer.units import refers_back
+
+    assistant = _assistant_over({"hsls.md": SYMPOSIUM_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Where was the Harbour Symposium on Learning Systems held in 2031?")
+    assert answer.answer.startswith("Notes from the Harbour Symposium"), answer.answer
+    assert refers_back("It was the first time.") and refers_back("This is called superposition.")
+    assert not refers_back("She argued for smaller models.") and not refers_back("The keynote argued this.")

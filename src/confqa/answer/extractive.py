@@ -38,6 +38,7 @@ from confqa.answer.units import (
     heading_of,
     items_listed,
     narrowed,
+    refers_back,
     section_sentences,
     section_unit,
     table_header,
@@ -605,7 +606,9 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     scored = _ranked([(Unit((m,), "sentence", unit.cosine), _features(piece, Unit((m,), "sentence", unit.cosine),
                                                                       asked, store, settings, wanted))
                       for m, piece in pieces])
-    best = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+    # A sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it.
+    best = max((i for i in range(len(scored)) if i == 0 or not refers_back(pieces[i][1])),
+               key=lambda i: (scored[i].score, -i))
     if best == 0:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]

@@ -14,6 +14,7 @@ from confqa.settings import AnswerSettings
 from confqa.text import lexicon
 
 _BACK_REFERENCE = re.compile(r"^(He|She|They|It|This|These|That|Those|His|Her|Their|Its)\b")
+_THING_REFERENCE = re.compile(r"^(It|This|These|That|Those|Its)\b")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\1[ \t]*[:.]?[ \t]*(?:\n|$)")
 # "**Vending Bench** (LLMs as entrepreneurs): $500 to …": a bold label that opens a paragraph and names what the
 # rest of the paragraph is about.
@@ -29,6 +30,12 @@ class Unit:
     members: tuple[int, ...]
     kind: str
     cosine: float
+
+
+def refers_back(text: str) -> bool:
+    """A sentence that opens by referring to a thing said before it ("This is called …", "It was the first time
+    …"); not one about a person ("She argued …": the speaker is known from the citation)."""
+    return bool(_THING_REFERENCE.match(text))
 
 
 def is_label(sentence_id: int, store: IndexStore) -> bool:
