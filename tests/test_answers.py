@@ -960,6 +960,25 @@ def test_a_when_answer_leads_with_the_line_that_gives_the_date(tmp_path, embedde
     assert _typed_first([second, first], asked, store) == [second, first]
     who = Question(text="Who spoke?", intent=classify("Who spoke?"), route=None, terms=set(), topic=set(), content=set())
     assert _typed_first([first, second], who, store) == [first, second]  # names are not reordered for
+    assert _typed_first([first, second], asked, store)[0] is second
+
+
+def test_a_list_answer_leads_with_a_list(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"List the caveats": the unit that lists them leads, ahead of a closer single sentence."""
+    from confqa.answer.extractive import _typed_first
+    from confqa.answer.question import Question, Scored
+    from confqa.answer.units import Unit, units_of
+    from confqa.settings import AnswerSettings
+
+    store = _assistant_over({"fjord.md": CAVEATS_NOTE}, tmp_path, embedder).store
+    label = next(i for i in range(len(store.sentences)) if store.sentences[i].text.startswith("Some caveats"))
+    single = next(i for i in range(len(store.sentences)) if "scheduler" in store.sentences[i].text)
+    lead_in = Scored(units_of([label], {label: 0.5}, store, AnswerSettings())[0], 0.5)
+    sentence = Scored(Unit((single,), "sentence", 0.9), 0.9)
+    question = "List the caveats of the notes"
+    asked = Question(text=question, intent=classify(question), route=None, terms=set(), topic=set(), content=set())
+    assert asked.intent.name == "list"
+    assert _typed_first([sentence, lead_in], asked, store) == [lead_in, sentence]
 
 
 @pytest.mark.parametrize(("question", "like"), [

@@ -114,13 +114,21 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
 
 
 def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
-    """The answer to a when- or how-many question leads with a unit that holds a date or the number: "when does
-    she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
-    restates the question. The others keep their order."""
-    if asked.intent.name not in ("when", "quantity") or not chosen or \
-            checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+    """The answer to a when- or how-many question leads with a unit that holds a date or the number, a list
+    question with a list: "when does she think it will be stabilised" opens with the line that gives a year, not
+    with the closer line that only restates the question; "list the proofs …" with the list of proofs, not the
+    table row that names the talk. The others keep their order."""
+    if asked.intent.name == "list":
+        def holds(c: Scored) -> bool:
+            return items_listed(c.unit, store) >= 2  # a list question leads with a list
+    elif asked.intent.name in ("when", "quantity"):
+        def holds(c: Scored) -> bool:
+            return checks.holds(asked.intent, unit_text(c.unit, store), store)
+    else:
         return chosen
-    holding = next((c for c in chosen[1:] if checks.holds(asked.intent, unit_text(c.unit, store), store)), None)
+    if not chosen or holds(chosen[0]):
+        return chosen
+    holding = next((c for c in chosen[1:] if holds(c)), None)
     return chosen if holding is None else [holding, *(c for c in chosen if c is not holding)]
 
 
