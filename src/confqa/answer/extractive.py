@@ -531,15 +531,21 @@ def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: Tal
     return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
 
 
+# The ways a talk is found that only name it in passing (a sentence, a table row, a parenthesis), as opposed to
+# the ones that open its part of the note (a heading, a bold lead, a list item, a byline).
+_IN_PASSING = frozenset({"inline", "prose", "parenthesis", "highlight", "table"})
+
+
 def _nearest_above(talk_ids: list[str], sentence_id: int, chunk: Chunk, store: IndexStore) -> Talk:
-    """Of the talks a sentence is about, the one named last above it in its note: a talk's heading nested under
-    another talk's heading ("### Okafor — Checkpointing" under "## Keynote by Kobayashi") is the talk its
-    sentences are about. The first of them when none is named above it."""
+    """Of the talks a sentence is about, the one whose heading (or lead line, list item, byline) stands last above
+    it in its note: a talk's heading nested under another talk's heading ("### Okafor — Checkpointing" under "##
+    Keynote by Kobayashi") is the talk its sentences are about. The first of them when none of theirs is above it
+    (a talk named in passing is not what the lines under it are about)."""
     line = store.sentences[sentence_id].line_start
 
     def last_mention(talk_id: str) -> int:
-        return max((m.line for m in store.talks_by_id[talk_id].mentions if m.doc == chunk.doc and m.line <= line),
-                   default=-1)
+        return max((m.line for m in store.talks_by_id[talk_id].mentions
+                    if m.doc == chunk.doc and m.line <= line and m.how not in _IN_PASSING), default=-1)
 
     return store.talks_by_id[max(talk_ids, key=lambda t: (last_mention(t), -talk_ids.index(t)))]
 
