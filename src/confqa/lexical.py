@@ -46,6 +46,12 @@ def terms(text: str) -> list[str]:
     return stemmer.stemWords([w.replace("'", "") for w in out])
 
 
+def named_terms(question: str) -> list[str]:
+    """Terms of the words a question capitalises past its first: the names it gives ("at ISRL 2024", "the ICML
+    tutorials"; the first word is capitalised anyway)."""
+    return terms(" ".join(w for w in re.findall(r"[\w'’-]+", question)[1:] if w[:1].isupper()))
+
+
 _HOW = re.compile(r"\bhow\s+(?:" + "|".join(HOW_WORDS) + r")\b", re.I)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.I)
 

@@ -13,7 +13,7 @@ from confqa.answer.question import Question, Scored, sentences_of_talks, talk_id
 from confqa.answer.readable import display_text
 from confqa.answer.units import Unit, unit_text
 from confqa.index.store import IndexStore
-from confqa.lexical import terms
+from confqa.lexical import named_terms
 from confqa.models import Talk
 from confqa.search.base import Hit
 from confqa.settings import AnswerSettings
@@ -26,7 +26,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     """Questions about talks answered from the catalogue: for "who presented X", the sentence of the notes that
     names X's speakers; for "which talks covered Y", one unit per talk, from the passages retrieved for Y."""
     if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
-        if any(t not in store.vocabulary for t in _names_in(asked.text)):
+        if any(t not in store.vocabulary for t in named_terms(asked.text)):
             return []  # "the ICML 2024 tutorials" in notes that never name ICML: not these notes' tutorials
         return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
@@ -48,11 +48,6 @@ def _of_the_year(unit: Scored, asked: Question, store: IndexStore) -> bool:
         return True
     years = {store.doc_years.get(doc) for doc in talk_of(unit, store).docs}
     return None in years or bool(years & set(asked.intent.years))
-
-
-def _names_in(question: str) -> list[str]:
-    """Terms of the words a question capitalises past its first: the names it gives."""
-    return terms(" ".join(w for w in re.findall(r"[\w'’-]+", question)[1:] if w[:1].isupper()))
 
 
 def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:

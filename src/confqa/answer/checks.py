@@ -140,7 +140,7 @@ def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -
     asked = set(besides)
     if asked:
         text = re.sub(r"\b[A-Z][\w'’-]*", lambda m: "someone" if m.group(0) in asked else m.group(0), text)
-        text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
+    text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
     if store.names_a_speaker(text):
         return True
     return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))

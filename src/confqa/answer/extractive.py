@@ -121,7 +121,7 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list
-    elif asked.intent.name in ("when", "quantity"):
+    elif asked.intent.name in _NUMBER_OR_DATE:
         def holds(c: Scored) -> bool:
             return checks.holds(asked.intent, unit_text(c.unit, store), store)
     else:
@@ -142,6 +142,8 @@ def _from_another_year(asked: Question, chosen: list[Scored], store: IndexStore)
 
 
 _TYPED = ("quantity", "when", "where")  # intents whose answer type a check can recognise in any note
+# Of those, the ones whose check is strict enough to choose or cut units by (a place check takes any "in Lisbon").
+_NUMBER_OR_DATE = ("quantity", "when")
 
 
 def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: IndexStore,
@@ -390,7 +392,7 @@ def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
     """For a question asking for a number or a date, a list keeps only its items that hold one. (A place is not
     narrowed to: "where did they say to look" is answered by no place name.) A question that asks something more
     ("how much pruning, and what should be exempt") keeps the whole list."""
-    if asked.intent.name not in ("quantity", "when") or _ASKS_MORE.search(asked.text):
+    if asked.intent.name not in _NUMBER_OR_DATE or _ASKS_MORE.search(asked.text):
         return unit
     return narrowed(unit, store, lambda text: checks.holds(asked.intent, text, store))
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from confqa.index.store import IndexStore
-from confqa.lexical import question_terms, terms, years_named
+from confqa.lexical import named_terms, question_terms, terms, years_named
 from confqa.search.base import Hit, Query, SearchBackend
 from confqa.search.filters import CompiledFilters, Filters, compile_filters
 from confqa.search.fusion import fuse, top_indices
@@ -149,9 +149,7 @@ class NoteTitles:
         self.by_term = {t: frozenset(d) for t, d in by_term.items() if len(d) < self.count}
 
     def named_in(self, question: str) -> tuple[int, ...]:
-        words = re.findall(r"[\w'’-]+", question)[1:]
-        named = [self.by_term[t] for t in terms(" ".join(w for w in words if w[:1].isupper() and not w.isdigit()))
-                 if t in self.by_term]
+        named = [self.by_term[t] for t in named_terms(question) if t in self.by_term]
         if not named:
             return ()
         every = frozenset.intersection(*named)
