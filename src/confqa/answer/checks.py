@@ -15,7 +15,7 @@ from confqa.text import lexicon
 
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(lexicon.NUMBER_WORDS)) + r")\b", re.I)
 _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\b|\b(?:19|20)\d\d\b|"
-                   r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
+                   r"\b(?:" + lexicon.CLOCK + r")|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
                    r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|\b(?:today|yesterday|tomorrow|"
                    r"morning|afternoon|evening)\b", re.I)
 _PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?[A-Z][\w-]+")

@@ -269,7 +269,9 @@ MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
-CLOCK_TIME = r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|\bnoon\b|\bmidnight\b|\bo'clock\b"
+# A time of day, the one pattern for it: '09:00', '14.30', '14h30', '9am', '2:30 p.m.'.
+CLOCK = r"\d{1,2}[:.h]\d{2}(?!\d)|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)"
+CLOCK_TIME = rf"\b(?:{CLOCK})|\bnoon\b|\bmidnight\b|\bo'clock\b"
 # A where-question that asks for a room of the venue ("which room was the workshop in"); answered by a line naming a
 # room, hall, stage or floor, or a room number ("B.214").
 ROOM_ASKED = r"\b(?:which|what) (?:room|hall|auditorium|stage|theat(?:re|er)|lecture hall)\b"

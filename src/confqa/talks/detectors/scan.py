@@ -23,6 +23,7 @@ from confqa.talks.names import (
 )
 from confqa.text.lexicon import (
     BY_WORDS,
+    CLOCK,
     KIND_IN_HEADING,
     KIND_WORDS,
     NAME_PARTICLES,
@@ -48,9 +49,8 @@ HEADING_TALK = re.compile(
     r"(?:[:\-–—]|\.\s|(?=[\"“]))\s*(?P<title>.+)$", re.I)
 
 
-# A time of day: '09:00', '14.30', '14h30', '9:00–10:30', '9am', '2:30 p.m.'.
-_CLOCK = (r"\d{1,2}[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?"
-          r"|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)(?:\s*[-–]\s*\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w))?")
+# A time of day or a span of them: '09:00', '14h30', '9:00–10:30', '9am–11am' (lexicon.CLOCK).
+_CLOCK = rf"(?:{CLOCK})(?:\s*[-–]\s*(?:{CLOCK}))?"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zäéû]*\.?"
 # A calendar date: '2024-08-08', '2024/11/28', '08/08/2024', '8.8.24', '8 Aug 2024', '7. Nov 2024', 'Aug 8, 2024'.
 _DATE = (rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})(?!\d)"
