@@ -1097,3 +1097,74 @@ def test_a_sentence_that_refers_back_to_a_thing_never_opens_the_answer(tmp_path,
     assert answer.answer.startswith("Notes from the Harbour Symposium"), answer.answer
     assert refers_back("It was the first time.") and refers_back("This is called superposition.")
     assert not refers_back("She argued for smaller models.") and not refers_back("The keynote argued this.")
+
+
+TWO_TALKS_NOTE = """# Notes from Fjordconf 2024
+
+Fjordconf 2024 was held in Tromsø, Norway, over two days in March.
+
+## Speculative decoding in production (Mei Tanaka)
+
+Mei Tanaka presented a year of running speculative decoding for a chat product with real traffic.
+A small draft model proposes four tokens and the large model verifies them in one pass.
+Acceptance rates were highest for code completion and lowest for creative writing.
+
+## Training models at two bits (Lars Holm)
+
+Lars Holm argued for quantization-aware training at 2 bits, done as a short extra training phase.
+Post-training quantization works well down to 4 bits but falls apart at 2-bit precision, he said.
+The best paper award went to the generative retrieval work, which surprised nobody.
+"""
+
+
+def test_what_a_speaker_said_about_a_topic_their_talk_never_covers_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did Tanaka say about 2-bit quantization" is not answered from her talk on speculative decoding, though
+    another talk of the same note covers the topic; the speaker who did speak of it is answered."""
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    declined = assistant.ask("What did Mei Tanaka say about 2-bit quantization?")
+    assert declined.abstained and declined.evidence["unanswered"] == 1.0, (declined.answer, declined.evidence)
+    answered = assistant.ask("What did Lars Holm say about 2-bit quantization?")
+    assert not answered.abstained and "quantization" in answered.answer, answered.answer
+    # The words it was routed on are the talk's own: "speculative decoding" is hers, whatever the lines say.
+    assert not assistant.ask("What did Mei Tanaka say about speculative decoding?").abstained
+
+
+def test_an_edition_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from confqa.answer.unanswered import other_edition
+
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    assert other_edition("Where was Fjordconf 2023 held?", store)  # the notes are of 2024
+    assert other_edition("What were the main themes of ICML 2024?", store)  # an event the notes never name
+    assert not other_edition("Where was Fjordconf 2024 held?", store)
+    assert not other_edition("What did Lars Holm say in March 2024?", store)  # a month is not an event
+    assert assistant.ask("Where was Fjordconf 2023 held?").abstained
+    answer = assistant.ask("Where was Fjordconf 2024 held?")
+    assert not answer.abstained and "Tromsø" in answer.answer, answer.answer
+
+
+def test_a_paper_asked_for_is_answered_by_its_name(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which paper won the best paper award" is not answered by a line that says what the paper was about; it is
+    by one that names it."""
+    _declined_until_given(TWO_TALKS_NOTE, "Which paper won the best paper award at Fjordconf 2024?",
+                          "went to the generative retrieval work,", "went to “Recall Is All You Need”,",
+                          "Recall Is All You Need", tmp_path, embedder)
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("The best paper award went to “Artificial Hivemind”, on homogeneous outputs.", True),
+    ("The best paper went to _Tokens Are Not Words_ this year.", True),
+    ("The award went to the Recall Is All You Need paper from Oslo.", True),
+    ("The best paper award went to the generative retrieval work.", False),
+    ("Best paper award & closing.", False),  # the question's own words
+])
+def test_a_work_is_named_in_quotes_italics_or_capitals(text: str, names: bool) -> None:
+    from confqa.answer.intents import classify
+    from confqa.answer.question import Question
+    from confqa.answer.unanswered import names_a_work
+    from confqa.lexical import question_terms
+
+    question = "Which paper won the best paper award?"
+    asked = Question(text=question, intent=classify(question), route=None, terms=set(question_terms(question)),
+                     topic=set(), content=set())
+    assert names_a_work(text, asked) == names

@@ -172,6 +172,10 @@ class AnswerSettings(BaseModel):
                                     "at least this share of the top passage's score.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
                                      "catalogue when at least this share of its topic words are in a talk's title.")
+    topic_words_held: float = Field(0.5, ge=0.0, le=1.0, description="'What did Zhou say about 2-bit quantization': "
+                                    "the answer is declined unless more than this share of the topic's words "
+                                    "(each written word, a hyphenated one whole) are in the passages of the "
+                                    "speaker's talks.")
     abstain_below: float | None = Field(
         None, ge=0.0, le=1.0,
         description="Answers whose confidence is below this abstain; unset, the threshold fitted on the dev split "

@@ -99,7 +99,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = _typed_first(chosen, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    unanswered = not catalogue and not_answered(asked, route, chosen, store)
+    unanswered = not catalogue and not_answered(asked, route, chosen, store, settings)
     if unanswered:
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
     features = {**features, UNANSWERED: float(unanswered)}

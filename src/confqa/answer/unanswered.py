@@ -8,23 +8,34 @@ from __future__ import annotations
 import re
 
 from confqa.answer import checks
-from confqa.answer.question import Question, Scored, asks_what_it_was_like
+from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
 from confqa.answer.units import items_listed, unit_text
 from confqa.index.store import IndexStore
+from confqa.lexical import terms
 from confqa.search.base import TalkRoute
+from confqa.search.routing import ASKING_TERMS
+from confqa.settings import AnswerSettings
 from confqa.text import lexicon
 
 UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted lines do not answer the question
 
 
-def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
+def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore,
+                 settings: AnswerSettings) -> bool:
     """Whether the quoted lines fail what the question asks for, however close they are to it: a who-question
     that none of them answers with a name ("who presented the model merging tutorial": the catalogue knows no
     presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
     the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
     "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
     notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
-    checks"). The confidence of such an answer is held below the abstention threshold."""
+    checks"), a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"),
+    an edition of an event the notes do not cover ("where was NeurIPS 2023 held" over notes of NeurIPS 2024 and
+    2025), a paper or book asked for and none named. The confidence of such an answer is held below the
+    abstention threshold."""
+    if silent_on_topic(asked, route, store, settings) or other_edition(asked.text, store):
+        return True
+    if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked) for c in chosen):
+        return True  # "which paper won the best paper award", answered by "the best paper award went to …"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
         return True
@@ -67,3 +78,71 @@ def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
         return False
     lead = unit_text(chosen[0].unit, store)
     return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
+
+
+_SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
+
+
+def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore, settings: AnswerSettings) -> bool:
+    """The question asks what a speaker said about a topic ("what did Zhou say about 2-bit quantization") and the
+    lines about that speaker's talks (and those of any other speaker the question names) hold no more than
+    `topic_words_held` of the topic's words. A hyphenated word counts whole ("2-bit" is not held by a "2"); words
+    of the question's form are not the topic, and the words it was routed on (the talk's title words) are held."""
+    if not (route and route.by_speaker and route.talk_ids):
+        return False
+    said = _SAID_ABOUT.search(asked.text)
+    if not said:
+        return False
+    routed = set(terms(" ".join(route.matched_words)))
+    words = [set(terms(w)) for w in said.group("topic").split()]
+    words = [w for w in words if w and not w <= FORM_TERMS | ASKING_TERMS]
+    if not words:
+        return False
+    talk_ids = set(route.talk_ids) | set(store.talks_of_speakers_named(asked.text))
+    held = set(routed)
+    for sentence in sentences_of_talks(sorted(talk_ids), store):
+        held |= terms_of(store.sentences[sentence].text)
+    found = sum(1 for w in words if w <= held)
+    return found <= settings.topic_words_held * len(words)
+
+
+# An event and the year of its edition, as a question names them: "NeurIPS 2023", "Fjord Data Summit 2025". The
+# name is the capitalised words right before the year.
+_EDITION = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})['’]?(?P<year>19[5-9]\d|20\d\d)\b")
+_NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS))) | ASKING_TERMS | FORM_TERMS
+
+
+def other_edition(question: str, store: IndexStore) -> bool:
+    """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: they
+    never name the event, or every note that names it is of another year and no passage naming it gives the
+    year. A note with no year of its own is taken to cover any edition it names."""
+    for found in _EDITION.finditer(question):
+        name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
+        if not name:
+            continue
+        if any(t not in store.vocabulary for t in name):
+            return True
+        year = int(found.group("year"))
+        chunks = store.chunks_with(name).tolist()
+        if not chunks:
+            return True
+        doc_years = [store.doc_years[store.doc_names[int(store.chunk_doc[c])]] for c in chunks]
+        if any(y is None or y == year for y in doc_years):
+            continue
+        if not any(str(year) in store.chunks[c].text for c in chunks):
+            return True
+    return False
+
+
+_WORK_ASKED = re.compile(lexicon.WORK_ASKED, re.I)
+# How notes name a work: in quotes, in italics, as a link, or as a run of capitalised words.
+_WORK_NAME = re.compile(r"[\"“«„][^\"”»“\n]{3,200}[\"”»“]|(?<![\w*])[_*][^_*\n]{3,200}[_*](?![\w*])|\[[^\]\n]{3,200}\]\(")
+_TITLE_RUN = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'’-]+(?:\s+(?:of|the|for|and|in|on|a|to|&)?\s*[A-Z][\w'’-]+)+")
+
+
+def names_a_work(text: str, asked: Question) -> bool:
+    """Whether the text names a paper, book or the like: in quotes, italics or a link, or as a run of capitalised
+    words the question does not already give ("Artificial Hivemind"; not "the best paper award")."""
+    if _WORK_NAME.search(text):
+        return True
+    return any(set(terms(m.group(0))) - asked.terms for m in _TITLE_RUN.finditer(text))

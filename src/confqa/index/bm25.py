@@ -45,6 +45,13 @@ class Bm25Arrays:
         frequency[: len(counts)] = counts
         return frequency
 
+    def passages_with(self, term: str) -> np.ndarray:
+        """Positions of the passages that contain the term (none for a term outside the vocabulary)."""
+        token = self.vocab.get(term)
+        if token is None or token >= len(self.indptr) - 1:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.indices[int(self.indptr[token]):int(self.indptr[token + 1])], dtype=np.int64)
+
     def get_scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query terms (terms missing from the vocabulary are ignored)."""
         scores = np.zeros(self.num_docs, dtype=np.float32)

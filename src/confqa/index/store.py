@@ -8,6 +8,7 @@ import json
 import math
 import mmap
 import os
+import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -207,6 +208,14 @@ class IndexStore:
         """The BM25 terms of the index (a mapping: `term in store.vocabulary`)."""
         return self.bm25.vocab
 
+    def chunks_with(self, words: Iterable[str]) -> np.ndarray:
+        """Positions of the chunks that contain every one of these BM25 terms, ascending."""
+        found: np.ndarray | None = None
+        for word in words:
+            has = self.bm25.passages_with(word)
+            found = has if found is None else np.intersect1d(found, has)
+        return np.zeros(0, dtype=np.int64) if found is None else np.unique(found)
+
     @cached_property
     def _document_frequency(self) -> np.ndarray:
         return self.bm25.document_frequency()
@@ -259,6 +268,12 @@ class IndexStore:
     def names_a_speaker(self, text: str) -> bool:
         """Whether the text has the surname of one of the catalogue's speakers, as a whole word."""
         return names_in(text, self.speaker_surnames)
+
+    def talks_of_speakers_named(self, text: str) -> list[str]:
+        """The talks whose speaker's surname the text writes capitalised ("Zhang" in "what did Zhang report")."""
+        by_surname = self.routing["surname"]
+        ids = self.talk_ids
+        return sorted({ids[p] for w in re.findall(r"\w+", text) if w[:1].isupper() for p in by_surname.get(w.lower(), ())})
 
     @property
     def talk_ids(self) -> list[str]:

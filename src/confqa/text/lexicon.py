@@ -372,6 +372,16 @@ ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations
                 "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance rule rules "
                 "conclusion conclusions practice practices principle principles dos don'ts checklist should")
 
+# What a speaker said about a topic: "what did Zhou say about 2-bit quantization", "what did Solberg think of AI
+# replacing analysts". The topic runs to the end of the question or to where it says where ("in his keynote").
+SAID_ABOUT = (r"\b(?:say|said|says|think|thought|thinks|feel|felt|believe|believed|argue|argued|claim|claimed|"
+              r"write|wrote|note|noted|mention|mentioned|tell us|told us|share|shared|report|reported|reveal|"
+              r"revealed|conclude|concluded|teach|taught|discuss|discussed|talk|talked|speak|spoke|present|"
+              r"presented)\s+(?:about|of|on|regarding|concerning)\s+(?P<topic>(?!(?:at|in|during)\b).+?)"
+              r"(?=\s+(?:in|at|during)\s+(?:his|her|their|the|a|an)\b|\s*[?.!]*\s*$)")
+# A question asking for a work by its name: "which paper won the best paper award", "what book did she recommend".
+WORK_ASKED = r"^\s*(?:which|what)\s+(?:papers?|books?|articles?|stud(?:y|ies)|publications?|theses|thesis|novels?)\b"
+
 # Words that name the kind of answer a question wants, not its topic: "which city hosted it" is answered by
 # "Lisbon", "what does DPO stand for" by its expansion, "according to the tutorial" by the tutorial's own words.
 # A note need not use them, so their absence from the notes says nothing about whether the notes answer.
