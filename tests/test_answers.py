@@ -1168,3 +1168,34 @@ def test_a_work_is_named_in_quotes_italics_or_capitals(text: str, names: bool) -
     asked = Question(text=question, intent=classify(question), route=None, terms=set(question_terms(question)),
                      topic=set(), content=set())
     assert names_a_work(text, asked) == names
+
+
+@pytest.mark.parametrize(("question", "priced"), [
+    ("How much did NeurIPS 2025 registration cost?", "registr"),
+    ("How much did a 24-hour metro pass cost in Lisbon?", "pass"),  # "cost in Lisbon" is still a price
+    ("How much were tickets for JSConf 2024?", "ticket"),
+    ("How much did the airport bus to downtown Austin cost?", "bus"),
+    ("How much did their monthly observability cost drop after the move?", None),  # a cost that changed
+    ("How much money did they save?", None),
+    ("How much did it cost?", None),  # a pronoun names nothing
+])
+def test_a_price_question_names_the_thing_priced(question: str, priced: str | None) -> None:
+    intent = classify(question)
+    assert intent.measure == ("money" if priced else intent.measure) and intent.priced == priced
+
+
+TRANSIT_NOTE = """# Lisbon travel notes
+
+Getting around Lisbon during the summit was easy. A single metro ticket with the rechargeable card cost
+1.85 euros, and the metro ran until one in the morning. Taxis from the airport were a flat fare to the centre.
+
+## Talks
+
+The opening keynote was about building search systems that explain their rankings to the people who use them.
+"""
+
+
+def test_a_price_is_an_answer_only_for_the_thing_priced(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How much did a 24-hour metro pass cost" is not answered by the price of a single ticket."""
+    _declined_until_given(TRANSIT_NOTE, "How much did a 24-hour metro pass cost in Lisbon?", "1.85 euros,",
+                          "1.85 euros, a 24-hour pass cost 6.80 euros,", "6.80 euros", tmp_path, embedder)

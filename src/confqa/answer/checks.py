@@ -48,13 +48,16 @@ _AMOUNT_WORD = re.compile(r"[\w.,%$€£¥₹₩/-]+")
 
 
 def amounts(intent: Intent, text: str) -> bool:
-    """The text holds the number a quantity question asks for: a price for "how much did it cost", a span of time
+    """The text holds the number a quantity question asks for: a price for "how much did it cost" (in a text that
+    names the thing priced, when the question names one), a span of time
     for "how long did it take", a count of the asked noun for "how many GPUs", else any number. Dates never
     count."""
     if intent.counted and intent.measure is None:
         return counts(intent.counted, text)
     words, numbers = _numbered(text)
     if intent.measure == "money":
+        if intent.priced and intent.priced not in terms(text):
+            return False  # "how much did a metro pass cost", answered by the price of a single ticket
         return any(_CURRENCY.search(" ".join(words[max(0, i - UNIT_WORDS): i + UNIT_WORDS + 1])) for i in numbers) \
             or bool(_FREE.search(text)) or any(_cost_share(words, i) for i in numbers)
     if intent.measure == "duration":

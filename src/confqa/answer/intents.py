@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from confqa.lexical import years_named
+from confqa.lexical import terms, years_named
 from confqa.text import lexicon
 
 INTENTS: dict[str, str] = {
@@ -31,6 +31,7 @@ _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in
 MAX_TERM_WORDS = 6
 _HOW_MANY = re.compile(r"^(?:[\w,' -]+, )?how (?:many|much)\b", re.I)
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
+_NOT_PRICED = frozenset(terms("money much"))  # "how much money did they save" asks for money, not a thing's price
 _MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the main tips": items, not a term
 _FORM = frozenset(lexicon.FORM_WORDS.split())  # "the name of …", "the venue of …": a form word, not a term
 _NAMED = re.compile(r"\b(?:called|named)\b", re.I)
@@ -38,6 +39,7 @@ _NAMED = re.compile(r"\b(?:called|named)\b", re.I)
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
+_PRICED = re.compile(lexicon.PRICED_ASKED, re.I)
 # What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
 NARROWER = {"when": ("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), "where": ("room", re.compile(lexicon.ROOM_ASKED, re.I))}
 # The number of items a list question asks for: "what are the five commandments", "name 3 tools" (a word or one
@@ -65,6 +67,7 @@ class Intent:
     # the unit of the answer: "money" or "duration" for a how-much or how-long question (MEASURES), "clock" for
     # "what time", "room" for "which room" (NARROWER)
     measure: str | None = None
+    priced: str | None = None  # the term of the thing a price is asked for: "pass" in "how much did a metro pass cost"
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
     names: tuple[str, ...] = ()  # the capitalised words a who-question gives: a name among them answers nothing
 
@@ -92,11 +95,14 @@ def classify(question: str) -> Intent:
             # "what was the weather like in San Diego", "what is the name of …", "what was Rui Matos's advice",
             # "what was the Wi-Fi network called": not a term to define
             name, term = "fact", None
-    counted = measure = None
+    counted = measure = priced = None
     if name == "quantity":
         found = _COUNTED.search(text)
         counted = found.group(1) if found else None
         measure = next((m for m, pattern in MEASURES.items() if pattern.search(text)), None)
+        if measure == "money" and (found := _PRICED.search(text)):
+            head = terms(found.group("thing").split()[-1])  # a pronoun ("how much did it cost") names nothing
+            priced = head[0] if head and head[0] not in _NOT_PRICED else None
     elif name in NARROWER and NARROWER[name][1].search(text):
         measure = NARROWER[name][0]
     items = None
@@ -105,4 +111,4 @@ def classify(question: str) -> Intent:
         items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
     names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" else ()
     return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
-                  items=items, names=names)
+                  priced=priced, items=items, names=names)

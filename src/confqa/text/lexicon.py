@@ -263,9 +263,15 @@ expense expenses saving savings saved cheaper pricier""".split())
 # A how-much question that asks for a price: "how much did registration cost", "how much were tickets", "how much
 # money"; not "what did it cost in accuracy".
 MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
-               r"spend|spent|price[sd]?)\b(?! in\b)|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
+               r"spend|spent|price[sd]?)\b(?! in\b(?! (?-i:[A-Z])))|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
                r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b|"
-               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)")
+               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b(?! (?-i:[A-Z])))")
+# The thing whose price a how-much question asks: its words run from the verb to "cost" or a preposition, and the
+# last of them names it ("registration" in "how much did NeurIPS 2025 registration cost", "pass" in "how much did a
+# 24-hour metro pass cost in Lisbon", "tickets" in "how much were tickets for JSConf"). A cost that goes on to do
+# something ("how much did their monthly observability cost drop") is the thing asked about, not a price.
+PRICED_ASKED = (r"\bhow (?:much|expensive) (?:did|does|do|will|would|was|were|is|are) (?:an? |the )?"
+                r"(?P<thing>[\w'’-]+(?: [\w'’-]+){0,5}?)(?= (?:costs?(?=\s*\??$| (?:in|at|for|during|to|on|per|them|us|him|her|you|back)\b)|be|for|at|in|to|during|near|on|of|from)\b|\s*\??$)")
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
