@@ -1199,3 +1199,21 @@ def test_a_price_is_an_answer_only_for_the_thing_priced(tmp_path, embedder) -> N
     """"How much did a 24-hour metro pass cost" is not answered by the price of a single ticket."""
     _declined_until_given(TRANSIT_NOTE, "How much did a 24-hour metro pass cost in Lisbon?", "1.85 euros,",
                           "1.85 euros, a 24-hour pass cost 6.80 euros,", "6.80 euros", tmp_path, embedder)
+
+
+def test_a_name_no_note_writes_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A question about a person or thing the notes never name is declined, however close the lines on its topic
+    are; possessives, contractions, short abbreviations, days and the notes' own titles do not count as unknown."""
+    from confqa.answer.unanswered import names_unknown
+
+    note = TWO_TALKS_NOTE + "\nAbout 120 people RSVPs were counted for the MC's closing party on Thursday.\n"
+    assistant = _assistant_over({"fjord-notes.md": note}, tmp_path, embedder)
+    store = assistant.store
+    assert names_unknown("What did Yoshua Bengio say about 2-bit quantization?", store)
+    assert names_unknown("What is the boiling point of water on Mount Everest?", store)
+    assert not names_unknown("What were Lars Holm's points on 2-bit quantization?", store)
+    assert not names_unknown("How many people RSVP'd to the closing party?", store)  # the notes write "RSVPs"
+    assert not names_unknown("Who was the MC at the party on Friday?", store)  # an abbreviation, a day
+    assert not names_unknown("What do the Fjord Notes say about decoding?", store)  # the note's file name
+    declined = assistant.ask("What did Yoshua Bengio say about 2-bit quantization?")
+    assert declined.abstained and declined.evidence["unanswered"] == 1.0, declined.answer

@@ -6,6 +6,7 @@ and its evidence says so (`UNANSWERED`); the confidence fit leaves such question
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
@@ -28,11 +29,12 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
     "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
     notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
-    checks"), a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"),
+    checks"), a name the notes never write ("what did Yoshua Bengio's keynote cover"), a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"),
     an edition of an event the notes do not cover ("where was NeurIPS 2023 held" over notes of NeurIPS 2024 and
     2025), a paper or book asked for and none named. The confidence of such an answer is held below the
     abstention threshold."""
-    if silent_on_topic(asked, route, store, settings) or other_edition(asked.text, store):
+    if names_unknown(asked.text, store) or silent_on_topic(asked, route, store, settings) \
+            or other_edition(asked.text, store):
         return True
     if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked) for c in chosen):
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
@@ -146,3 +148,32 @@ def names_a_work(text: str, asked: Question) -> bool:
     if _WORK_NAME.search(text):
         return True
     return any(set(terms(m.group(0))) - asked.terms for m in _TITLE_RUN.finditer(text))
+
+
+# A name in a question: a run of capitalised words past its first word ("Yoshua Bengio's", "Mount Everest"). A
+# possessive or a contraction is the word before it ("Zhou's", "RSVP'd"); an abbreviation of three capitals or fewer
+# ("MC", "IPS") may be how the question writes what the notes spell out, and a day or a month is no name.
+_NAME_RUN = re.compile(r"(?:(?<=\s)|(?<=^))[A-Z][\w.-]*(?:['’]\w+)?(?:\s+[A-Z][\w.-]*(?:['’]\w+)?)*")
+_SHORT_ABBREVIATION = re.compile(r"^[A-Z]{1,3}$")
+
+
+def names_unknown(question: str, store: IndexStore) -> bool:
+    """The question names something no note writes: a run of capitalised words ("Yoshua Bengio's keynote", "the
+    boiling point on Mount Everest", "the ICML tutorials") none of whose words is in the notes or their titles, or
+    begins a word of theirs."""
+    known = store.vocabulary
+    for found in _NAME_RUN.finditer(question.strip()):
+        if found.start() == 0:
+            continue  # the question's first word is capitalised anyway
+        words = [re.sub(r"['’]\w*$", "", w) for w in found.group(0).split()]
+        words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip("."))]
+        named = [t for t in terms(" ".join(words)) if t not in _NOT_A_NAME]
+        if named and not any(t in known or t in store.title_terms or _begins_a_word(t, known) for t in named):
+            return True
+    return False
+
+
+def _begins_a_word(term: str, known: Mapping[str, int]) -> bool:
+    """Some word of the notes begins with the term ("RSVP'd" asked, "RSVPs" written: the stemmer leaves
+    capitals' plurals whole). Read only for a word not in the notes, which is rare."""
+    return any(word.startswith(term) for word in known)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from confqa.errors import IndexCorruptError, IndexNotFoundError
 from confqa.index.bm25 import Bm25Arrays
 from confqa.index.storage import ONNX_FILE, current_generation, read_manifest, rebuild_command
+from confqa.lexical import terms
 from confqa.models import INDEX_FORMAT_VERSION, Chunk, Manifest, Sentence, Talk
 from confqa.talks.naming import names_in
 from confqa.version import VERSION as __version__
@@ -268,6 +269,12 @@ class IndexStore:
     def names_a_speaker(self, text: str) -> bool:
         """Whether the text has the surname of one of the catalogue's speakers, as a whole word."""
         return names_in(text, self.speaker_surnames)
+
+    @cached_property
+    def title_terms(self) -> frozenset[str]:
+        """The BM25 terms of every note's title and file name (a note may be named by them alone)."""
+        return frozenset(t for d in self.documents for t in terms(
+            f"{d.get('title') or ''} {re.sub(r'[-_./]+', ' ', str(d.get('doc', '')))}"))
 
     def talks_of_speakers_named(self, text: str) -> list[str]:
         """The talks whose speaker's surname the text writes capitalised ("Zhang" in "what did Zhang report")."""
