@@ -1217,3 +1217,28 @@ def test_a_name_no_note_writes_is_declined(tmp_path, embedder) -> None:  # type:
     assert not names_unknown("What do the Fjord Notes say about decoding?", store)  # the note's file name
     declined = assistant.ask("What did Yoshua Bengio say about 2-bit quantization?")
     assert declined.abstained and declined.evidence["unanswered"] == 1.0, declined.answer
+
+
+MEETUP_LOG = """# Meetup log 2024
+
+## Go Berlin #58
+
+Three talks on Go generics, the new iterator functions and a long tour of pgx connection pooling.
+
+## Go Berlin #59
+
+A lightning round of five talks on profiling, followed by pizza and a short talk on fuzzing HTTP handlers.
+"""
+
+
+def test_an_edition_by_number_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which talks were given at Go Berlin #60" over notes of #58 and #59 is declined, from the lines or from the
+    talk catalogue; #59 is answered."""
+    from confqa.answer.unanswered import other_edition
+
+    assistant = _assistant_over({"meetups.md": MEETUP_LOG}, tmp_path, embedder)
+    assert other_edition("Which talks were given at Go Berlin #60?", assistant.store)
+    assert not other_edition("Which talks were given at Go Berlin #59?", assistant.store)
+    assert assistant.ask("Which talks were given at Go Berlin #60?").abstained
+    answer = assistant.ask("What was the lightning round at Go Berlin #59 about?")
+    assert not answer.abstained and "profiling" in answer.answer, answer.answer

@@ -32,7 +32,7 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
-from confqa.answer.unanswered import UNANSWERED, not_answered
+from confqa.answer.unanswered import UNANSWERED, not_answered, outside_the_notes
 from confqa.answer.units import (
     Unit,
     heading_of,
@@ -99,7 +99,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = _typed_first(chosen, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    unanswered = not catalogue and not_answered(asked, route, chosen, store, settings)
+    unanswered = outside_the_notes(question, store) or not catalogue and not_answered(asked, route, chosen, store,
+                                                                                      settings)
     if unanswered:
         confidence = min(confidence, round(_threshold(settings) / 2, 4))
     features = {**features, UNANSWERED: float(unanswered)}

@@ -33,8 +33,7 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     an edition of an event the notes do not cover ("where was NeurIPS 2023 held" over notes of NeurIPS 2024 and
     2025), a paper or book asked for and none named. The confidence of such an answer is held below the
     abstention threshold."""
-    if names_unknown(asked.text, store) or silent_on_topic(asked, route, store, settings) \
-            or other_edition(asked.text, store):
+    if outside_the_notes(asked.text, store) or silent_on_topic(asked, route, store, settings):
         return True
     if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked) for c in chosen):
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
@@ -82,6 +81,12 @@ def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
     return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
+def outside_the_notes(question: str, store: IndexStore) -> bool:
+    """The question names something no note writes, or an edition of an event they do not cover: whatever the
+    answer, from the lines or from the talk catalogue, it is not about what was asked."""
+    return names_unknown(question, store) or other_edition(question, store)
+
+
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
 
 
@@ -111,13 +116,17 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
 # An event and the year of its edition, as a question names them: "NeurIPS 2023", "Fjord Data Summit 2025". The
 # name is the capitalised words right before the year.
 _EDITION = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})['’]?(?P<year>19[5-9]\d|20\d\d)\b")
+# An edition by its number: "Go Berlin #60", "Lisbon Systems Meetup #14".
+_NUMBERED = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})#(?P<number>\d{1,4})\b")
+_NUMBER_OF_EDITION = re.compile(r"#(\d{1,4})\b")
 _NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS))) | ASKING_TERMS | FORM_TERMS
 
 
 def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: they
     never name the event, or every note that names it is of another year and no passage naming it gives the
-    year. A note with no year of its own is taken to cover any edition it names."""
+    year. A note with no year of its own is taken to cover any edition it names. An edition by number ("Go Berlin
+    #60") is not covered when the passages naming the event number others and never it."""
     for found in _EDITION.finditer(question):
         name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
         if not name:
@@ -133,6 +142,12 @@ def other_edition(question: str, store: IndexStore) -> bool:
             continue
         if not any(str(year) in store.chunks[c].text for c in chunks):
             return True
+    for found in _NUMBERED.finditer(question):
+        name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
+        chunks = store.chunks_with(name).tolist() if name else []
+        numbers = {int(n) for c in chunks for n in _NUMBER_OF_EDITION.findall(store.chunks[c].text)}
+        if numbers and int(found.group("number")) not in numbers:
+            return True  # "Go Berlin #60" in notes of #58, #59 and #61
     return False
 
 
