@@ -1242,3 +1242,18 @@ def test_an_edition_by_number_the_notes_do_not_cover_is_declined(tmp_path, embed
     assert assistant.ask("Which talks were given at Go Berlin #60?").abstained
     answer = assistant.ask("What was the lightning round at Go Berlin #59 about?")
     assert not answer.abstained and "profiling" in answer.answer, answer.answer
+
+
+def test_a_speaker_placed_in_a_talk_they_did_not_give_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did Tanaka present in the two-bit training talk" names her and a talk that is Holm's: the route keeps
+    her talk and sets the other aside, and the answer declines; her own talk is answered."""
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    question = "What did Mei Tanaka present in the talk on training models at two bits?"
+    route = assistant._query(question, Filters()).route
+    holm = [t for t in assistant.store.talk_ids if "Lars Holm" in assistant.store.talks_by_id[t].speakers]
+    assert route.by_speaker and list(route.elsewhere) == holm, route
+    assert assistant.ask(question).abstained
+    own = assistant.ask("What did Mei Tanaka present in the talk on speculative decoding in production?")
+    assert not own.abstained and "draft model" in own.answer, own.answer

@@ -35,6 +35,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     abstention threshold."""
     if outside_the_notes(asked.text, store) or silent_on_topic(asked, route, store, settings):
         return True
+    if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
+        return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
     if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked) for c in chosen):
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
@@ -88,6 +90,9 @@ def outside_the_notes(question: str, store: IndexStore) -> bool:
 
 
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
+# A question that places a speaker in a talk names it as one: "in the imitation learning tutorial". (Without such
+# a word, title words are the question's topic: "what did Jiang et al. find about language models".)
+_TALK_NAMED = re.compile(r"\b(?:" + "|".join(lexicon.TALK_WORDS) + r")s?\b", re.I)
 
 
 def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore, settings: AnswerSettings) -> bool:

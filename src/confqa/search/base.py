@@ -27,6 +27,9 @@ class TalkRoute:
     strength: float = 0.0
     by_speaker: bool = False
     matched_words: frozenset[str] = frozenset()
+    # Talks whose titles the question names when none of them is the named speaker's: "what did Tufekci present in
+    # the imitation learning tutorial" places her in a talk she did not give.
+    elsewhere: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

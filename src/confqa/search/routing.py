@@ -84,22 +84,25 @@ def route_talks(question: str, table: RoutingTable, settings: RoutingSettings) -
     matched_by_talk: dict[str, set[str]] = {}
     speaker_hits = _speaker_hits(q_raw, q_words, table, settings, matched_by_talk)
     title_hits = _title_hits(question, q_words, table, settings, matched_by_talk)
+    elsewhere: tuple[str, ...] = ()
     if speaker_hits:
         # A named speaker decides which talk is meant. A title that matches another talk does not widen the
-        # question: "What did Tufekci present in the imitation learning tutorial?" is about Tufekci, whose
-        # passages then do not cover the tutorial's topic, and the answer abstains (a near miss).
-        title_hits = {t: v for t, v in title_hits.items() if t in speaker_hits}
+        # question: "What did Tufekci present in the imitation learning tutorial?" is about Tufekci, and the
+        # tutorial is kept aside as where the question places her (the answer declines: a near miss).
+        own = {t: v for t, v in title_hits.items() if t in speaker_hits}
+        elsewhere = () if own else tuple(sorted(title_hits))
+        title_hits = own
     hits = {**title_hits}
     for talk_id, value in speaker_hits.items():
         hits[talk_id] = max(hits.get(talk_id, 0), value) + (
             settings.speaker_and_title_bonus if talk_id in title_hits else 0.0)
     if not hits:
-        return TalkRoute()
+        return TalkRoute(elsewhere=elsewhere)
     best = max(hits.values())
     chosen = sorted((t for t, v in hits.items() if v >= best - settings.tie_margin), key=lambda t: -hits[t])
     return TalkRoute(
         talk_ids=tuple(chosen), strength=min(best, 1.0), by_speaker=any(t in speaker_hits for t in chosen),
-        matched_words=frozenset().union(*(matched_by_talk.get(t, set()) for t in chosen)),
+        matched_words=frozenset().union(*(matched_by_talk.get(t, set()) for t in chosen)), elsewhere=elsewhere,
     )
 
 
@@ -182,7 +185,7 @@ def disambiguate(route: TalkRoute, vector: np.ndarray, members_of: Callable[[str
     top = max(best.values())
     keep = tuple(t for t in route.talk_ids if best.get(t, -1.0) >= top - settings.disambiguation_margin)
     return TalkRoute(talk_ids=keep, strength=route.strength, by_speaker=route.by_speaker,
-                     matched_words=route.matched_words)
+                     matched_words=route.matched_words, elsewhere=route.elsewhere)
 
 
 def topic_terms_of(question: str, route: TalkRoute | None) -> set[str]:
