@@ -56,13 +56,22 @@ def amounts(intent: Intent, text: str) -> bool:
         return counts(intent.counted, text)
     words, numbers = _numbered(text)
     if intent.measure == "money":
-        if intent.priced and intent.priced not in terms(text):
+        if intent.priced and not _names_priced(intent.priced, text):
             return False  # "how much did a metro pass cost", answered by the price of a single ticket
         return any(_CURRENCY.search(" ".join(words[max(0, i - UNIT_WORDS): i + UNIT_WORDS + 1])) for i in numbers) \
             or bool(_FREE.search(text)) or any(_cost_share(words, i) for i in numbers)
     if intent.measure == "duration":
         return any(_followed_by(words, i, lambda w: w in lexicon.DURATION_UNITS) for i in numbers)
     return bool(numbers)
+
+
+_ADMISSION = frozenset(terms(" ".join(sorted(lexicon.ADMISSION_WORDS))))
+
+
+def _names_priced(priced: str, text: str) -> bool:
+    """The text names the thing a price is asked for, or another word for getting in when that is what is priced."""
+    named = set(terms(text))
+    return priced in named or (priced in _ADMISSION and bool(named & _ADMISSION))
 
 
 COST_SPAN = 8  # a share answers a money question when a word of cost comes at most this many words before it

@@ -272,6 +272,9 @@ MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(
 # something ("how much did their monthly observability cost drop") is the thing asked about, not a price.
 PRICED_ASKED = (r"\bhow (?:much|expensive) (?:did|does|do|will|would|was|were|is|are) (?:an? |the )?"
                 r"(?P<thing>[\w'’-]+(?: [\w'’-]+){0,5}?)(?= (?:costs?(?=\s*\??$| (?:in|at|for|during|to|on|per|them|us|him|her|you|back)\b)|be|for|at|in|to|during|near|on|of|from)\b|\s*\??$)")
+# The words for what it costs to get into an event: a price asked for one is answered by a price given for another
+# ("how much did a ticket cost", "registration was 240 euros"; a travel pass is not one of them).
+ADMISSION_WORDS = frozenset("ticket tickets entry admission registration registrations fee fees".split())
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
