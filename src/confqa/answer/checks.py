@@ -146,7 +146,7 @@ def defines(term: str, text: str) -> bool:
 
 
 def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -> bool:
-    """A name the notes list as a speaker, or a capitalised first-and-last name; not made of the words `besides`
+    """A name the notes list as a speaker, or a capitalised first-and-last name (is_a_name); not made of the words `besides`
     (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not answered by "Kestrel
     Data"), nor inside quotes (a title)."""
     asked = set(besides)
@@ -155,7 +155,17 @@ def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -
     text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
     if store.names_a_speaker(text):
         return True
-    return any(not (set(terms(m.group(0))) & _COMMON) for m in _CAPITALISED_NAME.finditer(text))
+    return any(is_a_name(m.group(0), store) for m in _CAPITALISED_NAME.finditer(text))
+
+
+def is_a_name(words: str, store: IndexStore) -> bool:
+    """A capitalised first-and-last name that is a person's: not a common word of talks ("Best Paper"), no word of
+    it a function word ("If Val", "Drop And"), and not opened by a word the notes use as an ordinary word, which
+    no given name is ("Interference Election", "Mode Connectivity"; IndexStore.ordinary_words), nor closed by a
+    word of an organisation's name ("Hangyun Cloud", "Quarry Analytics")."""
+    parts = re.findall(r"[\w'’]+", words)
+    return bool(parts) and not (set(terms(words)) & _COMMON) and all(terms(w) for w in parts) and \
+        parts[0].lower() not in store.ordinary_words and parts[-1].lower() not in lexicon.ORGANISATION_WORDS
 
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
@@ -163,7 +173,7 @@ _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
 
 def people_named(text: str, store: IndexStore) -> int:
     """How many people a text names: capitalised first-and-last names that are not common words."""
-    return len({m.group(0) for m in _CAPITALISED_NAME.finditer(text) if not (set(terms(m.group(0))) & _COMMON)})
+    return len({m.group(0) for m in _CAPITALISED_NAME.finditer(text) if is_a_name(m.group(0), store)})
 
 
 _COMMON = frozenset(terms("large language model models learning neural network networks deep machine state art "

@@ -6,11 +6,13 @@ and its evidence says so (`UNANSWERED`); the confidence fit leaves such question
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
-from confqa.answer.units import items_listed, unit_text
+from confqa.answer.readable import display_text
+from confqa.answer.units import items_listed, row_has_notes, unit_text
 from confqa.index.store import IndexStore
 from confqa.lexical import terms
 from confqa.search.base import TalkRoute
@@ -34,6 +36,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     2025), a paper or book asked for and none named. The confidence of such an answer is held below the
     abstention threshold."""
     if outside_the_notes(asked.text, store) or silent_on_topic(asked, route, store, settings):
+        return True
+    if listed_only(asked, route, store):
         return True
     if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
         return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
@@ -124,7 +128,8 @@ _EDITION = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})['’]?(?P<year
 # An edition by its number: "Go Berlin #60", "Lisbon Systems Meetup #14".
 _NUMBERED = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})#(?P<number>\d{1,4})\b")
 _NUMBER_OF_EDITION = re.compile(r"#(\d{1,4})\b")
-_NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS))) | ASKING_TERMS | FORM_TERMS
+_NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS + tuple(lexicon.HONORIFICS)))) | \
+    ASKING_TERMS | FORM_TERMS
 
 
 def other_edition(question: str, store: IndexStore) -> bool:
@@ -180,16 +185,26 @@ _SHORT_ABBREVIATION = re.compile(r"^[A-Z]{1,3}$")
 def names_unknown(question: str, store: IndexStore) -> bool:
     """The question names something no note writes: a run of capitalised words ("Yoshua Bengio's keynote", "the
     boiling point on Mount Everest", "the ICML tutorials") none of whose words is in the notes or their titles, or
-    begins a word of theirs."""
+    begins a word of theirs; or a person ("Dr. Lena Vogt") whose surname no note writes, with or without its
+    accents."""
     known = store.vocabulary
+
+    def written(term: str) -> bool:
+        return term in known or term in store.title_terms or _begins_a_word(term, known) or \
+            _written_without_accents(term, known)
+
     for found in _NAME_RUN.finditer(question.strip()):
         if found.start() == 0:
             continue  # the question's first word is capitalised anyway
         words = [re.sub(r"['’]\w*$", "", w) for w in found.group(0).split()]
-        words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip("."))]
+        words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip(".")) and not set(terms(w)) <= _NOT_A_NAME]
         named = [t for t in terms(" ".join(words)) if t not in _NOT_A_NAME]
-        if named and not any(t in known or t in store.title_terms or _begins_a_word(t, known) for t in named):
+        if named and not any(written(t) for t in named):
             return True
+        if len(words) >= 2 and checks.is_a_name(" ".join(words[-2:]), store):
+            surname = terms(words[-1])
+            if surname and not written(surname[-1]):
+                return True  # "Dr. Lena Vogt" in notes that know a Lena, and no Vogt
     return False
 
 
@@ -197,3 +212,31 @@ def _begins_a_word(term: str, known: Mapping[str, int]) -> bool:
     """Some word of the notes begins with the term ("RSVP'd" asked, "RSVPs" written: the stemmer leaves
     capitals' plurals whole). Read only for a word not in the notes, which is rare."""
     return any(word.startswith(term) for word in known)
+
+
+def _written_without_accents(term: str, known: Mapping[str, int]) -> bool:
+    """Some word of the notes begins with the term once accents are left out ("Ozolins" asked, "Ozoliņš" written).
+    Read only for a word not in the notes."""
+    bare = _bare(term)
+    return any(_bare(word).startswith(bare) for word in known)
+
+
+def _bare(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def listed_only(asked: Question, route: TalkRoute | None, store: IndexStore) -> bool:
+    """A question about what a named talk said ("what did Volkov say in 'Our Kafka Cluster Is Fine, Actually'") over
+    notes that only list it: every line about the talk is a row of a programme table with no notes column, or a
+    label that introduces something else ("Lightning talk line-up (5 min each, in order):")."""
+    if asked.intent.name != "talk" or not (route and route.talk_ids):
+        return False
+
+    def says_nothing(i: int) -> bool:
+        line = store.sentences[i]
+        if line.kind == "row":
+            return not row_has_notes(i, store)
+        return line.kind == "label" or display_text(line.text).rstrip().endswith(":")
+
+    lines = sentences_of_talks(list(route.talk_ids), store)
+    return bool(lines) and all(says_nothing(i) for i in lines)

@@ -340,6 +340,15 @@ def table_header(sentence_id: int, store: IndexStore) -> list[str]:
     return []
 
 
+def row_has_notes(sentence_id: int, store: IndexStore) -> bool:
+    """A table row that says something of its talk: a cell under a notes column ("Notes", "Summary", "Key points")
+    that is not empty or a dash."""
+    cells = _cells(store.sentences[sentence_id].text)
+    header = table_header(sentence_id, store)
+    return len(header) == len(cells) and any(
+        name.lower().strip() in lexicon.NOTES_HEADERS and cell.strip(" —–-") for name, cell in zip(header, cells))
+
+
 def is_header_row(sentence_id: int, store: IndexStore) -> bool:
     sentence = store.sentences[sentence_id]
     lines = store.texts.get(store.chunks[sentence.chunk].doc, [])

@@ -35,7 +35,7 @@ from confqa.index.storage import (  # noqa: F401
     read_manifest,
     resolve_index_dir,
 )
-from confqa.index.store import NO_YEAR
+from confqa.index.store import NO_YEAR, ORDINARY_KEY
 from confqa.ingest.chunking import chunk_document, embedding_text, sentence_embedding_text
 from confqa.ingest.loading import LoadResult, load_corpus, load_document_bytes, unusable_reason
 from confqa.ingest.markdown import ParsedDocument, parse
@@ -55,6 +55,7 @@ from confqa.models import (
 from confqa.settings import ChunkingSettings, Settings
 from confqa.talks.build import attributed, build_catalogue
 from confqa.talks.catalogue_file import CATALOGUE_FILE
+from confqa.talks.names import ordinary_capitalised
 from confqa.talks.naming import postings
 from confqa.tokenization import default_counter
 from confqa.version import VERSION as __version__
@@ -499,7 +500,9 @@ def write_records(folder: Path, chunks: list[Chunk], sentences: list[Sentence], 
     _write_json(folder / "talk_ids.json", [t.id for t in talks])
     # How questions name talks (title words, speakers' surnames → talk positions), for routing without
     # reading the whole catalogue.
-    _write_json(folder / "routing.json", postings(talks))
+    # ... and which capitalised words of the notes are ordinary words, not names (a who-question's check).
+    _write_json(folder / "routing.json", {**postings(talks), ORDINARY_KEY: ordinary_capitalised(
+        ["\n".join(d.lines) for d in documents])})
     # What --talk and --speaker match against, without reading the talk records.
     _write_json(folder / "talk_names.json", {"titles": [t.title for t in talks], "aliases": [t.aliases for t in talks],
                                             "speakers": [t.speakers for t in talks]})

@@ -262,6 +262,12 @@ class IndexStore:
                                     f"rebuild with: {self.fix_command}") from None
 
     @cached_property
+    def ordinary_words(self) -> frozenset[str]:
+        """The capitalised words of the notes that are ordinary words, not names (talks.names.ordinary_capitalised),
+        lower case; none for an index built before they were kept."""
+        return frozenset(str(w) for w in self.routing.get(ORDINARY_KEY, ()))
+
+    @cached_property
     def speaker_surnames(self) -> frozenset[str]:
         """Every speaker's surname, as the notes write it."""
         return frozenset(str(s) for s in self.routing["surnames"])
@@ -458,6 +464,8 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
 
 
 # Files that are read after opening, when first needed (bm25/ files are added by name).
+# The routing postings' entry for the ordinary capitalised words of the notes.
+ORDINARY_KEY = "ordinary"
 _READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json", "routing.json", "talk_names.json")
 
 

@@ -94,6 +94,21 @@ class Vocabulary:
         return all(self.ordinary(w) or _in_dictionary(w, dictionary) for w in words)
 
 
+_CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?![\w'’-])")
+
+
+def ordinary_capitalised(texts: list[str]) -> list[str]:
+    """The capitalised words of the notes that are ordinary words, not names: no known given name, and used in
+    lower case in the notes, or else an English word of the dictionary that is no known surname. A pair of them is
+    a topic ('Interference Election', 'Drop And Rescale'), not a person ('Grace Hopper', 'Adam Block'). Lower case,
+    sorted: the index keeps them, so that answering tells names from topics without the dictionaries."""
+    vocabulary = Vocabulary.of_texts(texts)
+    dictionary, given, surnames = _reference_words()
+    capitalised = {w for text in texts for w in _CAPITALISED_WORD.findall(text)}
+    return sorted({w.lower() for w in capitalised if w.lower() not in given and (
+        vocabulary.ordinary(w) or (w.lower() not in surnames and _in_dictionary(w, dictionary)))})
+
+
 @lru_cache(maxsize=1 << 14)
 def _parts(text: str) -> tuple[str, tuple[str, ...]]:
     """nameparser's reading: (title and suffix removed) full name, and its words."""

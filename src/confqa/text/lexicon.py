@@ -185,6 +185,8 @@ GENERIC_TOPIC = frozenset({"ai", "models", "model", "talk", "learning", "still",
 NOT_A_SUBJECT = frozenset({"The", "This", "That", "Our", "My", "Their", "His", "Her", "It", "Its", "Your", "One",
                            "Each", "Every", "A", "An", "Another", "Today", "Yesterday"})
 
+# Titles written before a person's name: a question's "Dr. Lena Vogt" names Lena Vogt.
+HONORIFICS = frozenset("dr mr mrs ms mx prof professor sir dame herr frau señor señora sr sra".split())
 # Name particles: lower-case words inside a person's name ("Ana de la Cruz", "Pieter van den Berg").
 NAME_PARTICLES = frozenset({
     "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von", "ter", "ten",
@@ -201,7 +203,7 @@ ORGANISATION_WORDS = frozenset({
     "tsinghua", "hospital", "clinic", "agency", "ministry", "council", "association", "society", "consortium",
     "network", "systems", "technologies", "technology", "capital", "partners", "ventures", "bank", "global",
     "international", "national", "startup", "analytics", "consulting", "solutions", "software", "gmbh", "ag",
-    "bv", "ltda",
+    "bv", "ltda", "cloud",
 })
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.
