@@ -1133,12 +1133,14 @@ def test_what_a_speaker_said_about_a_topic_their_talk_never_covers_is_declined(t
 
 
 def test_an_edition_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from confqa.answer.unanswered import other_edition
+    from confqa.answer.unanswered import other_edition, outside_the_notes
 
     assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
     store = assistant.store
     assert other_edition("Where was Fjordconf 2023 held?", store)  # the notes are of 2024
-    assert other_edition("What were the main themes of ICML 2024?", store)  # an event the notes never name
+    # An event the notes never name is the unknown-name check's ("ICML 2024"): declined all the same.
+    assert not other_edition("What were the main themes of ICML 2024?", store)
+    assert outside_the_notes("What were the main themes of ICML 2024?", store)
     assert not other_edition("Where was Fjordconf 2024 held?", store)
     assert not other_edition("What did Lars Holm say in March 2024?", store)  # a month is not an event
     assert assistant.ask("Where was Fjordconf 2023 held?").abstained
@@ -1261,6 +1263,10 @@ def test_a_speaker_placed_in_a_talk_they_did_not_give_is_declined(tmp_path, embe
     route = assistant._query(question, Filters()).route
     holm = [t for t in assistant.store.talk_ids if "Lars Holm" in assistant.store.talks_by_id[t].speakers]
     assert route.by_speaker and list(route.elsewhere) == holm, route
+    # A word of her own title in the question ("production") keeps the question hers.
+    shared = assistant._query("What did Mei Tanaka say in her production talk on training models at two bits?",
+                              Filters()).route
+    assert shared.by_speaker and shared.elsewhere == (), shared
     assert assistant.ask(question).abstained
     own = assistant.ask("What did Mei Tanaka present in the talk on speculative decoding in production?")
     assert not own.abstained and "draft model" in own.answer, own.answer
@@ -1325,3 +1331,19 @@ def test_a_talk_the_notes_only_list_is_not_summarised(tmp_path, embedder) -> Non
     assert listed.abstained and listed.evidence["unanswered"] == 1.0, (listed.answer, listed.evidence)
     noted = assistant.ask("What did Ana Ribeiro say in her talk on Postgres at the Edge?")
     assert not noted.abstained and "read replicas" in noted.answer, noted.answer
+
+
+def test_a_programme_row_with_a_long_cell_says_something(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A row whose cell reads as a note says something of its talk, whatever its column is called; a row of a
+    title, a name and a room does not."""
+    from confqa.answer.units import row_has_notes
+
+    long_cell = PROGRAMME_NOTE.replace(
+        "| Dmitri Volkov | Sala Tejo |",
+        "| Dmitri Volkov, who argued that most teams need better consumer lag alerts rather than a new broker |")
+    assistant = _assistant_over({"summit.md": long_cell}, tmp_path, embedder)
+    store = assistant.store
+    rows = {store.sentences[i].text.split("|")[2].strip(): i for i in range(len(store.sentences))
+            if store.sentences[i].kind == "row" and store.sentences[i].text.count("|") > 3}
+    assert row_has_notes(rows["Our Kafka Cluster Is Fine, Actually"], store)
+    assert not row_has_notes(rows["Postgres at the Edge"], store)

@@ -342,11 +342,17 @@ def table_header(sentence_id: int, store: IndexStore) -> list[str]:
 
 def row_has_notes(sentence_id: int, store: IndexStore) -> bool:
     """A table row that says something of its talk: a cell under a notes column ("Notes", "Summary", "Key points")
-    that is not empty or a dash."""
+    that is not empty or a dash, or any cell of NOTE_CELL_WORDS words or more."""
     cells = _cells(store.sentences[sentence_id].text)
+    if any(len(cell.split()) >= NOTE_CELL_WORDS for cell in cells):
+        return True  # a cell that reads as a note, whatever its column is called
     header = table_header(sentence_id, store)
     return len(header) == len(cells) and any(
         name.lower().strip() in lexicon.NOTES_HEADERS and cell.strip(" —–-") for name, cell in zip(header, cells))
+
+
+# A table cell of this many words says something of its talk: longer than a title, a name or a room.
+NOTE_CELL_WORDS = 12
 
 
 def is_header_row(sentence_id: int, store: IndexStore) -> bool:

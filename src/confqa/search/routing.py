@@ -90,7 +90,10 @@ def route_talks(question: str, table: RoutingTable, settings: RoutingSettings) -
         # question: "What did Tufekci present in the imitation learning tutorial?" is about Tufekci, and the
         # tutorial is kept aside as where the question places her (the answer declines: a near miss).
         own = {t: v for t, v in title_hits.items() if t in speaker_hits}
-        elsewhere = () if own else tuple(sorted(title_hits))
+        # Only when the speaker's own titles share no word with the question: "what did Kokel present in the
+        # planning tutorial" names her tutorial by a word of its title, however weakly.
+        shares = any(table.talk_ids[p] in speaker_hits for w in q_words for p in table.title.get(w, ()))
+        elsewhere = () if own or shares else tuple(sorted(title_hits))
         title_hits = own
     hits = {**title_hits}
     for talk_id, value in speaker_hits.items():
