@@ -1347,3 +1347,36 @@ def test_a_programme_row_with_a_long_cell_says_something(tmp_path, embedder) -> 
             if store.sentences[i].kind == "row" and store.sentences[i].text.count("|") > 3}
     assert row_has_notes(rows["Our Kafka Cluster Is Fine, Actually"], store)
     assert not row_has_notes(rows["Postgres at the Edge"], store)
+
+
+FLU_NOTE = """# Thoughts on Fjordconf
+
+I had the pleasure to be sent to Fjordconf by my employer earlier this month, which I am grateful for.
+
+An unexpected flu meant I was attending virtually, from my sofa, with a lot of tea.
+"""
+
+
+def test_the_answer_opens_with_the_unit_whose_first_sentence_is_on_the_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Of the units an answer quotes, the one whose first sentence has the most of the question's topic words opens
+    it, when it scores at least `lead_share` of the best; a date, number, list or name question keeps its lead."""
+    from confqa.answer.extractive import _opening_on_the_question
+    from confqa.answer.question import Scored, understand
+    from confqa.answer.units import Unit
+    from confqa.search.filters import Filters
+    from confqa.settings import AnswerSettings
+
+    assistant = _assistant_over({"thoughts.md": FLU_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    side = next(i for i in range(len(store.sentences)) if store.sentences[i].text.startswith("I had the pleasure"))
+    flu = next(i for i in range(len(store.sentences)) if store.sentences[i].text.startswith("An unexpected flu"))
+
+    def units(second: float) -> list[Scored]:
+        return [Scored(Unit((side,), "sentence", 0.5), 1.0), Scored(Unit((flu,), "sentence", 0.5), second)]
+
+    settings = AnswerSettings()
+    why = understand(assistant._query("Why was the author attending virtually?", Filters()))
+    assert _opening_on_the_question(units(0.8), why, store, settings)[0].unit.members == (flu,)
+    assert _opening_on_the_question(units(settings.lead_share / 2), why, store, settings)[0].unit.members == (side,)
+    when = understand(assistant._query("When was the author attending virtually?", Filters()))
+    assert _opening_on_the_question(units(0.8), when, store, settings)[0].unit.members == (side,)

@@ -172,6 +172,10 @@ class AnswerSettings(BaseModel):
                                     "at least this share of the top passage's score.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
                                      "catalogue when at least this share of its topic words are in a talk's title.")
+    lead_share: float = Field(0.65, ge=0.0, le=1.0, description="The answer opens with the chosen unit whose first "
+                              "sentence has the most of the question's topic words, when its ranking score is at "
+                              "least this share of the best unit's (chosen on the dev split of every corpus among "
+                              "0, 0.3, 0.5, 0.65, 0.8 and 1, which keeps the best-ranked unit first).")
     topic_words_held: float = Field(0.5, ge=0.0, le=1.0, description="'What did Zhou say about 2-bit quantization': "
                                     "the answer is declined unless more than this share of the topic's words "
                                     "(each written word, a hyphenated one whole) are in the passages of the "

@@ -462,6 +462,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             break  # "what are the five commandments", answered by a list of five
     if len(chosen) > 1:
         # The lead carries the answer; what supports it follows in the notes' own order.
+        chosen = _opening_on_the_question(chosen, asked, store, settings)
         lead = chosen[0]
         lead_doc = store.chunks[store.sentences[lead.unit.members[0]].chunk].doc
         rest = sorted(chosen[1:], key=lambda s: (store.chunks[store.sentences[s.unit.members[0]].chunk].doc != lead_doc,
@@ -469,6 +470,30 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
                                                   s.unit.members[0]))
         chosen = [lead, *rest]
     return chosen
+
+
+# Intents whose lead is the unit that holds what they ask for, not the one that repeats the question's words.
+_TYPED_LEADS = ("when", "quantity", "list", "who")
+
+
+def _opening_on_the_question(chosen: list[Scored], asked: Question, store: IndexStore,
+                             settings: AnswerSettings) -> list[Scored]:
+    """The answer opens with the chosen unit whose first sentence says the most of what the question asks about (its
+    topic words), when that unit scores at least `lead_share` of the best: a reader judges an answer by its first
+    sentence, and a unit that opens on a side remark ("I had the pleasure to be sent to NeurIPS by my employer")
+    makes a poor one even when it ranks first. Not for intents that ask for a date, a number, a list or a name:
+    the unit that holds one leads those."""
+    def opening_words(c: Scored) -> int:
+        text = unit_text(c.unit, store)
+        spans = sentence_spans(text, 0, len(text))
+        return len(asked.wanted & terms_of(text[spans[0][0]:spans[0][1]] if spans else text))
+
+    if asked.intent.name in _TYPED_LEADS:
+        return chosen  # a date, a number, a list or a name leads those (_typed_first, the who-checks)
+    best = max(chosen, key=lambda c: (opening_words(c), c.score))
+    if best is chosen[0] or best.score < chosen[0].score * settings.lead_share:
+        return chosen
+    return [best, *(c for c in chosen if c is not best)]
 
 
 # -- evidence -------------------------------------------------------------------------------------------------
