@@ -1380,3 +1380,22 @@ def test_the_answer_opens_with_the_unit_whose_first_sentence_is_on_the_question(
     assert _opening_on_the_question(units(settings.lead_share / 2), why, store, settings)[0].unit.members == (side,)
     when = understand(assistant._query("When was the author attending virtually?", Filters()))
     assert _opening_on_the_question(units(0.8), when, store, settings)[0].unit.members == (side,)
+
+
+def test_a_declined_answer_has_the_confidence_such_answers_have(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A check that declines sets the confidence to `declined_confidence` (how often such answers were right) and
+    abstains at any threshold; with abstention off ("never abstain") the answer is given, at that confidence."""
+    from confqa.api import Assistant
+    from confqa.settings import Settings
+
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    question = "What did Mei Tanaka say about 2-bit quantization?"
+    declined = assistant.ask(question)
+    settings = Settings()
+    assert declined.abstained and declined.confidence <= settings.answer.declined_confidence, declined.confidence
+    settings.answer = settings.answer.model_copy(update={"abstain_below": 0.0})
+    never = Assistant(str(tmp_path / "index"), settings=settings, build_missing=False, embedder=embedder).ask(question)
+    assert not never.abstained and never.confidence == declined.confidence and never.evidence["unanswered"] == 1.0
+    settings.answer = settings.answer.model_copy(update={"abstain_below": 0.01})
+    low = Assistant(str(tmp_path / "index"), settings=settings, build_missing=False, embedder=embedder).ask(question)
+    assert low.abstained  # a threshold below the declined confidence still declines it

@@ -176,6 +176,9 @@ class AnswerSettings(BaseModel):
                               "sentence has the most of the question's topic words, when its ranking score is at "
                               "least this share of the best unit's (chosen on the dev split of every corpus among "
                               "0, 0.3, 0.5, 0.65, 0.8 and 1, which keeps the best-ranked unit first).")
+    declined_confidence: float = Field(0.02, ge=0.0, le=1.0, description="The confidence of an answer a check "
+                                       "declines (answer/unanswered.py): the share of such answers that were right, "
+                                       "measured on the dev split of every corpus with abstention off (1 of 46).")
     topic_words_held: float = Field(0.5, ge=0.0, le=1.0, description="'What did Zhou say about 2-bit quantization': "
                                     "the answer is declined unless more than this share of the topic's words "
                                     "(each written word, a hyphenated one whole) are in the passages of the "

@@ -102,9 +102,12 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     unanswered = outside_the_notes(question, store) or not catalogue and not_answered(asked, route, chosen, store,
                                                                                       settings)
     if unanswered:
-        confidence = min(confidence, round(_threshold(settings) / 2, 4))
+        confidence = min(confidence, settings.declined_confidence)
     features = {**features, UNANSWERED: float(unanswered)}
-    if not chosen or confidence < _threshold(settings):
+    threshold = _threshold(settings)
+    # A declined answer abstains at any threshold; at none (abstain_below 0, "never abstain") it is given, with the
+    # confidence such answers have.
+    if not chosen or confidence < threshold or (unanswered and threshold > 0):
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
