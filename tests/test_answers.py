@@ -1399,3 +1399,33 @@ def test_a_declined_answer_has_the_confidence_such_answers_have(tmp_path, embedd
     settings.answer = settings.answer.model_copy(update={"abstain_below": 0.01})
     low = Assistant(str(tmp_path / "index"), settings=settings, build_missing=False, embedder=embedder).ask(question)
     assert low.abstained  # a threshold below the declined confidence still declines it
+
+
+HIVEMIND_NOTE = """# NeurIPS notes
+
+## Talks
+
+| Title | Speaker |
+|---|---|
+| Artificial Hivemind: The Open-Ended Homogeneity of Language Models | Jiang et al. |
+| Scaling Laws: Old and New | Ana Ortiz |
+| Scaling Laws: A Survey | Ben Okoro |
+
+## Hallway
+
+Everyone was still talking about Artificial Hivemind at dinner: ask three models for a poem and you get one.
+"""
+
+
+def test_a_line_names_a_talk_by_its_title_or_the_head_of_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A line names a talk by its whole title, an alias, or the head of its title before the colon ("Artificial
+    Hivemind"), as whole words; a head two talks share ("Scaling Laws") names neither."""
+    assistant = _assistant_over({"notes.md": HIVEMIND_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    hivemind = next(t for t in store.talk_ids if store.talks_by_id[t].title.startswith("Artificial Hivemind"))
+    assert store.talk_named_in("Everyone was talking about Artificial Hivemind at dinner.") == hivemind
+    assert store.talk_named_in("artificial hivemind: the open-ended homogeneity of language models, again") == hivemind
+    assert store.talk_named_in("The Scaling Laws talks were both packed.") is None  # two talks' heads
+    assert store.talk_named_in("An artificial hivemindset is not a talk.") is None  # not a whole word
+    ortiz = next(t for t in store.talk_ids if store.talks_by_id[t].title == "Scaling Laws: Old and New")
+    assert store.talk_named_in("Scaling Laws: Old and New was the best talk.") == ortiz

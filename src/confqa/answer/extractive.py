@@ -551,7 +551,8 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
 # -- citing ---------------------------------------------------------------------------------------------------
 def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
     """The talk a quoted sentence is about: the one the question named if the sentence is about it, else the
-    sentence's own talk; the passage's talk only when the sentence's lines name none."""
+    sentence's own talk; else the talk the sentence names by its title; the passage's talk only when the
+    sentence's lines name none."""
     preferred = route.talk_ids if route else []
     own = talk_ids_of(sentence_id, store)
     for talk_id in preferred:
@@ -559,6 +560,9 @@ def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: Tal
             return store.talks_by_id[talk_id]
     if own:
         return _nearest_above(own, sentence_id, chunk, store)
+    named = store.talk_named_in(display_text(store.sentences[sentence_id].text))
+    if named is not None:
+        return store.talks_by_id[named]  # a line of no talk's part that names one by its title is about it
     return store.primary_talk(chunk, preferred) if not chunk.talk_ids or len(chunk.talk_ids) == 1 else None
 
 

@@ -262,6 +262,34 @@ class IndexStore:
                                     f"rebuild with: {self.fix_command}") from None
 
     @cached_property
+    def _titles_written(self) -> dict[str, int]:
+        """Every talk's title and aliases, and the head of a title before its colon or dash ("Artificial Hivemind"
+        of "Artificial Hivemind: The Open-Ended Homogeneity …"), lower case, when two words or more: the ways a
+        line names a talk. A name two talks share names neither."""
+        found: dict[str, int] = {}
+        shared: set[str] = set()
+        for position, (title, aliases) in enumerate(zip(self.talk_names.titles, self.talk_names.aliases)):
+            head = re.split(r":| [—–-] ", title, maxsplit=1)[0]
+            for name in {title, head, *aliases}:
+                key = " ".join(name.lower().split())
+                if len(key.split()) < 2:
+                    continue
+                if key in found and found[key] != position:
+                    shared.add(key)
+                found[key] = position
+        return {k: v for k, v in found.items() if k not in shared}
+
+    def talk_named_in(self, text: str) -> str | None:
+        """The talk a line names by its title, an alias or its title's head (the longest such name, as whole
+        words), or None."""
+        low = " ".join(text.lower().split())
+        best: tuple[int, int] | None = None
+        for name, position in self._titles_written.items():
+            if len(name) > (best[0] if best else 0) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", low):
+                best = (len(name), position)
+        return self.talk_ids[best[1]] if best else None
+
+    @cached_property
     def ordinary_words(self) -> frozenset[str]:
         """The capitalised words of the notes that are ordinary words, not names (talks.names.ordinary_capitalised),
         lower case; none for an index built before they were kept."""
