@@ -1429,3 +1429,30 @@ def test_a_line_names_a_talk_by_its_title_or_the_head_of_it(tmp_path, embedder) 
     assert store.talk_named_in("An artificial hivemindset is not a talk.") is None  # not a whole word
     ortiz = next(t for t in store.talk_ids if store.talks_by_id[t].title == "Scaling Laws: Old and New")
     assert store.talk_named_in("Scaling Laws: Old and New was the best talk.") == ortiz
+
+
+@pytest.mark.parametrize(("question", "expands"), [
+    ("What does PoE-World stand for?", True),
+    ("What does TIES stand for in model merging?", True),
+    ("what does DPO stand for", True),
+    ("What is DARE?", False),  # a definition, not an expansion
+    ("What does DARE do?", False),
+])
+def test_a_question_about_what_an_abbreviation_stands_for(question: str, expands: bool) -> None:
+    intent = classify(question)
+    assert intent.name == "definition" and intent.expands is expands, intent
+
+
+@pytest.mark.parametrize(("term", "text", "spelled"), [
+    ("PoE-World", "PoE-World (Product of programmatic Experts) exemplifies this idea.", True),
+    ("TIES", "TIES-Merging (Trimming, Interference Election, Sign): Trim the smallest updates.", True),
+    ("DARE", "DARE (Drop And Rescale) is a stochastic approach to merging.", True),
+    ("LMC", "Section 6.1: Linear Mode Connectivity (LMC): the tutorial began there.", True),
+    ("TIES", "Here TIES stands for trim, elect sign and merge.", True),
+    ("PoE-World", "PoE-World splits the difference between the two.", False),  # says what it does, not its name
+    ("DARE", "DARE (set to 0) drops most of the weights.", False),  # a parenthesis that spells nothing out
+])
+def test_an_expansion_spells_out_the_abbreviation(term: str, text: str, spelled: bool) -> None:
+    from confqa.answer.checks import expands
+
+    assert expands(term, text) is spelled

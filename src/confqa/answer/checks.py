@@ -11,6 +11,7 @@ from confqa.answer.intents import Intent
 from confqa.index.store import IndexStore
 from confqa.lexical import question_terms, surname, terms
 from confqa.models import Talk
+from confqa.talks.names import spells_out
 from confqa.text import lexicon
 
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(lexicon.NUMBER_WORDS)) + r")\b", re.I)
@@ -36,7 +37,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "where":
         return bool((_ROOM if intent.measure == "room" else _PLACE).search(text))
     if name == "definition":
-        return defines(intent.term or "", text)
+        return expands(intent.term or "", text) if intent.expands else defines(intent.term or "", text)
     return True
 
 
@@ -130,6 +131,31 @@ _DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd
 def _without_dates(text: str) -> str:
     """A conference year, a date or a time of day is not the number a how-many question asks for."""
     return _DATE_OR_TIME.sub(" ", text)
+
+
+_PARENTHESIS = re.compile(r"(?P<before>[^()]{0,200})\((?P<inner>[^()]{2,160})\)")
+_STANDS_FOR = r"[^.;]{0,40}\b(?:stands for|is short for|short for|is an acronym for|abbreviates)\b"
+
+
+def expands(term: str, text: str) -> bool:
+    """The text spells out the abbreviation a question asks about: "DARE (Drop And Rescale)", "Linear Mode
+    Connectivity (LMC)", "PoE-World (Product of programmatic Experts)" (the abbreviation is the term's first part),
+    or "TIES stands for …"; the letters in order, the first at the start of a word (talks.names.spells_out)."""
+    short = re.split(r"[-\s]", term.strip())[0]
+    letters = re.sub(r"[^A-Za-z0-9]", "", short)
+    if len(letters) < 2:
+        return False
+    if re.search(rf"(?<!\w){re.escape(short)}(?!\w){_STANDS_FOR}", text, re.I):
+        return True
+    for found in _PARENTHESIS.finditer(text):
+        before, inner = found.group("before"), found.group("inner")
+        if re.search(rf"(?<!\w){re.escape(short)}(?!\w)[\w-]*\s*$", before) and spells_out(letters, inner):
+            return True  # "DARE (Drop And Rescale)"
+        if inner.strip() == short:
+            words = before.split()[-(len(letters) + 3):]
+            if words and spells_out(letters, " ".join(words)):
+                return True  # "Linear Mode Connectivity (LMC)"
+    return False
 
 
 def defines(term: str, text: str) -> bool:

@@ -35,6 +35,7 @@ _NOT_PRICED = frozenset(terms("money much"))  # "how much money did they save" a
 _MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the main tips": items, not a term
 _FORM = frozenset(lexicon.FORM_WORDS.split())  # "the name of …", "the venue of …": a form word, not a term
 _NAMED = re.compile(r"\b(?:called|named)\b", re.I)
+_EXPANSION_ASKED = re.compile(r"\bstands? for\b|\bshort for\b|\b(?:acronym|abbreviation)\b", re.I)
 # The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
@@ -70,6 +71,7 @@ class Intent:
     priced: str | None = None  # the term of the thing a price is asked for: "pass" in "how much did a metro pass cost"
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
     names: tuple[str, ...] = ()  # the capitalised words a who-question gives: a name among them answers nothing
+    expands: bool = False  # a definition asked as what an abbreviation stands for ("what does DARE stand for")
 
     @property
     def wants_items(self) -> bool:
@@ -111,4 +113,5 @@ def classify(question: str) -> Intent:
         items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
     names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" else ()
     return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
-                  priced=priced, items=items, names=names)
+                  priced=priced, items=items, names=names,
+                  expands=bool(name == "definition" and term and _EXPANSION_ASKED.search(text)))

@@ -182,12 +182,14 @@ def expands_acronym(title: str, inner: str) -> bool:
     for short_text, long_text in ((title, inner), (inner, title)):
         for acronym in re.findall(r"\b[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\b", short_text):
             letters = re.sub(r"[^A-Za-z0-9]", "", acronym)
-            if 3 <= len(letters) <= 10 and _long_form(letters, long_text):  # "AI" fits too many names
+            if 3 <= len(letters) <= 10 and spells_out(letters, long_text):  # "AI" fits too many names
                 return True
     return False
 
 
-def _long_form(short: str, long: str) -> bool:
+def spells_out(short: str, long: str) -> bool:
+    """Whether `long` spells out the letters of `short` in order, the first at the start of a word (Schwartz and
+    Hearst): "Product of programmatic Experts" spells out "PoE", "Trimming, Interference Election, Sign" TIES."""
     short, long = short.lower(), long.lower()
     position = len(long) - 1
     for index in range(len(short) - 1, -1, -1):
