@@ -476,7 +476,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
 
 
 # Intents whose lead is the unit that holds what they ask for, not the one that repeats the question's words.
-_TYPED_LEADS = ("when", "quantity", "list", "who")
+_TYPED_LEADS = ("when", "quantity", "list", "who", "where")
 
 
 def _opening_on_the_question(chosen: list[Scored], asked: Question, store: IndexStore,
@@ -484,15 +484,15 @@ def _opening_on_the_question(chosen: list[Scored], asked: Question, store: Index
     """The answer opens with the chosen unit whose first sentence says the most of what the question asks about (its
     topic words), when that unit scores at least `lead_share` of the best: a reader judges an answer by its first
     sentence, and a unit that opens on a side remark ("I had the pleasure to be sent to NeurIPS by my employer")
-    makes a poor one even when it ranks first. Not for intents that ask for a date, a number, a list or a name:
-    the unit that holds one leads those."""
+    makes a poor one even when it ranks first. Not for intents that ask for a date, a number, a list, a name or a
+    place: the unit that holds one leads those."""
     def opening_words(c: Scored) -> int:
         text = unit_text(c.unit, store)
         spans = sentence_spans(text, 0, len(text))
         return len(asked.wanted & terms_of(text[spans[0][0]:spans[0][1]] if spans else text))
 
     if asked.intent.name in _TYPED_LEADS:
-        return chosen  # a date, a number, a list or a name leads those (_typed_first, the who-checks)
+        return chosen  # a date, a number, a list, a name or a place leads those (_typed_first, the who-checks)
     best = max(chosen, key=lambda c: (opening_words(c), c.score))
     if best is chosen[0] or best.score < chosen[0].score * settings.lead_share:
         return chosen
