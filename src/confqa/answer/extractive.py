@@ -99,8 +99,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = _typed_first(chosen, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    unanswered = outside_the_notes(question, store) or not catalogue and not_answered(asked, route, chosen, store,
-                                                                                      settings)
+    unanswered = outside_the_notes(question, store) or (not catalogue and not_answered(asked, route, chosen, store,
+                                                                                       settings))
     if unanswered:
         confidence = min(confidence, settings.declined_confidence)
     features = {**features, UNANSWERED: float(unanswered)}

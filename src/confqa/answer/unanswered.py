@@ -1,7 +1,10 @@
-"""Checks that the quoted lines do not give what the question asks for, however close they are to it: a who-question
-answered by no name, a price, count, time of day or room asked for and not given, fewer items than a list question
-counts, what a thing the notes never name was like. An answer a check declines abstains whatever its confidence,
-and its evidence says so (`UNANSWERED`); the confidence fit leaves such questions out."""
+"""Checks that the notes do not answer the question, however close its quoted lines are to it: a name no note
+writes or an edition of an event they do not cover (`outside_the_notes`, for any answer), and for an answer from
+the lines (`not_answered`) a topic the named speaker never spoke of, a talk the notes only list, a speaker placed in
+someone else's talk, a paper or book not named, a who-question answered by no name, a price, count, time of day or
+room asked for and not given, fewer items than a list question counts, what a thing the notes never name was like.
+An answer a check declines abstains whatever its confidence, and its evidence says so (`UNANSWERED`); the
+confidence fit leaves such questions out."""
 
 from __future__ import annotations
 
@@ -25,19 +28,17 @@ UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted
 
 def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore,
                  settings: AnswerSettings) -> bool:
-    """Whether the quoted lines fail what the question asks for, however close they are to it: a who-question
-    that none of them answers with a name ("who presented the model merging tutorial": the catalogue knows no
-    presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the names
-    the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price,
-    "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
-    notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
-    checks"), a name the notes never write ("what did Yoshua Bengio's keynote cover"), a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"),
-    an edition of an event the notes do not cover ("where was NeurIPS 2023 held" over notes of NeurIPS 2024 and
-    2025), a paper or book asked for and none named. The confidence of such an answer is held below the
-    abstention threshold."""
-    if outside_the_notes(asked.text, store) or silent_on_topic(asked, route, store, settings):
-        return True
-    if listed_only(asked, route, store):
+    """Whether the quoted lines fail what the question asks for, however close they are to it: a topic the named
+    speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"), a talk the notes only list, a
+    speaker placed in a talk they did not give, a paper or book asked for and none named, a who-question that none
+    of them answers with a name ("who presented the model merging tutorial": the catalogue knows no presenter and
+    no line names one; the notes say they do not know, "speaker to be confirmed"; only the names the question
+    gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price, "how many GPUs"
+    and no count of them), a time of day or a room asked for and not given, what a thing the notes never name was
+    like ("what was the weather like"), fewer things than a list question counts ("the five checks"). (What no
+    answer can be about, whatever its lines, is `outside_the_notes`.) Such an answer abstains, with the confidence
+    such answers have (`answer.declined_confidence`)."""
+    if silent_on_topic(asked, route, store, settings) or listed_only(asked, route, store):
         return True
     if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
         return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
@@ -134,8 +135,9 @@ _NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS + tuple
 
 def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: every
-    note that names the event is of another year and no passage naming it gives the year. A note with no year of its own is taken to cover any edition it names. An edition by number ("Go Berlin
-    #60") is not covered when the passages naming the event number others and never it."""
+    note that names the event is of another year and no passage naming it gives the year. A note with no year of
+    its own is taken to cover any edition it names. An edition by number ("Go Berlin #60") is not covered when the
+    passages naming the event number others and never it."""
     for found in _EDITION.finditer(question):
         name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
         chunks = store.chunks_with(name).tolist() if name else []

@@ -285,7 +285,8 @@ class IndexStore:
         low = " ".join(text.lower().split())
         best: tuple[int, int] | None = None
         for name, position in self._titles_written.items():
-            if len(name) > (best[0] if best else 0) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", low):
+            if len(name) > (best[0] if best else 0) and name in low and \
+                    re.search(rf"(?<!\w){re.escape(name)}(?!\w)", low):
                 best = (len(name), position)
         return self.talk_ids[best[1]] if best else None
 
@@ -314,7 +315,8 @@ class IndexStore:
         """The talks whose speaker's surname the text writes capitalised ("Zhang" in "what did Zhang report")."""
         by_surname = self.routing["surname"]
         ids = self.talk_ids
-        return sorted({ids[p] for w in re.findall(r"\w+", text) if w[:1].isupper() for p in by_surname.get(w.lower(), ())})
+        return sorted({ids[p] for w in re.findall(r"\w+", text) if w[:1].isupper()
+                       for p in by_surname.get(w.lower(), ())})
 
     @property
     def talk_ids(self) -> list[str]:
@@ -491,9 +493,9 @@ def _open_generation(index_dir: Path, generation: Path) -> IndexStore:
         raise IndexCorruptError(f"{generation}: {exc.strerror or exc}; rebuild with: {fix}") from None
 
 
-# Files that are read after opening, when first needed (bm25/ files are added by name).
 # The routing postings' entry for the ordinary capitalised words of the notes.
 ORDINARY_KEY = "ordinary"
+# Files that are read after opening, when first needed (bm25/ files are added by name).
 _READ_LATER = ("embeddings.npy", "sentences.npy", "dense.faiss", "chunk_ids.json", "routing.json", "talk_names.json")
 
 
