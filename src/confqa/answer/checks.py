@@ -50,9 +50,8 @@ _AMOUNT_WORD = re.compile(r"[\w.,%$€£¥₹₩/-]+")
 
 def amounts(intent: Intent, text: str) -> bool:
     """The text holds the number a quantity question asks for: a price for "how much did it cost" (in a text that
-    names the thing priced, when the question names one), a span of time
-    for "how long did it take", a count of the asked noun for "how many GPUs", else any number. Dates never
-    count."""
+    names the thing priced, when the question names one), a span of time for "how long did it take", a count of
+    the asked noun for "how many GPUs", else any number. Dates never count."""
     if intent.counted and intent.measure is None:
         return counts(intent.counted, text)
     words, numbers = _numbered(text)
@@ -172,9 +171,9 @@ def defines(term: str, text: str) -> bool:
 
 
 def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -> bool:
-    """A name the notes list as a speaker, or a capitalised first-and-last name (is_a_name); not made of the words `besides`
-    (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not answered by "Kestrel
-    Data"), nor inside quotes (a title)."""
+    """A name the notes list as a speaker, or a capitalised first-and-last name (is_a_name); not made of the words
+    `besides` (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not answered by
+    "Kestrel Data"), nor inside quotes (a title)."""
     asked = set(besides)
     if asked:
         text = re.sub(r"\b[A-Z][\w'’-]*", lambda m: "someone" if m.group(0) in asked else m.group(0), text)

@@ -119,9 +119,10 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
 
 def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """The answer to a when- or how-many question leads with a unit that holds a date or the number, a question
-    about what an abbreviation stands for with a unit that spells it out, a list question with a list: "when does she think it will be stabilised" opens with the line that gives a year, not
-    with the closer line that only restates the question; "list the proofs …" with the list of proofs, not the
-    table row that names the talk. The others keep their order."""
+    about what an abbreviation stands for with a unit that spells it out, a list question with a list: "when does
+    she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
+    restates the question; "list the proofs …" with the list of proofs, not the table row that names the talk. The
+    others keep their order."""
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list
