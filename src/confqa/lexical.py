@@ -77,3 +77,19 @@ YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 def years_named(text: str) -> tuple[int, ...]:
     """The years a text names, ascending."""
     return tuple(sorted({int(y) for y in YEAR.findall(text)}))
+
+
+def spells_out(short: str, long: str) -> bool:
+    """Whether `long` spells out the letters of `short` in order, the first at the start of a word (Schwartz and
+    Hearst): "Product of programmatic Experts" spells out "PoE", "Trimming, Interference Election, Sign" TIES."""
+    short, long = short.lower(), long.lower()
+    position = len(long) - 1
+    for index in range(len(short) - 1, -1, -1):
+        char = short[index]
+        while position >= 0 and (long[position] != char or (
+                index == 0 and position > 0 and long[position - 1].isalnum())):
+            position -= 1
+        if position < 0:
+            return False
+        position -= 1
+    return True

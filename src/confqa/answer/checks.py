@@ -9,9 +9,8 @@ from collections.abc import Callable
 
 from confqa.answer.intents import Intent
 from confqa.index.store import IndexStore
-from confqa.lexical import question_terms, surname, terms
+from confqa.lexical import question_terms, spells_out, surname, terms
 from confqa.models import Talk
-from confqa.talks.names import spells_out
 from confqa.text import lexicon
 
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(lexicon.NUMBER_WORDS)) + r")\b", re.I)
@@ -139,7 +138,7 @@ _STANDS_FOR = r"[^.;]{0,40}\b(?:stands for|is short for|short for|is an acronym 
 def expands(term: str, text: str) -> bool:
     """The text spells out the abbreviation a question asks about: "DARE (Drop And Rescale)", "Linear Mode
     Connectivity (LMC)", "PoE-World (Product of programmatic Experts)" (the abbreviation is the term's first part),
-    or "TIES stands for …"; the letters in order, the first at the start of a word (talks.names.spells_out)."""
+    or "TIES stands for …"; the letters in order, the first at the start of a word (lexical.spells_out)."""
     short = re.split(r"[-\s]", term.strip())[0]
     letters = re.sub(r"[^A-Za-z0-9]", "", short)
     if len(letters) < 2:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from confqa.ingest.loading import clean_inline
+from confqa.lexical import spells_out
 from confqa.text.lexicon import NAME_PARTICLES, NOT_NAME_WORDS, ORGANISATION_WORDS, WORD_GIVEN_NAMES
 
 # Most words a person's name has, particles and initials included ("Maria del Carmen de la Cruz Ortega").
@@ -185,22 +186,6 @@ def expands_acronym(title: str, inner: str) -> bool:
             if 3 <= len(letters) <= 10 and spells_out(letters, long_text):  # "AI" fits too many names
                 return True
     return False
-
-
-def spells_out(short: str, long: str) -> bool:
-    """Whether `long` spells out the letters of `short` in order, the first at the start of a word (Schwartz and
-    Hearst): "Product of programmatic Experts" spells out "PoE", "Trimming, Interference Election, Sign" TIES."""
-    short, long = short.lower(), long.lower()
-    position = len(long) - 1
-    for index in range(len(short) - 1, -1, -1):
-        char = short[index]
-        while position >= 0 and (long[position] != char or (
-                index == 0 and position > 0 and long[position - 1].isalnum())):
-            position -= 1
-        if position < 0:
-            return False
-        position -= 1
-    return True
 
 
 def _is_nickname(inner: str) -> bool:
