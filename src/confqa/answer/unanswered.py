@@ -16,7 +16,7 @@ from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
 from confqa.answer.readable import display_text
 from confqa.answer.units import items_listed, row_has_notes, unit_text
-from confqa.index.store import IndexStore
+from confqa.index.store import NO_YEAR, IndexStore
 from confqa.lexical import terms
 from confqa.search.base import TalkRoute
 from confqa.search.routing import ASKING_TERMS
@@ -137,23 +137,27 @@ def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: every
     note that names the event is of another year and no passage naming it gives the year. A note with no year of
     its own is taken to cover any edition it names. An edition by number ("Go Berlin #60") is not covered when the
-    passages naming the event number others and never it."""
+    passages naming the event number editions and none of them has its number. Read from the BM25 postings: of the
+    passages naming the event, only those with the number are read in full, and the others until one numbers an
+    edition."""
     for found in _EDITION.finditer(question):
         name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
-        chunks = store.chunks_with(name).tolist() if name else []
-        if not chunks:
+        chunks = store.chunks_with(name) if name else []
+        if not len(chunks):
             continue  # a name no note writes is names_unknown's to decide; one written in parts is left alone
         year = int(found.group("year"))
-        doc_years = [store.doc_years[store.doc_names[int(store.chunk_doc[c])]] for c in chunks]
-        if any(y is None or y == year for y in doc_years):
+        years = store.chunk_year[chunks]
+        if (years == NO_YEAR).any() or (years == year).any():
             continue
-        if not any(str(year) in store.chunks[c].text for c in chunks):
+        if not len(store.chunks_with([*name, str(year)])):
             return True
     for found in _NUMBERED.finditer(question):
         name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
-        chunks = store.chunks_with(name).tolist() if name else []
-        numbers = {int(n) for c in chunks for n in _NUMBER_OF_EDITION.findall(store.chunks[c].text)}
-        if numbers and int(found.group("number")) not in numbers:
+        chunks = store.chunks_with(name) if name else []
+        number = re.compile(rf"#{found.group('number')}(?!\d)")
+        if len(chunks) and not any(number.search(store.chunks[c].text)
+                                   for c in store.chunks_with([*name, found.group("number")]).tolist()) and \
+                any(_NUMBER_OF_EDITION.search(store.chunks[c].text) for c in chunks.tolist()):
             return True  # "Go Berlin #60" in notes of #58, #59 and #61
     return False
 
@@ -187,8 +191,7 @@ def names_unknown(question: str, store: IndexStore) -> bool:
     known = store.vocabulary
 
     def written(term: str) -> bool:
-        return term in known or term in store.title_terms or _begins_a_word(term, known) or \
-            _written_without_accents(term, known)
+        return term in known or term in store.title_terms or _begins_a_word(term, known)
 
     for found in _NAME_RUN.finditer(question.strip()):
         if found.start() == 0:
@@ -206,16 +209,11 @@ def names_unknown(question: str, store: IndexStore) -> bool:
 
 
 def _begins_a_word(term: str, known: Mapping[str, int]) -> bool:
-    """Some word of the notes begins with the term ("RSVP'd" asked, "RSVPs" written: the stemmer leaves
-    capitals' plurals whole). Read only for a word not in the notes, which is rare."""
-    return any(word.startswith(term) for word in known)
-
-
-def _written_without_accents(term: str, known: Mapping[str, int]) -> bool:
-    """Some word of the notes begins with the term once accents are left out ("Ozolins" asked, "Ozoliņš" written).
-    Read only for a word not in the notes."""
+    """Some word of the notes begins with the term, accents left out ("RSVP'd" asked, "RSVPs" written: the stemmer
+    leaves capitals' plurals whole; "Ozolins" asked, "Ozoliņš" written). Read only for a word not in the notes,
+    which is rare."""
     bare = _bare(term)
-    return any(_bare(word).startswith(bare) for word in known)
+    return any(word.startswith(term) or _bare(word).startswith(bare) for word in known)
 
 
 def _bare(word: str) -> str:
