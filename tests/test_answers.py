@@ -904,6 +904,32 @@ def test_who_was_on_stage_is_not_answered_by_the_names_the_question_gives(tmp_pa
     assert not names_someone('a talk called "Dashboards Nobody Reads"', unnamed.store, besides=("Who",))
 
 
+RKYV_NOTE = """# Oxidize notes
+
+## Zero-copy Deserialization with rkyv
+
+Benchmarks of rkyv against serde and bincode on messages from 1 KB to 10 MB. It wins big on reads and loses a bit
+on writes. Validation is not free, so benchmark with it turned on.
+
+## Lunch
+
+Lunch was soup and bread in the foyer.
+"""
+
+
+def test_who_was_on_stage_is_not_answered_by_the_questions_own_words_in_capitals(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who gave the zero-copy deserialization talk?" over a heading that writes those words in capitals is
+    declined: the question's words, in any case, name no one new. The same note naming the speaker answers."""
+    from confqa.answer.checks import names_someone
+
+    unnamed = _declined_until_given(RKYV_NOTE, "Who gave the zero-copy deserialization talk about rkyv?",
+                                    "Benchmarks of rkyv", "Maja Lindqvist showed benchmarks of rkyv", "Maja Lindqvist",
+                                    tmp_path, embedder)
+    heading = "Zero-copy Deserialization with rkyv"
+    assert names_someone(heading, unnamed.store)  # two capitalised words read as a name …
+    assert not names_someone(heading, unnamed.store, besides=("zero-copy", "deserialization"))  # … the question's
+
+
 @pytest.mark.parametrize(("question", "measure"), [
     ("What time did the conference dinner start?", "clock"),
     ("At what time was service fully restored?", "clock"),

@@ -171,11 +171,11 @@ def defines(term: str, text: str) -> bool:
 
 def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -> bool:
     """A name the notes list as a speaker, or a capitalised first-and-last name (is_a_name); not made of the words
-    `besides` (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not answered by
-    "Kestrel Data"), nor inside quotes (a title)."""
-    asked = set(besides)
+    `besides` in any case (the question's capitalised words: "who gave the Kestrel Data sponsor talk" is not
+    answered by "Kestrel Data"), nor inside quotes (a title)."""
+    asked = {w.lower() for w in besides}
     if asked:
-        text = re.sub(r"\b[A-Z][\w'’-]*", lambda m: "someone" if m.group(0) in asked else m.group(0), text)
+        text = re.sub(r"\b[A-Z][\w'’-]*", lambda m: "someone" if m.group(0).lower() in asked else m.group(0), text)
     text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
     if store.names_a_speaker(text):
         return True
