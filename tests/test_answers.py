@@ -1279,6 +1279,54 @@ def test_an_edition_by_number_the_notes_do_not_cover_is_declined(tmp_path, embed
     assert not answer.abstained and "profiling" in answer.answer, answer.answer
 
 
+HARBOUR_DAY_ONE = """# Harbour Data Summit 2025 — Day 1
+
+Opening keynote by Marit Solberg on why lineage metadata decays faster than the data it describes.
+
+## Afternoon
+
+A workshop on streaming joins, then the sponsor hall. Day 2 starts at nine tomorrow; its notes will be a new post.
+"""
+
+EVAL_THREAD = """# EvalCon thread
+
+1/ Day 1 at EvalCon: Priya Raman opened with contamination checks for code benchmarks.
+
+2/ That's day 1. Tomorrow: the agents track and the reproducibility workshop.
+"""
+
+HARBOUR_UNDATED = """# More Harbour Data Summit notes
+
+The reproducibility panel argued about seeds; Jonas Berg said everyone should log their data order.
+"""
+
+
+def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
+    line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines
+    covers those; a note of the event that numbers no day may cover any."""
+    from confqa.answer.unanswered import other_day
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assistant = _assistant_over({"harbour.md": HARBOUR_DAY_ONE, "evalcon.md": EVAL_THREAD}, tmp_path / "a", embedder)
+    store = assistant.store
+    assert other_day("Who gave the opening keynote on day 2 of Harbour Data Summit 2025?", store)
+    assert other_day("Who gave the keynote on the second day of the Harbour Data Summit?", store)
+    assert other_day("What was said about lineage at Harbour Data Summit on day two?", store)  # the name before
+    assert not other_day("Who gave the opening keynote on day 1 of Harbour Data Summit 2025?", store)
+    assert other_day("Which talks were in the agents track on the second day of EvalCon?", store)
+    assert not other_day("What did Priya Raman open day 1 of EvalCon with?", store)
+    assert not other_day("Who gave the keynote on the first day?", store)  # no event named
+    declined = assistant.ask("Who gave the opening keynote on day 2 of Harbour Data Summit 2025?")
+    assert declined.abstained and declined.evidence["unanswered"] == 1.0, declined.answer
+    answer = assistant.ask("Who gave the opening keynote on day 1 of Harbour Data Summit 2025?")
+    assert not answer.abstained and "Marit Solberg" in answer.answer, answer.answer
+    undated = _assistant_over({"harbour.md": HARBOUR_DAY_ONE, "harbour-more.md": HARBOUR_UNDATED}, tmp_path / "b",
+                              embedder)
+    assert not other_day("Who spoke on day 2 of Harbour Data Summit?", undated.store)
+
+
 def test_a_speaker_placed_in_a_talk_they_did_not_give_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"What did Tanaka present in the two-bit training talk" names her and a talk that is Holm's: the route keeps
     her talk and sets the other aside, and the answer declines; her own talk is answered."""

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+import numpy as np
+
 from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
 from confqa.answer.readable import display_text
@@ -94,7 +96,7 @@ def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
 def outside_the_notes(question: str, store: IndexStore) -> bool:
     """The question names something no note writes, or an edition of an event they do not cover: whatever the
     answer, from the lines or from the talk catalogue, it is not about what was asked."""
-    return names_unknown(question, store) or other_edition(question, store)
+    return names_unknown(question, store) or other_edition(question, store) or other_day(question, store)
 
 
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
@@ -163,6 +165,46 @@ def other_edition(question: str, store: IndexStore) -> bool:
                 any(_NUMBER_OF_EDITION.search(store.chunks[c].text) for c in chunks.tolist()):
             return True  # "Go Berlin #60" in notes of #58, #59 and #61
     return False
+
+
+_COUNTED = "|".join([r"\d{1,2}", *lexicon.SMALL_NUMBERS])
+# A day of an event as a question or a note numbers it: "day 2", "Day two", "the second day".
+_DAY = re.compile(rf"\bday\s+(?P<number>{_COUNTED})\b|\b(?P<ordinal>{'|'.join(lexicon.ORDINALS)})\s+day\b", re.I)
+_DAY_OF = re.compile(rf"(?i:{_DAY.pattern})" + r"\s+(?i:of|at)\s+(?:(?i:the)\s+)?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z0-9][\w&'’.-]*)*)")
+
+
+def _day_number(found: re.Match[str]) -> int:
+    if found.group("ordinal"):
+        return lexicon.ORDINALS[found.group("ordinal").lower()]
+    number = found.group("number").lower()
+    return int(number) if number.isdigit() else lexicon.SMALL_NUMBERS[number]
+
+
+def other_day(question: str, store: IndexStore) -> bool:
+    """The question asks about a day of an event ("the opening keynote on day 2 of Fjord Data Summit 2025") that
+    the notes naming the event do not cover: each numbers the days it covers, in its headings ("# Fjord Data Summit
+    — Day 1", "## Day 2 (Saturday)") or, when no heading numbers one, in its lines ("That's day 1. Tomorrow: the
+    agents track"), and none is that day. A note naming the event that numbers no day may cover any."""
+    found = _DAY_OF.search(question) or _DAY.search(question)
+    if not found:
+        return False
+    # The event: the name after "day 2 of", else the question's first name ("Where was the Alpine Security
+    # Conference held on day 2").
+    event = found.group("name") if "name" in found.groupdict() else next(
+        (m.group(0) for m in _NAME_RUN.finditer(question.strip()) if m.start() > 0), "")
+    name = [t for t in terms(re.sub(r"\b(?:19|20)\d\d\b", " ", event)) if t not in _NOT_A_NAME]
+    if not name:
+        return False
+    docs = np.unique(store.chunk_doc[store.chunks_with(name)]).tolist()
+    covered: set[int] = set()
+    for doc in docs:
+        lines = store.texts.get(store.doc_names[doc], [])
+        headings = {_day_number(m) for line in lines if line.lstrip().startswith("#") for m in _DAY.finditer(line)}
+        days = headings or {_day_number(m) for line in lines for m in _DAY.finditer(line)}
+        if not days:
+            return False  # a note of the event that numbers no day
+        covered |= days
+    return bool(covered) and _day_number(found) not in covered
 
 
 _WORK_ASKED = re.compile(lexicon.WORK_ASKED, re.I)

@@ -371,6 +371,8 @@ thousand million billion trillion dozen half quarter double twice triple""".spli
 # list of exactly that many items has answered it.
 SMALL_NUMBERS = {word: n for n, word in enumerate("""zero one two three four five six seven eight nine ten eleven
 twelve""".split())}
+# The ordinals a question numbers a conference's day with ("on the second day of EvalCon").
+ORDINALS = {word: n for n, word in enumerate("""zeroth first second third fourth fifth sixth seventh""".split())}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
