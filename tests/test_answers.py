@@ -1301,6 +1301,41 @@ The reproducibility panel argued about seeds; Jonas Berg said everyone should lo
 """
 
 
+PORTO_NOTES = """# InfraCon Porto 2024
+
+Two days by the river, about 400 people, most of them running platforms for banks and retailers.
+
+## Migrating 4,000 Cron Jobs Without Anyone Noticing
+
+- **Speaker:** Kwame Asante
+
+They had cron jobs spread across about 300 hosts and nobody knew who owned half of them. An agent shipped every
+crontab to a central database; then everything was shadow-run on Temporal for two weeks and the outputs compared.
+About 600 jobs turned out to be dead and were deleted after a scream test.
+"""
+
+LISBON_NOTES = """# Lisbon Systems Meetup
+
+## Queues at the edge
+
+- **Speaker:** Joana Reis
+
+Joana ran the same queue benchmark on three brokers and found the slowest one was the easiest to operate.
+"""
+
+
+def test_a_passage_stands_under_its_notes_title(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did Kwame Asante talk about at InfraCon Porto?": the talk's lines never write the event's name, the
+    note's title does. The answer's evidence holds the question's words (coverage and focus), and it is answered;
+    the same question about an event his note is not titled by is not held."""
+    assistant = _assistant_over({"infracon-porto.md": PORTO_NOTES, "lisbon.md": LISBON_NOTES}, tmp_path, embedder)
+    answer = assistant.ask("What did Kwame Asante talk about at InfraCon Porto?")
+    assert answer.evidence["coverage"] == 1.0 and answer.evidence["focus"] == 1.0, answer.evidence
+    assert not answer.abstained and "cron jobs" in answer.answer, (answer.answer, answer.confidence)
+    elsewhere = assistant.ask("What did Kwame Asante talk about at the Lisbon Systems Meetup?")
+    assert elsewhere.evidence["focus"] < 1.0, elsewhere.evidence
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

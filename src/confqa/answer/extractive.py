@@ -505,9 +505,12 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
              intent_vector: np.ndarray | None) -> dict[str, float]:
     """The features that confidence is computed from (confqa.answer.confidence.FEATURES)."""
     evidence_text = " ".join(store.chunks[h.chunk].text for h in pool[:3])
-    evidence_terms = set(terms(evidence_text))
+    # A passage is read under its note's title ("# InfraCon Porto 2024" holds "InfraCon Porto" for "what did
+    # Asante present at InfraCon Porto", for every passage of that note).
+    evidence_terms = set(terms(evidence_text)) | _headed_by([h.chunk for h in pool[:3]], store)
     quoted = [unit_text(c.unit, store) for c in chosen]
-    quoted_terms: set[str] = set().union(*(terms_of(text) for text in quoted))
+    quoted_terms: set[str] = set().union(*(terms_of(text) for text in quoted),
+                                         _headed_by([store.sentences[c.unit.members[0]].chunk for c in chosen], store))
     route = asked.route
     routed = bool(route and route.talk_ids and any(h.in_route for h in pool))
     # "Who chaired the panel?" answered by "moderated by Ole Sorensen": the role word is answered in the notes'
@@ -547,6 +550,11 @@ def evidence(asked: Question, chosen: list[Scored], pool: list[Hit], store: Inde
         "other_note": float(bool(chosen and asked.notes and int(store.chunk_doc[store.sentences[chosen[0].unit.members[0]].chunk])
                                  not in asked.notes)),
     }
+
+
+def _headed_by(chunk_ids: list[int], store: IndexStore) -> frozenset[str]:
+    """Terms of the titles of the notes the passages stand in."""
+    return frozenset().union(*(terms_of(store.chunks[c].title) for c in chunk_ids))
 
 
 # -- citing ---------------------------------------------------------------------------------------------------
