@@ -165,6 +165,10 @@ def test_the_words_of_a_how_question_are_not_searched_for() -> None:
     # a possessive asks about its owner, whose name the notes write without it
     assert question_terms("What were Zhou's takeaways?") == ["zhou", "takeaway"] == question_terms("Zhou’s takeaways?")
     assert question_terms("What's a trust budget?") == ["trust", "budget"]
+    # "held" and "take place" ask where or when, and are not searched for ("a long-held belief", "held-out data")
+    assert question_terms("Where was NeurIPS 2025 held?") == ["neurip", "2025"]
+    assert question_terms("When did the hackathon take place?") == ["hackathon"]
+    assert "held" in question_terms("How large was the held-out set?")
 
 
 def test_words_of_any_alphabet_are_whole_words() -> None:
@@ -1172,6 +1176,24 @@ def test_an_edition_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, emb
     assert assistant.ask("Where was Fjordconf 2023 held?").abstained
     answer = assistant.ask("Where was Fjordconf 2024 held?")
     assert not answer.abstained and "Tromsø" in answer.answer, answer.answer
+
+
+def test_an_edition_is_written_as_the_name_with_its_year(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A passage about Fjordconf that names 2026 for something else does not cover Fjordconf 2026; one that
+    writes the edition ("Fjordconf 2026", "the 2026 edition of Fjordconf", "Fjordconf '26") does."""
+    from confqa.answer.unanswered import other_edition
+
+    ahead = TWO_TALKS_NOTE.replace("over two days in March.", "over two days in March. The organisers hope to "
+                                   "double the attendance by 2026.")
+    (tmp_path / "a").mkdir()
+    store = _assistant_over({"fjord.md": ahead}, tmp_path / "a", embedder).store
+    assert other_edition("When and where will Fjordconf 2026 take place?", store)
+    for written in ("Fjordconf 2026 moves to Bergen.", "The 2026 edition of Fjordconf moves to Bergen.",
+                    "Fjordconf '26 moves to Bergen."):
+        (tmp_path / written[:12]).mkdir()
+        covered = _assistant_over({"fjord.md": ahead.replace("The organisers hope", written + " The organisers hope")},
+                                  tmp_path / written[:12], embedder).store
+        assert not other_edition("When and where will Fjordconf 2026 take place?", covered), written
 
 
 def test_a_paper_asked_for_is_answered_by_its_name(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -54,13 +54,16 @@ def named_terms(question: str) -> list[str]:
 
 _HOW = re.compile(r"\bhow\s+(?:" + "|".join(HOW_WORDS) + r")\b", re.I)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.I)
+# The verbs that ask where or when an event happened, not what about it: "where was NeurIPS held" searches for
+# NeurIPS, and a note's "long-held belief" or "held-out set" is no match for it.
+_OCCURRED = re.compile(r"(?<![\w-])(?:held|located|(?:take|takes|took|taking)\s+place|happen(?:s|ed|ing)?)(?![\w-])", re.I)
 
 
 def question_terms(question: str) -> list[str]:
     """A question's BM25 terms without the words of its form: "how many people attended" searches for people
     attending, and a note's "many people" is no match for it. "Zhou's talk" asks about Zhou, and "what's" is "what"
-    (the notes' own "Zhou's" still indexes as one word)."""
-    return terms(_POSSESSIVE.sub("", _HOW.sub("how", question)))
+    (the notes' own "Zhou's" still indexes as one word). "Where was it held" searches for "it"."""
+    return terms(_OCCURRED.sub(" ", _POSSESSIVE.sub("", _HOW.sub("how", question))))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -138,9 +138,13 @@ _NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS + tuple
     ASKING_TERMS | FORM_TERMS
 
 
+EDITION_GAP = 3  # at most this many words between an event's name and its year ("NeurIPS 2025", "2025 edition of NeurIPS")
+
+
 def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: every
-    note that names the event is of another year and no passage naming it gives the year. A note with no year of
+    note that names the event is of another year and no passage writes the year with the name (a passage about
+    NeurIPS that says "maybe 2026" of something else does not cover NeurIPS 2026). A note with no year of
     its own is taken to cover any edition it names. An edition by number ("Go Berlin #60") is not covered when the
     passages naming the event number editions and none of them has its number. Read from the BM25 postings: of the
     passages naming the event, only those with the number are read in full, and the others until one numbers an
@@ -154,8 +158,11 @@ def other_edition(question: str, store: IndexStore) -> bool:
         years = store.chunk_year[chunks]
         if (years == NO_YEAR).any() or (years == year).any():
             continue
-        if not len(store.chunks_with([*name, str(year)])):
-            return True
+        words = found.group("name").split()
+        edition = re.compile(rf"{re.escape(words[-1])}\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}['’]?(?:{year}|{year % 100:02d})\b|"
+                             rf"\b{year}\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}{re.escape(words[0])}", re.I)
+        if not any(edition.search(store.chunks[c].text) for c in store.chunks_with([*name, str(year)]).tolist()):
+            return True  # no passage writes this edition: "NeurIPS" and "2026" apart are not NeurIPS 2026
     for found in _NUMBERED.finditer(question):
         name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
         chunks = store.chunks_with(name) if name else []

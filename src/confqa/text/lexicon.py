@@ -401,7 +401,7 @@ WORK_ASKED = r"^\s*(?:which|what)\s+(?:papers?|books?|articles?|stud(?:y|ies)|pu
 FORM_WORDS = ("according name names kind kinds type types sort sorts stand mean means meant refer refers city "
               "cities country countries venue location place date day time year month week number amount "
               "percentage percent share fraction proportion total count exactly roughly approximately many much "
-              "difference differences similarity similarities")
+              "difference differences similarity similarities held happen happened happens located")
 # Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
 ASKING_WORDS = (
     "say said says recommend recommended recommendation suggest suggested talk talked cover covered discuss "
