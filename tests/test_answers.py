@@ -1358,6 +1358,43 @@ def test_a_passage_stands_under_its_notes_title(tmp_path, embedder) -> None:  # 
     assert elsewhere.evidence["focus"] < 1.0, elsewhere.evidence
 
 
+KESTREL_SUMMIT = """# Kestrel Summit 2025 Notes
+
+**Location:** Ljubljana, Slovenia
+
+**Dates:** June 3-5, 2025
+
+## Overview
+
+I was sent to Kestrel Summit by my employer this year, mostly for the storage and streaming tracks.
+The hallway track was better than the talks, as usual, and the coffee ran out by ten every morning.
+"""
+
+HERON_HACKDAYS = """# Heron Hackdays
+
+**Location:** Tampere Hall, Tampere
+
+**Dates:** 22-24 March 2024
+
+Forty teams built tools for the city's open transport data over one weekend.
+"""
+
+
+def test_a_field_that_gives_the_place_or_the_date_answers_where_and_when(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Where was Kestrel Summit 2025 held?" is answered by the note's "Location:" field, not by a line close to
+    its words that names no place; "when" by its "Dates:" field. Another event's fields answer neither."""
+    from confqa.answer.checks import holds
+
+    assistant = _assistant_over({"kestrel.md": KESTREL_SUMMIT, "heron.md": HERON_HACKDAYS}, tmp_path, embedder)
+    where = assistant.ask("Where was Kestrel Summit 2025 held?")
+    assert not where.abstained and where.answer.startswith("Location: Ljubljana"), where.answer
+    assert "Tampere" not in where.answer
+    when = assistant.ask("When was Kestrel Summit 2025 held?")
+    assert not when.abstained and when.answer.startswith("Dates: June 3-5"), when.answer
+    assert holds(classify("Where was it held?"), "Venue: Hall 104; Notes by: Devon", assistant.store)
+    assert not holds(classify("Where was it held?"), "Organisers: Climate Coders e.V.; Notes by: Devon", assistant.store)
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

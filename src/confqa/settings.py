@@ -157,6 +157,8 @@ class AnswerSettings(BaseModel):
     max_quote_chars: int = Field(2400, ge=100, description="Longest verbatim quote of one citation.")
     weight_rank: float = Field(0.05, ge=0.0, description="Which talks were about a topic: a talk's score is its "
                                "passage's retrieval score plus this bonus divided by the passage's rank (1-based).")
+    min_unit_words: int = Field(4, ge=1, le=20, description="A unit with fewer words than this is no answer "
+                                "(a field a where- or when-question asks for, 'Location: Ljubljana', excepted).")
     min_new_words: int = Field(3, ge=0, le=20, description="A unit with fewer words than this beyond the talk's "
                                "names (and, for the says_nothing ranking feature, the question's words) says nothing "
                                "new: a byline answers only a who-question.")

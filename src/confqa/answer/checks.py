@@ -20,6 +20,12 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
                    r"morning|afternoon|evening)\b", re.I)
 _PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?[A-Z][\w-]+")
 _CLOCK = re.compile(lexicon.CLOCK_TIME, re.I)
+# A field that gives a place or a date by its label ("Location: San Diego, CA", "Venue: Hall 104", "Dates: 9-15
+# December"), as the head of a note or a row of a table writes it.
+FIELDS = {
+    "where": re.compile(r"(?:^|;\s)(?:" + lexicon.PLACE_FIELDS + r")\s*:\s*\S", re.I),
+    "when": re.compile(r"(?:^|;\s)(?:" + lexicon.TIME_FIELDS + r")\s*:\s*\S", re.I),
+}
 _ROOM = re.compile(lexicon.ROOM_PLACE, re.I)
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-zà-ÿ'’-]+(?: [A-Z]\.)?(?: (?:van|von|de|da|del|der|la|le) )?[ -][A-Z][a-zà-ÿ'’-]+\b")
 
@@ -34,7 +40,9 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "when":
         return bool((_CLOCK if intent.measure == "clock" else _DATE).search(text))
     if name == "where":
-        return bool((_ROOM if intent.measure == "room" else _PLACE).search(text))
+        if intent.measure == "room":
+            return bool(_ROOM.search(text))
+        return bool(_PLACE.search(text) or FIELDS["where"].search(text))
     if name == "definition":
         return expands(intent.term or "", text) if intent.expands else defines(intent.term or "", text)
     return True

@@ -90,8 +90,9 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_advice_first(_role_lines_first(candidates(asked, query, pool, store, settings),
-                                                                  asked, store), asked, store), asked, store, settings)
+    chosen = catalogue or _select(_fields_first(_advice_first(_role_lines_first(
+        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store),
+        asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
@@ -205,6 +206,33 @@ def _advice_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
     return [replace(best, score=top + 1.0), *(s for s in scored if s is not best)]
 
 
+FIELD_PASSAGES = 3  # a field leads from one of this many best passages when the question names no note
+
+
+def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Where was NeurIPS 2025 held?": a field the notes label as the place ("Location: San Diego, CA, USA")
+    answers a where-question, and one labelled as the date a when-question, ahead of a line that is merely close to
+    the question's words ("I had the pleasure to be sent to NeurIPS"), when it is in a note the question names
+    or, if it names none, in one of its best passages. The best such field leads; the rest keep their order. Not for a question asking for a time of day or a room, which a date or a city does not answer."""
+    field = checks.FIELDS.get(asked.intent.name)
+    if field is None or asked.intent.measure is not None or not scored:
+        return scored
+    def of_the_question(s: Scored) -> bool:
+        # From a note the question names by its title ("NeurIPS 2025"), else from one of the best passages or a
+        # note whose title shares a word with the question: the venue of another event's note is no answer.
+        chunk = store.sentences[s.unit.members[0]].chunk
+        if asked.notes:
+            return int(store.chunk_doc[chunk]) in asked.notes
+        return s.features.get("rank", 0.0) >= 1.0 / FIELD_PASSAGES or bool(_headed_by([chunk], store) & asked.content)
+
+    fields = [s for s in scored if field.search(unit_text(s.unit, store)) and of_the_question(s)]
+    if not fields:
+        return scored
+    best = max(fields, key=lambda s: s.score)
+    top = max(s.score for s in scored)
+    return [replace(best, score=top + 1.0), *(s for s in scored if s is not best)]
+
+
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"Who chaired RustNorth?": when a unit says the role and names someone ("Opening remarks were by the
     conference chair, Astrid Nilsen"), only such units answer; a line without the role is not the answer, however
@@ -261,6 +289,15 @@ def _threshold(settings: AnswerSettings) -> float:
 
 
 # -- scoring -------------------------------------------------------------------------------------------------------
+def _too_short(text: str, asked: Question, settings: AnswerSettings) -> bool:
+    """Fewer words than an answer needs (`min_unit_words`), unless it is the field a where- or when-question asks
+    for ("Location: Ljubljana, Slovenia")."""
+    if len(text.split()) >= settings.min_unit_words:
+        return False
+    field = checks.FIELDS.get(asked.intent.name)
+    return field is None or not field.search(text)
+
+
 def _says_nothing(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> bool:
     """A byline or a speaker line ("by Ana de la Cruz.") answers only a who-question."""
     if asked.asks_who:
@@ -384,7 +421,7 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
                                      settings, allowed)]:
             unit = _to_the_fact(unit, asked, store)
             text = unit_text(unit, store)
-            if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
+            if _too_short(text, asked, settings) or _says_nothing(text, unit, asked, store, settings):
                 continue
             candidates.append((unit, _features(text, unit, asked, store, settings, wanted, hit.score, rank)))
     return _ranked(candidates)
@@ -431,7 +468,7 @@ def _about_talk(asked: Question, intent_vector: np.ndarray, store: IndexStore, s
                                  allowed)]:
         unit = _to_the_fact(unit, asked, store)
         text = unit_text(unit, store)
-        if len(text.split()) < 4 or _says_nothing(text, unit, asked, store, settings):
+        if _too_short(text, asked, settings) or _says_nothing(text, unit, asked, store, settings):
             continue
         candidates.append((unit, _features(text, unit, asked, store, settings, set())))
     return _ranked(candidates)

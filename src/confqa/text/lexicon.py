@@ -378,6 +378,9 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PLACE_WORDS = frozenset("""room hall venue center centre convention auditorium building campus stage track
 floor city street hotel university museum pavilion arena theatre theater""".split())
+# The labels of a field that gives a place or a date ("Location: San Diego", "Dates: 9-15 December").
+PLACE_FIELDS = r"location|venue|where|place|city|address"
+TIME_FIELDS = r"dates?|when"
 DEFINING_VERBS = r"(?:is|are|was|were|means|refers to|stands for|denotes|describes|is called|is defined as|:|—|–|-)"
 # Words for what a talk advises: a question asking what someone "recommended" is answered under a heading
 # called "Takeaways", "Lessons" or "Recommendations".
