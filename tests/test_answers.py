@@ -147,6 +147,11 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     ("How long did the migration take?", "They migrated 40 jobs to Dagster.", False),
     ("How much did p99 latency drop?", "p99 fell by 38% after the move.", True),  # not a price: any number
     ("What did the distillation cost in accuracy?", "The student loses 1.5 points of F1.", True),
+    # "real" and "won" are English words before they are currencies
+    ("How much money was each model given to trade?", "Real money, real markets, zero human intervention.", False),
+    ("How much money was each model given to trade?", "Each frontier model was given $10k to trade stocks.", True),
+    ("How much was the prize?", "The team that won 3 of 5 rounds took the prize.", False),
+    ("How much was the prize?", "The prize was 5,000 reais.", True),
 ])
 def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, holds: bool) -> None:
     from confqa.answer.checks import amounts

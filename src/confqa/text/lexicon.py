@@ -256,8 +256,10 @@ rsvps attendants guests""".split())
 DURATION_UNITS = frozenset("""ms millisecond milliseconds second seconds sec secs minute minutes min mins hour hours
 h hr hrs day days night nights week weeks month months year years""".split())
 # An amount of money: a currency sign or name next to a number, or "free".
-CURRENCY = (r"[$€£¥₹₩]|\b(?:usd|eur|gbp|jpy|chf|nok|sek|dkk|pln|brl|ars|inr|cad|aud|sgd|dollars?|euros?|pounds?|"
-            r"yen|francs?|kron(?:e|er|or|a)|z[łl]oty|reais|real|pesos?|rupees?|won|cents?)\b")
+# (Not "real" or "won", which are English words first: "real money, real markets, zero human intervention" gives
+# no price, "the model that won 3 of 5 rounds" none either.)
+CURRENCY = (r"[$€£¥₹₩]|\b(?:usd|eur|gbp|jpy|chf|nok|sek|dkk|pln|brl|krw|ars|inr|cad|aud|sgd|dollars?|euros?|pounds?|"
+            r"yen|francs?|kron(?:e|er|or|a)|z[łl]oty|reais|pesos?|rupees?|cents?)\b")
 # Words of what something costs: a share next to one ("infrastructure cost dropped by about 70%") answers how much
 # money was saved.
 COST_WORDS = frozenset("""cost costs costing price prices priced spend spending spent bill bills budget budgets
