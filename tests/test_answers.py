@@ -150,8 +150,8 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     # "real" and "won" are English words before they are currencies
     ("How much money was each model given to trade?", "Real money, real markets, zero human intervention.", False),
     ("How much money was each model given to trade?", "Each frontier model was given $10k to trade stocks.", True),
-    ("How much did the prize pay?", "The team that won 3 of 5 rounds took the prize.", False),
-    ("How much did the prize pay?", "The prize was 5,000 reais.", True),
+    ("How much did tickets cost?", "Tickets went to the team that won 3 of 5 rounds.", False),
+    ("How much did tickets cost?", "Tickets were 120 reais.", True),
 ])
 def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, holds: bool) -> None:
     from confqa.answer.checks import amounts
