@@ -1400,6 +1400,34 @@ def test_a_field_that_gives_the_place_or_the_date_answers_where_and_when(tmp_pat
     assert not holds(classify("Where was it held?"), "Organisers: Climate Coders e.V.; Notes by: Devon", assistant.store)
 
 
+PHONES_NOTE = """# Federated fine-tuning on phones
+
+## Problems they hit
+
+1. Device heterogeneity: older phones ran out of memory, so a memory check now runs before a device accepts work.
+2. Client drift: users in the same round had very different vocabularies, which slowed convergence. FedProx with mu = 0.01 helped.
+3. Evaluation: you cannot look at user text, so all evaluation is federated too, computed on device and aggregated.
+
+## Results
+
+Next-word accuracy rose by two points over the server-trained baseline, at a tenth of the upload.
+"""
+
+
+def test_a_list_item_is_quoted_whole(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which method helped against client drift?": the item's second sentence ("FedProx … helped") is the
+    answer, and it is quoted with the item it belongs to, not left out after the item's first sentence."""
+    from confqa.answer.units import units_of
+
+    assistant = _assistant_over({"phones.md": PHONES_NOTE}, tmp_path, embedder)
+    store, settings = assistant.store, assistant.settings.answer
+    item = next(i for i, s in enumerate(store.sentences) if s.text.startswith("2. Client drift"))
+    units = units_of([item], {item: 0.5, item + 1: 0.4}, store, settings)
+    assert [u.members for u in units] == [(item, item + 1)]
+    answer = assistant.ask("Which method helped against client drift on the phones?")
+    assert not answer.abstained and "FedProx" in answer.answer and "vocabularies" in answer.answer, answer.answer
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

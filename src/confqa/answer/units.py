@@ -174,6 +174,13 @@ def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexSto
             follow = cosines.get(sentence_id + 1, own)
             out.append(Unit((sentence_id, sentence_id + 1), "continued", max(own, follow)))
             continue
+        if sentence.kind == "item":
+            # A list item is quoted whole: "Client drift: users had very different vocabularies. FedProx with
+            # mu = 0.01 helped." is one point, and its second sentence is the answer to "what helped".
+            rest = [m for m in paragraph_rest(sentence_id, store, settings) if allowed is None or m in allowed]
+            if rest:
+                out.append(Unit((sentence_id, *rest), "continued", max(own, *(cosines.get(m, own) for m in rest))))
+                continue
         out.append(Unit((sentence_id,), "sentence", own))
     return out
 
