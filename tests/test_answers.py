@@ -1396,6 +1396,8 @@ def test_a_field_that_gives_the_place_or_the_date_answers_where_and_when(tmp_pat
     assert "Tampere" not in where.answer
     when = assistant.ask("When was Kestrel Summit 2025 held?")
     assert not when.abstained and when.answer.startswith("Dates: June 3-5"), when.answer
+    both = assistant.ask("Where and when was Kestrel Summit 2025 held?")
+    assert both.answer.startswith("Dates: June 3-5") and "Location: Ljubljana" in both.answer, both.answer
     assert holds(classify("Where was it held?"), "Venue: Hall 104; Notes by: Devon", assistant.store)
     assert not holds(classify("Where was it held?"), "Organisers: Climate Coders e.V.; Notes by: Devon", assistant.store)
 

@@ -209,14 +209,31 @@ def _advice_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
 FIELD_PASSAGES = 3  # a field leads from one of this many best passages when the question names no note
 
 
+# A when-question that also asks where ("when and where was it held"), or the other way round.
+_ALSO_ASKED = {"when": re.compile(r"\bwhere\b", re.I), "where": re.compile(r"\bwhen\b", re.I)}
+
+
+def _fields_asked(asked: Question) -> list[str]:
+    """The fields a question asks for: "where", "when", or both ("when and where was it held"), the intent's
+    first; none for a time of day or a room."""
+    name = asked.intent.name
+    if name not in checks.FIELDS or asked.intent.measure is not None:
+        return []
+    other = "where" if name == "when" else "when"
+    return [name, other] if _ALSO_ASKED[name].search(asked.text) else [name]
+
+
 def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"Where was NeurIPS 2025 held?": a field the notes label as the place ("Location: San Diego, CA, USA")
     answers a where-question, and one labelled as the date a when-question, ahead of a line that is merely close to
     the question's words ("I had the pleasure to be sent to NeurIPS"), when it is in a note the question names
-    or, if it names none, in one of its best passages. The best such field leads; the rest keep their order. Not for a question asking for a time of day or a room, which a date or a city does not answer."""
-    field = checks.FIELDS.get(asked.intent.name)
-    if field is None or asked.intent.measure is not None or not scored:
+    or, if it names none, in one of its best passages. The best such field leads ("when and where": the best of
+    each, the date first); the rest keep their order. Not for a question asking for a time of day or a room,
+    which a date or a city does not answer."""
+    kinds = _fields_asked(asked)
+    if not kinds or not scored:
         return scored
+
     def of_the_question(s: Scored) -> bool:
         # From a note the question names by its title ("NeurIPS 2025"), else from one of the best passages or a
         # note whose title shares a word with the question: the venue of another event's note is no answer.
@@ -225,12 +242,17 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
             return int(store.chunk_doc[chunk]) in asked.notes
         return s.features.get("rank", 0.0) >= 1.0 / FIELD_PASSAGES or bool(_headed_by([chunk], store) & asked.content)
 
-    fields = [s for s in scored if field.search(unit_text(s.unit, store)) and of_the_question(s)]
-    if not fields:
+    picked: list[Scored] = []
+    for kind in kinds:
+        fields = [s for s in scored if s not in picked and checks.FIELDS[kind].search(unit_text(s.unit, store))
+                  and of_the_question(s)]
+        if fields:
+            picked.append(max(fields, key=lambda s: s.score))
+    if not picked:
         return scored
-    best = max(fields, key=lambda s: s.score)
     top = max(s.score for s in scored)
-    return [replace(best, score=top + 1.0), *(s for s in scored if s is not best)]
+    return [replace(s, score=top + len(picked) - i) for i, s in enumerate(picked)] + \
+        [s for s in scored if s not in picked]
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -294,8 +316,7 @@ def _too_short(text: str, asked: Question, settings: AnswerSettings) -> bool:
     for ("Location: Ljubljana, Slovenia")."""
     if len(text.split()) >= settings.min_unit_words:
         return False
-    field = checks.FIELDS.get(asked.intent.name)
-    return field is None or not field.search(text)
+    return not any(checks.FIELDS[kind].search(text) for kind in _fields_asked(asked))
 
 
 def _says_nothing(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> bool:
