@@ -1430,6 +1430,37 @@ def test_a_list_item_is_quoted_whole(tmp_path, embedder) -> None:  # type: ignor
     assert not answer.abstained and "FedProx" in answer.answer and "vocabularies" in answer.answer, answer.answer
 
 
+ATTENDANCE_NOTE = """# Harbour Summit 2025
+
+The summit drew 2,400 researchers and engineers to the old harbour this year.
+
+The summit remains a mirror of the field's mood, more than any other event I go to.
+
+Registration was up by 30% on last year.
+"""
+
+
+def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How many researchers did Harbour Summit draw?": the answer's further units must hold a number too (of
+    any kind: what it counts is the lead's to match); a line without one is left out however close it is."""
+    from confqa.answer.extractive import _select
+    from confqa.answer.question import Scored, understand
+    from confqa.answer.units import Unit
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"harbour.md": ATTENDANCE_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    drew, mirror, numbers = (next(i for i, s in enumerate(store.sentences) if word in s.text)
+                             for word in ("drew", "mirror", "Registration"))
+    scored = [Scored(Unit((drew,), "sentence", 0.6), 0.9), Scored(Unit((mirror,), "sentence", 0.5), 0.8),
+              Scored(Unit((numbers,), "sentence", 0.4), 0.7)]
+    for question, kept in (("How many researchers did Harbour Summit draw?", [drew, numbers]),
+                           ("What did the notes say about Harbour Summit?", [drew, mirror, numbers])):
+        asked = understand(assistant.search.query(question, Filters()))
+        chosen = _select(scored, asked, store, assistant.settings.answer)
+        assert sorted(c.unit.members[0] for c in chosen) == sorted(kept), question
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

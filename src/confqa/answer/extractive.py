@@ -18,6 +18,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
+from confqa.answer.intents import Intent
 from confqa.answer.question import (
     FORM_TERMS,
     Question,
@@ -504,6 +505,9 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     chosen: list[Scored] = []
     used: set[int] = set()
     words = 0
+    # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
+    typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and \
+        not _ASKS_MORE.search(asked.text) else None
     for candidate in scored:
         if len(chosen) >= limit:
             break
@@ -511,6 +515,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             break
         if used & set(candidate.unit.members):
             continue
+        if chosen and typed and not checks.holds(typed, unit_text(candidate.unit, store), store):
+            continue  # a date or a number is asked: a further unit without any adds nothing
         vector = store.sentence_vectors[candidate.unit.members[0]]
         if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
             continue
