@@ -71,6 +71,7 @@ def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     ("what does varsortability mean in the causal discovery lectures", "varsortability"),
     ("define group size as used in the quantization talk", "group size"),
     ("What is PyTorch Monarch used for?", "PyTorch Monarch"),
+    ("Define Goodhart's Law as the benchmarking tutorial used it.", "Goodhart's Law"),  # a named law is a term
 ])
 def test_a_definition_question_names_its_term_without_where_it_was_defined(question: str, term: str) -> None:
     intent = classify(question)

@@ -93,9 +93,9 @@ def classify(question: str) -> Intent:
         if words and (words[0] in lexicon.NUMBER_WORDS or words[0].isdigit() or words[0] in _MAIN):
             name, term = "list", None  # "what are the six principles", "what were the main tips"
         elif len(words) > MAX_TERM_WORDS or set(words) & _NOT_A_TERM or words and words[0] in _FORM \
-                or "'s" in (term or "") or _NAMED.search(text):
+                or re.search(r"'s (?![A-Z])", term or "") or _NAMED.search(text):
             # "what was the weather like in San Diego", "what is the name of …", "what was Rui Matos's advice",
-            # "what was the Wi-Fi network called": not a term to define
+            # "what was the Wi-Fi network called": not a term to define ("Goodhart's Law" is one)
             name, term = "fact", None
     counted = measure = priced = None
     if name == "quantity":
