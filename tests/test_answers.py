@@ -1462,6 +1462,28 @@ def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embed
         assert sorted(c.unit.members[0] for c in chosen) == sorted(kept), question
 
 
+def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did the two-bit training talk argue?": the answer's further units are about that talk (or the lead's
+    talk, when the lead is from another); a close line from another talk of the same note is left out."""
+    from confqa.answer.extractive import _select
+    from confqa.answer.question import Scored, understand
+    from confqa.answer.units import Unit
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    argued, falls, draft = (next(i for i, s in enumerate(store.sentences) if word in s.text)
+                            for word in ("argued for quantization-aware", "falls apart", "draft model"))
+    scored = [Scored(Unit((argued,), "sentence", 0.6), 0.9), Scored(Unit((draft,), "sentence", 0.5), 0.8),
+              Scored(Unit((falls,), "sentence", 0.4), 0.7)]
+    named = understand(assistant.search.query("What did the training models at two bits talk argue?", Filters()))
+    assert named.route is not None and named.route.talk_ids
+    assert [c.unit.members[0] for c in _select(scored, named, store, assistant.settings.answer)] == [argued, falls]
+    unnamed = understand(assistant.search.query("What did the speakers argue about model size?", Filters()))
+    assert {c.unit.members[0] for c in _select(scored, unnamed, store, assistant.settings.answer)} == \
+        {argued, falls, draft}
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

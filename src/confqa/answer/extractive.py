@@ -506,6 +506,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     used: set[int] = set()
     words = 0
     # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
+    named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
     typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and \
         not _ASKS_MORE.search(asked.text) else None
     for candidate in scored:
@@ -517,6 +518,9 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             continue
         if chosen and typed and not checks.holds(typed, unit_text(candidate.unit, store), store):
             continue  # a date or a number is asked: a further unit without any adds nothing
+        if chosen and named and (about := set(talk_ids_of(candidate.unit.members[0], store))) and \
+                not about & (named | set(talk_ids_of(chosen[0].unit.members[0], store))):
+            continue  # the question names a talk: a further unit about another talk (not the lead's) is not about it
         vector = store.sentence_vectors[candidate.unit.members[0]]
         if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
             continue
