@@ -1464,7 +1464,8 @@ def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embed
 
 def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"What did the two-bit training talk argue?": the answer's further units are about that talk (or the lead's
-    talk, when the lead is from another); a close line from another talk of the same note is left out."""
+    talk, when the lead is from another); a close line from another talk of the same note is left out. A question
+    naming no talk takes another talk's line only when it is nearly as likely to answer as the lead."""
     from confqa.answer.extractive import _select
     from confqa.answer.question import Scored, understand
     from confqa.answer.units import Unit
@@ -1482,6 +1483,10 @@ def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_pat
     unnamed = understand(assistant.search.query("What did the speakers argue about model size?", Filters()))
     assert {c.unit.members[0] for c in _select(scored, unnamed, store, assistant.settings.answer)} == \
         {argued, falls, draft}
+    # A question naming no talk: another talk's unit joins only if nearly as likely to answer as the lead
+    # (answer.other_talk_share of it); the lead's own talk's units by the usual keep_ratio.
+    weaker = [scored[0], Scored(scored[1].unit, 0.4), Scored(scored[2].unit, 0.35)]
+    assert {c.unit.members[0] for c in _select(weaker, unnamed, store, assistant.settings.answer)} == {argued, falls}
 
 
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

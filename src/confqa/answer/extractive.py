@@ -518,9 +518,11 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             continue
         if chosen and typed and not checks.holds(typed, unit_text(candidate.unit, store), store):
             continue  # a date or a number is asked: a further unit without any adds nothing
-        if chosen and named and (about := set(talk_ids_of(candidate.unit.members[0], store))) and \
-                not about & (named | set(talk_ids_of(chosen[0].unit.members[0], store))):
-            continue  # the question names a talk: a further unit about another talk (not the lead's) is not about it
+        if chosen and _about_another_talk(candidate, chosen[0], named, store) and \
+                (named or candidate.score < chosen[0].score * settings.other_talk_share):
+            # The question names a talk: a further unit about another (not the lead's either) is not about it.
+            # It names none: one about another talk than the lead's joins only if nearly as likely to answer.
+            continue
         vector = store.sentence_vectors[candidate.unit.members[0]]
         if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
             continue
@@ -542,6 +544,13 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
                                                   s.unit.members[0]))
         chosen = [lead, *rest]
     return chosen
+
+
+def _about_another_talk(candidate: Scored, lead: Scored, named: set[str], store: IndexStore) -> bool:
+    """The candidate's lines are about a talk, and about none of the question's named talks or the lead's."""
+    about = set(talk_ids_of(candidate.unit.members[0], store))
+    return bool(about) and not about & (named | set(talk_ids_of(lead.unit.members[0], store))) and \
+        bool(named or talk_ids_of(lead.unit.members[0], store))
 
 
 # Intents whose lead is the unit that holds what they ask for, not the one that repeats the question's words.
