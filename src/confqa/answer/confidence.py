@@ -13,8 +13,10 @@ FEATURES: dict[str, str] = {
     "top_dense": "cosine of the question with the best of the top three passages (with the question's subject, "
                  "when it names a speaker)",
     "top_sentence": "cosine of the question with the answer's lead unit",
-    "coverage": "idf-weighted share of the question's topic words that the top passages contain",
-    "focus": "idf-weighted share of the question's topic words that the quoted units themselves contain",
+    "coverage": "idf-weighted share of the question's topic words that the top passages contain (a passage with "
+                "its note's title)",
+    "focus": "idf-weighted share of the question's topic words that the quoted units themselves contain (with their "
+             "notes' titles)",
     "rarest": "1 when the question's rarest topic word (its focus) is in the quoted units, else 0",
     "phrase": "share of the question's adjacent topic-word pairs that occur adjacent in the top passages",
     "unknown": "share of the question's words that the notes never use",
