@@ -1444,49 +1444,53 @@ Registration was up by 30% on last year.
 def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"How many researchers did Harbour Summit draw?": the answer's further units must hold a number too (of
     any kind: what it counts is the lead's to match); a line without one is left out however close it is."""
-    from confqa.answer.extractive import _select
-    from confqa.answer.question import Scored, understand
-    from confqa.answer.units import Unit
-    from confqa.search.filters import Filters
-
     assistant = _assistant_over({"harbour.md": ATTENDANCE_NOTE}, tmp_path, embedder)
-    store = assistant.store
-    drew, mirror, numbers = (next(i for i, s in enumerate(store.sentences) if word in s.text)
-                             for word in ("drew", "mirror", "Registration"))
-    scored = [Scored(Unit((drew,), "sentence", 0.6), 0.9), Scored(Unit((mirror,), "sentence", 0.5), 0.8),
-              Scored(Unit((numbers,), "sentence", 0.4), 0.7)]
+    drew, mirror, numbers = _scored_lines(assistant, ("drew", 0.9), ("mirror", 0.8), ("Registration", 0.7))
+    scored = [drew, mirror, numbers]
     for question, kept in (("How many researchers did Harbour Summit draw?", [drew, numbers]),
                            ("What did the notes say about Harbour Summit?", [drew, mirror, numbers])):
-        asked = understand(assistant.search.query(question, Filters()))
-        chosen = _select(scored, asked, store, assistant.settings.answer)
-        assert sorted(c.unit.members[0] for c in chosen) == sorted(kept), question
+        assert sorted(_selected(assistant, scored, question)) == sorted(s.unit.members[0] for s in kept), question
+
+
+def _scored_lines(assistant, *lines: tuple[str, float]):  # type: ignore[no-untyped-def]
+    """One-sentence units of the notes' sentences holding these words, scored as given."""
+    from confqa.answer.question import Scored
+    from confqa.answer.units import Unit
+
+    return [Scored(Unit((next(i for i, s in enumerate(assistant.store.sentences) if word in s.text),), "sentence",
+                        score), score) for word, score in lines]
+
+
+def _selected(assistant, scored, question: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """The first sentences of the units the answerer keeps of these, for this question, in order."""
+    from confqa.answer.extractive import _select
+    from confqa.answer.question import understand
+    from confqa.search.filters import Filters
+
+    asked = understand(assistant.search.query(question, Filters()))
+    return [c.unit.members[0] for c in _select(scored, asked, assistant.store, assistant.settings.answer)]
 
 
 def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"What did the two-bit training talk argue?": the answer's further units are about that talk (or the lead's
     talk, when the lead is from another); a close line from another talk of the same note is left out. A question
     naming no talk takes another talk's line only when it is nearly as likely to answer as the lead."""
-    from confqa.answer.extractive import _select
     from confqa.answer.question import Scored, understand
-    from confqa.answer.units import Unit
     from confqa.search.filters import Filters
 
     assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
-    store = assistant.store
-    argued, falls, draft = (next(i for i, s in enumerate(store.sentences) if word in s.text)
-                            for word in ("argued for quantization-aware", "falls apart", "draft model"))
-    scored = [Scored(Unit((argued,), "sentence", 0.6), 0.9), Scored(Unit((draft,), "sentence", 0.5), 0.8),
-              Scored(Unit((falls,), "sentence", 0.4), 0.7)]
-    named = understand(assistant.search.query("What did the training models at two bits talk argue?", Filters()))
-    assert named.route is not None and named.route.talk_ids
-    assert [c.unit.members[0] for c in _select(scored, named, store, assistant.settings.answer)] == [argued, falls]
-    unnamed = understand(assistant.search.query("What did the speakers argue about model size?", Filters()))
-    assert {c.unit.members[0] for c in _select(scored, unnamed, store, assistant.settings.answer)} == \
-        {argued, falls, draft}
+    argued, draft, falls = _scored_lines(assistant, ("argued for quantization-aware", 0.9), ("draft model", 0.8),
+                                         ("falls apart", 0.7))
+    named = "What did the training models at two bits talk argue?"
+    assert understand(assistant.search.query(named, Filters())).route.talk_ids  # type: ignore[union-attr]
+    lines = [s.unit.members[0] for s in (argued, draft, falls)]
+    assert _selected(assistant, [argued, draft, falls], named) == [lines[0], lines[2]]
+    unnamed = "What did the speakers argue about model size?"
+    assert set(_selected(assistant, [argued, draft, falls], unnamed)) == set(lines)
     # A question naming no talk: another talk's unit joins only if nearly as likely to answer as the lead
     # (answer.other_talk_share of it); the lead's own talk's units by the usual keep_ratio.
-    weaker = [scored[0], Scored(scored[1].unit, 0.4), Scored(scored[2].unit, 0.35)]
-    assert {c.unit.members[0] for c in _select(weaker, unnamed, store, assistant.settings.answer)} == {argued, falls}
+    weaker = [argued, Scored(draft.unit, 0.4), Scored(falls.unit, 0.35)]
+    assert set(_selected(assistant, weaker, unnamed)) == {lines[0], lines[2]}
 
 
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
