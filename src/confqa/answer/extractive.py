@@ -245,15 +245,15 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
 
     picked: list[Scored] = []
     for kind in kinds:
-        fields = [s for s in scored if s not in picked and checks.FIELDS[kind].search(unit_text(s.unit, store))
-                  and of_the_question(s)]
+        fields = [s for s in scored if all(s is not p for p in picked)
+                  and checks.FIELDS[kind].search(unit_text(s.unit, store)) and of_the_question(s)]
         if fields:
             picked.append(max(fields, key=lambda s: s.score))
     if not picked:
         return scored
     top = max(s.score for s in scored)
     return [replace(s, score=top + len(picked) - i) for i, s in enumerate(picked)] + \
-        [s for s in scored if s not in picked]
+        [s for s in scored if all(s is not p for p in picked)]
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -505,8 +505,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     chosen: list[Scored] = []
     used: set[int] = set()
     words = 0
-    # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
     named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
+    # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
     typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and \
         not _ASKS_MORE.search(asked.text) else None
     for candidate in scored:
@@ -549,8 +549,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
 def _about_another_talk(candidate: Scored, lead: Scored, named: set[str], store: IndexStore) -> bool:
     """The candidate's lines are about a talk, and about none of the question's named talks or the lead's."""
     about = set(talk_ids_of(candidate.unit.members[0], store))
-    return bool(about) and not about & (named | set(talk_ids_of(lead.unit.members[0], store))) and \
-        bool(named or talk_ids_of(lead.unit.members[0], store))
+    known = named | set(talk_ids_of(lead.unit.members[0], store))
+    return bool(about and known) and not about & known
 
 
 # Intents whose lead is the unit that holds what they ask for, not the one that repeats the question's words.

@@ -75,7 +75,8 @@ def asks_for_a_person(asked: Question) -> bool:
 def names_anyone_new(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
     """For a question asking who was on stage or held a person's role: some quoted unit names a person the
     question does not already name ("who was the speaker of the Kestrel Data talk" is not answered by a line
-    naming only Kestrel Data, "who gave the zero-copy deserialization talk" by "Zero-copy Deserialization"). True for other who-questions (an organisation or a role may answer them)."""
+    naming only Kestrel Data, "who gave the zero-copy deserialization talk" by "Zero-copy Deserialization"). True
+    for other who-questions (an organisation or a role may answer them)."""
     if not asks_for_a_person(asked):
         return True
     # The question's own words, in any case, name no one new: "who gave the zero-copy deserialization talk" is not
@@ -138,7 +139,8 @@ _NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS + tuple
     ASKING_TERMS | FORM_TERMS
 
 
-EDITION_GAP = 3  # at most this many words between an event's name and its year ("NeurIPS 2025", "2025 edition of NeurIPS")
+# At most this many words between an event's name and its year ("NeurIPS 2025", "the 2025 edition of NeurIPS").
+EDITION_GAP = 3
 
 
 def other_edition(question: str, store: IndexStore) -> bool:
@@ -159,8 +161,9 @@ def other_edition(question: str, store: IndexStore) -> bool:
         if (years == NO_YEAR).any() or (years == year).any():
             continue
         words = found.group("name").split()
-        edition = re.compile(rf"{re.escape(words[-1])}\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}['’]?(?:{year}|{year % 100:02d})\b|"
-                             rf"\b{year}\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}{re.escape(words[0])}", re.I)
+        gap = rf"\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}"
+        edition = re.compile(rf"{re.escape(words[-1])}{gap}['’]?(?:{year}|{year % 100:02d})\b|"
+                             rf"\b{year}{gap}{re.escape(words[0])}", re.I)
         if not any(edition.search(store.chunks[c].text) for c in store.chunks_with([*name, str(year)]).tolist()):
             return True  # no passage writes this edition: "NeurIPS" and "2026" apart are not NeurIPS 2026
     for found in _NUMBERED.finditer(question):
@@ -177,7 +180,9 @@ def other_edition(question: str, store: IndexStore) -> bool:
 _COUNTED = "|".join([r"\d{1,2}", *lexicon.SMALL_NUMBERS])
 # A day of an event as a question or a note numbers it: "day 2", "Day two", "the second day".
 _DAY = re.compile(rf"\bday\s+(?P<number>{_COUNTED})\b|\b(?P<ordinal>{'|'.join(lexicon.ORDINALS)})\s+day\b", re.I)
-_DAY_OF = re.compile(rf"(?i:{_DAY.pattern})" + r"\s+(?i:of|at)\s+(?:(?i:the)\s+)?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z0-9][\w&'’.-]*)*)")
+# "day 2 of Fjord Data Summit": the day and the event's name after it (capitalised: the day's words in any case).
+_DAY_OF = re.compile(rf"(?i:{_DAY.pattern})" + r"\s+(?i:of|at)\s+(?:(?i:the)\s+)?"
+                     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z0-9][\w&'’.-]*)*)")
 
 
 def _day_number(found: re.Match[str]) -> int:
