@@ -44,7 +44,7 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True
     if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
         return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
-    if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked) for c in chosen):
+    if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked, store) for c in chosen):
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
@@ -225,12 +225,21 @@ _WORK_NAME = re.compile(r"[\"“«„][^\"”»“\n]{3,200}[\"”»“]|(?<![\w
 _TITLE_RUN = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'’-]+(?:\s+(?:of|the|for|and|in|on|a|to|&)?\s*[A-Z][\w'’-]+)+")
 
 
-def names_a_work(text: str, asked: Question) -> bool:
+def names_a_work(text: str, asked: Question, store: IndexStore) -> bool:
     """Whether the text names a paper, book or the like: in quotes, italics or a link, or as a run of capitalised
     words the question does not already give ("Artificial Hivemind"; not "the best paper award")."""
     if _WORK_NAME.search(text):
         return True
-    return any(set(terms(m.group(0))) - asked.terms for m in _TITLE_RUN.finditer(text))
+    return any(set(terms(m.group(0))) - asked.terms and not _names_someone_or_an_organisation(m.group(0), store)
+               for m in _TITLE_RUN.finditer(text))
+
+
+def _names_someone_or_an_organisation(run: str, store: IndexStore) -> bool:
+    """A run of capitalised words that is a person's name ("Fiona O'Neill", a speaker of the notes) or an
+    organisation's ("Trinity College Dublin"): no paper's title."""
+    words = re.findall(r"[\w'’]+", run)
+    return bool(store.names_a_speaker(run) or {w.lower() for w in words} & lexicon.ORGANISATION_WORDS
+                or (len(words) in (2, 3) and checks.is_a_name(run, store)))
 
 
 # A name in a question: a run of capitalised words past its first word ("Yoshua Bengio's", "Mount Everest"). A
