@@ -1498,6 +1498,32 @@ def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_pat
     assert set(_selected(assistant, weaker, unnamed)) == {lines[0], lines[2]}
 
 
+OUTAGE_REVIEW = """# Lunch & Learn, June
+
+## Review of the June 3rd outage
+
+Timeline: 08:52 deploy of the address-validation service, 09:04 first alerts, 10:31 full recovery. Root cause: a
+config change removed a fallback region, and the cache masked the problem for twelve minutes. Action items:
+a canary for config changes and an alert on fallback-region health.
+
+## Hiring
+
+The platform team is looking for a Senior Backend Engineer; ask in the channel.
+"""
+
+
+def test_people_asked_for_by_what_they_are_are_answered_by_names(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which SRE engineers presented the review?" over notes that summarise the review but name no one is
+    declined; named, it is answered. A job title ("Senior Backend Engineer") is no person."""
+    from confqa.answer.checks import is_a_name
+
+    question = "Which SRE engineers presented the review of the June 3rd outage?"
+    unnamed = _declined_until_given(OUTAGE_REVIEW, question, "Timeline: 08:52", "Presented by Ingrid Dahl and Tomas "
+                                    "Berg from SRE. Timeline: 08:52", "Ingrid Dahl", tmp_path, embedder)
+    assert not is_a_name("Senior Backend", unnamed.store) and is_a_name("Ingrid Dahl", unnamed.store)
+    assert classify(question).name != "who"  # a which-question: the who-checks alone would not see it
+
+
 def test_a_day_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"The keynote on day 2 of Harbour Data Summit" over notes whose heading numbers day 1 only is declined (a
     line that looks ahead to day 2 does not cover it); day 1 is answered. A note numbering days only in its lines

@@ -194,10 +194,11 @@ def is_a_name(words: str, store: IndexStore) -> bool:
     """A capitalised first-and-last name that is a person's: not a common word of talks ("Best Paper"), no word of
     it a function word ("If Val", "Drop And"), and not opened by a word the notes use as an ordinary word, which
     no given name is ("Interference Election", "Mode Connectivity"; IndexStore.ordinary_words), nor closed by a
-    word of an organisation's name ("Hangyun Cloud", "Quarry Analytics")."""
+    word of an organisation's name ("Hangyun Cloud", "Quarry Analytics"), nor a job title ("Senior Backend")."""
     parts = re.findall(r"[\w'’]+", words)
     return bool(parts) and not (set(terms(words)) & _COMMON) and all(terms(w) for w in parts) and \
-        parts[0].lower() not in store.ordinary_words and parts[-1].lower() not in lexicon.ORGANISATION_WORDS
+        parts[0].lower() not in store.ordinary_words and parts[-1].lower() not in lexicon.ORGANISATION_WORDS and \
+        not all(p.lower() in lexicon.JOB_WORDS for p in parts)
 
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")

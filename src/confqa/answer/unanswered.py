@@ -49,6 +49,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
         return True
+    if _PEOPLE_ASKED.search(asked.text) and not _names_anyone(asked, chosen, store):
+        return True  # "which SRE engineers presented the review", answered by a summary that names no one
     if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
         return True  # "what was the weather like" in notes that never speak of weather
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
@@ -81,7 +83,15 @@ def names_anyone_new(asked: Question, chosen: list[Scored], store: IndexStore) -
         return True
     # The question's own words, in any case, name no one new: "who gave the zero-copy deserialization talk" is not
     # answered by the heading "Zero-copy Deserialization with rkyv".
-    asked_words = (*asked.intent.names, *re.findall(r"[\w'’-]+", asked.text))
+    return _names_anyone(asked, chosen, store)
+
+
+_PEOPLE_ASKED = re.compile(lexicon.PEOPLE_ASKED, re.I)
+
+
+def _names_anyone(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
+    """Some quoted unit names a person beyond the question's own words, in any case."""
+    asked_words = tuple(re.findall(r"[\w'’-]+", asked.text))
     return any(checks.names_someone(unit_text(c.unit, store), store, besides=asked_words) for c in chosen)
 
 

@@ -207,6 +207,11 @@ ORGANISATION_WORDS = frozenset({
 })
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.
+# Words of a job title, capitalised in a signature or a byline ("Senior Backend Engineer", "Staff Engineer",
+# "Engineering Manager"): a pair of them is no person.
+JOB_WORDS = frozenset("""senior junior staff principal lead backend frontend fullstack engineer engineers engineering
+manager managers director head chief officer intern architect developer developers designer scientist analyst
+consultant""".split())
 NOT_NAME_WORDS = frozenset("""
 ai ml llm llms nlp cv rl gpu gpus api apis talk talks tutorial tutorials keynote panel panels workshop workshops
 session sessions oral orals poster posters paper papers day days week track tracks part parts section sections
@@ -309,6 +314,10 @@ ROLES = {
 PRESENTER_ASKED = (r"\bwho (?:\w+ )?(?:presented|presents|gave|gives|delivered|spoke|speaks|talked|taught|"
                    r"was (?:the|on) (?:stage|speaker|presenter|keynote speaker|instructor)|"
                    r"were (?:the )?(?:speakers|presenters|instructors))\b")
+# A which- or what-question asking for people by what they are ("which SRE engineers presented the review",
+# "which speakers were based in Lagos"): answered by their names.
+PEOPLE_ASKED = (r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:speakers|presenters|panell?ists|engineers|researchers|"
+                r"people|authors|organi[sz]ers|hosts|moderators|experts|scientists|founders)\b")
 # The roles that the talk catalogue's speakers hold: a who-question about any other is not a question about them.
 SPEAKER_ROLES = frozenset({"panellist", "author"})
 TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
