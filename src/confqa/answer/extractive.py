@@ -516,7 +516,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             break
         if used & set(candidate.unit.members):
             continue
-        if chosen and typed and not checks.holds(typed, unit_text(candidate.unit, store), store):
+        text = unit_text(candidate.unit, store)
+        if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
         if chosen and _about_another_talk(candidate, chosen[0], named, store) and \
                 (named or candidate.score < chosen[0].score * settings.other_talk_share):
@@ -526,7 +527,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         vector = store.sentence_vectors[candidate.unit.members[0]]
         if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
             continue
-        length = len(unit_text(candidate.unit, store).split())
+        length = len(text.split())
         if chosen and words + length > settings.max_words:
             continue
         chosen.append(candidate)
