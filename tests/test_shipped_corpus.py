@@ -68,6 +68,17 @@ def test_zhangs_are_never_mixed(shipped_assistant) -> None:  # type: ignore[no-u
     assert all(c.talk is None or "Advancing Rigor" not in c.talk for c in xai.citations)
 
 
+def test_a_paper_by_et_al_is_answered_from_its_own_lines(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The Thoughts note speaks of Jiang et al.'s paper after a paragraph on Tufekci's talk, and names Behrouz et
+    al. in a paragraph about three talks: those lines are the papers', and a who-question is answered by name."""
+    who = shipped_assistant.ask("Who wrote the Nested Learning paper?")
+    assert "Behrouz" in who.answer.split("[1]")[0]
+    found = shipped_assistant.ask("What did Jiang et al. find about the outputs of language models?")
+    assert not found.abstained
+    assert "same thing" in found.answer.split("[1]")[0]
+    assert all(c.talk and "Artificial Hivemind" in c.talk for c in found.citations)
+
+
 def test_talk_routing_by_title(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
     passages = shipped_assistant.retrieve("what did the imitation learning tutorial cover", k=5)
     assert sum(p.talk == "Foundations of Imitation Learning" for p in passages) >= 4

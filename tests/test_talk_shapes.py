@@ -445,6 +445,54 @@ def test_a_new_bold_item_ends_the_carried_mention() -> None:
     assert result.attribution.talks_of("h.md", item7, item7 + 2) == []
 
 
+ESSAY_NOTE = """\
+# Thoughts on the summit
+
+## What stayed with me
+
+The pieces I think were relevant:
+
+- Okafor's keynote _Why Our Dashboards Lie to Us_.
+- Lindqvist et al.'s _Counting Tokens Is Not Counting Cost_.
+
+Okafor's keynote opened with a confession about her own team's charts.
+
+Lindqvist et al.'s paper is a detour from Okafor's keynote. They compared bills across four clouds.
+
+The surprise was how much idle capacity cost. Nobody had measured it before.
+
+Okafor wants charts with error bars. The same goes for Lindqvist et al., who report only means.
+"""
+
+
+def test_a_paper_by_et_al_is_named_by_its_first_author_and_the_first_named_talk_carries_on() -> None:
+    """'Lindqvist et al.'s paper is a detour from Okafor's keynote.' names both, and what follows is about the
+    paper, named first; a sentence of a line about two talks belongs to the one it names."""
+    from confqa.index.build import chunk_documents
+    from confqa.settings import Settings
+
+    result, by_title, lines = _catalogued(ESSAY_NOTE, "essay.md")
+    keynote, paper = by_title["Why Our Dashboards Lie to Us"], by_title["Counting Tokens Is Not Counting Cost"]
+    assert [t.speakers for t in result.talks if t.id == paper] == [["Lindqvist et al."]]
+
+    def talks_at(prefix: str) -> set[str]:
+        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+        return set(result.attribution.talks_of("essay.md", number, number))
+
+    assert talks_at("Okafor's keynote opened") == {keynote}
+    assert talks_at("Lindqvist et al.'s paper is a detour") == {keynote, paper}
+    assert talks_at("The surprise was how much idle capacity") == {paper}
+    assert talks_at("Okafor wants charts") == {keynote, paper}
+
+    documents = [load_document_bytes(ESSAY_NOTE.encode(), "essay.md")]
+    _, chunks, sentences = chunk_documents(documents, Settings().chunking)
+    _, _, new_sentences = attributed(result, chunks, sentences)
+    by_text = {s.text: set(s.talk_ids) for s in new_sentences}
+    assert by_text["They compared bills across four clouds."] == {keynote, paper}  # names neither: both
+    assert by_text["Okafor wants charts with error bars."] == {keynote}
+    assert by_text["The same goes for Lindqvist et al., who report only means."] == {paper}
+
+
 def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
     from confqa.index.build import chunk_documents
     from confqa.settings import Settings

@@ -3,7 +3,9 @@ here). A line is about a talk when it sits under the talk's heading, in a note a
 table row, list item or highlight that names it, or in a block that names its speaker or title. Notes keep
 talking about a talk after naming it ("Mitchell's talk implored ... She went on to ..."), so a mention carries
 over to the following paragraphs and list items of the same section, until something starts a new subject: a
-heading, a bold lead line, a numbered or bold list item, or a block that names another talk. An index table that
+heading, a bold lead line, a numbered or bold list item, or a block that names another talk. A block that names
+several talks goes on about the one it names first, its subject; a sentence on a line about several talks is
+about those of them it names, if it names any. An index table that
 numbers its rows ('| # | Date | Speaker | Topic |') may be followed by notes that open with the row's number
 ('**#6** — Yuki counted 412 feature flags…', 'No. 2: …'): such a block names the talks of that row."""
 
@@ -35,6 +37,7 @@ class Attribution:
 
     lines: dict[str, dict[int, set[str]]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
+    finder: _MentionFinder | None = None
 
     def talks_of(self, doc: str, first: int, last: int) -> list[str]:
         lines = self.lines.get(doc, {})
@@ -42,6 +45,16 @@ class Attribution:
         for number in range(first, last + 1):
             found |= lines.get(number, set())
         return sorted(found, key=self.order.__getitem__)
+
+    def talks_of_sentence(self, doc: str, first: int, last: int, text: str) -> list[str]:
+        """The talks of a sentence's lines; where those lines are about several talks (a paragraph written on one
+        line: "Behrouz et al. were showing results with HOPE. The same with Cho's presentation."), those of
+        them the sentence itself names."""
+        talks = self.talks_of(doc, first, last)
+        if len(talks) < 2 or self.finder is None:
+            return talks
+        named = self.finder.mentions(text, set(talks)).keys() & set(talks)
+        return [t for t in talks if t in named] if named else talks
 
 
 def attribute(merged: list[Candidate], talks: list[Talk], parsed_docs: list[ParsedDocument]) -> Attribution:
@@ -52,7 +65,7 @@ def attribute(merged: list[Candidate], talks: list[Talk], parsed_docs: list[Pars
         docs = {*candidate.whole_docs, *(d for d, _, _ in candidate.spans), *(d for d, _ in candidate.sections)}
         for doc in docs:
             in_doc[doc].append((candidate, talk))
-    attribution = Attribution(order={talk.id: position for position, talk in enumerate(talks)})
+    attribution = Attribution(order={talk.id: position for position, talk in enumerate(talks)}, finder=finder)
     for parsed in parsed_docs:
         doc = parsed.document.doc
         lines: dict[int, set[str]] = defaultdict(set)
@@ -73,7 +86,8 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
     carried_age = 0
     numbered = _numbered_rows(parsed, explicit)
     for block in parsed.blocks:
-        mentioned = finder.mentions(block.text, doc_talks)
+        named = finder.mentions(block.text, doc_talks)
+        mentioned = set(named)
         reference = _ROW_REFERENCE.match(block.text) if numbered and block.kind in ("paragraph", "list") else None
         if reference:  # another row's number starts a new subject, even one no row has
             mentioned |= numbered.get(reference.group("number").lstrip("0"), set())
@@ -83,7 +97,7 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
                 (_new_subject(block) or reference) and not mentioned):
             carried, carried_age = set(), 0
         if mentioned:
-            carried, carried_path, carried_age = set(mentioned), block.heading_path, 0
+            carried, carried_path, carried_age = _subject(mentioned, named), block.heading_path, 0
             found = mentioned
         elif carried and block.kind in ("paragraph", "list") and carried_age < CARRY_BLOCKS:
             carried_age += 1
@@ -92,6 +106,16 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
             found = set()
         for number in range(block.line_start, block.line_end + 1):
             lines[number].update(found)
+
+
+def _subject(mentioned: set[str], named: dict[str, int]) -> set[str]:
+    """What a block goes on to be about: of the talks its prose names, the one named first ("Jiang et al.'s paper is
+    a divergence from Tufekci's talk." is followed by more on the paper). A block that holds a talk by its place
+    (a table row, a highlight, a row number) carries all its talks."""
+    if len(named) < 2 or not named.keys() >= mentioned:
+        return set(mentioned)
+    first = min(named.values())
+    return {talk for talk, position in named.items() if position == first}
 
 
 # A block that opens with a row's number ('**#6** —', '- No. 2:',
@@ -160,17 +184,14 @@ class _MentionFinder:
         self.owners: dict[str, set[str]] = defaultdict(set)
         for candidate, talk in zip(merged, talks):
             for speaker in candidate.speakers:
-                if "et al" not in speaker:
-                    self.owners[match_name(candidate, speaker)].add(talk.id)
+                self.owners[_name_in_text(candidate, speaker)].add(talk.id)
         self.by_word: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # word -> (talk, speaker, name)
         self.unindexed: list[tuple[str, str, str]] = []
         self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # rarest inner word -> (talk, title)
         inner_words = Counter(w for talk in talks for w in normalize(talk.title).split()[1:-1])
         for candidate, talk in zip(merged, talks):
             for speaker in candidate.speakers:
-                if "et al" in speaker:
-                    continue
-                name = match_name(candidate, speaker)
+                name = _name_in_text(candidate, speaker)
                 first = _NAME_WORD.search(name)
                 (self.by_word[first.group(0)] if first else self.unindexed).append((talk.id, speaker, name))
             title = normalize(talk.title).split()
@@ -178,8 +199,9 @@ class _MentionFinder:
                 rarest = min(title[1:-1], key=lambda w: (inner_words[w], w))
                 self.titles[rarest].append((talk.id, " ".join(title)))
 
-    def mentions(self, text: str, doc_talks: set[str]) -> set[str]:
-        found: set[str] = set()
+    def mentions(self, text: str, doc_talks: set[str]) -> dict[str, int]:
+        """The talks the text names, each with the word position of its first mention."""
+        found: dict[str, int] = {}
         # Membership tests, not `set & dict.keys()`, which would cost the size of the index per block.
         for word in {w for w in _NAME_WORD.findall(text) if w in self.by_word}:
             for entry in self.by_word[word]:
@@ -190,11 +212,12 @@ class _MentionFinder:
             normalized = normalize(text)
             for word in {w for w in normalized.split() if w in self.titles}:
                 for talk_id, title in self.titles[word]:
-                    if title in normalized:
-                        found.add(talk_id)
+                    at = normalized.find(title)
+                    if at >= 0:
+                        _first_at(found, talk_id, normalized.count(" ", 0, at))
         return found
 
-    def _by_name(self, text: str, entry: tuple[str, str, str], doc_talks: set[str], found: set[str]) -> None:
+    def _by_name(self, text: str, entry: tuple[str, str, str], doc_talks: set[str], found: dict[str, int]) -> None:
         talk_id, speaker, name = entry
         if name not in text:
             return
@@ -203,8 +226,22 @@ class _MentionFinder:
             full_name_here = " " in speaker and speaker in text
             if owners & doc_talks != {talk_id} and not full_name_here:
                 return
-        if re.search(rf"\b{re.escape(name)}\b(?![\w-])", text):
-            found.add(talk_id)
+        match = re.search(rf"\b{re.escape(name)}\b(?![\w-])", text)
+        if match:
+            _first_at(found, talk_id, len(normalize(text[:match.start()]).split()))
+
+
+def _first_at(found: dict[str, int], talk_id: str, position: int) -> None:
+    found[talk_id] = min(position, found.get(talk_id, position))
+
+
+def _name_in_text(candidate: Candidate, speaker: str) -> str:
+    """How the notes write a speaker: 'Jiang et al.' as 'Jiang et al', anyone else as `match_name` finds them."""
+    lead = _ET_AL.match(speaker)
+    return f"{lead.group(1)} et al" if lead else match_name(candidate, speaker)
+
+
+_ET_AL = re.compile(r"^(.*?\S)\s+et al\b")
 
 
 _NAME_WORD = re.compile(r"\w+")
