@@ -153,6 +153,16 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     ("How much money was each model given to trade?", "Each frontier model was given $10k to trade stocks.", True),
     ("How much did tickets cost?", "Tickets went to the team that won 3 of 5 rounds.", False),
     ("How much did tickets cost?", "Tickets were 120 reais.", True),
+    # a share is asked for: a percentage or a fraction, not any number
+    ("What share of the SBOMs were incomplete?", "SBOMs in Practice: Two Years of Data.", False),
+    ("What share of the SBOMs were incomplete?", "11,000 SBOMs from customers; 40% incomplete.", True),
+    ("What percentage of jobs were dead?", "About 12 per cent of the 600 jobs had no owner.", True),
+    ("What fraction of runs diverged?", "One in five runs diverged before step 2,000.", False),  # words, not digits
+    ("What fraction of runs diverged?", "1 in 5 runs diverged.", True),
+    ("How much of their codebase did they type?", "A Django 2.x codebase with about 400k lines.", False),
+    ("How much of their codebase did they type?", "They went from 6% to 58% typed in 14 months.", True),
+    ("How much of their codebase did they type?", "Roughly half of it is typed now.", True),
+    ("What share of the talks were recorded?", "Recordings went up on 2024-03-12.", False),  # a date is no share
 ])
 def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, holds: bool) -> None:
     from confqa.answer.checks import amounts
@@ -1455,6 +1465,42 @@ def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embed
     for question, kept in (("How many researchers did Harbour Summit draw?", [drew, numbers]),
                            ("What did the notes say about Harbour Summit?", [drew, mirror, numbers])):
         assert sorted(_selected(assistant, scored, question)) == sorted(s.unit.members[0] for s in kept), question
+
+
+SHARE_NOTE = """\
+# Alpine Security Day 2
+
+## SBOMs in Practice: Two Years of Data
+
+Rania Haddad spoke about SBOMs in practice over two years of data at Nordlys Security.
+
+They collected 11,000 SBOMs from customers; 40% were incomplete and 12% could not be parsed.
+
+Her advice: generate SBOMs at build time and lint them in CI.
+"""
+
+
+def test_a_share_question_leads_with_a_share_unless_a_second_question_asks_for_no_number(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What share of the SBOMs were incomplete?" leads with the percentage, not with the closer line whose only
+    number is "two years"; "…, and what did she advise?" asks for a share and then for what no number answers."""
+    from confqa.answer.checks import holds
+    from confqa.answer.extractive import _typed_first, _unit_type
+    from confqa.answer.question import understand
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"alpine.md": SHARE_NOTE}, tmp_path, embedder)
+    title, share, advice = _scored_lines(assistant, ("spoke about", 0.9), ("40%", 0.8), ("Her advice", 0.7))
+    asked = understand(assistant.search.query("What share of the SBOMs were incomplete?", Filters()))
+    assert _typed_first([title, share], asked, assistant.store)[0] is share
+    # a unit answering the second question holds no share, and is not ranked as if it failed the first
+    both = understand(assistant.search.query("What share of the SBOMs were incomplete, and what did she advise?",
+                                             Filters()))
+    advice_text = assistant.store.sentences[advice.unit.members[0]].text
+    assert not holds(asked.intent, advice_text, assistant.store)
+    assert holds(_unit_type(both), "Lint them in CI, 2 checks per build.", assistant.store)
+    # the second question asks for a time of day: it is the answer's to hold
+    clock = understand(assistant.search.query("When is the SBOM talk, and what time does it start?", Filters()))
+    assert _unit_type(clock).measure == "clock"
 
 
 def _scored_lines(assistant, *lines: tuple[str, float]):  # type: ignore[no-untyped-def]

@@ -52,6 +52,7 @@ NEAR_WORDS = 3  # a count is next to its noun when at most this many words lie b
 UNIT_WORDS = 2  # a number's unit or counted noun follows it within this many words ("15,000 researchers", "$ 9k")
 _CURRENCY = re.compile(lexicon.CURRENCY, re.I)
 _FREE = re.compile(r"\bfree\b", re.I)  # a price of nothing: "entry was free for students"
+_SHARE = re.compile(lexicon.SHARE, re.I)
 _AMOUNT_WORD = re.compile(r"[\w.,%$€£¥₹₩/-]+")
 
 
@@ -69,6 +70,8 @@ def amounts(intent: Intent, text: str) -> bool:
             or bool(_FREE.search(text)) or any(_cost_share(words, i) for i in numbers)
     if intent.measure == "duration":
         return any(_followed_by(words, i, lambda w: w in lexicon.DURATION_UNITS) for i in numbers)
+    if intent.measure == "share":
+        return bool(_SHARE.search(_without_dates(text)))
     return bool(numbers)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
-from confqa.answer.intents import Intent
+from confqa.answer.intents import Intent, classify
 from confqa.answer.question import (
     FORM_TERMS,
     Question,
@@ -355,7 +355,7 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
         "passage": passage,
         "rank": 1.0 / (rank + 1) if rank is not None else 0.0,
         "says_nothing": float(len(new) < settings.min_new_words and not asked.asks_who),
-        "type_match": float(checks.holds(asked.intent, text, store)),
+        "type_match": float(checks.holds(_unit_type(asked), text, store)),
         "heading": float(names_heading(asked, first.chunk, store)),
         "role": float(role),
         "names_speaker": float(names_speaker),
@@ -450,6 +450,16 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
 
 
 _ASKS_MORE = re.compile(r"\band (?:what|which|who|whom|how|why|when|where)\b", re.I)  # a second question
+
+
+def _unit_type(asked: Question) -> Intent:
+    """What a unit of the answer should hold: what the question asks for, or, when it goes on to ask something
+    that no number or date answers ("what share …, and what did she recommend"), any number or date for its first
+    part (the second's units hold no share). "When is it, and what time does it start" keeps the time."""
+    more = _ASKS_MORE.search(asked.text)
+    if asked.intent.name not in _NUMBER_OR_DATE or not more or classify(asked.text[more.start():].split(None, 1)[1]).name in _TYPED:
+        return asked.intent
+    return Intent(name=asked.intent.name)
 
 
 def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:

@@ -39,7 +39,8 @@ _EXPANSION_ASKED = re.compile(r"\bstands? for\b|\bshort for\b|\b(?:acronym|abbre
 # The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
 _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
-MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I)}
+MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I),
+            "share": re.compile(lexicon.SHARE_ASKED, re.I)}
 _PRICED = re.compile(lexicon.PRICED_ASKED, re.I)
 # What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
 NARROWER = {"when": ("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), "where": ("room", re.compile(lexicon.ROOM_ASKED, re.I))}

@@ -296,6 +296,12 @@ ROOM_ASKED = r"\b(?:which|what) (?:room|hall|auditorium|stage|theat(?:re|er)|lec
 ROOM_PLACE = (r"\b(?:rooms?|halls?|auditori(?:um|a)|stages?|theat(?:re|er)s?|floor|level|wing|aula|sala|salle|saal|"
               r"salon)\b|\b[A-Z]?\d{1,2}\.\d{2,3}\b")
 # A how-long question that asks for a span of time ("how long did the migration take"), not a length.
+# A share asked for ("what share were incomplete", "what percentage", "how much of their codebase"): answered by a
+# percentage or a fraction, not by any number.
+SHARE_ASKED = r"\bwhat (?:share|percentage|percent|fraction|proportion|portion)\b|\bwhat %|\bhow much of\b|\bhow many percent\b"
+# How notes write a share: "40%", "12 per cent", "half", "two thirds", "1 in 5", "3 out of 10", "3/4".
+SHARE = (r"\d\s*%|\bper ?cent\b|\bpercent(?:age)?\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
+         r"\b[\d.,]+\s*(?:in|out of)\s+(?:every\s+)?[\d.,]+\b|\b\d+\s*/\s*\d+\b(?!\s*/)")
 DURATION_ASKED = r"\bhow long\b(?!\s+ago\b)(?:[\w'’ -]+ )?(?:take|took|takes|last|lasted|lasts|wait|waited|run|ran)\b"
 # The roles a who-question may ask about, each with the words a note uses for it: "who moderated the panel" is
 # answered by the line that says "moderated by …" or "Moderator: …", not by the panel's speakers or the byline.
