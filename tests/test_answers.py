@@ -171,6 +171,20 @@ def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, ho
     assert amounts(classify(question), text) is holds
 
 
+def test_a_number_beside_the_questions_words_is_told_from_one_in_another_clause() -> None:
+    """"How much did p99 latency drop": "p99 went from 840 ms to 210 ms" answers it, "a Java 11 thread-pool model;
+    p99 latency spiked" does not (its number is in another clause, "p99" is a topic word, not a number)."""
+    from confqa.answer.checks import number_near
+    from confqa.lexical import question_terms
+
+    topic = set(question_terms("How much did p99 latency drop after the Rate Engine moved to coroutines?"))
+    assert number_near("After the move p99 went from 840 ms to 210 ms.", topic)
+    assert not number_near("Rate Engine was on a Java 11 thread-pool model; p99 latency spiked under bursts.", topic)
+    assert not number_near("The p99 latency spiked under quote bursts.", topic)
+    assert number_near("Median latency stayed at 1.5 ms, the p99 dropped.", topic)  # "1.5" ends no clause
+    assert not number_near("Latency spiked — 3 teams were paged.", topic)
+
+
 def test_the_words_of_a_how_question_are_not_searched_for() -> None:
     from confqa.lexical import question_terms, terms
 
@@ -1501,6 +1515,31 @@ def test_a_share_question_leads_with_a_share_unless_a_second_question_asks_for_n
     # the second question asks for a time of day: it is the answer's to hold
     clock = understand(assistant.search.query("When is the SBOM talk, and what time does it start?", Filters()))
     assert _unit_type(clock).measure == "clock"
+
+
+LATENCY_NOTE = """\
+# Lunch and learn log
+
+## Migrating the Rate Engine to Kotlin Coroutines
+
+- Rate Engine was on a Java 11 thread-pool model; p99 latency spiked under quote bursts.
+- After the migration p99 went from 840 ms to 210 ms.
+"""
+
+
+def test_a_how_much_answer_leads_with_the_number_beside_the_questions_words(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from confqa.answer.extractive import _typed_first
+    from confqa.answer.question import understand
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"log.md": LATENCY_NOTE}, tmp_path, embedder)
+    before, after = _scored_lines(assistant, ("Java 11", 0.9), ("840 ms", 0.8))
+    asked = understand(assistant.search.query("How much did p99 latency drop after the move to coroutines?",
+                                              Filters()))
+    assert _typed_first([before, after], asked, assistant.store)[0] is after
+    # a question about something else keeps the order it was given
+    other = understand(assistant.search.query("What did the Rate Engine run on?", Filters()))
+    assert _typed_first([before, after], other, assistant.store)[0] is before
 
 
 def _scored_lines(assistant, *lines: tuple[str, float]):  # type: ignore[no-untyped-def]

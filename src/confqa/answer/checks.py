@@ -100,6 +100,21 @@ def _cost_share(words: list[str], i: int) -> bool:
     return False
 
 
+def number_near(text: str, topic: set[str]) -> bool:
+    """A number within NEAR_WORDS words of one of the question's topic words in the same clause ("p99 went from 840
+    ms to 210 ms" for "how much did p99 latency drop", not "a Java 11 thread pool; p99 latency spiked"); a number
+    that is itself a topic word ("p99") is none."""
+    for clause in _CLAUSE.split(text):
+        words, numbers = _numbered(clause)
+        near = [i for i, w in enumerate(words) if set(terms(w)) & topic]
+        if any(abs(i - j) <= NEAR_WORDS + 1 for i in numbers if not set(terms(words[i])) & topic for j in near):
+            return True
+    return False
+
+
+_CLAUSE = re.compile(r"[;:!?]|\.(?!\d)|\s[—–]\s")  # where a clause ends (not the point of "1.5")
+
+
 def counts(noun: str, text: str) -> bool:
     """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"). People
     counted under another name: "9,000 attendees" or "15,000 researchers" for "how many people", wherever the text

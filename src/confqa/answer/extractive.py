@@ -133,6 +133,16 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
             return checks.holds(asked.intent, unit_text(c.unit, store), store)
     else:
         return chosen
+    if asked.intent.name == "quantity" and asked.intent.counted is None and asked.intent.measure is None:
+        # Any number answers "how much did p99 latency drop": one beside the question's words answers it best.
+        def near(c: Scored) -> bool:
+            return checks.number_near(unit_text(c.unit, store), asked.topic)
+        chosen = _first_holding(chosen, near)
+    return _first_holding(chosen, holds)
+
+
+def _first_holding(chosen: list[Scored], holds: Callable[[Scored], bool]) -> list[Scored]:
+    """The chosen units with the first that holds what is asked for moved to the front (unless the lead does)."""
     if not chosen or holds(chosen[0]):
         return chosen
     holding = next((c for c in chosen[1:] if holds(c)), None)
