@@ -1517,6 +1517,38 @@ def test_a_share_question_leads_with_a_share_unless_a_second_question_asks_for_n
     assert _unit_type(clock).measure == "clock"
 
 
+EVENT_NOTE = """\
+# HarbourSec 2025: a long weekend of threat models
+
+HarbourSec is a mid-sized security conference held every March at the harbour convention centre, with about
+900 people this year. It was my first time going.
+
+## Day two
+
+Day two started with an invited talk by Yusuf Al-Amin, "Twenty Years of Phishing Kits".
+Kits went from hand-rolled PHP to phishing-as-a-service with customer support and affiliate programmes.
+In one case he showed a loyalty points scheme for repeat customers of a kit.
+
+## Day three
+
+The closing panel on incident response ran long; nobody agreed on anything.
+"""
+
+
+def test_an_event_named_with_a_talk_places_it_and_the_answer_is_the_talks_own_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Tell me about the talk on phishing kits at HarbourSec": HarbourSec names the note the talk is in, not
+    what is asked about it; the answer opens with the talk's own lines, not the note's introduction of the event."""
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"harboursec.md": EVENT_NOTE}, tmp_path, embedder)
+    query = assistant.search.query("Tell me about the talk on phishing kits at HarbourSec", Filters())
+    assert query.route.talk_ids and "harboursec" in query.placing
+    assert query.intent is not None  # what is asked about the talk, embedded without the words naming it
+    answer = assistant.ask("Tell me about the talk on phishing kits at HarbourSec")
+    assert answer.citations[0].talk == "Twenty Years of Phishing Kits"
+    assert "mid-sized" not in answer.answer.split("[1]")[0]
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

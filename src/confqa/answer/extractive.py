@@ -78,7 +78,7 @@ def candidates(asked: Question, query: Query, pool: list[Hit], store: IndexStore
     """Every unit that could answer a question not answered from the talk catalogue, each scored by the fitted
     ranking: a named talk's own units when the question asks what it said, else the units of the pool."""
     route = asked.route
-    if route and route.talk_ids and not asked.content and query.intent is not None:
+    if route and route.talk_ids and not asked.content - query.placing and query.intent is not None:
         return _about_talk(asked, query.intent, store, settings, query.filters.mask)
     assert asked.vector is not None
     return _score_hits(asked, asked.vector, pool, store, settings)

@@ -51,6 +51,9 @@ class Query:
     notes: tuple[int, ...] = ()  # positions (in doc_names) of the notes whose titles the question names
     terms: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=())
+    # Terms that place the named talks rather than ask about them ("the talk on phishing kits at SecureCoast"):
+    # the titles of the notes they are in and the lines that introduce them (title, speaker, affiliation).
+    placing: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ class HybridSearch:
         if route.by_speaker:
             compiled = compiled.narrowed(route.talk_ids, store)
         intent = None
-        if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route)):
+        placing = placing_terms(route.talk_ids, store) if route.talk_ids else frozenset()
+        if route.talk_ids and (route.by_speaker or not topic_terms_of(question, route) - placing):
             # What is asked about the talk or speaker, without their name: a name alone makes every passage about
             # that speaker look similar to the question.
             text = without_route_words(question, route, store.talks_by_id)
@@ -53,6 +54,7 @@ class HybridSearch:
             years=years_named(question) if filters.year is None else (),
             notes=self.titles.named_in(question) if filters.doc is None else (),
             terms=tuple(t for t in question_terms(question) if t in store.vocabulary), notices=notices,
+            placing=placing,
         )
 
     def plain_query(self, question: str) -> Query:
@@ -154,3 +156,10 @@ class NoteTitles:
             return ()
         every = frozenset.intersection(*named)
         return tuple(sorted(every or frozenset.union(*named)))
+
+
+def placing_terms(talk_ids: tuple[str, ...], store: IndexStore) -> frozenset[str]:
+    """Terms that place these talks rather than ask about them ("the talk on phishing kits at SecureCoast", "what
+    did Asante talk about at InfraCon Porto"): the titles of the notes they are in. (Not the lines that introduce
+    them: "which of the XAI presenters is from Guide Labs" asks what the presenters' line says.)"""
+    return frozenset().union(*(terms(store.chunks[int(c)].title) for c in store.chunks_of_talks(talk_ids)))
