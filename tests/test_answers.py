@@ -185,6 +185,24 @@ def test_a_number_beside_the_questions_words_is_told_from_one_in_another_clause(
     assert not number_near("Latency spiked — 3 teams were paged.", topic)
 
 
+@pytest.mark.parametrize(("text", "holds"), [
+    ("The conference took place in Austin over three days in June.", False),  # a month is no day
+    ("Day 3 (Tutorials): I skipped the tutorials on day three.", True),
+    ("The hackathon runs on Saturday.", True),
+    ("Tutorials were on 14 June, the main track on June 15th.", True),
+    ("2025-03-20 Tutorial (2 hours, 15:00-17:00).", True),
+    ("The workshops were on the closing day.", True),
+    ("Tutorials are held every year since 2019.", False),
+])
+def test_a_which_day_question_is_answered_by_a_day(text: str, holds: bool) -> None:
+    from confqa.answer import checks
+
+    asked = classify("On which day of CELS 2023 were the tutorials held?")
+    assert asked.measure == "day"
+    assert checks.holds(asked, text, None) is holds  # type: ignore[arg-type]
+    assert checks.holds(classify("When were the tutorials held?"), "over three days in June", None)  # type: ignore[arg-type]
+
+
 def test_the_words_of_a_how_question_are_not_searched_for() -> None:
     from confqa.lexical import question_terms, terms
 

@@ -38,7 +38,7 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "quantity":
         return amounts(intent, text)
     if name == "when":
-        return bool((_CLOCK if intent.measure == "clock" else _DATE).search(text))
+        return bool({"clock": _CLOCK, "day": _DAY}.get(intent.measure or "", _DATE).search(text))
     if name == "where":
         if intent.measure == "room":
             return bool(_ROOM.search(text))
@@ -150,6 +150,14 @@ _MONTH = r"(?:" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + r")\
 # Dates and times are numbers that count nothing: "31 Oct – 1 Nov", "May 15th", "2024-09-12", "19:00", "10:15–10:30".
 _DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|"
                            rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b", re.I)
+
+
+# A day: a weekday, "day 3", "the closing day", "today", or a date with its day's number ("14 June", "June 14th",
+# "2025-03-20", "on the 14th").
+_DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS) + r")\b|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
+                  r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|"
+                  r"\b(?:today|yesterday|tomorrow)\b|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b|"
+                  rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 
 
 def _without_dates(text: str) -> str:

@@ -43,7 +43,8 @@ MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compi
             "share": re.compile(lexicon.SHARE_ASKED, re.I)}
 _PRICED = re.compile(lexicon.PRICED_ASKED, re.I)
 # What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
-NARROWER = {"when": ("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), "where": ("room", re.compile(lexicon.ROOM_ASKED, re.I))}
+NARROWER = {"when": (("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), ("day", re.compile(lexicon.DAY_ASKED, re.I))),
+            "where": (("room", re.compile(lexicon.ROOM_ASKED, re.I)),)}
 # The number of items a list question asks for: "what are the five commandments", "name 3 tools" (a word or one
 # or two digits right after the asking words, before a plural up to two words on; not "migrating 40 services").
 _ITEMS = re.compile(r"\b(?:(?:what|which)(?: (?:are|were|is|was))?(?: the)?|(?:name|list|give|enumerate)(?: me)?"
@@ -67,7 +68,7 @@ class Intent:
     term: str | None = None
     counted: str | None = None  # "GPUs" in "how many GPUs …"
     # the unit of the answer: "money" or "duration" for a how-much or how-long question (MEASURES), "clock" for
-    # "what time", "room" for "which room" (NARROWER)
+    # "what time", "day" for "which day", "room" for "which room" (NARROWER)
     measure: str | None = None
     priced: str | None = None  # the term of the thing a price is asked for: "pass" in "how much did a metro pass cost"
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
@@ -106,8 +107,8 @@ def classify(question: str) -> Intent:
         if measure == "money" and (found := _PRICED.search(text)):
             head = terms(found.group("thing").split()[-1])  # a pronoun ("how much did it cost") names nothing
             priced = head[0] if head and head[0] not in _NOT_PRICED else None
-    elif name in NARROWER and NARROWER[name][1].search(text):
-        measure = NARROWER[name][0]
+    elif name in NARROWER:
+        measure = next((narrower for narrower, pattern in NARROWER[name] if pattern.search(text)), None)
     items = None
     if name in ("list", "talk") and (found := _ITEMS.search(text)):
         word = found.group(1).lower()

@@ -286,6 +286,9 @@ PRICED_ASKED = (r"\bhow (?:much|expensive) (?:did|does|do|will|would|was|were|is
 ADMISSION_WORDS = frozenset("ticket tickets entry admission registration registrations fee fees".split())
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
+# A day asked for ("on which day were the tutorials", "what day is the hackathon"): a weekday, "day 3", "the
+# closing day" or a date that numbers the day ("14 June", "2025-03-20") answers it; "in June" does not.
+DAY_ASKED = r"\b(?:which|what) day\b(?!s)"
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
 # A time of day, the one pattern for it: '09:00', '14.30', '14h30', '9am', '2:30 p.m.'.
 CLOCK = r"\d{1,2}[:.h]\d{2}(?!\d)|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)"
