@@ -1631,6 +1631,11 @@ def test_a_question_naming_a_talk_is_not_padded_with_another_talks_lines(tmp_pat
     # (answer.other_talk_share of it); the lead's own talk's units by the usual keep_ratio.
     weaker = [argued, Scored(draft.unit, 0.4), Scored(falls.unit, 0.35)]
     assert set(_selected(assistant, weaker, unnamed)) == {lines[0], lines[2]}
+    # A line about no talk (the note's introduction) joins an answer about a named talk only on the same terms.
+    (held,) = _scored_lines(assistant, ("Tromsø", 0.8))
+    assert assistant.store.sentences[held.unit.members[0]].talk_ids == []
+    assert _selected(assistant, [argued, held], named) == [lines[0], held.unit.members[0]]
+    assert _selected(assistant, [argued, Scored(held.unit, 0.4)], named) == [lines[0]]
 
 
 OUTAGE_REVIEW = """# Lunch & Learn, June

@@ -493,6 +493,41 @@ def test_a_paper_by_et_al_is_named_by_its_first_author_and_the_first_named_talk_
     assert by_text["The same goes for Lindqvist et al., who report only means."] == {paper}
 
 
+def test_a_talk_names_itself_before_its_colon() -> None:
+    """'ZeRO-Lite: Sharding Optimizer State …' is asked about as "ZeRO-Lite", 'Artificial Hivemind: The …' as
+    "Artificial Hivemind"; 'Talk 1: …', 'Limitations: …' and 'Keynote: …' give no name of their own."""
+    from confqa.talks.naming import names_of
+
+    def talk(title: str) -> Talk:
+        return Talk(id="t", title=title, kind="talk")
+
+    assert "zero-lite" in names_of(talk("ZeRO-Lite: Sharding Optimizer State Without Communication Spikes"))
+    assert "artificial hivemind" in names_of(talk("Artificial Hivemind: The Open-Ended Homogeneity of Language Models"))
+    assert "flashsparse" in names_of(talk("FlashSparse: Block-Sparse Attention Kernels"))
+    for title in ("Talk 1: Epistemology, Design & Practice", "Limitations: What Benchmarks Miss",
+                  "Keynote: Threat Models for the Rest of Us", "Invited Talk: On Data"):
+        assert len(names_of(talk(title))) == 1, title  # the whole title only
+
+
+def test_a_table_carries_all_its_talks_to_the_notes_below_it() -> None:
+    """A paragraph after a table of orals is about all of them (no row is its subject); the list items below it,
+    each naming a presenter, are about that presenter's oral."""
+    note = ("# Trip report\n\n## Orals\n\n| Oral | Presenter |\n|---|---|\n| FlashSparse: Block-Sparse Kernels | Arjun "
+            "Mehta |\n| ZeRO-Lite: Sharding Optimizer State | Sofia Lindqvist |\n\nSome details I wrote down during the "
+            "session:\n\n- Lindqvist showed that naive sharding creates a burst of all-gathers.\n- Mehta said block "
+            "size 64 matters.\n")
+    result, by_title, lines = _catalogued(note, "trip.md")
+    flash, zero = by_title["FlashSparse: Block-Sparse Kernels"], by_title["ZeRO-Lite: Sharding Optimizer State"]
+
+    def talks_at(prefix: str) -> set[str]:
+        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+        return set(result.attribution.talks_of("trip.md", number, number))
+
+    assert talks_at("Some details") == {flash, zero}
+    assert talks_at("- Lindqvist") == {zero}
+    assert talks_at("- Mehta") == {flash}
+
+
 def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
     from confqa.index.build import chunk_documents
     from confqa.settings import Settings

@@ -544,6 +544,9 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             # The question names a talk: a further unit about another (not the lead's either) is not about it.
             # It names none: one about another talk than the lead's joins only if nearly as likely to answer.
             continue
+        if chosen and named and not talk_ids_of(candidate.unit.members[0], store) and \
+                candidate.score < chosen[0].score * settings.other_talk_share:
+            continue  # a line about no talk joins an answer about a named talk only if nearly as likely to answer
         vector = store.sentence_vectors[candidate.unit.members[0]]
         if any(float(store.sentence_vectors[c.unit.members[0]] @ vector) > settings.redundant_cosine for c in chosen):
             continue

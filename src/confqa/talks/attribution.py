@@ -92,12 +92,14 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
         if reference:  # another row's number starts a new subject, even one no row has
             mentioned |= numbered.get(reference.group("number").lstrip("0"), set())
         # A highlight, list item or table row that names a talk also starts (or ends) what is said about it.
-        mentioned |= explicit.get(block.line_start, set()) - whole
+        placed = explicit.get(block.line_start, set()) - whole
+        mentioned |= placed
+        by_place = bool(placed or reference) or block.kind == "table"
         if block.kind == "heading" or block.heading_path != carried_path or (
                 (_new_subject(block) or reference) and not mentioned):
             carried, carried_age = set(), 0
         if mentioned:
-            carried, carried_path, carried_age = _subject(mentioned, named), block.heading_path, 0
+            carried, carried_path, carried_age = (set(mentioned) if by_place else _subject(named)), block.heading_path, 0
             found = mentioned
         elif carried and block.kind in ("paragraph", "list") and carried_age < CARRY_BLOCKS:
             carried_age += 1
@@ -108,12 +110,10 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
             lines[number].update(found)
 
 
-def _subject(mentioned: set[str], named: dict[str, int]) -> set[str]:
-    """What a block goes on to be about: of the talks its prose names, the one named first ("Jiang et al.'s paper is
-    a divergence from Tufekci's talk." is followed by more on the paper). A block that holds a talk by its place
-    (a table row, a highlight, a row number) carries all its talks."""
-    if len(named) < 2 or not named.keys() >= mentioned:
-        return set(mentioned)
+def _subject(named: dict[str, int]) -> set[str]:
+    """What a paragraph or list item goes on to be about: of the talks it names, the one named first ("Jiang et
+    al.'s paper is a divergence from Tufekci's talk." is followed by more on the paper). (A block that holds talks
+    by its place, a table, a highlight or a row number, carries all of them.)"""
     first = min(named.values())
     return {talk for talk, position in named.items() if position == first}
 

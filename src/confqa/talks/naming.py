@@ -26,10 +26,27 @@ def title_words(talk: Talk) -> set[str]:
 
 
 def names_of(talk: Talk) -> list[str]:
-    """Whole titles and aliases, as word sequences, and acronyms in parentheses: ways a question may name it."""
+    """Whole titles and aliases, as word sequences, acronyms in parentheses, and a title's own name before its
+    colon ("ZeRO-Lite" of "ZeRO-Lite: Sharding Optimizer State…", "Artificial Hivemind" of "Artificial Hivemind:
+    The Open-Ended…"): ways a question may name it."""
     names = [" ".join(words(n)) for n in [talk.title, *talk.aliases]]
     names += [a.lower() for a in re.findall(r"\(([A-Za-z][A-Za-z0-9]{1,9})\)", talk.title)]
+    names += [n for n in map(_short_name, [talk.title, *talk.aliases]) if n]
     return [n for n in names if n and n not in GENERIC_TITLE_WORDS]
+
+
+def _short_name(title: str) -> str | None:
+    """The name a title gives itself before a colon, as words: two words or more not all generic ("Artificial
+    Hivemind", not "Talk 1"), or one coined word ("ZeRO-Lite", "FlashSparse", "DL4C"; not "Limitations")."""
+    head, colon, _ = title.partition(":")
+    if not colon:
+        return None
+    found = words(head)
+    if len(found) >= 2:
+        named = [w for w in found if w not in GENERIC_TITLE_WORDS and not w.isdigit()]
+        return " ".join(found) if len(named) >= 2 else None
+    coined = len(found) == 1 and re.fullmatch(r"\S*(?:[a-z][A-Z]|[A-Za-z]-[A-Za-z]|[A-Za-z]\d|\d[A-Za-z])\S*", head.strip())
+    return found[0] if coined else None
 
 
 def surname_key(speaker: str) -> str | None:

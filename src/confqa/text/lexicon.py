@@ -433,5 +433,5 @@ ASKING_WORDS = (
     "takeaway takeaways idea ideas tell told give gave focus focused about according note notes author write "
     "wrote tutorial talk keynote panel workshop session presentation invited oral speaker presenter who gave "
     "ran led organised organized researcher researchers people person speakers presenters authors team walk walked "
-    "walks outline outlined share shared teach taught"
+    "walks outline outlined share shared teach taught find finds found finding findings discover discovered"
 )
