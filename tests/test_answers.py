@@ -1567,6 +1567,39 @@ def test_an_event_named_with_a_talk_places_it_and_the_answer_is_the_talks_own_li
     assert "mid-sized" not in answer.answer.split("[1]")[0]
 
 
+EDITION_NOTES = {
+    "pyadriatic-2023.md": """\
+# PyAdriatic 2023 notes
+
+My notes from PyAdriatic 2023 (Split, Croatia, 21-23 September 2023).
+
+Venue: the FESB building at the university campus.
+
+## Closing
+
+The conference chair closed the session by announcing that PyAdriatic 2024 will be in Zadar.
+""",
+    "climate-hack-berlin-2024.md": """\
+# Open Climate Hack Berlin 2024
+
+Dates: Fri 22 - Sun 24 March 2024
+Location: Silent Green Kulturquartier, Wedding
+
+Forty teams built tools for city heat maps over the weekend.
+""",
+}
+
+
+def test_a_place_asked_for_an_edition_comes_from_notes_of_that_event(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"In which city will PyAdriatic 2024 be held": the 2024 notes of another event ("Location: Silent Green,
+    Wedding") do not answer it, nor does the 2023 edition's "Venue:"; the line that names PyAdriatic 2024 leads."""
+    assistant = _assistant_over(EDITION_NOTES, tmp_path, embedder)
+    answer = assistant.ask("In which city will PyAdriatic 2024 be held?")
+    assert not answer.abstained
+    assert "Zadar" in answer.answer.split("[1]")[0]
+    assert {c.doc for c in answer.citations} == {"pyadriatic-2023.md"}
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

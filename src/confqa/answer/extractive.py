@@ -33,7 +33,7 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
-from confqa.answer.unanswered import UNANSWERED, not_answered, outside_the_notes
+from confqa.answer.unanswered import UNANSWERED, editions_named, not_answered, outside_the_notes
 from confqa.answer.units import (
     Unit,
     heading_of,
@@ -47,7 +47,7 @@ from confqa.answer.units import (
     units_of,
 )
 from confqa.index.store import NO_YEAR, IndexStore
-from confqa.lexical import terms
+from confqa.lexical import terms, years_named
 from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.search.base import Hit, Query, TalkRoute
 from confqa.settings import AnswerSettings
@@ -98,7 +98,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
     if not catalogue:
-        chosen = _typed_first(chosen, asked, store)
+        chosen = _year_first(_typed_first(chosen, asked, store), asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     unanswered = outside_the_notes(question, store) or (not catalogue and not_answered(asked, route, chosen, store,
@@ -141,6 +141,22 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     return _first_holding(chosen, holds)
 
 
+def _year_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """A question naming an event's edition ("where will PyAdriatic 2024 be held") does not open on a line that names
+    only another year ("My notes from PyAdriatic 2023 (Split, …)") when a chosen line names the year asked."""
+    years = {year for _name, year in editions_named(asked.text)}  # a year in a title ("Build vs Buy in 2025") is none
+    if not years:
+        return chosen
+
+    def names_asked(c: Scored) -> bool:
+        return bool(set(years_named(unit_text(c.unit, store))) & years)
+
+    lead_years = years_named(unit_text(chosen[0].unit, store)) if chosen else ()
+    if not lead_years or names_asked(chosen[0]):
+        return chosen
+    return _first_holding(chosen, names_asked)
+
+
 def _first_holding(chosen: list[Scored], holds: Callable[[Scored], bool]) -> list[Scored]:
     """The chosen units with the first that holds what is asked for moved to the front (unless the lead does)."""
     if not chosen or holds(chosen[0]):
@@ -173,6 +189,14 @@ def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: Index
     in_year = np.isin(store.chunk_year, np.array(asked.intent.years))
     if query.filters.mask is not None:
         in_year &= query.filters.mask
+    editions = editions_named(asked.text)
+    if editions:
+        # "In which city will PyAdriatic 2024 be held": the notes of 2024 that name PyAdriatic, not a Berlin
+        # meetup's "Location:" of the same year.
+        naming = np.zeros(len(in_year), dtype=bool)
+        for name, _year in editions:
+            naming[store.chunks_with(name)] = True
+        in_year &= naming
     sentence_ids = np.flatnonzero(np.repeat(in_year, np.diff(store.sentences_by_chunk.starts)))
     if not len(sentence_ids):
         return []
@@ -249,9 +273,19 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
         # From a note the question names by its title ("NeurIPS 2025"), else from one of the best passages or a
         # note whose title shares a word with the question: the venue of another event's note is no answer.
         chunk = store.sentences[s.unit.members[0]].chunk
+        year = int(store.chunk_year[chunk])
+        if asked.intent.years and year != NO_YEAR and year not in asked.intent.years:
+            return False  # "Venue:" of the 2023 edition's notes is no answer to "where will PyAdriatic 2024 be"
         if asked.notes:
             return int(store.chunk_doc[chunk]) in asked.notes
-        return s.features.get("rank", 0.0) >= 1.0 / FIELD_PASSAGES or bool(_headed_by([chunk], store) & asked.content)
+        headed = _headed_by([chunk], store)
+        if headed & asked.content:
+            return True
+        # One of the best passages, if it shares a word (not a year) with the question: "Dates: …; Location:
+        # Wedding" of a Berlin meetup's note does not answer "in which city will PyAdriatic 2024 be held".
+        named = {t for t in asked.content if not t.isdigit()}
+        return s.features.get("rank", 0.0) >= 1.0 / FIELD_PASSAGES and (
+            not named or bool(named & (terms_of(store.chunks[chunk].text) | headed)))
 
     picked: list[Scored] = []
     for kind in kinds:

@@ -153,6 +153,14 @@ _NOT_A_NAME = frozenset(terms(" ".join(lexicon.MONTHS + lexicon.WEEKDAYS + tuple
 EDITION_GAP = 3
 
 
+def editions_named(question: str) -> list[tuple[list[str], int]]:
+    """The events' editions a question names ("NeurIPS 2025", "Fjord Data Summit 2025"): each name's terms and
+    its year."""
+    found = ((([t for t in terms(m.group("name")) if t not in _NOT_A_NAME]), int(m.group("year")))
+             for m in _EDITION.finditer(question))
+    return [(name, year) for name, year in found if name]
+
+
 def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: every
     note that names the event is of another year and no passage writes the year with the name (a passage about
