@@ -1600,6 +1600,46 @@ def test_a_place_asked_for_an_edition_comes_from_notes_of_that_event(tmp_path, e
     assert {c.doc for c in answer.citations} == {"pyadriatic-2023.md"}
 
 
+MEETUP_NOTE = """\
+# Oder Rust Meetup #12 — notes
+
+Wednesday, 15 May 2024, 18:30-21:45
+Hosted at the Sowa Systems office, ul. Ruska, Wrocław (4th floor, the one with the slide nobody uses)
+
+~70 people, which is a record. Organisers: Magda and Bartek. Pizza sponsored by Sowa Systems.
+
+## Talk 1 — Zero-Copy Parsing with nom
+
+Karolina Nowak showed zero-copy parsing with nom; the parser allocates nothing per message.
+
+## Lightning talks
+
+- Rust for Linux: where are we in 2024, and which drivers are in flight.
+- Embedded async on a fifteen-euro board, live.
+
+## Announcements
+
+- Next meetup (#13): 19 June, call for talks open on the Discord.
+- The Rust Kraków group and our meetup are doing a joint event in September.
+- Sowa Systems is hiring Rust developers (on-site Wrocław, two days a week).
+
+## Afterwards
+
+Most of us went on to the pub on the market square until they threw us out.
+"""
+
+
+def test_when_and_where_an_event_was_comes_from_its_notes_opening_lines(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"When and where did Oder Rust Meetup #12 happen?" names the note and asks nothing more: its opening lines,
+    under the title, say when and where, unlabelled; the next meetup's date and a joint event do not."""
+    assistant = _assistant_over({"oder-rust-12.md": MEETUP_NOTE, "fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("When and where did Oder Rust Meetup #12 happen?")
+    assert not answer.abstained
+    lead = answer.answer.split("[1]")[0]
+    assert "15 May 2024" in lead and "Sowa Systems" in lead
+    assert "19 June" not in lead
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

@@ -39,6 +39,7 @@ from confqa.answer.units import (
     heading_of,
     items_listed,
     narrowed,
+    paragraph_rest,
     refers_back,
     section_sentences,
     section_unit,
@@ -92,7 +93,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
     chosen = catalogue or _select(_fields_first(_advice_first(_role_lines_first(
-        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store),
+        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store, settings),
         asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
@@ -258,7 +259,7 @@ def _fields_asked(asked: Question) -> list[str]:
     return [name, other] if _ALSO_ASKED[name].search(asked.text) else [name]
 
 
-def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+def _fields_first(scored: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
     """"Where was NeurIPS 2025 held?": a field the notes label as the place ("Location: San Diego, CA, USA")
     answers a where-question, and one labelled as the date a when-question, ahead of a line that is merely close to
     the question's words ("I had the pleasure to be sent to NeurIPS"), when it is in a note the question names
@@ -287,10 +288,13 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
         return s.features.get("rank", 0.0) >= 1.0 / FIELD_PASSAGES and (
             not named or bool(named & (terms_of(store.chunks[chunk].text) | headed)))
 
+    openings = _note_openings(asked, store, settings)
     picked: list[Scored] = []
     for kind in kinds:
         fields = [s for s in scored if all(s is not p for p in picked)
                   and checks.FIELDS[kind].search(unit_text(s.unit, store)) and of_the_question(s)]
+        fields += [s for s in openings if all(s is not p for p in picked)
+                   and checks.holds(Intent(name=kind), unit_text(s.unit, store), store)]
         if fields:
             picked.append(max(fields, key=lambda s: s.score))
     if not picked:
@@ -298,6 +302,28 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore) -> l
     top = max(s.score for s in scored)
     return [replace(s, score=top + len(picked) - i) for i, s in enumerate(picked)] + \
         [s for s in scored if all(s is not p for p in picked)]
+
+
+def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """When the question asks when or where the event of a note it names was, and nothing more ("when and where did
+    Vistula Rust Meetup #41 happen"): the opening paragraph of that note, under its title and before any other
+    heading, where notes say when and where their event was, labelled or not ("Wednesday, 15 May 2024,
+    18:30–21:45 / Hosted at the Sowa Systems office, Kraków")."""
+    openings: list[Scored] = []
+    if asked.route and asked.route.talk_ids:
+        return openings  # "when did Restrepo give her talk at RecoCon" asks about a talk, not the event
+    for doc in asked.notes:
+        chunk_ids = np.flatnonzero(store.chunk_doc == doc)
+        if not len(chunk_ids) or asked.content - _headed_by([int(chunk_ids[0])], store):
+            continue  # a question about more than the note's event
+        chunk_id = int(chunk_ids[0])
+        chunk = store.chunks[chunk_id]
+        start, end = (int(x) for x in store.sentences_by_chunk.starts[chunk_id:chunk_id + 2])
+        if chunk.section != chunk.title or start == end:
+            continue  # the note opens with a heading below its title
+        members = (start, *paragraph_rest(start, store, settings))
+        openings.append(Scored(Unit(members, "continued", 0.0), 0.0))
+    return openings
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
