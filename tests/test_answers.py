@@ -1640,6 +1640,36 @@ def test_when_and_where_an_event_was_comes_from_its_notes_opening_lines(tmp_path
     assert "19 June" not in lead
 
 
+BYLINE_NOTES = {
+    "specdec.md": """\
+# Speculative Decoding in Production
+
+Speaker: Mei-Ling Zhou (NVIDIA)
+
+Afternoon systems track. Mei-Ling works on the inference serving stack and presented a year of speculative
+decoding for a chat product with real traffic. A small draft model proposes four tokens per step.
+""",
+    "qat.md": """\
+# Two-bit training
+
+Takeshi Yamamoto argued for quantization-aware training at two bits, as a short extra training phase.
+""",
+}
+
+
+def test_a_speakers_organisation_is_answered_by_the_line_that_gives_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which company does Mei-Ling Zhou work for?" is answered by her speaker line, "(NVIDIA)", which says
+    nothing else and answers no other kind of question; notes that never give a speaker's organisation decline."""
+    assert classify("Which company does Mei-Ling Zhou work for?").measure == "affiliation"
+    assert classify("What is Okafor's affiliation?").measure == "affiliation"
+    assert classify("Which company stood out for foundation models for biology?").measure is None
+    assistant = _assistant_over(BYLINE_NOTES, tmp_path, embedder)
+    answer = assistant.ask("Which company does Mei-Ling Zhou work for?")
+    assert not answer.abstained
+    assert "NVIDIA" in answer.answer.split("[1]")[0]
+    assert assistant.ask("Which company does Takeshi Yamamoto work for?").abstained
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

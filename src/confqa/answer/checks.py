@@ -45,6 +45,8 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
         return bool(_PLACE.search(text) or FIELDS["where"].search(text))
     if name == "definition":
         return expands(intent.term or "", text) if intent.expands else defines(intent.term or "", text)
+    if intent.measure == "affiliation":
+        return bool(_AFFILIATION.search(text))
     return True
 
 
@@ -53,6 +55,7 @@ UNIT_WORDS = 2  # a number's unit or counted noun follows it within this many wo
 _CURRENCY = re.compile(lexicon.CURRENCY, re.I)
 _FREE = re.compile(r"\bfree\b", re.I)  # a price of nothing: "entry was free for students"
 _SHARE = re.compile(lexicon.SHARE, re.I)
+_AFFILIATION = re.compile(lexicon.AFFILIATION)
 _AMOUNT_WORD = re.compile(r"[\w.,%$€£¥₹₩/-]+")
 
 

@@ -129,7 +129,7 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list
-    elif asked.intent.name in _NUMBER_OR_DATE or asked.intent.expands:
+    elif asked.intent.name in _NUMBER_OR_DATE or asked.intent.expands or asked.intent.measure == "affiliation":
         def holds(c: Scored) -> bool:
             return checks.holds(asked.intent, unit_text(c.unit, store), store)
     else:
@@ -391,8 +391,9 @@ def _too_short(text: str, asked: Question, settings: AnswerSettings) -> bool:
 
 
 def _says_nothing(text: str, unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> bool:
-    """A byline or a speaker line ("by Ana de la Cruz.") answers only a who-question."""
-    if asked.asks_who:
+    """A byline or a speaker line ("by Ana de la Cruz.") answers only a who-question, or one asking for a speaker's
+    organisation ("Speaker: Mei-Ling Zhou (NVIDIA)")."""
+    if asked.asks_who or asked.intent.measure == "affiliation":
         return False
     first = store.sentences[unit.members[0]]
     names = terms_of(" ".join(s for t in talk_ids_of(unit.members[0], store) for s in store.talks_by_id[t].speakers))

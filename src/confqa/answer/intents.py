@@ -44,7 +44,8 @@ MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compi
 _PRICED = re.compile(lexicon.PRICED_ASKED, re.I)
 # What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
 NARROWER = {"when": (("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), ("day", re.compile(lexicon.DAY_ASKED, re.I))),
-            "where": (("room", re.compile(lexicon.ROOM_ASKED, re.I)),)}
+            "where": (("room", re.compile(lexicon.ROOM_ASKED, re.I)),),
+            "fact": (("affiliation", re.compile(lexicon.AFFILIATION_ASKED, re.I)),)}
 # The number of items a list question asks for: "what are the five commandments", "name 3 tools" (a word or one
 # or two digits right after the asking words, before a plural up to two words on; not "migrating 40 services").
 _ITEMS = re.compile(r"\b(?:(?:what|which)(?: (?:are|were|is|was))?(?: the)?|(?:name|list|give|enumerate)(?: me)?"
@@ -68,7 +69,8 @@ class Intent:
     term: str | None = None
     counted: str | None = None  # "GPUs" in "how many GPUs …"
     # the unit of the answer: "money" or "duration" for a how-much or how-long question (MEASURES), "clock" for
-    # "what time", "day" for "which day", "room" for "which room" (NARROWER)
+    # "what time", "day" for "which day", "room" for "which room", "affiliation" for "which company does she work
+    # for" (NARROWER)
     measure: str | None = None
     priced: str | None = None  # the term of the thing a price is asked for: "pass" in "how much did a metro pass cost"
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"

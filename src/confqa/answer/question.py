@@ -98,14 +98,18 @@ class Scored:
 def understand(query: Query) -> Question:
     """What the answerer needs to know about a question: its intent, terms, the talks and roles it names."""
     question, route = query.text, query.route
-    q_terms = set(question_terms(question))
+    intent = classify(question)
+    # "Which company does she work for": "company" and "work" say what is asked for, the notes need not write them.
+    form = _AFFILIATION_FORM if intent.measure == "affiliation" else frozenset()
+    q_terms = set(question_terms(question)) - form
+    head = head_of(question)
     asked = Question(
-        text=question, intent=classify(question), route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
-        content=topic_terms_of(question, route),
+        text=question, intent=intent, route=route, terms=q_terms, topic=q_terms - _ASKING_WORDS,
+        content=topic_terms_of(question, route) - form,
         speaker_talks=set(route.talk_ids) if route and route.by_speaker else set(),
         unnamed=q_terms - ((set(terms(" ".join(route.matched_words))) - _common_words(question)) if route else set()),
         roles=roles_asked(question),
-        head=head_of(question),
+        head=None if head in form else head,
         notes=frozenset(query.notes),
     )
     # A question that names a speaker is ranked by what it asks about them: their name is in every passage.
@@ -117,6 +121,7 @@ def understand(query: Query) -> Question:
 # Words of the question's form, and the small counts a list question asks for ("the five commandments": the notes
 # number their items, they rarely spell the count out).
 FORM_TERMS = frozenset(terms(lexicon.FORM_WORDS)) | frozenset(lexicon.SMALL_NUMBERS)
+_AFFILIATION_FORM = frozenset(terms(" ".join(lexicon.AFFILIATION_NOUNS) + " work works worked working"))
 # The opening of a question that names the thing asked about next: "what was the", "which". ("How many" and "how
 # much" are followed as often by a modifier as by the noun: "how much longer", "how many exposed buckets".)
 _HEAD = re.compile(r"^\s*(?i:what|which)\s+(?i:(?:is|was|are|were)\s+)?(?i:(?:the|a|an)\s+)?"

@@ -286,6 +286,16 @@ PRICED_ASKED = (r"\bhow (?:much|expensive) (?:did|does|do|will|would|was|were|is
 ADMISSION_WORDS = frozenset("ticket tickets entry admission registration registrations fee fees".split())
 # A when-question that asks for a time of day ("what time did the dinner start", "at what time was service
 # restored"), not a time of year; answered by a clock time (CLOCK_TIME).
+# A speaker's organisation asked for ("which company does Mei-Ling Zhou work for", "where does Zhou work", "what
+# is Okafor's affiliation", "which university is she from"), the nouns that name what is asked for, and how notes
+# write one next to a name: "Mei-Ling Zhou (NVIDIA)", "Ngozi Eze, Databricks", "from Tarnwall Security".
+AFFILIATION_NOUNS = ("company", "companies", "organisation", "organization", "university", "lab", "institute",
+                     "institution", "employer", "firm", "startup", "school", "affiliation")
+AFFILIATION_ASKED = (r"\b(?:which|what) (?:company|organi[sz]ation|university|lab|institut(?:e|ion)|employer|firm|"
+                     r"startup|school) (?:does|did|do|is|was|are|were) (?:[\w'’.-]+ ){1,4}(?:work(?:s|ed)?|from|at|"
+                     r"with|represent(?:s|ed)?)\b|\bwhere (?:does|did|do) (?:[\w'’.-]+ ){1,4}work\b|\baffiliat|\bemployer\b")
+AFFILIATION = (r"\((?=[^()]*[A-Z])[^()]{2,80}\)|,\s+(?:[A-Z][\w&.-]*\s?){1,4}(?=[),.;]|$)|"
+               r"\b(?:from|at|with|of|for|joined)\s+(?:the\s+)?[A-Z][\w&.-]+")
 # A day asked for ("on which day were the tutorials", "what day is the hackathon"): a weekday, "day 3", "the
 # closing day" or a date that numbers the day ("14 June", "2025-03-20") answers it; "in June" does not.
 DAY_ASKED = r"\b(?:which|what) day\b(?!s)"
