@@ -1670,6 +1670,44 @@ def test_a_speakers_organisation_is_answered_by_the_line_that_gives_it(tmp_path,
     assert assistant.ask("Which company does Takeshi Yamamoto work for?").abstained
 
 
+ORGANISATION_NOTE = """\
+# Summit notes
+
+## Talks
+
+| Talk | Speaker | One line |
+|---|---|---|
+| Quantization-Aware Training for 2-bit Models | Takeshi Yamamoto (Preferred Networks) | QAT recipe |
+| Speculative Decoding in Production | Mei-Ling Zhou (NVIDIA) | Draft length 4 |
+
+## Travel
+
+Wi-Fi network "SUMMIT-2024", the password is printed on the back of the badge.
+Most networks in the hall were slow during the keynotes.
+"""
+
+
+def test_a_who_question_giving_an_organisation_is_answered_by_a_person_of_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which speaker came from Preferred Networks?": the row that writes the organisation and names its speaker
+    leads, not the lines about Wi-Fi networks; "at LowRes 2024" places a talk at an event, no organisation."""
+    from confqa.answer.extractive import _FROM_ORGANISATION
+
+    assert _FROM_ORGANISATION.search("Who presented the best-paper talk at LowRes 2024?") is None
+    from confqa.answer.extractive import _people_of_the_organisation_first
+    from confqa.answer.question import understand
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"summit.md": ORGANISATION_NOTE, "fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    wifi, row = _scored_lines(assistant, ("Wi-Fi", 0.9), ("Preferred Networks", 0.3))
+    asked = understand(assistant.search.query("Which speaker came from Preferred Networks?", Filters()))
+    assert _people_of_the_organisation_first([wifi, row], asked, assistant.store)[0].unit == row.unit
+    other = understand(assistant.search.query("Which speaker talked about Wi-Fi?", Filters()))
+    assert _people_of_the_organisation_first([wifi, row], other, assistant.store)[0] is wifi
+    answer = assistant.ask("Which speaker came from Preferred Networks?")
+    assert not answer.abstained
+    assert "Yamamoto" in answer.answer.split("[1]")[0]
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

@@ -92,9 +92,9 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_fields_first(_advice_first(_role_lines_first(
-        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store, settings),
-        asked, store, settings)
+    chosen = catalogue or _select(_fields_first(_advice_first(_people_of_the_organisation_first(_role_lines_first(
+        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store), asked, store,
+        settings), asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
@@ -324,6 +324,28 @@ def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings)
         members = (start, *paragraph_rest(start, store, settings))
         openings.append(Scored(Unit(members, "continued", 0.0), 0.0))
     return openings
+
+
+def _people_of_the_organisation_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Which speaker came from Preferred Networks?": a who-question that gives an organisation is answered by a
+    unit that writes the organisation and names someone ("Takeshi Yamamoto (Preferred Networks)"); the best such
+    unit leads, however close a line about "networks" is."""
+    found = _FROM_ORGANISATION.search(asked.text) if asked.asks_who else None
+    if not found or not scored:
+        return scored
+    organisation = re.compile(r"\b" + r"\s+".join(map(re.escape, found.group("org").split())) + r"\b", re.I)
+    holding = [s for s in scored if organisation.search(text := unit_text(s.unit, store))
+               and checks.names_someone(text, store, besides=asked.intent.names)]
+    if not holding:
+        return scored
+    best = max(holding, key=lambda s: s.score)
+    return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
+
+
+# The organisation a who-question places someone in: "came from Preferred Networks", "the speaker representing
+# Fjordline", "who works at Kōsei Research" (not "at LowRes 2024": an event).
+_FROM_ORGANISATION = re.compile(r"\b(?:from|representing|work(?:s|ed)? (?:at|for))\s+(?:the\s+)?"
+                                r"(?P<org>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})")
 
 
 def _role_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
