@@ -1708,6 +1708,34 @@ def test_a_who_question_giving_an_organisation_is_answered_by_a_person_of_it(tmp
     assert "Yamamoto" in answer.answer.split("[1]")[0]
 
 
+PANEL_NOTE = """\
+# Open models panel
+
+Solberg opened by asking each panellist for a yes or no on whether open should mean releasing the data. Moreau said yes, Tanaka said not always, and Deshmukh disagreed. The audience laughed.
+
+Did the panel agree on licences? Mostly they did. The moderator moved on quickly.
+"""
+
+
+def test_a_sentence_that_puts_a_question_is_quoted_with_its_answer(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Solberg opened by asking each panellist for a yes or no on whether …" is answered by the next sentence of its
+    paragraph, and a question the note asks itself ("Did the panel agree on licences?") by the one after it."""
+    from confqa.answer.units import continues
+
+    assistant = _assistant_over({"panel.md": PANEL_NOTE}, tmp_path, embedder)
+    texts = [s.text for s in assistant.store.sentences]
+
+    def at(start: str) -> int:
+        return next(i for i, text in enumerate(texts) if text.startswith(start))
+
+    assert continues(at("Solberg opened"), at("Moreau said yes"), assistant.store)
+    assert continues(at("Did the panel agree"), at("Mostly they did"), assistant.store)
+    assert not continues(at("Moreau said yes"), at("The audience laughed"), assistant.store)
+    assert not continues(at("Mostly they did"), at("The moderator"), assistant.store)
+    answer = assistant.ask("How did the panellists' first answers differ on whether open should mean releasing the data?")
+    assert "Moreau said yes" in answer.answer.split("[1]")[0]
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

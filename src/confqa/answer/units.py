@@ -134,7 +134,14 @@ def continues(first: int, second: int, store: IndexStore) -> bool:
     a, b = store.sentences[first], store.sentences[second]
     return (a.kind in ("sentence", "item") and b.kind == "sentence" and a.depth == b.depth
             and store.chunks[a.chunk].doc == store.chunks[b.chunk].doc and b.line_start <= a.line_end
-            and bool(_BACK_REFERENCE.match(display_text(b.text))))
+            and (bool(_BACK_REFERENCE.match(display_text(b.text))) or bool(_ASKS.search(display_text(a.text)))))
+
+
+# A sentence that puts a question, whose answer is the next sentence of its paragraph: "Solberg opened by asking
+# each panellist for a yes or no on whether open should mean releasing the data. Moreau said yes, …", "Why does
+# it work?".
+_ASKS = re.compile(r"\?[\"'”’)]*$|\b(?:asked|asking|asks|ask)\b(?:\s+[\w'’-]+){0,6}\s+(?:whether|if|for|what|which|who|"
+                   r"how|why|when|where)\b", re.I)
 
 
 def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexStore, settings: AnswerSettings,
