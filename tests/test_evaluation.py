@@ -55,6 +55,9 @@ def test_answer_metrics_against_hand_computed_values() -> None:
                  (None, ["Melanie Mitchell"])]
     assert talk_attribution(citations, "Alien Intelligences", "Mitchell") == pytest.approx(2 / 3)
     assert talk_attribution(citations, None, None) is None
+    # a talk of the gold tutorial is credited to it: (talk, speakers, the session it is part of)
+    nested = [("Limitations", [], "The Science of Benchmarking"), ("Limitations", [], None)]
+    assert talk_attribution(nested, "Science of Benchmarking", None) == pytest.approx(1 / 2)
 
 
 def test_expected_calibration_error() -> None:

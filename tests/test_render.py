@@ -28,6 +28,15 @@ def test_sources_have_short_headings_and_formatted_quotes() -> None:
     assert "<strong>Alpha Arena</strong>" in html and "<details" in html and "Notes › Benchmarks › Agents" in html
 
 
+def test_a_talk_of_a_workshop_is_shown_in_it() -> None:
+    answer = _answer()
+    answer.citations[0] = answer.citations[0].model_copy(update={"talk": "Limitations", "speakers": [],
+                                                                 "part_of": "The Science of Benchmarking"})
+    heading = next(line for line in answer_to_text(answer).splitlines() if line.startswith("[1]"))
+    assert heading == "[1] notes.md:3 · Limitations (in The Science of Benchmarking)"
+    assert "(in The Science of Benchmarking)" in answer_to_html(answer)
+
+
 def test_a_table_row_reads_as_column_value_pairs() -> None:
     row = "| [Alien Intelligences](talk.md) | Melanie Mitchell | Six principles |"
     assert quote_lines(row, ["Talk Title", "Speaker", "Notes"]) == [

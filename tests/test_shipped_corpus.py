@@ -79,6 +79,19 @@ def test_a_paper_by_et_al_is_answered_from_its_own_lines(shipped_assistant) -> N
     assert all(c.talk and "Artificial Hivemind" in c.talk for c in found.citations)
 
 
+def test_a_talk_of_a_tutorial_is_cited_in_it(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The Thoughts note numbers the three talks of the Science of Benchmarking tutorial ("**Talk 2:
+    Limitations**"), and Zhang's talk is "part of Capital One's expo workshop": each is cited in its tutorial or
+    workshop."""
+    limits = shipped_assistant.ask("What did the Limitations talk in the Science of Benchmarking tutorial point out?")
+    assert any(c.talk == "Limitations" and c.part_of and "Science of Benchmarking" in c.part_of
+               for c in limits.citations)
+    zhang = shipped_assistant.ask("In the Capital One expo workshop, what did Zhang report about contamination?")
+    assert "answer sheets" in zhang.answer or "contamination" in zhang.answer.split("[2]")[0]
+    assert any(c.talk and "Advancing Rigor" in c.talk and c.part_of and "Exploring Trust" in c.part_of
+               for c in zhang.citations)
+
+
 def test_talk_routing_by_title(shipped_assistant) -> None:  # type: ignore[no-untyped-def]
     passages = shipped_assistant.retrieve("what did the imitation learning tutorial cover", k=5)
     assert sum(p.talk == "Foundations of Imitation Learning" for p in passages) >= 4

@@ -528,6 +528,58 @@ def test_a_table_carries_all_its_talks_to_the_notes_below_it() -> None:
     assert talks_at("- Mehta") == {flash}
 
 
+NESTED_NOTE = """\
+# Summit thoughts
+
+## Benchmarks
+
+The pieces I think are relevant:
+
+- Okafor's talk _Counting the Carbon_ as part of Lumen's expo workshop on _Measuring What Matters_.
+
+Okafor showed that nobody reports idle energy.
+
+Finally comes the tutorial, _The Science of Evaluation: What Is Measured and What Is Missed_. It was two talks.
+
+**Talk 1: Epistemology of Benchmarks**
+
+Bring back confidence intervals and seeds.
+
+**Talk 2: Limitations of Static Tests**
+
+Static benchmarks do not track how models are used.
+
+## Workshop: Data Curation at Scale
+
+### Deduplication Is Not Enough (Ana Lima)
+
+MinHash at 0.8 Jaccard removed a fifth of the crawl.
+"""
+
+
+def test_a_talk_of_a_tutorial_or_workshop_is_part_of_it() -> None:
+    """A talk said to be "part of" a workshop, the talks a tutorial's lines go on to number ("It was two talks."
+    then "**Talk 1: …**"), and a talk whose heading stands under a workshop's heading are part of it; their lines
+    are the workshop's too."""
+    result, by_title, lines = _catalogued(NESTED_NOTE, "thoughts.md")
+    part_of = {t.title: t.part_of for t in result.talks}
+    workshop = by_title["Measuring What Matters"]
+    tutorial = by_title["The Science of Evaluation: What Is Measured and What Is Missed"]
+    assert part_of["Counting the Carbon"] == workshop
+    assert part_of["Epistemology of Benchmarks"] == tutorial
+    assert part_of["Limitations of Static Tests"] == tutorial
+    assert part_of["Deduplication Is Not Enough"] == by_title["Data Curation at Scale"]
+    assert part_of["The Science of Evaluation: What Is Measured and What Is Missed"] is None
+    assert part_of["Measuring What Matters"] is None
+
+    def talks_at(prefix: str) -> set[str]:
+        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+        return set(result.attribution.talks_of("thoughts.md", number, number))
+
+    assert talks_at("Static benchmarks do not") == {by_title["Limitations of Static Tests"], tutorial}
+    assert talks_at("Okafor showed") == {by_title["Counting the Carbon"], workshop}
+
+
 def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:
     from confqa.index.build import chunk_documents
     from confqa.settings import Settings

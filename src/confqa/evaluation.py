@@ -227,14 +227,16 @@ def citation_recall(cited_docs: Sequence[str], gold_docs: Sequence[str]) -> floa
     return len(set(cited_docs) & set(gold_docs)) / len(set(gold_docs))
 
 
-def talk_attribution(citations: Sequence[tuple[str | None, Sequence[str]]], gold_talk: str | None,
-                     gold_speaker: str | None) -> float | None:
-    """Share of citations credited to the gold talk (by title) or the gold speaker."""
+def talk_attribution(citations: Sequence[tuple[str | None, Sequence[str]] | tuple[str | None, Sequence[str], str | None]],
+                     gold_talk: str | None, gold_speaker: str | None) -> float | None:
+    """Share of citations credited to the gold talk (by title: the cited talk's, or that of the session, tutorial
+    or workshop it is part of) or the gold speaker."""
     if not citations or (gold_talk is None and gold_speaker is None):
         return None
     good = 0
-    for talk, speakers in citations:
-        by_title = gold_talk is not None and talk is not None and gold_talk.lower() in talk.lower()
+    for talk, speakers, *within in citations:
+        titles = [t for t in (talk, *within) if t]
+        by_title = gold_talk is not None and any(gold_talk.lower() in t.lower() for t in titles)
         by_speaker = gold_speaker is not None and any(gold_speaker.lower() in s.lower() for s in speakers)
         good += by_title or by_speaker
     return good / len(citations)
@@ -420,7 +422,8 @@ def score_question(question: EvalQuestion, run: SystemRun, sections: SectionMap)
         out["citation_precision"] = citation_precision(cited_docs, question.gold_docs)
         out["citation_recall"] = citation_recall(cited_docs, question.gold_docs) if not run.abstained else 0.0
         out["talk_attribution"] = talk_attribution(
-            [(c.get("talk"), c.get("speakers", [])) for c in run.citations], question.gold_talk, question.gold_speaker)
+            [(c.get("talk"), c.get("speakers", []), c.get("part_of")) for c in run.citations], question.gold_talk,
+            question.gold_speaker)
         out["false_abstention"] = 1.0 if run.abstained else 0.0
         if not run.abstained:
             out["first_sentence_fact"] = 1.0 if fact_coverage(first_sentence(run.answer), question.facts) > 0 else 0.0

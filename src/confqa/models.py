@@ -91,6 +91,7 @@ class Talk(BaseModel):
     docs: list[str] = Field(default_factory=list, description="Notes that mention it.")
     mentions: list[TalkMention] = Field(default_factory=list)
     chunks: int = Field(0, description="Number of indexed passages attributed to it.")
+    part_of: str | None = Field(None, description="The id of the session, tutorial or workshop it is part of.")
 
     def __str__(self) -> str:
         who = f" — {', '.join(self.speakers)}" if self.speakers else ""
@@ -164,6 +165,8 @@ class Citation(BaseModel):
     line_start: int
     line_end: int
     score: float
+    part_of: str | None = Field(None, description="The title of the session, tutorial or workshop the talk is "
+                                "part of.")
     columns: list[str] = Field(default_factory=list, description="The column names of the table, when the quote is "
                                "a table row (renderers show it as 'Column: value' pairs).")
 

@@ -41,6 +41,8 @@ def source_heading(item: Citation | Passage) -> str:
     talk = ""
     if item.talk:
         talk = f" · {_short(item.talk)}" + (f" — {', '.join(item.speakers)}" if item.speakers else "")
+        if isinstance(item, Citation) and item.part_of:
+            talk += f" (in {_short(item.part_of)})"
     return one_line(f"{where(item)}{talk}")
 
 

@@ -743,14 +743,16 @@ def _headed_by(chunk_ids: list[int], store: IndexStore) -> frozenset[str]:
 
 # -- citing ---------------------------------------------------------------------------------------------------
 def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
-    """The talk a quoted sentence is about: the one the question named if the sentence is about it, else the
-    sentence's own talk; else the talk the sentence names by its title; the passage's talk only when the
+    """The talk a quoted sentence is about: the one the question named if the sentence is about it (or the talk of
+    it, when the question named a workshop), else the sentence's own talk; else the talk the sentence names by its title; the passage's talk only when the
     sentence's lines name none."""
     preferred = route.talk_ids if route else []
     own = talk_ids_of(sentence_id, store)
     for talk_id in preferred:
         if talk_id in own:
-            return store.talks_by_id[talk_id]
+            # A talk of the named workshop that the sentence is about is what it says, in that workshop.
+            part = next((t for t in own if store.talks_by_id[t].part_of == talk_id), talk_id)
+            return store.talks_by_id[part]
     if own:
         return _nearest_above(own, sentence_id, chunk, store)
     named = store.talk_named_in(display_text(store.sentences[sentence_id].text))
@@ -813,9 +815,10 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         first, last = store.sentences[members[0]], store.sentences[members[-1]]
         chunk = store.chunks[first.chunk]
         talk = talk_of(item, store) if item.talk_id else _sentence_talk(members[0], chunk, store, asked.route)
+        parent = store.talks_by_id.get(talk.part_of) if talk and talk.part_of else None
         citations.append(Citation(
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
-            speakers=list(talk.speakers) if talk else [], quote=quote,
+            speakers=list(talk.speakers) if talk else [], part_of=parent.title if parent else None, quote=quote,
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
             columns=table_header(members[0], store) if first.kind == "row" else [],
         ))

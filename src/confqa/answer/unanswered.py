@@ -278,9 +278,9 @@ def names_unknown(question: str, store: IndexStore) -> bool:
         return term in known or term in store.title_terms or _begins_a_word(term, known)
 
     for found in _NAME_RUN.finditer(question.strip()):
-        if found.start() == 0:
-            continue  # the question's first word is capitalised anyway
         words = [re.sub(r"['’]\w*$", "", w) for w in found.group(0).split()]
+        if found.start() == 0:
+            words = words[1:]  # the question's first word is capitalised anyway ("Which ICML tutorials": ICML)
         words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip(".")) and not set(terms(w)) <= _NOT_A_NAME]
         named = [t for t in terms(" ".join(words)) if t not in _NOT_A_NAME]
         if named and not any(written(t) for t in named):

@@ -38,6 +38,7 @@ class Attribution:
     lines: dict[str, dict[int, set[str]]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
     finder: _MentionFinder | None = None
+    parents: dict[str, str] = field(default_factory=dict)  # talk id -> the session, tutorial or workshop it is part of
 
     def talks_of(self, doc: str, first: int, last: int) -> list[str]:
         lines = self.lines.get(doc, {})
@@ -65,18 +66,41 @@ def attribute(merged: list[Candidate], talks: list[Talk], parsed_docs: list[Pars
         docs = {*candidate.whole_docs, *(d for d, _, _ in candidate.spans), *(d for d, _ in candidate.sections)}
         for doc in docs:
             in_doc[doc].append((candidate, talk))
-    attribution = Attribution(order={talk.id: position for position, talk in enumerate(talks)}, finder=finder)
+    attribution = Attribution(order={talk.id: position for position, talk in enumerate(talks)}, finder=finder,
+                              parents=_nested_by_heading(merged, talks))
+    kinds = {talk.id: talk.kind for talk in talks}
     for parsed in parsed_docs:
         doc = parsed.document.doc
         lines: dict[int, set[str]] = defaultdict(set)
         attribution.lines[doc] = lines
         _place_explicitly(parsed, in_doc.get(doc, []), lines)
-        _carry_mentions(parsed, finder, in_doc.get(doc, []), lines)
+        _carry_mentions(parsed, finder, in_doc.get(doc, []), lines, kinds, attribution.parents)
+    for lines in attribution.lines.values():  # a talk's lines are its session's too
+        for found in lines.values():
+            found.update([attribution.parents[t] for t in found if t in attribution.parents])
     return attribution
 
 
+def _nested_by_heading(merged: list[Candidate], talks: list[Talk]) -> dict[str, str]:
+    """A talk whose heading stands under the heading of a session, tutorial or workshop ("## Workshop on Data" /
+    "### Okafor — Checkpointing") is part of it (of the innermost such, when several nest)."""
+    owners: dict[tuple[str, tuple[str, ...]], str] = {}
+    for candidate, talk in zip(merged, talks):
+        if talk.kind in CONTAINER_KINDS:
+            for doc, path in candidate.sections:
+                owners[(doc, path)] = talk.id
+    parents: dict[str, str] = {}
+    for candidate, talk in zip(merged, talks):
+        for doc, path in candidate.sections:
+            above = [owners[(doc, path[:n])] for n in range(len(path) - 1, 0, -1)
+                     if (doc, path[:n]) in owners and owners[(doc, path[:n])] != talk.id]
+            if above and talk.id not in parents:
+                parents[talk.id] = above[0]
+    return parents
+
+
 def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list[tuple[Candidate, Talk]],
-                    lines: dict[int, set[str]]) -> None:
+                    lines: dict[int, set[str]], kinds: dict[str, str], parents: dict[str, str]) -> None:
     doc = parsed.document.doc
     doc_talks = {t for found in lines.values() for t in found}
     explicit = {number: set(found) for number, found in lines.items()}
@@ -95,11 +119,20 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
         placed = explicit.get(block.line_start, set()) - whole
         mentioned |= placed
         by_place = bool(placed or reference) or block.kind == "table"
+        _nest(block.text, named, parents)
+        if block.heading_path == carried_path and block.kind != "heading" and _new_subject(block) and mentioned:
+            # "Finally comes the tutorial … It was three talks." then "**Talk 1: Epistemology**": a talk that
+            # opens a new subject under a session, tutorial or workshop still being spoken of is part of it.
+            containers = {t for t in carried if kinds.get(t) in CONTAINER_KINDS} - mentioned
+            for talk in mentioned - set(parents):
+                if len(containers) == 1 and kinds.get(talk) not in CONTAINER_KINDS:
+                    parents[talk] = next(iter(containers))
         if block.kind == "heading" or block.heading_path != carried_path or (
                 (_new_subject(block) or reference) and not mentioned):
             carried, carried_age = set(), 0
         if mentioned:
             carried, carried_path, carried_age = (set(mentioned) if by_place else _subject(named)), block.heading_path, 0
+            carried |= {parents[t] for t in carried if t in parents}  # the session is still being spoken of
             found = mentioned
         elif carried and block.kind in ("paragraph", "list") and carried_age < CARRY_BLOCKS:
             carried_age += 1
@@ -108,6 +141,27 @@ def _carry_mentions(parsed: ParsedDocument, finder: _MentionFinder, placed: list
             found = set()
         for number in range(block.line_start, block.line_end + 1):
             lines[number].update(found)
+
+
+# The kinds of talk that hold other talks: a talk found under one, or said to be part of one, is part of it.
+CONTAINER_KINDS = frozenset({"tutorial", "workshop", "session", "expo"})
+_PART_OF = re.compile(r"\b(?:as |is |was )?(?:a |one )?part of\b", re.I)
+
+
+def _nest(text: str, named: dict[str, int], parents: dict[str, str]) -> None:
+    """"Zhang's talk _Advancing Rigor_ as part of Capital One's expo workshop on _Exploring Trust_": the talk named
+    before "part of" is part of the one named after it."""
+    if len(named) < 2:
+        return
+    found = _PART_OF.search(text)
+    if not found:
+        return
+    at = len(normalize(text[:found.start()]).split())
+    before = [t for t, position in named.items() if position < at]
+    after = sorted((position, t) for t, position in named.items() if position >= at)
+    if before and after:
+        for talk in before:
+            parents.setdefault(talk, after[0][1])
 
 
 def _subject(named: dict[str, int]) -> set[str]:

@@ -35,7 +35,9 @@ def build_catalogue(parsed_docs: list[ParsedDocument], catalogue_file: Path | No
     extra = read_catalogue_file(catalogue_file) if catalogue_file and catalogue_file.is_file() else []
     merged = merge(detect(parsed_docs), extra)
     talks = _named(merged)
-    return Catalogue(talks, attribute(merged, talks, parsed_docs))
+    attribution = attribute(merged, talks, parsed_docs)
+    talks = [t.model_copy(update={"part_of": attribution.parents.get(t.id)}) for t in talks]
+    return Catalogue(talks, attribution)
 
 
 def _named(merged: list[Candidate]) -> list[Talk]:
