@@ -123,3 +123,18 @@ def test_index_names_notes_without_talks_and_talks_says_what_found_each(runner: 
     blocks = listing.stdout.split("Efficient Inference on Phones")[1]
     assert "found by: byline (talk.md:3)" in blocks.splitlines()[2]
     assert "found by: catalogue (talks.yaml), title (travel.md:1)" in listing.stdout
+    assert "part of:" not in listing.stdout
+
+
+def test_talks_says_which_workshop_a_talk_is_part_of(runner: CliRunner, isolated: Path) -> None:
+    corpus = isolated / "corpus"
+    corpus.mkdir()
+    (corpus / "day.md").write_text("# Day one\n\n## Workshop: Data Curation at Scale\n\nThree talks.\n\n"
+                                   "### Deduplication Is Not Enough (Ana Lima)\n\nMinHash removed a fifth.\n")
+    assert runner.invoke(main, ["index"]).exit_code == 0
+    listing = runner.invoke(main, ["talks"]).stdout
+    block = listing.split("Deduplication Is Not Enough")[1]
+    assert "    part of: Data Curation at Scale" in block.splitlines()
+    talks = json.loads(runner.invoke(main, ["talks", "--json"]).stdout)
+    parent = next(t["id"] for t in talks if t["title"] == "Data Curation at Scale")
+    assert next(t["part_of"] for t in talks if t["title"] == "Deduplication Is Not Enough") == parent

@@ -456,10 +456,13 @@ def talks(index: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(json.dumps([t.model_dump(mode="json") for t in catalogue], ensure_ascii=False, indent=2))
         return
+    titles = {talk.id: talk.title for talk in catalogue}
     for talk in catalogue:
         speakers = ", ".join(talk.speakers) or "—"
         click.echo(one_line(talk.title))
         click.echo("    " + one_line(f"{talk.kind} · {speakers} · {', '.join(talk.docs)} · {talk.chunks} passages"))
+        if talk.part_of in titles:
+            click.echo("    " + one_line(f"part of: {titles[talk.part_of]}"))
         click.echo("    " + one_line(f"found by: {found_by(talk)}"))
 
 
