@@ -540,11 +540,12 @@
     return parts;
   }
 
-  function talkLine(talk, speakers, fallbackTitle) {
+  function talkLine(talk, speakers, fallbackTitle, partOf) {
     const line = h('p', { class: 'source-talk' });
     if (talk) line.append(h('strong', null, talk));
     else line.append(h('strong', null, fallbackTitle || 'Notes'));
     if (speakers && speakers.length) line.append(h('span', { class: 'speakers' }, ' — ' + speakers.join(', ')));
+    if (talk && partOf) line.append(h('span', { class: 'part-of' }, ` (in ${partOf})`));
     return line;
   }
 
@@ -581,7 +582,7 @@
   function sourceItem(citation, lines) {
     const item = h('li', { class: 'source', id: `source-${citation.n}`, value: citation.n, dataset: { n: citation.n } });
     const head = h('div', { class: 'source-head' }, h('span', { class: 'source-n', 'aria-hidden': 'true' }, `[${citation.n}]`),
-      talkLine(citation.talk, citation.speakers, citation.title));
+      talkLine(citation.talk, citation.speakers, citation.title, citation.part_of));
     item.append(head);
     const where = h('p', { class: 'source-where' });
     if (showNoteName(citation)) where.append(h('span', { class: 'note-name' }, citation.title));
