@@ -1736,6 +1736,37 @@ def test_a_sentence_that_puts_a_question_is_quoted_with_its_answer(tmp_path, emb
     assert "Moreau said yes" in answer.answer.split("[1]")[0]
 
 
+SESSIONS_NOTE = """\
+# Conference notes
+
+## Panels
+
+| Session | Topic | Notes |
+|---|---|---|
+| Responsible Data Panel | Ethics & Governance | consent, unlearning |
+| Agents at Work Panel | Systems | tool use, evaluation |
+
+## Highlights
+
+Responsible data challenges: consent was missing for most scraped images, and unlearning did not work.
+"""
+
+
+def test_a_question_asking_for_a_column_is_answered_by_the_row(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What topic is the Responsible Data Panel filed under?" asks for the table's Topic column: the panel's row
+    leads, not the closer highlight about the panel; a question asking for no column keeps its order."""
+    from confqa.answer.extractive import _column_asked_first
+    from confqa.answer.question import understand
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"notes.md": SESSIONS_NOTE, "fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    highlight, row, other = _scored_lines(assistant, ("challenges", 0.9), ("Ethics", 0.4), ("Systems", 0.3))
+    asked = understand(assistant.search.query("What topic is the Responsible Data Panel filed under?", Filters()))
+    assert _column_asked_first([highlight, row, other], asked, assistant.store)[0].unit == row.unit
+    plain = understand(assistant.search.query("What did the Responsible Data Panel discuss?", Filters()))
+    assert _column_asked_first([highlight, row, other], plain, assistant.store)[0] is highlight
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

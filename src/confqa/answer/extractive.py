@@ -92,9 +92,9 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_fields_first(_advice_first(_people_of_the_organisation_first(_role_lines_first(
-        candidates(asked, query, pool, store, settings), asked, store), asked, store), asked, store), asked, store,
-        settings), asked, store, settings)
+    chosen = catalogue or _select(_fields_first(_advice_first(_column_asked_first(_people_of_the_organisation_first(
+        _role_lines_first(candidates(asked, query, pool, store, settings), asked, store), asked, store), asked,
+        store), asked, store), asked, store, settings), asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
@@ -324,6 +324,26 @@ def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings)
         members = (start, *paragraph_rest(start, store, settings))
         openings.append(Scored(Unit(members, "continued", 0.0), 0.0))
     return openings
+
+
+def _column_asked_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"What topic is the Responsible AI panel filed under?": the question asks for a column of a table ("Topic")
+    and a row of that table about the talk it names (or any, if it names none) gives it; the best such row leads."""
+    if asked.head is None or not scored:
+        return scored
+    named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
+
+    def gives(s: Scored) -> bool:
+        first = s.unit.members[0]
+        if store.sentences[first].kind != "row" or (named and not named & set(talk_ids_of(first, store))):
+            return False
+        return any(asked.head in terms_of(column) for column in table_header(first, store))
+
+    rows = [s for s in scored if gives(s)]
+    if not rows:
+        return scored
+    best = max(rows, key=lambda s: s.score)
+    return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
 
 
 def _people_of_the_organisation_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
