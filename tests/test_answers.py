@@ -1767,6 +1767,31 @@ def test_a_question_asking_for_a_column_is_answered_by_the_row(tmp_path, embedde
     assert _column_asked_first([highlight, row, other], plain, assistant.store)[0] is highlight
 
 
+CRON_NOTE = """\
+# InfraCon notes
+
+## Migrating 4,000 Cron Jobs Without Anyone Noticing
+
+What they did:
+
+- They had cron jobs spread across about 300 hosts, and nobody knew who owned half of them.
+- Step 1 was an inventory agent that shipped every crontab to a central database.
+- About 600 jobs turned out to be dead. They deleted them with a "scream test" (disable, wait 30 days, delete).
+- A good slide on idempotency keys for jobs that send emails.
+"""
+
+
+def test_a_term_to_define_keeps_the_items_of_a_list_that_use_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What's a 'scream test' in the cron job migration talk?": of the talk's list, the item that uses the term
+    is quoted, not the three others."""
+    assistant = _assistant_over({"infracon.md": CRON_NOTE, "fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What's a 'scream test' in the cron job migration talk?")
+    assert not answer.abstained
+    lead = answer.answer.split("[1]")[0]
+    assert "wait 30 days" in lead
+    assert "idempotency" not in lead and "inventory agent" not in lead
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 

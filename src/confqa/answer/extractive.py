@@ -576,10 +576,18 @@ def _unit_type(asked: Question) -> Intent:
 
 
 def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
-    """For a question asking for a number or a date, a list keeps only its items that hold one. (A place is not
-    narrowed to: "where did they say to look" is answered by no place name.) A question that asks something more
-    ("how much pruning, and what should be exempt") keeps the whole list."""
-    if asked.intent.name not in _NUMBER_OR_DATE or _ASKS_MORE.search(asked.text):
+    """For a question asking for a number or a date, a list keeps only its items that hold one, and for a term to
+    define, its items that use the term. (A place is not narrowed to: "where did they say to look" is answered by
+    no place name.) A question that asks something more ("how much pruning, and what should be exempt") keeps the
+    whole list."""
+    if _ASKS_MORE.search(asked.text):
+        return unit
+    term = asked.intent.term if asked.intent.name == "definition" else None
+    if term and (wanted := set(terms(term))):
+        # "What's a 'scream test'?": of a talk's list, the item that uses the term ("deleted them with a scream
+        # test (disable, wait 30 days, delete)").
+        return narrowed(unit, store, lambda text: wanted <= set(terms(text)))
+    if asked.intent.name not in _NUMBER_OR_DATE:
         return unit
     return narrowed(unit, store, lambda text: checks.holds(asked.intent, text, store))
 
