@@ -1708,7 +1708,7 @@ def test_a_who_question_giving_an_organisation_is_answered_by_a_person_of_it(tmp
     assert "Yamamoto" in answer.answer.split("[1]")[0]
 
 
-PANEL_NOTE = """\
+QUESTION_PANEL_NOTE = """\
 # Open models panel
 
 Solberg opened by asking each panellist for a yes or no on whether open should mean releasing the data. Moreau said yes, Tanaka said not always, and Deshmukh disagreed. The audience laughed.
@@ -1722,7 +1722,7 @@ def test_a_sentence_that_puts_a_question_is_quoted_with_its_answer(tmp_path, emb
     paragraph, and a question the note asks itself ("Did the panel agree on licences?") by the one after it."""
     from confqa.answer.units import continues
 
-    assistant = _assistant_over({"panel.md": PANEL_NOTE}, tmp_path, embedder)
+    assistant = _assistant_over({"panel.md": QUESTION_PANEL_NOTE}, tmp_path, embedder)
     texts = [s.text for s in assistant.store.sentences]
 
     def at(start: str) -> int:
