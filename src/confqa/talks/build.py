@@ -63,8 +63,11 @@ def attributed(catalogue: Catalogue, chunks: list[Chunk], sentences: list[Senten
     `Sentence.chunk` indexes `chunks`."""
     where = catalogue.attribution
     new_chunks = [c.model_copy(update={"talk_ids": where.talks_of(c.doc, c.line_start, c.line_end)}) for c in chunks]
-    new_sentences = [s.model_copy(update={"talk_ids": where.talks_of_sentence(chunks[s.chunk].doc, s.line_start,
-                                                                              s.line_end, s.text)})
+    # A table row shared by several talks keeps them all: the answerer narrows it by the names it holds
+    # (confqa.answer.question.talk_ids_of), and the index marks it as shared.
+    new_sentences = [s.model_copy(update={"talk_ids": where.talks_of(chunks[s.chunk].doc, s.line_start, s.line_end)
+                                          if s.kind == "row" else
+                                          where.talks_of_sentence(chunks[s.chunk].doc, s.line_start, s.line_end, s.text)})
                      for s in sentences]
     counts: dict[str, int] = defaultdict(int)
     docs_of: dict[str, set[str]] = defaultdict(set)
