@@ -92,9 +92,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_fields_first(_advice_first(_column_asked_first(_people_of_the_organisation_first(
-        _role_lines_first(candidates(asked, query, pool, store, settings), asked, store), asked, store), asked,
-        store), asked, store), asked, store, settings), asked, store, settings)
+    chosen = catalogue or _select(_leads_first(candidates(asked, query, pool, store, settings), asked, store,
+                                               settings), asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
@@ -326,6 +325,20 @@ def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings)
     return openings
 
 
+def _leads_first(scored: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """The scored units with the one that holds what the question asks for moved to the front, whatever its score:
+    a role's line, a person of the organisation given, the row giving the column asked for, an advice section,
+    then a field or a note's opening lines giving the place or the date (each step leads over the ones before)."""
+    for step in (_role_lines_first, _people_of_the_organisation_first, _column_asked_first, _advice_first):
+        scored = step(scored, asked, store)
+    return _fields_first(scored, asked, store, settings)
+
+
+def _leading(best: Scored, scored: list[Scored]) -> list[Scored]:
+    """`best` first, scored above every unit, and the others in their order."""
+    return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
+
+
 def _column_asked_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"What topic is the Responsible AI panel filed under?": the question asks for a column of a table ("Topic")
     and a row of that table about the talk it names (or any, if it names none) gives it; the best such row leads."""
@@ -340,10 +353,7 @@ def _column_asked_first(scored: list[Scored], asked: Question, store: IndexStore
         return any(asked.head in terms_of(column) for column in table_header(first, store))
 
     rows = [s for s in scored if gives(s)]
-    if not rows:
-        return scored
-    best = max(rows, key=lambda s: s.score)
-    return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
+    return _leading(max(rows, key=lambda s: s.score), scored) if rows else scored
 
 
 def _people_of_the_organisation_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -356,10 +366,7 @@ def _people_of_the_organisation_first(scored: list[Scored], asked: Question, sto
     organisation = re.compile(r"\b" + r"\s+".join(map(re.escape, found.group("org").split())) + r"\b", re.I)
     holding = [s for s in scored if organisation.search(text := unit_text(s.unit, store))
                and checks.names_someone(text, store, besides=asked.intent.names)]
-    if not holding:
-        return scored
-    best = max(holding, key=lambda s: s.score)
-    return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
+    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
 
 
 # The organisation a who-question places someone in: "came from Preferred Networks", "the speaker representing
@@ -570,9 +577,10 @@ def _unit_type(asked: Question) -> Intent:
     that no number or date answers ("what share …, and what did she recommend"), any number or date for its first
     part (the second's units hold no share). "When is it, and what time does it start" keeps the time."""
     more = _ASKS_MORE.search(asked.text)
-    if asked.intent.name not in _NUMBER_OR_DATE or not more or classify(asked.text[more.start():].split(None, 1)[1]).name in _TYPED:
+    if asked.intent.name not in _NUMBER_OR_DATE or not more:
         return asked.intent
-    return Intent(name=asked.intent.name)
+    second = asked.text[more.start():].split(None, 1)[1]  # "what did she recommend?", past its "and"
+    return asked.intent if classify(second).name in _TYPED else Intent(name=asked.intent.name)
 
 
 def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
@@ -772,8 +780,8 @@ def _headed_by(chunk_ids: list[int], store: IndexStore) -> frozenset[str]:
 # -- citing ---------------------------------------------------------------------------------------------------
 def _sentence_talk(sentence_id: int, chunk: Chunk, store: IndexStore, route: TalkRoute | None) -> Talk | None:
     """The talk a quoted sentence is about: the one the question named if the sentence is about it (or the talk of
-    it, when the question named a workshop), else the sentence's own talk; else the talk the sentence names by its title; the passage's talk only when the
-    sentence's lines name none."""
+    it, when the question named a workshop), else the sentence's own talk; else the talk the sentence names by its
+    title; the passage's talk only when the sentence's lines name none."""
     preferred = route.talk_ids if route else []
     own = talk_ids_of(sentence_id, store)
     for talk_id in preferred:

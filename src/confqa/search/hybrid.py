@@ -162,4 +162,5 @@ def placing_terms(talk_ids: tuple[str, ...], store: IndexStore) -> frozenset[str
     """Terms that place these talks rather than ask about them ("the talk on phishing kits at SecureCoast", "what
     did Asante talk about at InfraCon Porto"): the titles of the notes they are in. (Not the lines that introduce
     them: "which of the XAI presenters is from Guide Labs" asks what the presenters' line says.)"""
-    return frozenset().union(*(terms(store.chunks[int(c)].title) for c in store.chunks_of_talks(talk_ids)))
+    notes = np.unique(store.chunk_doc[store.chunks_of_talks(talk_ids)])  # read from the chunk → note table
+    return frozenset().union(*(terms(str(store.documents[int(n)].get("title") or "")) for n in notes.tolist()))
