@@ -1792,6 +1792,17 @@ def test_a_term_to_define_keeps_the_items_of_a_list_that_use_it(tmp_path, embedd
     assert "idempotency" not in lead and "inventory agent" not in lead
 
 
+def test_a_name_right_after_the_questions_first_word_is_checked(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which ICML 2024 tutorials covered speculative decoding?": the capitalised run "Which ICML" opens the
+    question; its first word is capitalised anyway, but "ICML", which no note writes, is a name to check."""
+    from confqa.answer.unanswered import names_unknown
+
+    assistant = _assistant_over({"fjord.md": TWO_TALKS_NOTE}, tmp_path, embedder)
+    assert names_unknown("Which ICML 2024 tutorials covered speculative decoding?", assistant.store)
+    assert not names_unknown("Which Fjordconf 2024 talks covered speculative decoding?", assistant.store)
+    assert not names_unknown("Which talks covered speculative decoding?", assistant.store)
+
+
 LATENCY_NOTE = """\
 # Lunch and learn log
 
