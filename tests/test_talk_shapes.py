@@ -578,6 +578,9 @@ def test_a_talk_of_a_tutorial_or_workshop_is_part_of_it() -> None:
 
     assert talks_at("Static benchmarks do not") == {by_title["Limitations of Static Tests"], tutorial}
     assert talks_at("Okafor showed") == {by_title["Counting the Carbon"], workshop}
+    # a sentence naming the workshop's talk is the workshop's too
+    assert set(result.attribution.talks_of_sentence("thoughts.md", 1, len(lines), "Okafor showed it.")) >= {
+        by_title["Counting the Carbon"], workshop}
 
 
 def test_attribution_is_a_mapping_and_leaves_chunks_alone() -> None:

@@ -52,7 +52,7 @@ class Query:
     terms: tuple[str, ...] = ()
     notices: tuple[str, ...] = field(default=())
     # Terms that place the named talks rather than ask about them ("the talk on phishing kits at SecureCoast"):
-    # the titles of the notes they are in and the lines that introduce them (title, speaker, affiliation).
+    # the titles of the notes they are in (confqa.search.hybrid.placing_terms).
     placing: frozenset[str] = frozenset()
 
 

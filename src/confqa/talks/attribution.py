@@ -55,6 +55,7 @@ class Attribution:
         if len(talks) < 2 or self.finder is None:
             return talks
         named = self.finder.mentions(text, set(talks)).keys() & set(talks)
+        named |= {self.parents[t] for t in named if t in self.parents}  # a workshop's talk is the workshop's too
         return [t for t in talks if t in named] if named else talks
 
 
@@ -82,8 +83,8 @@ def attribute(merged: list[Candidate], talks: list[Talk], parsed_docs: list[Pars
 
 
 def _nested_by_heading(merged: list[Candidate], talks: list[Talk]) -> dict[str, str]:
-    """A talk whose heading stands under the heading of a session, tutorial or workshop ("## Workshop on Data" /
-    "### Okafor — Checkpointing") is part of it (of the innermost such, when several nest)."""
+    """A talk whose heading stands under the heading of a session, tutorial or workshop ("## Workshop: Data
+    Curation" / "### Okafor — Checkpointing") is part of it (of the innermost such, when several nest)."""
     owners: dict[tuple[str, tuple[str, ...]], str] = {}
     for candidate, talk in zip(merged, talks):
         if talk.kind in CONTAINER_KINDS:
