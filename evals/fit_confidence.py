@@ -76,8 +76,10 @@ def best_threshold(probability: np.ndarray, labels: np.ndarray, answerable: np.n
     """The cut that handles the most dev questions right (an answer that states the key facts, or an abstention
     on a question the notes do not answer; an abstention on an answerable question and a wrong answer both count
     as failures) among the cuts that decline at most MAX_FALSE_ABSTENTION of the answerable dev questions the
-    answerer gets right. Ties go to the lower cut (fewer abstentions). The `declined` questions abstain at every
-    cut."""
+    answerer gets right. Of cuts that handle as many, the highest: it declines more of the questions the notes do
+    not answer at the same share handled (the cuts between tie by trading a wrong answer for an abstention on an
+    answerable question), and declining those is what abstention is for. The `declined` questions abstain at
+    every cut."""
     best, best_share = 0.0, -1.0
     right = answerable & (labels == 1)
     declined = np.zeros(len(probability), dtype=bool) if declined is None else declined
@@ -86,7 +88,7 @@ def best_threshold(probability: np.ndarray, labels: np.ndarray, answerable: np.n
         if right.any() and float(abstain[right].sum()) / float(answerable.sum()) > MAX_FALSE_ABSTENTION:
             continue
         share = float(((abstain & ~answerable) | (~abstain & (labels == 1))).mean())
-        if share > best_share:
+        if share >= best_share:
             best, best_share = float(cut), share
     return round(best, 3)
 

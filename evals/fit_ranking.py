@@ -35,20 +35,21 @@ HAND_SET = {"cosine": 0.6, "overlap": 0.3, "passage": 0.1, "rank": 0.05, "says_n
 
 
 def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev",)) \
-        -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Features, labels, question number and corpus number of every candidate unit of every answerable question
-    of these splits."""
+        -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Features, labels (the share of the question's key facts the unit states, and the share its first sentence
+    states), question number and corpus number of every candidate unit of every answerable question of these
+    splits."""
     import confqa
     from confqa.answer.catalogue import catalogue_units
     from confqa.answer.extractive import candidates
     from confqa.answer.question import answer_pool, understand
     from confqa.answer.ranking import FEATURES
     from confqa.answer.units import unit_text
-    from confqa.evaluation import fact_coverage, load_evalset
+    from confqa.evaluation import fact_coverage, first_sentence, load_evalset
     from confqa.search import Filters
 
     names = list(FEATURES)
-    rows, labels, question_of, corpus_of = [], [], [], []
+    rows, labels, openings, question_of, corpus_of = [], [], [], [], []
     for corpus, (questions_file, index, _notes) in enumerate(corpora):
         questions = [q for q in load_evalset(ROOT / questions_file) if q.split in splits and q.answerable and q.facts]
         assistant = confqa.Assistant(ROOT / index, build_missing=False)
@@ -63,11 +64,14 @@ def collect(corpora: list[tuple[str, str, str]], splits: tuple[str, ...] = ("dev
             number = len(set(question_of))
             for scored in candidates(asked, query, pool, store, settings):
                 rows.append([scored.features[name] for name in names])
-                labels.append(fact_coverage(unit_text(scored.unit, store), question.facts))
+                text = unit_text(scored.unit, store)
+                labels.append(fact_coverage(text, question.facts))
+                openings.append(fact_coverage(first_sentence(text), question.facts))
                 question_of.append(number)
                 corpus_of.append(corpus)
         print(f"{questions_file}: {len(questions)} answerable {'/'.join(splits)} questions", file=sys.stderr)
-    return np.asarray(rows), np.asarray(labels), np.asarray(question_of), np.asarray(corpus_of), names
+    return (np.asarray(rows), np.asarray(labels), np.asarray(openings), np.asarray(question_of), np.asarray(corpus_of),
+            names)
 
 
 def question_weights(question_of: np.ndarray) -> np.ndarray:
@@ -125,12 +129,15 @@ def probability(x: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndar
     return 1.0 / (1.0 + np.exp(-(x @ weights + intercept)))
 
 
-def top_hits(scores: np.ndarray, y: np.ndarray, question_of: np.ndarray, k: int) -> float:
-    """Share of questions with a candidate stating a key fact whose k best-scored candidates include one."""
+def top_hits(scores: np.ndarray, y: np.ndarray, question_of: np.ndarray, k: int,
+             among: np.ndarray | None = None) -> float:
+    """Share of questions with a candidate stating a key fact (by `among`, if given, else by `y`) whose k
+    best-scored candidates include one whose `y` is positive."""
     hits, total = 0, 0
+    among = y if among is None else among
     for q in np.unique(question_of):
         rows = np.flatnonzero(question_of == q)
-        if not (y[rows] > 0).any():
+        if not (among[rows] > 0).any():
             continue
         total += 1
         order = rows[np.argsort(-scores[rows], kind="stable")]
@@ -147,23 +154,28 @@ def top_coverage(scores: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> 
     return float(np.mean(values)) if values else 0.0
 
 
-def check(x: np.ndarray, y: np.ndarray, question_of: np.ndarray, corpus_of: np.ndarray, names: list[str]) -> None:
-    def line(name: str, fitted: np.ndarray, hand: np.ndarray, y: np.ndarray, question_of: np.ndarray) -> str:
+def check(x: np.ndarray, y: np.ndarray, opening: np.ndarray, question_of: np.ndarray, corpus_of: np.ndarray,
+          names: list[str]) -> None:
+    def line(name: str, fitted: np.ndarray, hand: np.ndarray, y: np.ndarray, opening: np.ndarray,
+             question_of: np.ndarray) -> str:
         return (f"{name}: top-1 fitted {top_hits(fitted, y, question_of, 1):.3f} hand-set "
                 f"{top_hits(hand, y, question_of, 1):.3f}; top-3 fitted {top_hits(fitted, y, question_of, 3):.3f} "
                 f"hand-set {top_hits(hand, y, question_of, 3):.3f}; facts of top-1 fitted "
-                f"{top_coverage(fitted, y, question_of):.3f} hand-set {top_coverage(hand, y, question_of):.3f}")
+                f"{top_coverage(fitted, y, question_of):.3f} hand-set {top_coverage(hand, y, question_of):.3f}; "
+                f"top-1 opening on a fact fitted {top_hits(fitted, opening, question_of, 1, y):.3f} hand-set "
+                f"{top_hits(hand, opening, question_of, 1, y):.3f}")
 
     weights = np.array([HAND_SET.get(n, 0.0) for n in names])
     for corpus in np.unique(corpus_of):
         held = corpus_of == corpus
         weights_, intercept, c = fit(x[~held], y[~held], question_of[~held])
         fitted = probability(x[held], weights_, intercept)
-        print(line(f"held out {CORPORA[corpus][0]} (C={c:.3g})", fitted, x[held] @ weights, y[held], question_of[held]))
+        print(line(f"held out {CORPORA[corpus][0]} (C={c:.3g})", fitted, x[held] @ weights, y[held], opening[held],
+                   question_of[held]))
     weights_, intercept, _ = fit(x, y, question_of)
-    bx, by, bq, _, _ = collect(BLIND, ("dev", "test"))
+    bx, by, bo, bq, _, _ = collect(BLIND, ("dev", "test"))
     print(line(f"blind corpora, every split ({len(np.unique(bq))} questions)", probability(bx, weights_, intercept),
-               bx @ weights, by, bq))
+               bx @ weights, by, bo, bq))
 
 
 def main() -> None:
@@ -172,9 +184,9 @@ def main() -> None:
     args = parser.parse_args()
     from confqa.answer.ranking import FEATURES
 
-    x, y, question_of, corpus_of, names = collect(CORPORA)
+    x, y, opening, question_of, corpus_of, names = collect(CORPORA)
     if args.check:
-        check(x, y, question_of, corpus_of, names)
+        check(x, y, opening, question_of, corpus_of, names)
         return
     weights, intercept, c = fit(x, y, question_of)
     data = {

@@ -2022,6 +2022,69 @@ def test_a_programme_row_with_a_long_cell_says_something(tmp_path, embedder) -> 
     assert not row_has_notes(rows["Postgres at the Edge"], store)
 
 
+INTRODUCED_NOTE = """# Data Engineering Summit Nordics 2024
+
+## Thursday
+
+Feature Stores Are Just Databases (Mikkel Jensen, Brightline): 10:00–10:35. Deliberately provocative title.
+Mikkel argued that most teams adopt a feature store for point-in-time correctness and then use 10% of it.
+Brightline replaced theirs with Postgres and a small library for as-of joins.
+He would still buy a feature store at 100+ data scientists. They have 14.
+
+Streaming Joins in Practice (Sara Lind, Nordpay): 11:00–11:35. Sara showed how late events break windowed joins and
+how Nordpay keeps a 15-minute grace period before closing a window.
+"""
+
+
+def test_a_line_introducing_the_talk_does_not_lead(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A line that repeats the talk's title, speaker and time says nothing of what is asked about it: the line
+    that does (what they replaced it with, how long the grace period is) opens the answer."""
+    assistant = _assistant_over({"summit.md": INTRODUCED_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What did Brightline replace its feature store with?")
+    assert not answer.abstained and "Postgres" in answer.answer, answer.answer
+    assert "10:00" not in first_sentence(answer.answer), answer.answer
+    answer = assistant.ask("How long a grace period does Nordpay keep in streaming joins?")
+    assert not answer.abstained and "15-minute" in first_sentence(answer.answer), answer.answer
+
+
+MISSED_NOTE = """# Vistula Python Days, day one
+
+## Morning
+
+Marta Kowal opened with "Typing at Scale": her team added type hints to 400,000 lines of Django code in six months
+and found that most bugs the checker caught were None returned where a value was expected.
+
+I skipped Hamid Rezaei's talk on writing Rust extensions ("Oxidising Your Hot Loops") to get coffee and charge my
+laptop. Adding it to the list of recordings to watch.
+
+## Afternoon
+
+Session: Packaging Without Tears
+Speakers: Ines Duarte
+Time: 15:00
+Status: Skipped (conflict) — watch recording
+
+The closing keynote was "The Science of Benchmarking: What's Measured, What's Missed" by Oskar Lind, who argued that
+leaderboards reward overfitting to the test set and that every benchmark should publish a held-out split.
+"""
+
+
+def test_a_talk_the_writer_missed_is_not_summarised(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """What a talk said is declined when every line naming it says the writer was not there ("I skipped …",
+    "Status: Skipped"); who gave it is still answered, and a talk whose title says "Missed" is not missed."""
+    assistant = _assistant_over({"vistula.md": MISSED_NOTE}, tmp_path, embedder)
+    for question in ("What benchmarks did Hamid Rezaei show in 'Oxidising Your Hot Loops'?",
+                     "What did Ines Duarte recommend in Packaging Without Tears?"):
+        missed = assistant.ask(question)
+        assert missed.abstained and missed.evidence["unanswered"] == 1.0, (question, missed.answer, missed.evidence)
+    who = assistant.ask("Who gave the talk Oxidising Your Hot Loops?")
+    assert not who.abstained and "Rezaei" in who.answer, who.answer
+    seen = assistant.ask("What did Oskar Lind argue in The Science of Benchmarking?")
+    assert not seen.abstained and "held-out split" in seen.answer, seen.answer
+    typed = assistant.ask("What did Marta Kowal's team find when adding type hints?")
+    assert not typed.abstained and "None returned" in typed.answer, typed.answer
+
+
 FLU_NOTE = """# Thoughts on Fjordconf
 
 I had the pleasure to be sent to Fjordconf by my employer earlier this month, which I am grateful for.

@@ -458,8 +458,7 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     whether it holds what the intent asks for."""
     first = store.sentences[unit.members[0]]
     talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
-    naming = terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
-                               for t in talk_ids))
+    naming = _naming_terms(unit, store)
     words = terms_of(text)
     new = words - naming - asked.terms
     # The role is named where the unit opens: a heading's unit that lists the panellists before the moderator's
@@ -470,6 +469,8 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     features = {
         "cosine": unit.cosine,
         "overlap": len(wanted & words) / len(wanted) if wanted else 0.0,
+        "focus": len(focus & words) / len(focus) if (focus := wanted - naming) else 0.0,
+        "opening_focus": len(focus & terms_of(_opening(text))) / len(focus) if focus else 0.0,
         "new_words": len(new) / len(words) if words else 0.0,
         "new_specifics": _new_specifics(text, asked),
         "passage": passage,
@@ -483,6 +484,20 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     }
     features.update({f"kind_{k.replace('-', '_')}": float(unit.kind == k) for k in _KINDS})
     return features
+
+
+def _naming_terms(unit: Unit, store: IndexStore) -> frozenset[str]:
+    """Terms of the titles and speakers of the talks a unit is about (its passage's, if its lines name none)."""
+    first = store.sentences[unit.members[0]]
+    talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
+    return terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
+                             for t in talk_ids))
+
+
+def _opening(text: str) -> str:
+    """A unit's first sentence, where a reader looks for the answer."""
+    spans = sentence_spans(text, 0, len(text))
+    return text[spans[0][0]:spans[0][1]] if spans else text
 
 
 _WORD = re.compile(r"[\w][\w.,%/'’-]*")
@@ -703,14 +718,16 @@ _TYPED_LEADS = ("when", "quantity", "list", "who", "where")
 def _opening_on_the_question(chosen: list[Scored], asked: Question, store: IndexStore,
                              settings: AnswerSettings) -> list[Scored]:
     """The answer opens with the chosen unit whose first sentence says the most of what the question asks about (its
-    topic words), when that unit scores at least `lead_share` of the best: a reader judges an answer by its first
+    topic words, those naming the unit's own talk last), when that unit scores at least `lead_share` of the best: a reader judges an answer by its first
     sentence, and a unit that opens on a side remark ("I had the pleasure to be sent to NeurIPS by my employer")
     makes a poor one even when it ranks first. Not for intents that ask for a date, a number, a list, a name or a
     place: the unit that holds one leads those."""
-    def opening_words(c: Scored) -> int:
-        text = unit_text(c.unit, store)
-        spans = sentence_spans(text, 0, len(text))
-        return len(asked.wanted & terms_of(text[spans[0][0]:spans[0][1]] if spans else text))
+    def opening_words(c: Scored) -> tuple[int, int]:
+        # The words that name the unit's own talk count only between openings saying as much of the rest: a line
+        # introducing the talk ("Feature Stores Are Just Databases (Mikkel Jensen, Brightline): 10:00") repeats
+        # them, not what is asked of it ("what did Brightline replace its feature store with").
+        said = asked.wanted & terms_of(_opening(unit_text(c.unit, store)))
+        return len(said - _naming_terms(c.unit, store)), len(said)
 
     if asked.intent.name in _TYPED_LEADS:
         return chosen  # a date, a number, a list, a name or a place leads those (_typed_first, the who-checks)

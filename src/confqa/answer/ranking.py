@@ -15,6 +15,10 @@ FEATURES: dict[str, str] = {
     "cosine": "cosine of the unit with the question (a lead-in's: the better of its own and its payload's best; "
               "for a question about a named talk, what it asks mixed with how central the unit is to the talk)",
     "overlap": "share of the question's topic words (less the talk or speaker it names) that the unit contains",
+    "focus": "share of the question's topic words, less the title and speakers of the talk the unit is about, that "
+             "the unit contains: a line introducing the talk asked about ('Feature Stores Are Just Databases (Mikkel "
+             "Jensen, Brightline): 10:00') repeats its name, not what is asked of it",
+    "opening_focus": "the same share in the unit's first sentence, where a reader looks for the answer",
     "new_words": "share of the unit's words that are neither the question's nor its talk's names: what it adds",
     "new_specifics": "share of the unit's words that are numbers or capitalised (not opening a sentence) and not "
                      "in the question: the names, figures and dates that answers are made of",

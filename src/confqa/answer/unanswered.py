@@ -19,7 +19,7 @@ from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_wa
 from confqa.answer.readable import display_text
 from confqa.answer.units import items_listed, row_has_notes, unit_text
 from confqa.index.store import NO_YEAR, IndexStore
-from confqa.lexical import terms
+from confqa.lexical import surname, terms
 from confqa.search.base import TalkRoute
 from confqa.search.routing import ASKING_TERMS
 from confqa.settings import AnswerSettings
@@ -40,7 +40,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     like ("what was the weather like"), fewer things than a list question counts ("the five checks"). (What no
     answer can be about, whatever its lines, is `outside_the_notes`.) Such an answer abstains, with the confidence
     such answers have (`answer.declined_confidence`)."""
-    if silent_on_topic(asked, route, store, settings) or listed_only(asked, route, store):
+    if silent_on_topic(asked, route, store, settings) or listed_only(asked, route, store) or \
+            missed_only(asked, route, store):
         return True
     if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
         return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
@@ -319,3 +320,29 @@ def listed_only(asked: Question, route: TalkRoute | None, store: IndexStore) -> 
 
     lines = sentences_of_talks(list(route.talk_ids), store)
     return bool(lines) and all(says_nothing(i) for i in lines)
+
+
+_MISSED = re.compile(lexicon.MISSED, re.I | re.M)
+# Intents the notes answer of a talk the writer missed: who gave it, when and where it was (its programme line).
+_ANSWERED_UNSEEN = ("who", "when", "where")
+
+
+def missed_only(asked: Question, route: TalkRoute | None, store: IndexStore) -> bool:
+    """A question about what a named talk said ("what benchmarks did Rezaei show in 'Oxidising Your Hot Loops'") over
+    notes whose writers were not there: every line that names the talk (its title, or a speaker's surname) says so
+    ("I skipped Hamid Rezaei's talk …", "Status: Skipped (conflict)"). Its title is read out first: "The Science of
+    Benchmarking: What's Measured, What's Missed" misses nothing. Who gave it, and when and where, are still
+    answered from those lines."""
+    if asked.intent.name in _ANSWERED_UNSEEN or asked.asks_who or asked.intent.measure is not None \
+            or not (route and route.talk_ids):
+        return False
+    talks = [store.talks_by_id[t] for t in route.talk_ids]
+    titles = re.compile("|".join(re.escape(t.title) for t in talks), re.I)
+    surnames = [re.compile(rf"(?<!\w){re.escape(surname(s))}(?!\w)", re.I) for t in talks for s in t.speakers]
+    naming = []
+    for i in sentences_of_talks(list(route.talk_ids), store):
+        text = display_text(store.sentences[i].text)
+        untitled = titles.sub(" ", text)
+        if untitled != text or any(name.search(text) for name in surnames):
+            naming.append(untitled)
+    return bool(naming) and all(_MISSED.search(text) for text in naming)

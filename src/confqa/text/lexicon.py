@@ -333,6 +333,13 @@ ROLES = {
 PRESENTER_ASKED = (r"\bwho (?:\w+ )?(?:presented|presents|gave|gives|delivered|spoke|speaks|talked|taught|"
                    r"was (?:the|on) (?:stage|speaker|presenter|keynote speaker|instructor)|"
                    r"were (?:the )?(?:speakers|presenters|instructors))\b")
+# The writer says they were not there for a talk: "I skipped Hamid Rezaei's talk", "skipped: Kafka Is Not a Database
+# (…) — was on call", "Status: Skipped (conflict)", "I missed X's keynote", "we couldn't make it to …". The writer
+# is the subject, or the word labels the line: "users who skipped onboarding" is what a talk said, not a miss.
+MISSED = (r"(?:\b(?:I|we)\s+(?:\w+\s+){0,2}?(?:skipped|missed|skip|miss)\b|^\W*(?:skipped|missed)\b|"
+          r"\bstatus:\s*(?:skipped|missed|not attended)\b|"
+          r"\b(?:I|we)\s+(?:didn['’]t|did not|couldn['’]t|could not|wasn['’]t able to|was not able to)\s+"
+          r"(?:attend|make it|go|get)\b)")
 # A which- or what-question asking for people by what they are ("which SRE engineers presented the review",
 # "which speakers were based in Lagos"): answered by their names.
 PEOPLE_ASKED = (r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:speakers|presenters|panell?ists|engineers|researchers|"
