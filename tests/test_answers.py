@@ -1244,6 +1244,34 @@ def test_an_edition_is_written_as_the_name_with_its_year(tmp_path, embedder) -> 
         assert not other_edition("When and where will Fjordconf 2026 take place?", covered), written
 
 
+RELEASE_NOTE = """# PyBaltic 2025 notes
+
+## What's new in GeoStack 3.0 (Tobias Wendt)
+
+Tobias walked through GeoStack 3.0: vector tiles are now served straight from Parquet, and the old raster cache is
+gone. Version v2.4 stays supported until the end of the year. Python 3.12 is the oldest Python it runs on.
+"""
+
+
+def test_a_release_the_notes_never_write_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A question about a version of something the notes write of, in a version they never write ("GeoStack 4.0",
+    "Python 3.15"), is outside the notes; the versions they write ("3.0", "v2.4", "Python 3.12") are not."""
+    from confqa.answer.unanswered import other_version
+
+    assistant = _assistant_over({"pybaltic.md": RELEASE_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    for question in ("What are the main changes in GeoStack 4.0?", "When will Python 3.15 be released?",
+                     "Is GeoStack v3.1 out yet?"):
+        assert other_version(question, store), question
+        assert assistant.ask(question).abstained, question
+    for question in ("What are the main changes in GeoStack 3.0?", "How long is GeoStack 2.4 supported?",
+                     "Which is the oldest Python version GeoStack runs on, Python 3.12?",
+                     "What did Tobias Wendt present at PyBaltic 2025?"):
+        assert not other_version(question, store), question
+    answer = assistant.ask("What are the main changes in GeoStack 3.0?")
+    assert not answer.abstained and "Parquet" in answer.answer, answer.answer
+
+
 def test_a_paper_asked_for_is_answered_by_its_name(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """"Which paper won the best paper award" is not answered by a line that says what the paper was about; it is
     by one that names it."""

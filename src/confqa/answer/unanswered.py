@@ -108,7 +108,8 @@ def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
 def outside_the_notes(question: str, store: IndexStore) -> bool:
     """The question names something no note writes, or an edition of an event they do not cover: whatever the
     answer, from the lines or from the talk catalogue, it is not about what was asked."""
-    return names_unknown(question, store) or other_edition(question, store) or other_day(question, store)
+    return names_unknown(question, store) or other_edition(question, store) or other_day(question, store) or \
+        other_version(question, store)
 
 
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
@@ -193,6 +194,27 @@ def other_edition(question: str, store: IndexStore) -> bool:
                                    for c in store.chunks_with([*name, found.group("number")]).tolist()) and \
                 any(_NUMBER_OF_EDITION.search(store.chunks[c].text) for c in chunks.tolist()):
             return True  # "Go Berlin #60" in notes of #58, #59 and #61
+    return False
+
+
+# A release of a named thing, by its dotted version number: "Python 3.15", "GeoStack 3.0", "Kubernetes v1.31",
+# "GPT-4.5". (A whole number after a name is as often a day, a talk or a section: "Day 3", "Talk 2".)
+_VERSIONED = re.compile(r"\b(?P<name>[A-Z][\w+]*(?:[ -][A-Z][\w+]*)*)[ -]?(?P<version>v?\d+(?:\.\d+)+)(?![\w.])")
+
+
+def other_version(question: str, store: IndexStore) -> bool:
+    """The question names a release of something ("when will Python 3.15 be released") that the notes write of
+    but never in that version: no passage naming it writes the version number ("3.15", "v3.15"). A thing no note
+    writes is names_unknown's to decide."""
+    for found in _VERSIONED.finditer(question):
+        name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
+        chunks = store.chunks_with(name) if name else []
+        if not len(chunks):
+            continue
+        version = found.group("version").lstrip("vV")
+        written = re.compile(rf"(?<![\w.])v?{re.escape(version)}(?![\w]|\.\d)", re.I)
+        if not any(written.search(store.chunks[c].text) for c in chunks.tolist()):
+            return True
     return False
 
 
