@@ -2075,6 +2075,39 @@ def test_a_line_introducing_the_talk_does_not_lead(tmp_path, embedder) -> None: 
     assert not answer.abstained and "15-minute" in first_sentence(answer.answer), answer.answer
 
 
+NESTED_NOTE = """# Rust Nairobi meetup 14
+
+## Async Rust Without the Tears
+
+- Wanjiru's team rewrote their dispatch service from Node to Rust (tokio)
+- Rules she uses:
+    - never hold a `MutexGuard` across `.await`
+    - prefer channels over shared state
+    - `tokio::select!` only with cancellation-safe futures
+- p99 latency 420 ms → 65 ms
+- Biggest pain: error types. They settled on thiserror in libs, anyhow in binaries.
+"""
+
+
+def test_a_label_item_of_a_section_keeps_the_items_under_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A heading's list whose item is a label ("- Rules she uses:") over items nested under it is quoted with them,
+    as one item: the label never stands alone in the answer."""
+    from confqa.answer.units import items_listed, section_unit, unit_text
+
+    assistant = _assistant_over({"meetup.md": NESTED_NOTE}, tmp_path, embedder)
+    store, settings = assistant.store, assistant.settings.answer
+    chunk = next(i for i, c in enumerate(store.chunks) if c.section.endswith("Async Rust Without the Tears"))
+    ids = list(store.sentences_by_chunk[chunk])
+    unit = section_unit(chunk, ids, store, settings, lambda members: dict.fromkeys(members, 0.5))
+    assert unit is not None
+    text = unit_text(unit, store)
+    assert "Rules she uses: never hold a MutexGuard" in text and "cancellation-safe futures" in text, text
+    assert items_listed(unit, store) == 4, text  # the label and its three rules are one item
+    answer = assistant.ask("Which rules does Wanjiru follow when writing async Rust?")
+    assert not answer.abstained and all(rule in answer.answer for rule in ("MutexGuard", "channels", "cancellation-safe"))
+    assert "uses;" not in answer.answer and "uses." not in answer.answer, answer.answer
+
+
 MISSED_NOTE = """# Vistula Python Days, day one
 
 ## Morning

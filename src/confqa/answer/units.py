@@ -247,7 +247,8 @@ def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, sett
     elif items:
         depth = min(store.sentences[i].depth for i in items)
         members = [i for i in items if store.sentences[i].depth == depth][:settings.payload_sentences]
-        members = _with_item_sentences(members, sentence_ids, store)
+        members = _with_item_sentences(_with_labelled_items(members, sentence_ids, store, settings), sentence_ids,
+                                       store)
     else:
         members = [i for i in sentence_ids if store.sentences[i].kind in ("sentence", "row")][:settings.context_sentences]
     return Unit(tuple(members), "section", max(cosine_of(members).values())) if members else None
@@ -258,6 +259,27 @@ def _is_bold_label(sentence_id: int, store: IndexStore) -> bool:
     sentence = store.sentences[sentence_id]
     return sentence.kind != "item" and sentence.depth == 0 and leads_with_label(sentence_id, store) and \
         is_label(sentence_id, store)
+
+
+def _with_labelled_items(items: list[int], sentence_ids: list[int], store: IndexStore,
+                         settings: AnswerSettings) -> list[int]:
+    """Top-level items with the items nested under those that are labels ("- Rules she uses:" over "- never hold a
+    MutexGuard across .await", …), up to `payload_sentences` of them: a label without what it labels says
+    nothing."""
+    members: list[int] = []
+    for item in items:
+        members.append(item)
+        if not is_label(item, store):
+            continue
+        depth = store.sentences[item].depth
+        nested: list[int] = []
+        for j in sentence_ids[sentence_ids.index(item) + 1:]:
+            if store.sentences[j].kind != "item" or store.sentences[j].depth <= depth:
+                break
+            if not nested or store.sentences[j].depth == store.sentences[nested[0]].depth:
+                nested.append(j)  # the level right under the label, however far it is indented
+        members += nested[:settings.payload_sentences]
+    return members
 
 
 def _with_item_sentences(items: list[int], sentence_ids: list[int], store: IndexStore) -> list[int]:
@@ -283,11 +305,20 @@ def section_parts(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
     its line, or each sentence or row."""
     parts: list[list[int]] = []
     for m in unit.members:
-        if parts and store.sentences[m].kind == "sentence" and store.sentences[parts[-1][0]].kind == "item":
+        line = store.sentences[m]
+        if parts and line.kind == "sentence" and store.sentences[parts[-1][0]].kind == "item":
             parts[-1].append(m)
+        elif parts and line.kind == "item" and _labels_nested(parts[-1][0], m, store):
+            parts[-1].append(m)  # an item under a label item ("- Rules she uses:") is part of it
         else:
             parts.append([m])
     return [tuple(part) for part in parts]
+
+
+def _labels_nested(label: int, item: int, store: IndexStore) -> bool:
+    """`item` is nested under `label`, a list item that is a label."""
+    above = store.sentences[label]
+    return above.kind == "item" and store.sentences[item].depth > above.depth and is_label(label, store)
 
 
 def items_listed(unit: Unit, store: IndexStore) -> int:
@@ -306,11 +337,19 @@ def section_text(unit: Unit, store: IndexStore, parts: list[tuple[int, ...]]) ->
     """A section unit as prose, its pieces in the given order: "Heading: item; item" for a list, "Heading:
     sentence sentence" otherwise."""
     heading = display_text(heading_of(store.sentences[unit.members[0]].chunk, store)).rstrip(":. ")
-    texts = [" ".join(row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
+    texts = [_labelled_text(part, store) if len(part) > 1 and _labels_nested(part[0], part[1], store) else
+             " ".join(row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
                       for m in part) for part in parts]
     if all(store.sentences[part[0]].kind == "item" or _is_bold_label(part[0], store) for part in parts):
         return f"{heading}: " + "; ".join(t.rstrip(".: ") for t in texts)
     return f"{heading}: " + " ".join(texts)
+
+
+def _labelled_text(part: tuple[int, ...], store: IndexStore) -> str:
+    """A label item with the items nested under it: "Rules she uses: never hold a MutexGuard across .await, prefer
+    channels over shared state"."""
+    label = display_text(store.sentences[part[0]].text).rstrip(":. ")
+    return f"{label}: " + ", ".join(display_text(store.sentences[m].text).rstrip(".;, ") for m in part[1:])
 
 
 def section_sentences(chunk_id: int, store: IndexStore) -> list[int]:
