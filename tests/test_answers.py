@@ -2108,6 +2108,31 @@ def test_a_label_item_of_a_section_keeps_the_items_under_it(tmp_path, embedder) 
     assert "uses;" not in answer.answer and "uses." not in answer.answer, answer.answer
 
 
+FIXES_NOTE = """# Scaling summit notes
+
+## Sparse Mixture-of-Experts Routing in Practice
+
+Fixes that worked:
+
+- An auxiliary load-balancing loss with coefficient 0.01.
+- A capacity factor of 1.25 during training and 2.0 at inference.
+- Router z-loss to keep router logits small, which stopped the loss spikes they saw around step 40,000.
+- Initialising the router with small weights rather than the default.
+"""
+
+
+def test_a_list_answering_one_thing_opens_on_the_item_that_does(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which fix stopped the loss spikes" is answered by the list of fixes opened on the item that says so; the
+    citation quotes the list as written; "what fixes worked" keeps the notes' order."""
+    assistant = _assistant_over({"scaling.md": FIXES_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Which fix stopped the loss spikes in the expert routing talk?")
+    assert not answer.abstained and answer.answer.index("z-loss") < answer.answer.index("load-balancing"), \
+        answer.answer
+    assert answer.citations[0].quote.index("load-balancing") < answer.citations[0].quote.index("z-loss")
+    listed = assistant.ask("What fixes worked in the expert routing talk?")
+    assert listed.answer.index("load-balancing") < listed.answer.index("z-loss"), listed.answer
+
+
 MISSED_NOTE = """# Vistula Python Days, day one
 
 ## Morning

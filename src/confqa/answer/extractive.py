@@ -41,7 +41,9 @@ from confqa.answer.units import (
     narrowed,
     paragraph_rest,
     refers_back,
+    section_parts,
     section_sentences,
+    section_text,
     section_unit,
     table_header,
     unit_text,
@@ -892,6 +894,8 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     share the unit's cosine. The others follow in the notes' order. Lists and records keep their shape; the
     citation's quote stays verbatim."""
     members = unit.members
+    if not asked.intent.wants_items and (listed := _listed(unit, store)):
+        return _answering_item_first(unit, listed, asked, store, settings)
     if unit.kind in ("row", "section", "talk") or any(store.sentences[m].kind != "sentence" for m in members[1:]):
         return unit_text(unit, store)
     pieces = [(m, text[a:b]) for m in members
@@ -911,6 +915,38 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
     return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)
+
+
+def _listed(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
+    """The items of a unit that quotes a list under a label or a heading, each with the lines that continue it
+    (empty for a unit that is not a list of two or more)."""
+    if unit.kind == "section":
+        parts = section_parts(unit, store)
+        return parts if len(parts) > 1 and all(store.sentences[p[0]].kind == "item" for p in parts) else []
+    items = unit.members[1:]
+    if unit.kind == "lead-in" and len(items) > 1 and all(store.sentences[m].kind == "item" for m in items):
+        return [(m,) for m in items]
+    return []
+
+
+def _answering_item_first(unit: Unit, listed: list[tuple[int, ...]], asked: Question, store: IndexStore,
+                          settings: AnswerSettings) -> str:
+    """A list's prose with the item most likely to state what the question asks first, the others after it in the
+    notes' order: "which fix got rid of the loss spikes" opens "Fixes that worked: Router z-loss to keep router
+    logits small, which stopped the loss spikes …". The fitted ranking is applied to each item, the label's or
+    heading's words counted as said (they name the subject); a question asking for the items keeps their order."""
+    heading = heading_of(store.sentences[unit.members[0]].chunk, store) if unit.kind == "section" else \
+        display_text(store.sentences[unit.members[0]].text)
+    wanted = asked.wanted - terms_of(heading)
+    scored = _ranked([(Unit(part, "sentence", unit.cosine),
+                       _features(text, Unit(part, "sentence", unit.cosine), asked, store, settings, wanted))
+                      for part in listed
+                      for text in [" ".join(display_text(store.sentences[m].text) for m in part)]])
+    best = max(range(len(listed)), key=lambda i: (scored[i].score, -i))
+    ordered = [listed[best], *(part for i, part in enumerate(listed) if i != best)]
+    if unit.kind == "section":
+        return section_text(unit, store, ordered)
+    return unit_text(replace(unit, members=(unit.members[0], *(m for part in ordered for m in part))), store)
 
 
 def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:
