@@ -37,6 +37,7 @@ from confqa.answer.unanswered import UNANSWERED, editions_named, not_answered, o
 from confqa.answer.units import (
     Unit,
     heading_of,
+    is_label,
     items_listed,
     narrowed,
     paragraph_rest,
@@ -924,7 +925,9 @@ def _listed(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
         parts = section_parts(unit, store)
         return parts if len(parts) > 1 and all(store.sentences[p[0]].kind == "item" for p in parts) else []
     items = unit.members[1:]
-    if unit.kind == "lead-in" and len(items) > 1 and all(store.sentences[m].kind == "item" for m in items):
+    # A label's list ("Fixes that worked:"), not a paragraph that happens to stand before one.
+    if unit.kind == "lead-in" and len(items) > 1 and is_label(unit.members[0], store) and \
+            all(store.sentences[m].kind == "item" for m in items):
         return [(m,) for m in items]
     return []
 
