@@ -2133,6 +2133,28 @@ def test_a_list_answering_one_thing_opens_on_the_item_that_does(tmp_path, embedd
     assert listed.answer.index("load-balancing") < listed.answer.index("z-loss"), listed.answer
 
 
+CHAIR_NOTE = """# RustNorth 2024 notes
+
+## Ownership Without Tears (Solberg)
+
+Opening remarks were by the conference chair, Astrid Nilsen, who mostly thanked volunteers
+and warned us the Wi-Fi password had a `ø` in it.
+
+- Ingrid has taught Rust to about 1,400 engineers at Fjordline since 2015.
+- Core claim: the borrow checker isn't the hard part, lifetimes in struct definitions are.
+- Recommended reading: Rust for Rustaceans by Jon Gjengset, but only after six months.
+"""
+
+
+def test_a_who_answer_quotes_the_sentence_naming_them_not_the_list_after_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph that stands before a list introduces it for other questions; "who chaired RustNorth" is answered
+    by the sentence that names the chair, without the talk's points that follow."""
+    assistant = _assistant_over({"rustnorth.md": CHAIR_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Who chaired RustNorth 2024?")
+    assert not answer.abstained and "Astrid Nilsen" in first_sentence(answer.answer), answer.answer
+    assert "Rustaceans" not in answer.answer and "1,400" not in answer.answer, answer.answer
+
+
 MISSED_NOTE = """# Vistula Python Days, day one
 
 ## Morning

@@ -603,11 +603,17 @@ def _unit_type(asked: Question) -> Intent:
 
 def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
     """For a question asking for a number or a date, a list keeps only its items that hold one, and for a term to
-    define, its items that use the term. (A place is not narrowed to: "where did they say to look" is answered by
+    define, its items that use the term; for a who-question, a sentence naming someone is quoted without the list
+    after its paragraph. (A place is not narrowed to: "where did they say to look" is answered by
     no place name.) A question that asks something more ("how much pruning, and what should be exempt") keeps the
     whole list."""
     if _ASKS_MORE.search(asked.text):
         return unit
+    head = unit.members[0]
+    if asked.asks_who and unit.kind == "lead-in" and not is_label(head, store) and \
+            checks.names_someone(display_text(store.sentences[head].text), store):
+        # "Who chaired RustNorth?": the sentence naming the chair, not the list that happens to follow its paragraph.
+        return Unit((head,), "sentence", unit.cosine)
     term = asked.intent.term if asked.intent.name == "definition" else None
     if term and (wanted := set(terms(term))):
         # "What's a 'scream test'?": of a talk's list, the item that uses the term ("deleted them with a scream
