@@ -47,6 +47,7 @@ from confqa.evaluation import first_sentence
     ("What is the name of the cluster scheduler?", "fact"),
     ("What scores did the two models get on the benchmark?", "quantity"),
     ("By what factor does the method scale the weights it keeps?", "quantity"),
+    ("What performance numbers did Ferreira report for the symbolic page caches?", "quantity"),
     ("What are the trade-offs between a new tokenizer and byte-level models?", "comparison"),
     ("What was Jana Novak's keynote at Devconf about?", "talk"),
     ("What did the replication study find about probing?", "talk"),

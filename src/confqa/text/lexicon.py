@@ -349,7 +349,7 @@ SPEAKER_ROLES = frozenset({"panellist", "author"})
 TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
 PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place|building|campus|track room|"
                r"stage|auditorium|town)")
-AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|number|amount|size|cost|price|rates?|ratio|"
+AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|numbers?|amount|size|cost|price|rates?|ratio|"
                 r"speed-?up|scores?|accurac(?:y|ies)|budget|count|total|factor|coefficient|median|average|mean)")
 # The words after "how" that make it ask for an amount: "how many", "how much", "how long". They belong to the
 # question's form, not its topic: "how many people attended" is about people attending, not about "many".
