@@ -2156,6 +2156,50 @@ def test_a_who_answer_quotes_the_sentence_naming_them_not_the_list_after_it(tmp_
     assert "Rustaceans" not in answer.answer and "1,400" not in answer.answer, answer.answer
 
 
+SECTIONED_TALK_NOTE = """# Tokenizers for Low-Resource Languages
+
+Speaker: Nguyen Thi Lan (VinAI Research)
+
+Multilingual session, day two. Lan's group builds models for Vietnamese and other Southeast Asian languages.
+
+## The fertility problem
+
+A tokenizer trained mostly on English needs 2.9 tokens per Vietnamese word against 1.3 per English word.
+
+## Vocabulary extension recipe
+
+- Learn new merges only on Vietnamese text and append them to the original vocabulary.
+- Initialise each new embedding as the mean of the embeddings of its old sub-tokens.
+
+## Results
+
+Vietnamese fertility dropped from 2.9 to 1.5 and inference cost fell by about 45%.
+"""
+
+
+def test_a_section_of_the_named_talk_that_the_question_names_is_read(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A question naming a talk (by its speaker) and a heading of it ("extend the tokenizer vocabulary", "##
+    Vocabulary extension recipe") reads that section too when retrieval ranked it below the passages the answer
+    reads."""
+    from confqa.answer.extractive import _named_sections
+    from confqa.answer.question import understand
+    from confqa.search import Filters
+
+    assistant = _assistant_over({"tokenizers.md": SECTIONED_TALK_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    sections = {c.section.rsplit(" › ", 1)[-1]: i for i, c in enumerate(store.chunks)}
+    query = assistant.search.query("How did Nguyen Thi Lan's group extend the tokenizer vocabulary?", Filters())
+    asked = understand(query)
+    opening = [h for h in assistant.search.retrieve(query, 4) if h.chunk == sections["Tokenizers for Low-Resource Languages"]]
+    added = _named_sections(asked, opening, store, assistant.settings.answer)
+    assert [h.chunk for h in added] == [sections["Vocabulary extension recipe"]], added
+    assert added[0].in_route and added[0].score == opening[0].score  # scored as the pool's last
+    # Every section it names is in the pool already: nothing is added; nor for a question naming no talk.
+    assert not _named_sections(asked, assistant.search.retrieve(query, 4), store, assistant.settings.answer)
+    other = understand(assistant.search.query("How was the vocabulary extended?", Filters()))
+    assert not _named_sections(other, opening, store, assistant.settings.answer)
+
+
 MISSED_NOTE = """# Vistula Python Days, day one
 
 ## Morning

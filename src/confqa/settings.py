@@ -139,6 +139,10 @@ class AnswerSettings(BaseModel):
                                  "explanation": 4, "comparison": 4, "list": 4, "talk": 5},
         description="Most units an answer of each intent needs: an answer stops when its intent is satisfied "
                     "rather than padding to max_words (intents in confqa.answer.intents).")
+    named_sections_added: int = Field(2, ge=0, le=20, description="Passages of a talk the question names whose "
+                                      "heading it names too, joined to the passages the answer is drawn from when "
+                                      "retrieval ranked them lower (1, 2 and 4 gave the same answers on the dev "
+                                      "split).")
     other_talk_share: float = Field(0.7, ge=0.0, le=1.0, description="A further unit about another talk than the "
                                     "lead's (when the question names none) joins only if its fitted probability of "
                                     "stating a key fact is at least this share of the lead's. Chosen on the dev "

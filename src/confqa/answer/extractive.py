@@ -88,12 +88,27 @@ def candidates(asked: Question, query: Query, pool: list[Hit], store: IndexStore
     return _score_hits(asked, asked.vector, pool, store, settings)
 
 
+def _named_sections(asked: Question, hits: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Hit]:
+    """Passages of the talk a question names whose heading it names too ("how did Lan's group extend the tokenizer
+    vocabulary" and "## Vocabulary extension recipe"), when retrieval ranked them below the pool: up to
+    `named_sections_added`, scored as the pool's last."""
+    if not (asked.route and asked.route.talk_ids) or not hits:
+        return []
+    known = {h.chunk for h in hits}
+    floor = min(h.score for h in hits)
+    extra = [c for c in store.chunks_of_talks(list(asked.route.talk_ids)).tolist()
+             if c not in known and names_heading(asked, c, store)]
+    assert asked.vector is not None
+    return [Hit(chunk=c, score=floor, dense=float(store.chunk_vectors[c] @ asked.vector), bm25=0.0, in_route=True)
+            for c in extra[:settings.named_sections_added]]
+
+
 def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSettings) -> Answer:
     """The answer to a question from its retrieved hits (see the module's docstring)."""
     question, route, intent_vector, notices = query.text, query.route, query.intent, list(query.notices)
     asked = understand(query)
     passages = passages_from(hits, store, route)
-    pool = answer_pool(asked, hits)
+    pool = answer_pool(asked, hits) + _named_sections(asked, hits, store, settings)
     catalogue = catalogue_units(asked, pool, store, settings)
     chosen = catalogue or _select(_leads_first(candidates(asked, query, pool, store, settings), asked, store,
                                                settings), asked, store, settings)
