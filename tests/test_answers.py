@@ -2345,3 +2345,21 @@ def test_an_expansion_spells_out_the_abbreviation(term: str, text: str, spelled:
     from confqa.answer.checks import expands
 
     assert expands(term, text) is spelled
+
+
+@pytest.mark.parametrize(("text", "is_time"), [
+    ("October was humid and rained most afternoons around 16:00.", True),
+    ("Lunch was at 12.30, in the courtyard.", True),
+    ("Doors open at 9am.", True),
+    ("The talk ran 14h30 to 15h00.", True),
+    ("The airport bus to downtown cost 2.50 dollars and took about 30 minutes.", False),
+    ("A single ride is €2.50.", False),
+    ("Throughput grew 4.25% a quarter.", False),
+    ("The new kernel is 1.25x faster.", False),
+])
+def test_a_time_of_day_is_not_an_amount_written_like_one(text: str, is_time: bool) -> None:
+    """"What time did the dinner start" is answered by a time of day: '16:00', '12.30', '9am', not a price or a
+    share written with the same digits ('2.50 dollars', '€2.50', '4.25%', '1.25x')."""
+    from confqa.answer.checks import holds
+
+    assert holds(classify("What time did the conference dinner start?"), text, None) is is_time  # type: ignore[arg-type]
