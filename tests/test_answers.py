@@ -2363,3 +2363,13 @@ def test_a_time_of_day_is_not_an_amount_written_like_one(text: str, is_time: boo
     from confqa.answer.checks import holds
 
     assert holds(classify("What time did the conference dinner start?"), text, None) is is_time  # type: ignore[arg-type]
+
+
+def test_a_question_asking_two_things_is_answered_from_two_talks(fixture_assistant) -> None:  # type: ignore[no-untyped-def]
+    """"What gave the best results, and what was recommended for benchmarks?" asks two things that two talks
+    answer: the second talk's line joins the answer however much likelier the first talk's line is to answer
+    (answer.other_talk_share holds only for a question asking one thing)."""
+    answer = fixture_assistant.ask("What gave the best results, and what was recommended for benchmarks?")
+    talks = {c.talk for c in answer.citations}
+    assert not answer.abstained and len(talks) >= 2, (answer.answer, talks)
+    assert "warm restarts" in answer.answer.lower() and "seeds" in answer.answer.lower(), answer.answer

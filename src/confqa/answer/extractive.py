@@ -684,6 +684,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     used: set[int] = set()
     words = 0
     named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
+    asks_more = bool(_ASKS_MORE.search(asked.text))
     # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
     typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and \
         not _ASKS_MORE.search(asked.text) else None
@@ -698,9 +699,11 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
         if chosen and _about_another_talk(candidate, chosen[0], named, store) and \
-                (named or candidate.score < chosen[0].score * settings.other_talk_share):
+                (named or (candidate.score < chosen[0].score * settings.other_talk_share and not asks_more)):
             # The question names a talk: a further unit about another (not the lead's either) is not about it.
-            # It names none: one about another talk than the lead's joins only if nearly as likely to answer.
+            # It names none: one about another talk than the lead's joins only if nearly as likely to answer,
+            # unless the question asks two things ("what gave the best results, and what was recommended for
+            # benchmarks"), which two talks may answer.
             continue
         if chosen and named and not talk_ids_of(candidate.unit.members[0], store) and \
                 candidate.score < chosen[0].score * settings.other_talk_share:
