@@ -475,7 +475,7 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     """A candidate unit's features (confqa.answer.ranking.FEATURES): how it matches the question, what it adds,
     whether it holds what the intent asks for."""
     first = store.sentences[unit.members[0]]
-    talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
+    talk_ids = _unit_talk_ids(unit, store)
     naming = _naming_terms(unit, store)
     words = terms_of(text)
     new = words - naming - asked.terms
@@ -504,12 +504,16 @@ def _features(text: str, unit: Unit, asked: Question, store: IndexStore, setting
     return features
 
 
-def _naming_terms(unit: Unit, store: IndexStore) -> frozenset[str]:
-    """Terms of the titles and speakers of the talks a unit is about (its passage's, if its lines name none)."""
+def _unit_talk_ids(unit: Unit, store: IndexStore) -> list[str]:
+    """The talks a unit is about: its first line's, else its passage's."""
     first = store.sentences[unit.members[0]]
-    talk_ids = first.talk_ids or store.chunks[first.chunk].talk_ids
+    return first.talk_ids or store.chunks[first.chunk].talk_ids
+
+
+def _naming_terms(unit: Unit, store: IndexStore) -> frozenset[str]:
+    """Terms of the titles and speakers of the talks a unit is about."""
     return terms_of(" ".join(store.talks_by_id[t].title + " " + " ".join(store.talks_by_id[t].speakers)
-                             for t in talk_ids))
+                             for t in _unit_talk_ids(unit, store)))
 
 
 def _opening(text: str) -> str:
@@ -930,16 +934,23 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     # The question's words that the opening sentence already says name the subject ("Vending Bench"); the answer
     # is the sentence that says what else is asked.
     wanted = asked.wanted - terms_of(pieces[0][1])
-    scored = _ranked([(Unit((m,), "sentence", unit.cosine), _features(piece, Unit((m,), "sentence", unit.cosine),
-                                                                      asked, store, settings, wanted))
-                      for m, piece in pieces])
+    scores = _piece_scores([((m,), piece) for m, piece in pieces], unit.cosine, asked, store, settings, wanted)
     # A sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it.
-    best = max((i for i in range(len(scored)) if i == 0 or not refers_back(pieces[i][1])),
-               key=lambda i: (scored[i].score, -i))
+    best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])),
+               key=lambda i: (scores[i], -i))
     if best == 0:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
     return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)
+
+
+def _piece_scores(pieces: list[tuple[tuple[int, ...], str]], cosine: float, asked: Question, store: IndexStore,
+                  settings: AnswerSettings, wanted: set[str]) -> list[float]:
+    """The fitted ranking's score of each piece of a unit (a sentence, a list item with its lines), the pieces
+    sharing the unit's cosine and judged by the question's `wanted` words."""
+    return [s.score for s in _ranked([(Unit(members, "sentence", cosine),
+                                       _features(text, Unit(members, "sentence", cosine), asked, store, settings,
+                                                 wanted)) for members, text in pieces])]
 
 
 def _listed(unit: Unit, store: IndexStore) -> list[tuple[int, ...]]:
@@ -965,11 +976,9 @@ def _answering_item_first(unit: Unit, listed: list[tuple[int, ...]], asked: Ques
     heading = heading_of(store.sentences[unit.members[0]].chunk, store) if unit.kind == "section" else \
         display_text(store.sentences[unit.members[0]].text)
     wanted = asked.wanted - terms_of(heading)
-    scored = _ranked([(Unit(part, "sentence", unit.cosine),
-                       _features(text, Unit(part, "sentence", unit.cosine), asked, store, settings, wanted))
-                      for part in listed
-                      for text in [" ".join(display_text(store.sentences[m].text) for m in part)]])
-    best = max(range(len(listed)), key=lambda i: (scored[i].score, -i))
+    scores = _piece_scores([(part, " ".join(display_text(store.sentences[m].text) for m in part)) for part in listed],
+                           unit.cosine, asked, store, settings, wanted)
+    best = max(range(len(listed)), key=lambda i: (scores[i], -i))
     ordered = [listed[best], *(part for i, part in enumerate(listed) if i != best)]
     if unit.kind == "section":
         return section_text(unit, store, ordered)
