@@ -2373,3 +2373,57 @@ def test_a_question_asking_two_things_is_answered_from_two_talks(fixture_assista
     talks = {c.talk for c in answer.citations}
     assert not answer.abstained and len(talks) >= 2, (answer.answer, talks)
     assert "warm restarts" in answer.answer.lower() and "seeds" in answer.answer.lower(), answer.answer
+
+
+PANEL_DAY_NOTE = """# MeshConf Lisbon 2025: team notes
+
+## Day 1
+
+**Talk:** Panel - Running Postgres on Kubernetes
+
+**Who:** Moderated by Inês Carvalho (Lisbon Data Guild). Panellists: Rui Tavares (Feedzai), Hana Kobayashi (Mercari), Tomás Lopes (OutSystems)
+
+**Notes by:** Marta
+
+Everyone agreed that operators are mature now, but backups are still where teams get hurt.
+
+## Day 2
+
+In the morning I went to see Priya Menon present "Fuzzing Network Parsers at Scale". This was joint work with
+Daniel Okoro, who could not travel, so Priya gave the talk alone and kept his name on every slide. The idea is that
+coverage-guided fuzzing finds parser bugs that unit tests never reach.
+
+| # | Time | Talk | Speaker |
+|---|------|------|---------|
+| 1 | 14:00 | Zero-Downtime Schema Changes | Karl Weber (Zalando) |
+| 2 | 15:00 | Feature Flags Without Regret | Sofia Marques (Talkdesk) |
+"""
+
+
+def test_a_who_answer_names_everyone_the_line_beside_it_names(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who was on the panel" is answered by the moderator's sentence and the panellists' together, when they stand
+    side by side: the catalogue lists all four, and one sentence names only some of them."""
+    assistant = _assistant_over({"meshconf.md": PANEL_DAY_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Who was on the Postgres on Kubernetes panel at MeshConf?")
+    assert not answer.abstained, answer.answer
+    for name in ("Carvalho", "Tavares", "Kobayashi", "Lopes"):
+        assert name in answer.answer, answer.answer
+
+
+def test_a_who_question_asking_more_quotes_what_follows_the_names(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who gave it, and whose joint work was it": the sentence naming the speaker and the one after it that refers
+    back to it ("This was joint work with …")."""
+    assistant = _assistant_over({"meshconf.md": PANEL_DAY_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Who presented the fuzzing network parsers talk, and whose joint work was it?")
+    assert not answer.abstained, answer.answer
+    assert "Menon" in answer.answer and "Okoro" in answer.answer, answer.answer
+
+
+def test_a_who_answer_from_a_programme_row_keeps_its_column_names(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A programme row naming the speaker is quoted as a record ("Speaker: Karl Weber (Zalando)"), so "where does
+    he work" is read off the row, not guessed from a run of dashes."""
+    assistant = _assistant_over({"meshconf.md": PANEL_DAY_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Who gave the Zero-Downtime Schema Changes talk, and where does he work?")
+    assert not answer.abstained, answer.answer
+    assert "Speaker: Karl Weber (Zalando)" in answer.answer, answer.answer
+    assert "Sofia Marques" not in answer.answer, answer.answer

@@ -11,7 +11,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.question import Question, Scored, sentences_of_talks, talk_ids_of, terms_of
 from confqa.answer.readable import display_text
-from confqa.answer.units import Unit, unit_text
+from confqa.answer.units import Unit, refers_back, unit_text
 from confqa.index.store import IndexStore
 from confqa.lexical import named_terms
 from confqa.models import Talk
@@ -39,7 +39,36 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     if not naming:
         return []
     best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
-    return [Scored(Unit((best,), "sentence", 1.0), 1.0)]
+    run = _naming_run(best, naming, store)
+    if asked.asks_more:
+        run = _with_what_follows(run, store)
+    # A programme row is quoted as its record ("Talk: Async Pitfalls We Paid For; Speaker: Luka Horvat (Oblak)").
+    kind = "row" if len(run) == 1 and store.sentences[best].kind == "row" else "sentence"
+    return [Scored(Unit(run, kind, 1.0), 1.0)]
+
+
+def _naming_run(best: int, naming: list[int], store: IndexStore) -> tuple[int, ...]:
+    """The sentence naming most of the talk's people with the sentences next to it in the same passage that name
+    others of them: "Moderated by Grace Njeri (DevOps Kenya). Panellists: Thabo Mokoena (Yoco), …" is one answer to
+    who was on the panel."""
+    chunk = store.sentences[best].chunk
+    run = [best]
+    while run[0] - 1 in naming and store.sentences[run[0] - 1].chunk == chunk:
+        run.insert(0, run[0] - 1)
+    while run[-1] + 1 in naming and store.sentences[run[-1] + 1].chunk == chunk:
+        run.append(run[-1] + 1)
+    return tuple(run)
+
+
+def _with_what_follows(run: tuple[int, ...], store: IndexStore) -> tuple[int, ...]:
+    """A who-question asking more ("who gave it, and whose joint work was it") quotes the sentences after the
+    naming ones that refer back to them ("This was joint work with Marco Benedetti")."""
+    chunk = store.sentences[run[-1]].chunk
+    following = list(run)
+    while following[-1] + 1 in store.sentences_by_chunk[chunk] and \
+            refers_back(display_text(store.sentences[following[-1] + 1].text)):
+        following.append(following[-1] + 1)
+    return tuple(following)
 
 
 def _of_the_year(unit: Scored, asked: Question, store: IndexStore) -> bool:

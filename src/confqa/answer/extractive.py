@@ -20,6 +20,7 @@ from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
 from confqa.answer.intents import Intent, classify
 from confqa.answer.question import (
+    ASKS_MORE,
     FORM_TERMS,
     Question,
     Scored,
@@ -606,14 +607,11 @@ def _score_hits(asked: Question, query_vector: np.ndarray, pool: list[Hit], stor
     return _ranked(candidates)
 
 
-_ASKS_MORE = re.compile(r"\band (?:what|which|who|whom|how|why|when|where)\b", re.I)  # a second question
-
-
 def _unit_type(asked: Question) -> Intent:
     """What a unit of the answer should hold: what the question asks for, or, when it goes on to ask something
     that no number or date answers ("what share …, and what did she recommend"), any number or date for its first
     part (the second's units hold no share). "When is it, and what time does it start" keeps the time."""
-    more = _ASKS_MORE.search(asked.text)
+    more = ASKS_MORE.search(asked.text)
     if asked.intent.name not in _NUMBER_OR_DATE or not more:
         return asked.intent
     second = asked.text[more.start():].split(None, 1)[1]  # "what did she recommend?", past its "and"
@@ -626,7 +624,7 @@ def _to_the_fact(unit: Unit, asked: Question, store: IndexStore) -> Unit:
     after its paragraph. (A place is not narrowed to: "where did they say to look" is answered by
     no place name.) A question that asks something more ("how much pruning, and what should be exempt") keeps the
     whole list."""
-    if _ASKS_MORE.search(asked.text):
+    if asked.asks_more:
         return unit
     head = unit.members[0]
     if asked.asks_who and unit.kind == "lead-in" and not is_label(head, store) and \
@@ -688,10 +686,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     used: set[int] = set()
     words = 0
     named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
-    asks_more = bool(_ASKS_MORE.search(asked.text))
     # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
-    typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and \
-        not _ASKS_MORE.search(asked.text) else None
+    typed = Intent(name=asked.intent.name) if asked.intent.name in _NUMBER_OR_DATE and not asked.asks_more else None
     for candidate in scored:
         if len(chosen) >= limit:
             break
@@ -703,7 +699,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
         if chosen and _about_another_talk(candidate, chosen[0], named, store) and \
-                (named or (candidate.score < chosen[0].score * settings.other_talk_share and not asks_more)):
+                (named or (candidate.score < chosen[0].score * settings.other_talk_share and not asked.asks_more)):
             # The question names a talk: a further unit about another (not the lead's either) is not about it.
             # It names none: one about another talk than the lead's joins only if nearly as likely to answer,
             # unless the question asks two things ("what gave the best results, and what was recommended for

@@ -56,6 +56,11 @@ def sentences_about(talk_ids: Iterable[str], chunks: np.ndarray, store: IndexSto
     return [i for i, row in zip(ids.tolist(), shared.tolist()) if not row or wanted & set(talk_ids_of(i, store))]
 
 
+# A second question after the first ("who gave it, and whose joint work was it", "how much, and what should be
+# exempt").
+ASKS_MORE = re.compile(r"\band (?:what|which|who|whom|whose|how|why|when|where)\b", re.I)
+
+
 @dataclass
 class Question:
     """What the answerer knows about the question: its text, intent, terms and the talks it names."""
@@ -85,6 +90,11 @@ class Question:
     @property
     def asks_who(self) -> bool:
         return self.intent.name == "who"
+
+    @property
+    def asks_more(self) -> bool:
+        """Whether the question goes on to ask a second thing (ASKS_MORE)."""
+        return bool(ASKS_MORE.search(self.text))
 
 
 @dataclass
