@@ -2427,3 +2427,42 @@ def test_a_who_answer_from_a_programme_row_keeps_its_column_names(tmp_path, embe
     assert not answer.abstained, answer.answer
     assert "Speaker: Karl Weber (Zalando)" in answer.answer, answer.answer
     assert "Sofia Marques" not in answer.answer, answer.answer
+
+
+WORKSHOP_PARTS_NOTE = """# RoboLearn Day 2025
+
+## Workshop: Learning From Play
+
+The workshop had three talks and a closing panel.
+
+### Talk 1: Curiosity Without Rewards
+
+Intrinsic motivation drives exploration when no reward is given.
+
+### Talk 2: Play Data at Scale
+
+Unstructured play data is cheaper to collect than demonstrations.
+
+### Talk 3: From Play to Policies
+
+Goal-conditioned policies are distilled from hours of play.
+
+### Panel: Is Play Enough?
+
+The panel argued about whether play data can replace demonstrations.
+
+## Keynote: Robots in Kitchens
+
+Kitchens remain the hardest benchmark for manipulation.
+"""
+
+
+def test_the_talks_of_a_workshop_are_its_parts_in_the_catalogue(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What were the talks of the Learning From Play workshop?" lists the talks the catalogue records as its parts,
+    in the notes' order: not the workshop itself, not its panel (a talk was asked for), not the keynote."""
+    assistant = _assistant_over({"robolearn.md": WORKSHOP_PARTS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What were the three talks of the Learning From Play workshop?")
+    assert not answer.abstained, answer.answer
+    titles = [c.talk for c in answer.citations]
+    assert titles == ["Curiosity Without Rewards", "Play Data at Scale", "From Play to Policies"], titles
+    assert "Kitchens" not in answer.answer and "Is Play Enough" not in answer.answer, answer.answer

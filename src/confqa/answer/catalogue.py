@@ -28,6 +28,9 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     if asked.intent.name == "list" and _TALK_NOUNS.search(asked.text) and not asked.speaker_talks:
         if any(t not in store.vocabulary for t in named_terms(asked.text)):
             return []  # "the ICML 2024 tutorials" in notes that never name ICML: not these notes' tutorials
+        whole = _talk_asked_about(asked, pool, store, settings)
+        if whole is not None and (parts := _parts_of(whole, asked, store)):
+            return parts
         return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
         return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
@@ -69,6 +72,24 @@ def _with_what_follows(run: tuple[int, ...], store: IndexStore) -> tuple[int, ..
             refers_back(display_text(store.sentences[following[-1] + 1].text)):
         following.append(following[-1] + 1)
     return tuple(following)
+
+
+def _parts_of(whole: Talk, asked: Question, store: IndexStore) -> list[Scored]:
+    """"What were the talks of the Science of Benchmarking tutorial?": the talks the catalogue records as parts of
+    the one the question names, in the notes' order, each cited by its sentence that names it best. Parts of the
+    kind the question asks for ("the talks", "the panels") when there are such; otherwise every part."""
+    parts = [t for t in store.talks_by_id.values() if t.part_of == whole.id]
+    nouns = {match.lower().rstrip("s") for match in _TALK_NOUNS.findall(asked.text)}
+    parts = [t for t in parts if t.kind in nouns] or parts
+    out = []
+    for part in parts:
+        members = sentences_of_talks([part.id], store)
+        if not members:
+            continue
+        title_terms = terms_of(part.title)
+        best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
+        out.append(Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=part.id))
+    return sorted(out, key=lambda s: s.unit.members[0])
 
 
 def _of_the_year(unit: Scored, asked: Question, store: IndexStore) -> bool:
