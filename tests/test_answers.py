@@ -10,6 +10,7 @@ import pytest
 from confqa.answer.checks import defines, phrase_support
 from confqa.answer.intents import INTENTS, classify
 from confqa.answer.readable import display_text, render_math
+from confqa.answer.unanswered import other_numbered
 from confqa.evaluation import first_sentence
 
 
@@ -2466,3 +2467,34 @@ def test_the_talks_of_a_workshop_are_its_parts_in_the_catalogue(tmp_path, embedd
     titles = [c.talk for c in answer.citations]
     assert titles == ["Curiosity Without Rewards", "Play Data at Scale", "From Play to Policies"], titles
     assert "Kitchens" not in answer.answer and "Is Play Enough" not in answer.answer, answer.answer
+
+
+NUMBERED_TALKS_NOTE = """# CompilerFest 2025
+
+## Talk 1: Register Allocation Revisited (Ana Costa)
+
+Graph colouring still wins for small functions; linear scan wins for JIT tiers.
+
+## Talk 2: MLIR in Production (Ben Oduya)
+
+Ben Oduya showed how his team lowers tensor programs through four MLIR dialects.
+
+## Talk 3: Fuzzing Optimisers (Chen Wei)
+
+Chen Wei found 41 miscompilations by fuzzing the loop optimiser.
+
+The social was on Thursday 15 May in the Hall 2 foyer.
+"""
+
+
+def test_a_numbered_thing_the_notes_number_otherwise_is_outside_them(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Notes that number their talks 1 to 3 have no Talk 5: "who gave Talk 5" is declined, "who gave Talk 2" is not;
+    a date ("Thursday 15 May") and a series the notes never number are left alone."""
+    assistant = _assistant_over({"compilerfest.md": NUMBERED_TALKS_NOTE}, tmp_path, embedder)
+    declined = assistant.ask("Who gave Talk 5 at CompilerFest?")
+    assert declined.abstained, declined.answer
+    assert not other_numbered("Who gave Talk 2 at CompilerFest?", assistant.store)
+    assert not other_numbered("Who gave Talk two at CompilerFest?", assistant.store)
+    assert not other_numbered("What happened on Thursday 16 at CompilerFest?", assistant.store)
+    assert not other_numbered("What was in Track 4 at CompilerFest?", assistant.store)
+    assert other_numbered("Which room was Hall 7 at CompilerFest?", assistant.store)

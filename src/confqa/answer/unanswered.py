@@ -109,7 +109,7 @@ def outside_the_notes(question: str, store: IndexStore) -> bool:
     """The question names something no note writes, or an edition of an event they do not cover: whatever the
     answer, from the lines or from the talk catalogue, it is not about what was asked."""
     return names_unknown(question, store) or other_edition(question, store) or other_day(question, store) or \
-        other_version(question, store)
+        other_version(question, store) or other_numbered(question, store)
 
 
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
@@ -214,6 +214,31 @@ def other_version(question: str, store: IndexStore) -> bool:
         version = found.group("version").lstrip("vV")
         written = re.compile(rf"(?<![\w.])v?{re.escape(version)}(?![\w]|\.\d)", re.I)
         if not any(written.search(store.chunks[c].text) for c in chunks.tolist()):
+            return True
+    return False
+
+
+# A numbered thing of a series the notes number: "Tutorial 7", "Talk 3", "Room 12", "Gemini 4" (a word in capitals,
+# not the question's first, then a whole number of up to three digits that is not a version, a time or an amount).
+_IN_SERIES = re.compile(r"(?<=\s)(?P<word>[A-Z][a-z]{2,})\s+(?P<number>\d{1,3})(?![\d.,:%]\d|[\d%])")
+_DATED = tuple(lexicon.MONTHS + lexicon.WEEKDAYS)
+
+
+def other_numbered(question: str, store: IndexStore) -> bool:
+    """The question names a numbered thing ("who presented Tutorial 7") of a series the notes number ("Tutorial
+    1" … "Tutorial 6") but never with that number, in figures or in words: there is no such thing in the notes.
+    Days are other_day's; a weekday or a month before a number is a date."""
+    for found in _IN_SERIES.finditer(question):
+        word, number = found.group("word"), int(found.group("number"))
+        lower = word.lower()
+        if lower == "day" or any(d.startswith(lower) for d in _DATED):
+            continue
+        chunks = store.chunks_with([t for t in terms(word)])
+        series = re.compile(rf"\b{re.escape(word)}[\s-]+(\d{{1,3}}|{'|'.join(lexicon.SMALL_NUMBERS)})(?![\d.,]\d|\d)",
+                            re.I)
+        numbers = {int(m.group(1)) if m.group(1).isdigit() else lexicon.SMALL_NUMBERS[m.group(1).lower()]
+                   for c in chunks.tolist() for m in series.finditer(store.chunks[c].text)}
+        if numbers and number not in numbers:
             return True
     return False
 
