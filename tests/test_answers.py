@@ -51,6 +51,7 @@ from confqa.evaluation import first_sentence
     ("What performance numbers did Ferreira report for the symbolic page caches?", "quantity"),
     ("What are the trade-offs between a new tokenizer and byte-level models?", "comparison"),
     ("What was Jana Novak's keynote at Devconf about?", "talk"),
+    ("What was Tutorial 4 about?", "talk"),  # a talk named by its numbered label
     ("What did the replication study find about probing?", "talk"),
     ("What did Mwangi urge the audience to start doing?", "talk"),
     ("Tell me about the talk on phishing kits", "talk"),

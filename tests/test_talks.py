@@ -213,3 +213,27 @@ def test_names_in_finds_what_a_regex_of_every_surname_finds(pieces: list[str]) -
     text = "".join(pieces)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(_SURNAMES, key=len, reverse=True)) + r")\b")
     assert names_in(text, frozenset(_SURNAMES)) == bool(pattern.search(text)), text
+
+
+def test_a_numbered_heading_names_its_talk_by_its_label_without_merging_series(tmp_path: Path) -> None:
+    """'## Tutorial 4: Title' gives its talk the label "Tutorial 4", a name a question may use; two notes each
+    with a "Talk 1" keep two talks (a label is never compared when merging), and routing finds each by its label
+    and its event's words."""
+    from confqa.search.routing import RoutingTable, route_talks
+    from confqa.settings import RoutingSettings
+
+    (tmp_path / "fest.md").write_text("# CompilerFest 2025\n\n## Talk 1: Register Allocation Revisited\n\n"
+                                      "Graph colouring still wins for small functions.\n\n"
+                                      "## Talk 2: MLIR in Production\n\nFour dialects, one lowering pipeline.\n",
+                                      encoding="utf-8")
+    (tmp_path / "meetup.md").write_text("# Rust Lagos Meetup 3\n\n## Talk 1: Async Without Tears\n\n"
+                                        "Cancellation safety is the hard part.\n", encoding="utf-8")
+    talks, _ = catalogue_of(tmp_path)
+    register = find(talks, title="Register Allocation")
+    async_talk = find(talks, title="Async Without Tears")
+    assert len(register) == 1 and len(async_talk) == 1 and register[0].id != async_talk[0].id, [t.title for t in talks]
+    assert "Talk 1" in register[0].aliases and "Talk 1" in async_talk[0].aliases
+    assert "Talk 2" in find(talks, title="MLIR")[0].aliases
+    table = RoutingTable.of(talks)
+    assert route_talks("What was Talk 2 about?", table, RoutingSettings()).talk_ids[:1] == (find(talks, title="MLIR")[0].id,)
+    assert set(route_talks("Who gave Talk 1?", table, RoutingSettings()).talk_ids) == {register[0].id, async_talk[0].id}

@@ -136,7 +136,16 @@ def _title_hits(question: str, q_words: set[str], table: RoutingTable, settings:
     question's title words add their weight to the talks that have them (a common word reaches thousands of
     talks in a large catalogue, and none of them is read)."""
     present = [w for w in sorted(q_words) if w in table.title]
-    if not present:
+    q_norm = words(question)
+    # Names the question uses whole: a title, an alias, a short name ("XAI"), a numbered label ("Tutorial 4", whose
+    # words are no title words).
+    named_by: dict[int, set[str]] = {}
+    for size in range(1, len(q_norm) + 1):
+        for start in range(len(q_norm) - size + 1):
+            for p in table.names.get(" ".join(q_norm[start:start + size]), ()):
+                named_by.setdefault(p, set()).update(q_norm[start:start + size])
+    named = set(named_by)
+    if not present and not named:
         return {}
     share = np.zeros(len(table.talk_ids), dtype=np.float64)
     count = np.zeros(len(table.talk_ids), dtype=np.int32)
@@ -144,14 +153,12 @@ def _title_hits(question: str, q_words: set[str], table: RoutingTable, settings:
     for word, positions in lists.items():
         share[positions] += table.idf[word]
         count[positions] += 1
-    candidates = np.flatnonzero(count)
-    scores = share[candidates] / table.weight[candidates]
+    candidates = np.union1d(np.flatnonzero(count), np.asarray(sorted(named), dtype=np.int64))
+    weight = table.weight[candidates]
+    scores = np.divide(share[candidates], weight, out=np.zeros(len(candidates)), where=weight > 0)
     kind_hint = [table.kind_code[k] for w, k in _KIND_HINTS.items() if w in q_words and k in table.kind_code]
     if kind_hint:
         scores = scores + settings.kind_bonus * np.isin(table.kinds[candidates], kind_hint)
-    q_norm = words(question)
-    named = {p for size in range(1, len(q_norm) + 1) for start in range(len(q_norm) - size + 1)
-             for p in table.names.get(" ".join(q_norm[start:start + size]), ())}
     if named:
         # The question uses the talk's own short name ("XAI", "DL4C") or its whole title.
         scores = np.where(np.isin(candidates, sorted(named)), np.maximum(scores, settings.short_name), scores)
@@ -164,6 +171,7 @@ def _title_hits(question: str, q_words: set[str], table: RoutingTable, settings:
         talk_id = table.talk_ids[position]
         hits[talk_id] = score
         matched_by_talk.setdefault(talk_id, set()).update(w for w, has in having.items() if has[row])
+        matched_by_talk[talk_id].update(named_by.get(position, ()))  # "tutorial 4" names it, is not its topic
     return hits
 
 

@@ -48,7 +48,8 @@ def _named(merged: list[Candidate]) -> list[Talk]:
         while talk_id in used_ids:
             talk_id += "-2"
         used_ids.add(talk_id)
-        aliases = sorted({a for a in candidate.aliases if a and normalize(a) != normalize(candidate.title)})
+        aliases = sorted({a for a in [*candidate.aliases, *candidate.labels]
+                          if a and normalize(a) != normalize(candidate.title)})
         talks.append(Talk(
             id=talk_id, title=candidate.title, kind=candidate.kind, speakers=candidate.speakers, aliases=aliases,
             docs=sorted({m.doc for m in candidate.mentions if m.doc != CATALOGUE_FILE}),

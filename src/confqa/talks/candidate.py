@@ -20,6 +20,9 @@ class Candidate:
     kind: str
     speakers: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # A numbered label of a series ("Tutorial 4", "Talk 2"): a name a question may use, never compared when merging
+    # (the notes of another event have a "Talk 2" too).
+    labels: list[str] = field(default_factory=list)
     mentions: list[TalkMention] = field(default_factory=list)
     weak: bool = False  # found without a title of its own: joins a talk by the same speaker
     organizers: list[str] = field(default_factory=list)  # companies and hosts: matched by full name only

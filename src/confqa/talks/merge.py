@@ -116,6 +116,7 @@ def _copy(candidate: Candidate) -> Candidate:
         kind=candidate.kind,
         speakers=list(candidate.speakers),
         aliases=list(candidate.aliases),
+        labels=list(candidate.labels),
         mentions=list(candidate.mentions),
         organizers=list(candidate.organizers),
         summaries=list(candidate.summaries),
@@ -136,6 +137,7 @@ def _absorb(target: Candidate, other: Candidate, keep_title: bool = False) -> No
     if target.kind in ("talk", "session") and other.kind not in ("talk", "session"):
         target.kind = other.kind
     target.aliases.extend(a for a in other.aliases if a not in target.aliases)
+    target.labels.extend(a for a in other.labels if a not in target.labels)
     target.mentions.extend(other.mentions)
     target.organizers.extend(o for o in other.organizers if o not in target.organizers)
     target.summaries.extend(other.summaries)

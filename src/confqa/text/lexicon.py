@@ -380,7 +380,7 @@ QUESTION_PATTERNS = {
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
             r"\b(?:tell me about|what (?:was|were) [\w.'’ -]{1,60}'s (?:advice|argument|conclusion|point|message|"
             r"findings?|view|position))\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
-            r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) [\w.'’ -]+ (?:talk|keynote|tutorial|panel|"
+            r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) (?:[\w.'’ -]+ )?(?:talk|keynote|tutorial|panel|"
             r"presentation|session|workshop)\b[\w.'’ -]* about\b|\bwhat was (?:said|discussed|covered|presented)\b",
     "explanation": r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
                    r"\bwhat (?:makes|made|causes?|caused|explains?|drives?|is the reason|was the reason)\b|"

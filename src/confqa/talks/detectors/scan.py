@@ -45,7 +45,7 @@ DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+|\s+/\s+"
 
 HEADING_TALK = re.compile(
     r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
-    rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?\s*(?:#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
+    rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?\s*(?P<number>#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
     r"(?:[:\-–—]|\.\s|(?=[\"“]))\s*(?P<title>.+)$", re.I)
 
 
@@ -218,6 +218,14 @@ def paren_people(scan: NoteScan, title: str) -> tuple[str, list[str]]:
     if not names:
         return title, []
     return title[: paren.start()].strip(" -–—:"), names
+
+
+def numbered_label(match: re.Match[str]) -> list[str]:
+    """The label a numbered '<kind> <number>: title' match gives its talk ("Tutorial 4", "Talk 2"): a name a
+    question may use for it ("what was Tutorial 4 about"); none for a heading without a number."""
+    if not match.group("number"):
+        return []
+    return [f"{match.group('kind').strip()}{match.group('session') or ''} {match.group('number')}"]
 
 
 def kind_of_match(match: re.Match[str]) -> str:

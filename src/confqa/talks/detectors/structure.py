@@ -30,6 +30,7 @@ from confqa.talks.detectors.scan import (
     lead_end,
     marked_text,
     named_people,
+    numbered_label,
     only_people,
     paren_people,
     person_then_title,
@@ -268,7 +269,7 @@ def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
             title, speakers = "", [surname]
     if not title:
         title = next_title or heading_title(block)
-    scan.add(Candidate(title=title, kind=kind_of_match(match), speakers=speakers,
+    scan.add(Candidate(title=title, kind=kind_of_match(match), speakers=speakers, labels=numbered_label(match),
                        mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
 
 
