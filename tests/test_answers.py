@@ -2499,3 +2499,19 @@ def test_a_numbered_thing_the_notes_number_otherwise_is_outside_them(tmp_path, e
     assert not other_numbered("What happened on Thursday 16 at CompilerFest?", assistant.store)
     assert not other_numbered("What was in Track 4 at CompilerFest?", assistant.store)
     assert other_numbered("Which room was Hall 7 at CompilerFest?", assistant.store)
+
+
+def test_an_acronyms_expansion_or_a_contraction_names_no_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Capitalised words that name a thing are no person: an acronym's expansion ("HELM (Holistic Evaluation)"), a
+    run of four capitalised words or more ("Massive Multitask Language Understanding"), a contraction opening a
+    capitalised phrase ("It's Multiple Choice"). A possessive is still its person ("Ingrid Dahl's")."""
+    from confqa.answer.checks import names_someone, people_named
+
+    assistant = _assistant_over({"sponsor.md": SPONSOR_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    assert not names_someone("HELM (Holistic Evaluation) is expensive.", store)
+    assert not names_someone("MMLU (Massive Multitask Language Understanding) is saturated.", store)
+    assert not names_someone("Benchmarks: It's Multiple Choice, so guessing helps.", store)
+    assert people_named("Read The Massive Multitask Language Understanding Paper first.", store) == 0
+    assert names_someone("Ingrid Dahl's talk was the best.", store)
+    assert names_someone("Holistic Evaluation was run by Ingrid Dahl.", store)

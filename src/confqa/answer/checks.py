@@ -216,7 +216,7 @@ def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -
     text = _QUOTED.sub(" ", text)  # a quoted title ("Dashboards Nobody Reads") names no one
     if store.names_a_speaker(text):
         return True
-    return any(is_a_name(m.group(0), store) for m in _CAPITALISED_NAME.finditer(text))
+    return any(is_a_name(m.group(0), store) for m in _CAPITALISED_NAME.finditer(_without_titles(text)))
 
 
 def is_a_name(words: str, store: IndexStore) -> bool:
@@ -225,9 +225,24 @@ def is_a_name(words: str, store: IndexStore) -> bool:
     no given name is ("Interference Election", "Mode Connectivity"; IndexStore.ordinary_words), nor closed by a
     word of an organisation's name ("Hangyun Cloud", "Quarry Analytics"), nor a job title ("Senior Backend")."""
     parts = re.findall(r"[\w'’]+", words)
-    return bool(parts) and not (set(terms(words)) & _COMMON) and all(terms(w) for w in parts) and \
+    return bool(parts) and not (set(terms(words)) & _COMMON) and all(terms(_CONTRACTED.sub("", w)) for w in parts) and \
         parts[0].lower() not in store.ordinary_words and parts[-1].lower() not in lexicon.ORGANISATION_WORDS and \
         not all(p.lower() in lexicon.JOB_WORDS for p in parts)
+
+
+# A contraction's or possessive's ending: "It's" is the function word "It" ("It's Multiple Choice" names no one),
+# "Musa's" is Musa.
+_CONTRACTED = re.compile(r"['’](?:s|re|ll|ve|d)$", re.I)
+# Four capitalised words or more in a row are a title or an expansion ("MMLU (Massive Multitask Language
+# Understanding)"), not a person's name, which the catalogue would know if it were a speaker's.
+_TITLE_CASE_RUN = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){3,}[A-Z][\w'’-]*")
+# An acronym's expansion in brackets: "HELM (Holistic Evaluation)", "GSM8K (Grade School Math)".
+_EXPANSION = re.compile(r"\b[A-Z][A-Z0-9-]+\s*\([^()]{3,80}\)")
+
+
+def _without_titles(text: str) -> str:
+    """The text without runs of capitalised words that name a thing, not a person (_TITLE_CASE_RUN, _EXPANSION)."""
+    return _TITLE_CASE_RUN.sub(" ", _EXPANSION.sub(" ", text))
 
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
@@ -235,7 +250,7 @@ _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
 
 def people_named(text: str, store: IndexStore) -> int:
     """How many people a text names: capitalised first-and-last names that are not common words."""
-    return len({m.group(0) for m in _CAPITALISED_NAME.finditer(text) if is_a_name(m.group(0), store)})
+    return len({m.group(0) for m in _CAPITALISED_NAME.finditer(_without_titles(text)) if is_a_name(m.group(0), store)})
 
 
 _COMMON = frozenset(terms("large language model models learning neural network networks deep machine state art "
