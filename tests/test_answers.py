@@ -2515,3 +2515,64 @@ def test_an_acronyms_expansion_or_a_contraction_names_no_one(tmp_path, embedder)
     assert people_named("Read The Massive Multitask Language Understanding Paper first.", store) == 0
     assert names_someone("Ingrid Dahl's talk was the best.", store)
     assert names_someone("Holistic Evaluation was run by Ingrid Dahl.", store)
+
+
+BROWN_BAG_NOTE = """# Storage team brown bags, spring 2025
+
+| # | Date | Speaker(s) | Topic | Recording |
+|---|------|------------|-------|-----------|
+| 1 | 2025-03-06 | Lena Vogt | Why Our Backups Took Nine Hours | yes |
+| 2 | 2025-03-20 | Omar Haddad | Intro to Erasure Coding | no |
+
+## Notes
+
+**#1** — Lena walked through the snapshot pipeline that crept from one hour to nine. Key takeaway: the backup job
+compressed every block twice because a flag was copied from the old cluster config. Action items are in the STOR-88
+epic. Thanks to Pavel Novak for digging out the old cron tables.
+
+**#2** — Omar explained Reed-Solomon codes with paper cut-outs.
+"""
+
+
+def test_a_why_answer_opens_with_prose_not_the_row_that_records_the_talk(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Why did the backups take nine hours": the programme row (date, speaker, title, recording) records the talk and
+    explains nothing; the notes' prose about it opens the answer and the row follows. A later sentence of that prose
+    opens it only when the ranking scores it `lead_sentence_margin` times its first sentence."""
+    assistant = _assistant_over({"brownbags.md": BROWN_BAG_NOTE}, tmp_path, embedder)
+    question = "Why did the backups in Lena Vogt's brown bag take nine hours?"
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].columns == [] and "snapshot pipeline" in answer.citations[0].quote, answer.citations
+    assert any(c.columns for c in answer.citations[1:]), answer.citations  # the row still follows
+    assert "Recording" not in first_sentence(answer.answer), answer.answer
+    settings = assistant.settings
+    settings.answer = settings.answer.model_copy(update={"lead_sentence_margin": 100.0})
+    assert first_sentence(assistant.ask(question).answer).startswith("#1 — Lena walked through the snapshot pipeline")
+
+
+def test_a_bare_programme_row_follows_the_prose_it_would_open(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Of the chosen units, a row recording only its talk (date, speaker, title, "yes") that ranks first gives way
+    to a unit of prose scoring at least `lead_share` of it, for a question asking why; a who-question keeps the row
+    first (it names the speaker), and so does a row with notes of its own."""
+    from confqa.answer.extractive import _prose_before_bare_rows
+    from confqa.answer.question import Scored, understand
+    from confqa.answer.units import Unit
+    from confqa.api import Filters
+
+    note = BROWN_BAG_NOTE.replace("| 2 | 2025-03-20 | Omar Haddad | Intro to Erasure Coding | no |",
+                                  "| 2 | 2025-03-20 | Omar Haddad | Intro to Erasure Coding | paper cut-outs of the codes |")
+    assistant = _assistant_over({"brownbags.md": note}, tmp_path, embedder)
+    store, settings = assistant.store, assistant.settings.answer
+    row = next(i for i, s in enumerate(store.sentences) if s.kind == "row" and "Lena Vogt" in s.text)
+    noted_row = next(i for i, s in enumerate(store.sentences) if s.kind == "row" and "Omar Haddad" in s.text)
+    prose = next(i for i, s in enumerate(store.sentences) if "snapshot pipeline" in s.text)
+
+    def order(question: str, first_row: int, prose_share: float) -> list[int]:
+        asked = understand(assistant.search.query(question, Filters()))
+        chosen = [Scored(Unit((first_row,), "row", 0.5), 1.0), Scored(Unit((prose,), "sentence", 0.4), prose_share)]
+        return [c.unit.members[0] for c in _prose_before_bare_rows(chosen, asked, store, settings)]
+
+    assert order("Why did the backups take nine hours?", row, 0.9) == [prose, row]
+    assert order("Why did the backups take nine hours?", row, settings.lead_share / 2) == [row, prose]
+    assert order("Who gave the talk on backups?", row, 0.9) == [row, prose]
+    assert order("Why does erasure coding save space?", noted_row, 0.9) == [noted_row, prose]

@@ -187,6 +187,12 @@ class AnswerSettings(BaseModel):
                               "sentence has the most of the question's topic words, when its ranking score is at "
                               "least this share of the best unit's (chosen on the dev split of every corpus among "
                               "0, 0.3, 0.5, 0.65, 0.8 and 1, which keeps the best-ranked unit first).")
+    lead_sentence_margin: float = Field(1.3, ge=1.0, description="A later sentence of the lead unit opens the "
+                                        "answer only when the fitted ranking scores it at least this many times "
+                                        "the unit's first sentence: the sentences share the unit's cosine, so small "
+                                        "differences are noise (\"Thanks to Erik for the dashboards\" opening a "
+                                        "why-answer). Chosen on the dev split of every corpus among 1, 1.1, 1.2, "
+                                        "1.3, 1.5 and 2 (1.5 and up lose first sentences).")
     declined_confidence: float = Field(0.02, ge=0.0, le=1.0, description="The confidence of an answer a check "
                                        "declines (answer/unanswered.py): the share of such answers that were right, "
                                        "measured on the dev split of every corpus with abstention off (1 of 46).")

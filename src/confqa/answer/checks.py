@@ -163,6 +163,13 @@ _DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS) + r")\b|\bday (?:\d{1,2}
                   rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 
 
+def only_dates(text: str) -> bool:
+    """Whether the text is dates and times of day and nothing else ("2024-09-12", "Thu 10:30", "10:15–10:30")."""
+    return not re.search(r"[^\W\d_]{2,}", re.sub(r"\b(?:" + "|".join(lexicon.WEEKDAYS + lexicon.MONTHS) + r"|"
+                                                  + "|".join(d[:3] for d in lexicon.WEEKDAYS + lexicon.MONTHS) +
+                                                  r")\b\.?", " ", _without_dates(text), flags=re.I))
+
+
 def _without_dates(text: str) -> str:
     """A conference year, a date or a time of day is not the number a how-many question asks for."""
     return _DATE_OR_TIME.sub(" ", text)

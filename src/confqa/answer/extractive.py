@@ -43,6 +43,7 @@ from confqa.answer.units import (
     narrowed,
     paragraph_rest,
     refers_back,
+    row_cells,
     section_parts,
     section_sentences,
     section_text,
@@ -132,10 +133,45 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
-    citations, parts = _cite(chosen, asked, store, settings)
+    citations, parts = _cite(_prose_before_bare_rows(chosen, asked, store, settings), asked, store, settings)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
+
+
+def _prose_before_bare_rows(chosen: list[Scored], asked: Question, store: IndexStore,
+                            settings: AnswerSettings) -> list[Scored]:
+    """An answer that asks more than a date, a name, a place, a number or a list does not open with a programme row
+    that only records its talk ("Date: 2024-09-12; Speaker(s): Priya Raghunathan; Topic: Why Our Kafka Consumers
+    Lagged; Recording: yes" for "why did the consumers fall behind") when a chosen unit of prose scores at least
+    `lead_share` of it: the prose opens and the row follows. A row with notes of its own keeps its place. Only the
+    order of the quotes changes (the confidence is the chosen units')."""
+    if len(chosen) < 2 or asked.intent.name in _TYPED_LEADS or chosen[0].unit.kind != "row" or \
+            not _bare_record(chosen[0].unit.members[0], store):
+        return chosen
+    prose = next((c for c in chosen[1:] if c.unit.kind != "row" and c.score >= chosen[0].score * settings.lead_share),
+                 None)
+    return chosen if prose is None else [prose, *(c for c in chosen if c is not prose)]
+
+
+BARE_CELL_WORDS = 2  # a cell of this many words or fewer ("yes", "Room 2") records its talk, it says nothing of it
+
+
+def _bare_record(row: int, store: IndexStore) -> bool:
+    """A table row whose every cell records its talk: the title, a speaker, a date or a time, or a word or two
+    ("yes", "Room 2")."""
+    talks = [store.talks_by_id[t] for t in talk_ids_of(row, store)]
+    if not talks:
+        return False
+    titles = set().union(*(terms_of(t.title) for t in talks))
+    for cell in row_cells(row, store):
+        text = display_text(cell)
+        words = terms_of(text)
+        if len(text.split()) <= BARE_CELL_WORDS or words <= titles or checks.names_speaker_of(text, store, [t.id for t in talks]) \
+                or checks.only_dates(text):
+            continue
+        return False
+    return True
 
 
 def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -934,7 +970,7 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     # A sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it.
     best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])),
                key=lambda i: (scores[i], -i))
-    if best == 0:
+    if best == 0 or scores[best] < scores[0] * settings.lead_sentence_margin:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
     return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)

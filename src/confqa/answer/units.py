@@ -425,6 +425,11 @@ def row_record(sentence_id: int, store: IndexStore) -> str:
                      if cell and not _row_number(name, cell))
 
 
+def row_cells(sentence_id: int, store: IndexStore) -> list[str]:
+    """The cells of a table row, as written (markup kept)."""
+    return _cells(store.sentences[sentence_id].text)
+
+
 def _row_number(name: str, cell: str) -> bool:
     """A cell that only numbers its row ('| 7 |' under '#', which reads as no header, or under 'No.'): it says
     nothing in an answer."""
