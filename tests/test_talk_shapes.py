@@ -699,6 +699,29 @@ WORLD_SHAPES = {
         "# Workshop notes\n\n## Panel: Who Pays for Open Infrastructure\n\n- Chair: Greta Lindqvist (Foundation)\n"
         "- Panellists: Hamid Rostami, Inés Duarte\n\n" + FILLER,
         {("Who Pays for Open Infrastructure", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "time-then-bold-title-dash-person": (
+        "# Day log\n\n## Thursday\n\n09:50 **Sharding Postgres Without Downtime** — Odile Marchetti (Storage Co)\n"
+        "- moved 40 tables online\n\n14:10 **Panel: Who Pays for Open Infrastructure**\n- mod. Greta Lindqvist\n\n"
+        + FILLER,
+        {("Sharding Postgres Without Downtime", ("Odile Marchetti",), "talk"),
+         ("Who Pays for Open Infrastructure", ("Greta Lindqvist",), "panel")}),
+    "bold-item-capitalised-title-dash-person": (
+        "# Day log\n\nlightning round\n- **Cache Less** — Hamid Rostami (Univ. of Tartu)\n  - fewer layers\n"
+        "- **Flaky Tests Rot** — Inés Duarte (Example Labs)\n  - quarantine them\n\n" + FILLER,
+        {("Cache Less", ("Hamid Rostami",), "talk"), ("Flaky Tests Rot", ("Inés Duarte",), "talk")}),
+    "from-quoted-bold-title-by-person": (
+        "# Top takeaways\n\n## 2. Budgets need owners\n\nFrom **\"Shift-Left Budgets\"** by Odile Marchetti "
+        "(Openfield Gov).\n\n" + FILLER,
+        {("Shift-Left Budgets", ("Odile Marchetti",), "talk")}),
+    "numbered-part-taught-by": (
+        "# Tutorial write-up\n\n## Part 1: Tokenizers from Scratch\n\nTaught by Mei Tanaka (Example Labs).\n\n"
+        + FILLER + "\n\n## Part 2: Serving at Scale\n\nTaught by Hamid Rostami and Inés Duarte.\n\n" + FILLER,
+        {("Tokenizers from Scratch", ("Mei Tanaka",), "talk"),
+         ("Serving at Scale", ("Hamid Rostami", "Inés Duarte"), "talk")}),
+    "moderator-then-label-only-panellists": (
+        "# Meetup\n\n## Panel: Paved Roads\n\nModerator: Greta Lindqvist (Example Labs)\nPanellists:\n"
+        "- Hamid Rostami, platform lead at Example Bank\n- Inés Duarte, consultant\n\n" + FILLER,
+        {("Paved Roads", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
     "kind-heading-with-a-label-then-prose": (
         "# Meetup\n\n## Talk 2 — warehouse robots\n\nThe second speaker was Inés Duarte, an engineer at Logistica "
         "Analytics, with a talk called **\"Teaching Forklifts to Wait\"**. " + FILLER,
@@ -718,3 +741,11 @@ def test_session_chairs_and_reading_lists_in_other_languages_are_no_talks() -> N
             + "\n\n## Lesestoff\n\n- *Designing Data-Intensive Applications* by Martin Kleppmann\n\n"
             "## 📚 pra ler depois\n\n- *Refactoring UI* by Adam Wathan (o Hamid recomendou)\n")
     assert catalogue({"notizen.md": note}) == []
+
+
+def test_a_numbered_part_keeps_its_label_as_a_name() -> None:
+    """'## Part 2: Serving at Scale' taught by someone is the talk "Serving at Scale", which a question may call
+    "Part 2"."""
+    note, _ = WORLD_SHAPES["numbered-part-taught-by"]
+    talks = {t.title: t for t in catalogue({"tutorial.md": note})}
+    assert talks["Serving at Scale"].aliases == ["Part 2"] and talks["Tokenizers from Scratch"].aliases == ["Part 1"]

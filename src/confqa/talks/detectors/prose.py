@@ -22,6 +22,7 @@ from confqa.talks.detectors.scan import (
     TOPIC_RANT,
     TOPIC_VERB,
     NoteScan,
+    bold_start,
     heading_title,
     in_non_talk_section,
     is_lead,
@@ -247,7 +248,7 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     Keynote.** Jane Doe (Org) — *Title*', '**14:00 Panel: Title**' with 'Moderator:' and 'Panellists:' lines."""
     block = blocks[index]
     lines = block.text.splitlines()
-    match = _after_bold_time(BOLD_START.match(lines[0]))
+    match = _after_bold_time(bold_start(lines[0]))
     if block.kind != "paragraph" or not match:
         return
     bold = TIME.sub("", ENUMERATION.sub("", clean_inline(match.group("bold")))).strip(" .:")
@@ -351,6 +352,8 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
         title = match.group("title").strip()
         if re.match(r"\s*(?:w/|with\b|feat\.?|incl\.?|co-?authors?\b|see\b)", match.group("who"), re.I):
             continue  # '(w/ A and B)': co-authors, not the speaker
+        if re.search(r"[\"“”„«»]|\bby\s+[A-Z]", title):
+            continue  # 'From "Title" by Jane Doe (Org)': the quotes mark the title, the parentheses her organisation
         who = people(match.group("who"), scan.vocabulary)
         if who and title_like(title, strict=True) and len(title.split()) >= 3 \
                 and not person_name(title, scan.vocabulary):
@@ -387,7 +390,10 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
     # A title in quotes and bold (or italics) is marked twice: sentence case will do ('"Detección temprana de
     # incendios"', '*"CSS Container Queries na vida real"*').
     titled = title_like(title) or (quoted_bold and title[:1].isupper() and len(title.split()) >= 2)
-    if not titled or only_people(scan, title) or (
+    # A title both quoted and bold, with its speaker after it ('**"Shift-Left Accessibility"** by Jane Doe'), is a
+    # title however much it reads like a name.
+    by_after = quoted_bold and bool(_AFTER_TITLE_WHO.match(clean_inline(sentence[match.end():])))
+    if not titled or (only_people(scan, title) and not by_after) or (
             match.group("b") and not quoted_bold and not _introduces_a_talk(sentence)):
         return
     before = clean_inline(sentence[: match.start()])

@@ -84,6 +84,7 @@ PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
 PRESENTERS = re.compile(
     r"^\W*(?:(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
     + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by|"
+    + r"(?:co-)?taught by|facilitated by|"
     + r"animée? par|présentée? par|moderiert von|apresentad[oa] por|presentad[oa] por)\s)"
     + r"\W*\s*(?P<names>.+)$", re.I)
 
@@ -95,6 +96,17 @@ PANEL_PEOPLE = re.compile(r"^\W*(?:" + "|".join(sorted(map(re.escape, PANEL_LABE
 
 BOLD_START = re.compile(rf"^\s*(?:[-*+]|\d{{1,3}}[.)])?\s*(?P<label>[^\w*_\s]*\s*(?i:{KINDS})\s*[:—–-]\s*)?(?:\*\*|__)"
                          r"(?P<bold>.+?)(?:\*\*|__)(?P<rest>.*)$", re.S)
+
+
+def bold_start(line: str) -> re.Match[str] | None:
+    """A line that opens in bold (BOLD_START), or with its time of day and then in bold, as a day's log writes
+    them: '10:30 **Title** — Jane Doe (Org)', '15:00 **Panel: Title**'."""
+    found = BOLD_START.match(line)
+    if found:
+        return found
+    timed = TIME.match(line)
+    after = line[timed.end():] if timed and timed.end() else ""
+    return BOLD_START.match(after) if after.startswith(("**", "__")) else None
 
 
 PARTICLES = "|".join(sorted(NAME_PARTICLES))
@@ -155,9 +167,11 @@ class NoteScan:
             self.add_speakers(candidate, names)
             candidate.mentions.append(self.mention(block, how))
             return
-        title, kind = title_and_kind(heading_title(block), None)  # '2024-09-05 — Title (hands-on)' -> Title
+        heading = heading_title(block)
+        part = NUMBERED_PART.match(clean_inline(heading))  # '## Part 2: Title', then 'Taught by Jane Doe (Org).'
+        title, kind = title_and_kind(part.group("title") if part else heading, None)  # '2024-09-05 — Title (hands-on)'
         self.add(Candidate(title=title, kind=kind, speakers=list(names), mentions=[self.mention(block, how)],
-                           sections=[(self.doc, path)]))
+                           sections=[(self.doc, path)], labels=[part.group("label")] if part else []))
 
     def link_target(self, url: str) -> str | None:
         """The note a relative link points to, when it is one of the corpus's notes."""
@@ -186,6 +200,12 @@ Detector = Callable[[NoteScan, list[Block], int], None]
 def heading_title(block: Block) -> str:
     """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …')."""
     return TIME.sub("", ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
+
+
+# A numbered part of a longer session, as a heading writes it: 'Part 2: Title', 'Module 3 — Title'. The label is a
+# name a question may use ("who taught Part 2").
+NUMBERED_PART = re.compile(r"^(?P<label>(?:part|module|lesson|unit|chapter|segment)\s+(?:\d{1,2}|[ivx]{1,4})[a-z]?)"
+                           r"\s*[:—–.-]\s*(?P<title>\S.*)$", re.I)
 
 
 def title_and_kind(title: str, kind: str | None) -> tuple[str, str]:
@@ -394,7 +414,8 @@ def labelled_people(scan: NoteScan, lines: list[str], panel: bool = False) -> li
 
     for line in lines:
         text = clean_inline(line).strip()
-        if PRESENTERS.match(text) or (panel and PANEL_PEOPLE.match(text)):
+        if PRESENTERS.match(text) or (panel and PANEL_PEOPLE.match(text)) or \
+                (text.endswith(":") and PRESENTERS.match(f"{text} x")):  # 'Panellists:' with its people below
             flush()
             label_text = text
         elif label_text:  # a wrapped line continues the label; one that opens with a symbol is a new item

@@ -23,6 +23,7 @@ from confqa.talks.detectors.scan import (
     TOPIC_RANT,
     TOPIC_VERB,
     NoteScan,
+    bold_start,
     heading_title,
     in_non_talk_section,
     kind_of_match,
@@ -43,6 +44,7 @@ from confqa.talks.detectors.scan import (
     unquote,
 )
 from confqa.talks.names import (
+    Vocabulary,
     affiliation_split,
     could_be_surname,
     people,
@@ -196,7 +198,7 @@ def _talks_in_cells(scan: NoteScan, block: Block, rows: list[str], section_kind:
             match = BOLD_START.match(cell)
             title, who, label = (*_bold_item(scan, match), match.group("label")) if match else \
                 (*_plain_item(scan, cell, section_kind), None)
-            if not _names_a_talk(title, who):
+            if not _names_a_talk(title, who, scan.vocabulary):
                 continue
             line = block.line_start + offset
             title, kind = _item_kind(title, label)
@@ -557,7 +559,7 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if in_non_talk_section(block, scan) or block.line_start in scan.claimed:
         return  # claimed: a bold lead already read as a talk ('**14:00 Invited talk** — Jane Doe, "Title"')
     line = _first_line_of_item(block)
-    match = BOLD_START.match(line)
+    match = bold_start(line)
     if match and NON_TALK_SECTIONS.search(match.group("bold")):
         return  # '- **Books**: …'
     summary = "<summary" in block.text.lower()
@@ -575,7 +577,10 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if not who and match and UNKNOWN_SPEAKER.search(clean_inline(rest)) and title_like(title):
         _add_item(scan, blocks, index, title, [], label)  # '- **Title** — didn't get his name'
         return
-    if not _names_a_talk(title, who):
+    # '**Quantize Last** — Jonas Pietilä (Org)': people after a dash or a 'by' give the bold words as their talk's
+    # title, however much they look like a name.
+    given = bool(match) and bool(_ITEM_DASH_WHO.match(clean_inline(rest)) or _ITEM_BY.match(clean_inline(rest)))
+    if not _names_a_talk(title, who, scan.vocabulary, given):
         return
     _add_item(scan, blocks, index, title, who, label)
 
@@ -585,10 +590,12 @@ def _bold_item(scan: NoteScan, match: re.Match[str]) -> tuple[str, list[str]]:
     return unquote(TIME.sub("", clean_inline(match.group("bold"))).strip(" :")), _item_people(scan, match.group("rest"))
 
 
-def _names_a_talk(title: str, who: list[str]) -> bool:
+def _names_a_talk(title: str, who: list[str], vocabulary: Vocabulary, given: bool = False) -> bool:
     """An item names a talk when people give it and its title is no name or time: '**Jane Doe** (Org)' is a
-    speaker list and '**15:52**' a time, not a talk title."""
-    return bool(who) and not person_name(title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2
+    speaker list and '**15:52**' a time, not a talk title. A title of capitalised words is a name only if its
+    first word is no ordinary word of the notes ('Eval Sets Rot' is a title), and never when the people are
+    `given` after it by a dash or a 'by'."""
+    return bool(who) and (given or not person_name(title, vocabulary)) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2
 
 
 def _item_kind(title: str, label: str | None) -> tuple[str, str | None]:
@@ -622,6 +629,7 @@ def _first_line_of_item(block: Block) -> str:
 
 def _item_people(scan: NoteScan, rest: str) -> list[str]:
     rest = _HONORIFIC.sub(r"\1", rest)  # ', Dr. Klaus Obermeier (Org)'
+    rest = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(".", ""), rest)  # '(Univ. of Oulu)' ends no clause
     for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
         found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
         if found:
