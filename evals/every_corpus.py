@@ -4,10 +4,10 @@
     python evals/every_corpus.py --json out.json # the per-question records too
 
 Runs `confqa eval <questions> --index <index> --split all --baselines ''` for each corpus (the shipped notes,
-talk-files, long-notes and the seven blind corpora), then prints, for each corpus and split, key-fact coverage,
+talk-files, long-notes, the seven blind corpora and the unseen blind-8), then prints, for each corpus and split, key-fact coverage,
 first sentence carrying a key fact, citation precision, talk attribution, abstention recall, false abstention,
-expected calibration error and median answer words; and the same pooled over the corpora written for confqa and
-over the blind ones, with "handled": the share of questions answered right or rightly declined. Tune on dev;
+expected calibration error and median answer words; and the same pooled over the corpora written for confqa,
+over the blind ones and over the unseen one, with "handled": the share of questions answered right or rightly declined. Tune on dev;
 test is for reporting (evals/README.md)."""
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fit_confidence import BLIND, CORPORA, ROOT
+from fit_confidence import BLIND, CORPORA, ROOT, UNSEEN
 
 from confqa.evaluation import expected_calibration_error
 
-# (question file, index, notes): the corpora the confidence is fitted on, and the seven blind ones.
-EVERY_CORPUS = [*CORPORA, *BLIND]
+# (question file, index, notes): the corpora the confidence is fitted on, the seven blind ones and the unseen one.
+EVERY_CORPUS = [*CORPORA, *BLIND, *UNSEEN]
 COLUMNS = ("facts", "first", "cite", "talk", "abstain", "false", "ece", "words")
 
 
@@ -80,10 +80,11 @@ def main() -> None:
     print()
     print("| pooled | split | questions | " + " | ".join(COLUMNS) + " | handled |")
     print("|---|---|---|" + "---|" * (len(COLUMNS) + 1))
-    for group, blind in (("written for confqa", False), ("blind", True)):
+    groups = {"written for confqa": [n for _, _, n in CORPORA], "blind": [n for _, _, n in BLIND],
+              "unseen": [n for _, _, n in UNSEEN]}
+    for group, members in groups.items():
         for split in ("dev", "test"):
-            pooled = [r for notes, records in by_corpus.items() if ("blind-" in notes) == blind
-                      for r in records if r["split"] == split]
+            pooled = [r for notes in members for r in by_corpus[notes] if r["split"] == split]
             print(row(group, split, pooled, ("handled",)))
     if args.json:
         args.json.write_text(json.dumps(by_corpus, indent=1), encoding="utf-8")

@@ -2358,6 +2358,8 @@ def test_an_expansion_spells_out_the_abbreviation(term: str, text: str, spelled:
     ("A single ride is €2.50.", False),
     ("Throughput grew 4.25% a quarter.", False),
     ("The new kernel is 1.25x faster.", False),
+    ("The alert threshold moved from 0.2 to 0.25.", False),
+    ("The stream started at 0:30 past midnight.", True),
 ])
 def test_a_time_of_day_is_not_an_amount_written_like_one(text: str, is_time: bool) -> None:
     """"What time did the dinner start" is answered by a time of day: '16:00', '12.30', '9am', not a price or a
@@ -2576,3 +2578,26 @@ def test_a_bare_programme_row_follows_the_prose_it_would_open(tmp_path, embedder
     assert order("Why did the backups take nine hours?", row, settings.lead_share / 2) == [row, prose]
     assert order("Who gave the talk on backups?", row, 0.9) == [row, prose]
     assert order("Why does erasure coding save space?", noted_row, 0.9) == [noted_row, prose]
+
+
+DAY_LOG_NOTE = """# MeshConf day log
+
+## Friday 14 March
+
+09:00 **Keynote: Training on Hydro Power** — Sigrun Dahl (Fjordline)
+- jobs pause when spot power is expensive
+
+11:15 **Drift Alerts That Matter** — Leena Korpi (Varde)
+- PSI threshold moved from 0.2 to 0.25
+- tooling built in-house
+"""
+
+
+def test_a_when_answer_gives_the_day_its_heading_gives(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What time was Korpi's talk, and on which day": the talk's line gives the time, its heading the day; the
+    answer gives both (the quote stays the line as written)."""
+    assistant = _assistant_over({"meshconf-log.md": DAY_LOG_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What time was Korpi's drift alerts talk, and on which day?")
+    assert not answer.abstained, answer.answer
+    assert "11:15" in first_sentence(answer.answer) and "Friday 14 March" in first_sentence(answer.answer), answer.answer
+    assert "Friday" not in answer.citations[0].quote, answer.citations[0].quote

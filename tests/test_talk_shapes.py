@@ -701,10 +701,11 @@ WORLD_SHAPES = {
         {("Who Pays for Open Infrastructure", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
     "time-then-bold-title-dash-person": (
         "# Day log\n\n## Thursday\n\n09:50 **Sharding Postgres Without Downtime** — Odile Marchetti (Storage Co)\n"
-        "- moved 40 tables online\n\n14:10 **Panel: Who Pays for Open Infrastructure**\n- mod. Greta Lindqvist\n\n"
+        "- moved 40 tables online\n\n14:10 **Panel: Who Pays for Open Infrastructure**\n- mod. Greta Lindqvist\n"
+        "- panel: Hamid Rostami (Example Bank), Inés Duarte (Logistica)\n- Rostami: pay for what you page on\n\n"
         + FILLER,
         {("Sharding Postgres Without Downtime", ("Odile Marchetti",), "talk"),
-         ("Who Pays for Open Infrastructure", ("Greta Lindqvist",), "panel")}),
+         ("Who Pays for Open Infrastructure", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
     "bold-item-capitalised-title-dash-person": (
         "# Day log\n\nlightning round\n- **Cache Less** — Hamid Rostami (Univ. of Tartu)\n  - fewer layers\n"
         "- **Flaky Tests Rot** — Inés Duarte (Example Labs)\n  - quarantine them\n\n" + FILLER,
@@ -749,3 +750,51 @@ def test_a_numbered_part_keeps_its_label_as_a_name() -> None:
     note, _ = WORLD_SHAPES["numbered-part-taught-by"]
     talks = {t.title: t for t in catalogue({"tutorial.md": note})}
     assert talks["Serving at Scale"].aliases == ["Part 2"] and talks["Tokenizers from Scratch"].aliases == ["Part 1"]
+
+
+DAY_LOG = """# Day log
+
+## Day 1 (Thu 13 Mar)
+
+09:20 **Keynote: Memory Is the Bottleneck** — Odile Marchetti (Storage Co)
+- serving clusters wait on bandwidth
+- buy schedulers, not GPUs
+
+10:30 **Batching Without Tears** — Hamid Rostami (Example Labs)
+- preempt on token budget
+- 3.1x throughput at batch 32
+
+11:20 coffee
+
+11:40 **Feature Stores Revisited** — Inés Duarte (Logistica)
+- moved 1,200 features to on-demand compute
+
+mod. Greta Lindqvist
+panel: Mei Tanaka (Example Bank), Haruto Sasaki (Example Corp)
+Tanaka: buy until the bill passes 40k a month
+"""
+
+
+def test_a_day_logs_talk_lines_own_the_bullets_under_them() -> None:
+    """In a day's log, '10:30 **Title** — Jane Doe (Org)' owns the list right under it: the keynote before it does
+    not run on over the next talks' notes, and a time line in bold ends the talk before it."""
+    result, by_title, lines = _catalogued(DAY_LOG, "log.md")
+    keynote, batching, stores = (by_title[t] for t in ("Memory Is the Bottleneck", "Batching Without Tears",
+                                                         "Feature Stores Revisited"))
+    throughput = lines.index("- 3.1x throughput at batch 32") + 1
+    features = lines.index("- moved 1,200 features to on-demand compute") + 1
+    bandwidth = lines.index("- serving clusters wait on bandwidth") + 1
+    assert result.attribution.talks_of("log.md", bandwidth, bandwidth) == [keynote]
+    assert result.attribution.talks_of("log.md", throughput, throughput) == [batching]
+    assert result.attribution.talks_of("log.md", features, features) == [stores]
+
+
+def test_presenter_lines_among_notes_lines_name_the_panel() -> None:
+    """'mod. A' and 'panel: B (Org), C (Org)' in one paragraph with what they said ('B: buy until …'): the labelled
+    lines name the people, the notes lines do not."""
+    from confqa.talks.detectors.scan import PRESENTERS
+
+    assert PRESENTERS.match("mod. Greta Lindqvist") and not PRESENTERS.match("modern times: a talk")
+    note = "# Meetup\n\n## Panel: Paying for Pagers\n\n" + DAY_LOG.split("\n\n")[-1]
+    talks = catalogue({"meetup.md": note})
+    assert found(talks) == {("Paying for Pagers", ("Greta Lindqvist", "Mei Tanaka", "Haruto Sasaki"))}

@@ -612,7 +612,12 @@ def names_heading(asked: Question, chunk_id: int, store: IndexStore) -> bool:
     """Whether the question names the passage's innermost heading: a shared word beyond the talk or speaker it
     names, or advice on both sides ("what did she recommend" and "## Takeaways")."""
     heading = heading_terms(chunk_id, store)
-    return bool(asked.unnamed & heading) or bool(asked.unnamed & _ADVICE and heading & _ADVICE)
+    unnamed = asked.unnamed - _WHEN_ASKED if asked.intent.name == "when" else asked.unnamed
+    return bool(unnamed & heading) or bool(unnamed & _ADVICE and heading & _ADVICE)
+
+
+# What a when-question asks for, not what it is about: "on which day" names no "## Day 2" section.
+_WHEN_ASKED = frozenset(terms("day date time hour"))
 
 
 def heading_terms(chunk_id: int, store: IndexStore) -> frozenset[str]:
@@ -939,6 +944,8 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             columns=table_header(members[0], store) if first.kind == "row" else [],
         ))
         text = _lead_text(unit, asked, store, settings) if n == 1 else unit_text(unit, store)
+        if n == 1 and asked.intent.name == "when":
+            text = _with_the_day(text, first.chunk, store)
         if unit.kind == "talk" and talk is not None:
             who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
             text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
@@ -946,6 +953,18 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
     return citations, parts
+
+
+_DAY_ASKED = Intent(name="when", measure="day")
+
+
+def _with_the_day(text: str, chunk_id: int, store: IndexStore) -> str:
+    """A when-answer that gives no day ("10:30 Continuous Batching Without Tears — …") is read under its heading
+    when the heading gives one ("Day 1 (Thu 13 Mar)"): the time is that day's."""
+    heading = display_text(heading_of(chunk_id, store)).strip()
+    if not heading or checks.holds(_DAY_ASKED, text, store) or not checks.holds(_DAY_ASKED, heading, store):
+        return text
+    return f"{heading.rstrip(':. ')}: {text}"
 
 
 def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> str:

@@ -301,8 +301,8 @@ AFFILIATION = (r"\((?=[^()]*[A-Z])[^()]{2,80}\)|,\s+(?:[A-Z][\w&.-]*\s?){1,4}(?=
 DAY_ASKED = r"\b(?:which|what) day\b(?!s)"
 CLOCK_ASKED = r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|season|week))"
 # A time of day, the one pattern for it: '09:00', '14.30', '14h30', '9am', '2:30 p.m.'; not an amount written the
-# same way ('$2.50', '2.50 dollars', '4.25%', '1.25x').
-CLOCK = (r"(?<![$€£¥₹₩\d.,])\d{1,2}[:.h]\d{2}(?!\d|[.,]\d)"
+# same way ('$2.50', '2.50 dollars', '4.25%', '1.25x', '0.25').
+CLOCK = (r"(?<![$€£¥₹₩\d.,])(?!0\.)\d{1,2}[:.h]\d{2}(?!\d|[.,]\d)"
          r"(?!\s*(?:%|x\b|×|percent\b|usd\b|eur\b|gbp\b|dollars?\b|euros?\b|pounds?\b|yen\b|francs?\b|pesos?\b|"
          r"rupees?\b|points?\b))|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?!\w)")
 CLOCK_TIME = rf"\b(?:{CLOCK})|\bnoon\b|\bmidnight\b|\bo'clock\b"

@@ -83,7 +83,7 @@ PAREN_TAIL = re.compile(r"\((?P<inner>[^()]{3,120})\)\s*\W*$")
 
 PRESENTERS = re.compile(
     r"^\W*(?:(?P<label>" + "|".join(sorted(map(re.escape, PRESENTER_LABELS), key=len, reverse=True))
-    + r")\s*\W*\s*[:—–-]|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by|"
+    + r")\s*\W*\s*(?:[:—–-]|(?<=\bmod\.))|(?P<by_label>presented by|given by|delivered by|hosted by|moderated by|run by|led by|"
     + r"(?:co-)?taught by|facilitated by|"
     + r"animée? par|présentée? par|moderiert von|apresentad[oa] por|presentad[oa] por)\s)"
     + r"\W*\s*(?P<names>.+)$", re.I)
@@ -335,7 +335,11 @@ def title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
 
 
 def is_lead(block: Block) -> bool:
-    return block.kind == "paragraph" and block.text.lstrip().startswith(("**", "__")) and len(block.text) < 200
+    """A short paragraph that opens in bold, or with its time of day and then in bold ('10:30 **Title** — …')."""
+    text = block.text.lstrip()
+    timed = TIME.match(text)
+    opening = text[timed.end():] if timed and timed.end() else text
+    return block.kind == "paragraph" and opening.startswith(("**", "__")) and len(block.text) < 200
 
 
 def name_in_prose(scan: NoteScan, phrase: str) -> str | None:

@@ -425,9 +425,12 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if not match or not block.heading_path or _gives_a_title(block):
         return
     lines = _field_lines(block)
+    labelled = [line for line in lines if PRESENTERS.match(clean_inline(line))]
     if len(lines) > 1 and all(PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
                               for line in lines):
         names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
+    elif len(labelled) > 1:
+        names = labelled_people(scan, labelled)  # '- mod. A' / '- panel: B (Org), C' / '- B: what B said'
     else:
         names = people(_first_sentence(match.group("names")))
     unknown = not names and (_UNKNOWN.fullmatch(match.group("names").strip()) is not None
@@ -492,9 +495,9 @@ def _gives_a_title(block: Block) -> bool:
     """A block of fields that names the title too ('Title: …' / 'Speaker: …') is the fields detector's."""
     for line in block.text.splitlines():
         match = _FIELD.match(clean_inline(line))
-        if match and (match.group("label").strip().lower() in TITLE_HEADERS
-                      or match.group("label").strip().lower() in KIND_WORDS):
-            return True
+        label = match.group("label").strip().lower() if match else ""
+        if match and (label in TITLE_HEADERS or (label in KIND_WORDS and not people(match.group("value")))):
+            return True  # 'Panel: Who Pays for Open Data' gives a title; 'panel: A (Org), B (Org)' its people
     return False
 
 
@@ -731,9 +734,16 @@ def _single_field(block: Block) -> bool:
 
 
 def _item_end(blocks: list[Block], index: int) -> int:
-    """Last line of a list item with its nested items."""
+    """Last line of a list item with its nested items; of a line that is no list item ('10:30 **Title** — Jane
+    Doe'), with the list right under it (the notes on that talk)."""
     block = blocks[index]
     end = block.line_end
+    if block.kind == "paragraph":
+        for following in blocks[index + 1:]:
+            if following.kind != "list":
+                break
+            end = following.line_end
+        return end
     for following in blocks[index + 1:]:
         if following.kind == "heading" or (following.kind == "list" and following.level <= block.level) \
                 or (following.kind != "list" and not following.text.startswith(" ")):
