@@ -2601,3 +2601,29 @@ def test_a_when_answer_gives_the_day_its_heading_gives(tmp_path, embedder) -> No
     assert not answer.abstained, answer.answer
     assert "11:15" in first_sentence(answer.answer) and "Friday 14 March" in first_sentence(answer.answer), answer.answer
     assert "Friday" not in answer.citations[0].quote, answer.citations[0].quote
+
+
+FUSION_NOTE = """# Search tutorial day
+
+## Part 4: Hybrid search
+
+Taught by Tom Verhulst (Reconda).
+
+Vector search misses exact product codes and keyword search misses paraphrases, so the last part combined both with
+reciprocal rank fusion (RRF). Each document gets a fused score from its rank in each result list:
+
+```
+RRF(d) = Σ 1/(k + rank_i(d)),  with k = 60
+```
+
+A document ranked high in either list ends up near the top.
+"""
+
+
+def test_a_definition_quotes_the_fenced_formula_its_lead_in_introduces(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What's reciprocal rank fusion": the line introducing the formula ("… from its rank in each result list:") is
+    quoted with the one-line formula in the code fence under it."""
+    assistant = _assistant_over({"fusion.md": FUSION_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What's reciprocal rank fusion, per the tutorial?")
+    assert not answer.abstained, answer.answer
+    assert "1/(k + rank_i(d))" in answer.answer and "k = 60" in answer.answer, answer.answer

@@ -160,3 +160,16 @@ def test_a_sentence_is_embedded_with_its_heading_and_quoted_without_it() -> None
     assert sentence_embedding_text(sentence, chunk) == "Vending Bench: Winner: Gemini 3 Pro."
     top = chunk.model_copy(update={"section": "Notes"})  # under the note's title only: nothing to add
     assert sentence_embedding_text(sentence, top) == "Winner: Gemini 3 Pro."
+
+
+def test_a_fenced_one_line_formula_is_quotable_and_longer_code_is_not() -> None:
+    """'RRF(d) = Σ 1/(k + rank_i(d))' alone in a code fence reads as a statement, quotable like a formula on one line;
+    a snippet of several lines stays retrieval text only."""
+    text = ("# Tutorial\n\n## Fusion\n\nEach document gets a fused score from its rank in each list:\n\n```\n"
+            "RRF(d) = Σ 1/(k + rank_i(d)),  with k = 60\n```\n\nA snippet:\n\n```python\nimport faiss\n"
+            "index = faiss.IndexFlatIP(768)\n```\n")
+    document = load_document_bytes(text.encode(), "fusion.md")
+    _, sentences = chunk_document(document, ChunkingSettings(), default_counter())
+    quoted = [s.text for s in sentences]
+    assert "RRF(d) = Σ 1/(k + rank_i(d)),  with k = 60" in quoted, quoted
+    assert not any("faiss" in q for q in quoted), quoted

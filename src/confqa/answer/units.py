@@ -75,6 +75,18 @@ def paragraph_rest(sentence_id: int, store: IndexStore, settings: AnswerSettings
     return out
 
 
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def _opening_line(sentence_id: int, store: IndexStore) -> int:
+    """The line a sentence's block opens on: the fence above a fenced one-line formula ('RRF(d) = Σ 1/(k + r)'),
+    else its own first line."""
+    sentence = store.sentences[sentence_id]
+    lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
+    above = sentence.line_start - 2
+    return sentence.line_start - 1 if 0 <= above < len(lines) and _FENCE.match(lines[above]) else sentence.line_start
+
+
 def payload_after(intro_id: int, store: IndexStore, settings: AnswerSettings) -> list[int]:
     """What a lead-in introduces, in order: the rest of its paragraph, a formula, the nested or following list
     (top-level items only; their further sentences stay in the quote), up to `payload_sentences`. The payload
@@ -88,7 +100,7 @@ def payload_after(intro_id: int, store: IndexStore, settings: AnswerSettings) ->
     for j in range(intro_id + 1, min(len(store.sentences), intro_id + 1 + 8 * settings.payload_sentences)):
         sentence = store.sentences[j]
         other = store.chunks[sentence.chunk]
-        if other.doc != chunk.doc or other.section != chunk.section or sentence.line_start > last_line + 2:
+        if other.doc != chunk.doc or other.section != chunk.section or _opening_line(j, store) > last_line + 2:
             break
         if len(members) >= settings.payload_sentences:
             break
