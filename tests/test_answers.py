@@ -2501,6 +2501,11 @@ def test_a_numbered_thing_the_notes_number_otherwise_is_outside_them(tmp_path, e
     assert not other_numbered("What happened on Thursday 16 at CompilerFest?", assistant.store)
     assert not other_numbered("What was in Track 4 at CompilerFest?", assistant.store)
     assert other_numbered("Which room was Hall 7 at CompilerFest?", assistant.store)
+    # In lower case, a word names a series only where the notes write its numbers as labels ("## Talk 1: …").
+    assert other_numbered("what was covered in talk 5 at CompilerFest", assistant.store)
+    assert not other_numbered("what was covered in talk 3 at CompilerFest", assistant.store)
+    assert not other_numbered("what were the top 5 ideas at CompilerFest", assistant.store)
+    assert not other_numbered("what was in hall 7 at CompilerFest", assistant.store)  # 'Hall 2' is no label
 
 
 def test_an_acronyms_expansion_or_a_contraction_names_no_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

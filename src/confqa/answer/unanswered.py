@@ -218,9 +218,12 @@ def other_version(question: str, store: IndexStore) -> bool:
     return False
 
 
-# A numbered thing of a series the notes number: "Tutorial 7", "Talk 3", "Room 12", "Gemini 4" (a word in capitals,
-# not the question's first, then a whole number of up to three digits that is not a version, a time or an amount).
-_IN_SERIES = re.compile(r"(?<=\s)(?P<word>[A-Z][a-z]{2,})\s+(?P<number>\d{1,3})(?![\d.,:%]\d|[\d%])")
+# A numbered thing of a series the notes number: "Tutorial 7", "Talk 3", "Room 12", "Gemini 4", "part 5" (a word, not
+# the question's first, then a whole number of up to three digits that is not a version, a time or an amount).
+_IN_SERIES = re.compile(r"(?<=\s)(?P<word>[A-Za-z][a-z]{2,})\s+(?P<number>\d{1,3})(?![\d.,:%]\d|[\d%])")
+# Fewest numbers of a series that the notes must write as labels ('## Part 1: …', 'Part 2 —') before a word in
+# lower case ("what was in part 5") is read as naming one of it: "top 5" or "over 40" number no series.
+SERIES_LABELS = 2
 _DATED = tuple(lexicon.MONTHS + lexicon.WEEKDAYS)
 
 
@@ -234,11 +237,13 @@ def other_numbered(question: str, store: IndexStore) -> bool:
         if lower == "day" or any(d.startswith(lower) for d in _DATED):
             continue
         chunks = store.chunks_with([t for t in terms(word)])
-        series = re.compile(rf"\b{re.escape(word)}[\s-]+(\d{{1,3}}|{'|'.join(lexicon.SMALL_NUMBERS)})(?![\d.,]\d|\d)",
-                            re.I)
+        written = rf"\b{re.escape(word)}[\s-]+(\d{{1,3}}|{'|'.join(lexicon.SMALL_NUMBERS)})(?![\d.,]\d|\d)"
+        # A capitalised word names a series wherever the notes number it; one in lower case only where they write
+        # its numbers as labels, at the start of a line and before a colon or a dash.
+        series = re.compile(written if word[0].isupper() else rf"(?m)^[#>*_\s-]*{written}\s*(?:[:—–.)-]|$)", re.I)
         numbers = {int(m.group(1)) if m.group(1).isdigit() else lexicon.SMALL_NUMBERS[m.group(1).lower()]
                    for c in chunks.tolist() for m in series.finditer(store.chunks[c].text)}
-        if numbers and number not in numbers:
+        if numbers and number not in numbers and (word[0].isupper() or len(numbers) >= SERIES_LABELS):
             return True
     return False
 
