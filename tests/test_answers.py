@@ -52,6 +52,7 @@ from confqa.evaluation import first_sentence
     ("What are the trade-offs between a new tokenizer and byte-level models?", "comparison"),
     ("What was Jana Novak's keynote at Devconf about?", "talk"),
     ("What was Tutorial 4 about?", "talk"),  # a talk named by its numbered label
+    ("How does Nasser define a data contract?", "definition"),  # a definition, not how something works
     ("What did the replication study find about probing?", "talk"),
     ("What did Mwangi urge the audience to start doing?", "talk"),
     ("Tell me about the talk on phishing kits", "talk"),
@@ -2632,3 +2633,27 @@ def test_a_definition_quotes_the_fenced_formula_its_lead_in_introduces(tmp_path,
     answer = assistant.ask("What's reciprocal rank fusion, per the tutorial?")
     assert not answer.abstained, answer.answer
     assert "1/(k + rank_i(d))" in answer.answer and "k = 60" in answer.answer, answer.answer
+
+
+CONTRACTS_NOTE = """# Pipeline Summit 2024
+
+## Day two: data contracts, again
+
+The invited talk on day two was "Data Contracts Two Years Later" by Farida Nasser (Northmere Bank). Two years ago
+she gave the talk that made half the room go home and write YAML. Her definition has not changed: a data contract is
+a versioned, machine-checked promise from a producer team about a dataset's schema and freshness. What has changed is
+where the check runs.
+"""
+
+
+def test_a_definition_opens_on_the_sentence_that_defines_the_term(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How does Nasser define a data contract" asks for a definition; the answer opens on the sentence that gives
+    it, even after a clause that introduces it ("Her definition has not changed: a data contract is …"). A label
+    ("Critique: DAgger is disjointed") introduces no definition, and "VSF plans an event" defines nothing."""
+    assert defines("data contract", "Her definition has not changed: a data contract is a machine-checked promise.")
+    assert not defines("DAgger", "Critique: DAgger is disjointed from the rest.")
+    assert defines("VSF", "VSF plans an event in spring.") and not defines("VSF", "VSF plans an event.", strictly=True)
+    assistant = _assistant_over({"pipeline.md": CONTRACTS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("How does Nasser define a data contract?")
+    assert not answer.abstained, answer.answer
+    assert "machine-checked promise" in first_sentence(answer.answer), answer.answer

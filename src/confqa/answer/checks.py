@@ -200,17 +200,35 @@ def expands(term: str, text: str) -> bool:
     return False
 
 
-def defines(term: str, text: str) -> bool:
+def defines(term: str, text: str, strictly: bool = False) -> bool:
     """The text opens with the term (after an article at most) and goes on to say what it is: a defining verb,
     a parenthesised expansion or a dash. "Critique: DAgger is disjointed" does not define DAgger."""
     if not term:
         return False
+    lead_in = _LEAD_IN_CLAUSE.match(text)
+    if lead_in:  # "Her definition has not changed: a data contract is a … promise" (a clause, not a label)
+        return defines(term, text[lead_in.end():], strictly) or _opens_with_definition(term, text, strictly)
+    return _opens_with_definition(term, text, strictly)
+
+
+# A clause of four words or more before a colon introduces what follows it; a label ("Critique:") names it.
+_LEAD_IN_CLAUSE = re.compile(r"^(?:[^\s:]+\s+){3,}[^\s:]+:\s+")
+
+
+def _opens_with_definition(term: str, text: str, strictly: bool) -> bool:
+    """The text opens with the term and a defining verb after it (strictly), or any verb in -s ("DAgger trains
+    …"), a parenthesised expansion or a dash."""
     low = text.lower()
     position = low.find(term.lower())
     if position < 0 or low[:position].strip() not in ("", "the", "a", "an"):
         return False
     after = low[position + len(term): position + len(term) + 40].lstrip(" *_`")
-    return bool(re.match(rf"(?:\([^)]*\)\s*)?(?:{lexicon.DEFINING_VERBS}|\w+s\b|\()", after))
+    return bool((_DEFINED_STRICTLY if strictly else _DEFINED_AFTER).match(after))
+
+
+# What follows a defined term: a defining verb ("is", "means", ":"), or, less strictly, any verb in -s or a bracket.
+_DEFINED_STRICTLY = re.compile(rf"(?:\([^)]*\)\s*)?{lexicon.DEFINING_VERBS}")
+_DEFINED_AFTER = re.compile(rf"(?:\([^)]*\)\s*)?(?:{lexicon.DEFINING_VERBS}|\w+s\b|\()")
 
 
 def names_someone(text: str, store: IndexStore, besides: tuple[str, ...] = ()) -> bool:

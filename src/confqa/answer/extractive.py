@@ -183,9 +183,12 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list
-    elif asked.intent.name in _NUMBER_OR_DATE or asked.intent.expands or asked.intent.measure == "affiliation":
-        def holds(c: Scored) -> bool:
-            return checks.holds(asked.intent, unit_text(c.unit, store), store)
+    elif asked.intent.name in _NUMBER_OR_DATE or asked.intent.expands or asked.intent.measure == "affiliation" or \
+            (asked.intent.name == "definition" and asked.intent.term):
+        def holds(c: Scored) -> bool:  # a definition question leads with the unit that defines its term
+            text = unit_text(c.unit, store)
+            return checks.defines(asked.intent.term or "", text, strictly=True) if asked.intent.name == "definition" \
+                else checks.holds(asked.intent, text, store)
     else:
         return chosen
     if asked.intent.name == "quantity" and asked.intent.counted is None and asked.intent.measure is None:
@@ -989,6 +992,11 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     # A sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it.
     best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])),
                key=lambda i: (scores[i], -i))
+    defining = [i for i, (_, piece) in enumerate(pieces) if asked.intent.name == "definition" and
+                checks.defines(asked.intent.term or "", piece, strictly=True) and (i == 0 or not refers_back(piece))]
+    if defining:
+        best = defining[0]  # "Her definition has not changed: a data contract is a … promise" opens the answer
+        scores[best] = max(scores[best], scores[0] * settings.lead_sentence_margin)
     if best == 0 or scores[best] < scores[0] * settings.lead_sentence_margin:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]

@@ -59,6 +59,10 @@ _DEFINED = re.compile(r"^(?:in [^,]{1,80}, )?(?:what|who)(?: is|'s| are| was| we
                       r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)" + _QUALIFIER + r"\??$", re.I)
 
 
+# "How does Nasser define a data contract?" asks for a definition, not for how something works.
+_HOW_DEFINED = re.compile(r"^how (?:does|do|did|would|should) (?:[\w.'-]+ ){1,5}define\b", re.I)
+
+
 @dataclass(frozen=True)
 class Intent:
     """What the question asks for (`name`, one of INTENTS), the conference years it names, and for a
@@ -88,7 +92,8 @@ def classify(question: str) -> Intent:
     text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
     years = years_named(text)
     # "How many models did the paper compare?" asks for a number first, whatever else its words suggest.
-    name = "quantity" if _HOW_MANY.match(text) else next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
+    name = "quantity" if _HOW_MANY.match(text) else "definition" if _HOW_DEFINED.match(text) else \
+        next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
     term = None
     if name == "definition":
         found = _DEFINED.search(text)
