@@ -714,6 +714,10 @@ WORLD_SHAPES = {
         "# Top takeaways\n\n## 2. Budgets need owners\n\nFrom **\"Shift-Left Budgets\"** by Odile Marchetti "
         "(Openfield Gov).\n\n" + FILLER,
         {("Shift-Left Budgets", ("Odile Marchetti",), "talk")}),
+    "quoted-title-appositive-run-by": (
+        "# Summit recap\n\n## Day three\n\nThe third day was workshops. I did \"Fixtures for Pipelines\", a two-hour "
+        "hands-on session run by Mei Tanaka and Haruto Sasaki. " + FILLER,
+        {("Fixtures for Pipelines", ("Mei Tanaka", "Haruto Sasaki"), "session")}),
     "numbered-part-taught-by": (
         "# Tutorial write-up\n\n## Part 1: Tokenizers from Scratch\n\nTaught by Mei Tanaka (Example Labs).\n\n"
         + FILLER + "\n\n## Part 2: Serving at Scale\n\nTaught by Hamid Rostami and Inés Duarte.\n\n" + FILLER,

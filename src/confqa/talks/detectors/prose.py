@@ -206,6 +206,10 @@ _NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint wor
                               r"friend|colleague|labmate|manager)\W*\s*$", re.I)
 
 
+# A title's appositive that names the kind of talk and who gave it: ', a two-hour hands-on session run by Jane Doe'.
+_APPOSITIVE_BY = re.compile(r"^\s*,\s*(?:an?|the)\s+[^.;:,]{0,60}?\b(?:talk|session|workshop|tutorial|keynote|"
+                            r"presentation|lecture|panel)\b[^.;:,]{0,30}?\b(?:run|given|led|presented|taught|hosted|"
+                            r"delivered|moderated|chaired)\s+by\s+(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)", re.I)
 _AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-]|\b(?:by|de|von|par|por|di)\b|\b(?:moderated|presented|given|hosted|chaired|run|led)\s+by\b)"
                               r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
 
@@ -412,6 +416,9 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
         by = re.search(r"\b(?:keynote|talk|tutorial|session|presentation|lightning talks?|workshop)\b[^.;]*?\bby\s+"
                        r"(?P<who>[^.;:—–()]+)", after, re.I)
         speakers = _who(scan, by.group("who")) if by else []
+    if not speakers:  # '"Title", a two-hour hands-on session run by Jane Doe and John Roe'
+        appositive = _APPOSITIVE_BY.match(after)
+        speakers = _who(scan, appositive.group("who")) if appositive else []
     if not speakers and number > 0:
         speakers = _people_before(scan, clean_inline(sentences[number - 1]))[:1] if not before.strip() or \
             re.search(r"\b(?:her|his|their|the)\s+(?:talk|keynote|session|tutorial|presentation)\b", before, re.I) \
