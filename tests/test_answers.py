@@ -1113,10 +1113,11 @@ def test_advice_asked_for_is_answered_by_the_section_headed_as_advice(tmp_path, 
 
 
 def test_a_question_that_asks_more_keeps_the_whole_list() -> None:
-    from confqa.answer.extractive import _ASKS_MORE
+    from confqa.answer.question import ASKS_MORE
 
-    assert _ASKS_MORE.search("How much pruning did he recommend, and what should be exempt?")
-    assert not _ASKS_MORE.search("How much pruning did he recommend after deduplication?")
+    assert ASKS_MORE.search("How much pruning did he recommend, and what should be exempt?")
+    assert not ASKS_MORE.search("How much pruning did he recommend after deduplication?")
+    assert ASKS_MORE.search("Who gave the talk, and whose joint work was it?")
 
 
 NESTED_TALKS = """# Trip report

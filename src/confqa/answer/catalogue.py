@@ -29,7 +29,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
         if any(t not in store.vocabulary for t in named_terms(asked.text)):
             return []  # "the ICML 2024 tutorials" in notes that never name ICML: not these notes' tutorials
         whole = _talk_asked_about(asked, pool, store, settings)
-        if whole is not None and (parts := _parts_of(whole, asked, store)):
+        if whole is not None and _names_as_a_whole(asked.text, whole) and (parts := _parts_of(whole, asked, store)):
             return parts
         return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
@@ -72,6 +72,13 @@ def _with_what_follows(run: tuple[int, ...], store: IndexStore) -> tuple[int, ..
             refers_back(display_text(store.sentences[following[-1] + 1].text)):
         following.append(following[-1] + 1)
     return tuple(following)
+
+
+def _names_as_a_whole(question: str, whole: Talk) -> bool:
+    """The question names the talk by its kind, in the singular ("the talks of the Science of Benchmarking
+    tutorial"): it asks for its parts, not for talks about its topic ("which talks were about benchmarking")."""
+    kind = whole.kind.split()[-1]
+    return bool(re.search(rf"\b{re.escape(kind)}\b", question, re.I))
 
 
 def _parts_of(whole: Talk, asked: Question, store: IndexStore) -> list[Scored]:
