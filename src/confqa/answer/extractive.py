@@ -611,16 +611,16 @@ def _section_units(asked: Question, chunk_ids: list[int], cosine_of: Callable[[l
 _ADVICE = frozenset(terms(lexicon.ADVICE_WORDS))
 
 
+# What a when-question asks for, not what it is about: "on which day" names no "## Day 2" section.
+_WHEN_ASKED = frozenset(terms("day date time hour"))
+
+
 def names_heading(asked: Question, chunk_id: int, store: IndexStore) -> bool:
     """Whether the question names the passage's innermost heading: a shared word beyond the talk or speaker it
     names, or advice on both sides ("what did she recommend" and "## Takeaways")."""
     heading = heading_terms(chunk_id, store)
     unnamed = asked.unnamed - _WHEN_ASKED if asked.intent.name == "when" else asked.unnamed
     return bool(unnamed & heading) or bool(unnamed & _ADVICE and heading & _ADVICE)
-
-
-# What a when-question asks for, not what it is about: "on which day" names no "## Day 2" section.
-_WHEN_ASKED = frozenset(terms("day date time hour"))
 
 
 def heading_terms(chunk_id: int, store: IndexStore) -> frozenset[str]:
@@ -996,8 +996,9 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
                 checks.defines(asked.intent.term or "", piece, strictly=True) and (i == 0 or not refers_back(piece))]
     if defining:
         best = defining[0]  # "Her definition has not changed: a data contract is a … promise" opens the answer
-        scores[best] = max(scores[best], scores[0] * settings.lead_sentence_margin)
-    if best == 0 or scores[best] < scores[0] * settings.lead_sentence_margin:
+    elif scores[best] < scores[0] * settings.lead_sentence_margin:
+        best = 0  # sentences sharing the unit's cosine score alike: a small lead is noise
+    if best == 0:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
     return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)

@@ -104,9 +104,14 @@ def bold_start(line: str) -> re.Match[str] | None:
     found = BOLD_START.match(line)
     if found:
         return found
-    timed = TIME.match(line)
-    after = line[timed.end():] if timed and timed.end() else ""
-    return BOLD_START.match(after) if after.startswith(("**", "__")) else None
+    after = _after_time(line)
+    return BOLD_START.match(after) if after is not line and after.startswith(("**", "__")) else None
+
+
+def _after_time(text: str) -> str:
+    """The text after the time of day it opens with ('10:30 **Title**' -> '**Title**'); the text itself if none."""
+    timed = TIME.match(text)
+    return text[timed.end():] if timed and timed.end() else text
 
 
 PARTICLES = "|".join(sorted(NAME_PARTICLES))
@@ -336,10 +341,8 @@ def title_dash_person(scan: NoteScan, title: str) -> tuple[str, list[str]]:
 
 def is_lead(block: Block) -> bool:
     """A short paragraph that opens in bold, or with its time of day and then in bold ('10:30 **Title** — …')."""
-    text = block.text.lstrip()
-    timed = TIME.match(text)
-    opening = text[timed.end():] if timed and timed.end() else text
-    return block.kind == "paragraph" and opening.startswith(("**", "__")) and len(block.text) < 200
+    return block.kind == "paragraph" and _after_time(block.text.lstrip()).startswith(("**", "__")) and \
+        len(block.text) < 200
 
 
 def name_in_prose(scan: NoteScan, phrase: str) -> str | None:
