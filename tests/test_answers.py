@@ -2513,7 +2513,8 @@ def test_a_numbered_thing_the_notes_number_otherwise_is_outside_them(tmp_path, e
 def test_an_acronyms_expansion_or_a_contraction_names_no_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """Capitalised words that name a thing are no person: an acronym's expansion ("HELM (Holistic Evaluation)"), a
     run of four capitalised words or more ("Massive Multitask Language Understanding"), a contraction opening a
-    capitalised phrase ("It's Multiple Choice"). A possessive is still its person ("Ingrid Dahl's")."""
+    capitalised phrase ("It's Multiple Choice"), a law named after someone ("Moore's Law"). A possessive is still
+    its person ("Ingrid Dahl's")."""
     from confqa.answer.checks import names_someone, people_named
 
     assistant = _assistant_over({"sponsor.md": SPONSOR_NOTE}, tmp_path, embedder)
@@ -2524,6 +2525,8 @@ def test_an_acronyms_expansion_or_a_contraction_names_no_one(tmp_path, embedder)
     assert people_named("Read The Massive Multitask Language Understanding Paper first.", store) == 0
     assert names_someone("Ingrid Dahl's talk was the best.", store)
     assert names_someone("Holistic Evaluation was run by Ingrid Dahl.", store)
+    assert not names_someone("Task horizons double every 7 months: Moore's Law for agents.", store)  # an eponym
+    assert not names_someone("Goodhart's Law hit the leaderboard.", store)
 
 
 BROWN_BAG_NOTE = """# Storage team brown bags, spring 2025

@@ -265,9 +265,15 @@ _TITLE_CASE_RUN = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){3,}[A-Z][\w'’-]*")
 _EXPANSION = re.compile(r"\b[A-Z][A-Z0-9-]+\s*\([^()]{3,80}\)")
 
 
+# A law, rule or effect named after someone ("Moore's Law", "Goodhart's Law"): it names the idea, not a person there.
+_EPONYM = re.compile(r"\b[A-Z][\w-]+['’]s\s+(?:Law|Rule|Theorem|Principle|Effect|Paradox|Razor|Constant|Number|"
+                     r"Curse|Fallacy|Problem|Lemma|Conjecture|Hypothesis)\b")
+
+
 def _without_titles(text: str) -> str:
-    """The text without runs of capitalised words that name a thing, not a person (_TITLE_CASE_RUN, _EXPANSION)."""
-    return _TITLE_CASE_RUN.sub(" ", _EXPANSION.sub(" ", text))
+    """The text without runs of capitalised words that name a thing, not a person (_TITLE_CASE_RUN, _EXPANSION,
+    _EPONYM)."""
+    return _TITLE_CASE_RUN.sub(" ", _EXPANSION.sub(" ", _EPONYM.sub(" ", text)))
 
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”")
