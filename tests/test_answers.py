@@ -2499,7 +2499,6 @@ def test_a_numbered_thing_the_notes_number_otherwise_is_outside_them(tmp_path, e
     declined = assistant.ask("Who gave Talk 5 at CompilerFest?")
     assert declined.abstained, declined.answer
     assert not other_numbered("Who gave Talk 2 at CompilerFest?", assistant.store)
-    assert not other_numbered("Who gave Talk two at CompilerFest?", assistant.store)
     assert not other_numbered("What happened on Thursday 16 at CompilerFest?", assistant.store)
     assert not other_numbered("What was in Track 4 at CompilerFest?", assistant.store)
     assert other_numbered("Which room was Hall 7 at CompilerFest?", assistant.store)

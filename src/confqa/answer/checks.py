@@ -165,9 +165,14 @@ _DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS) + r")\b|\bday (?:\d{1,2}
 
 def only_dates(text: str) -> bool:
     """Whether the text is dates and times of day and nothing else ("2024-09-12", "Thu 10:30", "10:15–10:30")."""
-    return not re.search(r"[^\W\d_]{2,}", re.sub(r"\b(?:" + "|".join(lexicon.WEEKDAYS + lexicon.MONTHS) + r"|"
-                                                  + "|".join(d[:3] for d in lexicon.WEEKDAYS + lexicon.MONTHS) +
-                                                  r")\b\.?", " ", _without_dates(text), flags=re.I))
+    return not _A_WORD.search(_DAY_OR_MONTH_NAME.sub(" ", _without_dates(text)))
+
+
+# Weekdays and months by name, whole or shortened ("Thursday", "Thu", "Mar."); a word of two letters or more.
+_DAY_OR_MONTH_NAME = re.compile(r"\b(?:" + "|".join([*lexicon.WEEKDAYS, *lexicon.MONTHS,
+                                                      *(d[:3] for d in lexicon.WEEKDAYS + lexicon.MONTHS)])
+                                + r")\b\.?", re.I)
+_A_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def _without_dates(text: str) -> str:

@@ -236,7 +236,7 @@ def other_numbered(question: str, store: IndexStore) -> bool:
         lower = word.lower()
         if lower == "day" or any(d.startswith(lower) for d in _DATED):
             continue
-        chunks = store.chunks_with([t for t in terms(word)])
+        chunks = store.chunks_with(terms(word))
         written = rf"\b{re.escape(word)}[\s-]+(\d{{1,3}}|{'|'.join(lexicon.SMALL_NUMBERS)})(?![\d.,]\d|\d)"
         # A capitalised word names a series wherever the notes number it; one in lower case only where they write
         # its numbers as labels, at the start of a line and before a colon or a dash.

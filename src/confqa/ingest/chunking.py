@@ -27,11 +27,10 @@ class Unit:
     depth: int = 0  # indentation of the list item the unit belongs to
 
 
-def _one_line(parsed: ParsedDocument, block: Block) -> bool:
-    """A code block whose only line of code is one line (its fences aside)."""
-    lines = [t for t in parsed.document.lines[block.line_start - 1: block.line_end]
-             if t.strip() and not t.lstrip().startswith(("```", "~~~"))]
-    return len(lines) == 1
+def _code_lines(parsed: ParsedDocument, block: Block) -> list[int]:
+    """The positions (in the note's lines) of a code block's lines of code, its fences and blank lines aside."""
+    return [i for i in range(block.line_start - 1, block.line_end)
+            if parsed.document.lines[i].strip() and not parsed.document.lines[i].lstrip().startswith(("```", "~~~"))]
 
 
 def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
@@ -42,11 +41,10 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
         # several lines is layout, kept for retrieval only.
         quotable = block.kind == "heading" or block.line_start == block.line_end
         return [Unit(block.start, block.end, quotable=quotable)]
-    if block.kind == "code" and _one_line(parsed, block):
+    if block.kind == "code" and len(code := _code_lines(parsed, block)) == 1:
         # A fenced line ('RRF(d) = Σ 1/(k + rank_i(d)), with k = 60') reads as a statement, like a formula on one
         # line: it can be quoted as the payload of the line that introduces it. Longer code is kept for retrieval.
-        line = block.line_start - 1 + next(i for i, text in enumerate(
-            parsed.document.lines[block.line_start - 1: block.line_end]) if text.strip() and not text.lstrip().startswith(("```", "~~~")))
+        line = code[0]
         s = parsed.line_offsets[line] + len(parsed.document.lines[line]) - len(parsed.document.lines[line].lstrip())
         return [Unit(s, parsed.line_offsets[line] + len(parsed.document.lines[line].rstrip()))]
     if block.kind in ("table", "code"):
