@@ -60,6 +60,9 @@ from confqa.evaluation import first_sentence
     ("On the panel, what did Ibáñez and Lan disagree about?", "comparison"),
     ("What did it cost the team to collect 300 hours of recordings?", "quantity"),  # a price, not 300 items
     ("How many language models did the paper compare?", "quantity"),  # a number first
+    ("keynote speaker harbour summit 2024?", "who"),  # typed as a search, not asked
+    ("speaker of the closing keynote", "who"),
+    ("moderator's main point on the panel", "talk"),  # what the moderator said, not who it was
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent
@@ -2660,3 +2663,32 @@ def test_a_definition_opens_on_the_sentence_that_defines_the_term(tmp_path, embe
     answer = assistant.ask("How does Nasser define a data contract?")
     assert not answer.abstained, answer.answer
     assert "machine-checked promise" in first_sentence(answer.answer), answer.answer
+
+
+PROSE_TALKS_NOTE = """\
+# Harbour Data Day 2025 — notes
+
+I spent the day at Harbour Data Day. About 400 people came.
+
+The opening keynote was given by Ines Carvalho from Tidewater, who talked about why data catalogues decay.
+Her recommendation: one named owner per dataset.
+
+After lunch, Bram Hooft (Kestrel) presented "Frugal Feature Stores", a talk on serving features from plain Postgres.
+He claimed a 60% cost reduction against their old vendor.
+
+Then a panel on data mesh, moderated by Sofia Lindqvist, with Omar Haddad and Ji-ho Park. They disagreed about
+whether domain teams can own pipelines.
+"""
+
+
+def test_talks_named_only_in_prose_are_listed_and_credited(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A talk the note names only in running text is in the catalogue, so "which talks were about feature stores"
+    lists it (its title holds every topic word the question asks about) and the panel's line is credited to the
+    panel, not to the talk before it."""
+    assistant = _assistant_over({"harbour-data-day.md": PROSE_TALKS_NOTE}, tmp_path, embedder)
+    listed = assistant.ask("Which talks were about feature stores?")
+    assert first_sentence(listed.answer).startswith("Frugal Feature Stores"), listed.answer
+    assert "data mesh" not in listed.answer.lower()
+    moderated = assistant.ask("Who moderated the data mesh panel?")
+    assert "Sofia Lindqvist" in first_sentence(moderated.answer), moderated.answer
+    assert moderated.citations[0].talk == "data mesh" and "Omar Haddad" in moderated.citations[0].speakers

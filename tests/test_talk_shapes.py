@@ -319,6 +319,32 @@ SHAPES = {
     "front-matter-speaker": (
         "---\ntitle: Learning From Logs\nspeaker: Hana Kobayashi\n---\n\n## Summary\n\n" + FILLER,
         {("Learning From Logs", ("Hana Kobayashi",))}),
+    "prose-panel-and-talk-by-then-topic": (
+        "# Recap\n\nThen a panel on vendor lock-in, moderated by Ingrid Solberg, with Kofi Mensah and Yuki Arai. They "
+        "argued about exit clauses.\n\nThe last talk of the morning was by Pedro Almeida (Lusoft), on fuzzing parsers; "
+        "he found 14 crashes.\n\nI missed the closing panel on accessibility audits.\n",
+        {("vendor lock-in", ("Ingrid Solberg", "Kofi Mensah", "Yuki Arai")), ("fuzzing parsers", ("Pedro Almeida",))}),
+    "poster-codes-with-the-presenter-on-the-next-line": (
+        "# Poster walk\n\n## Posters\n\n**P-07 — \"Sparse Probes for Protein Folding\"**,\nDr. Lena Okoro (Delta "
+        "Institute). Probes on 3 datasets.\n\n**P-12 — \"Cheap Assays for Soil Microbes\"**, Tarek Haddad (Agro Lab). "
+        "Two field sites.\n",
+        {("Sparse Probes for Protein Folding", ("Lena Okoro",)), ("Cheap Assays for Soil Microbes", ("Tarek Haddad",))}),
+    "session-heading-with-its-chair": (
+        "# Workshop\n\n## Session 2 — Storage Engines (chair: Marta Ilić)\n\n### Log-Structured Merges Revisited\n\n"
+        "*Ole Brandvik, Fjordbyte Systems. 11:00–11:30.*\n\nCompaction ideas.\n\n### Tutorial: Building a B-Tree in "
+        "an Afternoon\n\n*Sana Qureshi and Jonas Feld. 14:00–15:30.*\n\nHands-on.\n",
+        {("Storage Engines", ("Marta Ilić",)), ("Log-Structured Merges Revisited", ("Ole Brandvik",)),
+         ("Building a B-Tree in an Afternoon", ("Sana Qureshi", "Jonas Feld"))}),
+    "timed-keynote-with-two-honorifics": (
+        "# Notizen\n\n## Mittwoch\n\n10:00 — Keynote: **\"Threat Models for Tiny Teams\"**, Prof. Dr. Anke Vogel (HS "
+        "Nordheide)\n\n- inventory first\n\n14:00 — Panel: **\"Open Source in Public Agencies\"**\n\n- Moderation: "
+        "Jens Korte\n- Auf dem Podium: Mira Sandberg (a city), Paul Lenz (a vendor)\n",
+        {("Threat Models for Tiny Teams", ("Anke Vogel",)),
+         ("Open Source in Public Agencies", ("Jens Korte", "Mira Sandberg", "Paul Lenz"))}),
+    "workshop-heading-then-organisers": (
+        "# Trip\n\n## Workshop — Building Accessible Data Visualisations\n\n- Organisers: Amara Diallo and Luc "
+        "Brenner (Chartwell Studio)\n- Format: 2 hours, hands-on\n",
+        {("Building Accessible Data Visualisations", ("Amara Diallo", "Luc Brenner"))}),
     "one-file-per-talk": (
         "# Efficient Inference on Phones\n\n*Kenji Watanabe, Sony AI*\n\n## Motivation\n\n" + FILLER
         + "\n\n## Results\n\n" + FILLER,
@@ -802,3 +828,9 @@ def test_presenter_lines_among_notes_lines_name_the_panel() -> None:
     note = "# Meetup\n\n## Panel: Paying for Pagers\n\n" + DAY_LOG.split("\n\n")[-1]
     talks = catalogue({"meetup.md": note})
     assert found(talks) == {("Paying for Pagers", ("Greta Lindqvist", "Mei Tanaka", "Haruto Sasaki"))}
+
+
+def test_a_poster_code_is_a_name_of_its_poster_not_part_of_its_title() -> None:
+    talks = catalogue({"posters.md": SHAPES["poster-codes-with-the-presenter-on-the-next-line"][0]})
+    codes = {t.title: t.aliases for t in talks}
+    assert codes == {"Sparse Probes for Protein Folding": ["P-07"], "Cheap Assays for Soil Microbes": ["P-12"]}

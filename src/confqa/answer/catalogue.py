@@ -34,7 +34,7 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
         return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
         return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
-    talk = _talk_asked_about(asked, pool, store, settings)
+    talk = _talk_asked_about(asked, pool, store, settings) or _the_one_of_its_kind(asked, pool, store, settings)
     if talk is None or not talk.speakers:
         return []
     members = sentences_of_talks([talk.id], store)
@@ -115,6 +115,9 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
     listed = _talks_of_kind(kinds, pool, store, settings)[:limit] if kinds else []
     if listed:
         return listed
+    # The topic asked about, less the names of a talk the question names; all of it when those names are the
+    # topic ("which talks were about feature stores" and the talk "Cheap Feature Stores").
+    topic = asked.content or asked.topic
     seen: dict[str, Scored] = {}
     for rank, hit in enumerate(pool):
         chunk = store.chunks[hit.chunk]
@@ -122,12 +125,12 @@ def _talks_about(asked: Question, pool: list[Hit], store: IndexStore, settings: 
             if talk_id in seen or len(seen) >= limit:
                 continue
             talk = store.talks_by_id[talk_id]
-            best = _citing_sentence(talk, hit.chunk, store, asked.content)
+            best = _citing_sentence(talk, hit.chunk, store, topic)
             if best is None:
                 continue
             seen[talk_id] = Scored(Unit((best,), "talk", hit.score), hit.score + settings.weight_rank / (rank + 1),
                                    talk_id=talk_id)
-    relevant = [s for s in seen.values() if asked.content & (terms_of(unit_text(s.unit, store))
+    relevant = [s for s in seen.values() if topic & (terms_of(unit_text(s.unit, store))
                 | terms_of(talk_of(s, store).title))]
     return sorted(relevant, key=lambda s: -s.score)[:limit]
 
@@ -142,6 +145,16 @@ def kinds_asked(question: str) -> set[str]:
     lower = question.lower()
     return {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
             and re.search(rf"\b{word}s\b|\b{word}\s+(?:talks|sessions|presentations)\b", lower)}
+
+
+def _the_one_of_its_kind(asked: Question, pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> Talk | None:
+    """"Keynote speaker Field Robotics Forum 2025?": the question names a kind of talk but no title, and the notes
+    it retrieved hold one talk of that kind."""
+    lower = asked.text.lower()
+    kinds = {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
+             and re.search(rf"\b{word}\b", lower)}
+    found = {s.talk_id for s in _talks_of_kind(kinds, pool, store, settings)} if kinds else set()
+    return store.talks_by_id[found.pop()] if len(found) == 1 else None
 
 
 def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:

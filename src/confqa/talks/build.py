@@ -50,8 +50,11 @@ def _named(merged: list[Candidate]) -> list[Talk]:
         used_ids.add(talk_id)
         aliases = sorted({a for a in [*candidate.aliases, *candidate.labels]
                           if a and normalize(a) != normalize(candidate.title)})
+        # No one is named by the talk's own title: '## Workshop — Designing Ultrasonic Mid-Air Haptics' read as
+        # 'kind — person' before its 'Organisers:' line named the people.
+        speakers = [s for s in candidate.speakers if normalize(s) not in (normalize(candidate.title), *map(normalize, aliases))]
         talks.append(Talk(
-            id=talk_id, title=candidate.title, kind=candidate.kind, speakers=candidate.speakers, aliases=aliases,
+            id=talk_id, title=candidate.title, kind=candidate.kind, speakers=speakers, aliases=aliases,
             docs=sorted({m.doc for m in candidate.mentions if m.doc != CATALOGUE_FILE}),
             mentions=sorted(candidate.mentions, key=lambda m: (m.doc, m.line)),
         ))

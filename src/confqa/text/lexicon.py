@@ -138,10 +138,10 @@ PRESENTER_LABELS = (
     "panellist", "panel", "moderator", "moderated by", "mod", "organizers", "organisers", "organizer", "organiser",
     "hosts", "host", "hosted by", "who", "guest", "guests", "in conversation with", "authors", "author", "given by", "delivered by", "instructors", "instructor",
     "lecturers", "lecturer",
-    # The same labels in other languages: 'Moderation:' and 'Podium:' (German), 'mediação:' and 'palestrante:'
+    # The same labels in other languages: 'Moderation:' and 'Podium:' or 'Auf dem Podium:' (German), 'mediação:' and 'palestrante:'
     # (Portuguese), 'moderador:' and 'ponentes:' (Spanish), 'animé par' (French), 'Referent:' (German).
     "moderation", "moderação", "mediação", "mediador", "mediadora", "moderador", "moderadora", "moderación",
-    "podium", "palestrantes", "palestrante", "ponentes", "ponente", "animé par", "animée par", "animateur",
+    "podium", "auf dem podium", "on the podium", "on stage", "palestrantes", "palestrante", "ponentes", "ponente", "animé par", "animée par", "animateur",
     "animatrice", "referenten", "referentin", "referent", "sprecher", "sprecherin", "intervenants", "intervenant",
 )
 # Labels that name a panel's people but no one else's: the chair of a panel is its moderator, but the chair of a
@@ -203,7 +203,8 @@ ORGANISATION_WORDS = frozenset({
     "tsinghua", "hospital", "clinic", "agency", "ministry", "council", "association", "society", "consortium",
     "network", "systems", "technologies", "technology", "capital", "partners", "ventures", "bank", "global",
     "international", "national", "startup", "analytics", "consulting", "solutions", "software", "gmbh", "ag",
-    "bv", "ltda", "cloud",
+    "bv", "ltda", "cloud", "games", "studio", "studios", "labor", "compilers", "robotics", "security", "media",
+    "health", "logistics", "digital", "industries", "services", "works", "srl",
 })
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.
@@ -366,7 +367,11 @@ QUESTION_PATTERNS = {
                   r"^(?:[\w,' -]+, )?(?:did|does|do|was|were|is|are)\b.{1,80}\bor\b.{1,80}\b(?:higher|lower|better|worse|"
                   r"faster|slower|more|less|larger|smaller)\b",
     "who": rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
-           r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b",
+           r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b|"
+           # Typed as a search rather than asked: "keynote speaker field robotics forum 2025?", "speaker of the
+           # opening keynote" (not "the moderator's main point").
+           r"^(?!(?:what|which|how|why|when|where|did|does|do|is|was|were|are|can|could|should|would|tell|list)\b)"
+           r"(?:[\w-]+ ){0,3}(?:speakers?|presenters?|moderators?|keynoters?|panell?ists?|organi[sz]ers?)\b(?!['’])",
     "when": rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
             r"\bhow long ago\b",
     "where": rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"

@@ -360,7 +360,7 @@ def detect_prose_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
             continue  # 'From "Title" by Jane Doe (Org)': the quotes mark the title, the parentheses her organisation
         who = people(match.group("who"), scan.vocabulary)
         if who and title_like(title, strict=True) and len(title.split()) >= 3 \
-                and not person_name(title, scan.vocabulary):
+                and not person_name(title, scan.vocabulary) and not only_people(scan, title):
             _add_prose(scan, block, title, talk_context(text) or "talk", who[:1])
     for match in _KIND_RUN_BY.finditer(text):
         who = people(match.group("who"), scan.vocabulary)
@@ -416,6 +416,9 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
         by = re.search(r"\b(?:keynote|talk|tutorial|session|presentation|lightning talks?|workshop)\b[^.;]*?\bby\s+"
                        r"(?P<who>[^.;:—–()]+)", after, re.I)
         speakers = _who(scan, by.group("who")) if by else []
+    if not speakers and quoted_bold:  # '**"Title"**, Prof. Dr. Katrin Oberländer (TH Elbflorenz)'
+        comma_who = re.match(r"^,\s*(?P<who>[^,.;:—–()]+(?:\.\s*[^,.;:—–()]+)*?)\s*(?:\(|$)", after)
+        speakers = people(comma_who.group("who"), scan.vocabulary) if comma_who else []
     if not speakers:  # '"Title", a two-hour hands-on session run by Jane Doe and John Roe'
         appositive = _APPOSITIVE_BY.match(after)
         speakers = _who(scan, appositive.group("who")) if appositive else []
@@ -483,8 +486,20 @@ def detect_non_talk_lead(scan: NoteScan, blocks: list[Block], index: int) -> Non
 # 'She saw a workshop on Ray Serve autoscaling and a talk on carbon-aware training': talks seen, known by topic.
 _SEEN = re.compile(r"\b(?:saw|attended|caught|went to|sat in on|there (?:was|were)|missed|skipped|heard)\b", re.I)
 _A_TALK_ON = re.compile(
-    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?P<kind>talk|workshop|session|tutorial|lecture|keynote)\s+(?:on|about)\s+"
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?P<kind>talk|workshop|session|tutorial|lecture|keynote|panel(?: discussion)?|"
+    r"fireside chat)\s+(?:on|about)\s+"
     r"(?P<topic>[^.;:()!?\"“,]{6,100}?)(?=[.;:(!?\"“,]|\s+and\s+an?\b|\s+(?:which|that|by|from|with|in the)\b|$)", re.I)
+# Who gave the talk just named, in the clauses after its topic: 'a talk on X by Jane Doe', 'a panel on X, moderated
+# by Jane Doe, with A and B' (a clause ends at a comma that does not join names, or at a sentence's end).
+_GIVEN_BY = re.compile(r"\A,?\s+(?:(?:moderated|chaired|hosted|led|run|given|presented|facilitated)\s+)?by\s+"
+                       r"(?P<who>[^.;:()]+?)(?=\s*\(|,\s+(?!and\b)|[.;:]|$)", re.I)
+_PANEL_WITH = re.compile(r"\A(?:\s*\([^()]*\))?,?\s+(?:with|featuring)\s+(?P<who>[^.;:()]+?)(?=\s*\(|,\s+(?!and\b)|[.;:]|$)",
+                         re.I)
+# 'The last talk of day one was by Oskar Lind, on testing dbt models': the person first, the topic after.
+_TALK_WAS_BY = re.compile(
+    r"\b(?P<kind>talk|keynote|session|tutorial|lecture)\b[^.;:\"“]{0,40}?\b(?:was|came)\s+(?:given\s+|delivered\s+|"
+    r"from\s+)?by\s+(?P<who>[^,.;:()]+?)(?:\s*\([^()]*\))?,\s+(?:on|about)\s+"
+    r"(?P<topic>[^.;:()!?\"“,]{6,100}?)(?=[.;:(!?\"“,]|\s+(?:which|that)\b|$)", re.I)
 
 
 def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -506,10 +521,31 @@ def detect_topic_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
                 _add_topic(scan, block, match.group("topic"), talk_context(match.group(0)) or "talk", who[-1:])
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         seen = _SEEN.search(sentence)
-        for match in _A_TALK_ON.finditer(sentence, seen.end() if seen else len(sentence)):
-            by = re.match(r"\s+by\s+(?P<who>[^.;:,()]+)", sentence[match.end():])  # 'a talk on X by Jane Doe'
-            _add_topic(scan, block, match.group("topic"), kind_of(match.group("kind")),
-                       people(by.group("who"), scan.vocabulary) if by else [])
+        for match in _A_TALK_ON.finditer(sentence):
+            # 'I caught a talk on X' was one; 'a panel on X, moderated by Jane Doe' names who gave it: without
+            # either, 'the talk on X' may be any talk's topic.
+            kind = kind_of(match.group("kind"))
+            who = _given_by(scan, sentence[match.end():], kind)
+            if who or (seen and match.start() >= seen.end() and kind != "panel"):  # a panel is its people
+                _add_topic(scan, block, match.group("topic"), kind, who)
+        for match in _TALK_WAS_BY.finditer(sentence):
+            who = people(match.group("who"), scan.vocabulary)
+            if who:
+                _add_topic(scan, block, match.group("topic"), kind_of(match.group("kind")), who)
+
+
+def _given_by(scan: NoteScan, after: str, kind: str) -> list[str]:
+    """The people the clauses after a talk's topic name as giving it: 'by Jane Doe'; for a panel, its moderator
+    and the people it was 'with'."""
+    found: list[str] = []
+    by = _GIVEN_BY.match(after)
+    if by:
+        found += people(by.group("who"), scan.vocabulary)
+        after = after[by.end():]
+    with_ = _PANEL_WITH.match(after) if kind == "panel" else None
+    if with_:
+        found += [p for p in people(with_.group("who"), scan.vocabulary) if p not in found]
+    return found
 
 
 def _add_topic(scan: NoteScan, block: Block, topic: str, kind: str, speakers: list[str]) -> None:

@@ -209,6 +209,27 @@ def heading_title(block: Block) -> str:
 
 # A numbered part of a longer session, as a heading writes it: 'Part 2: Title', 'Module 3 — Title'. The label is a
 # name a question may use ("who taught Part 2").
+# A heading's parenthesis naming who chaired or moderated: '## Session 2 — Caching (chair: Samuel Adeyemi)'.
+ROLE_PAREN = re.compile(r"\s*\((?:chair(?:ed by|s)?|session chair|moderat(?:or|ed by)|host(?:ed by)?)\s*:?\s*"
+                        r"(?P<who>[^()]+)\)\s*$", re.I)
+
+
+def without_role(title: str, vocabulary: Vocabulary) -> tuple[str, list[str]]:
+    """A title without the chair or moderator its parenthesis names, and those people."""
+    role = ROLE_PAREN.search(title)
+    return (title[:role.start()].strip(), people(role.group("who"), vocabulary)) if role else (title, [])
+
+
+# A programme's code for a slot before the title: 'B-04 — "Title"' (a poster board), 'T12: Title', '#7 — Title'.
+SLOT_CODE = re.compile(r"^(?P<label>[A-Z]{1,2}-?\d{2,3}[a-z]?|#\d{1,3})\s*(?:[:—–]|\s-)\s*(?P<title>\S.*)$")
+
+
+def without_code(title: str) -> tuple[str, list[str]]:
+    """A title without the slot code it opens with, and that code as a label a question may use ('B-04')."""
+    code = SLOT_CODE.match(title)
+    return (unquote(code.group("title").strip()), [code.group("label")]) if code else (title, [])
+
+
 NUMBERED_PART = re.compile(r"^(?P<label>(?:part|module|lesson|unit|chapter|segment)\s+(?:\d{1,2}|[ivx]{1,4})[a-z]?)"
                            r"\s*[:—–.-]\s*(?P<title>\S.*)$", re.I)
 

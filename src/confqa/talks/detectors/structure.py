@@ -42,6 +42,8 @@ from confqa.talks.detectors.scan import (
     title_like,
     titled_people,
     unquote,
+    without_code,
+    without_role,
 )
 from confqa.talks.names import (
     Vocabulary,
@@ -263,16 +265,27 @@ def detect_kind_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
     match = HEADING_TALK.match(heading_title(block))
     if not match:
         return
-    title, speakers = titled_people(scan, match.group("title"), match.group("by"))
+    title, chairs = without_role(match.group("title"), scan.vocabulary)
+    title, speakers = titled_people(scan, title, match.group("by"))
+    speakers += [p for p in chairs if p not in speakers]
     next_title = _title_line(blocks, index)
     if next_title and not speakers:  # '## 10:30 oral — Mendes (didn't catch the first name)' then '"Title"'
         surname = re.sub(r"\s*\(.*$", "", title)
         if could_be_surname(surname, scan.vocabulary):
             title, speakers = "", [surname]
+    if not title and not next_title and len(speakers) == 1 and "(" not in match.group("title") and \
+            len(speakers[0].split()) >= LONGEST_BARE_NAME:
+        # '## Workshop — Designing Ultrasonic Mid-Air Haptics': capitalised words with no organisation and no
+        # title line after them are the title, not a person.
+        title, speakers = unquote(match.group("title")), []
     if not title:
         title = next_title or heading_title(block)
     scan.add(Candidate(title=title, kind=kind_of_match(match), speakers=speakers, labels=numbered_label(match),
                        mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+# Words from which a heading's 'kind — Capitalised Words' with nothing else is read as a title rather than a person.
+LONGEST_BARE_NAME = 4
 
 
 def _title_line(blocks: list[Block], index: int) -> str:
@@ -514,7 +527,7 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
                 index >= 2 and blocks[index - 2].kind == "heading" and blocks[index - 2].heading_path
                 == block.heading_path and previous.kind == "paragraph" and len(previous.text) < 200):
             return
-    line = clean_inline(BULLET_MARK.sub("", block.text)).strip(" *_—–-")
+    line = _TRAILING_TIME.sub("", clean_inline(BULLET_MARK.sub("", block.text)).strip(" *_—–-"))
     if _is_author_line(line, scan):
         return
     et_al = _ET_AL.search(line)
@@ -535,6 +548,10 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
             return
     scan.speakers_of_section(block, names, "byline")
     _whole_note_if_title(scan, block)
+
+
+# The time a byline ends with: '*Tobias Engqvist and Mireille Fontaine. 15:00–16:30.*'.
+_TRAILING_TIME = re.compile(r"[.,;·|]?\s*\d{1,2}[:.h]\d{2}(?:\s*[-–—]\s*\d{1,2}[:.h]\d{2})?\.?\s*$")
 
 
 def _is_author_line(line: str, scan: NoteScan) -> bool:
@@ -614,20 +631,26 @@ def _add_item(scan: NoteScan, blocks: list[Block], index: int, title: str, who: 
               ) -> None:
     block = blocks[index]
     title, kind = _item_kind(title, label)
+    title, labels = without_code(title)
     scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(heading_title(block))
                        or "talk", speakers=who, mentions=[scan.mention(block, "list-item")],
-                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))]))
+                       spans=[(scan.doc, block.line_start, _item_end(blocks, index))], labels=labels))
     scan.claimed.add(block.line_start)
 
 
 def _first_line_of_item(block: Block) -> str:
     """The line that introduces an item (the first with text: an HTML block opens with '<details>'), with the next
-    one when a parenthesis wraps onto it."""
+    one when a parenthesis wraps onto it, or when the line ends on a bold title and a comma or dash that the next
+    line's people complete ('**B-09 — "Title"**,' then 'Kwame Asante (Org). A classifier …')."""
     lines = [line for line in block.text.splitlines() if clean_inline(line)] or [""]
     line = lines[0]
-    if line.count("(") > line.count(")") and len(lines) > 1:
+    if len(lines) > 1 and (line.count("(") > line.count(")") or _BOLD_THEN_JOIN.search(line)):
         line += " " + lines[1].strip()
     return line
+
+
+# A bold line that ends where its people would begin: '**Title**,', '**Title** —', '**Title** by'.
+_BOLD_THEN_JOIN = re.compile(r"(?:\*\*|__)\s*(?:[,—–:-]|by)?\s*$")
 
 
 def _item_people(scan: NoteScan, rest: str) -> list[str]:
@@ -643,7 +666,7 @@ def _item_people(scan: NoteScan, rest: str) -> list[str]:
     return []
 
 
-_HONORIFIC = re.compile(r"(^|[\s,—–(-])(?:Dr|Prof|Mr|Mrs|Ms|Mx|Pr)\.\s*")
+_HONORIFIC = re.compile(r"(^|[\s,—–(-])(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Pr)\.\s*)+")  # 'Prof. Dr. Katrin Oberländer'
 
 
 def _names_part(text: str) -> str:
