@@ -874,6 +874,8 @@ def test_a_price_question_without_a_price_in_the_answer_abstains(tmp_path, embed
     ("Infrastructure cost for those jobs dropped by about 70%.", True),  # a saving given as a share
     ("Roughly 85% of our jobs read less than 1 TB.", False),  # a share of something else
     ("The cost was never discussed. About 70% of the room agreed.", False),  # not the same clause
+    ("She claimed a 17% drop in warehouse spend in the first quarter.", True),  # the cost after the share
+    ("About 17% of the room left. Spend was not discussed.", False),
 ])
 def test_a_money_question_is_answered_by_a_share_of_a_cost(text: str, holds: bool) -> None:
     from confqa.answer.checks import amounts
@@ -2692,3 +2694,33 @@ def test_talks_named_only_in_prose_are_listed_and_credited(tmp_path, embedder) -
     moderated = assistant.ask("Who moderated the data mesh panel?")
     assert "Sofia Lindqvist" in first_sentence(moderated.answer), moderated.answer
     assert moderated.citations[0].talk == "data mesh" and "Omar Haddad" in moderated.citations[0].speakers
+
+
+QA_NOTE = """\
+# Coastal Robotics Days 2025 — my notes
+
+Dates: 3–4 June 2025, Porto.
+
+## Keynote: Machines That Admit Doubt
+
+Ana Ribeiro (Maré Autonomy), Tuesday 3 June, 09:00, main hall.
+
+A robot should know how unsure it is and slow down when the doubt grows.
+
+## Remote Piloting Over Thin Links
+
+Tomás Keane (Deepwell Marine), Tuesday 14:00, room 2.
+
+**Q**: How do pilots cope with the delay?
+**A** They see a ghost overlay of where the arm will be once the command lands.
+"""
+
+
+def test_a_question_asking_which_talk_is_answered_by_its_title(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which talk had X" is answered by the talk's title, though the line that says X does not name it; a
+    question typed as a search, "keynote speaker <event>?", is answered by the event's one keynote's speaker."""
+    assistant = _assistant_over({"coastal-robotics.md": QA_NOTE}, tmp_path, embedder)
+    which = assistant.ask("which talk showed pilots a ghost overlay of the arm?")
+    assert first_sentence(which.answer).startswith("Remote Piloting Over Thin Links"), which.answer
+    keynote = assistant.ask("keynote speaker coastal robotics days 2025?")
+    assert "Ana Ribeiro" in first_sentence(keynote.answer) and "Keane" not in keynote.answer, keynote.answer

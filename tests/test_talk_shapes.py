@@ -341,6 +341,10 @@ SHAPES = {
         "Jens Korte\n- Auf dem Podium: Mira Sandberg (a city), Paul Lenz (a vendor)\n",
         {("Threat Models for Tiny Teams", ("Anke Vogel",)),
          ("Open Source in Public Agencies", ("Jens Korte", "Mira Sandberg", "Paul Lenz"))}),
+    "byline-with-its-day-time-and-room": (
+        "# Notes\n\n## Remote Piloting Over Thin Links\n\nTomás Keane (Deepwell Marine), Tuesday 14:00, room 2.\n\n"
+        + FILLER,
+        {("Remote Piloting Over Thin Links", ("Tomás Keane",))}),
     "workshop-heading-then-organisers": (
         "# Trip\n\n## Workshop — Building Accessible Data Visualisations\n\n- Organisers: Amara Diallo and Luc "
         "Brenner (Chartwell Studio)\n- Format: 2 hours, hands-on\n",

@@ -91,15 +91,23 @@ COST_SPAN = 8  # a share answers a money question when a word of cost comes at m
 
 
 def _cost_share(words: list[str], i: int) -> bool:
-    """words[i] is a percentage with a word of cost in the COST_SPAN words before it, in the same clause
-    ("infrastructure cost for those jobs dropped by about 70%"): a saving or a rise in money, given as a share."""
+    """words[i] is a percentage with a word of cost in the COST_SPAN words before or after it, in the same clause
+    ("infrastructure cost for those jobs dropped by about 70%", "a 17% drop in warehouse spend"): a saving or a
+    rise in money, given as a share."""
     if not words[i].rstrip(".,;:").endswith("%"):
         return False
     for w in reversed(words[max(0, i - COST_SPAN): i]):
         if w[-1:] in ".;:":
-            return False  # the clause ends before the percentage
+            break  # the clause ends before the percentage
         if w.lower().strip(".,") in lexicon.COST_WORDS:
             return True
+    if words[i][-1:] in ".;:":
+        return False  # the clause ends with the percentage
+    for w in words[i + 1: i + 1 + COST_SPAN]:
+        if w.lower().strip(".,;:") in lexicon.COST_WORDS:
+            return True
+        if w[-1:] in ".;:":
+            return False
     return False
 
 

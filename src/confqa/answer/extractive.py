@@ -53,7 +53,7 @@ from confqa.answer.units import (
     units_of,
 )
 from confqa.index.store import NO_YEAR, IndexStore
-from confqa.lexical import terms, years_named
+from confqa.lexical import surname, terms, years_named
 from confqa.models import Answer, Chunk, Citation, Passage, Talk
 from confqa.search.base import Hit, Query, TalkRoute
 from confqa.settings import AnswerSettings
@@ -952,11 +952,22 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         if unit.kind == "talk" and talk is not None:
             who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
             text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
+        elif n == 1 and talk is not None and _WHICH_TALK.search(asked.text) and talk.title.lower() not in text.lower():
+            # "Which talk had the ghost overlay": the answer names the talk its line is about (and its people, unless
+            # the line names them).
+            said = text.lower()
+            who = f" — {', '.join(talk.speakers)}" if talk.speakers and not all(
+                surname(s).lower() in said for s in talk.speakers) else ""
+            text = f"{talk.title} ({talk.kind}{who}): {text}"
         if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ";", "…"):
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
     return citations, parts
 
+
+# A question asking which one talk something was said in: "which talk had the ghost overlay", "what session covered …".
+_WHICH_TALK = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:talk|session|presentation|poster|keynote|tutorial|panel|"
+                         r"workshop|lecture)\b(?!\s*(?:of|on|by|at)\b)", re.I)
 
 _DAY_ASKED = Intent(name="when", measure="day")
 

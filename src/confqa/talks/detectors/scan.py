@@ -70,6 +70,9 @@ BULLET_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 # Parts of a byline that say when, not who: '11:00', 'Saturday late morning', '9–12:30'.
 WHEN = re.compile(r"^(?:\d[\d:.h–-]*\s*(?:am|pm)?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*|(?:early |late )?(?:morning|"
                   r"afternoon|evening)\b.*|day \d+\b.*)$", re.I)
+# Where a byline places the talk: 'room 2', 'main hall', 'Sala 3', 'stage B'.
+WHERE = re.compile(r"^(?:(?:main|small|big|lecture|plenary|seminar)\s+)?(?:room|hall|sala|aula|saal|stage|track|"
+                   r"auditorium|theatre|theater|level|floor)\b.{0,20}$", re.I)
 
 
 ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
@@ -315,7 +318,8 @@ def only_people(scan: NoteScan, text: str, lenient: bool = False) -> list[str]:
                 break
             leading.append(name)
         return leading
-    rest_are_people_or_places = all(f or WHEN.match(p.strip()) or (len(p.split()) <= 4 and p.strip()[:1].isupper())
+    rest_are_people_or_places = all(f or WHEN.match(p.strip()) or WHERE.match(p.strip())
+                                    or (len(p.split()) <= 4 and p.strip()[:1].isupper())
                                     for f, p in zip(found, parts))
     return [f for f in found if f] if rest_are_people_or_places else []
 
