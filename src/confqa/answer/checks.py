@@ -165,10 +165,13 @@ _DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd
 
 # A day: a weekday, "day 3", "the closing day", "today", or a date with its day's number ("14 June", "June 14th",
 # "2025-03-20", "on the 14th").
-_DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS) + r")\b|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
-                  r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|"
-                  r"\b(?:today|yesterday|tomorrow)\b|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b|"
-                  rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+# "14. März", "3 de mayo", "12 juin": a day of a month named in another language.
+_OTHER_DATE = rf"\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{'|'.join(lexicon.OTHER_MONTHS + lexicon.MONTHS)})(?!\w)"
+_DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS + lexicon.OTHER_WEEKDAYS) + r")\b|\bday (?:\d{1,2}|" +
+                  "|".join(lexicon.SMALL_NUMBERS) + r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|"
+                  r"closing) day\b|\b(?:today|yesterday|tomorrow)\b|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b|"
+                  rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+                  + _OTHER_DATE, re.I)
 
 
 def only_dates(text: str) -> bool:

@@ -34,6 +34,7 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
+from confqa.answer.sides import with_both_sides
 from confqa.answer.unanswered import UNANSWERED, editions_named, not_answered, outside_the_notes
 from confqa.answer.units import (
     Unit,
@@ -763,6 +764,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         words += length
         if len(chosen) == 1 and asked.intent.items and items_listed(candidate.unit, store) == asked.intent.items:
             break  # "what are the five commandments", answered by a list of five
+    if asked.intent.name == "comparison":
+        chosen = with_both_sides(chosen, scored, asked, store, settings)
     if len(chosen) > 1:
         # The lead carries the answer; what supports it follows in the notes' own order.
         chosen = _opening_on_the_question(chosen, asked, store, settings)

@@ -421,6 +421,22 @@ ORDINALS = {word: n for n, word in enumerate("""zeroth first second third fourth
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The months and days of notes written in other European languages (German, French, Spanish, Portuguese, Italian,
+# Dutch): a date reads "14. März", "3 de mayo", "le 12 juin"; a month counts only after a day's number (several
+# are English words or names: "Mai", "mars").
+OTHER_MONTHS = ("januar", "jänner", "februar", "märz", "maerz", "mai", "juni", "juli", "oktober", "dezember",
+                "janvier", "février", "fevrier", "mars", "avril", "juin", "juillet", "août", "aout", "septembre",
+                "octobre", "novembre", "décembre", "decembre", "enero", "febrero", "marzo", "abril", "mayo",
+                "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre",
+                "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro",
+                "dezembro", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre",
+                "dicembre", "januari", "februari", "maart", "mei", "augustus")
+OTHER_WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
+                  "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes",
+                  "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo", "lunedì", "martedì",
+                  "mercoledì", "giovedì", "venerdì", "sabato", "maandag", "dinsdag", "woensdag", "donderdag",
+                  "vrijdag", "zaterdag", "zondag", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira",
+                  "sexta-feira")
 PLACE_WORDS = frozenset("""room hall venue center centre convention auditorium building campus stage track
 floor city street hotel university museum pavilion arena theatre theater""".split())
 # The labels of a field that gives a place or a date ("Location: San Diego", "Dates: 9-15 December").

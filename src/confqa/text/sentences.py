@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from confqa.text import lexicon
+
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/emphasis) and whitespace,
 # unless the word before is a common abbreviation.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
@@ -14,6 +16,10 @@ _ABBREVIATIONS = {
     "e.g", "i.e", "etc", "vs", "al", "dr", "mr", "mrs", "ms", "prof", "fig", "eq", "no", "approx", "cf",
     "st", "jr", "sr", "inc", "ltd", "co", "u.s", "u.k", "ph.d", "a.k.a", "resp", "sec", "vol", "ca",
 }
+
+
+_ORDINAL_DATE = re.compile(r"(?:^|[\s(–-])\d{1,2}\.$")
+_MONTH_NEXT = re.compile(r"(?:" + "|".join(lexicon.OTHER_MONTHS + lexicon.MONTHS) + r")\b", re.I)
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -33,6 +39,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = segment[stop:stop + 1]
         if following and following.islower():
             continue  # "e.g. foo" or "approx. ten": not a sentence start
+        if _ORDINAL_DATE.search(candidate) and _MONTH_NEXT.match(segment, stop):
+            continue  # "Dresden, 14.–15. März 2024": a German date, not a sentence end
         if len(candidate.strip()) < 2 or re.fullmatch(r"\W*\d{1,3}[.)]?", candidate.strip()):
             continue  # "**1." is an enumerator, not a sentence
         spans.append((cursor, stop))
