@@ -2765,3 +2765,13 @@ def test_a_date_in_another_language_is_one_sentence_and_a_day() -> None:
     assert holds(Intent(name="when", measure="day"), "le jeudi 12 juin", None)
     assert not holds(Intent(name="when", measure="day"), "13:30 — Passkeys im Mittelstand", None)
     assert day.name == "when"
+
+
+def test_an_edition_typed_in_lower_case_is_told_from_the_one_the_notes_cover(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"who keynoted the coastal robotics days in 2023" asks about an edition the notes (2025) do not cover: no
+    answer; the same question about 2025 is answered by the keynote's speaker."""
+    assistant = _assistant_over({"coastal-robotics.md": QA_NOTE}, tmp_path, embedder)
+    other = assistant.ask("who keynoted the coastal robotics days in 2023")
+    assert other.abstained, other.answer
+    covered = assistant.ask("who keynoted the coastal robotics days in 2025")
+    assert "Ana Ribeiro" in first_sentence(covered.answer), covered.answer

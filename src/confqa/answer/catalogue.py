@@ -152,7 +152,7 @@ def _the_one_of_its_kind(asked: Question, pool: list[Hit], store: IndexStore, se
     it retrieved hold one talk of that kind."""
     lower = asked.text.lower()
     kinds = {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
-             and re.search(rf"\b{word}\b", lower)}
+             and re.search(rf"\b{word}(?:d|ed)?\b", lower)}  # "who keynoted the summit"
     found = {s.talk_id for s in _talks_of_kind(kinds, pool, store, settings)} if kinds else set()
     return store.talks_by_id[found.pop()] if len(found) == 1 else None
 

@@ -163,6 +163,32 @@ def editions_named(question: str) -> list[tuple[list[str], int]]:
     return [(name, year) for name, year in found if name]
 
 
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+_BEFORE_YEAR = frozenset({"in", "of", "the", "at"})  # "the fjord data systems summit in 2022"
+LOWER_EDITION_TERMS = 2  # an event named in lower case by this many words of a note's title, at least
+
+
+def _editions_written(question: str, store: IndexStore) -> list[tuple[str, int]]:
+    """The events' editions a question names, as (name, year): capitalised ("Fjord Data Summit 2025"), or typed in
+    lower case by words of a note's title ("the fjord data systems summit in 2022": the longest run of at most
+    four words before the year, less "in" or "of", whose terms are all in the titles or that ends in an event's
+    noun such as "summit")."""
+    found = [(m.group("name").strip(), int(m.group("year"))) for m in _EDITION.finditer(question)]
+    for year in _YEAR.finditer(question):
+        if any(y == int(year.group(0)) for _, y in found):
+            continue
+        words = re.findall(r"[\w&'’.-]+", question[:year.start()])
+        while words and words[-1].lower() in _BEFORE_YEAR:
+            words.pop()
+        for n in range(min(4, len(words)), 0, -1):
+            name = [t for t in terms(" ".join(words[-n:])) if t not in _NOT_A_NAME]
+            if len(name) >= LOWER_EDITION_TERMS and (set(name) <= store.title_terms or
+                                                     words[-1].lower() in lexicon.EVENT_NOUNS):
+                found.append((" ".join(words[-n:]), int(year.group(0))))
+                break
+    return found
+
+
 def other_edition(question: str, store: IndexStore) -> bool:
     """The question names an event's edition ("where was NeurIPS 2023 held") that the notes do not cover: every
     note that names the event is of another year and no passage writes the year with the name (a passage about
@@ -171,16 +197,15 @@ def other_edition(question: str, store: IndexStore) -> bool:
     passages naming the event number editions and none of them has its number. Read from the BM25 postings: of the
     passages naming the event, only those with the number are read in full, and the others until one numbers an
     edition."""
-    for found in _EDITION.finditer(question):
-        name = [t for t in terms(found.group("name")) if t not in _NOT_A_NAME]
+    for written, year in _editions_written(question, store):
+        name = [t for t in terms(written) if t not in _NOT_A_NAME]
         chunks = store.chunks_with(name) if name else []
         if not len(chunks):
             continue  # a name no note writes is names_unknown's to decide; one written in parts is left alone
-        year = int(found.group("year"))
         years = store.chunk_year[chunks]
         if (years == NO_YEAR).any() or (years == year).any():
             continue
-        words = found.group("name").split()
+        words = written.split()
         gap = rf"\W+(?:[\w’']+\W+){{0,{EDITION_GAP}}}"
         edition = re.compile(rf"{re.escape(words[-1])}{gap}['’]?(?:{year}|{year % 100:02d})\b|"
                              rf"\b{year}{gap}{re.escape(words[0])}", re.I)

@@ -421,6 +421,10 @@ ORDINALS = {word: n for n, word in enumerate("""zeroth first second third fourth
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Nouns that end an event's name ("the fjord data systems summit", "pycon lagos"): a lower-case run of words
+# ending in one, before a year, names an edition.
+EVENT_NOUNS = frozenset("""summit conference conf con meetup meeting workshop symposium forum days day week festival
+fest camp school expo congress convention colloquium retreat hackathon tagung konferenz""".split())
 # The months and days of notes written in other European languages (German, French, Spanish, Portuguese, Italian,
 # Dutch): a date reads "14. März", "3 de mayo", "le 12 juin"; a month counts only after a day's number (several
 # are English words or names: "Mai", "mars").
