@@ -110,6 +110,16 @@ def test_list_numbers_and_emphasis_never_reach_the_prose() -> None:
     assert display_text(": As I said, it won best paper.") == "As I said, it won best paper."
 
 
+def test_the_marks_of_a_q_and_a_keep_their_colon() -> None:
+    """In notes of a Q&A, '**A** Yes; …' reads 'A: Yes; …' once its bold is gone; a sentence that opens with the
+    article 'A' is left alone."""
+    assert display_text("**A** Three mines in Ghana.") == "A: Three mines in Ghana."
+    assert display_text("**Q** (student): Does it work?") == "Q (student): Does it work?"
+    assert display_text("**Q:** Open source?") == "Q: Open source?"
+    assert display_text("A Lisbon team won.") == "A Lisbon team won."
+    assert display_text("A camera helps.") == "A camera helps."
+
+
 def test_field_lines_stay_apart_when_joined() -> None:
     assert display_text("Session: GitOps at Scale\nType: Talk\nTime: 14:00–14:35\nSpeakers: Felix Hartmann") == \
         "Session: GitOps at Scale; Type: Talk; Time: 14:00–14:35; Speakers: Felix Hartmann"

@@ -19,6 +19,9 @@ _HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
 # joined into one must keep fields apart: 'Type: Talk; Time: 14:00', not 'Type: Talk Time: 14:00'.
 _FIELD = re.compile(r"^(?P<label>[^\W\d_][\w()/&'’ -]{0,30}?)\s*::?[ \t]+(?P<value>\S.*)$")
 _ENDS_CLAUSE = re.compile(r"[.;:!?,…]$")
+# The marks of a question and its answer in notes of a Q&A: '**Q** (student): …', '**A** Yes; …', 'Q: …'.
+EXCHANGE_MARK = re.compile(r"^\s*(?:(?:\*\*|__)(?P<bold>Q|A)(?::)?(?:\*\*|__)|(?P<plain>Q|A))(?P<who>\s*\([^()]*\))?"
+                           r"(?(plain)\s*:|\s*:?)\s*(?=\S)")
 _PLACEHOLDER = "\ue100{}\ue101"
 
 
@@ -68,11 +71,21 @@ def display_text(quote: str) -> str:
             lines.append(" — ".join(c for c in cells if c))
         else:
             # A list marker inside emphasis ("**1. Evaluation is broken**") shows once the emphasis is gone.
-            lines.append(_LIST_MARKER.sub("", clean_inline(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))))
+            line = _marked_exchange(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))
+            lines.append(_LIST_MARKER.sub("", clean_inline(line)))
     lines = _fields_apart([line for line in lines if line])
     text = " ".join(line for line in lines if line)
     text = re.sub("\ue100(\\d+)\ue101", lambda m: formulas[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _marked_exchange(line: str) -> str:
+    """'**A** Yes; a camera helps' reads 'A: Yes; a camera helps': the mark of a question or an answer in notes of
+    a Q&A keeps a colon once its bold is gone ('A camera helps' has no mark)."""
+    mark = EXCHANGE_MARK.match(line)
+    if not mark:
+        return line
+    return f"{mark.group('bold') or mark.group('plain')}{mark.group('who') or ''}: {line[mark.end():]}"
 
 
 def _fields_apart(lines: list[str]) -> list[str]:
