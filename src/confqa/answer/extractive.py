@@ -953,19 +953,21 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         if n == 1 and asked.intent.name == "when":
             text = _with_the_day(text, first.chunk, store)
         if unit.kind == "talk" and talk is not None:
-            who = f" — {', '.join(talk.speakers)}" if talk.speakers else ""
-            text = f"{talk.title} ({talk.kind}{who})" + ("" if talk.title.lower() in text.lower() else f": {text}")
+            text = _naming_the_talk(text, talk, speakers_once=False)
         elif n == 1 and talk is not None and _WHICH_TALK.search(asked.text) and talk.title.lower() not in text.lower():
-            # "Which talk had the ghost overlay": the answer names the talk its line is about (and its people, unless
-            # the line names them).
-            said = text.lower()
-            who = f" — {', '.join(talk.speakers)}" if talk.speakers and not all(
-                surname(s).lower() in said for s in talk.speakers) else ""
-            text = f"{talk.title} ({talk.kind}{who}): {text}"
+            text = _naming_the_talk(text, talk, speakers_once=True)  # "which talk had the ghost overlay"
         if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ";", "…"):
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
     return citations, parts
+
+
+def _naming_the_talk(text: str, talk: Talk, speakers_once: bool) -> str:
+    """A line as the answer about its talk: "Title (kind — speakers): line", or the title alone when the line is
+    about nothing more. With `speakers_once`, the people are left out when the line names them."""
+    shown = talk.speakers and not (speakers_once and all(surname(s).lower() in text.lower() for s in talk.speakers))
+    head = f"{talk.title} ({talk.kind}{' — ' + ', '.join(talk.speakers) if shown else ''})"
+    return head if talk.title.lower() in text.lower() else f"{head}: {text}"
 
 
 # A question asking which one talk something was said in: "which talk had the ghost overlay", "what session covered …".
