@@ -2785,3 +2785,31 @@ def test_an_edition_typed_in_lower_case_is_told_from_the_one_the_notes_cover(tmp
     assert other.abstained, other.answer
     covered = assistant.ask("who keynoted the coastal robotics days in 2025")
     assert "Ana Ribeiro" in first_sentence(covered.answer), covered.answer
+
+
+POSTER_WALK = """\
+# Poster walk — Soil Science Days 2024
+
+## The posters
+
+**P-07 — "Sparse Probes for Root Imaging"**, Lena Okoro (Delta Institute). Probes on three fields.
+
+**P-12 — "Cheap Assays for Soil Microbes"**,
+Tarek Haddad (Agro Lab). Two field sites, sampled weekly.
+
+## Quick comparison
+
+| Poster | Samples | Headline |
+|---|---|---|
+| P-07 | 40 plots | 2× root contrast |
+| P-12 | 96 cores | 30% cheaper assay |
+"""
+
+
+def test_a_row_naming_a_poster_by_its_code_is_credited_to_that_poster(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A summary table names each poster by its board code only; a row quoted from it is credited to the poster
+    whose code it holds, not to every poster of the table."""
+    assistant = _assistant_over({"posters.md": POSTER_WALK}, tmp_path, embedder)
+    answer = assistant.ask("How many cores were sampled for poster P-12?")
+    row = next(c for c in answer.citations if "96 cores" in c.quote)
+    assert row.talk == "Cheap Assays for Soil Microbes", (row.talk, answer.answer)

@@ -35,8 +35,14 @@ def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
         return sentence.talk_ids
     text = display_text(sentence.text).lower()
     named = [t for t in sentence.talk_ids if store.talks_by_id[t].title.lower() in text
-             or any(surname(s).lower() in text for s in store.talks_by_id[t].speakers)]
+             or any(surname(s).lower() in text for s in store.talks_by_id[t].speakers)
+             or any(_names_alias(alias, text) for alias in store.talks_by_id[t].aliases)]
     return named or sentence.talk_ids
+
+
+def _names_alias(alias: str, text: str) -> bool:
+    """The lower-cased text names a talk by another of its names ("b-12", a poster's board), as whole words."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", text))
 
 
 def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:

@@ -243,6 +243,11 @@ class _MentionFinder:
         self.by_word: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # word -> (talk, speaker, name)
         self.unindexed: list[tuple[str, str, str]] = []
         self.titles: dict[str, list[tuple[str, str]]] = defaultdict(list)  # rarest inner word -> (talk, title)
+        # A numbered label ("B-12", "Tutorial 4", "Part 2") names its talk in the talk's own notes only: another
+        # note's "Part 2" is another talk.
+        self.labels: list[tuple[str, re.Pattern[str]]] = [
+            (talk.id, re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", re.I))
+            for candidate, talk in zip(merged, talks) for label in candidate.labels]
         inner_words = Counter(w for talk in talks for w in normalize(talk.title).split()[1:-1])
         for candidate, talk in zip(merged, talks):
             for speaker in candidate.speakers:
@@ -263,6 +268,9 @@ class _MentionFinder:
                 self._by_name(text, entry, doc_talks, found)
         for entry in self.unindexed:
             self._by_name(text, entry, doc_talks, found)
+        for talk_id, label in self.labels:
+            if talk_id in doc_talks and (match := label.search(text)):
+                _first_at(found, talk_id, len(normalize(text[:match.start()]).split()))
         if self.titles:
             normalized = normalize(text)
             for word in {w for w in normalized.split() if w in self.titles}:
