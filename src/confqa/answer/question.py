@@ -42,7 +42,8 @@ def talk_ids_of(sentence_id: int, store: IndexStore) -> list[str]:
 
 def _names_alias(alias: str, text: str) -> bool:
     """The lower-cased text names a talk by another of its names ("b-12", a poster's board), as whole words."""
-    return bool(re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", text))
+    alias = alias.lower()
+    return alias in text and bool(re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text))
 
 
 def sentences_of_talks(talk_ids: list[str], store: IndexStore, mask: np.ndarray | None = None) -> list[int]:

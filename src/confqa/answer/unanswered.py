@@ -166,6 +166,7 @@ def editions_named(question: str) -> list[tuple[list[str], int]]:
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _BEFORE_YEAR = frozenset({"in", "of", "the", "at"})  # "the fjord data systems summit in 2022"
 LOWER_EDITION_TERMS = 2  # an event named in lower case by this many words of a note's title, at least
+LOWER_EDITION_WORDS = 4  # and by at most this many words before the year
 
 
 def _editions_written(question: str, store: IndexStore) -> list[tuple[str, int]]:
@@ -180,7 +181,7 @@ def _editions_written(question: str, store: IndexStore) -> list[tuple[str, int]]
         words = re.findall(r"[\w&'’.-]+", question[:year.start()])
         while words and words[-1].lower() in _BEFORE_YEAR:
             words.pop()
-        for n in range(min(4, len(words)), 0, -1):
+        for n in range(min(LOWER_EDITION_WORDS, len(words)), 0, -1):
             name = [t for t in terms(" ".join(words[-n:])) if t not in _NOT_A_NAME]
             if len(name) >= LOWER_EDITION_TERMS and (set(name) <= store.title_terms or
                                                      words[-1].lower() in lexicon.EVENT_NOUNS):
