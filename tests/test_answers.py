@@ -2762,6 +2762,47 @@ def test_a_comparison_quotes_both_sides(tmp_path, embedder) -> None:  # type: ig
     assert "15 minutes" in answer.answer and "83%" in answer.answer, answer.answer
 
 
+@pytest.mark.parametrize(("question", "basis"), [
+    ("adaptive zone maps vs static min/max, % of files pruned", "files pruned"),
+    ("compare exact flat search with IVF-PQ on latency and memory", "latency memory"),
+    ("How did Okoye's and de Wilde's views differ?", ""),  # words of comparing compare on nothing
+    ("Which of the three conferences had the largest attendance?", ""),
+])
+def test_what_a_comparison_is_on(question: str, basis: str) -> None:
+    from confqa.answer.sides import basis_of
+    from confqa.lexical import terms
+
+    assert basis_of(question) == set(terms(basis))
+
+
+CACHE_NOTE = """\
+# Storage Days 2025: notes
+
+## Tiered caches for object stores (Marta Ilves)
+
+A tiered cache keeps hot objects on local NVMe and cold ones in the object store, and promotes an object after
+its second read within an hour.
+
+A write-through cache sends every write to both tiers.
+
+| Policy | Hit rate | Median read |
+|---|---|---|
+| Write-through cache | 41% | 18 ms |
+| LRU only | 52% | 11 ms |
+| Tiered cache | 87% | 4 ms |
+
+The cost of the NVMe tier was paid back within a quarter.
+"""
+
+
+def test_a_comparison_on_a_measure_quotes_each_sides_figure(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"tiered cache vs write-through, hit rate": a line that names a side without the measure ("A tiered cache keeps
+    hot objects on NVMe") does not stand for that side; the row that gives its hit rate does."""
+    assistant = _assistant_over({"storage-days.md": CACHE_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("tiered cache vs write-through cache, hit rate")
+    assert "87%" in answer.answer and "41%" in answer.answer, answer.answer
+
+
 def test_a_date_in_another_language_is_one_sentence_and_a_day() -> None:
     """"Dresden, 14.–15. März 2024" is not cut after "15." (a German date), and "Donnerstag, 14. März" gives a day
     for a which-day question."""
