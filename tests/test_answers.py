@@ -1178,6 +1178,34 @@ def test_a_list_question_answered_by_fewer_things_than_it_counts_is_declined(tmp
     assert answer.abstained and answer.evidence["unanswered"] == 1.0, (answer.answer, answer.confidence)
 
 
+QUANTISATION_TALK = """# Low-bit training (Kenji Arakawa)
+
+Arakawa argued for quantisation-aware training at 2 bits as a short extra phase. Post-training quantisation works
+down to 4 bits but falls apart at 2 bits. Train for 10 billion tokens with a learning rate of 1e-5.
+"""
+
+FEDERATED_TALK = """# Federated fine-tuning on phones (Ada Okafor)
+
+Each round samples 2,000 devices that are idle and charging. The server ran on 16 GPUs.
+"""
+
+
+def test_a_count_of_a_thing_the_quoted_notes_never_name_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How many GPUs did Arakawa use": his note gives numbers ("4 bits", "10 billion tokens") but never speaks of
+    GPUs, which another note does: declined. A count by the note's own other word ("2,000 devices" for "phones",
+    in a note about phones) is an answer, and so is "how many times" counted by what happened."""
+    from confqa.answer.intents import classify
+
+    assistant = _assistant_over({"low-bit.md": QUANTISATION_TALK, "federated.md": FEDERATED_TALK}, tmp_path,
+                                embedder)
+    gpus = assistant.ask("How many GPUs did Arakawa use for quantisation-aware training?")
+    assert gpus.abstained, gpus.answer
+    phones = assistant.ask("How many phones take part in each round of federated fine-tuning?")
+    assert not phones.abstained and "2,000" in first_sentence(phones.answer), phones.answer
+    assert classify("How many times have the checkpoints been downloaded?").counted == "downloaded"
+    assert classify("How many times did she say it?").counted is None
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

@@ -36,8 +36,10 @@ _MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the ma
 _FORM = frozenset(lexicon.FORM_WORDS.split())  # "the name of …", "the venue of …": a form word, not a term
 _NAMED = re.compile(r"\b(?:called|named)\b", re.I)
 _EXPANSION_ASKED = re.compile(r"\bstands? for\b|\bshort for\b|\b(?:acronym|abbreviation)\b", re.I)
-# The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped).
-_COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)([A-Za-z][\w-]*)", re.I)
+# The noun a how-many question counts: "how many GPUs", "how many of the talks" (articles and "of the" skipped);
+# "how many times" counts what happened ("downloaded", answered by "2.1 million downloads"), not times.
+_COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)(?!times\b)([A-Za-z][\w-]*)|"
+                      r"\bhow many times\b.*?\b([A-Za-z]{3,}ed)\b", re.I)
 # What a quantity question may measure, besides a count: each is answered by a number in its own unit.
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I),
             "share": re.compile(lexicon.SHARE_ASKED, re.I)}
@@ -109,7 +111,7 @@ def classify(question: str) -> Intent:
     counted = measure = priced = None
     if name == "quantity":
         found = _COUNTED.search(text)
-        counted = found.group(1) if found else None
+        counted = (found.group(1) or found.group(2)) if found else None
         measure = next((m for m, pattern in MEASURES.items() if pattern.search(text)), None)
         if measure == "money" and (found := _PRICED.search(text)):
             head = terms(found.group("thing").split()[-1])  # a pronoun ("how much did it cost") names nothing

@@ -56,8 +56,21 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "what was the weather like" in notes that never speak of weather
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
         return True  # "what were the five checks she wishes she had written": fewer than five things quoted
+    if asked.intent.counted and counted_elsewhere(asked.intent.counted, chosen, store):
+        return True  # "how many GPUs did Yamamoto use", from a note that never speaks of GPUs when others do
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
         not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
+
+
+def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> bool:
+    """Whether the notes name the thing a how-many question counts, but none of the notes the answer quotes does:
+    their numbers count something else ("4 bits" for "how many GPUs"). A word no note uses may be the asker's own
+    for the notes' ("phones" for "devices"), and says nothing."""
+    stem = (terms(counted) or [counted.lower()])[0]
+    if stem not in store.vocabulary:
+        return False
+    naming = {store.chunks[int(i)].doc for i in store.chunks_with([stem])}
+    return not any(store.chunks[store.sentences[m].chunk].doc in naming for c in chosen for m in c.unit.members)
 
 
 def names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:
