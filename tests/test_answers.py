@@ -64,6 +64,10 @@ from confqa.evaluation import first_sentence
     ("keynote speaker harbour summit 2024?", "who"),  # typed as a search, not asked
     ("speaker of the closing keynote", "who"),
     ("moderator's main point on the panel", "talk"),  # what the moderator said, not who it was
+    ("What was the p99 write latency after the storage fixes?", "quantity"),  # a measure asked for by its name
+    ("what was their median query throughput", "quantity"),
+    ("What is the write latency of the log volume?", "quantity"),
+    ("What was the talk on tail latency about?", "talk"),  # the measure's word, but not the thing asked for
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent
@@ -152,6 +156,8 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     assert not counts("people", "Two days at the Alfândega do Porto, single track.")  # days are not people
     assert counts("phones", "Each round samples 2,000 devices that are idle.")  # counted things by another name
     assert not counts("GPUs", "The training phase took two days.")  # a span of time counts nothing
+    assert counts("candidates", "3ヶ月で 4,100 件の候補")  # a counter of a script without capitals
+    assert not counts("GPUs", "The S3 buckets were public.")  # a name with a number in it counts nothing
 
 
 @pytest.mark.parametrize(("question", "text", "holds"), [
@@ -258,6 +264,9 @@ def test_words_of_any_alphabet_are_whole_words() -> None:
     ("Tickets were 45 euros, students paid half.", True),
     ("The keynote on 3 May drew 450 people.", True),  # the count beside the date
     ("Accuracy fell by 1.5 points.", True),
+    ("Their p99 write latency was far worse than expected.", False),  # a name with a number in it
+    ("Section 2.4: Benchmarks that were retired.", False),  # the number of a label
+    ("Four H100 nodes ran the job.", True),
 ])
 def test_a_date_or_a_time_of_day_is_not_a_quantity(text: str, holds: bool) -> None:
     from confqa.answer.checks import holds as holds_intent

@@ -838,3 +838,47 @@ def test_a_poster_code_is_a_name_of_its_poster_not_part_of_its_title() -> None:
     talks = catalogue({"posters.md": SHAPES["poster-codes-with-the-presenter-on-the-next-line"][0]})
     codes = {t.title: t.aliases for t in talks}
     assert codes == {"Sparse Probes for Protein Folding": ["P-07"], "Cheap Assays for Soil Microbes": ["P-12"]}
+
+
+SURNAME_SECTIONS = """\
+# Harbour Data Day 2031
+
+| Time | Title | Speaker |
+|---|---|---|
+| 09:30 | Columnar Caches for Ship Telemetry | Ingrid Vasquez-Ono |
+| 11:00 | Tide Tables as Time Series | Tomasz Brandvold |
+| 15:00 | Panel: Who Owns Port Data? | Amadou Keïta (moderator), Ingrid Vasquez-Ono, Tomasz Brandvold |
+
+## Notes per speaker
+
+### Vasquez-Ono
+
+Her team keeps the last hour of sensor frames in memory and the rest on disk.
+
+| Metric | Before | After |
+|---|---|---|
+| Median scan | 900 ms | 140 ms |
+
+### Brandvold
+
+He fits tides with a harmonic model and flags residuals above three sigma.
+
+### Keïta (panel)
+
+Moderated by Amadou Keïta. Brandvold wanted open data; Vasquez-Ono wanted a fee for real-time feeds.
+"""
+
+
+def test_a_section_headed_by_a_speakers_surname_is_their_talk() -> None:
+    """'### Vasquez-Ono' under a schedule is her talk's section (not the panel she also sat on); '### Keïta
+    (panel)' is the panel Keïta moderated, not a talk called 'Keïta'."""
+    result, by_title, lines = _catalogued(SURNAME_SECTIONS, "harbour.md")
+    assert set(by_title) == {"Columnar Caches for Ship Telemetry", "Tide Tables as Time Series", "Who Owns Port Data?"}
+
+    def talks_at(prefix: str) -> list[str]:
+        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+        return result.attribution.talks_of("harbour.md", number, number)
+
+    assert talks_at("| Median scan") == [by_title["Columnar Caches for Ship Telemetry"]]
+    assert talks_at("He fits tides") == [by_title["Tide Tables as Time Series"]]
+    assert talks_at("Moderated by Amadou") == [by_title["Who Owns Port Data?"]]

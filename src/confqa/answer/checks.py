@@ -129,8 +129,7 @@ _CLAUSE = re.compile(r"[;:!?]|\.(?!\d)|\s[—–]\s")  # where a clause ends (no
 def counts(noun: str, text: str) -> bool:
     """A number within NEAR_WORDS words of the counted noun ("8 GPUs", "GPUs: 8", "4,100 exposed buckets"). People
     counted under another name: "9,000 attendees" or "15,000 researchers" for "how many people", wherever the text
-    says "people". When the text never names the noun, any plural but a unit of time ("2,000 devices" for "how
-    many phones", not "two days")."""
+    says "people". When the text never names the noun, any word that counts things (`_counts_things`)."""
     stem = (terms(noun) or [noun.lower()])[0]
     words, numbers = _numbered(text)
     nouns = [i for i, w in enumerate(words) if any(t.startswith(stem) or stem.startswith(t) for t in terms(w) if len(t) > 2)]
@@ -140,14 +139,26 @@ def counts(noun: str, text: str) -> bool:
         return any(_followed_by(words, i, lambda w: w in lexicon.PEOPLE_COUNTS) for i in numbers)
     if nouns:
         return False
-    return any(_followed_by(words, i, lambda w: len(w) > 2 and w.endswith("s") and w not in lexicon.DURATION_UNITS)
-               for i in numbers)
+    return any(_followed_by(words, i, _counts_things) for i in numbers)
+
+
+def _counts_things(word: str) -> bool:
+    """A word after a number that names what it counts: an English plural but a unit of time ("2,000 devices",
+    not "two days"), or a word of a script without capitals, where counters follow numbers ("4,100 件")."""
+    if word[:1].isalpha() and word[:1].lower() == word[:1].upper():
+        return True
+    return len(word) > 2 and word.endswith("s") and word not in lexicon.DURATION_UNITS
 
 
 def _numbered(text: str) -> tuple[list[str], list[int]]:
-    """The text's words (dates and times of day left out) and the positions of those that are numbers."""
+    """The text's words (dates and times of day left out) and the positions of those that are amounts: not a name
+    with a number in it ("p99", "H100", "GPT-4") nor the number of a label ("Section 2.4", "Step 3")."""
     words = _AMOUNT_WORD.findall(_without_dates(text))
-    return words, [i for i, w in enumerate(words) if _NUMBER.search(w)]
+    return words, [i for i, w in enumerate(words) if _NUMBER.search(w) and not _IDENTIFIER.match(w)
+                   and not (i and words[i - 1].lower() in lexicon.LABEL_WORDS)]
+
+
+_IDENTIFIER = re.compile(r"[^\W\d_]+[-.]?\d", re.I)  # letters then digits: a name, not an amount
 
 
 def _followed_by(words: list[str], i: int, kind: Callable[[str], bool]) -> bool:

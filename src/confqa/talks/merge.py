@@ -21,7 +21,10 @@ def merge(candidates: list[Candidate], extra: list[Candidate] | None = None) -> 
     weak = [c for c in candidates if c.weak]
     index = _MergeIndex(Counter(w for c in strong for name in (c.title, *c.aliases)
                                 for w in content_words(normalize(name))))
-    for candidate in strong:
+    # A section named after its own speaker ('### Lima (panel)', then 'Moderated by Gustavo Lima'): the talk of
+    # that person the notes name elsewhere, of that kind, if there is one; a talk of its own only if not.
+    named_by_speaker = [c for c in strong if _titled_by_its_speaker(c)]
+    for candidate in [c for c in strong if not _titled_by_its_speaker(c)]:
         # The first talk, in merge order, that names the same talk; only talks sharing a word can.
         target = next((i for i in index.could_be_same_talk(candidate)
                        if _same_talk(index.merged[i], candidate)), None)
@@ -30,12 +33,25 @@ def merge(candidates: list[Candidate], extra: list[Candidate] | None = None) -> 
         else:
             _absorb(index.merged[target], candidate)
             index.register(target, candidate)
+    for candidate in named_by_speaker:
+        found = _resolve_weak(index, candidate)
+        if found is not None:
+            _absorb(index.merged[found], candidate, keep_title=True)
+            index.register(found, candidate)
+        else:
+            index.add(_copy(candidate))
     for candidate in weak:
         found = _resolve_weak(index, candidate)
         if found is not None:
             _absorb(index.merged[found], candidate, keep_title=True)
             index.register(found, candidate)
     return index.merged
+
+
+def _titled_by_its_speaker(candidate: Candidate) -> bool:
+    """Whether the candidate's title is only the name (or surname) of one of its speakers."""
+    title = normalize(candidate.title)
+    return bool(title) and any(title in (normalize(s), normalize(surname(s))) for s in candidate.speakers)
 
 
 class _MergeIndex:
@@ -194,6 +210,10 @@ def _same_talk(a: Candidate, b: Candidate) -> bool:
     return best >= SAME_TALK_UNKNOWN_SPEAKER
 
 
+# Kinds of talk given by several people at once, none of whom it belongs to: a person's own talk is not one.
+GROUP_KINDS = frozenset({"panel", "session", "workshop"})
+
+
 def _resolve_weak(index: _MergeIndex, weak: Candidate) -> int | None:
     """A weak mention names a speaker or a topic; it joins the one talk that fits (its position), or nothing."""
     merged = index.merged
@@ -209,6 +229,11 @@ def _resolve_weak(index: _MergeIndex, weak: Candidate) -> int | None:
             scored = sorted(by_speaker, key=lambda m: -max(_title_similarity(n, weak.title) for n in [m.title, *m.aliases]))
             by_speaker = scored[:1] if len(scored) > 1 and max(
                 _title_similarity(n, weak.title) for n in [scored[0].title, *scored[0].aliases]) > 0.2 else by_speaker
+        if len(by_speaker) > 1:
+            # 'Lima (panel)' is the panel; 'Okafor' alone is Okafor's own talk, not a panel Okafor sat on.
+            of_kind = [m for m in by_speaker
+                       if (m.kind == weak.kind if weak.kind != "talk" else m.kind not in GROUP_KINDS)]
+            by_speaker = of_kind if len(of_kind) == 1 else by_speaker
         return positions[id(by_speaker[0])] if len(by_speaker) == 1 else None
     if weak.lead:
         return _resolve_lead(index, weak)

@@ -121,9 +121,9 @@ def _parts(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def could_be_surname(word: str, vocabulary: Vocabulary) -> bool:
-    """A capitalised word written alone where a speaker goes ('Mendes', 'Schulz'): a known surname, or a word that
-    is neither ordinary in the notes nor in the dictionary as it is written."""
-    if not re.fullmatch(rf"[{UPPER}][{LOWER}’'\-]+", word):
+    """A capitalised word written alone where a speaker goes ('Mendes', 'Schulz', 'Vasquez-Ono'): a known surname,
+    or a word that is neither ordinary in the notes nor in the dictionary as it is written."""
+    if not re.fullmatch(rf"[{UPPER}][{LOWER}’'\-]+(?:-[{UPPER}][{LOWER}’']+)*", word):
         return False
     dictionary, _, surnames = _reference_words()
     lower = word.lower()

@@ -355,6 +355,15 @@ PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place
                r"stage|auditorium|town)")
 AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|numbers?|amount|size|cost|price|rates?|ratio|"
                 r"speed-?up|scores?|accurac(?:y|ies)|budget|count|total|factor|coefficient|median|average|mean)")
+# What is measured in a unit, asked for by its name when it ends the phrase: "what was the p99 write latency after
+# the fixes" (not "what was the latency story").
+MEASURE_NOUNS = (r"(?:latenc(?:y|ies)|throughput|attendance|turnout|recall|precision|perplexity|bandwidth|overhead|"
+                 r"uptime|footprint|rates?|speed-?up|scores?|accurac(?:y|ies)|size|cost|price)")
+# Words that number a part of something rather than count it: "Section 2.4", "Step 3", "Table 2", "Room 104".
+LABEL_WORDS = frozenset("""section sections part step steps table figure fig slide chapter phase stage level tier
+track room hall lecture session episode issue version appendix item no no.""".split())
+# Where the measured noun of "what was the p99 write latency after …" ends: the question's end or a preposition.
+AMOUNT_END = r"(?=\s*[?,.]|\s*$|\s+(?:of|for|in|on|at|after|before|with|when|during|per|across|between|from|under|over)\b)"
 # The words after "how" that make it ask for an amount: "how many", "how much", "how long". They belong to the
 # question's form, not its topic: "how many people attended" is about people attending, not about "many".
 HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "far", "old", "expensive", "high",
@@ -378,6 +387,7 @@ QUESTION_PATTERNS = {
              r"\bwhere (?:was|is|did|were|are|will)\b",
     "quantity": rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
                 rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
+                rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
                 r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"

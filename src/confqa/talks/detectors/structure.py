@@ -807,8 +807,14 @@ def detect_person_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     block = blocks[index]
     if block.level < 2 or scan.by_section.get(block.heading_path):
         return
-    who = only_people(scan, heading_title(block))
+    text = heading_title(block)
+    who = only_people(scan, text)
     if not who:
+        if could_be_surname(text, scan.vocabulary):
+            # '### Okafor' under the talk notes of a schedule: the section is about that person's talk, which the
+            # merge finds by surname (or drops the heading if no talk of the notes has it).
+            scan.add(Candidate(title=text, kind="talk", speakers=[text], weak=True,
+                               mentions=[scan.mention(block, "person-heading")], sections=[(scan.doc, block.heading_path)]))
         return
     body = [b for b in blocks[index + 1: index + 4] if b.heading_path == block.heading_path and b.kind != "heading"]
     title = ""
