@@ -1215,6 +1215,45 @@ def test_a_count_of_a_thing_the_quoted_notes_never_name_is_declined(tmp_path, em
     assert classify("How many times did she say it?").counted is None
 
 
+@pytest.mark.parametrize(("text", "statistics"), [
+    ("latencia p99 del modelo de fraude", {"p99"}),
+    ("the 99th percentile of write latency", {"p99"}),  # one percentile, however it is written
+    ("p95 read latency", {"p95"}),
+    ("the p50 latency", {"median"}),
+    ("latencia media de 38 ms por transacción", {"mean"}),
+    ("What does PUE mean in the energy talk?", set()),  # the verb
+    ("what did she mean by focus amnesia", set()),
+    ("peak memory during training", {"peak"}),
+])
+def test_the_statistic_a_figure_is_of(text: str, statistics: set[str]) -> None:
+    from confqa.answer.checks import statistic_of
+
+    assert statistic_of(text) == statistics
+
+
+FRAUD_NOTE = """# Payments Day 2030
+
+## Real-time fraud scoring (Marisol Quintero)
+
+The graph model scores each card payment with a mean latency of 38 ms, well under the 100 ms budget the card
+processor allows. False positives fell from 4.8% to 1.9%.
+
+## Storage (Ivo Brandt)
+
+After the volumes were split, p99 write latency went from 184 ms to 62 ms.
+"""
+
+
+def test_a_figure_of_another_statistic_does_not_answer(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"The p99 latency of Quintero's fraud model": her notes give its mean latency only (p99 is another talk's),
+    so it is declined; her mean latency is answered."""
+    assistant = _assistant_over({"payments.md": FRAUD_NOTE}, tmp_path, embedder)
+    p99 = assistant.ask("What p99 latency did Quintero's fraud model reach?")
+    assert p99.abstained, p99.answer
+    mean = assistant.ask("What mean latency did Quintero's fraud model reach?")
+    assert not mean.abstained and "38 ms" in first_sentence(mean.answer), mean.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

@@ -150,6 +150,23 @@ def _counts_things(word: str) -> bool:
     return len(word) > 2 and word.endswith("s") and word not in lexicon.DURATION_UNITS
 
 
+_STATISTIC = {name: re.compile(pattern, re.I) for name, pattern in lexicon.STATISTICS.items()}
+
+
+def statistic_of(text: str) -> set[str]:
+    """The statistics a text names figures of: a percentile by its number ("p99", "the 99th percentile"; "p95" is
+    another), p50 as the median, the mean, the peak."""
+    found = {"p" + re.sub(r"[^\d.]", "", m.group(0)) for m in _STATISTIC["percentile"].finditer(text)} - {"p50"}
+    found |= {name for name, pattern in _STATISTIC.items() if name != "percentile" and pattern.search(text)}
+    if "mean" in found and _MEANS.search(text) and not _STATISTIC["mean"].search(_MEANS.sub(" ", text)):
+        found.discard("mean")  # "what does PUE mean", "what did she mean by …": the verb
+    return found
+
+
+_MEANS = re.compile(r"\b(?:does|do|did|to|should|would|could|can|will|might|must|they|you|we|I|it|that|this)\b[^?.,;:]{0,60}?\bmean\b|\bmean (?:by|that)\b",
+                    re.I)
+
+
 def _numbered(text: str) -> tuple[list[str], list[int]]:
     """The text's words (dates and times of day left out) and the positions of those that are amounts: not a name
     with a number in it ("p99", "H100", "GPT-4") nor the number of a label ("Section 2.4", "Step 3")."""

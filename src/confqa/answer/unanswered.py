@@ -56,6 +56,9 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "what was the weather like" in notes that never speak of weather
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
         return True  # "what were the five checks she wishes she had written": fewer than five things quoted
+    if (wanted := checks.statistic_of(asked.text)) and \
+            not any(wanted & checks.statistic_of(unit_text(c.unit, store)) for c in chosen):
+        return True  # "the p99 latency of the fraud model", answered by its mean latency
     if asked.intent.counted and counted_elsewhere(asked.intent.counted, chosen, store):
         return True  # "how many GPUs did Yamamoto use", from a note that never speaks of GPUs when others do
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \

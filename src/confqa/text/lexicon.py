@@ -359,6 +359,14 @@ AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|numbers?|amoun
 # the fixes" (not "what was the latency story").
 MEASURE_NOUNS = (r"(?:latenc(?:y|ies)|throughput|attendance|turnout|recall|precision|perplexity|bandwidth|overhead|"
                  r"uptime|footprint|rates?|speed-?up|scores?|accurac(?:y|ies)|size|cost|price)")
+# The statistic a figure is of, when a question names one ("the p99 latency", "the median query time"): each group
+# is one statistic in the ways notes write it; a figure of another statistic does not answer it.
+STATISTICS = {
+    "percentile": r"\bp\d{2,3}(?:\.\d)?\b|\b\d{2}(?:\.\d)?(?:th|st|nd|rd) percentile\b",
+    "median": r"\bmedian\b|\bp50\b|\bmediana\b|\bmédiane\b|\bMedian\b",
+    "mean": r"\b(?:mean|average|avg|media|promedio|moyenne|Durchschnitt\w*|Mittelwert)\b",
+    "peak": r"\b(?:peak|max(?:imum)?|máximo|pico)\b",
+}
 # Words that number a part of something rather than count it: "Section 2.4", "Step 3", "Table 2", "Room 104".
 LABEL_WORDS = frozenset("""section sections part step steps table figure fig slide chapter phase stage level tier
 track room hall lecture session episode issue version appendix item no no.""".split())
