@@ -1254,6 +1254,31 @@ def test_a_figure_of_another_statistic_does_not_answer(tmp_path, embedder) -> No
     assert not mean.abstained and "38 ms" in first_sentence(mean.answer), mean.answer
 
 
+CALLOUT_TABLE_NOTE = """# Lighthouse Security Digest
+
+## The two editions in numbers
+
+> | | Beacon Con 2029 (Gdańsk) | Beacon Con 2031 (Porto) |
+> |---|---|---|
+> | Attendance | 1,700 | 2,650 |
+> | Papers accepted | 41 | 66 |
+
+Both editions ran for three days.
+"""
+
+
+def test_a_table_quoted_as_a_callout_is_read_as_a_table(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A table written inside a block quote ('> | Attendance | 1,700 | 2,650 |') has rows with column names, like
+    any other table: the attendance row answers "beacon con 2029 attendance", its cells named by their columns."""
+    from confqa.talks.detectors.structure import cells
+
+    assert cells("> | Attendance | 1,700 | 2,650 |") == ["Attendance", "1,700", "2,650"]
+    assistant = _assistant_over({"digest.md": CALLOUT_TABLE_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("beacon con 2029 attendance")
+    assert "Beacon Con 2029 (Gdańsk): 1,700" in first_sentence(answer.answer), answer.answer
+    assert ">" not in answer.answer, answer.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from confqa.answer.readable import display_text
 from confqa.index.store import IndexStore
+from confqa.ingest.markdown import margin_width
 from confqa.settings import AnswerSettings
 from confqa.text import lexicon
 
@@ -389,7 +390,12 @@ def heading_of(chunk_id: int, store: IndexStore) -> str:
 
 # -- table rows ---------------------------------------------------------------------------------------------------
 def _cells(line: str) -> list[str]:
-    return [display_text(c) for c in line.strip().strip("|").split("|")]
+    return [display_text(c) for c in _content(line).strip().strip("|").split("|")]
+
+
+def _content(line: str) -> str:
+    """A table line without its block-quote markers ("> | Attendance | 2,100 |" in a callout)."""
+    return line[margin_width(line):]
 
 
 def table_header(sentence_id: int, store: IndexStore) -> list[str]:
@@ -397,7 +403,7 @@ def table_header(sentence_id: int, store: IndexStore) -> list[str]:
     sentence = store.sentences[sentence_id]
     lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
     for number in range(sentence.line_start - 1, max(0, sentence.line_start - 400), -1):
-        text = lines[number - 1] if number - 1 < len(lines) else ""
+        text = _content(lines[number - 1]) if number - 1 < len(lines) else ""
         if not text.strip() or "|" not in text:
             return []
         if _TABLE_SEPARATOR.match(text) and set(text.strip()) <= set("|:- "):
@@ -423,7 +429,7 @@ NOTE_CELL_WORDS = 12
 def is_header_row(sentence_id: int, store: IndexStore) -> bool:
     sentence = store.sentences[sentence_id]
     lines = store.texts.get(store.chunks[sentence.chunk].doc, [])
-    below = lines[sentence.line_end] if sentence.line_end < len(lines) else ""
+    below = _content(lines[sentence.line_end]) if sentence.line_end < len(lines) else ""
     return bool(_TABLE_SEPARATOR.match(below)) and set(below.strip()) <= set("|:- ")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from confqa.ingest.markdown import SECTION_SEPARATOR, Block, ParsedDocument, parse
+from confqa.ingest.markdown import SECTION_SEPARATOR, Block, ParsedDocument, margin_width, parse
 from confqa.models import Chunk, Document, Sentence
 from confqa.settings import ChunkingSettings
 from confqa.text.sentences import sentence_spans
@@ -53,7 +53,8 @@ def units_of(parsed: ParsedDocument, block: Block) -> list[Unit]:
         for line_index in range(first_line, block.line_end):
             s = parsed.line_offsets[line_index]
             e = s + len(parsed.document.lines[line_index].rstrip())
-            s += len(parsed.document.lines[line_index]) - len(parsed.document.lines[line_index].lstrip())
+            # A row starts after its indentation and, in a table quoted as a callout, its '>' markers.
+            s += margin_width(parsed.document.lines[line_index])
             if e <= s:
                 continue
             quotable = block.kind == "table" and not _TABLE_SEPARATOR.match(text[s:e])

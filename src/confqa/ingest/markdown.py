@@ -16,6 +16,14 @@ from confqa.ingest.loading import clean_inline
 from confqa.models import Document
 
 SECTION_SEPARATOR = " › "
+# What stands before a line's content in a block quote or callout: indentation and '>' markers ("> | a | b |").
+_QUOTE_MARGIN = re.compile(r"[ \t]*(?:>[ \t]*)*")
+
+
+def margin_width(line: str) -> int:
+    """How many characters of a line come before its content: its indentation and its block-quote markers."""
+    match = _QUOTE_MARGIN.match(line)
+    return match.end() if match else 0
 
 # The kinds of block, by the markdown-it token that opens them.
 _LEAF_KINDS = {"fence": "code", "code_block": "code", "math_block": "math", "math_block_label": "math"}

@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from confqa.ingest.loading import clean_inline
-from confqa.ingest.markdown import Block
+from confqa.ingest.markdown import Block, margin_width
 from confqa.models import TalkMention
 from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
 from confqa.talks.detectors.scan import (
@@ -104,7 +104,7 @@ _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
 
 # -- tables ------------------------------------------------------------------------------------------------------
 def cells(row: str) -> list[str]:
-    row = row.strip()
+    row = row[margin_width(row):].strip()  # '> | a | b |' in a callout is the row '| a | b |'
     if row.startswith("|"):
         row = row[1:]
     if row.endswith("|") and not row.endswith("\\|"):
