@@ -761,6 +761,34 @@ WORLD_SHAPES = {
         "# Meetup\n\n## Talk 2 — warehouse robots\n\nThe second speaker was Inés Duarte, an engineer at Logistica "
         "Analytics, with a talk called **\"Teaching Forklifts to Wait\"**. " + FILLER,
         {("Teaching Forklifts to Wait", ("Inés Duarte",), "talk")}),
+    "bold-kind-title-dash-doctor": (
+        "# Digest\n\n## Edition recap\n\n**Keynote: \"Ports Without Paper\"** — Dr. Odile Marchetti (Example "
+        "Institute)\n\n" + FILLER,
+        {("Ports Without Paper", ("Odile Marchetti",), "invited talk")}),
+    "moderator-and-panellists-in-one-line": (
+        "# Digest\n\n## Panels\n\n**Panel: \"Who Patches Ships?\"**\n\nModerator: Greta Lindqvist. Panellists: "
+        "Hamid Rostami (Example Bank), Inés Duarte (independent).\n\n" + FILLER,
+        {("Who Patches Ships?", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "spanish-round-table-fields": (
+        "# Notas\n\n## Día 1\n\nMesa redonda: \"Puertos sin papel\" (16:30, sala Turia)\nModeradora: Greta "
+        "Lindqvist (periodista)\nParticipantes: Hamid Rostami (abogado), Inés Duarte (Example Bank)\n\n" + FILLER,
+        {("Puertos sin papel", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "minutes-in-a-numbered-outline": (
+        "# Team recap\n\n## Minutes\n\n1. Keynote: \"Ports Without Paper\"\n    1.1. Presenter: Dr. Odile "
+        "Marchetti (Example Institute)\n    1.2. Key points\n        1.2.1. Customs forms went digital in 2029.\n\n"
+        "2. Panel: \"Who Patches Ships?\"\n    2.1. Moderator: Greta Lindqvist\n    2.2. Panellists: Hamid "
+        "Rostami (Example Bank), Inés Duarte\n\n" + FILLER,
+        {("Ports Without Paper", ("Odile Marchetti",), "invited talk"),
+         ("Who Patches Ships?", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "til-lines-with-symbol-bullets": (
+        "TIL @ Harbour Audio Day 2032, no headings at all\n\n"
+        "→ Buoys That Hear Whales (Inés Duarte, Sonarfield)\n• hydrophones every 2 km\n• 3x fewer false alarms\n\n"
+        "[Hamid Rostami] Latency Budgets for Live Mixing — lightning, 5 min\n• 10 ms is the limit\n\n"
+        "[Panel] Open Hardware for Studios — mod: Greta Lindqvist; w/ Mei Tanaka, Haruto Sasaki\n"
+        "• nobody agreed on licences\n",
+        {("Buoys That Hear Whales", ("Inés Duarte",), "talk"),
+         ("Latency Budgets for Live Mixing", ("Hamid Rostami",), "lightning talk"),
+         ("Open Hardware for Studios", ("Greta Lindqvist", "Mei Tanaka", "Haruto Sasaki"), "panel")}),
 }
 
 

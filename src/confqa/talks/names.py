@@ -130,6 +130,11 @@ def could_be_surname(word: str, vocabulary: Vocabulary) -> bool:
     return lower in surnames and lower not in NOT_NAME_WORDS or not (vocabulary.ordinary(word) or lower in dictionary)
 
 
+def known_given_name(word: str) -> bool:
+    """A given name of the census lists ('Tobi' may not be; 'Amira' and 'Nadia' are)."""
+    return word.lower() in _reference_words()[1]
+
+
 def in_dictionary(word: str) -> bool:
     """An English word (the dictionary's, in any of its common inflections)."""
     return _in_dictionary(word, _reference_words()[0])

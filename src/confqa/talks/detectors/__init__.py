@@ -51,6 +51,7 @@ from confqa.talks.detectors.structure import (
     detect_fields,
     detect_front_matter,
     detect_kind_heading,
+    detect_labelled_lines,
     detect_list_item,
     detect_name_heading,
     detect_paren_heading,
@@ -60,6 +61,7 @@ from confqa.talks.detectors.structure import (
     detect_speaker_list,
     detect_table,
     detect_title_heading,
+    detect_title_line,
     detect_who_dash_topic,
 )
 from confqa.talks.names import Vocabulary
@@ -70,7 +72,7 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
     "heading": (detect_quoted_heading, detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
                 detect_person_heading),
-    "paragraph": (detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
+    "paragraph": (detect_title_line, detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
                   detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),
     "list": (detect_presenters, detect_byline, detect_list_item, detect_who_dash_topic, detect_speaker_list, detect_panel_bullets,
              detect_prose_talk, detect_topic_talk, detect_inline),
@@ -78,7 +80,8 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
 
 
 # Run after the note's other detectors, once every section's own talk is known.
-LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,)}
+LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,), "list": (detect_labelled_lines,),
+                                                   "paragraph": (detect_labelled_lines,)}
 
 
 def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[str]) -> list[Candidate]:

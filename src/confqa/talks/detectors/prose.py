@@ -37,6 +37,7 @@ from confqa.talks.detectors.scan import (
     title_like,
     titled_people,
     unquote,
+    without_honorifics,
 )
 from confqa.talks.names import (
     people,
@@ -291,7 +292,7 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
     speakers = speakers + [n for n in labelled_people(scan, lines[1:] if titled else [], panel=kind == "panel")
                            if n not in speakers]
     if titled and not speakers and match.group("rest").strip():  # '**Invited talk: Title** — Jane Doe'
-        after = _AFTER_TITLE_WHO.match(clean_inline(match.group("rest")))
+        after = _AFTER_TITLE_WHO.match(without_honorifics(clean_inline(match.group("rest"))))
         speakers = _who(scan, after.group("who")) if after else []
     title = title.strip(" .")
     if kind == "session" and not speakers:

@@ -92,6 +92,15 @@ PRESENTERS = re.compile(
     + r"\W*\s*(?P<names>.+)$", re.I)
 
 
+_HONORIFIC = re.compile(r"(^|[\s,—–(-])(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Pr)\.\s*)+")
+
+
+def without_honorifics(text: str) -> str:
+    """'— Dr. Helena Voss (Org)' -> '— Helena Voss (Org)'; 'Prof. Dr. Katrin Oberländer' -> 'Katrin Oberländer':
+    the full stop of a title is no sentence's end."""
+    return _HONORIFIC.sub(r"\1", text)
+
+
 # A line that names people of a panel only: 'Chair: Jane Doe', 'chaired by Jane Doe', 'Avec : A (Org), B'.
 PANEL_PEOPLE = re.compile(r"^\W*(?:" + "|".join(sorted(map(re.escape, PANEL_LABELS), key=len, reverse=True))
                           + r")(?:\s*:|(?<=by)\s)\W*(?P<names>\w.*)$", re.I)

@@ -17,6 +17,7 @@ from confqa.talks.detectors.scan import (
     MARKED,
     NAME_DASH_TITLE,
     PANEL_PEOPLE,
+    PAREN_TAIL,
     PRESENTERS,
     TIME,
     TOPIC_POSSESSIVE,
@@ -43,12 +44,14 @@ from confqa.talks.detectors.scan import (
     titled_people,
     unquote,
     without_code,
+    without_honorifics,
     without_role,
 )
 from confqa.talks.names import (
     Vocabulary,
     affiliation_split,
     could_be_surname,
+    known_given_name,
     people,
     person_name,
 )
@@ -401,6 +404,83 @@ def detect_title_heading(scan: NoteScan, blocks: list[Block], index: int) -> Non
                        sections=[(scan.doc, block.heading_path)], whole_docs=whole))
 
 
+def detect_title_line(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A paragraph that opens with a talk's line and goes on in '•' bullets (a note with no markdown structure):
+    '→ Title (Jane Doe, Org)', '[Jane Doe] Title', '[Jane Doe] Title — lightning, 5 min', '[Panel] Title — mod: A;
+    w/ B, C'. The paragraph is about that talk."""
+    block = blocks[index]
+    lines = block.text.splitlines()
+    if block.kind != "paragraph" or len(lines) < 2 or not all(_SYMBOL_BULLET.match(line) for line in lines[1:]) \
+            or block.line_start in scan.claimed:
+        return
+    first = clean_inline(lines[0]).strip()
+    bracket = _BRACKETED_WHO.match(first)
+    arrow = _ARROWED.match(first)
+    if bracket:
+        who, title = bracket.group("who").strip(), bracket.group("title").strip()
+        title, tail = (re.split(r"\s+[—–-]{1,2}\s+|\s+·\s+", title, maxsplit=1) + [""])[:2]
+        kind = kind_of(who) if who.lower() in KIND_WORDS else kind_of_tail(tail)
+        speakers = [name for part in tail.split(";") for name in people(_PEOPLE_LABEL.sub("", part).strip())] \
+            if who.lower() in KIND_WORDS else only_people(scan, who)
+    elif arrow:
+        title, speakers = _title_and_speaker(scan, arrow.group("line"))
+        kind = "talk"
+    else:
+        return
+    if not speakers or not title_like(title):
+        return
+    scan.add(Candidate(title=title, kind=kind, speakers=speakers, mentions=[scan.mention(block, "title-line")],
+                       spans=[(scan.doc, block.line_start, block.line_end)]))
+    scan.claimed.add(block.line_start)
+
+
+# A line of bullets written as symbols rather than markdown lists: '• YIN on a Cortex-M7', '· fewer layers'.
+_SYMBOL_BULLET = re.compile(r"^\s*[•·◦▪▸‣∙]\s*\S")
+_BRACKETED_WHO = re.compile(r"^\W{0,3}\[(?P<who>[^\]]{2,60})\]\s+(?P<title>\S.{3,200})$")
+# What labels the people of a terse panel line: 'mod: A', 'mod. A', 'w/ B, C', 'with B', 'panel: B'.
+_PEOPLE_LABEL = re.compile(r"^\s*(?:mod(?:erator)?\.?|chair|w/|with|panel(?:lists?)?|panell?ists?)\s*:?\s*", re.I)
+_ARROWED = re.compile(r"^\s*[→⇒►▶➜➔»]\s*(?P<line>\S.{3,250})$")
+
+
+def kind_of_tail(tail: str) -> str:
+    """The kind a title's tail names ('lightning, 5 min' -> lightning talk), or a talk."""
+    return next((kind_of(word) for word in re.findall(r"[^\W\d_]+", tail.lower()) if word in KIND_WORDS), "talk")
+
+
+def _title_and_speaker(scan: NoteScan, line: str) -> tuple[str, list[str]]:
+    """'Title (Jane Doe, Org)' -> ('Title', ['Jane Doe']): a person and, after the comma, where they work (unless it
+    starts with a known given name: '(Jane Doe, Tobi Wenzel)' is two people)."""
+    paren = PAREN_TAIL.search(line)
+    if not paren:
+        return line, []
+    parts = [part.strip() for part in paren.group("inner").split(",")]
+    head = person_name(parts[0], scan.vocabulary)
+    if head and len(parts) == 2 and not known_given_name(parts[1].split()[0] if parts[1].split() else ""):
+        return line[: paren.start()].strip(" -–—:"), [head]
+    return paren_people(scan, line)
+
+
+def detect_labelled_lines(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'2. Keynote: "Title"' with '2.1. Presenter: Dr. Jane Doe (Org)' on a line of the same item (minutes in a
+    numbered outline), or '- Panel: "Title"' with '  Moderator: A' under it: the people its labelled lines name
+    are those of the talk the block's first line was found to be."""
+    block = blocks[index]
+    found = [c for c in scan.found if any(m.doc == scan.doc and m.line == block.line_start for m in c.mentions)]
+    lines = [_OUTLINE_NUMBER.sub("", without_honorifics(clean_inline(line))) for line in block.text.splitlines()[1:]]
+    labelled = [line for line in lines if PRESENTERS.match(line) or PANEL_PEOPLE.match(line)]
+    if len(found) != 1 or not labelled:
+        return
+    talk = found[0]
+    names = labelled_people(scan, labelled, panel=talk.kind == "panel")
+    if names:
+        scan.add_speakers(talk, names)
+        talk.mentions.append(scan.mention(block, "presenters"))
+
+
+# The number of an outline's item before its text: '2.1. ', '3.2.1 ', '- '.
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:[-*+]\s+)?(?:\d{1,3}\.)+\d{0,3}\s+")
+
+
 def _holds_a_talk(scan: NoteScan, blocks: list[Block], index: int) -> bool:
     """A section in which a smaller part (a list item, a highlight, a panel) is already a talk is about more than
     that talk, even when its heading looks like the talk's title."""
@@ -439,6 +519,11 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return
     lines = _field_lines(block)
     labelled = [line for line in lines if PRESENTERS.match(clean_inline(line))]
+    if len(labelled) == 1:
+        # 'Moderator: A. Panellists: B (Org), C (Org), D.' on one line: a labelled sentence each.
+        line = clean_inline(labelled[0])
+        sentences = [line[a:b] for a, b in sentence_spans(line, 0, len(line))]
+        labelled = [text for text in sentences if PRESENTERS.match(text)] if len(sentences) > 1 else labelled
     if len(lines) > 1 and all(PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
                               for line in lines):
         names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
@@ -493,7 +578,7 @@ def _panel_people(scan: NoteScan, block: Block) -> bool:
         return False
     panel = scan.lead if scan.lead is not None else scan.by_section.get(block.heading_path)
     if panel is not None and panel.kind == "panel":
-        scan.add_speakers(panel, people(_HONORIFIC.sub(r"\1", match.group("names"))))
+        scan.add_speakers(panel, people(without_honorifics(match.group("names"))))
         panel.mentions.append(scan.mention(block, "presenters"))
     return True
 
@@ -654,7 +739,7 @@ _BOLD_THEN_JOIN = re.compile(r"(?:\*\*|__)\s*(?:[,—–:-]|by)?\s*$")
 
 
 def _item_people(scan: NoteScan, rest: str) -> list[str]:
-    rest = _HONORIFIC.sub(r"\1", rest)  # ', Dr. Klaus Obermeier (Org)'
+    rest = without_honorifics(rest)  # ', Dr. Klaus Obermeier (Org)'
     rest = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(".", ""), rest)  # '(Univ. of Oulu)' ends no clause
     for pattern in (_ITEM_BY, _ITEM_PAREN_WHO, _ITEM_DASH_WHO):
         found = pattern.match(clean_inline(rest) if pattern is not _ITEM_PAREN_WHO else rest)
@@ -666,7 +751,6 @@ def _item_people(scan: NoteScan, rest: str) -> list[str]:
     return []
 
 
-_HONORIFIC = re.compile(r"(^|[\s,—–(-])(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Pr)\.\s*)+")  # 'Prof. Dr. Katrin Oberländer'
 
 
 def _names_part(text: str) -> str:
@@ -733,11 +817,16 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
         marked = next((m for m in MARKED.finditer(" ".join(lines)) if title_like(clean_inline(marked_text(m)))), None)
         title = clean_inline(marked_text(marked)) if marked else None
         speaker_fields += [t for t in titles if only_people(scan, t)]
+    kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
+    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None)
+    if kind == "panel":  # 'Participantes: A (Org), B (Org)' under 'Mesa redonda: "Title"'
+        speaker_fields += [v for k, v in fields.items() if PANEL_PEOPLE.match(f"{k}: x") and v not in speaker_fields]
     speakers = list(dict.fromkeys(n for who in speaker_fields for n in [*named_people(scan, who), *people(who)]))
     if not title or not speakers:
         return
-    kind = next((kind_of(k) for k in fields if k in KIND_WORDS), None)
-    kind = kind or next((kind_of(v) for k, v in fields.items() if k in TYPE_HEADERS), None)
+    quoted = _QUOTED_THEN_WHEN.match(title)
+    if quoted:  # 'Charla: "Title" (11:00, sala Turia)': the title is what the quotes hold
+        title = quoted.group("title")
     title, kind = title_and_kind(title, kind)
     candidate = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
                                    mentions=[scan.mention(block, "fields")],
@@ -749,6 +838,8 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 # Most 'Label: value' lines that describe one talk.
 MAX_FIELDS = 8
+# A field's quoted title and a parenthesis after it: '"La banca como plataforma" (keynote, 9:30, sala Turia)'.
+_QUOTED_THEN_WHEN = re.compile(r'^\s*["“«„](?P<title>[^"”»“]{3,200})["”»“]\s*(?:\([^()]*\))?\s*$')
 
 
 def _single_field(block: Block) -> bool:
