@@ -2917,6 +2917,8 @@ def test_a_date_in_another_language_is_one_sentence_and_a_day() -> None:
     assert holds(Intent(name="when", measure="day"), "Donnerstag, 14. März", None)
     assert holds(Intent(name="when", measure="day"), "le jeudi 12 juin", None)
     assert not holds(Intent(name="when", measure="day"), "13:30 — Passkeys im Mittelstand", None)
+    assert not holds(Intent(name="where"), "The habit from Part 3 is the one I will bring back.", None)
+    assert holds(Intent(name="where"), "The tutorial was in Room 3.", None)
     assert day.name == "when"
 
 

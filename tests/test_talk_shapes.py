@@ -780,6 +780,10 @@ WORLD_SHAPES = {
         "Rostami (Example Bank), Inés Duarte\n\n" + FILLER,
         {("Ports Without Paper", ("Odile Marchetti",), "invited talk"),
          ("Who Patches Ships?", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "kind-write-up-heading": (
+        "# Workshop write-up: Tide Gauges from Scratch\n\nThe hands-on session was run by Inés Duarte (Example "
+        "Labs). " + FILLER,
+        {("Tide Gauges from Scratch", ("Inés Duarte",), "workshop")}),
     "til-lines-with-symbol-bullets": (
         "TIL @ Harbour Audio Day 2032, no headings at all\n\n"
         "→ Buoys That Hear Whales (Inés Duarte, Sonarfield)\n• hydrophones every 2 km\n• 3x fewer false alarms\n\n"

@@ -18,7 +18,11 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
                    r"\b(?:" + lexicon.CLOCK + r")|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
                    r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|\b(?:today|yesterday|tomorrow|"
                    r"morning|afternoon|evening)\b", re.I)
-_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?[A-Z][\w-]+")
+# A place word, or a capitalised name after "in", "at", "to" or "from" that is no numbered part ("from Part 3",
+# "in Section 2"; "in Room 3" is a place).
+_NOT_PLACES = sorted(lexicon.LABEL_WORDS - lexicon.PLACE_WORDS - {"no", "no."})
+_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?"
+                    r"(?!(?i:" + "|".join(_NOT_PLACES) + r")\b)[A-Z][\w-]+")
 _CLOCK = re.compile(lexicon.CLOCK_TIME, re.I)
 # A field that gives a place or a date by its label ("Location: San Diego, CA", "Venue: Hall 104", "Dates: 9-15
 # December"), as the head of a note or a row of a table writes it.

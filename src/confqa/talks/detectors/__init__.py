@@ -7,7 +7,8 @@ on each mention (`TalkMention.how`), so `confqa talks` can say which rule found 
 Structural shapes are in `structure`, shapes of running text in `prose`, what they share in `scan`. Shapes, each with
 its fixture note in tests/test_talk_shapes.py:
   table        a table with a title column and a speaker, type or kind-of-section column (links: evidence)
-  heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title'
+  heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title',
+               '# Workshop write-up: Title'
   name-heading '### Jane Doe — Title', '### Title — Jane Doe', '### 3. "Title" by Jane Doe (Org)'
   parenthesis  '## Fairness at Scale (Ana de la Cruz)': a person (not a topic, not a company) in parentheses
   byline       a heading, then '*Jane Doe, Stanford*', 'by Jane Doe' or 'Jane Doe (Stanford)' on its own line
@@ -21,7 +22,11 @@ its fixture note in tests/test_talk_shapes.py:
   fields       'Title: …' and 'Speaker: …' lines in one block (or a definition list: 'Speaker' / ': Jane Doe')
   lead         '**09:00 Keynote.** Jane Doe (Org) — *Title*', '**Tutorial T3 — Title**' with its presenters below
   prose        'Next up was Jane Doe from Org, who …. The talk was called *Title*'; 'a panel, "Title", moderated by …'
-  person-heading '### Jane Doe' whose section names the talk ('her keynote, "Title"', 'talked about <topic>')
+  person-heading '### Jane Doe' whose section names the talk ('her keynote, "Title"', 'talked about <topic>'), and
+               '### Okafor' under a schedule: the section of that speaker's own talk
+  title-line   a paragraph of '•' bullets led by '→ Title (Jane Doe, Org)', '[Jane Doe] Title', '[Panel] Title — mod: A'
+  presenters (in the block) '2.1. Presenter: Jane Doe' inside the item '2. Keynote: "Title"' (minutes in an outline)
+  given-by     'was run by Dr. Jane Doe (Org) and John Roe' in the first paragraph under a talk's heading
   topic        'Jane Doe talked about <topic>' when the note gives the talk no title
   title        a heading (or a note's title) that is the title of a talk found elsewhere
   front-matter 'speaker: Jane Doe' in a note's front matter: the whole note is that talk"""
@@ -50,6 +55,7 @@ from confqa.talks.detectors.structure import (
     detect_byline,
     detect_fields,
     detect_front_matter,
+    detect_given_by,
     detect_kind_heading,
     detect_labelled_lines,
     detect_list_item,
@@ -81,7 +87,7 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
 
 # Run after the note's other detectors, once every section's own talk is known.
 LATE_DETECTORS: dict[str, tuple[Detector, ...]] = {"heading": (detect_title_heading,), "list": (detect_labelled_lines,),
-                                                   "paragraph": (detect_labelled_lines,)}
+                                                   "paragraph": (detect_labelled_lines, detect_given_by)}
 
 
 def scan_note(parsed: ParsedDocument, vocabulary: Vocabulary, notes: frozenset[str]) -> list[Candidate]:

@@ -45,7 +45,7 @@ DASH = r"\s+[—–-]{1,2}\s+|\s*[—–]\s*|\s+·\s+|\s+/\s+"
 
 HEADING_TALK = re.compile(
     r"^(?:(?:opening|closing|morning|afternoon|evening|featured|special|guest|plenary|day\s+\d+)\s+)?"
-    rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?\s*(?P<number>#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
+    rf"(?P<kind>{KINDS})(?P<session>\s+sessions?)?(?:\s+(?:write-?up|notes|recap|summary|report))?\s*(?P<number>#?[A-Z]?\d+[A-Za-z]?\b)?\s*(?:\([^()]*\))?\s*(?:by\s+(?P<by>[^:]+?))?\s*"
     r"(?:[:\-–—]|\.\s|(?=[\"“]))\s*(?P<title>.+)$", re.I)
 
 

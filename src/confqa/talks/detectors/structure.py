@@ -460,6 +460,28 @@ def _title_and_speaker(scan: NoteScan, line: str) -> tuple[str, list[str]]:
     return paren_people(scan, line)
 
 
+def detect_given_by(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """'# Workshop write-up: Title' then 'The hands-on session … was run by Dr. Jane Doe (Org) and John Roe (Org).':
+    a talk whose heading names no one gets its people from the first paragraph under it that says who gave it."""
+    block = blocks[index]
+    talk = scan.by_section.get(block.heading_path)
+    if block.kind != "paragraph" or talk is None or talk.speakers or \
+            any(b.kind == "paragraph" and b.heading_path == block.heading_path for b in blocks[:index]):
+        return
+    text = without_honorifics(clean_inline(block.text))
+    for start, end in sentence_spans(text, 0, len(text)):
+        given = _GIVEN_BY.search(text[start:end])
+        names = people(given.group("who")) if given else []
+        if names:
+            scan.add_speakers(talk, names)
+            talk.mentions.append(scan.mention(block, "given-by"))
+            return
+
+
+_GIVEN_BY = re.compile(r"\b(?:run|presented|given|taught|led|hosted|delivered|facilitated|moderated)\s+by\s+"
+                       r"(?P<who>[^.;:]+)", re.I)
+
+
 def detect_labelled_lines(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'2. Keynote: "Title"' with '2.1. Presenter: Dr. Jane Doe (Org)' on a line of the same item (minutes in a
     numbered outline), or '- Panel: "Title"' with '  Moderator: A' under it: the people its labelled lines name
