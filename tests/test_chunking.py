@@ -102,6 +102,16 @@ def test_sentence_splitting_respects_abbreviations_and_enumerators() -> None:
     assert spans == ["We use e.g. this one.", "Jiang et al. found it.", "**1. First point** holds.", "Ends here!"]
 
 
+def test_a_question_inside_a_parenthesis_ends_no_sentence() -> None:
+    """"(wall power? GPU counters?)" stays in its sentence; a stray "(" with no ")" after it does not hold the
+    sentences after it together, and a "." inside a parenthesis still ends a sentence."""
+    text = ("The method was not given (wall power? GPU counters? the CPU host?), so we cannot compare. Next one. "
+            "A stray ( bracket here. Then more.")
+    spans = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    assert spans == ["The method was not given (wall power? GPU counters? the CPU host?), so we cannot compare.",
+                     "Next one.", "A stray ( bracket here.", "Then more."]
+
+
 def test_tables_split_by_rows_keep_their_header_as_context() -> None:
     rows = "\n".join(f"| Talk {i} about a long subject number {i} | Speaker {i} | notes on the talk {i} |" for i in range(40))
     document = load_document_bytes(f"# T\n\n| Title | Speaker | Notes |\n|---|---|---|\n{rows}\n".encode(), "t.md")

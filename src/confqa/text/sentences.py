@@ -18,6 +18,10 @@ _ABBREVIATIONS = {
 }
 
 
+# Characters a parenthesis may hold and still keep its sentence whole: "(wall power? GPU counters?)" is one
+# sentence with what is around it (a question or an exclamation inside it ends nothing); a "(" with no ")" this
+# close after it is a stray.
+PARENTHESIS_SPAN = 200
 _ORDINAL_DATE = re.compile(r"(?:^|[\s(–-])\d{1,2}\.$")
 _MONTH_NEXT = re.compile(r"(?:" + "|".join(lexicon.OTHER_MONTHS + lexicon.MONTHS) + r")\b", re.I)
 
@@ -39,6 +43,10 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = segment[stop:stop + 1]
         if following and following.islower():
             continue  # "e.g. foo" or "approx. ten": not a sentence start
+        opened = candidate.rfind("(")
+        if segment[match.start()] in "?!" and opened > candidate.rfind(")") and len(candidate) - opened <= PARENTHESIS_SPAN and \
+                ")" in segment[stop:stop + PARENTHESIS_SPAN]:
+            continue  # "(wall power? GPU counters? the CPU host?)": a question inside a parenthesis
         if _ORDINAL_DATE.search(candidate) and _MONTH_NEXT.match(segment, stop):
             continue  # "Dresden, 14.–15. März 2024": a German date, not a sentence end
         if len(candidate.strip()) < 2 or re.fullmatch(r"\W*\d{1,3}[.)]?", candidate.strip()):
