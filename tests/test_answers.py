@@ -67,7 +67,13 @@ from confqa.evaluation import first_sentence
     ("What was the p99 write latency after the storage fixes?", "quantity"),  # a measure asked for by its name
     ("what was their median query throughput", "quantity"),
     ("What is the write latency of the log volume?", "quantity"),
-    ("What was the talk on tail latency about?", "talk"),  # the measure's word, but not the thing asked for
+    ("What was the talk on tail latency about?", "talk"),
+    ("quién moderó la mesa redonda sobre pagos", "who"),  # the question words of the notes' other languages
+    ("¿Cuándo fue el taller de pagos instantáneos?", "when"),
+    ("cuántos asistentes tuvieron las jornadas", "quantity"),
+    ("Wo fand der Workshop statt?", "where"),
+    ("Pourquoi le panel a-t-il été annulé ?", "explanation"),
+    ("If the new link is faster, why doesn't the team use it everywhere?", "explanation"),  # the measure's word, but not the thing asked for
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent

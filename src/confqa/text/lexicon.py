@@ -378,6 +378,16 @@ AMOUNT_END = r"(?=\s*[?,.]|\s*$|\s+(?:of|for|in|on|at|after|before|with|when|dur
 # question's form, not its topic: "how many people attended" is about people attending, not about "many".
 HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "far", "old", "expensive", "high",
              "low", "small")
+# The same question words in the notes' other languages (Spanish, Portuguese, French, German, Italian), at the
+# question's start ("¿Cuándo fue el taller …?", "quién moderó la mesa redonda", "cuántos asistentes tuvieron …").
+_OPENS = r"^\W*"
+OTHER_LANGUAGE_ASKED = {
+    "who": _OPENS + r"(?:quién|quiénes|quem|qui|wer|chi)\b",
+    "when": _OPENS + r"(?:cuándo|quando|quand|wann|a qué hora|à quelle heure|um wie viel uhr|que horas)\b",
+    "where": _OPENS + r"(?:dónde|donde|onde|où|wo|dove)\b",
+    "quantity": _OPENS + r"(?:cuánt[oa]s?|quant[oa]s?|combien|wie viele?|quant[ie])\b",
+    "explanation": _OPENS + r"(?:por qué|porqué|por que|pourquoi|warum|wieso|weshalb|perché)\b",
+}
 QUESTION_PATTERNS = {
     "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|trade-?offs?|"
                   r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+|"
@@ -385,17 +395,21 @@ QUESTION_PATTERNS = {
                   # "did o3 or Gemini 3 score higher", "was transfer from Swahili or from English better"
                   r"^(?:[\w,' -]+, )?(?:did|does|do|was|were|is|are)\b.{1,80}\bor\b.{1,80}\b(?:higher|lower|better|worse|"
                   r"faster|slower|more|less|larger|smaller)\b",
-    "who": rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
+    "who": OTHER_LANGUAGE_ASKED["who"] + "|"
+           rf"^(?:who|whom|whose)\b|\b(?:who|whom)\b.*\?|\b(?:which|what|name the|name) {PEOPLE_NOUNS}\b|"
            r"\bby whom\b|\bwho(?:'s| is| was| were| gave| presented| ran| led)\b|"
            # Typed as a search rather than asked: "keynote speaker field robotics forum 2025?", "speaker of the
            # opening keynote" (not "the moderator's main point").
            r"^(?!(?:what|which|how|why|when|where|did|does|do|is|was|were|are|can|could|should|would|tell|list)\b)"
            r"(?:[\w-]+ ){0,3}(?:speakers?|presenters?|moderators?|keynoters?|panell?ists?|organi[sz]ers?)\b(?!['’])",
-    "when": rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
+    "when": OTHER_LANGUAGE_ASKED["when"] + "|"
+            rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
             r"\bhow long ago\b",
-    "where": rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
+    "where": OTHER_LANGUAGE_ASKED["where"] + "|"
+             rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
              r"\bwhere (?:was|is|did|were|are|will)\b",
-    "quantity": rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
+    "quantity": OTHER_LANGUAGE_ASKED["quantity"] + "|"
+                rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
                 rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
@@ -407,7 +421,9 @@ QUESTION_PATTERNS = {
             r"findings?|view|position))\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
             r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) (?:[\w.'’ -]+ )?(?:talk|keynote|tutorial|panel|"
             r"presentation|session|workshop)\b[\w.'’ -]* about\b|\bwhat was (?:said|discussed|covered|presented)\b",
-    "explanation": r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
+    "explanation": OTHER_LANGUAGE_ASKED["explanation"] + "|"
+                   r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
+                   r"\bwhy (?:doesn|don|didn|isn|aren|wasn|weren|can|couldn|won|wouldn|shouldn)['’]?t\b|"
                    r"\bwhat (?:makes|made|causes?|caused|explains?|drives?|is the reason|was the reason)\b|"
                    r"\bin what way\b|\bexplain (?:how|why)\b|\breason (?:for|why)\b",
     "definition": r"^(?:what|who) (?:is|are|was|were|'s)\s+(?:an? |the )?[\w .'’()+/-]{1,60}\??$|"
