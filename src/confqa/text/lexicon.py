@@ -502,8 +502,9 @@ WORK_ASKED = r"^\s*(?:which|what)\s+(?:papers?|books?|articles?|stud(?:y|ies)|pu
 # Words that name the kind of answer a question wants, not its topic: "which city hosted it" is answered by
 # "Lisbon", "what does DPO stand for" by its expansion, "according to the tutorial" by the tutorial's own words.
 # A note need not use them, so their absence from the notes says nothing about whether the notes answer.
-FORM_WORDS = ("according name names kind kinds type types sort sorts stand mean means meant refer refers city "
-              "cities country countries venue location place date day time year month week number amount "
+FORM_WORDS = ("according name names named title titles titled called kind kinds type types sort sorts stand mean "
+              "means meant refer refers city cities country countries venue location place date day time year month "
+              "week number amount "
               "percentage percent share fraction proportion total count exactly roughly approximately many much "
               "difference differences similarity similarities held happen happened happens located")
 # Verbs and nouns that ask about a talk rather than name a topic: "what did Mitchell recommend" is about the talk.
