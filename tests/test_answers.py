@@ -1285,6 +1285,30 @@ def test_a_table_quoted_as_a_callout_is_read_as_a_table(tmp_path, embedder) -> N
     assert ">" not in answer.answer, answer.answer
 
 
+RAFT_NOTE = """# Ledger Days 2030
+
+## Brandvold
+
+Their metadata store is replicated across three regions. Fixes, in order of impact:
+
+1. Separate volumes for the write-ahead log and the snapshots.
+2. "Follow-the-sun" leadership: the leader moves every 8 hours to the busiest region.
+
+| Metric | Before | After |
+|---|---|---|
+| p99 write latency | 184 ms | 62 ms |
+| Leader elections per day | 31 | 4 |
+"""
+
+
+def test_a_quantity_is_led_by_the_number_beside_what_it_measures(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What was the p99 write latency after Brandvold's fixes?": the list of fixes has a number ("every 8 hours")
+    and is close to the question; the row that gives the p99 write latency leads the answer."""
+    assistant = _assistant_over({"ledger.md": RAFT_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("What was the p99 write latency after Brandvold's fixes?")
+    assert "62 ms" in first_sentence(answer.answer), answer.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

@@ -390,7 +390,33 @@ def _leads_first(scored: list[Scored], asked: Question, store: IndexStore, setti
     then a field or a note's opening lines giving the place or the date (each step leads over the ones before)."""
     for step in (_role_lines_first, _people_of_the_organisation_first, _column_asked_first, _advice_first):
         scored = step(scored, asked, store)
+    scored = _amount_of_the_topic_first(scored, asked, store, settings)
     return _fields_first(scored, asked, store, settings)
+
+
+def _amount_of_the_topic_first(scored: list[Scored], asked: Question, store: IndexStore,
+                               settings: AnswerSettings) -> list[Scored]:
+    """"What was the p99 write latency after the fixes?": a quantity is answered by a number next to what the
+    question measures ("p99 write latency; Before: 184 ms; After: 62 ms"), not by the best unit that has some
+    number ("the leader is moved every 8 hours"). When the best unit has none beside the question's words, the
+    best that has one, and would join the answer, leads."""
+    if asked.intent.name != "quantity" or not scored or not asked.content:
+        return scored
+    best = max(scored, key=lambda s: s.score)
+    near = [s for s in scored if s.score >= best.score * settings.keep_ratio
+            and checks.number_near(_as_one_clause(s.unit, store), asked.content)
+            and checks.holds(asked.intent, unit_text(s.unit, store), store)]  # a share for "what share", …
+    if not near or best in near:
+        return scored
+    return _leading(max(near, key=lambda s: s.score), scored)
+
+
+def _as_one_clause(unit: Unit, store: IndexStore) -> str:
+    """A unit's text, a table row's cells read as one clause ("p99 write latency 184 ms 62 ms": the figure is the
+    row's measure's)."""
+    if unit.kind == "row" or store.sentences[unit.members[0]].kind == "row" and len(unit.members) == 1:
+        return " ".join(cell for m in unit.members for cell in row_cells(m, store))
+    return unit_text(unit, store)
 
 
 def _leading(best: Scored, scored: list[Scored]) -> list[Scored]:
