@@ -1309,6 +1309,33 @@ def test_a_quantity_is_led_by_the_number_beside_what_it_measures(tmp_path, embed
     assert "62 ms" in first_sentence(answer.answer), answer.answer
 
 
+NEXT_EDITION_NOTE = """# Team recap: Tidal Computing Days 2031
+
+Recap of: Tidal Computing Days 2031, Porto, 3-5 June 2031 (Alfândega congress hall).
+
+## Minutes
+
+1. General impressions
+    1.1. About 400 people in person.
+    1.2. Next edition announced for Riga, June 2032.
+2. Keynote on wave-energy forecasting, by Rui Matos: forecasts now run every 10 minutes.
+
+## Next meeting
+
+Wednesday 18 June 2031, same room.
+"""
+
+
+def test_the_next_edition_is_answered_by_the_line_about_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Where is the next Tidal Computing Days?": the line that announces the next edition leads, not the place the
+    note gives for its own edition (nor the team's next meeting); "where was it" is still answered by that place."""
+    assistant = _assistant_over({"tidal.md": NEXT_EDITION_NOTE}, tmp_path, embedder)
+    upcoming = assistant.ask("where is the next tidal computing days")
+    assert "Riga" in first_sentence(upcoming.answer), upcoming.answer
+    held = assistant.ask("where was tidal computing days 2031 held")
+    assert "Porto" in first_sentence(held.answer), held.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

@@ -311,8 +311,8 @@ def _fields_asked(asked: Question) -> list[str]:
     """The fields a question asks for: "where", "when", or both ("when and where was it held"), the intent's
     first; none for a time of day or a room."""
     name = asked.intent.name
-    if name not in checks.FIELDS or asked.intent.measure is not None:
-        return []
+    if name not in checks.FIELDS or asked.intent.measure is not None or _NEXT_EDITION_ASKED.search(asked.text):
+        return []  # the fields of a note give its own edition's place and dates, not the next one's
     other = "where" if name == "when" else "when"
     return [name, other] if _ALSO_ASKED[name].search(asked.text) else [name]
 
@@ -391,7 +391,23 @@ def _leads_first(scored: list[Scored], asked: Question, store: IndexStore, setti
     for step in (_role_lines_first, _people_of_the_organisation_first, _column_asked_first, _advice_first):
         scored = step(scored, asked, store)
     scored = _amount_of_the_topic_first(scored, asked, store, settings)
-    return _fields_first(scored, asked, store, settings)
+    return _next_edition_first(_fields_first(scored, asked, store, settings), asked, store)
+
+
+# A question about the next edition of an event ("where is the next NordClim", "which city will host OpenGeo Days
+# 2026"), and a line that says where or when it will be ("Next edition announced for Tromsø", "next SoundCode =
+# Feb 2027"): not the team's "Next meeting", the event's next talk or day.
+_NEXT_EDITION_ASKED = re.compile(lexicon.NEXT_EDITION_ASKED, re.I)
+_NEXT_EDITION = re.compile(lexicon.NEXT_EDITION, re.I)
+
+
+def _next_edition_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Where is the next NordClim Modelling Days?": the best line that speaks of the next edition leads, however
+    far it ranks below the place or the date the note gives for its own edition."""
+    if asked.intent.name not in ("where", "when") or not scored or not _NEXT_EDITION_ASKED.search(asked.text):
+        return scored
+    speaking = [s for s in scored if _NEXT_EDITION.search(unit_text(s.unit, store))]
+    return _leading(max(speaking, key=lambda s: s.score), scored) if speaking else scored
 
 
 def _amount_of_the_topic_first(scored: list[Scored], asked: Question, store: IndexStore,

@@ -369,6 +369,15 @@ STATISTICS = {
     "mean": r"\b(?:mean|average|avg|media|promedio|moyenne|Durchschnitt\w*|Mittelwert)\b",
     "peak": r"\b(?:peak|max(?:imum)?|máximo|pico)\b",
 }
+# A question about an event's next edition ("where is the next NordClim", "which city will host it in 2026"), not
+# about the next talk, day or meeting of this one.
+NEXT_EDITION_ASKED = (r"\b(?:next|upcoming)\b(?!\s+(?:talk|speaker|session|slide|step|day|morning|afternoon|part|"
+                      r"section|keynote|panel|tutorial|meeting|question)\b)|\bwill\s+(?:host|be\s+held|take\s+place)\b|"
+                      r"\bhost city\b")
+# A line that says where or when an event's next edition will be: "Next edition announced for Tromsø", "next
+# SoundCode = Feb 2027", "it will be held in Porto", "returns to Lisbon".
+NEXT_EDITION = (r"\bnext (?:edition|year|conference|event|summit|one|time)\b|\bnext [\w-]+ (?:=|is|will)\b|"
+                r"\bwill be held\b|\bannounced for\b|\bhost city\b|\breturns? to\b")
 # Words that number a part of something rather than count it: "Section 2.4", "Step 3", "Table 2", "Room 104".
 LABEL_WORDS = frozenset("""section sections part step steps table figure fig slide chapter phase stage level tier
 track room hall lecture session episode issue version appendix item no no.""".split())
