@@ -68,10 +68,10 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
 def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> bool:
     """Whether the notes name the thing a how-many question counts, but none of the notes the answer quotes does:
     their numbers count something else ("4 bits" for "how many GPUs"). A word no note uses may be the asker's own
-    for the notes' ("phones" for "devices"), and says nothing."""
+    for the notes' ("phones" for "devices"), and says nothing; so does a word for people."""
     stem = (terms(counted) or [counted.lower()])[0]
-    if stem not in store.vocabulary:
-        return False
+    if stem not in store.vocabulary or counted.lower() in lexicon.PEOPLE_COUNTS:
+        return False  # people are counted under many names: "12,400 researchers" for "how many people"
     naming = {store.chunks[int(i)].doc for i in store.chunks_with([stem])}
     return not any(store.chunks[store.sentences[m].chunk].doc in naming for c in chosen for m in c.unit.members)
 
