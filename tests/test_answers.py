@@ -1336,6 +1336,43 @@ def test_the_next_edition_is_answered_by_the_line_about_it(tmp_path, embedder) -
     assert "Porto" in first_sentence(held.answer), held.answer
 
 
+TRADING_NOTE = """# Markets Day 2031
+
+## Trading challenge
+
+Each of the six agent teams got $5k to trade for a week on a paper exchange. (Results unpublished: the sponsor
+asked us not to share them.)
+
+## Replication in production (Ivo Brandt)
+
+Brandt explained why replication lag matters for reads. No before/after numbers in this one.
+"""
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("(Results unpublished. Legal reasons.)", True),
+    ("No before/after numbers in this one.", True),
+    ("She wouldn't share exact numbers.", True),
+    ("The winner was not announced.", True),
+    ("We have results from three runs.", False),
+    ("The data were shared openly.", False),
+])
+def test_what_a_note_says_when_a_figure_was_not_given(text: str, says: bool) -> None:
+    from confqa.text.lexicon import NOT_GIVEN
+
+    assert bool(NOT_GIVEN.search(text)) is says
+
+
+def test_a_result_the_notes_say_was_not_given_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which team won the trading challenge?": the notes say its results were not published, so it is declined;
+    how much each team got to trade is in the same line, and answered."""
+    assistant = _assistant_over({"markets.md": TRADING_NOTE}, tmp_path, embedder)
+    winner = assistant.ask("Which team made the most money in the trading challenge?")
+    assert winner.abstained, winner.answer
+    given = assistant.ask("How much money did each team get to trade in the trading challenge?")
+    assert not given.abstained and "$5k" in first_sentence(given.answer), given.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

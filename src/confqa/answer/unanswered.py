@@ -24,6 +24,7 @@ from confqa.search.base import TalkRoute
 from confqa.search.routing import ASKING_TERMS
 from confqa.settings import AnswerSettings
 from confqa.text import lexicon
+from confqa.text.sentences import sentence_spans
 
 UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted lines do not answer the question
 
@@ -47,6 +48,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
     if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked, store) for c in chosen):
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
+    if chosen and not_given(asked, unit_text(chosen[0].unit, store), store):
+        return True  # "which LLM made the most money in Alpha Arena", answered by "(Results unpublished.)"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
         return True
@@ -74,6 +77,23 @@ def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> 
         return False  # people are counted under many names: "12,400 researchers" for "how many people"
     naming = {store.chunks[int(i)].doc for i in store.chunks_with([stem])}
     return not any(store.chunks[store.sentences[m].chunk].doc in naming for c in chosen for m in c.unit.members)
+
+
+def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
+    """The lead unit says the figure or result asked for was not given ("Results unpublished", "No before/after
+    numbers in this one") and holds no other answer: for a quantity, no amount outside that sentence ("Gave each
+    LLM $10k to trade … (Results unpublished.)" answers how much each was given); for another question, it asks
+    for an outcome (who won, which did best) and the notes say there is none to tell."""
+    said = lexicon.NOT_GIVEN.search(lead)
+    if said is None:
+        return False
+    if asked.intent.name == "quantity":
+        rest = " ".join(lead[a:b] for a, b in sentence_spans(lead, 0, len(lead)) if not a <= said.start() < b)
+        return not checks.holds(asked.intent, rest, store)
+    return asked.intent.name in ("fact", "who", "comparison", "list") and bool(_OUTCOME_ASKED.search(asked.text))
+
+
+_OUTCOME_ASKED = re.compile(lexicon.OUTCOME_ASKED, re.I)
 
 
 def names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:

@@ -119,6 +119,20 @@ UNKNOWN_SPEAKER = re.compile(r"\b(?:didn'?t|did not|couldn'?t|could not|never)\s
 # given anonymously ('Speaker to be confirmed', 'TBA', 'whose name I did not catch', '(anonymous, see note)').
 NO_NAME = re.compile(UNKNOWN_SPEAKER.pattern + r"|\bto be (?:confirmed|announced|determined|decided)\b|\btb[acd]\b|"
                      r"\b(?:anonymous|unnamed|undisclosed)\b|\bname (?:withheld|not (?:given|shared|known))\b", re.I)
+# What a note says when the figure or result asked for was not given: "(Results unpublished. Legal reasons.)", "No
+# before/after numbers in this one.", "she wouldn't share exact numbers", "the winner was not announced".
+NOT_GIVEN = re.compile(
+    r"\b(?:results?|numbers?|figures?|scores?|winners?|data|details|metrics|benchmarks?)\s+(?:were\s+|are\s+|was\s+|"
+    r"is\s+)?(?:unpublished|not (?:yet )?(?:published|disclosed|shared|given|announced|released|public)|withheld|"
+    r"undisclosed)\b|"
+    r"\b(?:didn['’]?t|did not|wouldn['’]?t|would not|couldn['’]?t|could not|refused to|declined to)\s+(?:share|give|"
+    r"publish|disclose|reveal|show)\s+(?:any\s+|the\s+|their\s+|exact\s+|hard\s+)*(?:numbers?|figures?|results?|"
+    r"details|data|metrics)\b|"
+    r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b",
+    re.I)
+# A question asking for an outcome: who won, which did best, what the result was.
+OUTCOME_ASKED = (r"\b(?:won|wins?|winners?|winning|best|most|highest|lowest|top|results?|outcomes?|beat|outperform\w*|"
+                 r"came (?:first|out ahead))\b")
 # Headings of sections that list books, papers or chores rather than talks.
 NON_TALK_SECTIONS = re.compile(
     r"\bread\??\s*$|(?:^|\W)(?:à|a) lire\b|\bzu lesen\b|\bpara leer\b|"
