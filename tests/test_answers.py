@@ -1373,6 +1373,28 @@ def test_a_result_the_notes_say_was_not_given_is_declined(tmp_path, embedder) ->
     assert not given.abstained and "$5k" in first_sentence(given.answer), given.answer
 
 
+DODGED_NOTE = """# Lakehouse Day 2031
+
+## Talks
+
+- Mirela Kovač, Quarry Analytics: Hudi compaction storms; snapshot expiry per table, not global; someone asked
+  about Kudu; she politely dodged
+- Tarek Haddad, Agro Lab: WebGPU side channels; key recovered in 9 minutes; he wouldn't say which browser was the
+  safe one
+"""
+
+
+def test_a_question_the_speaker_left_open_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How did Kovač compare Kudu with Hudi?": the notes say she dodged the question about Kudu, so it is
+    declined; a line that says a speaker would not say something else still answers what it gives ("how long did
+    Haddad need to recover the key" is answered, though he wouldn't say which browser was safe)."""
+    assistant = _assistant_over({"lakehouse.md": DODGED_NOTE}, tmp_path, embedder)
+    dodged = assistant.ask("How did Mirela Kovač compare Kudu with Hudi?")
+    assert dodged.abstained, dodged.answer
+    answered = assistant.ask("How long did Tarek Haddad need to recover the key through the browser?")
+    assert not answered.abstained and "9 minutes" in answered.answer, answered.answer
+
+
 SYMPOSIUM_NOTE = """# Harbour Symposium 2031 notes
 
 Notes from the Harbour Symposium on Learning Systems (HSLS 2031), held in Tallinn, Estonia, in May. It was the

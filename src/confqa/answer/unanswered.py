@@ -80,10 +80,12 @@ def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> 
 
 
 def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
-    """The lead unit says the figure or result asked for was not given ("Results unpublished", "No before/after
-    numbers in this one") and holds no other answer: for a quantity, no amount outside that sentence ("Gave each
+    """The lead unit says the speaker left the question open (`_left_open`), or that the figure or result asked for
+    was not given ("Results unpublished", "No before/after numbers in this one") and it holds no other answer: for a quantity, no amount outside that sentence ("Gave each
     LLM $10k to trade … (Results unpublished.)" answers how much each was given); for another question, it asks
     for an outcome (who won, which did best) and the notes say there is none to tell."""
+    if _left_open(asked, lead, store):
+        return True
     said = lexicon.NOT_GIVEN.search(lead)
     if said is None:
         return False
@@ -94,6 +96,30 @@ def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
 
 
 _OUTCOME_ASKED = re.compile(lexicon.OUTCOME_ASKED, re.I)
+
+
+def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
+    """The lead unit says the speaker left the question's focus open, and gives nothing else that answers it: a
+    clause that says so (lexicon.EVADED) names, with the clause before it, the question's rarest topic word
+    ("someone asked about Delta; she politely dodged" for "how did Herrera compare Delta Lake with Iceberg"), and
+    the rest of the unit holds no answer of the kind asked ("key recovered in 9 minutes; he wouldn't say which
+    browser was safe" still says how long the attack took)."""
+    known = [t for t in asked.content if t in store.vocabulary]
+    if not known:
+        return False
+    rarest = max(store.term_weight(t) for t in known)
+    focus = {t for t in known if store.term_weight(t) == rarest}  # the rarest, and those as rare
+    clauses = _CLAUSES.split(lead)
+    open_at = [i for i, clause in enumerate(clauses)
+               if lexicon.EVADED.search(clause) and focus & terms_of(" ".join(clauses[max(0, i - 1): i + 1]))]
+    if not open_at:
+        return False
+    rest = " ".join(c for i, c in enumerate(clauses) if i not in open_at)
+    return asked.intent.name not in _TYPED or not checks.holds(asked.intent, rest, store)
+
+
+_TYPED = frozenset({"quantity", "who", "when", "where"})  # intents whose answer a check can find in a text
+_CLAUSES = re.compile(r"[;:!?]\s|\.\s|\s[—–]\s|\s→\s")
 
 
 def names_nobody(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore) -> bool:

@@ -130,6 +130,11 @@ NOT_GIVEN = re.compile(
     r"details|data|metrics)\b|"
     r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b",
     re.I)
+# What a note says when a speaker left a question open: "someone asked about Delta; she politely dodged", "she
+# wouldn't say which browser was the safe one", "Wie misst man DQ? → keine gute Antwort".
+EVADED = re.compile(r"\b(?:dodged|sidestepped|evaded|(?:didn['’]?t|did not|wouldn['’]?t|would not|refused to|declined "
+                    r"to)\s+(?:answer|say|comment|tell)|no (?:good |real |clear |straight )?answer|keine (?:gute |klare )?"
+                    r"antwort|sin respuesta|sem resposta|pas de (?:vraie |bonne )?réponse)\b", re.I)
 # A question asking for an outcome: who won, which did best, what the result was.
 OUTCOME_ASKED = (r"\b(?:won|wins?|winners?|winning|best|most|highest|lowest|top|results?|outcomes?|beat|outperform\w*|"
                  r"came (?:first|out ahead))\b")
