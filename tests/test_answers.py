@@ -3026,6 +3026,32 @@ def test_a_comparison_on_a_measure_quotes_each_sides_figure(tmp_path, embedder) 
     assert "87%" in answer.answer and "41%" in answer.answer, answer.answer
 
 
+INDEXES_NOTE = """# Vector search tutorial, Harbour Data Day 2031
+
+## Part 1: the brute-force baseline
+
+On one million vectors the flat index, which compares the query with every vector, had a p95 latency of 48 ms
+and used 3.1 GB of memory.
+
+## Part 2: compressed indexes
+
+IVF-PQ clusters the vectors and compresses each one. Its p95 latency was 1.2 ms and it used 0.6 GB of memory, at
+the cost of 13 points of recall.
+
+## Part 3: what we took home
+
+Pick the index after measuring recall on your own queries.
+"""
+
+
+def test_a_comparison_finds_the_side_retrieval_missed(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Compare the flat index with IVF-PQ on latency", answered from one retrieved passage (top_k=1): the side no
+    retrieved passage names is looked up by its words, and the answer gives both latencies."""
+    assistant = _assistant_over({"vectors.md": INDEXES_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("compare IVF-PQ with the flat index on p95 latency", top_k=1)
+    assert "1.2 ms" in answer.answer and "48 ms" in answer.answer, answer.answer
+
+
 def test_a_date_in_another_language_is_one_sentence_and_a_day() -> None:
     """"Dresden, 14.–15. März 2024" is not cut after "15." (a German date), and "Donnerstag, 14. März" gives a day
     for a which-day question."""

@@ -143,6 +143,10 @@ class AnswerSettings(BaseModel):
                                       "heading it names too, joined to the passages the answer is drawn from when "
                                       "retrieval ranked them lower (1, 2 and 4 gave the same answers on the dev "
                                       "split).")
+    side_passages_added: int = Field(2, ge=0, le=20, description="Passages that name a side of a comparison "
+                                     "which no retrieved passage names ('compare exact flat search with IVF-PQ' and "
+                                     "the row of the flat index), joined to the passages the answer is drawn from, "
+                                     "at most this many per side (those that also name what is compared first).")
     other_talk_share: float = Field(0.7, ge=0.0, le=1.0, description="A further unit about another talk than the "
                                     "lead's (when the question names none) joins only if its fitted probability of "
                                     "stating a key fact is at least this share of the lead's. Chosen on the dev "

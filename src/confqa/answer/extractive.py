@@ -34,7 +34,7 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
-from confqa.answer.sides import with_both_sides
+from confqa.answer.sides import side_passages, with_both_sides
 from confqa.answer.unanswered import UNANSWERED, editions_named, not_answered, outside_the_notes
 from confqa.answer.units import (
     Unit,
@@ -112,6 +112,7 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     asked = understand(query)
     passages = passages_from(hits, store, route)
     pool = answer_pool(asked, hits) + _named_sections(asked, hits, store, settings)
+    pool += side_passages(asked, pool, store, settings.side_passages_added, query.filters.mask)
     catalogue = catalogue_units(asked, pool, store, settings)
     chosen = catalogue or _select(_leads_first(candidates(asked, query, pool, store, settings), asked, store,
                                                settings), asked, store, settings)

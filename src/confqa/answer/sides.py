@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+import numpy as np
+
 from confqa.answer.question import Question, Scored, terms_of
 from confqa.answer.units import unit_text
 from confqa.index.store import IndexStore
+from confqa.search.base import Hit
 from confqa.settings import AnswerSettings
 
 # What joins the two sides: "X vs Y", "X versus Y", "X compared with Y", "compare X with Y", "X or Y", "X and Y".
@@ -19,6 +22,9 @@ _COMPARE = re.compile(r"\b(?:compare|comparing|between)\s+", re.I)  # "compare X
 _SIDE_END = re.compile(r"[,:;?!]|\s(?:on|in|for|at|when|regarding|about|of|differ\w*|compare\w*|agree\w*|views?|"
                        r"approach\w*|results?)\b", re.I)
 SIDE_WORDS = 4  # a side is named by at most this many words next to the word that joins it to the other
+# A side's word names it only if it is at least this share as rare (idf) as the side's rarest: "search" in "exact
+# flat search" is in many lines that are not about the flat index.
+SIDE_WORD_SHARE = 0.75
 # Words after the sides that say a comparison is asked for, not what it is on ("how did their views differ").
 _COMPARING = terms_of("differ differed differs difference compare compared agree agreed disagree views view "
                       "approach approaches results result say said think thought")
@@ -76,13 +82,18 @@ def with_both_sides(chosen: list[Scored], scored: list[Scored], asked: Question,
     for side, key in zip(sides, keys):
         if key is None:
             continue
-        naming = [s for s in scored if key in terms_of(unit_text(s.unit, store)) and not used & set(s.unit.members)
-                  and s.score >= chosen[0].score * settings.keep_ratio]
+        unused = [s for s in scored if key in terms_of(unit_text(s.unit, store)) and not used & set(s.unit.members)]
+        naming = [s for s in unused if s.score >= chosen[0].score * settings.keep_ratio]
         # A comparison on something ("% of files pruned") wants each side's own figure for it: a side is said by a
-        # unit that names the whole side and the thing compared ("Adaptive zone maps; Files pruned: 71%", not "a
-        # zone map stores min/max values per data file"), when some unit does; else by any unit that names it.
-        whole = side & store.vocabulary.keys()
-        on_basis = [s for s in naming if _says(terms_of(unit_text(s.unit, store)), whole, basis)]
+        # unit that names the side's telling words and the thing compared ("Adaptive zone maps; Files pruned: 71%",
+        # not "a zone map stores min/max values per data file"; "Flat (exact) … latency 48.0" for "exact flat
+        # search", whose "search" is in every line), when some unit does (however far it ranks when no chosen unit
+        # names the side at all); else by any unit that names it and would join the answer.
+        weights = {t: store.term_weight(t) for t in side if t in store.vocabulary}
+        whole = {t for t, w in weights.items() if w >= SIDE_WORD_SHARE * max(weights.values())}
+        named = any(key in terms_of(unit_text(c.unit, store)) for c in out)
+        on_basis = [s for s in (naming if named else unused)
+                    if basis and _says(terms_of(unit_text(s.unit, store)), whole, basis)]
         if any(_says(terms_of(unit_text(c.unit, store)), whole if on_basis else {key}, basis if on_basis else set())
                for c in out):
             continue
@@ -108,3 +119,28 @@ def with_both_sides(chosen: list[Scored], scored: list[Scored], asked: Question,
 def _says(said: frozenset[str], side: Collection[str], basis: Collection[str]) -> bool:
     """Whether a unit's terms name every term of the side and, when a basis is given, something of it."""
     return all(t in said for t in side) and (not basis or any(t in said for t in basis))
+
+
+def side_passages(asked: Question, pool: list[Hit], store: IndexStore, most: int,
+                  mask: np.ndarray | None = None) -> list[Hit]:
+    """Passages for a side of a comparison that no passage of the pool names ("compare exact flat search with
+    IVF-PQ on latency", retrieved for IVF-PQ only): those that name every word of the side, and what is compared
+    when the question says, first; at most `most` per side, scored as the pool's last."""
+    sides, basis = _parts(asked.text)
+    if not sides or not pool or not most or asked.vector is None:
+        return []
+    known = {h.chunk for h in pool}
+    said: set[str] = set().union(*(terms_of(store.chunks[c].text) for c in known))
+    route = set(store.chunks_of_talks(list(asked.route.talk_ids)).tolist()) if asked.route else set()
+    extra: list[int] = []
+    for side in sides:
+        words = sorted(t for t in side if t in store.vocabulary)
+        if not words or all(w in said for w in words):
+            continue
+        compared = sorted(t for t in basis if t in store.vocabulary)
+        found = [c for c in [*store.chunks_with(words + compared).tolist(), *store.chunks_with(words).tolist()]
+                 if c not in known and (mask is None or mask[c])]
+        extra += [c for c in dict.fromkeys(found) if c not in extra][:most]
+    floor = min(h.score for h in pool)
+    return [Hit(chunk=c, score=floor, dense=float(store.chunk_vectors[c] @ asked.vector), bm25=0.0,
+                in_route=not asked.speaker_talks or c in route) for c in extra]
