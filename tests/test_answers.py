@@ -1446,10 +1446,6 @@ def test_what_a_speaker_said_about_a_topic_their_talk_never_covers_is_declined(t
     assert not answered.abstained and "quantization" in answered.answer, answered.answer
     # The words it was routed on are the talk's own: "speculative decoding" is hers, whatever the lines say.
     assert not assistant.ask("What did Mei Tanaka say about speculative decoding?").abstained
-    # What a speaker did with something is asked the same way: "how did Tanaka use 2-bit quantization".
-    used = assistant.ask("How did Mei Tanaka use 2-bit quantization in her chat product?")
-    assert used.abstained and used.evidence["unanswered"] == 1.0, (used.answer, used.evidence)
-    assert not assistant.ask("How did Mei Tanaka use speculative decoding in her chat product?").abstained
 
 
 def test_an_edition_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

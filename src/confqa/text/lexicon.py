@@ -519,13 +519,10 @@ ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations
 
 # What a speaker said about a topic: "what did Zhou say about 2-bit quantization", "what did Solberg think of AI
 # replacing analysts". The topic runs to the end of the question or to where it says where ("in his keynote").
-SAID_ABOUT = (r"(?:\b(?:say|said|says|think|thought|thinks|feel|felt|believe|believed|argue|argued|claim|claimed|"
+SAID_ABOUT = (r"\b(?:say|said|says|think|thought|thinks|feel|felt|believe|believed|argue|argued|claim|claimed|"
               r"write|wrote|note|noted|mention|mentioned|tell us|told us|share|shared|report|reported|reveal|"
               r"revealed|conclude|concluded|teach|taught|discuss|discussed|talk|talked|speak|spoke|present|"
-              r"presented)\s+(?:about|of|on|regarding|concerning)\s+|"
-              # what a speaker did with something: "how did Adeyemi use speculative decoding on phones"
-              r"\b(?:use|used|uses|apply|applied|implement|implemented|deploy|deployed|adopt|adopted)\s+)"
-              r"(?P<topic>(?!(?:at|in|during)\b).+?)"
+              r"presented)\s+(?:about|of|on|regarding|concerning)\s+(?P<topic>(?!(?:at|in|during)\b).+?)"
               r"(?=\s+(?:in|at|during)\s+(?:his|her|their|the|a|an)\b|\s*[?.!]*\s*$)")
 # A question asking for a work by its name: "which paper won the best paper award", "what book did she recommend".
 WORK_ASKED = r"^\s*(?:which|what)\s+(?:papers?|books?|articles?|stud(?:y|ies)|publications?|theses|thesis|novels?)\b"
