@@ -23,6 +23,17 @@ def test_setext_heading_under_a_two_line_paragraph() -> None:
     assert not any("---" in b.text for b in parsed.blocks if b.kind == "paragraph")
 
 
+def test_a_heading_written_in_html_is_a_heading() -> None:
+    """'<h3>Title</h3>' on its own line (notes exported from HTML) opens a section as '### Title' does; other HTML
+    stays a paragraph."""
+    parsed = parse(load_document_bytes(b"# Day\n\n<h3>Tokenizers Are <em>Policy</em></h3>\n\nKind\n: Keynote\n\n"
+                                       b"<div>Slides later</div>\n", "h.md"))
+    heading = parsed.blocks[1]
+    assert (heading.kind, heading.level, heading.heading_path) == ("heading", 3, ("Day", "Tokenizers Are Policy"))
+    assert parsed.blocks[2].heading_path == ("Day", "Tokenizers Are Policy")
+    assert parsed.blocks[-1].kind == "paragraph" and parsed.blocks[-1].text == "<div>Slides later</div>"
+
+
 def test_table_without_outer_pipes_is_a_table() -> None:
     found = blocks_of("Title | Speaker\n--- | ---\nScaling | Jane Doe\nSparse | Kwame Mensah\n")
     assert found == [("table", 1, 4, "Title | Speaker\n--- | ---\nScaling | Jane Doe\nSparse | Kwame Mensah")]

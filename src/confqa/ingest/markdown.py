@@ -153,8 +153,12 @@ def _raw_blocks(tokens: list, shift: int, lines: list[str]) -> tuple[list[_Raw],
             raws.append(_Raw(_LEAF_KINDS[kind], first, last))
             item_open = False
         elif kind == "html_block":
+            heading = _HTML_HEADING.match(token.content)
             if token.content.lstrip().startswith("<!--"):  # comments are not content
                 dropped.update(range(first, last + 1))
+            elif heading and first == last:  # '<h3>Title</h3>' on its own line: a heading, as '### Title' is
+                raws.append(_Raw("heading", first, last, int(heading.group("level")),
+                                 _TAG.sub("", heading.group("title")).strip()))
             else:
                 raws.append(_Raw("paragraph", first, last))
             item_open = False
@@ -164,6 +168,9 @@ def _raw_blocks(tokens: list, shift: int, lines: list[str]) -> tuple[list[_Raw],
 
 
 _HAS_TEXT = re.compile(r"\w")
+# A heading written in HTML on a line of its own: '<h3>Tokenizers Are a Policy Decision</h3>', '<h2 id="x">…</h2>'.
+_HTML_HEADING = re.compile(r"^\s*<h(?P<level>[1-6])(?:\s[^>]*)?>(?P<title>.*?)</h(?P=level)>\s*$", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _leftovers(raws: list[_Raw], dropped: set[int], lines: list[str], first_body: int) -> list[_Raw]:
