@@ -2950,6 +2950,8 @@ def test_a_question_asking_which_talk_is_answered_by_its_title(tmp_path, embedde
     assistant = _assistant_over({"coastal-robotics.md": QA_NOTE}, tmp_path, embedder)
     which = assistant.ask("which talk showed pilots a ghost overlay of the arm?")
     assert first_sentence(which.answer).startswith("Remote Piloting Over Thin Links"), which.answer
+    named = assistant.ask("which coastal robotics talk showed pilots a ghost overlay of the arm?")
+    assert first_sentence(named.answer).startswith("Remote Piloting Over Thin Links"), named.answer
     title = assistant.ask("What was the title of Tomás Keane's talk?")
     assert "Remote Piloting Over Thin Links" in first_sentence(title.answer), title.answer
     keynote = assistant.ask("keynote speaker coastal robotics days 2025?")

@@ -784,6 +784,28 @@ WORLD_SHAPES = {
         "# Workshop write-up: Tide Gauges from Scratch\n\nThe hands-on session was run by Inés Duarte (Example "
         "Labs). " + FILLER,
         {("Tide Gauges from Scratch", ("Inés Duarte",), "workshop")}),
+    "live-blog-update-headings": (
+        "# Live: Harbour Robotics Day\n\n### UPDATE 16:55 — Panel: \"Who Fixes the Crane at Night?\"\n\nModerator: "
+        "Greta Lindqvist. Panellists: Hamid Rostami (Example Port), Inés Duarte (Example Labs).\n\n" + FILLER,
+        {("Who Fixes the Crane at Night?", ("Greta Lindqvist", "Hamid Rostami", "Inés Duarte"), "panel")}),
+    "person-then-quoted-title-items": (
+        "# Robotics day\n\n## Lightning round\n\n- Mei Tanaka, \"Teaching cobots with a headset\". It took 14 "
+        "minutes.\n- Haruto Sasaki, \"Battery swaps for AMR fleets\". A swap takes 38 seconds.\n\n" + FILLER,
+        {("Teaching cobots with a headset", ("Mei Tanaka",), "lightning talk"),
+         ("Battery swaps for AMR fleets", ("Haruto Sasaki",), "lightning talk")}),
+    "talk-cited-as-a-reference": (
+        "# Lab report\n\n## Talk of the week #1\n\nOdile, M. & Rostami, H. (2031). \"Sketches for Join Ordering\". "
+        "Harbour Data Day 2031, Tallinn.\n\n**Summary.** Presented by Hamid Rostami; Marchetti Odile did not travel. "
+        + FILLER + "\n\n## Talk of the week #2\n\nDuarte, I. (2031). \"Vacuum at Scale\". Harbour Data Day 2031 "
+        "keynote.\n\n**Summary.** Inés Duarte (Example Labs) gave the keynote. " + FILLER,
+        {("Sketches for Join Ordering", ("Hamid Rostami",), "talk"), ("Vacuum at Scale", ("Inés Duarte",), "invited talk")}),
+    "unconference-cards": (
+        "# Camp notes\n\n## The board\n\n- Card #1 — Budgets for third-party scripts — convener: Mei Tanaka — 14 "
+        "votes\n- Card #3 — Debugging slow interactions — convener: Haruto Sasaki — 22 votes\n\n## Keynote: The Page "
+        "Is Heavy\n\nDr. Inés Duarte (independent consultant) opened at 09:15 in the big room.\n\n" + FILLER,
+        {("Budgets for third-party scripts", ("Mei Tanaka",), "talk"),
+         ("Debugging slow interactions", ("Haruto Sasaki",), "talk"),
+         ("The Page Is Heavy", ("Inés Duarte",), "invited talk")}),
     "til-lines-with-symbol-bullets": (
         "TIL @ Harbour Audio Day 2032, no headings at all\n\n"
         "→ Buoys That Hear Whales (Inés Duarte, Sonarfield)\n• hydrophones every 2 km\n• 3x fewer false alarms\n\n"

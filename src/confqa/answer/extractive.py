@@ -1016,7 +1016,8 @@ def _naming_the_talk(text: str, talk: Talk, speakers_once: bool) -> str:
 # A question asking which one talk something was said in: "which talk had the ghost overlay", "what session covered …",
 # or for a talk's title: "what was the title of Obi's keynote", "what was her talk called".
 _TALK_WORD = r"(?:talk|session|presentation|poster|keynote|tutorial|panel|workshop|lecture)"
-_WHICH_TALK = re.compile(rf"\b(?:which|what)\s+(?:\w+\s+)?{_TALK_WORD}\b(?!\s*(?:of|on|by|at)\b)|"
+_WHICH_TALK = re.compile(rf"\b(?:which|what)\s+(?:(?!(?:of|the|was|is|did)\b)[\w-]+\s+){{0,3}}{_TALK_WORD}\b"
+                         rf"(?!\s*(?:of|on|by|at)\b)|"
                          rf"\b(?:title|name) of\b|\b{_TALK_WORD}s?\s+(?:was\s+|is\s+)?(?:called|named|titled)\b", re.I)
 
 _DAY_ASKED = Intent(name="when", measure="day")

@@ -26,6 +26,7 @@ its fixture note in tests/test_talk_shapes.py:
                '### Okafor' under a schedule: the section of that speaker's own talk
   title-line   a paragraph of '•' bullets led by '→ Title (Jane Doe, Org)', '[Jane Doe] Title', '[Panel] Title — mod: A'
   presenters (in the block) '2.1. Presenter: Jane Doe' inside the item '2. Keynote: "Title"' (minutes in an outline)
+  reference    'Okonkwo, A. & Liu, B. (2023). "Title". Venue.' on its own line, its presenter from the summary below
   given-by     'was run by Dr. Jane Doe (Org) and John Roe' in the first paragraph under a talk's heading
   topic        'Jane Doe talked about <topic>' when the note gives the talk no title
   title        a heading (or a note's title) that is the title of a talk found elsewhere
@@ -64,6 +65,7 @@ from confqa.talks.detectors.structure import (
     detect_person_heading,
     detect_presenters,
     detect_quoted_heading,
+    detect_reference,
     detect_speaker_list,
     detect_table,
     detect_title_heading,
@@ -78,7 +80,7 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
     "heading": (detect_quoted_heading, detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
                 detect_person_heading),
-    "paragraph": (detect_title_line, detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
+    "paragraph": (detect_title_line, detect_reference, detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
                   detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),
     "list": (detect_presenters, detect_byline, detect_list_item, detect_who_dash_topic, detect_speaker_list, detect_panel_bullets,
              detect_prose_talk, detect_topic_talk, detect_inline),

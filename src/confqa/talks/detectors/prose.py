@@ -50,6 +50,7 @@ from confqa.text.lexicon import (
     NO_NAME,
     NON_TALK_SECTIONS,
     NOT_A_SUBJECT,
+    NOTES_HEADERS,
     PANEL_PROSE,
     PROSE_TALK_WORDS,
     READING_WORDS,
@@ -269,6 +270,8 @@ def detect_lead_talk(scan: NoteScan, blocks: list[Block], index: int) -> None:
             speakers = _people_before(scan, clean_inline(match.group("rest")))
             titled = _ONLY_KIND.fullmatch(bold)  # the people labelled below are this talk's too
     else:
+        if bold.lower().strip(" .:") in NOTES_HEADERS:
+            return  # '**Summary.** Presented by Yuki Morimoto; …': a label over what was said, not a title
         presented = _PRESENTED_BY.search(clean_inline(rest))
         label = match.group("bold").rstrip().endswith(":") or match.group("rest").lstrip().startswith(":")
         below = only_people(scan, lines[1]) if len(lines) > 1 and not match.group("rest").strip() else []

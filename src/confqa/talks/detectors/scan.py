@@ -215,8 +215,15 @@ Detector = Callable[[NoteScan, list[Block], int], None]
 
 # -- headings ----------------------------------------------------------------------------------------------------
 def heading_title(block: Block) -> str:
-    """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …')."""
-    return TIME.sub("", ENUMERATION.sub("", block.heading_path[-1])) if block.heading_path else ""
+    """The heading's text, without a leading enumeration or time ('3. Jane Doe — Title', '09:00 Keynote: …', a live
+    blog's 'UPDATE 16:55 — Panel: …')."""
+    if not block.heading_path:
+        return ""
+    return TIME.sub("", _LIVE_UPDATE.sub("", ENUMERATION.sub("", block.heading_path[-1])))
+
+
+# The word a live blog puts before an entry's time: 'UPDATE 16:55 — …', 'Update, 11:48: …', 'LIVE 09:30 …'.
+_LIVE_UPDATE = re.compile(r"^\s*(?:update[ds]?|live|edit(?:ed)?|new)\b[\s,:]*(?=\d)", re.I)
 
 
 # A numbered part of a longer session, as a heading writes it: 'Part 2: Title', 'Module 3 — Title'. The label is a

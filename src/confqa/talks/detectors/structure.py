@@ -48,6 +48,7 @@ from confqa.talks.detectors.scan import (
     without_role,
 )
 from confqa.talks.names import (
+    UPPER,
     Vocabulary,
     affiliation_split,
     could_be_surname,
@@ -460,9 +461,49 @@ def _title_and_speaker(scan: NoteScan, line: str) -> tuple[str, list[str]]:
     return paren_people(scan, line)
 
 
+def detect_reference(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A talk cited as a reference, on a line of its own: 'Okonkwo, A. & Liu, B. (2023). "Title". NDSW 2023,
+    Tampere.' Its speaker is the author the notes below say presented it ('Presented by Yuki Morimoto', 'Per
+    Lindgren (Aalto University) gave the opening keynote'), else the authors they name in full, else the authors as
+    cited. The section it opens (or the paragraphs after it) is about that talk."""
+    block = blocks[index]
+    cited = _REFERENCE.match(clean_inline(block.text).strip()) if block.kind == "paragraph" else None
+    if cited is None or block.line_start in scan.claimed:
+        return
+    authors = [(m.group("surname"), m.group("initials")) for m in _AUTHOR.finditer(cited.group("authors"))]
+    if not authors:
+        return
+    below = [b for b in blocks[index + 1: index + 1 + REFERENCE_SUMMARY_BLOCKS]
+             if b.heading_path == block.heading_path and b.kind != "heading"]
+    summary = without_honorifics(" ".join(clean_inline(b.text) for b in below))
+    full = [found.group(0) for surname, _ in authors
+            if (found := re.search(rf"\b[{UPPER}][\w'’-]+(?:\s+[{UPPER}][\w'’-]+)?\s+{re.escape(surname)}\b", summary))]
+    presenting = [name for name in full if re.search(rf"{re.escape(name)}(?:\s*\([^()]*\))?\s+(?:presented|gave|"
+                                                      rf"spoke|talked)\b|\b(?i:presented|given) by\s+{re.escape(name)}",
+                                                      summary)]
+    speakers = presenting or full or [f"{initials.strip()} {surname}" for surname, initials in authors]
+    first_under = not any(b.heading_path == block.heading_path and b.kind != "heading" for b in blocks[:index])
+    own_section = first_under and block.heading_path and scan.by_section.get(block.heading_path) is None
+    scan.add(Candidate(title=cited.group("title").strip(), kind=kind_of_tail(cited.group("venue")), speakers=speakers,
+                       mentions=[scan.mention(block, "reference")],
+                       sections=[(scan.doc, block.heading_path)] if own_section else [],
+                       spans=[] if own_section else [(scan.doc, block.line_start, lead_end(blocks, index))]))
+    scan.claimed.add(block.line_start)
+
+
+# A reference: authors as 'Surname, I.' joined by commas and '&', the year in parentheses, the quoted title, where.
+_AUTHOR_TEXT = rf"[{UPPER}][\w'’-]+,\s+(?:[{UPPER}]\.\s?)+"
+_REFERENCE = re.compile(rf"^(?P<authors>{_AUTHOR_TEXT}(?:,?\s+(?:&|and)?\s*{_AUTHOR_TEXT})*)\s*\((?P<year>\d{{4}})[a-z]?\)\.\s+"
+                        r'["“](?P<title>[^"”]{4,200})["”]\.?\s*(?P<venue>[^\n]*)$')
+_AUTHOR = re.compile(rf"(?P<surname>[{UPPER}][\w'’-]+),\s+(?P<initials>(?:[{UPPER}]\.\s?)+)")
+# Paragraphs after a reference read for who presented it (a summary, then the writer's own take).
+REFERENCE_SUMMARY_BLOCKS = 2
+
+
 def detect_given_by(scan: NoteScan, blocks: list[Block], index: int) -> None:
-    """'# Workshop write-up: Title' then 'The hands-on session … was run by Dr. Jane Doe (Org) and John Roe (Org).':
-    a talk whose heading names no one gets its people from the first paragraph under it that says who gave it."""
+    """'# Workshop write-up: Title' then 'The hands-on session … was run by Dr. Jane Doe (Org) and John Roe (Org).',
+    or '## Keynote: Title' then 'Dr. Jane Doe (Org) opened at 09:15 …': a talk whose heading names no one gets its
+    people from the first paragraph under it that says who gave it."""
     block = blocks[index]
     talk = scan.by_section.get(block.heading_path)
     if block.kind != "paragraph" or talk is None or talk.speakers or \
@@ -472,12 +513,17 @@ def detect_given_by(scan: NoteScan, blocks: list[Block], index: int) -> None:
     for start, end in sentence_spans(text, 0, len(text)):
         given = _GIVEN_BY.search(text[start:end])
         names = people(given.group("who")) if given else []
+        opening = _SPEAKER_OPENED.match(text[start:end]) if not names else None
+        names = only_people(scan, opening.group("who")) if opening else names
         if names:
             scan.add_speakers(talk, names)
             talk.mentions.append(scan.mention(block, "given-by"))
             return
 
 
+# A sentence that opens with the speaker and what they did: 'Harriet Cole (independent consultant) opened at 09:15'.
+_SPEAKER_OPENED = re.compile(r"^(?P<who>[^.;:()]{3,80}?(?:\s*\([^()]*\))?)\s+(?:opened|gave|presented|spoke|talked|"
+                             r"kicked off|delivered|closed)\b")
 _GIVEN_BY = re.compile(r"\b(?:run|presented|given|taught|led|hosted|delivered|facilitated|moderated)\s+by\s+"
                        r"(?P<who>[^.;:]+)", re.I)
 
@@ -792,20 +838,27 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
     dash, and only people after it. Under a heading that names a kind of talk ('Lightning talks') the title may be
     in lower case ('cargo-deny saved my weekend — Jane Doe')."""
     text = clean_inline(BULLET_MARK.sub("", line)).strip(" ⚡*")
+    quoted = _PERSON_THEN_QUOTED.match(text) if in_list else None
+    if quoted and (who := only_people(scan, quoted.group("who"))):
+        return quoted.group("title").strip(), who  # '- Priya Raman, "Teaching cobots with a VR headset". …'
     kind_match = HEADING_TALK.match(text)
     if kind_match:  # 'Talk 1 — Title · Jane Doe'
         title, who = title_dash_person(scan, kind_match.group("title"))
         if who:
             return text[: kind_match.start("title")] + title, who
     parts = re.split(r"\s+[—–·]\s+|\s+-\s+", text)
+    labelled = len(parts) >= 3 and bool(_ITEM_LABEL.match(parts[0]))
+    if labelled:
+        parts = parts[1:]  # '- Card #3 — INP debugging war stories — convener: Kwame Mensah — 22 votes'
     if len(parts) < 2 or not in_list or _DATE_HEADING.search(parts[0]):
         return "", []  # outside a list only 'Talk 1 — …' says it is a talk; a date is not a title
-    title, who_text = parts[0].strip(), parts[1].strip()
+    title, who_text = parts[0].strip(), _WHO_LABEL.sub("", parts[1]).strip()
     marked = next((marked_text(m) for m in MARKED.finditer(title) if title_like(clean_inline(marked_text(m)))), None)
     title = clean_inline(marked) if marked else title  # 'best one: "Title" — Jane Doe'
     kind_match = HEADING_TALK.match(title)
     plain_title = unquote(kind_match.group("title")) if kind_match else unquote(title)
-    titled = title_like(plain_title, strict=True) or (section_kind is not None and len(plain_title.split()) >= 2)
+    titled = title_like(plain_title, strict=True) or ((section_kind is not None or labelled)
+                                                      and len(plain_title.split()) >= 2)
     if not (kind_match or titled or marked):
         return "", []
     who = only_people(scan, who_text)
@@ -813,6 +866,16 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
     if not who and marked and could_be_surname(surname, scan.vocabulary):
         who = [surname]  # '- "Why I Stopped Calling unwrap()" — Mutua': a quoted title and a surname
     return title, who
+
+
+# A numbered label before an item's title: 'Card #3', 'Slot 4', '#12', 'Session 2B'.
+_ITEM_LABEL = re.compile(r"^\W*(?:[A-Za-z]+\s*)?#?\d{1,3}[A-Za-z]?\W*$")
+# The role before an item's people: 'convener: Kwame Mensah', 'host: …', 'led by …'.
+_WHO_LABEL = re.compile(r"^\s*(?:conven[eo]rs?|hosts?|hosted by|led by|run by|facilitators?|speakers?|"
+                        r"presenters?)\s*[:.]?\s+", re.I)
+# An item that opens with people, then the quoted title of their talk: 'Priya Raman, "Teaching cobots with a VR
+# headset". Teaching took 14 minutes …', 'Tomás Herrera (Org): “Battery swapping for AMR fleets” — …'.
+_PERSON_THEN_QUOTED = re.compile(r'^(?P<who>[^",:“”]{3,80}?(?:\([^()]*\))?)\s*[,:]\s*["“„«](?P<title>[^"”“»]{4,150})["”“»]')
 
 
 def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
