@@ -68,6 +68,8 @@ from confqa.evaluation import first_sentence
     ("what was their median query throughput", "quantity"),
     ("What is the write latency of the log volume?", "quantity"),
     ("What was the talk on tail latency about?", "talk"),
+    ("q-error meaning okonkwo", "definition"),  # typed as a search
+    ("wave function collapse definition (procedural cities talk)", "definition"),
     ("quién moderó la mesa redonda sobre pagos", "who"),  # the question words of the notes' other languages
     ("¿Cuándo fue el taller de pagos instantáneos?", "when"),
     ("cuántos asistentes tuvieron las jornadas", "quantity"),
@@ -145,6 +147,7 @@ def test_a_definition_opens_with_its_term() -> None:
     assert defines("world model", "A world model is a learned simulator of the environment.")
     assert not defines("DAgger", "Critique: DAgger is disjointed; humans cannot easily label states offline.")
     assert not defines("DAgger", "HG-DAgger improves this by having humans intervene.")
+    assert defines("wave function collapse", "He defines wave function collapse (WFC) as a constraint solver.")
 
 
 def test_a_count_stands_next_to_what_is_counted() -> None:
@@ -1332,6 +1335,8 @@ def test_the_next_edition_is_answered_by_the_line_about_it(tmp_path, embedder) -
     assistant = _assistant_over({"tidal.md": NEXT_EDITION_NOTE}, tmp_path, embedder)
     upcoming = assistant.ask("where is the next tidal computing days")
     assert "Riga" in first_sentence(upcoming.answer), upcoming.answer
+    will = assistant.ask("Where will the next edition of Tidal Computing Days be held?")
+    assert "Riga" in first_sentence(will.answer), will.answer
     held = assistant.ask("where was tidal computing days 2031 held")
     assert "Porto" in first_sentence(held.answer), held.answer
 

@@ -250,9 +250,12 @@ def expands(term: str, text: str) -> bool:
 
 def defines(term: str, text: str, strictly: bool = False) -> bool:
     """The text opens with the term (after an article at most) and goes on to say what it is: a defining verb,
-    a parenthesised expansion or a dash. "Critique: DAgger is disjointed" does not define DAgger."""
+    a parenthesised expansion or a dash; or it says it defines it ("He defines wave function collapse as …").
+    "Critique: DAgger is disjointed" does not define DAgger."""
     if not term:
         return False
+    if re.search(rf"\b(?:defines?|defined|definition of)\s+(?:an?\s+|the\s+)?{re.escape(term)}\b", text, re.I):
+        return True  # "He defines wave function collapse (WFC) as …", "Her definition of q-error: …"
     lead_in = _LEAD_IN_CLAUSE.match(text)
     if lead_in:  # "Her definition has not changed: a data contract is a … promise" (a clause, not a label)
         return defines(term, text[lead_in.end():], strictly) or _opens_with_definition(term, text, strictly)

@@ -182,6 +182,8 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
     restates the question; "list the proofs …" with the list of proofs, not the table row that names the talk. The
     others keep their order."""
+    if asked.intent.name in ("where", "when") and _NEXT_EDITION_ASKED.search(asked.text):
+        return chosen  # led by the line about the next edition (`_next_edition_first`), with or without a place
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list

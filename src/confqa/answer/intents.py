@@ -58,7 +58,10 @@ _QUALIFIER = r"(?:,.*| (?:as|in|at|from|that|which|proposed|used|according|descr
 _DEFINED = re.compile(r"^(?:in [^,]{1,80}, )?(?:what|who)(?: is|'s| are| was| were)\s+(?:an? |the )?['‘\"“]?(.+?)['’\"”]?"
                       + _QUALIFIER + r"\??$|"
                       r"^(?:in [^,]{1,80}, )?what (?:does|do|did) (?:an? |the )?(.+?) (?:mean|stand for|refer to|do)\b.*$|"
-                      r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)" + _QUALIFIER + r"\??$", re.I)
+                      r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)" + _QUALIFIER + r"\??$|"
+                      # typed as a search: "q-error meaning okonkwo", "wave function collapse definition (talk)"
+                      r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)([\w .'/+-]{2,50}?)\s+(?:definition|meaning)\b(?!\s+of\b).*$",
+                      re.I)
 
 
 # "How does Nasser define a data contract?" asks for a definition, not for how something works.

@@ -391,7 +391,8 @@ STATISTICS = {
 # A question about an event's next edition ("where is the next NordClim", "which city will host it in 2026"), not
 # about the next talk, day or meeting of this one.
 NEXT_EDITION_ASKED = (r"\b(?:next|upcoming)\b(?!\s+(?:talk|speaker|session|slide|step|day|morning|afternoon|part|"
-                      r"section|keynote|panel|tutorial|meeting|question)\b)|\bwill\s+(?:host|be\s+held|take\s+place)\b|"
+                      r"section|keynote|panel|tutorial|meeting|question)\b)|"
+                      r"\bwill\b[^?.]{0,40}?\b(?:host|be\s+held|take\s+place)\b|"
                       r"\bhost city\b")
 # A line that says where or when an event's next edition will be: "Next edition announced for Tromsø", "next
 # SoundCode = Feb 2027", "it will be held in Porto", "returns to Lisbon".
@@ -460,7 +461,8 @@ QUESTION_PATTERNS = {
                   r"^(?:in [^,]{1,80}, )?what(?: is|'s| are) (?:an? |the )?[\w .'’()+/-]{1,60}?(?:,|\?$| (?:as|that|which) )|"
                   r"^what (?:does|do) (?:an? |the )?[\w.'’()+/-]+(?: [\w.'’()+/-]+)? do\b|"
                   r"\bwhat (?:does|do|did) .{1,60} (?:mean|stand for|refer to)\b|\bdefin(?:e|ition of)\b|"
-                  r"\bmeaning of\b|\bwhat(?:'s| is) meant by\b|\bexplain what\b",
+                  r"\bmeaning of\b|\bwhat(?:'s| is) meant by\b|\bexplain what\b|"
+                  r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)[\w .'’/+-]{2,50}?\s+(?:definition|meaning)\b(?!\s+of\b)",
     "list": r"\b(?:which|what) (?:\w+ ){0,2}(?:talks|papers|benchmarks|topics|tutorials|keynotes|sessions|panels|"
             r"workshops|methods|models|ideas|principles|tools|techniques|lessons|steps|trends|themes|points|"
             r"challenges|problems|examples|datasets|metrics|recommendations|approaches|options|stages|levels|"
