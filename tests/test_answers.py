@@ -118,6 +118,8 @@ def test_list_numbers_and_emphasis_never_reach_the_prose() -> None:
     assert display_text("**1. AI Evaluation is Fundamentally Broken (Melanie Mitchell)**") == \
         "AI Evaluation is Fundamentally Broken (Melanie Mitchell)"
     assert display_text("### 2. Next Action") == "Next Action"
+    # A definition list's term and its definition below it read as one field.
+    assert display_text("Speakers\n: Sofie Claes and Malik Diallo") == "Speakers: Sofie Claes and Malik Diallo"
     assert display_text("*   *Goal:* ECE = 0.") == "Goal: ECE = 0."
     assert display_text(": As I said, it won best paper.") == "As I said, it won best paper."
 

@@ -59,6 +59,9 @@ def with_math_rendered(text: str) -> str:
     return re.sub("\ue100(\\d+)\ue101", lambda m: formulas[int(m.group(1))], replaced)
 
 
+_DEFINITION = re.compile(r"^\s*:\s+")  # the definition of a definition list's term, on the line below it
+
+
 @lru_cache(maxsize=65536)
 def display_text(quote: str) -> str:
     """A quote as a reader wants it in the answer: no markdown, table cells joined, formulas in Unicode, one line."""
@@ -69,6 +72,9 @@ def display_text(quote: str) -> str:
         if stripped.startswith("|") and stripped.endswith("|"):
             cells = [clean_inline(c) for c in stripped.strip("|").split("|")]
             lines.append(" — ".join(c for c in cells if c))
+        elif _DEFINITION.match(line) and lines and lines[-1] and not lines[-1].endswith(":"):
+            # A definition list ('Speakers' then ': Sofie Claes and Malik Diallo') reads 'Speakers: Sofie Claes …'.
+            lines[-1] = f"{lines[-1]}: {clean_inline(_DEFINITION.sub('', line))}"
         else:
             # A list marker inside emphasis ("**1. Evaluation is broken**") shows once the emphasis is gone.
             line = _marked_exchange(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))
