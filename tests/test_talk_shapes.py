@@ -461,6 +461,12 @@ def _catalogued(note: str, name: str):  # type: ignore[no-untyped-def]
     return result, {t.title: t.id for t in result.talks}, note.splitlines()
 
 
+def _talks_of_line(result, doc: str, lines: list[str], prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The talks of the first line of the note that starts with `prefix`."""
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+    return result.attribution.talks_of(doc, number, number)
+
+
 def test_a_new_bold_item_ends_the_carried_mention() -> None:
     """'**6. …**' names a talk's topic; '**7. …**' is about another: its bullets are not the first talk's."""
     note = ("# Highlights\n\nTitle | Speaker | Notes\n--- | --- | ---\nThe Unlearning Panel | Ana de la Cruz | "
@@ -640,8 +646,7 @@ def test_notes_that_open_with_a_row_number_belong_to_that_rows_talk() -> None:
     assert set(by_title) == {"Compilers for Everyone", "Objects Were About Messages", "Substitution in Practice"}
 
     def talks_at(prefix: str) -> list[str]:
-        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
-        return result.attribution.talks_of("log.md", number, number)
+        return _talks_of_line(result, "log.md", lines, prefix)
 
     assert talks_at("- No. 2:") == [by_title["Objects Were About Messages"]]
     assert talks_at("- No. 1:") == [by_title["Compilers for Everyone"]]
@@ -930,8 +935,7 @@ def test_a_section_headed_by_a_speakers_surname_is_their_talk() -> None:
     assert set(by_title) == {"Columnar Caches for Ship Telemetry", "Tide Tables as Time Series", "Who Owns Port Data?"}
 
     def talks_at(prefix: str) -> list[str]:
-        number = next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
-        return result.attribution.talks_of("harbour.md", number, number)
+        return _talks_of_line(result, "harbour.md", lines, prefix)
 
     assert talks_at("| Median scan") == [by_title["Columnar Caches for Ship Telemetry"]]
     assert talks_at("He fits tides") == [by_title["Tide Tables as Time Series"]]
