@@ -1465,6 +1465,8 @@ def test_an_edition_of_an_event_the_notes_do_not_cover_is_declined(tmp_path, emb
     assert not other_edition("What were the main themes of ICML 2024?", store)
     assert outside_the_notes("What were the main themes of ICML 2024?", store)
     assert not other_edition("Where was Fjordconf 2024 held?", store)
+    assert other_edition("How many people came to Fjordconf in 2021?", store)  # the name, "in" and the year
+    assert not other_edition("How many people came to Fjordconf in 2024?", store)
     assert not other_edition("What did Lars Holm say in March 2024?", store)  # a month is not an event
     assert assistant.ask("Where was Fjordconf 2023 held?").abstained
     answer = assistant.ask("Where was Fjordconf 2024 held?")

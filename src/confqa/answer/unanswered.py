@@ -203,9 +203,9 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
     return found <= settings.topic_words_held * len(words)
 
 
-# An event and the year of its edition, as a question names them: "NeurIPS 2023", "Fjord Data Summit 2025". The
-# name is the capitalised words right before the year.
-_EDITION = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})['’]?(?P<year>19[5-9]\d|20\d\d)\b")
+# An event and the year of its edition, as a question names them: "NeurIPS 2023", "Fjord Data Summit 2025",
+# "PerfCamp in 2021". The name is the capitalised words right before the year (or before "in" and the year).
+_EDITION = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})(?:in\s+)?['’]?(?P<year>19[5-9]\d|20\d\d)\b")
 # An edition by its number: "Go Berlin #60", "Lisbon Systems Meetup #14".
 _NUMBERED = re.compile(r"(?P<name>(?:\b[A-Z][\w&'’.-]*\s+){1,4})#(?P<number>\d{1,4})\b")
 _NUMBER_OF_EDITION = re.compile(r"#(\d{1,4})\b")
