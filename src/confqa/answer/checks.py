@@ -167,8 +167,9 @@ def statistic_of(text: str) -> set[str]:
     return found
 
 
-_MEANS = re.compile(r"\b(?:does|do|did|to|should|would|could|can|will|might|must|they|you|we|I|it|that|this)\b[^?.,;:]{0,60}?\bmean\b|\bmean (?:by|that)\b",
-                    re.I)
+# "mean" as a verb: "what does PUE mean", "what should open mean", "what did she mean by …".
+_MEANS = re.compile(r"\b(?:does|do|did|to|should|would|could|can|will|might|must|they|you|we|I|it|that|this)\b"
+                    r"[^?.,;:]{0,60}?\bmean\b|\bmean (?:by|that)\b", re.I)
 
 
 def _numbered(text: str) -> tuple[list[str], list[int]]:

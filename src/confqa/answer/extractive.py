@@ -182,7 +182,7 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
     restates the question; "list the proofs …" with the list of proofs, not the table row that names the talk. The
     others keep their order."""
-    if asked.intent.name in ("where", "when") and _NEXT_EDITION_ASKED.search(asked.text):
+    if _asks_next_edition(asked):
         return chosen  # led by the line about the next edition (`_next_edition_first`), with or without a place
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
@@ -314,7 +314,7 @@ def _fields_asked(asked: Question) -> list[str]:
     """The fields a question asks for: "where", "when", or both ("when and where was it held"), the intent's
     first; none for a time of day or a room."""
     name = asked.intent.name
-    if name not in checks.FIELDS or asked.intent.measure is not None or _NEXT_EDITION_ASKED.search(asked.text):
+    if name not in checks.FIELDS or asked.intent.measure is not None or _asks_next_edition(asked):
         return []  # the fields of a note give its own edition's place and dates, not the next one's
     other = "where" if name == "when" else "when"
     return [name, other] if _ALSO_ASKED[name].search(asked.text) else [name]
@@ -404,10 +404,15 @@ _NEXT_EDITION_ASKED = re.compile(lexicon.NEXT_EDITION_ASKED, re.I)
 _NEXT_EDITION = re.compile(lexicon.NEXT_EDITION, re.I)
 
 
+def _asks_next_edition(asked: Question) -> bool:
+    """A where- or when-question about an event's next edition."""
+    return asked.intent.name in ("where", "when") and bool(_NEXT_EDITION_ASKED.search(asked.text))
+
+
 def _next_edition_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"Where is the next NordClim Modelling Days?": the best line that speaks of the next edition leads, however
     far it ranks below the place or the date the note gives for its own edition."""
-    if asked.intent.name not in ("where", "when") or not scored or not _NEXT_EDITION_ASKED.search(asked.text):
+    if not scored or not _asks_next_edition(asked):
         return scored
     speaking = [s for s in scored if _NEXT_EDITION.search(unit_text(s.unit, store))]
     return _leading(max(speaking, key=lambda s: s.score), scored) if speaking else scored
@@ -433,7 +438,7 @@ def _amount_of_the_topic_first(scored: list[Scored], asked: Question, store: Ind
 def _as_one_clause(unit: Unit, store: IndexStore) -> str:
     """A unit's text, a table row's cells read as one clause ("p99 write latency 184 ms 62 ms": the figure is the
     row's measure's)."""
-    if unit.kind == "row" or store.sentences[unit.members[0]].kind == "row" and len(unit.members) == 1:
+    if all(store.sentences[m].kind == "row" for m in unit.members):
         return " ".join(cell for m in unit.members for cell in row_cells(m, store))
     return unit_text(unit, store)
 

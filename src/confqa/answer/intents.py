@@ -60,7 +60,8 @@ _DEFINED = re.compile(r"^(?:in [^,]{1,80}, )?(?:what|who)(?: is|'s| are| was| we
                       r"^(?:in [^,]{1,80}, )?what (?:does|do|did) (?:an? |the )?(.+?) (?:mean|stand for|refer to|do)\b.*$|"
                       r"\b(?:define|definition of|meaning of|meant by)\s+(?:an? |the )?(.+?)" + _QUALIFIER + r"\??$|"
                       # typed as a search: "q-error meaning okonkwo", "wave function collapse definition (talk)"
-                      r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)([\w .'/+-]{2,50}?)\s+(?:definition|meaning)\b(?!\s+of\b).*$",
+                      r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)([\w .'/+-]{2,50}?)\s+"
+                      r"(?:definition|meaning)\b(?!\s+of\b).*$",
                       re.I)
 
 

@@ -81,9 +81,10 @@ def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> 
 
 def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
     """The lead unit says the speaker left the question open (`_left_open`), or that the figure or result asked for
-    was not given ("Results unpublished", "No before/after numbers in this one") and it holds no other answer: for a quantity, no amount outside that sentence ("Gave each
-    LLM $10k to trade … (Results unpublished.)" answers how much each was given); for another question, it asks
-    for an outcome (who won, which did best) and the notes say there is none to tell."""
+    was not given ("Results unpublished", "No before/after numbers in this one") and it holds no other answer:
+    for a quantity, no amount outside that sentence ("Gave each LLM $10k to trade … (Results unpublished.)"
+    answers how much each was given); for another question, it asks for an outcome (who won, which did best) and
+    the notes say there is none to tell."""
     if _left_open(asked, lead, store):
         return True
     said = lexicon.NOT_GIVEN.search(lead)

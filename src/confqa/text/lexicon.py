@@ -462,7 +462,8 @@ QUESTION_PATTERNS = {
                   r"^what (?:does|do) (?:an? |the )?[\w.'’()+/-]+(?: [\w.'’()+/-]+)? do\b|"
                   r"\bwhat (?:does|do|did) .{1,60} (?:mean|stand for|refer to)\b|\bdefin(?:e|ition of)\b|"
                   r"\bmeaning of\b|\bwhat(?:'s| is) meant by\b|\bexplain what\b|"
-                  r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)[\w .'’/+-]{2,50}?\s+(?:definition|meaning)\b(?!\s+of\b)",
+                  r"^(?!(?:what|which|how|why|when|where|who|the|an?)\b)[\w .'’/+-]{2,50}?\s+"
+                  r"(?:definition|meaning)\b(?!\s+of\b)",
     "list": r"\b(?:which|what) (?:\w+ ){0,2}(?:talks|papers|benchmarks|topics|tutorials|keynotes|sessions|panels|"
             r"workshops|methods|models|ideas|principles|tools|techniques|lessons|steps|trends|themes|points|"
             r"challenges|problems|examples|datasets|metrics|recommendations|approaches|options|stages|levels|"

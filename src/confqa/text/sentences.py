@@ -44,8 +44,9 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if following and following.islower():
             continue  # "e.g. foo" or "approx. ten": not a sentence start
         opened = candidate.rfind("(")
-        if segment[match.start()] in "?!" and opened > candidate.rfind(")") and len(candidate) - opened <= PARENTHESIS_SPAN and \
-                ")" in segment[stop:stop + PARENTHESIS_SPAN]:
+        in_parenthesis = opened > candidate.rfind(")") and len(candidate) - opened <= PARENTHESIS_SPAN \
+            and ")" in segment[stop:stop + PARENTHESIS_SPAN]
+        if segment[match.start()] in "?!" and in_parenthesis:
             continue  # "(wall power? GPU counters? the CPU host?)": a question inside a parenthesis
         if _ORDINAL_DATE.search(candidate) and _MONTH_NEXT.match(segment, stop):
             continue  # "Dresden, 14.–15. März 2024": a German date, not a sentence end

@@ -421,7 +421,7 @@ def detect_title_line(scan: NoteScan, blocks: list[Block], index: int) -> None:
         who, title = bracket.group("who").strip(), bracket.group("title").strip()
         title, tail = (re.split(r"\s+[—–-]{1,2}\s+|\s+·\s+", title, maxsplit=1) + [""])[:2]
         kind = kind_of(who) if who.lower() in KIND_WORDS else kind_of_tail(tail)
-        speakers = [name for part in tail.split(";") for name in people(_PEOPLE_LABEL.sub("", part).strip())] \
+        speakers = [name for part in tail.split(";") for name in people(_ROLE_LABEL.sub("", part).strip())] \
             if who.lower() in KIND_WORDS else only_people(scan, who)
     elif arrow:
         title, speakers = _title_and_speaker(scan, arrow.group("line"))
@@ -438,8 +438,10 @@ def detect_title_line(scan: NoteScan, blocks: list[Block], index: int) -> None:
 # A line of bullets written as symbols rather than markdown lists: '• YIN on a Cortex-M7', '· fewer layers'.
 _SYMBOL_BULLET = re.compile(r"^\s*[•·◦▪▸‣∙]\s*\S")
 _BRACKETED_WHO = re.compile(r"^\W{0,3}\[(?P<who>[^\]]{2,60})\]\s+(?P<title>\S.{3,200})$")
-# What labels the people of a terse panel line: 'mod: A', 'mod. A', 'w/ B, C', 'with B', 'panel: B'.
-_PEOPLE_LABEL = re.compile(r"^\s*(?:mod(?:erator)?\.?|chair|w/|with|panel(?:lists?)?|panell?ists?)\s*:?\s*", re.I)
+# The role written before people in a terse line: 'mod: A', 'mod. A', 'w/ B, C', 'with B', 'panel: B',
+# 'convener: Kwame Mensah', 'led by …'.
+_ROLE_LABEL = re.compile(r"^\s*(?:(?:mod(?:erator)?|chair|with|panel(?:lists?)?|panell?ists?|conven[eo]rs?|hosts?|"
+                         r"hosted by|led by|run by|facilitators?|speakers?|presenters?)\b\.?|w/)\s*:?\s*", re.I)
 _ARROWED = re.compile(r"^\s*[→⇒►▶➜➔»]\s*(?P<line>\S.{3,250})$")
 
 
@@ -476,11 +478,11 @@ def detect_reference(scan: NoteScan, blocks: list[Block], index: int) -> None:
     below = [b for b in blocks[index + 1: index + 1 + REFERENCE_SUMMARY_BLOCKS]
              if b.heading_path == block.heading_path and b.kind != "heading"]
     summary = without_honorifics(" ".join(clean_inline(b.text) for b in below))
-    full = [found.group(0) for surname, _ in authors
-            if (found := re.search(rf"\b[{UPPER}][\w'’-]+(?:\s+[{UPPER}][\w'’-]+)?\s+{re.escape(surname)}\b", summary))]
-    presenting = [name for name in full if re.search(rf"{re.escape(name)}(?:\s*\([^()]*\))?\s+(?:presented|gave|"
-                                                      rf"spoke|talked)\b|\b(?i:presented|given) by\s+{re.escape(name)}",
-                                                      summary)]
+    cited_surnames = {surname for surname, _ in authors}
+    presenting = [name for name in _who_gave_it(scan, summary) if name.split()[-1] in cited_surnames]
+    full = [found.group(0) for surname, _ in authors  # in the order cited
+            if (found := re.search(rf"\b[{UPPER}][\w'’-]+(?:\s+[{UPPER}][\w'’-]+)?\s+{re.escape(surname)}\b",
+                                   summary))]
     speakers = presenting or full or [f"{initials.strip()} {surname}" for surname, initials in authors]
     first_under = not any(b.heading_path == block.heading_path and b.kind != "heading" for b in blocks[:index])
     own_section = first_under and block.heading_path and scan.by_section.get(block.heading_path) is None
@@ -493,7 +495,8 @@ def detect_reference(scan: NoteScan, blocks: list[Block], index: int) -> None:
 
 # A reference: authors as 'Surname, I.' joined by commas and '&', the year in parentheses, the quoted title, where.
 _AUTHOR_TEXT = rf"[{UPPER}][\w'’-]+,\s+(?:[{UPPER}]\.\s?)+"
-_REFERENCE = re.compile(rf"^(?P<authors>{_AUTHOR_TEXT}(?:,?\s+(?:&|and)?\s*{_AUTHOR_TEXT})*)\s*\((?P<year>\d{{4}})[a-z]?\)\.\s+"
+_REFERENCE = re.compile(rf"^(?P<authors>{_AUTHOR_TEXT}(?:,?\s+(?:&|and)?\s*{_AUTHOR_TEXT})*)\s*"
+                        rf"\((?P<year>\d{{4}})[a-z]?\)\.\s+"
                         r'["“](?P<title>[^"”]{4,200})["”]\.?\s*(?P<venue>[^\n]*)$')
 _AUTHOR = re.compile(rf"(?P<surname>[{UPPER}][\w'’-]+),\s+(?P<initials>(?:[{UPPER}]\.\s?)+)")
 # Paragraphs after a reference read for who presented it (a summary, then the writer's own take).
@@ -509,16 +512,23 @@ def detect_given_by(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if block.kind != "paragraph" or talk is None or talk.speakers or \
             any(b.kind == "paragraph" and b.heading_path == block.heading_path for b in blocks[:index]):
         return
-    text = without_honorifics(clean_inline(block.text))
+    names = _who_gave_it(scan, without_honorifics(clean_inline(block.text)))
+    if names:
+        scan.add_speakers(talk, names)
+        talk.mentions.append(scan.mention(block, "given-by"))
+
+
+def _who_gave_it(scan: NoteScan, text: str) -> list[str]:
+    """The people the first sentence that says who gave a talk names: 'was run by A (Org) and B', 'Presented by
+    A; …', 'A (Org) opened at 09:15 …', 'A (Org) presented; her co-author B did not travel'."""
     for start, end in sentence_spans(text, 0, len(text)):
         given = _GIVEN_BY.search(text[start:end])
         names = people(given.group("who")) if given else []
         opening = _SPEAKER_OPENED.match(text[start:end]) if not names else None
         names = only_people(scan, opening.group("who")) if opening else names
         if names:
-            scan.add_speakers(talk, names)
-            talk.mentions.append(scan.mention(block, "given-by"))
-            return
+            return names
+    return []
 
 
 # A sentence that opens with the speaker and what they did: 'Harriet Cole (independent consultant) opened at 09:15'.
@@ -852,7 +862,7 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
         parts = parts[1:]  # '- Card #3 — INP debugging war stories — convener: Kwame Mensah — 22 votes'
     if len(parts) < 2 or not in_list or _DATE_HEADING.search(parts[0]):
         return "", []  # outside a list only 'Talk 1 — …' says it is a talk; a date is not a title
-    title, who_text = parts[0].strip(), _WHO_LABEL.sub("", parts[1]).strip()
+    title, who_text = parts[0].strip(), _ROLE_LABEL.sub("", parts[1]).strip()
     marked = next((marked_text(m) for m in MARKED.finditer(title) if title_like(clean_inline(marked_text(m)))), None)
     title = clean_inline(marked) if marked else title  # 'best one: "Title" — Jane Doe'
     kind_match = HEADING_TALK.match(title)
@@ -870,12 +880,10 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
 
 # A numbered label before an item's title: 'Card #3', 'Slot 4', '#12', 'Session 2B'.
 _ITEM_LABEL = re.compile(r"^\W*(?:[A-Za-z]+\s*)?#?\d{1,3}[A-Za-z]?\W*$")
-# The role before an item's people: 'convener: Kwame Mensah', 'host: …', 'led by …'.
-_WHO_LABEL = re.compile(r"^\s*(?:conven[eo]rs?|hosts?|hosted by|led by|run by|facilitators?|speakers?|"
-                        r"presenters?)\s*[:.]?\s+", re.I)
 # An item that opens with people, then the quoted title of their talk: 'Priya Raman, "Teaching cobots with a VR
 # headset". Teaching took 14 minutes …', 'Tomás Herrera (Org): “Battery swapping for AMR fleets” — …'.
-_PERSON_THEN_QUOTED = re.compile(r'^(?P<who>[^",:“”]{3,80}?(?:\([^()]*\))?)\s*[,:]\s*["“„«](?P<title>[^"”“»]{4,150})["”“»]')
+_PERSON_THEN_QUOTED = re.compile(r'^(?P<who>[^",:“”]{3,80}?(?:\([^()]*\))?)\s*[,:]\s*'
+                                 r'["“„«](?P<title>[^"”“»]{4,150})["”“»]')
 
 
 def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -990,7 +998,8 @@ def detect_person_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
             # '### Okafor' under the talk notes of a schedule: the section is about that person's talk, which the
             # merge finds by surname (or drops the heading if no talk of the notes has it).
             scan.add(Candidate(title=text, kind="talk", speakers=[text], weak=True,
-                               mentions=[scan.mention(block, "person-heading")], sections=[(scan.doc, block.heading_path)]))
+                               mentions=[scan.mention(block, "person-heading")],
+                               sections=[(scan.doc, block.heading_path)]))
         return
     body = [b for b in blocks[index + 1: index + 4] if b.heading_path == block.heading_path and b.kind != "heading"]
     title = ""
