@@ -1028,7 +1028,9 @@ def test_who_was_on_stage_is_not_answered_by_the_questions_own_words_in_capitals
     ("At what time of year does the summit take place?", None),  # a season, not a time of day
     ("Which room was the profiling workshop held in?", "room"),
     ("In which hall did the keynote take place?", "room"),
-    ("In which city was the summit held?", None),
+    ("In which city was the summit held?", "city"),
+    ("Which country will host the 2026 edition?", "city"),
+    ("Where was the summit held?", None),
 ])
 def test_a_when_or_where_question_may_ask_for_a_time_of_day_or_a_room(question: str, measure: str | None) -> None:
     assert classify(question).measure == measure
@@ -1053,6 +1055,37 @@ def test_a_time_of_day_or_a_room_asked_for_and_not_given_is_declined(tmp_path, e
     room = classify("Which room was the dinner in?")
     assert holds(room, "The dinner was in Room B.214 on the third floor.", untimed.store)
     assert not holds(room, "The dinner was at the old customs house in Porto.", untimed.store)
+
+
+CLOSING_NOTE = """# Tidewater Geo Days 2025, day two
+
+## Main Hall, 16:00
+
+Closing remarks by the organisers, and the announcement of the Tidewater Geo Days 2026 host city.
+The organisers thanked the sponsors and the forty volunteers, and the slides of every talk went online that evening.
+"""
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("Closing remarks, and the announcement of the Tidewater Geo Days 2026 host city.", False),  # the question's words
+    ("The 2026 host city is Tromsø, the organisers said.", True),
+    ("📍 São Paulo, Centro de Convenções Frei Caneca · sáb, 19/10/2024", True),  # a pin before the place
+    ("Narayanan (Indian Institute of Science) moved to Bengaluru last year.", True),
+    ("Location: Porto, Alfândega Congress Centre", True),  # a place field
+])
+def test_a_city_asked_for_is_a_place_the_question_does_not_name(text: str, holds: bool) -> None:
+    """"Which city will host Tidewater Geo Days 2026" is answered by a place's name, not by a line that repeats the
+    question's "host city" and its event's name."""
+    from confqa.answer.checks import holds as holds_type
+
+    assert holds_type(classify("Which city will host Tidewater Geo Days 2026?"), text, None) is holds  # type: ignore[arg-type]
+
+
+def test_a_city_asked_for_and_not_named_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Notes that announce a host city without naming it do not answer which city it is; once they name it, the
+    answer gives it."""
+    _declined_until_given(CLOSING_NOTE, "Which city will host Tidewater Geo Days 2026?", "2026 host city.",
+                          "2026 host city: Tromsø.", "Tromsø", tmp_path, embedder)
 
 
 STATUS_NOTE = """# Async Rust day

@@ -18,11 +18,15 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
                    r"\b(?:" + lexicon.CLOCK + r")|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
                    r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|\b(?:today|yesterday|tomorrow|"
                    r"morning|afternoon|evening)\b", re.I)
-# A place word, or a capitalised name after "in", "at", "to" or "from" that is no numbered part ("from Part 3",
+# A place word, or a capitalised name after "in", "at", "to", "from" or a pin ("📍 São Paulo") that is no numbered part ("from Part 3",
 # "in Section 2"; "in Room 3" is a place).
 _NOT_PLACES = sorted(lexicon.LABEL_WORDS - lexicon.PLACE_WORDS - {"no", "no."})
-_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|\b(?:in|at|to|from) (?:the )?"
+_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|(?:\b(?:in|at|to|from)|📍) (?:the )?"
                     r"(?!(?i:" + "|".join(_NOT_PLACES) + r")\b)[A-Z][\w-]+")
+# The words a which-city question asks with: a line saying "the 2026 host city" or "the country" names none.
+_CITY_WORDS = frozenset({"city", "cities", "town", "towns", "country", "countries"})
+# ... unless the name follows it: "the host city is Tromsø", "host city: Porto", "the city of Lyon".
+_CITY_NAMED = re.compile(r"\b(?i:city|town|country)(?: (?i:is|was|will be|of))?\s*[:—–-]?\s*[A-Z][\w'’-]+")
 _CLOCK = re.compile(lexicon.CLOCK_TIME, re.I)
 # A field that gives a place or a date by its label ("Location: San Diego, CA", "Venue: Hall 104", "Dates: 9-15
 # December"), as the head of a note or a row of a table writes it.
@@ -46,6 +50,10 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "where":
         if intent.measure == "room":
             return bool(_ROOM.search(text))
+        if intent.measure == "city":
+            return bool(FIELDS["where"].search(text) or _CITY_NAMED.search(text)) or any(
+                found.group(0).lower() not in _CITY_WORDS and not set(found.group(0).split()) & set(intent.names)
+                for found in _PLACE.finditer(text))
         return bool(_PLACE.search(text) or FIELDS["where"].search(text))
     if name == "definition":
         return expands(intent.term or "", text) if intent.expands else defines(intent.term or "", text)

@@ -312,9 +312,9 @@ _ALSO_ASKED = {"when": re.compile(r"\bwhere\b", re.I), "where": re.compile(r"\bw
 
 def _fields_asked(asked: Question) -> list[str]:
     """The fields a question asks for: "where", "when", or both ("when and where was it held"), the intent's
-    first; none for a time of day or a room."""
+    first; none for a time of day or a room (a city is a note's place field's to give)."""
     name = asked.intent.name
-    if name not in checks.FIELDS or asked.intent.measure is not None or _asks_next_edition(asked):
+    if name not in checks.FIELDS or asked.intent.measure not in (None, "city") or _asks_next_edition(asked):
         return []  # the fields of a note give its own edition's place and dates, not the next one's
     other = "where" if name == "when" else "when"
     return [name, other] if _ALSO_ASKED[name].search(asked.text) else [name]

@@ -44,9 +44,9 @@ _COUNTED = re.compile(r"\bhow many (?:(?:of )?(?:the |their |his |her |its )?)(?
 MEASURES = {"money": re.compile(lexicon.MONEY_ASKED, re.I), "duration": re.compile(lexicon.DURATION_ASKED, re.I),
             "share": re.compile(lexicon.SHARE_ASKED, re.I)}
 _PRICED = re.compile(lexicon.PRICED_ASKED, re.I)
-# What a when- or where-question may ask for, narrower than any date or place: a time of day, a room.
+# What a when- or where-question may ask for, narrower than any date or place: a time of day, a room, a city.
 NARROWER = {"when": (("clock", re.compile(lexicon.CLOCK_ASKED, re.I)), ("day", re.compile(lexicon.DAY_ASKED, re.I))),
-            "where": (("room", re.compile(lexicon.ROOM_ASKED, re.I)),),
+            "where": (("room", re.compile(lexicon.ROOM_ASKED, re.I)), ("city", re.compile(lexicon.CITY_ASKED, re.I))),
             "fact": (("affiliation", re.compile(lexicon.AFFILIATION_ASKED, re.I)),)}
 # The number of items a list question asks for: "what are the five commandments", "name 3 tools" (a word or one
 # or two digits right after the asking words, before a plural up to two words on; not "migrating 40 services").
@@ -84,7 +84,7 @@ class Intent:
     measure: str | None = None
     priced: str | None = None  # the term of the thing a price is asked for: "pass" in "how much did a metro pass cost"
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
-    names: tuple[str, ...] = ()  # the capitalised words a who-question gives: a name among them answers nothing
+    names: tuple[str, ...] = ()  # the capitalised words a who- or which-city question gives: they answer nothing
     expands: bool = False  # a definition asked as what an abbreviation stands for ("what does DARE stand for")
 
     @property
@@ -126,7 +126,7 @@ def classify(question: str) -> Intent:
     if name in ("list", "talk") and (found := _ITEMS.search(text)):
         word = found.group(1).lower()
         items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
-    names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" else ()
+    names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" or measure == "city" else ()
     return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
                   priced=priced, items=items, names=names,
                   expands=bool(name == "definition" and term and _EXPANSION_ASKED.search(text)))

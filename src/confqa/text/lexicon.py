@@ -331,6 +331,9 @@ CLOCK_TIME = rf"\b(?:{CLOCK})|\bnoon\b|\bmidnight\b|\bo'clock\b"
 # A where-question that asks for a room of the venue ("which room was the workshop in"); answered by a line naming a
 # room, hall, stage or floor, or a room number ("B.214").
 ROOM_ASKED = r"\b(?:which|what) (?:room|hall|auditorium|stage|theat(?:re|er)|lecture hall)\b"
+# A where-question that asks for a city, town or country ("which city will host it", "in what country"): answered
+# by a place's name ("in Kraków", "City: Porto", "the host city is Lyon"), not by a line that only says "host city".
+CITY_ASKED = r"\b(?:which|what) (?:city|town|country)\b"
 ROOM_PLACE = (r"\b(?:rooms?|halls?|auditori(?:um|a)|stages?|theat(?:re|er)s?|floor|level|wing|aula|sala|salle|saal|"
               r"salon)\b|\b[A-Z]?\d{1,2}\.\d{2,3}\b")
 # A how-long question that asks for a span of time ("how long did the migration take"), not a length.
