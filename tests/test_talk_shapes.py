@@ -820,6 +820,50 @@ WORLD_SHAPES = {
         {("Buoys That Hear Whales", ("Inés Duarte",), "talk"),
          ("Latency Budgets for Live Mixing", ("Hamid Rostami",), "lightning talk"),
          ("Open Hardware for Studios", ("Greta Lindqvist", "Mei Tanaka", "Haruto Sasaki"), "panel")}),
+    "email-introducing-talks-in-running-text": (
+        "Hi team,\n\nshort summary of Harbour Data Day 2032 in Tallinn.\n\nThe opening keynote was Inés Duarte from "
+        "Example Labs on\n\"Vacuum at Scale\". She showed the autovacuum numbers.\n\nHamid Rostami followed with\n"
+        "\"Sketches for join ordering\". Two tricks, both cheap.\n\nMei Tanaka and Haruto Sasaki ran a half-day "
+        "tutorial, \"Profiling Python services\". Laptops out.\n\nThe last talk I caught was Greta Lindqvist with "
+        "\"Backups nobody tested\". Sobering.\n\nOdile Marchetti (a consultant) gave \"Indexes you do not need\".\n\n"
+        "Best,\nMarit\n\nP.S. Ben Castellano from Tessellate Design presented \"Dashboards Nobody Reads\" at the "
+        "meetup, not at the conference.\n",
+        {("Vacuum at Scale", ("Inés Duarte",), "invited talk"),
+         ("Sketches for join ordering", ("Hamid Rostami",), "talk"),
+         ("Profiling Python services", ("Mei Tanaka", "Haruto Sasaki"), "tutorial"),
+         ("Backups nobody tested", ("Greta Lindqvist",), "talk"),
+         ("Indexes you do not need", ("Odile Marchetti",), "talk"),
+         ("Dashboards Nobody Reads", ("Ben Castellano",), "talk")}),
+    "faq-answers-that-introduce-talks": (
+        "# Summit FAQ\n\n### Q: What was the best talk?\n\nA: Inés Duarte's keynote, \"Privacy law, two years "
+        "out\". Key points:\n\n- fines are set per state\n\n### Q: Was the workshop worth it?\n\nA: Yes. \"Writing "
+        "statements that survive an audit\", run by Mei Tanaka\n(Example Agency) and Haruto Sasaki (an auditor). 90 "
+        "minutes.\n\n- a template with 7 sections\n",
+        {("Privacy law, two years out", ("Inés Duarte",), "invited talk"),
+         ("Writing statements that survive an audit", ("Mei Tanaka", "Haruto Sasaki"), "workshop")}),
+    "recording-timestamps-and-a-bullet-journal": (
+        "# Notes from the recordings\n\n## [00:03:40] Keynote: Mixing for long sessions\n\n(speaker: Inés Duarte, "
+        "audio director)\n\n- loudness targets\n\n## [02:05:30] Spatial audio on a budget\n\n(speaker: Hamid "
+        "Rostami)\n\n- six presets\n\n## Day 1\n\n🎤 KEYNOTE · Mei Tanaka – \"Budgets for telemetry\"\n- 31% of "
+        "spend\n\n⚡ Lightning · Haruto Sasaki – \"Logs are expensive metrics\"\n- 40% fewer lines\n",
+        {("Mixing for long sessions", ("Inés Duarte",), "invited talk"),
+         ("Spatial audio on a budget", ("Hamid Rostami",), "talk"),
+         ("Budgets for telemetry", ("Mei Tanaka",), "invited talk"),
+         ("Logs are expensive metrics", ("Haruto Sasaki",), "lightning talk")}),
+    "newsletter-quote-headings-and-a-talk-field": (
+        "# Dispatch 41\n\n## \"Feedback after the grade is a receipt.\"\n\n**Talk:** *Timing of feedback in large "
+        "courses* — Inés Duarte (University\nof Tartu)\n\nHer team changed one thing.\n",
+        {("Timing of feedback in large courses", ("Inés Duarte",), "talk")}),
+    "schedule-with-a-cancelled-talk-and-panellists-under-a-label": (
+        "# Day 1\n\n| Time | Room | Session | Speaker(s) |\n|---|---|---|---|\n| 09:00 | A | Vacuum at Scale | Inés "
+        "Duarte |\n| 10:15 | B | ~~Sketches for Join Ordering~~ — **cancelled** (visa issue) | Hamid Rostami |\n\n"
+        "## Painel: Dados abertos\n\n- Moderadora: **Greta Lindqvist** (journalist)\n- Painelistas:\n  - **Mei "
+        "Tanaka** — Câmara Municipal do Porto, open data officer\n  - **Haruto Sasaki** — Transparência Hackday "
+        "Portugal\n\n## Invited talk: Soil carbon is hard to measure\n\nOdile Marchetti (Example Institute) — 30 "
+        "minutes in the plenary hall.\n\n- a tonne of carbon\n",
+        {("Vacuum at Scale", ("Inés Duarte",), "talk"),
+         ("Dados abertos", ("Greta Lindqvist", "Mei Tanaka", "Haruto Sasaki"), "panel"),
+         ("Soil carbon is hard to measure", ("Odile Marchetti",), "invited talk")}),
 }
 
 
@@ -940,3 +984,17 @@ def test_a_section_headed_by_a_speakers_surname_is_their_talk() -> None:
     assert talks_at("| Median scan") == [by_title["Columnar Caches for Ship Telemetry"]]
     assert talks_at("He fits tides") == [by_title["Tide Tables as Time Series"]]
     assert talks_at("Moderated by Amadou") == [by_title["Who Owns Port Data?"]]
+
+
+def test_a_speaker_called_by_the_given_name_is_the_same_speaker() -> None:
+    """'Carlos' after 'Carlos de la Fuente' is him, not a second speaker; 'Carla' is someone else."""
+    from confqa.talks.merge import _add_speaker
+
+    speakers = ["Carlos de la Fuente"]
+    _add_speaker(speakers, "Carlos")
+    assert speakers == ["Carlos de la Fuente"]
+    speakers = ["Carlos"]
+    _add_speaker(speakers, "Carlos de la Fuente")
+    assert speakers == ["Carlos de la Fuente"]
+    _add_speaker(speakers, "Carla")
+    assert speakers == ["Carlos de la Fuente", "Carla"]

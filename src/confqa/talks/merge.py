@@ -163,13 +163,21 @@ def _absorb(target: Candidate, other: Candidate, keep_title: bool = False) -> No
 
 
 def _add_speaker(speakers: list[str], name: str) -> None:
-    """'Mitchell' and 'Melanie Mitchell' are one speaker; the fuller name wins."""
+    """'Mitchell' and 'Melanie Mitchell' are one speaker, and so are 'Carlos' and 'Carlos de la Fuente' (notes call
+    a speaker by the given name once they have introduced them); the fuller name wins."""
     for i, existing in enumerate(speakers):
-        if surname(existing).lower() == surname(name).lower():
+        if surname(existing).lower() == surname(name).lower() or _given_name_of(existing, name) \
+                or _given_name_of(name, existing):
             if len(name) > len(existing) and "et al" not in name:
                 speakers[i] = name
             return
     speakers.append(name)
+
+
+def _given_name_of(short: str, full: str) -> bool:
+    """'Carlos' is the given name of 'Carlos de la Fuente'."""
+    words = full.split()
+    return len(short.split()) == 1 and len(words) > 1 and short.lower() == words[0].lower()
 
 
 def _title_similarity(a: str, b: str) -> float:

@@ -166,9 +166,9 @@ PRESENTER_LABELS = (
 # Labels that name a panel's people but no one else's: the chair of a panel is its moderator, but the chair of a
 # session of talks only ran it; 'With: A, B' (French 'Avec', German 'Mit', Portuguese 'Com', Spanish 'Con', Dutch
 # 'Met') under a panel lists its panellists, elsewhere whom the writer came with; so does 'Participants:'
-# ('Participantes:', 'Panelistas:'), which elsewhere counts a workshop's attendees.
+# ('Participantes:', 'Panelistas:', Portuguese 'Painelistas:'), which elsewhere counts a workshop's attendees.
 PANEL_LABELS = ("chair", "chaired by", "with", "avec", "mit", "com", "con", "met", "participants", "participantes",
-                "panelistas", "partecipanti")
+                "panelistas", "painelistas", "painelista", "partecipanti")
 # Words of a byline that say who wrote the note rather than who spoke: 'Written by …', '· 7 min read'.
 AUTHOR_LINE_WORDS = ("written by", "posted by", "posted on", "published", "min read", "minute read", "on behalf of",
                      "updated", "staff engineer", "editor", "blog")

@@ -70,14 +70,34 @@ _TITLE_SPAN = (r"(?:_(?P<t1>[^_]{4,220})_|\*(?P<t2>[^*]{4,220})\*|“(?P<t3>[^�
 
 
 _POSSESSIVE = re.compile(
-    rf"(?P<who>{_NAME}(?:\s+et al\.?)?)[’']s?\s+(?:(?P<kind>{KINDS})\s+(?:on\s+|titled\s+|called\s+)?)?{_TITLE_SPAN}"
+    rf"(?P<who>{_NAME}(?:\s+et al\.?)?)[’']s?\s+(?:(?P<kind>{KINDS}),?\s+(?:on\s+|titled\s+|called\s+)?)?{_TITLE_SPAN}"
 )
 
 
+# People, one or several: 'Jane Doe', 'Aino Laaksonen and Peder Dahl'.
+_NAMES = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s+(?:and|&)\s+{_NAME})?"
+# 'Choi gave a tutorial on "Title"', 'Judith Akerman (a litigator) gave "Title"', 'A and B ran a half-day
+# tutorial, "Title"'.
 _HAD_A = re.compile(
-    rf"(?P<who>{_NAME})\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+(?:an?|the|their|his|her)\s+"
-    rf"(?P<kind>{KINDS})\s+(?:on|titled|called|about)\s+{_TITLE_SPAN}"
+    rf"(?P<who>{_NAMES})(?:\s+\([^()]{{1,80}}\))?\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+"
+    rf"(?:(?:an?|the|their|his|her)\s+(?:[\w-]+\s+){{0,2}}?(?P<kind>{KINDS}),?\s+(?:(?:on|titled|called|about)\s+)?)?"
+    rf"{_TITLE_SPAN}"
 )
+# People, then the quoted title of their talk after 'with' or 'on', as running text introduces one talk after
+# another: 'Tomasz Wróbel followed with "Title"', 'The opening keynote was Hanna Berg from Karolinska on "Title"',
+# 'The last talk I caught was Sigrid Nygaard with "Title"'.
+_WHO_WITH = re.compile(
+    rf"(?P<who>{_NAMES})(?:\s+(?:from|of|at)\s+[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){{0,3}})?(?:\s*\([^()]{{1,80}}\))?"
+    rf"\s+(?:(?:followed|closed|opened|finished|started|continued)\s+)?(?:with|on)\s+{_TITLE_SPAN}"
+)
+
+
+# The word before an organisation's name: 'from', 'at', 'of' ('Jane Doe from Tessellate Design presented …').
+_AFTER_AN_ORGANISATION_WORD = re.compile(r"\b(?:from|at|of|for|with)\s+$", re.I)
+# A quoted title, then who gave it: '"Writing an accessibility statement", run by Sofie Lindahl (Org) and Marek
+# Dvořák (Org).'
+_TITLE_RUN_BY = re.compile(rf"{_TITLE_SPAN},?\s+(?:run|given|led|presented|hosted|taught|delivered|facilitated)\s+by\s+"
+                           r"(?P<people>[^.;:—–]+?(?:\([^()]*\)[^.;:—–(]*?)*)(?=[.;:—–]|$)")
 
 
 _THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
@@ -105,7 +125,7 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
         if following.kind == "heading" or is_lead(following):
             break
         scope.append(following)
-    names = named_people(scan, " ".join(b.text for b in scope))
+    names = named_people(scan, " ".join(_people_part(scan, b) for b in scope))
     if not names:
         return
     if panel_section and section is not None:
@@ -117,6 +137,15 @@ def detect_panel(scan: NoteScan, blocks: list[Block], index: int) -> None:
         f"Panel: {heading_title(block)}" if block.heading_path else topic)
     scan.add(Candidate(title=title, kind="panel", speakers=names, mentions=[scan.mention(block, "panel")],
                        spans=[(scan.doc, block.line_start, scope[-1].line_end)]))
+
+
+def _people_part(scan: NoteScan, block: Block) -> str:
+    """What of a block may name a panel's people: of an item that opens on a person in bold, only that person ('-
+    **Jorge Lemos** — Transparência Hackday Portugal': what follows the dash is where he works)."""
+    match = BOLD_START.match(block.text) if block.kind == "list" else None
+    if match and person_name(clean_inline(match.group("bold")), scan.vocabulary):
+        return clean_inline(match.group("bold")) + "."
+    return block.text
 
 
 def _says_panel(text: str) -> bool:
@@ -163,13 +192,19 @@ def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
     block = blocks[index]
     text = block.text
     taken: list[tuple[int, int]] = []
-    for pattern in (_POSSESSIVE, _HAD_A, _THE_KIND):
+    for pattern in (_POSSESSIVE, _HAD_A, _WHO_WITH, _TITLE_RUN_BY, _THE_KIND):
         for match in pattern.finditer(text):
             if any(s <= match.start() < e for s, e in taken):
                 continue
             title = clean_inline(next(t for t in (match.group(f"t{i}") for i in range(1, 6)) if t))
+            if pattern in (_TITLE_RUN_BY, _WHO_WITH) or (pattern is _HAD_A and not match.group("kind")):
+                if _AFTER_AN_ORGANISATION_WORD.search(text[: match.start()]):
+                    continue  # 'Ben Castellano from Tessellate Design presented "Title"': the name is his employer's
+                if _add_given(scan, block, match, title, text):
+                    taken.append((match.start(), match.end()))
+                continue
             who = match.groupdict().get("who")
-            kind_word = match.group("kind")
+            kind_word = match.groupdict().get("kind")
             if pattern is _THE_KIND and kind_word.lower() in TOO_COMMON_AFTER_THE:
                 continue
             if who and who.split()[0] in NOT_A_SUBJECT:
@@ -178,16 +213,34 @@ def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
                 kind_word = None
             line = scan.parsed.line_of(block.start + match.start())
             kind = kind_of(kind_word) if kind_word else ("paper" if who and "et al" in who else "talk")
-            speakers = [re.sub(r"\s+et al\.?$", " et al.", who).strip()] if who else []
+            speakers = [re.sub(r"\s+et al\.?$", " et al.", who).strip()] if who and "et al" in who else \
+                (only_people(scan, who) or [who.strip()]) if who else []  # 'A and B ran a tutorial on …': two
             quoted_topic = bool(match.group("t3") or match.group("t4")) and bool(
                 re.search(r"\s(on|about)\s+[“\"]", match.group(0)))
             person = kind in ("invited talk", "tutorial", "talk", "oral", "paper") and pattern is _POSSESSIVE
             scan.add(Candidate(
                 title=title, kind=kind, speakers=speakers, organizers=[] if person else list(speakers),
                 mentions=[scan.mention(line, "inline")], spans=[(scan.doc, line, line)],
-                weak=quoted_topic or (not kind_word and not (who and "et al" in who)),
+                weak=quoted_topic or (not kind_word and not (who and "et al" in who) and pattern is not _HAD_A),
             ))
             taken.append((match.start(), match.end()))
+
+
+def _add_given(scan: NoteScan, block: Block, match: re.Match[str], title: str, text: str) -> bool:
+    """A quoted title that people gave ('"Title", run by A (Org) and B', 'A followed with "Title"', 'A gave
+    "Title"'): a talk, its people those the clause names, its kind the one the sentence names before them ('The
+    opening keynote was …') or after ('a half-day tutorial, …')."""
+    names = match.group("people") if "people" in match.groupdict() else match.group("who")
+    who = only_people(scan, re.sub(r"\([^()]*\)", " ", names))
+    if not who or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        return False  # quoted and given by people, a title of two words or more is one whatever its case
+    sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start()), 0)
+    before = _ONLY_KIND.search(text[sentence_start: match.start()])
+    kind = kind_of(before.group("kind")) if before else kind_from_title(title) or kind_from_heading(heading_title(block))
+    line = scan.parsed.line_of(block.start + match.start())
+    scan.add(Candidate(title=title, kind=kind or "talk", speakers=who, mentions=[scan.mention(line, "inline")],
+                       spans=[(scan.doc, line, line)]))
+    return True
 
 
 def _near_talk_word(text: str, position: int) -> bool:

@@ -55,9 +55,12 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zäéû]*\.?"
 # A calendar date: '2024-08-08', '2024/11/28', '08/08/2024', '8.8.24', '8 Aug 2024', '7. Nov 2024', 'Aug 8, 2024'.
 _DATE = (rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})(?!\d)"
          rf"|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
+# A point in a recording: '[00:41:15]', '(1:22:50)', '[41:15]'.
+_TIMESTAMP = r"[\[(](?:\d{1,2}:)?\d{1,2}:\d{2}[\])]"
 # A date or a time of day (or both) that opens a heading or a bold lead, with the dash after it: when the talk was,
-# never part of its title ('2024-08-08 — Title', '**09:00** Title', '## 19:15 「Title」').
-TIME = re.compile(rf"^\s*(?:(?:{_DATE})(?:\s*[,T@]?\s*(?:{_CLOCK}))?|{_CLOCK})\s*[-–—:,.]?\s*", re.I)
+# never part of its title ('2024-08-08 — Title', '**09:00** Title', '## 19:15 「Title」', '## [00:41:15] Title' in
+# notes from a recording).
+TIME = re.compile(rf"^\s*(?:(?:{_DATE})(?:\s*[,T@]?\s*(?:{_CLOCK}))?|{_CLOCK}|{_TIMESTAMP})\s*[-–—:,.]?\s*", re.I)
 
 
 # A title in quotes or emphasis: '"Title"', '„Title"', '«Title»', '「Title」', '*Title*'.

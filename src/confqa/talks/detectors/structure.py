@@ -127,6 +127,11 @@ def _column(header: list[str], words: tuple[str, ...], prefer: str | None = None
     return found[0] if found else None
 
 
+# A talk a schedule strikes out or marks as called off: '~~Title~~ — **cancelled** (visa issue)', 'Title (postponed)'.
+_CALLED_OFF = re.compile(r"^\W*~~|[—–(*-]\s*\**\s*(?:cancel+ed|postponed|abgesagt|annulée?|cancelad[oa]|cancellato)\b",
+                         re.I)
+
+
 def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """A table row per talk: a title column, and a speaker or type column (or a section that names the kind)."""
     block = blocks[index]
@@ -176,7 +181,8 @@ def detect_table(scan: NoteScan, blocks: list[Block], index: int) -> None:
             continue  # a schedule's 'Lunch', 'Welcome', 'Poster session': no one presents it
         if not speakers:
             kind = kind or cell_kind  # 'Panel (see note)'
-        if title.startswith("*") or re.match(r"(?i)\W*(?:cancel+ed|postponed|tbd|tba)\b", title):
+        if title.startswith("*") or re.match(r"(?i)\W*(?:cancel+ed|postponed|tbd|tba)\b", title) \
+                or _CALLED_OFF.search(title):
             continue
         if by_section_kind_only and section_kind == "talk" and not links and not (
                 title_like(title, strict=True) and len(title.split()) >= 3):
@@ -587,6 +593,13 @@ def _field_lines(block: Block) -> list[str]:
     return re.sub(r"\n[ \t]*:[ \t]+", ": ", block.text).splitlines()
 
 
+def _unwrapped(names: str, line: str) -> str:
+    """The names of a line in parentheses, without the one closing it: '(speaker: Olamide Adeyemi)'."""
+    names = names.rstrip()
+    return names[:-1] if line.lstrip()[:1] == "(" and names.endswith(")") and names.count("(") < names.count(")") \
+        else names
+
+
 def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'Speaker: Jane Doe', '**Presenters:** A (Org), B and C': the people of the section's talk."""
     block = blocks[index]
@@ -608,7 +621,7 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
     elif len(labelled) > 1:
         names = labelled_people(scan, labelled)  # '- mod. A' / '- panel: B (Org), C' / '- B: what B said'
     else:
-        names = people(_first_sentence(match.group("names")))
+        names = people(_first_sentence(_unwrapped(match.group("names"), match.group(0))))
     unknown = not names and (_UNKNOWN.fullmatch(match.group("names").strip()) is not None
                              or _names_a_group(match.group("names")))
     if unknown and scan.lead is None and scan.by_section.get(block.heading_path) is None \
@@ -698,8 +711,12 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
     by = _BY.match(line)
     if by:
         names = people(by.group("names"))
+    elif scan.by_section.get(block.heading_path) is not None:
+        # Under a talk's heading, the people the line opens with, up to a remark after a dash ('Marta Villanueva
+        # (CSIC) — 30 minutes in the plenary hall') or a comma ('Noor Hassan, 5 minutes, slides').
+        names = only_people(scan, re.split(r"\s+[—–]\s+", line, maxsplit=1)[0], lenient=True)
     else:
-        names = only_people(scan, line, lenient=scan.by_section.get(block.heading_path) is not None)
+        names = only_people(scan, line)
     if not names:
         return
     if et_al:
@@ -746,6 +763,12 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if match and NON_TALK_SECTIONS.search(match.group("bold")):
         return  # '- **Books**: …'
     summary = "<summary" in block.text.lower()
+    alone = _PEOPLE_DASH_QUOTED.match(clean_inline(line)) if _heads_a_list(blocks, index) else None
+    if alone and (who := only_people(scan, alone.group("who"))):
+        _add_item(scan, blocks, index, alone.group("title").strip(), who, alone.group("kind"))
+        return  # '🎤 KEYNOTE · Oren Shapira – "Observability budgets"' over the list of its notes
+    if match and _under_a_people_label(blocks, index) and person_name(clean_inline(match.group("bold")), scan.vocabulary):
+        return  # '- Painelistas:' then '  - **Ana Rita Ferreira** — Câmara Municipal do Porto': a panellist
     if match:
         (title, who), rest, label = _bold_item(scan, match), match.group("rest"), match.group("label")
         if not who and block.kind == "list" and not label:
@@ -766,6 +789,32 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if not _names_a_talk(title, who, scan.vocabulary, given):
         return
     _add_item(scan, blocks, index, title, who, label)
+
+
+# A line of people, a dash and their talk's quoted title, alone over the list of its notes (a bullet journal):
+# '🎤 Piotr Zieliński – "Continuous profiling with eBPF in prod"', '⚡ Lightning · Sven Aalto – "Title"'.
+_PEOPLE_DASH_QUOTED = re.compile(r'^[^\w"“„«]*(?:(?P<kind>[^\W\d_]+(?: talk)?)\s*[·|]\s*)?'
+                                 r'(?P<who>[^",:“”·|]{3,80}?(?:\([^()]*\))?)\s+[–—-]\s+'
+                                 r'["“„«](?P<title>[^"”“»]{4,150})["”“»]\W*$')
+
+
+def _heads_a_list(blocks: list[Block], index: int) -> bool:
+    """A paragraph of one line with a list right under it: a talk's line over its notes."""
+    block = blocks[index]
+    return block.kind == "paragraph" and len(block.text.strip().splitlines()) == 1 and index + 1 < len(blocks) \
+        and blocks[index + 1].kind == "list"
+
+
+def _under_a_people_label(blocks: list[Block], index: int) -> bool:
+    """A nested list item whose parent item is a label of people and nothing else: '- Panellists:', '- Speakers:'."""
+    block = blocks[index]
+    if block.kind != "list":
+        return False
+    parent = next((b for b in reversed(blocks[:index]) if b.kind != "list" or b.level < block.level), None)
+    if parent is None or parent.kind != "list":
+        return False
+    label = clean_inline(BULLET_MARK.sub("", parent.text.strip())).strip()
+    return label.endswith(":") and bool(PRESENTERS.match(label + " x") or PANEL_PEOPLE.match(label + " x"))
 
 
 def _bold_item(scan: NoteScan, match: re.Match[str]) -> tuple[str, list[str]]:
@@ -896,6 +945,8 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
         while last + 1 < len(blocks) and _single_field(blocks[last + 1]) and len(lines) < MAX_FIELDS:
             last += 1
             lines += _field_lines(blocks[last])  # '**Talk:** …' / '**Who:** …' as paragraphs of their own
+    if _titled_field(scan, blocks, index, last, lines):
+        return
     if not 2 <= len(lines) <= MAX_FIELDS:
         return
     fields: dict[str, str] = {}
@@ -927,6 +978,29 @@ def detect_fields(scan: NoteScan, blocks: list[Block], index: int) -> None:
     scan.lead = candidate
     scan.claimed.update(b.line_start for b in blocks[index: last + 1])
     scan.read_whole.update(b.line_start for b in blocks[index: last + 1])
+
+
+def _titled_field(scan: NoteScan, blocks: list[Block], index: int, last: int, lines: list[str]) -> bool:
+    """One 'Talk:' field that gives the title and, after a dash, its people (wrapped or not): '**Talk:** *Title* —
+    Jane Doe and John Roe (University of Adelaide)'. Under a heading that quotes the talk rather than naming it."""
+    if not lines or any(_FIELD.match(clean_inline(line)) for line in lines[1:]):
+        return False
+    match = _FIELD.match(clean_inline(" ".join(line.strip() for line in lines)))
+    label = match.group("label").strip().lower() if match else ""
+    if not match or not (label in TITLE_HEADERS or label in KIND_WORDS):
+        return False
+    title, speakers = title_dash_person(scan, match.group("value").strip())
+    title = unquote(title)
+    # Emphasised or quoted, a title in sentence case is one ('*Timing of formative feedback in large courses*').
+    marked = re.search(r":\W*\s*[*_\"“„«]", " ".join(lines)) is not None and len(title.split()) >= 2
+    if not speakers or not (marked or title_like(title)):
+        return False
+    title, kind = title_and_kind(title, kind_of(label) if label in KIND_WORDS else None)
+    scan.lead = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
+                                   mentions=[scan.mention(blocks[index], "fields")],
+                                   spans=[(scan.doc, blocks[index].line_start, lead_end(blocks, last))]))
+    scan.claimed.update(b.line_start for b in blocks[index: last + 1])
+    return True
 
 
 # Most 'Label: value' lines that describe one talk.
