@@ -3146,3 +3146,49 @@ def test_a_row_naming_a_poster_by_its_code_is_credited_to_that_poster(tmp_path, 
     answer = assistant.ask("How many cores were sampled for poster P-12?")
     row = next(c for c in answer.citations if "96 cores" in c.quote)
     assert row.talk == "Cheap Assays for Soil Microbes", (row.talk, answer.answer)
+
+
+RECORDING_NOTE = """# Harbour Audio Day 2031
+
+## Sound for everyone
+
+(speaker: Inés Duarte, accessibility lead)
+
+- Survey of 900 deaf and hard-of-hearing players about captions in games.
+- Her rules for sound captions:
+  - keep them under 32 characters
+  - name the source of the sound, not how it sounds
+- Visual indicators: a ring around the crosshair, coloured by threat.
+
+## Fleet latency
+
+- averages hide everything: checkout average 120 ms
+  - the average of per-pod p99s is not the fleet p99
+  - → ship histograms and compute percentiles at query time
+- alert on p99 and on the error rate
+"""
+
+
+def test_a_line_saying_who_spoke_introduces_no_list_and_advice_leads(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """'(speaker: Inés Duarte, …)' over the notes on her talk is no label of those notes; asked for her guidelines,
+    the answer opens with the list she gave as rules."""
+    from confqa.answer.units import is_byline
+
+    assistant = _assistant_over({"audio.md": RECORDING_NOTE}, tmp_path, embedder)
+    assert is_byline("(speaker: Inés Duarte, accessibility lead)", assistant.store)
+    assert not is_byline("(a survey of players, accessibility lead)", assistant.store)
+    answer = assistant.ask("What guidelines did Inés Duarte give for writing sound captions?")
+    assert not answer.abstained
+    first = answer.answer.split("[1]")[0]
+    assert "32 characters" in first and "source of the sound" in first, answer.answer
+    assert "speaker:" not in answer.answer
+
+
+def test_an_item_is_quoted_with_the_arrow_items_that_follow_from_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """'the average of per-pod p99s is not the fleet p99' / '→ ship histograms …': the arrow's item is what to do
+    about the first, and the answer to why one should not average them quotes both."""
+    assistant = _assistant_over({"audio.md": RECORDING_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("Why shouldn't you average the p99 of each pod to get the fleet p99?")
+    assert not answer.abstained
+    first = answer.answer.split("[1]")[0]
+    assert "per-pod p99s" in first and "ship histograms" in first, answer.answer

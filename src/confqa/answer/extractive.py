@@ -285,17 +285,21 @@ def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: Index
 # The words that ask for advice outright ("what did she recommend", "his main takeaways"); "should" and "rules"
 # ask about the topic as often.
 _ADVICE_ASKED = re.compile(r"\b(?:recommend(?:s|ed|ations?)?|advi[sc]e[sd]?|suggest(?:s|ed|ions?)?|takeaways?|"
-                           r"lessons?|tips?)\b", re.I)  # whole words: a "recommender system" asks for no advice
+                           r"lessons?|tips?|guidelines?)\b", re.I)  # whole words: a "recommender system"
+# asks for no advice
 
 
 def _advice_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
     """"What did Zhou recommend?": a section the notes head as advice ("## Takeaways", "Lessons learned",
-    "Recommendations") answers a question that asks for advice, ahead of a line that is merely close to the
-    question's words. The best such section leads; the rest keep their order."""
+    "Recommendations"), or a list they introduce as advice ("Her rules for sound captions:", "His advice:"),
+    answers a question that asks for advice, ahead of a line that is merely close to the question's words. The best
+    such unit leads; the rest keep their order."""
     if not _ADVICE_ASKED.search(asked.text):
         return scored
-    advice = [s for s in scored if s.unit.kind == "section"
-              and heading_terms(store.sentences[s.unit.members[0]].chunk, store) & _ADVICE]
+    advice = [s for s in scored if (s.unit.kind == "section" and heading_terms(
+              store.sentences[s.unit.members[0]].chunk, store) & _ADVICE) or (
+              s.unit.kind == "lead-in" and terms_of(store.sentences[s.unit.members[0]].text) & _ADVICE
+              and items_listed(s.unit, store) >= 2)]
     if not advice:
         return scored
     best = max(advice, key=lambda s: s.score)

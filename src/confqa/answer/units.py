@@ -196,12 +196,35 @@ def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexSto
             continue
         if sentence.kind == "item":
             # A list item is quoted whole: "Client drift: users had very different vocabularies. FedProx with
-            # mu = 0.01 helped." is one point, and its second sentence is the answer to "what helped".
+            # mu = 0.01 helped." is one point, and its second sentence is the answer to "what helped"; so is an
+            # item with the items after it that an arrow says follow from it ("avg of per-pod p99s ≠ fleet p99" /
+            # "→ ship histograms").
             rest = [m for m in paragraph_rest(sentence_id, store, settings) if allowed is None or m in allowed]
+            rest += [m for m in _consequences(sentence_id + len(rest), store) if allowed is None or m in allowed]
             if rest:
                 out.append(Unit((sentence_id, *rest), "continued", max(own, *(cosines.get(m, own) for m in rest))))
                 continue
         out.append(Unit((sentence_id,), "sentence", own))
+    return out
+
+
+# An item that follows from the one before it, as terse notes write it: '→ ship histograms', '=> cut to 12%'.
+_CONSEQUENCE = re.compile(r"^\s*(?:[→⇒➜➔]|=>|->)")
+
+
+def _consequences(sentence_id: int, store: IndexStore) -> list[int]:
+    """The items right after a sentence of an item, at its depth, that open with an arrow."""
+    out: list[int] = []
+    item = store.sentences[sentence_id]
+    j, last = sentence_id + 1, item.line_end
+    while j < len(store.sentences):
+        following = store.sentences[j]
+        if following.kind != "item" or following.depth != item.depth or following.chunk != item.chunk \
+                or following.line_start > last + 1 or not _CONSEQUENCE.match(display_text(following.text)):
+            break
+        out.append(j)
+        last = following.line_end
+        j += 1
     return out
 
 
@@ -223,9 +246,14 @@ def _referred_to(sentence_id: int, store: IndexStore, settings: AnswerSettings) 
 
 
 def _ends_paragraph_before_list(sentence_id: int, store: IndexStore) -> bool:
-    """A top-level sentence whose paragraph is directly followed by a list: it introduces the list."""
+    """A top-level sentence whose paragraph is directly followed by a list: it introduces the list (unless it only
+    says who gave the talk: '(speaker: Priya Raman, accessibility lead)' over the notes on her talk; 'mod: Hannah
+    Vogel' over the panellists does introduce them)."""
     sentence = store.sentences[sentence_id]
     if sentence.depth != 0:
+        return False
+    if is_byline(sentence.text, store) and not (sentence_id + 1 < len(store.sentences) and store.names_a_speaker(
+            " ".join(display_text(store.sentences[sentence_id + 1].text).split()[:NAME_WORDS]))):
         return False
     k = sentence_id
     while k > 0 and store.sentences[k].kind == "sentence" and \
@@ -243,6 +271,19 @@ def _ends_paragraph_before_list(sentence_id: int, store: IndexStore) -> bool:
     return j == sentence_id + 1 and j < len(store.sentences) and store.sentences[j].kind == "item" and \
         store.sentences[j].line_start <= previous.line_end + 2 and \
         store.chunks[store.sentences[j].chunk].doc == store.chunks[sentence.chunk].doc
+
+
+NAME_WORDS = 4  # the words an item opens with that may name a person ('Mei-Ling Zhou (Quarry Analytics)')
+# A line that says who gave a talk: 'Speaker: Jane Doe (Org)', '(speaker: Jane Doe, audio director)', 'Presented by
+# Jane Doe'.
+_BYLINE = re.compile(r"^\W*(?:(?:" + "|".join(sorted(map(re.escape, lexicon.PRESENTER_LABELS), key=len, reverse=True))
+                     + r")\s*:|(?:presented|given|run|led|hosted|moderated|taught) by\b)", re.I)
+
+
+def is_byline(text: str, store: IndexStore) -> bool:
+    """Whether a line only says who gave the talk: a presenter's label and a speaker of the notes."""
+    shown = display_text(text).strip()
+    return bool(_BYLINE.match(shown)) and store.names_a_speaker(shown)
 
 
 def section_unit(chunk_id: int, sentence_ids: list[int], store: IndexStore, settings: AnswerSettings,

@@ -520,7 +520,7 @@ DEFINING_VERBS = r"(?:is|are|was|were|means|refers to|stands for|denotes|describ
 # Words for what a talk advises: a question asking what someone "recommended" is answered under a heading
 # called "Takeaways", "Lessons" or "Recommendations".
 ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations suggest suggested suggestion "
-                "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance rule rules "
+                "suggestions advise advised advice takeaway takeaways lesson lessons tip tips guidance guideline guidelines rule rules "
                 "conclusion conclusions practice practices principle principles dos don'ts checklist should")
 
 # What a speaker said about a topic: "what did Zhou say about 2-bit quantization", "what did Solberg think of AI
