@@ -3192,3 +3192,80 @@ def test_an_item_is_quoted_with_the_arrow_items_that_follow_from_it(tmp_path, em
     assert not answer.abstained
     first = answer.answer.split("[1]")[0]
     assert "per-pod p99s" in first and "ship histograms" in first, answer.answer
+
+
+ACCESS_NOTE = """# Harbour Access Day 2031
+
+## Sound for everyone
+
+Speaker: Inés Duarte (Example Games)
+
+- Survey of 900 players: 62% preferred directional indicators to captions during gameplay.
+- Her rules for sound captions: keep them under 32 characters and name the source of the sound.
+- Automatic sound captions in games should describe direction as well.
+- Wi-Fi in the hall died twice; bring a hotspot.
+
+## Captions at live events
+
+Speaker: Hamid Rostami (Example Captioning)
+
+- Automatic captions had a word error rate of 8-12% on council hearings; human CART captioners reached 98% accuracy.
+
+## Tutoring trial
+
+Speaker: Mei Tanaka (Example University)
+
+- Effect size on the end-of-term algebra test: 0.18 standard deviations.
+- Long-term retention is not measured yet: the follow-up test is planned for 2032.
+
+## Tracing at scale
+
+Speaker: Haruto Sasaki (Example Cloud)
+
+- Tail sampling in the OTel Collector: each collector needed about 14 GB of memory at 2 M spans/s.
+"""
+
+
+def test_what_a_speaker_compared_is_in_their_own_talk(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How did Duarte compare automatic captions with human captioners?" is declined when the comparison is
+    another speaker's; asked of that speaker, it is answered."""
+    assistant = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder)
+    declined = assistant.ask("How did Inés Duarte compare automatic captions with human CART captioners on accuracy?")
+    assert declined.abstained, declined.answer
+    answered = assistant.ask("How did Hamid Rostami compare automatic captions with human CART captioners on accuracy?")
+    assert not answered.abstained and "98%" in answered.answer, answered.answer
+
+
+def test_a_result_not_measured_yet_is_not_given(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Did the tutoring trial improve long-term retention?" over a note saying it is not measured yet is
+    declined; the trial's measured effect is still answered."""
+    assistant = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder)
+    declined = assistant.ask("Did the tutoring trial improve long-term retention?")
+    assert declined.abstained, declined.answer
+    answered = assistant.ask("What effect size did the tutoring trial find on the algebra test?")
+    assert not answered.abstained and "0.18" in answered.answer, answered.answer
+
+
+def test_a_product_named_whole_is_written_in_notes_that_shorten_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"OpenTelemetry" asked, "OTel" written: the notes do name it, and the question is answered; "DeepMind" in
+    notes that write neither it nor a shortening of it is named nowhere."""
+    from confqa.answer.unanswered import _compound_written, names_unknown
+
+    assert _compound_written("OpenTelemetry", {"otel": 1})
+    assert _compound_written("OpenTelemetry", {"open": 1, "telemetri": 1})
+    assert not _compound_written("OpenTelemetry", {"open": 1})
+    assert not _compound_written("Bengio", {"bio": 1})
+    assistant = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder)
+    assert names_unknown("What did DeepMind present?", assistant.store)
+    answer = assistant.ask("How much memory did each OpenTelemetry collector need for tail sampling?")
+    assert not answer.abstained and "14 GB" in answer.answer, answer.answer
+
+
+def test_a_hyphenated_word_of_two_short_parts_names_no_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """'Wi-Fi in the hall died twice' names no one: it answers no who-question."""
+    from confqa.answer.checks import is_a_name, names_someone
+
+    store = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder).store
+    assert not is_a_name("Wi-Fi", store)
+    assert not names_someone("Wi-Fi in the hall died twice; bring a hotspot.", store)
+    assert names_someone("Mei-Ling Zhou asked about the hall.", store)

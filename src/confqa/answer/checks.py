@@ -310,6 +310,8 @@ def is_a_name(words: str, store: IndexStore) -> bool:
     no given name is ("Interference Election", "Mode Connectivity"; IndexStore.ordinary_words), nor closed by a
     word of an organisation's name ("Hangyun Cloud", "Quarry Analytics"), nor a job title ("Senior Backend")."""
     parts = re.findall(r"[\w'’]+", words)
+    if re.fullmatch(r"[A-Z][a-z]?-[A-Z][a-z]?", words):
+        return False  # 'Wi-Fi': one hyphenated word of two syllables, no given and family name
     return bool(parts) and not (set(terms(words)) & _COMMON) and all(terms(_CONTRACTED.sub("", w)) for w in parts) and \
         parts[0].lower() not in store.ordinary_words and parts[-1].lower() not in lexicon.ORGANISATION_WORDS and \
         not all(p.lower() in lexicon.JOB_WORDS for p in parts)

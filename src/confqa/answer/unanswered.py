@@ -100,8 +100,9 @@ _OUTCOME_ASKED = re.compile(lexicon.OUTCOME_ASKED, re.I)
 
 
 def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
-    """The lead unit says the speaker left the question's focus open, and gives nothing else that answers it: a
-    clause that says so (lexicon.EVADED) names, with the clause before it, the question's rarest topic word
+    """The lead unit says the speaker left the question's focus open or that it is not known yet ("long-term
+    retention is not measured yet"), and gives nothing else that answers it: a clause that says so
+    (lexicon.EVADED, lexicon.NOT_KNOWN_YET) names, with the clause before it, the question's rarest topic word
     ("someone asked about Delta; she politely dodged" for "how did Herrera compare Delta Lake with Iceberg"), and
     the rest of the unit holds no answer of the kind asked ("key recovered in 9 minutes; he wouldn't say which
     browser was safe" still says how long the attack took)."""
@@ -112,7 +113,8 @@ def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
     focus = {t for t in known if store.term_weight(t) == rarest}  # the rarest, and those as rare
     clauses = _CLAUSES.split(lead)
     open_at = [i for i, clause in enumerate(clauses)
-               if lexicon.EVADED.search(clause) and focus & terms_of(" ".join(clauses[max(0, i - 1): i + 1]))]
+               if (lexicon.EVADED.search(clause) or lexicon.NOT_KNOWN_YET.search(clause))
+               and focus & terms_of(" ".join(clauses[max(0, i - 1): i + 1]))]
     if not open_at:
         return False
     rest = " ".join(c for i, c in enumerate(clauses) if i not in open_at)
@@ -423,7 +425,8 @@ def names_unknown(question: str, store: IndexStore) -> bool:
         words = [re.sub(r"['’]\w*$", "", w) for w in found.group(0).split()]
         if found.start() == 0:
             words = words[1:]  # the question's first word is capitalised anyway ("Which ICML tutorials": ICML)
-        words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip(".")) and not set(terms(w)) <= _NOT_A_NAME]
+        words = [w for w in words if not _SHORT_ABBREVIATION.match(w.rstrip(".")) and not set(terms(w)) <= _NOT_A_NAME
+                 and not _compound_written(w, known)]
         named = [t for t in terms(" ".join(words)) if t not in _NOT_A_NAME]
         if named and not any(written(t) for t in named):
             return True
@@ -432,6 +435,22 @@ def names_unknown(question: str, store: IndexStore) -> bool:
             if surname and not written(surname[-1]):
                 return True  # "Dr. Lena Vogt" in notes that know a Lena, and no Vogt
     return False
+
+
+_CAMEL_PART = re.compile(r"[A-Z][a-z]+")
+
+
+def _compound_written(word: str, known: Mapping[str, int]) -> bool:
+    """A word joined from capitalised parts that the notes write apart or shorten: "OpenTelemetry" in notes that
+    write "open" and "telemetry", or "OTel" (the parts' beginnings)."""
+    parts = _CAMEL_PART.findall(word)
+    if len(parts) < 2 or "".join(parts) != word:
+        return False
+    if all(set(terms(p)) <= known.keys() for p in parts):
+        return True
+    shortened = re.compile("".join("(?:" + "|".join(re.escape(p[:k].lower()) for k in range(len(p), 0, -1)) + ")"
+                                   for p in parts))
+    return any(len(w) > len(parts) and shortened.fullmatch(w) for w in known)
 
 
 def _begins_a_word(term: str, known: Mapping[str, int]) -> bool:

@@ -135,6 +135,12 @@ NOT_GIVEN = re.compile(
 EVADED = re.compile(r"\b(?:dodged|sidestepped|evaded|(?:didn['’]?t|did not|wouldn['’]?t|would not|refused to|declined "
                     r"to)\s+(?:answer|say|comment|tell)|no (?:good |real |clear |straight )?answer|keine (?:gute |klare )?"
                     r"antwort|sin respuesta|sem resposta|pas de (?:vraie |bonne )?réponse)\b", re.I)
+# A clause saying a result is not known yet: "Long-term retention is not measured yet", "No data yet on whether the
+# indicators help", "too early to tell", "hasn't been tested".
+NOT_KNOWN_YET = re.compile(r"\b(?:(?:is|are|was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?|(?:hasn['’]?t|haven['’]?t|"
+                           r"isn['’]?t|aren['’]?t)\s+(?:yet\s+)?(?:been\s+)?|not\s+yet\s+)(?:measured|known|tested|"
+                           r"evaluated|studied|quantified|analy[sz]ed)\b|\bno (?:data|numbers|results|figures) yet\b|"
+                           r"\btoo early to (?:tell|say)\b", re.I)
 # A question asking for an outcome: who won, which did best, what the result was.
 OUTCOME_ASKED = (r"\b(?:won|wins?|winners?|winning|best|most|highest|lowest|top|results?|outcomes?|beat|outperform\w*|"
                  r"came (?:first|out ahead))\b")
@@ -524,11 +530,12 @@ ADVICE_WORDS = ("recommend recommends recommended recommendation recommendations
                 "conclusion conclusions practice practices principle principles dos don'ts checklist should")
 
 # What a speaker said about a topic: "what did Zhou say about 2-bit quantization", "what did Solberg think of AI
-# replacing analysts". The topic runs to the end of the question or to where it says where ("in his keynote").
-SAID_ABOUT = (r"\b(?:say|said|says|think|thought|thinks|feel|felt|believe|believed|argue|argued|claim|claimed|"
+# replacing analysts", "how did Raman compare automatic captions with human ones". The topic runs to the end of the
+# question or to where it says where ("in his keynote").
+SAID_ABOUT = (r"(?:\b(?:say|said|says|think|thought|thinks|feel|felt|believe|believed|argue|argued|claim|claimed|"
               r"write|wrote|note|noted|mention|mentioned|tell us|told us|share|shared|report|reported|reveal|"
               r"revealed|conclude|concluded|teach|taught|discuss|discussed|talk|talked|speak|spoke|present|"
-              r"presented)\s+(?:about|of|on|regarding|concerning)\s+(?P<topic>(?!(?:at|in|during)\b).+?)"
+              r"presented)\s+(?:about|of|on|regarding|concerning)\s+|\bcompared?\s+)(?P<topic>(?!(?:at|in|during)\b).+?)"
               r"(?=\s+(?:in|at|during)\s+(?:his|her|their|the|a|an)\b|\s*[?.!]*\s*$)")
 # A question asking for a work by its name: "which paper won the best paper award", "what book did she recommend".
 WORK_ASKED = r"^\s*(?:which|what)\s+(?:papers?|books?|articles?|stud(?:y|ies)|publications?|theses|thesis|novels?)\b"
