@@ -3269,3 +3269,30 @@ def test_a_hyphenated_word_of_two_short_parts_names_no_one(tmp_path, embedder) -
     assert not is_a_name("Wi-Fi", store)
     assert not names_someone("Wi-Fi in the hall died twice; bring a hotspot.", store)
     assert names_someone("Mei-Ling Zhou asked about the hall.", store)
+
+
+@pytest.mark.parametrize("question", [
+    "price of the Cryoline cryo-CMOS controller",
+    "What was the ticket price?",
+    "cost of a ticket at Northwind Summit",
+    "registration fee at Northwind Summit 2025",
+])
+def test_a_price_asked_for_by_its_noun_asks_for_money(question: str) -> None:
+    intent = classify(question)
+    assert (intent.name, intent.measure) == ("quantity", "money")
+
+
+CONTROLLER_NOTE = """# Qubit Harbour 2031
+
+## Cryogenic control
+
+Dr. Inés Duarte, Example Cryo: our cryo-CMOS controller sits at the 4 K stage and uses 1.2 mW per qubit.
+Q: What would a controller like that cost a lab? A: I can't share pricing yet.
+"""
+
+
+def test_a_price_the_speaker_would_not_share_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"price of the cryo-CMOS controller" over a note whose speaker can't share pricing (and gives the controller's
+    power, not its price) is declined; once the note gives a price, it is answered with it."""
+    _declined_until_given(CONTROLLER_NOTE, "price of the Example Cryo cryo-CMOS controller", "I can't share pricing yet.",
+                          "about 40,000 euros per controller.", "40,000 euros", tmp_path, embedder)

@@ -125,9 +125,10 @@ NOT_GIVEN = re.compile(
     r"\b(?:results?|numbers?|figures?|scores?|winners?|data|details|metrics|benchmarks?)\s+(?:were\s+|are\s+|was\s+|"
     r"is\s+)?(?:unpublished|not (?:yet )?(?:published|disclosed|shared|given|announced|released|public)|withheld|"
     r"undisclosed)\b|"
-    r"\b(?:didn['’]?t|did not|wouldn['’]?t|would not|couldn['’]?t|could not|refused to|declined to)\s+(?:share|give|"
-    r"publish|disclose|reveal|show)\s+(?:any\s+|the\s+|their\s+|exact\s+|hard\s+)*(?:numbers?|figures?|results?|"
-    r"details|data|metrics)\b|"
+    r"\b(?:didn['’]?t|did not|wouldn['’]?t|would not|couldn['’]?t|could not|can['’]?t|cannot|won['’]?t|will not|"
+    r"refused to|declined to)\s+(?:share|give|publish|disclose|reveal|show|quote|name)\s+(?:any\s+|the\s+|their\s+|"
+    r"his\s+|her\s+|its\s+|exact\s+|hard\s+)*(?:[\w-]+\s+)?(?:numbers?|figures?|results?|details|data|metrics|prices?|"
+    r"pricing|costs?|budgets?|revenue|salar(?:y|ies))\b|"
     r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b",
     re.I)
 # What a note says when a speaker left a question open: "someone asked about Delta; she politely dodged", "she
@@ -299,7 +300,11 @@ COST_WORDS = frozenset("""cost costs costing price prices priced spend spending 
 expense expenses saving savings saved cheaper pricier""".split())
 # A how-much question that asks for a price: "how much did registration cost", "how much were tickets", "how much
 # money"; not "what did it cost in accuracy".
-MONEY_ASKED = (r"\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
+# A price asked for by its noun: "price of the controller", "registration fee at the forum", "what was the ticket
+# price", "cost of a ticket".
+PRICE_NOUN_ASKED = (r"^\s*(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:price|prices|pricing|cost|costs|fee|fees)\s+(?:of|for|at)\b|"
+                    r"\bwhat (?:was|is|were|are) (?:the |a |their |its )?(?:[\w-]+ ){0,2}(?:price|prices|fee|fees)\b")
+MONEY_ASKED = (PRICE_NOUN_ASKED + r"|\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
                r"spend|spent|price[sd]?)\b(?! in\b(?! (?-i:[A-Z])))|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
                r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b|"
                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b(?! (?-i:[A-Z])))")
@@ -451,7 +456,7 @@ QUESTION_PATTERNS = {
                 rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
-                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)",
+                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
