@@ -797,6 +797,10 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         text = unit_text(candidate.unit, store)
         if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
+        if chosen and asked.intent.name in checks.FIELDS and checks.FIELDS[asked.intent.name].search(text) and \
+                _doc_of(candidate, store) != _doc_of(chosen[0], store) and \
+                checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+            continue  # the lead gives the place: another note's "Location:" field gives another event's
         if chosen and _about_another_talk(candidate, chosen[0], named, store) and \
                 (named or (candidate.score < chosen[0].score * settings.other_talk_share and not asked.asks_more)):
             # The question names a talk: a further unit about another (not the lead's either) is not about it.
@@ -830,6 +834,10 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
                                                   s.unit.members[0]))
         chosen = [lead, *rest]
     return chosen
+
+
+def _doc_of(candidate: Scored, store: IndexStore) -> int:
+    return int(store.chunk_doc[store.sentences[candidate.unit.members[0]].chunk])
 
 
 def _about_another_talk(candidate: Scored, lead: Scored, named: set[str], store: IndexStore) -> bool:
