@@ -19,12 +19,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fit_confidence import BLIND, CORPORA, ROOT, UNSEEN
+from fit_confidence import BLIND, CORPORA, HELD_OUT, ROOT, UNSEEN
 
 from confqa.evaluation import expected_calibration_error
 
-# (question file, index, notes): the corpora the confidence is fitted on, the eight blind ones and the unseen one.
-EVERY_CORPUS = [*CORPORA, *BLIND, *UNSEEN]
+# (question file, index, notes): the corpora the confidence is fitted on, the blind ones, the unseen one and the one
+# held out.
+EVERY_CORPUS = [*CORPORA, *BLIND, *UNSEEN, *HELD_OUT]
 COLUMNS = ("facts", "first", "cite", "talk", "abstain", "false", "ece", "words")
 
 
@@ -81,7 +82,7 @@ def main() -> None:
     print("| pooled | split | questions | " + " | ".join(COLUMNS) + " | handled |")
     print("|---|---|---|" + "---|" * (len(COLUMNS) + 1))
     groups = {"written for confqa": [n for _, _, n in CORPORA], "blind": [n for _, _, n in BLIND],
-              "unseen": [n for _, _, n in UNSEEN]}
+              "unseen": [n for _, _, n in UNSEEN], "held out": [n for _, _, n in HELD_OUT]}
     for group, members in groups.items():
         for split in ("dev", "test"):
             pooled = [r for notes in members for r in by_corpus[notes] if r["split"] == split]
