@@ -854,6 +854,37 @@ WORLD_SHAPES = {
         "# Dispatch 41\n\n## \"Feedback after the grade is a receipt.\"\n\n**Talk:** *Timing of feedback in large "
         "courses* — Inés Duarte (University\nof Tartu)\n\nHer team changed one thing.\n",
         {("Timing of feedback in large courses", ("Inés Duarte",), "talk")}),
+    "takeaways-naming-their-talk": (
+        "# 9 things I learned\n\n## The takeaways\n\n**1. One file can replace a family** (Variable Fonts at Ten — "
+        "Inés Duarte, keynote)\n\nShe opened with their website.\n\n**2. Don't expose every axis** (Variable Fonts at "
+        "Ten)\n\nRestraint for body text.\n\n**3. Spacing beats special fonts** (Reading with Dyslexia — Dr. Hamid "
+        "Rostami)\n\nLetter spacing helped.\n",
+        {("Variable Fonts at Ten", ("Inés Duarte",), "invited talk"),
+         ("Reading with Dyslexia", ("Hamid Rostami",), "talk")}),
+    "interviews-after-talks-and-a-numbered-report": (
+        "# Forum notes\n\n## Q&A with Dr. Mei Tanaka after her talk\n\nTalk: \"Radio Call-ins as Surveillance\" "
+        "(opening keynote)\n\n**What is it?**\n\nListening to call-ins.\n\n## 3.1 Session A: Forecasting\n\n"
+        "### 3.1.1 Storm Onset Prediction (Dr. Haruto Sasaki, Istituto Nazionale di Geofisica e Vulcanologia)\n\n"
+        + FILLER + "\n\n### 3.1.2 Keynote — Communicating Risk to Operators (Greta Lindqvist, Example Grid)\n\n"
+        + FILLER,
+        {("Radio Call-ins as Surveillance", ("Mei Tanaka",), "invited talk"),
+         ("Storm Onset Prediction", ("Haruto Sasaki",), "talk"),
+         ("Communicating Risk to Operators", ("Greta Lindqvist",), "invited talk")}),
+    "diary-of-people-then-titles-and-a-spanish-panel-sentence": (
+        "# Diario\n\nThursday.\n\nFirst, Odile Marchetti from Example Robotics,\n\"Counting Starfish with "
+        "Drones\". Precision was 94%.\n\nSecond, Dr. Tane Baker, \"Seagrass Carbon Accounting\". Blue carbon is "
+        "stored in sediment.\n\n### Mesa redonda: ¿El fin del préstamo?\n\nLa mesa redonda fue moderada por Inés "
+        "Duarte (Colegio de Bibliotecarios), con la participación de Mei Tanaka, Hamid Rostami y Rosa Quispe.\n\n"
+        "### Taller: Lectura fácil en bibliotecas\n\nGreta Lindqvist (Fundación Leer Sin Barreras). Taller de 3 "
+        "horas; yo solo estuve la primera hora.\n",
+        {("Counting Starfish with Drones", ("Odile Marchetti",), "talk"),
+         ("Seagrass Carbon Accounting", ("Tane Baker",), "talk"),
+         ("¿El fin del préstamo?", ("Inés Duarte", "Mei Tanaka", "Hamid Rostami", "Rosa Quispe"), "panel"),
+         ("Lectura fácil en bibliotecas", ("Greta Lindqvist",), "workshop")}),
+    "chat-handles-are-no-ordinary-words": (
+        "# Channel export\n\n**tane** 9:05 AM\nkeynote starting\n\n**tane** 9:27 AM\nnotes below\n\n## Talks the "
+        "terms came from\n\n- [T5] Lightning: \"Pushover Analysis Is Not Enough\" — Tane Nair (consultant)\n",
+        {("Pushover Analysis Is Not Enough", ("Tane Nair",), "lightning talk")}),
     "schedule-with-a-cancelled-talk-and-panellists-under-a-label": (
         "# Day 1\n\n| Time | Room | Session | Speaker(s) |\n|---|---|---|---|\n| 09:00 | A | Vacuum at Scale | Inés "
         "Duarte |\n| 10:15 | B | ~~Sketches for Join Ordering~~ — **cancelled** (visa issue) | Hamid Rostami |\n\n"

@@ -60,9 +60,21 @@ def kind_from_heading(heading: str) -> str | None:
     lower = heading.lower()
     if "panel" in lower and "workshop" in lower:
         return "session"
-    return next((kind for word, kind in KIND_IN_HEADING if word in lower), None)
+    return next((kind for word, kind in KIND_IN_HEADING if _says(word, lower)), None)
+
+
+def kind_under(heading: str) -> str | None:
+    """The kind a heading gives the talks under it: 'Invited talks' makes each an invited talk, 'Session A: Forecasting'
+    none (a session holds talks of any kind)."""
+    kind = kind_from_heading(heading)
+    return None if kind == "session" else kind
 
 
 def kind_from_title(text: str) -> str | None:
     lower = text.lower()
-    return next((kind for word, kind in KIND_IN_TITLE if word in lower), None)
+    return next((kind for word, kind in KIND_IN_TITLE if _says(word, lower)), None)
+
+
+def _says(word: str, lower: str) -> bool:
+    """The word (or its plural) is a word of the text: 'Coral Futures' says no 'oral', 'exposure' no 'expo'."""
+    return word in lower and re.search(rf"(?<![^\W\d_]){re.escape(word)}(?:s|es)?(?![^\W\d_])", lower) is not None

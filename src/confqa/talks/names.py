@@ -72,7 +72,7 @@ class Vocabulary:
 
     @classmethod
     def of_texts(cls, texts: list[str]) -> Vocabulary:
-        return cls(frozenset(w for text in texts for w in _LOWER_WORD.findall(text)))
+        return cls(frozenset(w for text in texts for w in _LOWER_WORD.findall(_HANDLE.sub(" ", text))))
 
     def ordinary(self, word: str) -> bool:
         lower = word.lower()
@@ -95,6 +95,10 @@ class Vocabulary:
         return all(self.ordinary(w) or _in_dictionary(w, dictionary) for w in words)
 
 
+# A chat handle, which people write in lower case whatever their name: '@mira.k', '**priya** 9:05 AM' (a chat
+# export's message header), '[14:03] mira.k:'.
+_HANDLE = re.compile(r"@[\w.-]+|^\W{0,3}[a-z][\w.-]*\W{0,3}\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$|"
+                     r"(?<=\]\s)[a-z][\w.-]*(?=:)", re.M)
 _CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?![\w'’-])")
 
 

@@ -182,9 +182,11 @@ AUTHOR_LINE_WORDS = ("written by", "posted by", "posted on", "published", "min r
 # What a schedule's speaker cell says when nobody in particular presents: 'Organisers', 'TBA', 'see below'.
 NOBODY = frozenset({"organisers", "organizers", "organising", "organizing", "committee", "chairs", "tba", "tbd",
                     "all", "everyone", "various", "see", "below", "above", "n/a", "none", "—", "-"})
-# Words of prose that introduce the people of a panel: "moderated by X", "featuring X, Y and Z".
-PANEL_PROSE = ("moderated by", "moderator", "featuring", "featured", "brought together", "panelists", "panellists",
-               "panel with", "joined by", "with panelists", "speakers were", "hosted by", "discussants")
+# Words of a paragraph that say it is about a panel, in the languages of PANEL_LABELS: 'La mesa redonda fue moderada
+# por …, con la participación de …', 'moderiert von', 'animée par'.
+PANEL_SAID = ("panel", "moderated by", "moderator", "featuring", "mesa redonda", "moderada por", "moderado por",
+              "table ronde", "animée par", "animé par", "podiumsdiskussion", "moderiert von", "tavola rotonda",
+              "moderata da", "painel", "debate")
 
 # Table columns: which header names a title, the speakers, a summary, the kind of talk.
 TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic", "what")
@@ -233,6 +235,11 @@ ORGANISATION_WORDS = frozenset({
     "international", "national", "startup", "analytics", "consulting", "solutions", "software", "gmbh", "ag",
     "bv", "ltda", "cloud", "games", "studio", "studios", "labor", "compilers", "robotics", "security", "media",
     "health", "logistics", "digital", "industries", "services", "works", "srl",
+    # the same words in other languages: 'Istituto Nazionale di Geofisica', 'Fundación Leer Sin Barreras'
+    "istituto", "instituto", "università", "universitat", "universidade", "hochschule", "akademie", "academia",
+    "fundación", "fundação", "fondazione", "stiftung", "nazionale", "nacional", "centro", "laboratorio",
+    "laboratoire", "museo", "museum", "consejo", "conselho", "ministerio", "ministério", "câmara", "municipal",
+    "music", "records", "publishing",
 })
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.

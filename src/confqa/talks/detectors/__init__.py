@@ -15,14 +15,16 @@ its fixture note in tests/test_talk_shapes.py:
   presenters   'Speaker: Jane Doe', '**Presenters:** A (Org), B and C', 'speaker:: [[Jane Doe]]', 'speaker:: ?'
   list-item    '- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe)', '- Keynote: Title — Jane Doe (Org)',
                '- Schulz — <topic>' (a log of surname and topic items, each with its notes), '🎤 Jane Doe – "Title"'
-               alone over the list of its notes (a bullet journal)
+               alone over the list of its notes (a bullet journal), '**1. A takeaway** (Title — Jane Doe, keynote)'
+               and '**2. Another** (Title)'
   speaker-list '- **Princessa Cinquecchia (Boston University)** - what she said' under a talk's heading
   panel        the people a panel's prose names ('moderated by X', "Ofir Press's points")
   highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
   inline       "Mitchell's invited talk _Title_", 'Choi gave a tutorial on "Title"', 'A followed with "Title"', '"Title",
-               run by A (Org) and B', 'The opening keynote was A from Org on "Title"'
+               run by A (Org) and B', 'The opening keynote was A from Org on "Title"', 'Second, Dr. A, "Title".'
   fields       'Title: …' and 'Speaker: …' lines in one block (or a definition list: 'Speaker' / ': Jane Doe'), or one
-               '**Talk:** *Title* — Jane Doe (Org)' under a heading that quotes the talk
+               '**Talk:** *Title* — Jane Doe (Org)' under a heading that quotes the talk, or 'Talk: "Title"' under
+               '## Q&A with Jane Doe after her talk'
   lead         '**09:00 Keynote.** Jane Doe (Org) — *Title*', '**Tutorial T3 — Title**' with its presenters below
   prose        'Next up was Jane Doe from Org, who …. The talk was called *Title*'; 'a panel, "Title", moderated by …'
   person-heading '### Jane Doe' whose section names the talk ('her keynote, "Title"', 'talked about <topic>'), and

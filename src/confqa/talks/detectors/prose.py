@@ -51,7 +51,7 @@ from confqa.text.lexicon import (
     NON_TALK_SECTIONS,
     NOT_A_SUBJECT,
     NOTES_HEADERS,
-    PANEL_PROSE,
+    PANEL_SAID,
     PROSE_TALK_WORDS,
     READING_WORDS,
     TALK_WORDS,
@@ -59,7 +59,7 @@ from confqa.text.lexicon import (
 )
 from confqa.text.sentences import sentence_spans
 
-_ONLY_KIND = re.compile(rf"(?P<kind>{KINDS})(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
+_ONLY_KIND = re.compile(rf"\b(?P<kind>{KINDS})\b(?:\s+(?:session\s+)?[A-Z]?\d+[A-Za-z]?)?", re.I)
 
 
 _NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|" + "|".join(sorted(NAME_PARTICLES)) + r")){0,3}"
@@ -83,6 +83,13 @@ _HAD_A = re.compile(
     rf"(?:(?:an?|the|their|his|her)\s+(?:[\w-]+\s+){{0,2}}?(?P<kind>{KINDS}),?\s+(?:(?:on|titled|called|about)\s+)?)?"
     rf"{_TITLE_SPAN}"
 )
+# A sentence that opens on people (after 'First,', 'Next,' …) and their talk's quoted title after a comma: 'First, Ben
+# Thornton from ReefScan Robotics, "Counting Starfish with Drones".', 'Second, Dr. Hemi Walker, "Seagrass Carbon".'
+# (A quote that ends its own sentence inside the marks is something said, not a title.)
+_WHO_COMMA_TITLE = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n\n))(?:(?:First|Second|Third|Then|Next|Finally|Last|Lastly|Later|After that),?\s+)?"
+    rf"(?P<honorific>(?:Dr|Prof|Mr|Mrs|Ms)\.\s+)?(?P<who>{_NAMES})(?:\s+(?:from|of|at)\s+[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){{0,3}})?"
+    rf"(?:\s*\([^()]{{1,80}}\))?,\s*(?:“(?P<t3>[^”]{{4,220}}?[^.!”])”|\"(?P<t4>[^\"]{{4,220}}?[^.!\"])\")")
 # People, then the quoted title of their talk after 'with' or 'on', as running text introduces one talk after
 # another: 'Tomasz Wróbel followed with "Title"', 'The opening keynote was Hanna Berg from Karolinska on "Title"',
 # 'The last talk I caught was Sigrid Nygaard with "Title"'.
@@ -96,8 +103,9 @@ _WHO_WITH = re.compile(
 _AFTER_AN_ORGANISATION_WORD = re.compile(r"\b(?:from|at|of|for|with)\s+$", re.I)
 # A quoted title, then who gave it: '"Writing an accessibility statement", run by Sofie Lindahl (Org) and Marek
 # Dvořák (Org).'
-_TITLE_RUN_BY = re.compile(rf"{_TITLE_SPAN},?\s+(?:run|given|led|presented|hosted|taught|delivered|facilitated)\s+by\s+"
-                           r"(?P<people>[^.;:—–]+?(?:\([^()]*\)[^.;:—–(]*?)*)(?=[.;:—–]|$)")
+_TITLE_RUN_BY = re.compile(rf"{_TITLE_SPAN},?\s+(?:(?:run|given|led|presented|hosted|taught|delivered|facilitated)\s+by|"
+                           r"(?:presenters?|speakers?|hosts?|instructors?)(?:\s+were|\s+was|:)?)\s+"
+                           r"(?P<people>(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.\s*|[^.;:—–])+?(?:\([^()]*\)[^.;:—–(]*?)*)(?=[.;:—–]|$)")
 
 
 _THE_KIND = re.compile(rf"\b(?:the|a|an)\s+(?P<kind>{KINDS})[,:]?\s+{_TITLE_SPAN}", re.I)
@@ -150,7 +158,7 @@ def _people_part(scan: NoteScan, block: Block) -> str:
 
 def _says_panel(text: str) -> bool:
     lower = text.lower()
-    return "panel" in lower or any(p in lower for p in PANEL_PROSE[:3])
+    return any(p in lower for p in PANEL_SAID)
 
 
 def detect_highlight(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -192,12 +200,12 @@ def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
     block = blocks[index]
     text = block.text
     taken: list[tuple[int, int]] = []
-    for pattern in (_POSSESSIVE, _HAD_A, _WHO_WITH, _TITLE_RUN_BY, _THE_KIND):
+    for pattern in (_POSSESSIVE, _HAD_A, _WHO_WITH, _WHO_COMMA_TITLE, _TITLE_RUN_BY, _THE_KIND):
         for match in pattern.finditer(text):
             if any(s <= match.start() < e for s, e in taken):
                 continue
-            title = clean_inline(next(t for t in (match.group(f"t{i}") for i in range(1, 6)) if t))
-            if pattern in (_TITLE_RUN_BY, _WHO_WITH) or (pattern is _HAD_A and not match.group("kind")):
+            title = clean_inline(next(t for t in (match.groupdict().get(f"t{i}") for i in range(1, 6)) if t))
+            if pattern in (_TITLE_RUN_BY, _WHO_WITH, _WHO_COMMA_TITLE) or (pattern is _HAD_A and not match.group("kind")):
                 if _AFTER_AN_ORGANISATION_WORD.search(text[: match.start()]):
                     continue  # 'Ben Castellano from Tessellate Design presented "Title"': the name is his employer's
                 if _add_given(scan, block, match, title, text):
@@ -231,10 +239,12 @@ def _add_given(scan: NoteScan, block: Block, match: re.Match[str], title: str, t
     "Title"'): a talk, its people those the clause names, its kind the one the sentence names before them ('The
     opening keynote was …') or after ('a half-day tutorial, …')."""
     names = match.group("people") if "people" in match.groupdict() else match.group("who")
-    who = only_people(scan, re.sub(r"\([^()]*\)", " ", names))
+    who = only_people(scan, without_honorifics(re.sub(r"\([^()]*\)", " ", names)))
+    if not who and match.groupdict().get("honorific") and (name := person_name(names)):
+        who = [name]  # 'Dr. Hemi Walker': the title says a person, whatever the words of the name
     if not who or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         return False  # quoted and given by people, a title of two words or more is one whatever its case
-    sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start()), 0)
+    sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()), 0)
     before = _ONLY_KIND.search(text[sentence_start: match.start()])
     kind = kind_of(before.group("kind")) if before else kind_from_title(title) or kind_from_heading(heading_title(block))
     line = scan.parsed.line_of(block.start + match.start())
@@ -537,7 +547,8 @@ def detect_non_talk_lead(scan: NoteScan, blocks: list[Block], index: int) -> Non
     """A bold lead line starts a new part of the note: a reading list ('**Books:**') or anything else."""
     block = blocks[index]
     if is_lead(block) and len(block.text.splitlines()) == 1:
-        scan.non_talk_lead = bool(NON_TALK_SECTIONS.search(clean_inline(block.text)))
+        bold = BOLD_START.match(block.text.strip())  # what the bold says: '**Books:**', not a title after it
+        scan.non_talk_lead = bool(NON_TALK_SECTIONS.search(clean_inline(bold.group("bold") if bold else block.text)))
 
 
 # 'She saw a workshop on Ray Serve autoscaling and a talk on carbon-aware training': talks seen, known by topic.

@@ -17,6 +17,7 @@ from confqa.talks.names import (
     UPPER,
     Vocabulary,
     expands_acronym,
+    known_given_name,
     people,
     person_name,
     without_leading_words,
@@ -78,7 +79,8 @@ WHERE = re.compile(r"^(?:(?:main|small|big|lecture|plenary|seminar)\s+)?(?:room|
                    r"auditorium|theatre|theater|level|floor)\b.{0,20}$", re.I)
 
 
-ENUMERATION = re.compile(r"^\d{1,3}[.)]\s+")
+# A heading's or a bold lead's number: '3. ', '2) ', a report's '3.2.1 '.
+ENUMERATION = re.compile(r"^\d{1,3}(?:(?:\.\d{1,3})+\.?|[.)])\s+")
 
 
 NAME_DASH_TITLE = re.compile(rf"^(?P<left>[^:—–]+?)(?:{DASH}|:\s+)(?P<right>.+)$")
@@ -403,10 +405,20 @@ def named_people(scan: NoteScan, text: str) -> list[str]:
     """Every person a text names, in order."""
     found: list[str] = []
     for match in PROSE_NAME.finditer(re.sub(r"\([^()]*\)", ",", clean_inline(text))):
-        name = name_in_prose(scan, match.group(0))
-        if name and name not in found:
-            found.append(name)
+        for part in _joined_names(match.group(0)):
+            name = name_in_prose(scan, part)
+            if name and name not in found:
+                found.append(name)
     return found
+
+
+def _joined_names(run: str) -> list[str]:
+    """'Jorge Ibáñez y Rosa Quispe' is two people: a particle that also means 'and' joins two names when a given
+    name follows it ('José Ortega y Gasset' stays one)."""
+    parts = re.split(r"\s+(?:y|e|i|och|og|en)\s+(?=[^\W\d_]+\s)", run)
+    if len(parts) > 1 and all(known_given_name(p.split()[0]) for p in parts[1:]):
+        return parts
+    return [run]
 
 
 # -- talks introduced in running text ----------------------------------------------------------------------------

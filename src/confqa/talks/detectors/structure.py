@@ -9,7 +9,14 @@ from pathlib import PurePosixPath
 from confqa.ingest.loading import clean_inline
 from confqa.ingest.markdown import Block, margin_width
 from confqa.models import TalkMention
-from confqa.talks.candidate import Candidate, content_words, kind_from_heading, kind_from_title, kind_of
+from confqa.talks.candidate import (
+    Candidate,
+    content_words,
+    kind_from_heading,
+    kind_from_title,
+    kind_of,
+    kind_under,
+)
 from confqa.talks.detectors.scan import (
     BOLD_START,
     BULLET_MARK,
@@ -315,7 +322,7 @@ def detect_by_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return
     title, who = title_by_person(scan, text)
     if who:
-        scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+        scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_under(_parent(block)) or "talk",
                            speakers=who, mentions=[scan.mention(block, "name-heading")],
                            sections=[(scan.doc, block.heading_path)]))
 
@@ -376,7 +383,7 @@ def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None
         return
     title, more = paren_people(scan, title)
     kind = kind_of(label) if label.lower() in KIND_WORDS else None
-    scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+    scan.add(Candidate(title=title, kind=kind or kind_from_title(title) or kind_under(_parent(block)) or "talk",
                        speakers=who + more, mentions=[scan.mention(block, "name-heading")],
                        sections=[(scan.doc, block.heading_path)]))
 
@@ -394,7 +401,7 @@ def detect_paren_heading(scan: NoteScan, blocks: list[Block], index: int) -> Non
     title, speakers = paren_people(scan, text)
     if not speakers or len(content_words(title)) < 1:
         return
-    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_from_heading(_parent(block)) or "talk",
+    scan.add(Candidate(title=title, kind=kind_from_title(title) or kind_under(_parent(block)) or "talk",
                        speakers=speakers, mentions=[scan.mention(block, "parenthesis")],
                        sections=[(scan.doc, block.heading_path)]))
 
@@ -692,10 +699,22 @@ def _gives_a_title(block: Block) -> bool:
 
 def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """Right under a heading, a line that is only a byline: '*Jane Doe, Stanford*', 'by Jane Doe', 'Jane Doe
-    (Stanford University)', '— Jane Doe', or a first bullet '- Jiaming Song', '- Shaojie Bai et al.'."""
+    (Stanford University)', '— Jane Doe', or a first bullet '- Jiaming Song', '- Shaojie Bai et al.'. Under the
+    heading of a known talk, the first sentence of a paragraph may be one: 'Marcela Soto (Fundación Leer Sin
+    Barreras). Taller de 3 horas; …'."""
     block = blocks[index]
-    if block.kind not in ("paragraph", "list") or index == 0 or not block.heading_path \
-            or block.line_start != block.line_end:
+    if block.kind not in ("paragraph", "list") or index == 0 or not block.heading_path:
+        return
+    if block.line_start != block.line_end:
+        talk = scan.by_section.get(block.heading_path)
+        heading = blocks[index - 1]
+        if block.kind != "paragraph" or talk is None or talk.weak or heading.kind != "heading" \
+                or not any(m.line == heading.line_start and m.doc == scan.doc for m in talk.mentions):
+            return  # the talk must be the heading's own ('### Taller: Title'), not one a section of notes is under
+        opening = _first_sentence(clean_inline(" ".join(block.text.split())))
+        names = only_people(scan, opening.rstrip(". "))
+        if names:
+            scan.speakers_of_section(block, names, "byline")
         return
     previous = blocks[index - 1]
     if previous.kind != "heading" or previous.heading_path != block.heading_path:
@@ -713,8 +732,10 @@ def detect_byline(scan: NoteScan, blocks: list[Block], index: int) -> None:
         names = people(by.group("names"))
     elif scan.by_section.get(block.heading_path) is not None:
         # Under a talk's heading, the people the line opens with, up to a remark after a dash ('Marta Villanueva
-        # (CSIC) — 30 minutes in the plenary hall') or a comma ('Noor Hassan, 5 minutes, slides').
-        names = only_people(scan, re.split(r"\s+[—–]\s+", line, maxsplit=1)[0], lenient=True)
+        # (CSIC) — 30 minutes in the plenary hall'), a comma ('Noor Hassan, 5 minutes, slides') or its first
+        # sentence ('Greta Lindqvist (Fundación X). Taller de 3 horas').
+        opening = re.split(r"\s+[—–]\s+", line, maxsplit=1)[0]
+        names = only_people(scan, opening, lenient=True) or only_people(scan, _first_sentence(opening).rstrip(". "))
     else:
         names = only_people(scan, line)
     if not names:
@@ -767,6 +788,8 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
     if alone and (who := only_people(scan, alone.group("who"))):
         _add_item(scan, blocks, index, alone.group("title").strip(), who, alone.group("kind"))
         return  # '🎤 KEYNOTE · Oren Shapira – "Observability budgets"' over the list of its notes
+    if match and _talk_in_parentheses(scan, blocks, index, match):
+        return  # '**1. One variable file can replace a family** (The Variable Font Decade — Marta Kowalczyk, keynote)'
     if match and _under_a_people_label(blocks, index) and person_name(clean_inline(match.group("bold")), scan.vocabulary):
         return  # '- Painelistas:' then '  - **Ana Rita Ferreira** — Câmara Municipal do Porto': a panellist
     if match:
@@ -803,6 +826,36 @@ def _heads_a_list(blocks: list[Block], index: int) -> bool:
     block = blocks[index]
     return block.kind == "paragraph" and len(block.text.strip().splitlines()) == 1 and index + 1 < len(blocks) \
         and blocks[index + 1].kind == "list"
+
+
+# A bold takeaway's source in parentheses after it, all that follows it on the line: '(Title — Jane Doe, keynote)',
+# '(Title)'.
+_SOURCE_IN_PARENTHESES = re.compile(r"^\s*\((?P<inner>[^()]{4,200})\)\s*$")
+_KIND_AFTER_COMMA = re.compile(r",\s*(?P<kind>[^\W\d_]+(?: talk)?)\s*$")
+
+
+def _talk_in_parentheses(scan: NoteScan, blocks: list[Block], index: int, match: re.Match[str]) -> bool:
+    """A bold takeaway, then in parentheses the talk it came from ('**2. Don't expose every axis** (The Variable Font
+    Decade)'), with its speaker and kind the first time ('(The Variable Font Decade — Marta Kowalczyk, keynote)'):
+    the item is about that talk, not a talk titled by the takeaway. A title alone joins the talk of that title."""
+    source = _SOURCE_IN_PARENTHESES.match(clean_inline(match.group("rest")))
+    if not source:
+        return False
+    inner = without_honorifics(source.group("inner").strip())
+    kind_match = _KIND_AFTER_COMMA.search(inner)
+    kind = kind_of(kind_match.group("kind")) if kind_match and kind_match.group("kind").lower() in KIND_WORDS else None
+    title, who = title_dash_person(scan, inner[: kind_match.start()] if kind else inner)
+    if who and not only_people(scan, title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2:
+        candidate = Candidate(title=unquote(title), kind=kind or "talk", speakers=who)
+    elif not who and title_like(title) and not only_people(scan, title):
+        candidate = Candidate(title=unquote(title), kind="talk", weak=True, title_only=True)
+    else:
+        return False
+    candidate.mentions.append(scan.mention(blocks[index], "list-item"))
+    candidate.spans.append((scan.doc, blocks[index].line_start, _item_end(blocks, index)))
+    scan.add(candidate)
+    scan.claimed.add(blocks[index].line_start)
+    return True
 
 
 def _under_a_people_label(blocks: list[Block], index: int) -> bool:
@@ -896,7 +949,7 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
     """'- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)', 'Talk 1 — Title · Jane Doe (Org)': a title, a
     dash, and only people after it. Under a heading that names a kind of talk ('Lightning talks') the title may be
     in lower case ('cargo-deny saved my weekend — Jane Doe')."""
-    text = clean_inline(BULLET_MARK.sub("", line)).strip(" ⚡*")
+    text = _BRACKET_LABEL.sub("", clean_inline(BULLET_MARK.sub("", line)).strip(" ⚡*"))
     quoted = _PERSON_THEN_QUOTED.match(text) if in_list else None
     if quoted and (who := only_people(scan, quoted.group("who"))):
         return quoted.group("title").strip(), who  # '- Priya Raman, "Teaching cobots with a VR headset". …'
@@ -928,6 +981,8 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
 
 
 # A numbered label before an item's title: 'Card #3', 'Slot 4', '#12', 'Session 2B'.
+# An item's reference label in brackets: '- [T5] Lightning: "Title" — Jane Doe', '- [3] Title — Jane Doe'.
+_BRACKET_LABEL = re.compile(r"^\[[A-Za-z]{0,2}\d{1,3}[A-Za-z]?\]\s*")
 _ITEM_LABEL = re.compile(r"^\W*(?:[A-Za-z]+\s*)?#?\d{1,3}[A-Za-z]?\W*$")
 # An item that opens with people, then the quoted title of their talk: 'Priya Raman, "Teaching cobots with a VR
 # headset". Teaching took 14 minutes …', 'Tomás Herrera (Org): “Battery swapping for AMR fleets” — …'.
@@ -990,17 +1045,34 @@ def _titled_field(scan: NoteScan, blocks: list[Block], index: int, last: int, li
     if not match or not (label in TITLE_HEADERS or label in KIND_WORDS):
         return False
     title, speakers = title_dash_person(scan, match.group("value").strip())
-    title = unquote(title)
+    quoted = _QUOTED_THEN_WHEN.match(title)
+    tail = quoted.group(0)[quoted.end("title") + 1:] if quoted else ""
+    title = quoted.group("title") if quoted else unquote(title)  # '"Title" (opening keynote)'
+    speakers = speakers or _interviewee(scan, blocks[index])
     # Emphasised or quoted, a title in sentence case is one ('*Timing of formative feedback in large courses*').
     marked = re.search(r":\W*\s*[*_\"“„«]", " ".join(lines)) is not None and len(title.split()) >= 2
     if not speakers or not (marked or title_like(title)):
         return False
-    title, kind = title_and_kind(title, kind_of(label) if label in KIND_WORDS else None)
+    tail_kind = kind_of_tail(tail) if tail.strip() else "talk"  # '"Title" (opening keynote)' under 'Talk:'
+    title, kind = title_and_kind(title, tail_kind if tail_kind != "talk" else kind_of(label) if label in KIND_WORDS
+                                 else None)
     scan.lead = scan.add(Candidate(title=title, kind=kind or "talk", speakers=speakers,
                                    mentions=[scan.mention(blocks[index], "fields")],
                                    spans=[(scan.doc, blocks[index].line_start, lead_end(blocks, last))]))
     scan.claimed.update(b.line_start for b in blocks[index: last + 1])
     return True
+
+
+# A heading over an interview with the person who gave the talk: '## Q&A with Dr. Efua Boateng after her talk',
+# '## Interview with Jane Doe', '## In conversation with Jane Doe'.
+_INTERVIEW_HEADING = re.compile(r"\b(?:Q\s*&\s*A|interview|conversation|chat|AMA)\s+with\s+(?P<who>.+?)"
+                                r"(?:\s+(?:after|before|about|on)\b.*)?$", re.I)
+
+
+def _interviewee(scan: NoteScan, block: Block) -> list[str]:
+    """The person the heading over the block says was interviewed."""
+    found = _INTERVIEW_HEADING.search(heading_title(block)) if block.heading_path else None
+    return only_people(scan, without_honorifics(found.group("who"))) if found else []
 
 
 # Most 'Label: value' lines that describe one talk.
