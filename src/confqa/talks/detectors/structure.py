@@ -847,7 +847,9 @@ def _talk_in_parentheses(scan: NoteScan, blocks: list[Block], index: int, match:
     title, who = title_dash_person(scan, inner[: kind_match.start()] if kind else inner)
     if who and not only_people(scan, title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2:
         candidate = Candidate(title=unquote(title), kind=kind or "talk", speakers=who)
-    elif not who and title_like(title) and not only_people(scan, title):
+    elif not who and blocks[index].kind == "paragraph" and title_like(title) and not only_people(scan, title):
+        # (a list of bold lines with a topic in parentheses is a table of contents: '1. **How to look inside your
+        # model's brain** (Explainable AI)'; a takeaway's paragraph names the talk it came from)
         candidate = Candidate(title=unquote(title), kind="talk", weak=True, title_only=True)
     else:
         return False
