@@ -3296,3 +3296,39 @@ def test_a_price_the_speaker_would_not_share_is_declined(tmp_path, embedder) -> 
     power, not its price) is declined; once the note gives a price, it is answered with it."""
     _declined_until_given(CONTROLLER_NOTE, "price of the Example Cryo cryo-CMOS controller", "I can't share pricing yet.",
                           "about 40,000 euros per controller.", "40,000 euros", tmp_path, embedder)
+
+
+LIVE_NOTE = """# Harbour Robotics Day 2031
+
+## 11:48 — Talk: "Transfer Without Tears"
+
+Inés Duarte (Example Dynamics) presented their domain-randomisation pipeline in Hall 1. A definition for those
+following at home: the reality gap is the drop in performance when a policy trained in simulation runs on a physical
+robot. They trained a quadruped for 3 billion simulated steps and measured the gap on a stairs benchmark.
+
+## 13:05 — Lunch
+
+Overheard in the exhibitor hall: people are still arguing about the stairs numbers.
+"""
+
+
+def test_a_heading_with_its_paragraph_opens_on_the_sentence_that_answers(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A lead quoted as a heading with its paragraph opens, after the heading, with the sentence that defines what is
+    asked, not with the sentence introducing the talk; every sentence is still quoted."""
+    from confqa.answer.extractive import _lead_text
+    from confqa.answer.question import Question
+    from confqa.answer.units import Unit
+    from confqa.evaluation import first_sentence
+    from confqa.lexical import terms
+    from confqa.settings import AnswerSettings
+
+    store = _assistant_over({"live.md": LIVE_NOTE}, tmp_path, embedder).store
+    paragraph = tuple(i for i in range(len(store.sentences)) if store.sentences[i].line_start in (5, 6, 7))
+    assert len(paragraph) == 3
+    question = "What does Duarte mean by the reality gap?"
+    words = set(terms(question))
+    asked = Question(text=question, intent=classify(question), route=None, terms=words, topic=words, content=words)
+    text = _lead_text(Unit(paragraph, "section", 0.6), asked, store, AnswerSettings())
+    assert text.startswith("11:48 — Talk:"), text
+    assert "drop in performance" in first_sentence(text), text
+    assert "presented their domain-randomisation pipeline" in text and "3 billion" in text

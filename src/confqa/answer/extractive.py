@@ -1060,6 +1060,8 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
     members = unit.members
     if not asked.intent.wants_items and (listed := _listed(unit, store)):
         return _answering_item_first(unit, listed, asked, store, settings)
+    if unit.kind == "section" and len(members) > 1 and all(store.sentences[m].kind == "sentence" for m in members):
+        return _section_lead(unit, asked, store, settings)
     if unit.kind in ("row", "section", "talk") or any(store.sentences[m].kind != "sentence" for m in members[1:]):
         return unit_text(unit, store)
     pieces = [(m, text[a:b]) for m in members
@@ -1083,6 +1085,29 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
     return " ".join(p if p.rstrip("\"'”’)]*_")[-1:] in ".!?:;…" else p + "." for p in ordered)
+
+
+def _section_lead(unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> str:
+    """A heading with its first paragraph's sentences, opened (after the heading) by the sentence most likely to
+    state what the question asks: "UPDATE 11:48 — Talk: …: Volkov presented their pipeline in Hall 1. A definition
+    for those following at home: the sim-to-real gap is …" opens with the definition for "what does Volkov mean by
+    the sim-to-real gap". The heading's words and the first sentence's name the subject, not the answer."""
+    members = unit.members
+    heading = display_text(heading_of(store.sentences[members[0]].chunk, store))
+    pieces = [((m,), display_text(store.sentences[m].text)) for m in members]
+    wanted = asked.wanted - terms_of(heading) - terms_of(pieces[0][1])
+    scores = _piece_scores(pieces, unit.cosine, asked, store, settings, wanted)
+    best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])), key=lambda i: (scores[i], -i))
+    defining = [i for i, (_, piece) in enumerate(pieces) if asked.intent.name == "definition" and
+                checks.defines(asked.intent.term or "", piece, strictly=True) and (i == 0 or not refers_back(piece))]
+    if defining:
+        best = defining[0]
+    elif scores[best] < scores[0] * settings.lead_sentence_margin:
+        best = 0
+    if best == 0:
+        return unit_text(unit, store)
+    order = [members[best], *(m for m in members if m != members[best])]
+    return section_text(unit, store, [(m,) for m in order])
 
 
 def _piece_scores(pieces: list[tuple[tuple[int, ...], str]], cosine: float, asked: Question, store: IndexStore,
