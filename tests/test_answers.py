@@ -3332,3 +3332,33 @@ def test_a_heading_with_its_paragraph_opens_on_the_sentence_that_answers(tmp_pat
     assert text.startswith("11:48 — Talk:"), text
     assert "drop in performance" in first_sentence(text), text
     assert "presented their domain-randomisation pipeline" in text and "3 billion" in text
+
+
+@pytest.mark.parametrize(("question", "kept", "dropped"), [
+    ("Wo fand das Gesundheitsdaten-Forum 2025 statt?", {"gesundheitsdaten-forum", "2025"}, {"wo", "das", "statt"}),
+    ("¿Cuántos asistentes tuvieron las Jornadas de Valencia?", {"asistent", "jornada", "valencia"}, {"la", "de"}),
+    ("Où a eu lieu la conférence de Lyon ?", {"conférenc", "lyon"}, {"où", "lieu", "la"}),
+    ("What was the weather like in San Diego?", {"weather", "san", "diego"}, set()),  # English keeps its words
+    ("Who gave the talk on die casting and hat design?", {"die", "hat", "cast"}, set()),  # English, not German
+])
+def test_a_question_in_another_language_searches_without_its_function_words(question: str, kept: set[str],
+                                                                           dropped: set[str]) -> None:
+    from confqa.lexical import question_terms
+
+    found = set(question_terms(question))
+    assert kept <= found, found
+    assert not dropped & found, found
+
+
+def test_a_place_word_may_be_capitalised_in_a_venue_name(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """'24.–25. Juni 2025, Congress Center Leipzig' names a place; a German where-question about the note's event is
+    answered by that opening line, not by a line about next year's edition."""
+    from confqa.answer.checks import holds
+
+    note = ("# Notizen: Datenforum 2025, Leipzig\n\n*Mitschrift für unser Wiki. 24.–25. Juni 2025, Congress Center "
+            "Leipzig.*\n\n## Fragen\n\nF: Kommt das Forum nächstes Jahr wieder?\nA: Ja, das Datenforum 2026 findet "
+            "wieder in Leipzig statt; der Termin steht noch nicht fest.\n")
+    assistant = _assistant_over({"forum.md": note}, tmp_path, embedder)
+    assert holds(classify("Where was it?"), "24.–25. Juni 2025, Congress Center Leipzig.", assistant.store)
+    answer = assistant.ask("Wo fand das Datenforum 2025 statt?")
+    assert not answer.abstained and "Congress Center Leipzig" in answer.answer.split("[1]")[0], answer.answer

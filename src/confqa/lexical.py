@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from confqa.text.lexicon import HOW_WORDS
+from confqa.text.lexicon import HOW_WORDS, QUESTION_FUNCTION_WORDS
 
 # A word: letters and digits of any alphabetic script ("datenqualität", "ibáñez", "wróbel"), with inner hyphens and
 # apostrophes. Han, kana and hangul are left out: they write words without spaces, and a run of them is no term.
@@ -62,8 +62,27 @@ _OCCURRED = re.compile(r"(?<![\w-])(?:held|located|(?:take|takes|took|taking)\s+
 def question_terms(question: str) -> list[str]:
     """A question's BM25 terms without the words of its form: "how many people attended" searches for people
     attending, and a note's "many people" is no match for it. "Zhou's talk" asks about Zhou, and "what's" is "what"
-    (the notes' own "Zhou's" still indexes as one word). "Where was it held" searches for "it"."""
-    return terms(_OCCURRED.sub(" ", _POSSESSIVE.sub("", _HOW.sub("how", question))))
+    (the notes' own "Zhou's" still indexes as one word). "Where was it held" searches for "it". A question asked in
+    another language leaves out that language's function words ("Wo fand das Forum 2025 statt?")."""
+    text = _OCCURRED.sub(" ", _POSSESSIVE.sub("", _HOW.sub("how", question)))
+    function_words = foreign_function_words(text)
+    if function_words:
+        text = " ".join(w for w in _TOKEN.findall(text.replace("’", "'")) if w.lower() not in function_words)
+    return terms(text)
+
+
+# A question is in another language when that language's function words in it are at least this many, and more
+# than its English stop words.
+FOREIGN_FUNCTION_WORDS = 2
+
+
+def foreign_function_words(question: str) -> frozenset[str]:
+    """The function words of the language a question is asked in, when that is not English (else none)."""
+    tokens = [w.lower() for w in _TOKEN.findall(question.replace("’", "'"))]
+    english = sum(1 for w in tokens if w in STOPWORDS)
+    counts = {language: sum(1 for w in tokens if w in words) for language, words in QUESTION_FUNCTION_WORDS.items()}
+    language, count = max(counts.items(), key=lambda item: item[1])
+    return QUESTION_FUNCTION_WORDS[language] if count >= FOREIGN_FUNCTION_WORDS and count > english else frozenset()
 
 
 @lru_cache(maxsize=1 << 16)

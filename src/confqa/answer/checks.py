@@ -21,7 +21,7 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
 # A place word, or a capitalised name after "in", "at", "to", "from" or a pin ("📍 São Paulo") that is no numbered part ("from Part 3",
 # "in Section 2"; "in Room 3" is a place).
 _NOT_PLACES = sorted(lexicon.LABEL_WORDS - lexicon.PLACE_WORDS - {"no", "no."})
-_PLACE = re.compile(r"\b(?:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|(?:\b(?:in|at|to|from)|📍) (?:the )?"
+_PLACE = re.compile(r"\b(?i:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?\b|(?:\b(?:in|at|to|from)|📍) (?:the )?"
                     r"(?!(?i:" + "|".join(_NOT_PLACES) + r")\b)[A-Z][\w-]+")
 # The words a which-city question asks with: a line saying "the 2026 host city" or "the country" names none.
 _CITY_WORDS = frozenset({"city", "cities", "town", "towns", "country", "countries"})

@@ -430,6 +430,24 @@ HOW_WORDS = ("many", "much", "long", "big", "large", "fast", "slow", "often", "f
              "low", "small")
 # The same question words in the notes' other languages (Spanish, Portuguese, French, German, Italian), at the
 # question's start ("¿Cuándo fue el taller …?", "quién moderó la mesa redonda", "cuántos asistentes tuvieron …").
+# The function words of a question asked in another language, by language: a question with more of one language's
+# than of English's is asked in it, and its function words ask, as "where was it held" does in English ("Wo fand das
+# Gesundheitsdaten-Forum 2025 statt?" searches for Gesundheitsdaten-Forum 2025).
+QUESTION_FUNCTION_WORDS = {
+    "de": frozenset("""der die das den dem des ein eine einen einem einer und oder ist war sind waren hat haben wurde
+                    wurden wer wen wem wo wann was wie welche welcher welches welchen warum wieso weshalb fand statt
+                    beim bei im am vom zum zur auf für mit von über nach zu aus nicht auch noch es sie er ihr ihre sein
+                    seine gab gibt viele""".split()),
+    "es": frozenset("""el la los las un una unos unas y o es fue son fueron ha han se de del en al por para con sobre
+                    qué que quién quien quiénes dónde donde cuándo cuando cuánto cuánta cuántos cuántas cuál cuáles
+                    cómo como había hubo tuvo tuvieron hay""".split()),
+    "fr": frozenset("""le la les un une des du de et ou est était sont a ont qui que quoi où quand combien quel quelle
+                    quels quelles comment pourquoi au aux en dans sur pour avec par lieu eu y""".split()),
+    "pt": frozenset("""o a os as um uma uns umas e ou é foi são foram tem têm de do da dos das em no na nos nas por
+                    para com sobre que quem onde quando quanto quantos quantas qual quais como houve""".split()),
+    "it": frozenset("""il lo la i gli le un una e o è era sono furono ha hanno di del della dei delle in nel nella su
+                    per con che chi dove quando quanto quanti quale quali come perché""".split()),
+}
 _OPENS = r"^\W*"
 OTHER_LANGUAGE_ASKED = {
     "who": _OPENS + r"(?:quién|quiénes|quem|qui|wer|chi)\b",
