@@ -3362,3 +3362,15 @@ def test_a_place_word_may_be_capitalised_in_a_venue_name(tmp_path, embedder) -> 
     assert holds(classify("Where was it?"), "24.–25. Juni 2025, Congress Center Leipzig.", assistant.store)
     answer = assistant.ask("Wo fand das Datenforum 2025 statt?")
     assert not answer.abstained and "Congress Center Leipzig" in answer.answer.split("[1]")[0], answer.answer
+
+
+def test_who_presented_a_cited_talk_is_answered_by_the_line_naming_the_presenter_in_full(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A talk cited as a reference ('Duarte, I., Tanaka, M. (2031).') and then 'Presented by Mei Tanaka': the
+    who-answer quotes the presenter's line, which names her, not the reference's surnames."""
+    note = ("# Lab report, week 12\n\n## Talk of the week #1\n\nDuarte, I., Tanaka, M. & Sasaki, H. (2031). \"Columnar "
+            "Exchange Without Copies\". Harbour Data Day 2031, Tallinn.\n\n**Summary.** Presented by Mei Tanaka; the "
+            "first author, Inés Duarte, is on leave. Moving a 50 GB table took 41 seconds instead of 6 minutes.\n")
+    answer = _assistant_over({"report.md": note}, tmp_path, embedder).ask(
+        "who presented the columnar exchange talk at Harbour Data Day 2031")
+    assert not answer.abstained
+    assert "Mei Tanaka" in answer.answer.split("[1]")[0], answer.answer

@@ -41,7 +41,8 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
     if not naming:
         return []
-    best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk), -i))
+    best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk),
+                                      checks.speakers_named_in_full(display_text(store.sentences[i].text), talk), -i))
     run = _naming_run(best, naming, store)
     if asked.asks_more:
         run = _with_what_follows(run, store)

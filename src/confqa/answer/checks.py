@@ -359,6 +359,12 @@ def speakers_named(text: str, talk: Talk) -> int:
     return sum(1 for speaker in talk.speakers if surname(speaker) in text)
 
 
+def speakers_named_in_full(text: str, talk: Talk) -> int:
+    """How many of the talk's speakers the text names by their whole name ('Presented by Yuki Morimoto', not the
+    reference's 'Morimoto, Y.')."""
+    return sum(1 for speaker in talk.speakers if speaker in text)
+
+
 def phrase_support(question: str, evidence: str) -> float:
     """Share of the question's adjacent topic-word pairs ("test of time award" -> test·time, time·award) that
     occur adjacent in the evidence: a question's focus is often a phrase whose words the notes use apart."""
