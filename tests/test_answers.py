@@ -3374,3 +3374,15 @@ def test_who_presented_a_cited_talk_is_answered_by_the_line_naming_the_presenter
         "who presented the columnar exchange talk at Harbour Data Day 2031")
     assert not answer.abstained
     assert "Mei Tanaka" in answer.answer.split("[1]")[0], answer.answer
+
+
+def test_an_edition_asked_with_be_held_in_is_the_events_name_and_year(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Will Harbour Data Day be held in 2032": 'be held' is no part of the event's name, and the notes that write
+    'Harbour Data Day 2032 will be in Tartu' cover that edition; 2034 they do not."""
+    from confqa.answer.unanswered import other_edition
+
+    note = ("# Harbour Data Day 2031\n\nNotes from Tallinn, 3 June 2031.\n\n## Closing\n\nThe organisers announced "
+            "that Harbour Data Day 2032 will be in Tartu, in June 2032.\n")
+    store = _assistant_over({"hdd.md": note}, tmp_path, embedder).store
+    assert not other_edition("In which city will Harbour Data Day be held in 2032?", store)
+    assert other_edition("In which city will Harbour Data Day be held in 2034?", store)

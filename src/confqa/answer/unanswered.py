@@ -229,7 +229,10 @@ def editions_named(question: str) -> list[tuple[list[str], int]]:
 
 
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
-_BEFORE_YEAR = frozenset({"in", "of", "the", "at"})  # "the fjord data systems summit in 2022"
+# Words between an event's name and its year that are no part of the name: "the fjord data systems summit in 2022",
+# "will AgriSense Europe be held in 2023", "did PyCon take place in 2019".
+_BEFORE_YEAR = frozenset({"in", "of", "the", "at", "be", "been", "being", "is", "was", "held", "take", "took", "taken",
+                          "place", "happen", "happened", "run", "hosted", "organised", "organized"})
 LOWER_EDITION_TERMS = 2  # an event named in lower case by this many words of a note's title, at least
 LOWER_EDITION_WORDS = 4  # and by at most this many words before the year
 
