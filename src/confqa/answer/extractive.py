@@ -284,9 +284,9 @@ def _in_year_answer(asked: Question, query: Query, pool: list[Hit], store: Index
 
 # The words that ask for advice outright ("what did she recommend", "his main takeaways"); "should" and "rules"
 # ask about the topic as often.
+# (Whole words: a "recommender system" asks for no advice.)
 _ADVICE_ASKED = re.compile(r"\b(?:recommend(?:s|ed|ations?)?|advi[sc]e[sd]?|suggest(?:s|ed|ions?)?|takeaways?|"
-                           r"lessons?|tips?|guidelines?)\b", re.I)  # whole words: a "recommender system"
-# asks for no advice
+                           r"lessons?|tips?|guidelines?)\b", re.I)
 
 
 def _advice_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -1070,17 +1070,8 @@ def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerS
         return unit_text(unit, store)
     # The question's words that the opening sentence already says name the subject ("Vending Bench"); the answer
     # is the sentence that says what else is asked.
-    wanted = asked.wanted - terms_of(pieces[0][1])
-    scores = _piece_scores([((m,), piece) for m, piece in pieces], unit.cosine, asked, store, settings, wanted)
-    # A sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it.
-    best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])),
-               key=lambda i: (scores[i], -i))
-    defining = [i for i, (_, piece) in enumerate(pieces) if asked.intent.name == "definition" and
-                checks.defines(asked.intent.term or "", piece, strictly=True) and (i == 0 or not refers_back(piece))]
-    if defining:
-        best = defining[0]  # "Her definition has not changed: a data contract is a … promise" opens the answer
-    elif scores[best] < scores[0] * settings.lead_sentence_margin:
-        best = 0  # sentences sharing the unit's cosine score alike: a small lead is noise
+    best = _answering_sentence([((m,), piece) for m, piece in pieces], unit, asked, store, settings,
+                               asked.wanted - terms_of(pieces[0][1]))
     if best == 0:
         return unit_text(unit, store)
     ordered = [pieces[best][1], *(piece for i, (_, piece) in enumerate(pieces) if i != best)]
@@ -1094,20 +1085,30 @@ def _section_lead(unit: Unit, asked: Question, store: IndexStore, settings: Answ
     the sim-to-real gap". The heading's words and the first sentence's name the subject, not the answer."""
     members = unit.members
     heading = display_text(heading_of(store.sentences[members[0]].chunk, store))
-    pieces = [((m,), display_text(store.sentences[m].text)) for m in members]
-    wanted = asked.wanted - terms_of(heading) - terms_of(pieces[0][1])
-    scores = _piece_scores(pieces, unit.cosine, asked, store, settings, wanted)
-    best = max((i for i in range(len(scores)) if i == 0 or not refers_back(pieces[i][1])), key=lambda i: (scores[i], -i))
-    defining = [i for i, (_, piece) in enumerate(pieces) if asked.intent.name == "definition" and
-                checks.defines(asked.intent.term or "", piece, strictly=True) and (i == 0 or not refers_back(piece))]
-    if defining:
-        best = defining[0]
-    elif scores[best] < scores[0] * settings.lead_sentence_margin:
-        best = 0
+    sentences = [((m,), display_text(store.sentences[m].text)) for m in members]
+    best = _answering_sentence(sentences, unit, asked, store, settings,
+                               asked.wanted - terms_of(heading) - terms_of(sentences[0][1]))
     if best == 0:
         return unit_text(unit, store)
     order = [members[best], *(m for m in members if m != members[best])]
     return section_text(unit, store, [(m,) for m in order])
+
+
+def _answering_sentence(pieces: list[tuple[tuple[int, ...], str]], unit: Unit, asked: Question, store: IndexStore,
+                        settings: AnswerSettings, wanted: set[str]) -> int:
+    """Which of a unit's sentences (each with its sentence id) opens the answer: the one the fitted ranking rates
+    best for the `wanted` words (the first unless another leads by `lead_sentence_margin`), or for a definition the
+    one that defines the term. A sentence that refers back ("It was the first time …") cannot open the answer: it
+    needs the one before it."""
+    scores = _piece_scores(pieces, unit.cosine, asked, store, settings, wanted)
+    opening = [i for i, (_, text) in enumerate(pieces) if i == 0 or not refers_back(text)]
+    defining = [i for i in opening if asked.intent.name == "definition" and
+                checks.defines(asked.intent.term or "", pieces[i][1], strictly=True)]
+    if defining:
+        return defining[0]  # "Her definition has not changed: a data contract is a … promise" opens the answer
+    best = max(opening, key=lambda i: (scores[i], -i))
+    # Sentences sharing the unit's cosine score alike: a small lead is noise.
+    return best if scores[best] >= scores[0] * settings.lead_sentence_margin else 0
 
 
 def _piece_scores(pieces: list[tuple[tuple[int, ...], str]], cosine: float, asked: Question, store: IndexStore,
