@@ -229,7 +229,7 @@ def detect_inline(scan: NoteScan, blocks: list[Block], index: int) -> None:
             scan.add(Candidate(
                 title=title, kind=kind, speakers=speakers, organizers=[] if person else list(speakers),
                 mentions=[scan.mention(line, "inline")], spans=[(scan.doc, line, line)],
-                weak=quoted_topic or (not kind_word and not (who and "et al" in who) and pattern is not _HAD_A),
+                weak=quoted_topic or (not kind_word and not (who and "et al" in who)),
             ))
             taken.append((match.start(), match.end()))
 
