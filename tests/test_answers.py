@@ -3226,24 +3226,21 @@ Speaker: Haruto Sasaki (Example Cloud)
 """
 
 
-def test_what_a_speaker_compared_is_in_their_own_talk(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    """"How did Duarte compare automatic captions with human captioners?" is declined when the comparison is
-    another speaker's; asked of that speaker, it is answered."""
+@pytest.mark.parametrize(("declined", "answered", "given"), [
+    # What a speaker compared is in their own talk: declined when the comparison is another speaker's.
+    ("How did Inés Duarte compare automatic captions with human CART captioners on accuracy?",
+     "How did Hamid Rostami compare automatic captions with human CART captioners on accuracy?", "98%"),
+    # A result the notes say is not measured yet is not given; the trial's measured effect still is.
+    ("Did the tutoring trial improve long-term retention?",
+     "What effect size did the tutoring trial find on the algebra test?", "0.18"),
+])
+def test_a_near_miss_is_declined_and_its_neighbour_answered(declined: str, answered: str, given: str, tmp_path,  # type: ignore[no-untyped-def]
+                                                            embedder) -> None:
     assistant = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder)
-    declined = assistant.ask("How did Inés Duarte compare automatic captions with human CART captioners on accuracy?")
-    assert declined.abstained, declined.answer
-    answered = assistant.ask("How did Hamid Rostami compare automatic captions with human CART captioners on accuracy?")
-    assert not answered.abstained and "98%" in answered.answer, answered.answer
-
-
-def test_a_result_not_measured_yet_is_not_given(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    """"Did the tutoring trial improve long-term retention?" over a note saying it is not measured yet is
-    declined; the trial's measured effect is still answered."""
-    assistant = _assistant_over({"access.md": ACCESS_NOTE}, tmp_path, embedder)
-    declined = assistant.ask("Did the tutoring trial improve long-term retention?")
-    assert declined.abstained, declined.answer
-    answered = assistant.ask("What effect size did the tutoring trial find on the algebra test?")
-    assert not answered.abstained and "0.18" in answered.answer, answered.answer
+    answer = assistant.ask(declined)
+    assert answer.abstained, answer.answer
+    answer = assistant.ask(answered)
+    assert not answer.abstained and given in answer.answer, answer.answer
 
 
 def test_a_product_named_whole_is_written_in_notes_that_shorten_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
