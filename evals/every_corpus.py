@@ -4,10 +4,10 @@
     python evals/every_corpus.py --json out.json # the per-question records too
 
 Runs `confqa eval <questions> --index <index> --split all --baselines ''` for each corpus (the shipped notes,
-talk-files, long-notes, the ten blind corpora and the unseen blind-11), then prints, for each corpus and split, key-fact coverage,
+talk-files, long-notes, the twelve blind corpora, the unseen blind-13 and the held-out blind-14), then prints, for each corpus and split, key-fact coverage,
 first sentence carrying a key fact, citation precision, talk attribution, abstention recall, false abstention,
 expected calibration error and median answer words; and the same pooled over the corpora written for confqa,
-over the blind ones and over the unseen one, with "handled": the share of questions answered right or rightly declined. Tune on dev;
+over the blind ones, the unseen one and the held-out one, with "handled": the share of questions answered right or rightly declined. Tune on dev;
 test is for reporting (evals/README.md)."""
 
 from __future__ import annotations

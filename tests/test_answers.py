@@ -3383,3 +3383,154 @@ def test_an_edition_asked_with_be_held_in_is_the_events_name_and_year(tmp_path, 
     store = _assistant_over({"hdd.md": note}, tmp_path, embedder).store
     assert not other_edition("In which city will Harbour Data Day be held in 2032?", store)
     assert other_edition("In which city will Harbour Data Day be held in 2034?", store)
+
+
+HARBOUR_CHAT = """Slack export — workspace: Tidepool — channel: #harbourconf
+Channel topic: live notes from HarbourConf 2031. Talks only please
+Exported 2031-05-02 by kai
+----------------------------------------------------------------------
+
+**lena** 9:14 AM
+Keynote starting: Dr. Ines Aaltonen (Turku University), "Listening to Ships: Hydrophone Arrays at Scale"
+
+**lena** 9:21 AM
+she defines a quiet hour as any hour with fewer than three vessel passages in range of the array
+
+**omar** 9:27 AM
+why do the older arrays miss so many small boats?
+
+**lena** 9:30 AM
+her explanation: outboard engines peak above 20 kHz, so arrays sampled at 16 kHz never hear them
+
+**omar** 9:35 AM
+nice. can we get the code?
+
+**lena** 9:38 AM
+asked in Q&A. code is MIT, but the trained weights are CC BY-NC, so no commercial use of the weights
+
+**omar** 10:05 AM
+coffee break. the pastries are excellent
+"""
+
+
+def test_a_chat_export_is_answered_from_its_messages(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A chat's question is answered by the reply under the next message's header, not by the question restated;
+    messages after the keynote's announcement stay the keynote's; the header reads as who said it, and the
+    export's header lines open no answer."""
+    assistant = _assistant_over({"harbourconf.txt": HARBOUR_CHAT}, tmp_path, embedder)
+    why = assistant.ask("Why do the older hydrophone arrays miss small boats?")
+    assert not why.abstained and "20 kHz" in first_sentence(why.answer), why.answer
+    assert not why.answer.startswith(("Slack export", "omar")), why.answer
+    weights = assistant.ask("Can we use Aaltonen's trained weights in a commercial product?")
+    assert not weights.abstained and "CC BY-NC" in first_sentence(weights.answer), weights.answer
+    assert weights.citations[0].talk == "Listening to Ships: Hydrophone Arrays at Scale", weights.citations[0]
+    assert display_text("**lena** 9:38 AM\nasked in Q&A. code is MIT") == "lena 9:38 AM: asked in Q&A. code is MIT"
+    assert display_text("**lena** 9:38 AM") == "lena 9:38 AM"  # a header alone is left as it is
+
+
+HARBOUR_REPORT = """# Trip Report: Harbour Acoustics Forum 2031
+
+| | |
+|---|---|
+| **Event** | Harbour Acoustics Forum (HAF) 2031 |
+| **Venue** | Hotel Nord, Tromsø, Norway |
+| **Dates** | 20–22 September 2031 |
+
+## 1. Summary
+
+The Harbour Acoustics Forum brings together port operators and acousticians. This year's programme was organised
+in three sessions over three days.
+
+## 2. Attendance
+
+2.1 The forum was attended by 212 delegates in person and about 340 online.
+
+2.2 The author was accompanied by Sanna Virtanen (Asset Management), who attended Session B in full.
+
+## 3. Takeaways
+
+**11. The hallway track is still the best track**
+
+Not from a talk. The best conversation I had was with a sign painter in the queue for coffee; he said that
+since 2016 more than half of his commissions have been restorations;
+
+**12. Next year: Porto**
+
+The organisers announced that Harbour Acoustics Forum 2032 will move to Porto. No dates yet. The venue is not
+fixed either.
+"""
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("what dates was the harbour acoustics forum in tromso", "when"),
+    ("What are the dates of Harbour Acoustics Forum 2032?", "when"),
+    ("what was the time of the closing panel", "when"),
+    ("what is the time complexity of the merge step", "fact"),  # not a time asked for
+])
+def test_dates_asked_in_the_plural_ask_when(question: str, intent: str) -> None:
+    assert classify(question).name == intent
+
+
+def test_a_trip_reports_fields_and_people_answer_as_records(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A headerless two-column table is a set of fields ("Dates: 20–22 September 2031") that answers a when-question;
+    "who is X" leads with the line naming X in full, without the report's paragraph number."""
+    assistant = _assistant_over({"report.md": HARBOUR_REPORT}, tmp_path, embedder)
+    when = assistant.ask("what dates was the harbour acoustics forum in tromso")
+    assert not when.abstained and first_sentence(when.answer).startswith("Dates: 20–22 September 2031"), when.answer
+    who = assistant.ask("Who is Sanna Virtanen and what was her role on the trip?")
+    lead = first_sentence(who.answer)
+    assert "Asset Management" in lead and not lead.startswith("2.2"), who.answer
+    assert display_text("2.2 The author was accompanied") == "The author was accompanied"
+    assert display_text("1.5 GB of memory was enough") == "1.5 GB of memory was enough"  # a figure, not a number
+
+
+def test_dates_not_set_yet_answer_no_when_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"No dates yet" under next year's edition declines "what are the dates of Harbour Acoustics Forum 2032" (the
+    year asked is no date given); the same notes with the dates answer it. Where it will be is still answered."""
+    without = _declined_until_given(HARBOUR_REPORT, "What are the dates of Harbour Acoustics Forum 2032?",
+                                    "No dates yet.", "It runs 4–6 June 2032.", "4–6 June 2032", tmp_path, embedder)
+    where = without.ask("Where will Harbour Acoustics Forum 2032 be held?")
+    assert not where.abstained and "Porto" in first_sentence(where.answer), where.answer
+
+
+def test_a_bold_label_ends_the_paragraph_under_the_label_before_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"**11. …**" introduces its paragraph, not the "**12. Next year: Porto**" section after it; its items and
+    sentences ending in ";" are joined with one semicolon."""
+    from confqa.answer.units import payload_after
+    from confqa.settings import AnswerSettings
+
+    store = _assistant_over({"report.md": HARBOUR_REPORT}, tmp_path, embedder).store
+    label = next(i for i, s in enumerate(store.sentences) if "hallway track" in s.text)
+    payload = " ".join(store.sentences[m].text for m in payload_after(label, store, AnswerSettings()))
+    assert "sign painter" in payload and "Porto" not in payload, payload
+
+
+def test_which_talk_was_about_a_topic_names_the_talk(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which talk at the symposium was about …" opens with the talk's title and speaker, then the line."""
+    note = ("# Reef symposium diary\n\n## Tuesday\n\nAfter lunch I sat in on Dr. Amal Haddad's talk, \"Acoustic "
+            "Enrichment for Degraded Reefs\". Juvenile fish use sound to find a reef to settle on, so she played "
+            "recordings of healthy reefs through underwater loudspeakers on degraded ones.\n")
+    answer = _assistant_over({"diary.md": note}, tmp_path, embedder).ask(
+        "Which talk at the reef symposium was about playing reef sounds to attract young fish?")
+    assert not answer.abstained and first_sentence(answer.answer).startswith("Acoustic Enrichment for Degraded Reefs"), \
+        answer.answer
+
+
+def test_who_gave_a_kind_of_talk_is_answered_by_the_line_that_names_that_kind(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who was the keynote speaker at TLW 2031?" in a day log with two invited talks (the catalogue cannot tell
+    which is meant), where an oral session's paragraph with a "Speaker:" line is closer to the question: the line
+    that names the keynote leads; and the keynote's label quotes its own items, not the next session's."""
+    note = ("# TLW 2031 log\n\nConference: Tallinn Language Workshop (TLW) 2031, 2–4 June 2031.\n\n## Tue 3 June\n\n"
+            "**09:00 Keynote.** Prof. Ilse Kask (University of Tartu) — *Small Languages, Big Models*.\n"
+            "- argues that evaluation by native speakers matters more than more data\n"
+            "- showed a diacritic restoration case study\n\n"
+            "**10:30 Oral session 2A: Multilingual Speech**\n\n"
+            "Talk 2 in the session — \"Cross-lingual Transfer for Võro Speech Recognition\". Speaker: Mart Tamm "
+            "(TalTech), who also chaired the TLW 2031 programme committee. The last author was in the audience and "
+            "answered one of the questions himself.\n"
+            "- fine-tune a multilingual speech model with Estonian as pivot\n- WER 38 → 24 on Võro\n\n"
+            "**14:00 Invited talk** — Dr. Kalev Saar (University of Helsinki), \"What Field Linguists Wish NLP People "
+            "Knew\".\n- \"a language is not a corpus\"\n")
+    answer = _assistant_over({"tlw.md": note}, tmp_path, embedder).ask("Who was the keynote speaker at TLW 2031?")
+    assert not answer.abstained and "Ilse Kask" in first_sentence(answer.answer), answer.answer
+    assert "WER 38" not in answer.answer, answer.answer

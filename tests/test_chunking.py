@@ -183,3 +183,15 @@ def test_a_fenced_one_line_formula_is_quotable_and_longer_code_is_not() -> None:
     quoted = [s.text for s in sentences]
     assert "RRF(d) = Σ 1/(k + rank_i(d)),  with k = 60" in quoted, quoted
     assert not any("faiss" in q for q in quoted), quoted
+
+
+def test_a_chat_message_header_starts_a_sentence() -> None:
+    """Messages of a chat export written one per line ("[10:25] raj.s: …") or under a header line ("**ana** 9:38
+    AM") are sentences of their own, whatever the line before them ended with; a time inside a line is no header."""
+    text = ("[10:24] mira.k: results: 4.2% smaller code\n[10:25] raj.s: compile time cost?\n"
+            "[10:25] jonas.d: +3% compile time, she says\n**ana** 9:38 AM\nasked in Q&A. code is MIT")
+    assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == [
+        "[10:24] mira.k: results: 4.2% smaller code", "[10:25] raj.s: compile time cost?",
+        "[10:25] jonas.d: +3% compile time, she says", "**ana** 9:38 AM\nasked in Q&A. code is MIT"]
+    plain = "The keynote started at\n9:30 and ran long."
+    assert [plain[a:b] for a, b in sentence_spans(plain, 0, len(plain))] == [plain]

@@ -23,6 +23,19 @@ def test_setext_heading_under_a_two_line_paragraph() -> None:
     assert not any("---" in b.text for b in parsed.blocks if b.kind == "paragraph")
 
 
+def test_lines_over_a_rule_in_a_plain_text_file_are_a_paragraph() -> None:
+    """A chat export's header ("Slack export — …" / "Channel topic: …" / a rule of dashes) is no heading in a .txt
+    file, so the messages below sit under no section; in a Markdown file CommonMark's reading stands."""
+    text = b"Slack export - channel #conf\nChannel topic: live notes\n----------\n\n**ana** 9:14 AM\nKeynote starting.\n"
+    plain = parse(load_document_bytes(text, "chat.txt"))
+    assert [b.kind for b in plain.blocks] == ["paragraph", "paragraph"]
+    assert plain.blocks[0].text == "Slack export - channel #conf\nChannel topic: live notes"
+    assert plain.blocks[1].heading_path == ()
+    marked = parse(load_document_bytes(text, "chat.md"))
+    assert marked.blocks[0].kind == "heading" and marked.blocks[1].heading_path == (
+        "Slack export - channel #conf Channel topic: live notes",)
+
+
 def test_a_heading_written_in_html_is_a_heading() -> None:
     """'<h3>Title</h3>' on its own line (notes exported from HTML) opens a section as '### Title' does; other HTML
     stays a paragraph."""

@@ -186,6 +186,36 @@ SHAPES = {
         "was the best talk. " + FILLER + "\n\n### Lee Min-ho\n\nLee Min-ho (Hanbit) talked about pricing experiments in "
         "marketplaces; the schedule said TBA.\n",
         {("Roadmaps Are Promises", ("Dana Oyelaran",)), ("pricing experiments in marketplaces", ("Lee Min-ho",))}),
+    "title-people-colon-items": (  # a wiki's bullets: title, people in parentheses, a colon and what it was
+        "# Summit 2031\n\n## Plenary\n\n- The Half-Life of an Insight (Marcus O'Donnell-Reyes, Harbour City FC): "
+        "Opening keynote on day 1. He estimated that an edge lasts 18 months.\n- Data Ethics in Youth Sport (moderator: "
+        "Aisha Rahman, University of Copenhagen; panellists: Jonas Halvorsen, Norwegian Football Federation; Beatriz "
+        "da Silva Costa, Athlete Data Rights Initiative): Closing panel on day 2.\n- Heat Acclimation Without a Heat "
+        "Chamber (Signe Mortensen, Rafael Q. Villanueva; Aarhus Sports Lab): Cyclists trained in extra layers.\n",
+        {("The Half-Life of an Insight", ("Marcus O'Donnell-Reyes",)),
+         ("Data Ethics in Youth Sport", ("Aisha Rahman", "Jonas Halvorsen", "Beatriz da Silva Costa")),
+         ("Heat Acclimation Without a Heat Chamber", ("Signe Mortensen", "Rafael Q. Villanueva"))}),
+    "slide-heading-credit-line": (  # a slide recap: the quoted title in the heading, the speaker in its footer
+        "# Recap\n\n## Slide 2 — \"Register Allocation Is Still Hard\" (keynote)\n- Linear scan: 4.1x faster to "
+        "compile\n\n_— slide notes from Okoro's keynote (Chiamaka Okoro, Fastlane Systems)_\n\n---\n\n## Slide 3 — "
+        "\"MLIR in Production: Two Years In\" (talk)\n- Clean builds 35% slower\n\n_— slide notes from Hyun-woo Baek's "
+        "talk (Sonance Audio)_\n\n## Slide 5 — Lightning round\n- \"A Fuzzer in 200 Lines\" — Nadia El-Amrani: a "
+        "grammar-based fuzzer in Python\n",
+        {("Register Allocation Is Still Hard", ("Chiamaka Okoro",)), ("MLIR in Production: Two Years In",
+                                                                     ("Hyun-woo Baek",)),
+         ("A Fuzzer in 200 Lines", ("Nadia El-Amrani",))}),
+    "dutch-fields": (  # 'Spreker:', 'Begeleiders:', 'Panelleden:' and the title given in full below the heading
+        "# Symposium\n\n## Openingskeynote: Het craquelé-archief\n\nSpreker: dr. Anneke de Wit-Verhoeven (Nationaal "
+        "Restauratie Atelier)\nVolledige titel: \"Het craquelé-archief: machine learning op 40.000 close-ups\"\n\n- "
+        + FILLER + "\n\n## Paneldiscussie: Wie betaalt de digitale tweeling?\n\n- Moderator: Pieter-Jan Claes (Erfgoedlab "
+        "Gent)\n- Panelleden: Fatima Bouzidi (Stadsarchief Dordrecht), Henk van der Linden (Haarlem)\n- " + FILLER + "\n",
+        {("Het craquelé-archief: machine learning op 40.000 close-ups", ("Anneke de Wit-Verhoeven",)),
+         ("Wie betaalt de digitale tweeling?", ("Pieter-Jan Claes", "Fatima Bouzidi", "Henk van der Linden"))}),
+    "topic-titled-in-a-footnote": (  # a diary speaks of the talk by its topic; a footnote gives its title
+        "# Tuesday\n\nAfter lunch I sat in on Dr. Amal Haddad's session about playing recordings of healthy reefs "
+        "through underwater loudspeakers.[^1] Best talk of the week so far.\n\n[^1]: The official title, which I "
+        "found later in the programme, was \"Acoustic Enrichment: Reef Sounds for Degraded Reefs\".\n",
+        {("Acoustic Enrichment: Reef Sounds for Degraded Reefs", ("Amal Haddad",))}),
     "topic-only-talks": (
         "# Notes\n\n## Day 1\n\nAfter that I caught Ngozi Adeyemi-Clarke's session on gradual typing in old "
         "codebases, which was useful. Later Paulina Nowak did a five-minute rant about why time zones are cursed. "
@@ -1029,3 +1059,23 @@ def test_a_speaker_called_by_the_given_name_is_the_same_speaker() -> None:
     assert speakers == ["Carlos de la Fuente"]
     _add_speaker(speakers, "Carla")
     assert speakers == ["Carlos de la Fuente", "Carla"]
+
+
+def test_an_org_mode_note_has_headings_and_property_drawers() -> None:
+    """An Org-mode note ("#+TITLE:", "** 09:30 Keynote — Title", a ":PROPERTIES:" drawer with ":SPEAKER:") reads as
+    the Markdown it means: its title, its talks and their speakers; line numbers are the file's."""
+    note = ("#+TITLE: Karst Hydrology Workshop 2031 — my notes\n#+AUTHOR: T. L.\n\n* Day 1\n"
+            "** 09:30 Keynote — Tracing the Invisible: Dye Tracer Tests\n:PROPERTIES:\n:SPEAKER: Mojca Kranjc-Vidmar\n"
+            ":AFFILIATION: Karst Research Institute\n:END:\n- " + FILLER + "\n\n"
+            "** 11:00 Talk — Sparse Gauges, Dense Models\n:PROPERTIES:\n:SPEAKER: Aryan Mehta-Kowalski\n:END:\n- "
+            + FILLER + "\n")
+    document = load_document_bytes(note.encode(), "karst.org")
+    assert document.title == "Karst Hydrology Workshop 2031 — my notes"
+    assert document.lines[4] == "## 09:30 Keynote — Tracing the Invisible: Dye Tracer Tests"
+    assert len(document.lines) == len(note.splitlines())
+    assert found(catalogue({"karst.org": note})) == {
+        ("Tracing the Invisible: Dye Tracer Tests", ("Mojca Kranjc-Vidmar",)),
+        ("Sparse Gauges, Dense Models", ("Aryan Mehta-Kowalski",))}
+    # A Markdown note with a bullet list of starred items is no Org note.
+    plain = load_document_bytes(b"# Notes\n\n* first point\n* second point\n", "notes.md")
+    assert plain.lines[2] == "* first point"

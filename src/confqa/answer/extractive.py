@@ -35,7 +35,7 @@ from confqa.answer.question import (
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
 from confqa.answer.sides import side_passages, with_both_sides
-from confqa.answer.unanswered import UNANSWERED, editions_named, not_answered, outside_the_notes
+from confqa.answer.unanswered import UNANSWERED, asks_for_a_person, editions_named, not_answered, outside_the_notes
 from confqa.answer.units import (
     Unit,
     heading_of,
@@ -395,7 +395,8 @@ def _leads_first(scored: list[Scored], asked: Question, store: IndexStore, setti
     """The scored units with the one that holds what the question asks for moved to the front, whatever its score:
     a role's line, a person of the organisation given, the row giving the column asked for, an advice section,
     then a field or a note's opening lines giving the place or the date (each step leads over the ones before)."""
-    for step in (_role_lines_first, _people_of_the_organisation_first, _column_asked_first, _advice_first):
+    for step in (_kind_lines_first, _role_lines_first, _people_of_the_organisation_first, _person_asked_first,
+                 _column_asked_first, _advice_first):
         scored = step(scored, asked, store)
     scored = _amount_of_the_topic_first(scored, asked, store, settings)
     return _next_edition_first(_fields_first(scored, asked, store, settings), asked, store)
@@ -480,6 +481,39 @@ def _people_of_the_organisation_first(scored: list[Scored], asked: Question, sto
     holding = [s for s in scored if organisation.search(text := unit_text(s.unit, store))
                and checks.names_someone(text, store, besides=asked.intent.names)]
     return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+
+
+def _kind_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Who was the keynote speaker at PCLR 2024?": a question for the person who gave a kind of talk is led by the
+    best unit that opens by naming that kind and names someone ("**09:00 Keynote.** Prof. Adaeze Nwosu …"), not
+    by a closer line about an oral session."""
+    if not asks_for_a_person(asked) or asked.roles:
+        return scored  # a role asked ("who moderated the panel") is answered by the role's lines
+    words = [word for word, kind in lexicon.KIND_IN_HEADING if kind not in ("talk", "session")
+             and re.search(rf"\b{re.escape(word)}s?\b", asked.text, re.I)]
+    if not words:
+        return scored
+    kind = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")s?\b", re.I)
+    holding = [s for s in scored if kind.search(display_text(store.sentences[s.unit.members[0]].text))
+               and checks.names_someone(unit_text(s.unit, store), store, besides=asked.intent.names)]
+    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+
+
+def _person_asked_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """"Who is Marit Eliassen and what was her role?": a question about who a person is leads with the best unit
+    that names them by their full name ("accompanied by Marit Eliassen (Asset Management), who attended Session
+    B"), however close a line about the trip is."""
+    found = _PERSON_ASKED.search(asked.text)
+    if not found or not scored:
+        return scored
+    person = re.compile(r"\b" + r"\s+".join(map(re.escape, found.group("name").split())) + r"\b")
+    holding = [s for s in scored if person.search(unit_text(s.unit, store))]
+    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+
+
+# A question about who a person is, by a full name: "Who is Marit Eliassen", "who was Dr. Ana Ruiz and …".
+_PERSON_ASKED = re.compile(r"^(?i:and )?(?i:who)(?:'s| is| was)\s+(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?"
+                           r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:(?:van|von|de|da|del|der|la|le)\s+)?[A-Z][\w'’-]+){1,3})\b")
 
 
 # The organisation a who-question places someone in: "came from Preferred Networks", "the speaker representing
@@ -1037,6 +1071,8 @@ def _naming_the_talk(text: str, talk: Talk, speakers_once: bool) -> str:
 _TALK_WORD = r"(?:talk|session|presentation|poster|keynote|tutorial|panel|workshop|lecture)"
 _WHICH_TALK = re.compile(rf"\b(?:which|what)\s+(?:(?!(?:of|the|was|is|did)\b)[\w-]+\s+){{0,3}}{_TALK_WORD}\b"
                          rf"(?!\s*(?:of|on|by|at)\b)|"
+                         # "which talk at the coral symposium was about playing reef sounds"
+                         rf"\b(?:which|what)\s+{_TALK_WORD}\b[^?]{{0,80}}?\b(?:was|were|is)\s+(?:about|on)\b|"
                          rf"\b(?:title|name) of\b|\b{_TALK_WORD}s?\s+(?:was\s+|is\s+)?(?:called|named|titled)\b", re.I)
 
 _DAY_ASKED = Intent(name="when", measure="day")

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from confqa.ingest.loading import clean_inline
+from confqa.text.lexicon import CHAT_HEADER_LINE
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+:]|\d{1,3}[.)])\s+")  # ":" opens a definition-list entry
 # Math as notes write it: \( … \), \[ … \], $$ … $$, and $ … $ when its content looks like math (a backslash,
@@ -15,6 +16,9 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*+:]|\d{1,3}[.)])\s+")  # ":" opens a defin
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(?<![\w$])\$(?!\s)([^$\n]*?[\\^_=][^$\n]*?)(?<!\s)\$(?![\w$])",
                    re.S)
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+_CHAT_HEADER = re.compile(CHAT_HEADER_LINE)
+# A report's paragraph number ("2.5 ", "3.2.1. ") before a capitalised word: not "1.5 GB of memory".
+_OUTLINE_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+(?=[A-Z][a-z])")
 # A field line: a short label, a colon (two in Logseq's and Dataview's 'speaker:: Jane Doe') and its value. Lines
 # joined into one must keep fields apart: 'Type: Talk; Time: 14:00', not 'Type: Talk Time: 14:00'.
 _FIELD = re.compile(r"^(?P<label>[^\W\d_][\w()/&'’ -]{0,30}?)\s*::?[ \t]+(?P<value>\S.*)$")
@@ -75,9 +79,13 @@ def display_text(quote: str) -> str:
         elif _DEFINITION.match(line) and lines and lines[-1] and not lines[-1].endswith(":"):
             # A definition list ('Speakers' then ': Sofie Claes and Malik Diallo') reads 'Speakers: Sofie Claes …'.
             lines[-1] = f"{lines[-1]}: {clean_inline(_DEFINITION.sub('', line))}"
+        elif not lines and "\n" in quote.strip() and _CHAT_HEADER.match(stripped):
+            lines.append(clean_inline(stripped) + ":")  # "**ana** 9:38 AM" over her message reads "ana 9:38 AM: …"
         else:
             # A list marker inside emphasis ("**1. Evaluation is broken**") shows once the emphasis is gone.
             line = _marked_exchange(_LIST_MARKER.sub("", _HEADING_MARK.sub("", line)))
+            if not lines:
+                line = _OUTLINE_NUMBER.sub("", line)  # "2.5 The author was accompanied by …" in a numbered report
             lines.append(_LIST_MARKER.sub("", clean_inline(line)))
     lines = _fields_apart([line for line in lines if line])
     text = " ".join(line for line in lines if line)

@@ -85,7 +85,7 @@ def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
     for a quantity, no amount outside that sentence ("Gave each LLM $10k to trade … (Results unpublished.)"
     answers how much each was given); for another question, it asks for an outcome (who won, which did best) and
     the notes say there is none to tell."""
-    if _left_open(asked, lead, store):
+    if _left_open(asked, lead, store) or _not_set(asked, lead, store):
         return True
     said = lexicon.NOT_GIVEN.search(lead)
     if said is None:
@@ -97,6 +97,21 @@ def not_given(asked: Question, lead: str, store: IndexStore) -> bool:
 
 
 _OUTCOME_ASKED = re.compile(lexicon.OUTCOME_ASKED, re.I)
+
+
+def _not_set(asked: Question, lead: str, store: IndexStore) -> bool:
+    """A when- or where-question whose lead says the dates or the place are not fixed yet ("Glyphs & Grids 2020
+    will move to Porto. No dates yet", for "what are the dates of Glyphs & Grids 2020"), and whose other sentences
+    give no date or place but those the question names itself."""
+    saying = lexicon.NOT_SET.get(asked.intent.name)
+    if saying is None or not saying.search(lead):
+        return False
+    rest = " ".join(lead[a:b] for a, b in sentence_spans(lead, 0, len(lead)) if not saying.search(lead[a:b]))
+    for year in asked.intent.years:
+        rest = rest.replace(str(year), "")  # "Glyphs & Grids 2020" names the edition asked about, not its date
+    for name in re.findall(r"\b[A-Z][\w'’-]+", asked.text):
+        rest = rest.replace(name, "")  # "… will move to Porto" for "what is the venue in Porto"
+    return not checks.holds(asked.intent, rest, store)
 
 
 def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:

@@ -114,9 +114,9 @@ def payload_after(intro_id: int, store: IndexStore, settings: AnswerSettings) ->
                 break
             if sentence.depth == item_depth:
                 members.append(j)
-        elif sentence.kind == "label":
+        elif sentence.kind == "label" or _is_bold_label(j, store):
             if members:
-                break
+                break  # a new label ("**12. Next year: Porto**" after the paragraph under "**11. …**")
         elif item_depth is not None:
             if sentence.depth < item_depth and not nested:
                 break  # text after the list
@@ -145,9 +145,20 @@ def continues(first: int, second: int, store: IndexStore) -> bool:
     if second != first + 1 or second >= len(store.sentences):
         return False
     a, b = store.sentences[first], store.sentences[second]
-    return (a.kind in ("sentence", "item") and b.kind == "sentence" and a.depth == b.depth
-            and store.chunks[a.chunk].doc == store.chunks[b.chunk].doc and b.line_start <= a.line_end
-            and (bool(_BACK_REFERENCE.match(display_text(b.text))) or bool(_ASKS.search(display_text(a.text)))))
+    if not (a.kind in ("sentence", "item") and b.kind == "sentence" and a.depth == b.depth
+            and store.chunks[a.chunk].doc == store.chunks[b.chunk].doc):
+        return False
+    asked = display_text(a.text)
+    if b.line_start <= a.line_end:
+        return bool(_BACK_REFERENCE.match(display_text(b.text))) or bool(_ASKS.search(asked))
+    # A question on its own, answered by the next paragraph: a chat's "why does madmom fail so badly?" and the
+    # reply under the next message's header.
+    return b.line_start <= a.line_end + REPLY_GAP_LINES and bool(_QUESTION_END.search(asked))
+
+
+# A question's answer starts at most this many lines below it (a blank line and the replier's header line).
+REPLY_GAP_LINES = 3
+_QUESTION_END = re.compile(r"\?[\"'”’)]*$")
 
 
 # A sentence that puts a question, whose answer is the next sentence of its paragraph: "Solberg opened by asking
@@ -395,7 +406,7 @@ def section_text(unit: Unit, store: IndexStore, parts: list[tuple[int, ...]]) ->
              " ".join(row_record(m, store) if store.sentences[m].kind == "row" else display_text(store.sentences[m].text)
                       for m in part) for part in parts]
     if all(store.sentences[part[0]].kind == "item" or _is_bold_label(part[0], store) for part in parts):
-        return f"{heading}: " + "; ".join(t.rstrip(".: ") for t in texts)
+        return f"{heading}: " + "; ".join(t.rstrip(".:; ") for t in texts)
     return f"{heading}: " + " ".join(texts)
 
 
@@ -480,8 +491,20 @@ def row_record(sentence_id: int, store: IndexStore) -> str:
     header = table_header(sentence_id, store)
     if len(header) != len(cells):
         return " — ".join(c for c in cells if c)
+    if len(cells) == 2 and not any(header) and _is_key(cells[0]):
+        return f"{cells[0].rstrip(': ')}: {cells[1]}"  # a key-value table ("| **Dates** | 20–22 September |")
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells)
                      if cell and not _row_number(name, cell))
+
+
+def _is_key(cell: str) -> bool:
+    """The first cell of a headerless two-column table that names the field its row gives ("Dates", "Venue",
+    "Prepared by"): a few words, no figure."""
+    return 0 < len(cell.split()) <= KEY_CELL_WORDS and not any(ch.isdigit() for ch in cell)
+
+
+# A headerless table's first cell of at most this many words is the key of a key-value row ("Prepared by").
+KEY_CELL_WORDS = 4
 
 
 def row_cells(sentence_id: int, store: IndexStore) -> list[str]:
@@ -528,6 +551,6 @@ def unit_text(unit: Unit, store: IndexStore) -> str:
     if all(s.kind != "item" for s in items):
         joiner = " " if head.rstrip()[-1:] in ".:!?" else ": "
         return head + joiner + " ".join(display_text(s.text) for s in items)
-    parts = [display_text(s.text).rstrip(".: ") for s in items]
+    parts = [display_text(s.text).rstrip(".:; ") for s in items]
     head = head.rstrip(". ")
     return f"{head}{'' if head.endswith(':') else ':'} " + "; ".join(parts)

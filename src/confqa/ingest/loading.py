@@ -16,7 +16,7 @@ from typing import Any
 
 from confqa.models import Document
 
-NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org")
 FRONT_MATTER_MAX_LINES = 80
 # Longest value kept from one front-matter field (a title, a date, one author or tag); longer ones are cut, with
 # a notice. Keeps a hostile or broken note from making a title of megabytes.
@@ -313,6 +313,49 @@ def _restore_emoji(run: str) -> str:
     return fixed if all(0x1F000 <= ord(ch) <= 0x1FFFF for ch in fixed) else run
 
 
+# An Org-mode note (Emacs): "#+TITLE: …" keywords, "* Day 1" / "** 09:30 Keynote — …" headings, ":PROPERTIES:"
+# drawers of ":SPEAKER: …" fields.
+_ORG_KEYWORD = re.compile(r"^#\+(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
+_ORG_HEADING = re.compile(r"^(?P<stars>\*+)(?=[ \t]+\S)")
+_ORG_DRAWER = re.compile(r"^[ \t]*:(?:PROPERTIES|END|LOGBOOK):[ \t]*$", re.I)
+_ORG_PROPERTY = re.compile(r"^(?P<indent>[ \t]*):(?P<key>[A-Za-z][\w-]*):(?=[ \t]+\S)")
+_ORG_KEYWORDS = frozenset({"title", "author", "date", "startup", "options", "filetags"})
+
+
+def is_org(lines: list[str], rel: str) -> bool:
+    """An Org-mode note: a .org file, or a text with Org's own keywords ("#+TITLE:") or a properties drawer under
+    a star heading."""
+    if rel.lower().endswith(".org"):
+        return True
+    if any((m := _ORG_KEYWORD.match(line)) and m.group("key").lower() in _ORG_KEYWORDS for line in lines):
+        return True
+    return any(_ORG_DRAWER.match(line) for line in lines) and any(_ORG_HEADING.match(line) for line in lines)
+
+
+def from_org(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """An Org-mode note as the Markdown it reads as, line for line and column for column: "** Title" is "##
+    Title", a drawer's ":PROPERTIES:" and ":END:" lines are empty and its ":SPEAKER: Jane Doe" reads "SPEAKER: Jane
+    Doe"; "#+TITLE:", "#+AUTHOR:" and "#+DATE:" give the note's title, author and date (and leave empty lines)."""
+    meta: dict[str, Any] = {}
+    out = []
+    for line in lines:
+        keyword = _ORG_KEYWORD.match(line)
+        if keyword and keyword.group("key").lower() in _ORG_KEYWORDS:
+            key = keyword.group("key").lower()
+            if key in ("title", "author", "date") and keyword.group("value").strip():
+                meta.setdefault(key, keyword.group("value").strip().strip("<>[]"))
+            out.append("")
+        elif _ORG_DRAWER.match(line):
+            out.append("")
+        elif heading := _ORG_HEADING.match(line):
+            out.append("#" * len(heading.group("stars")) + line[heading.end():])
+        elif prop := _ORG_PROPERTY.match(line):
+            out.append(f"{prop.group('indent')}{prop.group('key')}:{line[prop.end():]}")
+        else:
+            out.append(line)
+    return out, meta
+
+
 def strip_markers(line: str) -> str:
     if _MARKER_LINE.match(line):
         return ""
@@ -501,6 +544,9 @@ def load_document_bytes(data: bytes, rel: str) -> Document:
     meta, body_index, fm_notices = split_front_matter(repaired)
     notices.extend(fm_notices)
     lines = [line if i < body_index else strip_markers(line) for i, line in enumerate(repaired)]
+    if is_org(lines, rel):
+        lines, org_meta = from_org(lines)
+        meta = {**org_meta, **meta}
     meta, cut = _bounded(meta)
     if cut:
         notices.append(f"front matter field(s) {', '.join(cut)} cut to {MAX_METADATA_CHARS} characters "

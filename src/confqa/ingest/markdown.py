@@ -93,7 +93,8 @@ def parse(document: Document) -> ParsedDocument:
         offsets.append(offsets[-1] + len(line) + 1)
     parsed = ParsedDocument(document=document, text=text, line_offsets=offsets)
     first_body = max(document.body_start - 1, 0)
-    raws, dropped = _raw_blocks(block_tokens("\n".join(lines[first_body:])), first_body, lines)
+    plain = document.doc.lower().endswith(".txt")
+    raws, dropped = _raw_blocks(block_tokens("\n".join(lines[first_body:])), first_body, lines, plain)
     raws += _leftovers(raws, dropped, lines, first_body)
     headings: list[tuple[int, str]] = []
     for raw in sorted(raws, key=lambda r: (r.first, r.last)):
@@ -117,9 +118,10 @@ def parse(document: Document) -> ParsedDocument:
     return parsed
 
 
-def _raw_blocks(tokens: list, shift: int, lines: list[str]) -> tuple[list[_Raw], set[int]]:
+def _raw_blocks(tokens: list, shift: int, lines: list[str], plain: bool = False) -> tuple[list[_Raw], set[int]]:
     """The blocks confqa keeps, from the token stream (footnotes come last in it; sorting restores order), and
-    the lines left out on purpose (HTML comments)."""
+    the lines left out on purpose (HTML comments). In a `plain` text file, lines of text over a rule of dashes
+    are a paragraph and a separator, not a heading (CommonMark's reading of a Markdown file)."""
     raws: list[_Raw] = []
     dropped: set[int] = set()
     item_open = False  # the next paragraph opens a list item
@@ -135,7 +137,10 @@ def _raw_blocks(tokens: list, shift: int, lines: list[str]) -> tuple[list[_Raw],
         if token.map is None:
             continue
         first, last = token.map[0] + shift, token.map[1] - 1 + shift
-        if kind == "heading_open":
+        if plain and kind == "heading_open" and token.markup in ("-", "=") and "\n" in tokens[i + 1].content:
+            # A chat export's "Slack export — …" / "Channel topic: …" / "-----": a paragraph and a separator.
+            raws.append(_Raw("paragraph", first, last - 1))
+        elif kind == "heading_open":
             raws.append(_Raw("heading", first, last, int(token.tag[1]), tokens[i + 1].content.replace("\n", " ")))
         elif kind == "paragraph_open":
             if in_footnote:

@@ -21,13 +21,14 @@ from confqa.models import Talk
 from confqa.talks.candidate import Candidate, normalize
 from confqa.talks.detectors.structure import cells
 from confqa.talks.merge import match_name
-from confqa.text.lexicon import ROW_NUMBER_HEADER
+from confqa.text.lexicon import CHAT_HEADER, ROW_NUMBER_HEADER
 
 # Paragraphs or list items a mention carries over to (a fitted bound: notes rarely speak of a talk for longer
 # without naming it again, and a longer carry attributes unrelated text).
 CARRY_BLOCKS = 8
 # A block that opens with a bold title ('**7. Agentic AI Infrastructure**', '- **Title** by …'); a bold label
 # followed by a colon ('- **Key insight**: …') continues the subject it is under.
+_CHAT_HEADER = re.compile(CHAT_HEADER)
 _NEW_SUBJECT_ITEM = re.compile(r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\*\*|__)(?P<bold>[^*_]+?)(?:\*\*|__)\s*(?P<after>.?)")
 
 
@@ -201,6 +202,8 @@ def _numbered_rows(parsed: ParsedDocument, explicit: dict[int, set[str]]) -> dic
 def _new_subject(block: Block) -> bool:
     """A bold lead line, or a numbered or bold list item: it starts a new subject, so no mention carries into it."""
     match = _NEW_SUBJECT_ITEM.match(block.text) if block.kind in ("paragraph", "list") else None
+    if match and _CHAT_HEADER.match(block.text.split("\n", 1)[0]):
+        return False  # "**ana** 9:21 AM" heads the next message of a chat, still about the talk on stage
     return bool(match) and not match.group("bold").rstrip().endswith(":") and match.group("after") != ":"
 
 

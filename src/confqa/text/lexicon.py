@@ -58,6 +58,8 @@ KIND_WORDS = {
     "conferencia": "talk",
     "intervento": "talk",
     "lezing": "talk",
+    "paneldiscussie": "panel",
+    "openingskeynote": "invited talk",
     "painel": "panel",
     "panel de discusión": "panel",
     "podiumsdiskussion": "panel",
@@ -79,7 +81,7 @@ KIND_IN_HEADING = (
     ("spotlight", "oral"), ("poster", "paper"), ("paper", "paper"), ("lightning", "lightning talk"), ("talk", "talk"),
     ("session", "session"), ("painel", "panel"), ("podiumsdiskussion", "panel"), ("mesa redonda", "panel"),
     ("table ronde", "panel"), ("oficina", "workshop"), ("vortrag", "talk"),
-    ("palestra", "talk"), ("ponencia", "talk"),
+    ("palestra", "talk"), ("ponencia", "talk"), ("lezing", "talk"), ("paneldiscussie", "panel"),
 )
 KIND_IN_TITLE = (
     ("workshop", "workshop"), ("panel", "panel"), ("pannel", "panel"), ("fireside", "panel"), ("tutorial", "tutorial"),
@@ -142,6 +144,21 @@ NOT_KNOWN_YET = re.compile(r"\b(?:(?:is|are|was|were|has|have)\s+not\s+(?:yet\s+
                            r"isn['’]?t|aren['’]?t)\s+(?:yet\s+)?(?:been\s+)?|not\s+yet\s+)(?:measured|known|tested|"
                            r"evaluated|studied|quantified|analy[sz]ed)\b|\bno (?:data|numbers|results|figures) yet\b|"
                            r"\btoo early to (?:tell|say)\b", re.I)
+# A chat export's message header alone on its line ("**priya** 9:05 AM", "Mira K. 14:03"), and one that opens its
+# message's line ("[14:03] mira.k: …").
+CHAT_HEADER_LINE = (r"^[*_@]{0,2}(?!(?i:time|date|when|start|starts|end|ends|doors|lunch|break|coffee|dinner)\b)"
+                    r"[\w.'’ -]{1,40}?[*_]{0,2}\s+\[?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\]?\s*$")
+CHAT_HEADER = CHAT_HEADER_LINE + r"|^\[\d{1,2}:\d{2}\]\s*[\w.'’ -]{1,40}:"
+# What a note says when an event's dates or place are not fixed yet: "No dates yet", "the venue is not fixed
+# either", "Dates: TBA". It answers no when- or where-question about them (`answer.unanswered.not_given`).
+_NOT_SET_STATE = (r"(?:(?:is|are|was|were|has|have)\s+)?(?:not|still not|yet to be)\s+(?:yet\s+)?(?:been\s+)?(?:fixed|set|"
+                  r"confirmed|announced|known|decided|final(?:i[sz]ed)?|published)\b")
+_NOT_SET_MARK = r"(?:\s*[:—–-]\s*|\s+(?:is|are)\s+)(?:TBA|TBD|TBC|to be (?:announced|confirmed|decided))\b"
+NOT_SET = {
+    kind: re.compile(rf"\bno (?:exact |firm |fixed )?{words} (?:yet|set|fixed|announced|confirmed)\b|"
+                     rf"\b{words}\s+(?:either\s+)?{_NOT_SET_STATE}|\b{words}{_NOT_SET_MARK}", re.I)
+    for kind, words in (("when", r"(?:dates?|days?|schedule)"), ("where", r"(?:venue|location|city|place)"))
+}
 # A question asking for an outcome: who won, which did best, what the result was.
 OUTCOME_ASKED = (r"\b(?:won|wins?|winners?|winning|best|most|highest|lowest|top|results?|outcomes?|beat|outperform\w*|"
                  r"came (?:first|out ahead))\b")
@@ -169,6 +186,8 @@ PRESENTER_LABELS = (
     "moderation", "moderação", "mediação", "mediador", "mediadora", "moderador", "moderadora", "moderación",
     "podium", "auf dem podium", "on the podium", "on stage", "palestrantes", "palestrante", "ponentes", "ponente", "animé par", "animée par", "animateur",
     "animatrice", "referenten", "referentin", "referent", "sprecher", "sprecherin", "intervenants", "intervenant",
+    # Dutch: 'Spreker:', 'Begeleiders:' (a workshop's), 'Panelleden:', 'Gespreksleider:'.
+    "sprekers", "spreker", "begeleiders", "begeleider", "panelleden", "panellid", "gespreksleider", "presentatie door",
 )
 # Labels that name a panel's people but no one else's: the chair of a panel is its moderator, but the chair of a
 # session of talks only ran it; 'With: A, B' (French 'Avec', German 'Mit', Portuguese 'Com', Spanish 'Con', Dutch
@@ -189,7 +208,8 @@ PANEL_SAID = ("panel", "moderated by", "moderator", "featuring", "mesa redonda",
               "moderata da", "painel", "debate")
 
 # Table columns: which header names a title, the speakers, a summary, the kind of talk.
-TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic", "what")
+TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic", "what",
+                 "titel", "volledige titel", "titel in het programma", "full title", "official title")
 SPEAKER_HEADERS = ("speaker", "presenter", "author", "panelist", "panellist", "host", "organizer", "organiser", "by",
                    "who", "presented by", "instructor")
 NOTES_HEADERS = ("note", "notes", "summary", "description", "abstract", "key points", "takeaway", "takeaways",
@@ -226,7 +246,7 @@ NAME_PARTICLES = frozenset({
 ORGANISATION_WORDS = frozenset({
     "university", "universität", "université", "universidad", "college", "institute", "institut", "school",
     "academy", "lab", "labs", "laboratory", "research", "inc", "ltd", "llc", "corp", "corporation", "company",
-    "group", "team", "foundation", "center", "centre", "department", "dept", "ai", "deepmind", "openai", "google",
+    "group", "team", "foundation", "federation", "initiative", "union", "federatie", "center", "centre", "department", "dept", "ai", "deepmind", "openai", "google",
     "meta", "microsoft", "amazon", "apple", "nvidia", "ibm", "intel", "anthropic", "facebook", "alibaba", "baidu",
     "tencent", "huawei", "samsung", "adobe", "salesforce", "uber", "netflix", "spotify", "mit", "cmu", "eth",
     "epfl", "ucla", "stanford", "berkeley", "harvard", "oxford", "cambridge", "mila", "inria", "nyu", "kaist",
@@ -392,7 +412,7 @@ PEOPLE_ASKED = (r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:speakers|presenters
                 r"people|authors|organi[sz]ers|hosts|moderators|experts|scientists|founders)\b")
 # The roles that the talk catalogue's speakers hold: a who-question about any other is not a question about them.
 SPEAKER_ROLES = frozenset({"panellist", "author"})
-TIME_NOUNS = r"(?:date|day|days|time|year|month|week|weekday|morning|afternoon|evening|hour|slot)"
+TIME_NOUNS = r"(?:dates?|days?|times?|years?|months?|weeks?|weekdays?|morning|afternoon|evening|hours?|slots?)"
 PLACE_NOUNS = (r"(?:city|cities|venue|country|countries|location|room|hall|place|building|campus|track room|"
                r"stage|auditorium|town)")
 AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|numbers?|amount|size|cost|price|rates?|ratio|"
@@ -472,6 +492,8 @@ QUESTION_PATTERNS = {
            r"(?:[\w-]+ ){0,3}(?:speakers?|presenters?|moderators?|keynoters?|panell?ists?|organi[sz]ers?)\b(?!['’])",
     "when": OTHER_LANGUAGE_ASKED["when"] + "|"
             rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
+            # "what are the dates of X", "what was the time of the closing panel" (not "the time complexity")
+            r"\b(?:what|which) (?:are|were|is|was) the (?:dates?|days?|times? (?:of|for))\b|"
             r"\bhow long ago\b",
     "where": OTHER_LANGUAGE_ASKED["where"] + "|"
              rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"

@@ -26,8 +26,22 @@ _ORDINAL_DATE = re.compile(r"(?:^|[\s(–-])\d{1,2}\.$")
 _MONTH_NEXT = re.compile(r"(?:" + "|".join(lexicon.OTHER_MONTHS + lexicon.MONTHS) + r")\b", re.I)
 
 
+# A chat message's header at the start of a line ("[10:25] raj.s: …", "**priya** 9:05 AM"): a new message, so a new
+# sentence, whatever the line before it ended with.
+_CHAT_LINE = re.compile(lexicon.CHAT_HEADER, re.M)
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split text[start:end] into sentences; returns absolute (start, end) offsets, whitespace trimmed."""
+    """Split text[start:end] into sentences; returns absolute (start, end) offsets, whitespace trimmed. A line that
+    opens with a chat message's header starts a sentence."""
+    cuts = [start + m.start() for m in _CHAT_LINE.finditer(text[start:end]) if m.start() > 0]
+    if cuts:
+        bounds = [start, *cuts, end]
+        return [span for a, b in zip(bounds, bounds[1:]) for span in _spans(text, a, b)]
+    return _spans(text, start, end)
+
+
+def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     segment = text[start:end]
     cursor = 0

@@ -9,14 +9,16 @@ its fixture note in tests/test_talk_shapes.py:
   table        a table with a title column and a speaker, type or kind-of-section column (links: evidence)
   heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title',
                '# Workshop write-up: Title'
-  name-heading '### Jane Doe — Title', '### Title — Jane Doe', '### 3. "Title" by Jane Doe (Org)'
+  name-heading '### Jane Doe — Title', '### Title — Jane Doe', '### 3. "Title" by Jane Doe (Org)', '## Slide 2 —
+               "Title" (keynote)' with its section's credit line ('— slide notes from Okoro's keynote (Chiamaka Okoro)')
   parenthesis  '## Fairness at Scale (Ana de la Cruz)': a person (not a topic, not a company) in parentheses
   byline       a heading, then '*Jane Doe, Stanford*', 'by Jane Doe' or 'Jane Doe (Stanford)' on its own line
   presenters   'Speaker: Jane Doe', '**Presenters:** A (Org), B and C', 'speaker:: [[Jane Doe]]', 'speaker:: ?'
   list-item    '- **Title** by Jane Doe — summary', '1. **Title** (Jane Doe)', '- Keynote: Title — Jane Doe (Org)',
                '- Schulz — <topic>' (a log of surname and topic items, each with its notes), '🎤 Jane Doe – "Title"'
                alone over the list of its notes (a bullet journal), '**1. A takeaway** (Title — Jane Doe, keynote)'
-               and '**2. Another** (Title)'
+               and '**2. Another** (Title)', '- Title (Jane Doe, Org): summary', '- Title (moderator: A, Org;
+               panellists: B, C): Closing panel …', '- "Title" — Jane Doe: summary'
   speaker-list '- **Princessa Cinquecchia (Boston University)** - what she said' under a talk's heading
   panel        the people a panel's prose names ('moderated by X', "Ofir Press's points")
   highlight    '**1. Title (Jane Doe)**' lead lines, and bold highlights that match a talk by topic
@@ -33,7 +35,8 @@ its fixture note in tests/test_talk_shapes.py:
   presenters (in the block) '2.1. Presenter: Jane Doe' inside the item '2. Keynote: "Title"' (minutes in an outline)
   reference    'Okonkwo, A. & Liu, B. (2023). "Title". Venue.' on its own line, its presenter from the summary below
   given-by     'was run by Dr. Jane Doe (Org) and John Roe' in the first paragraph under a talk's heading
-  topic        'Jane Doe talked about <topic>' when the note gives the talk no title
+  topic        'Jane Doe talked about <topic>' when the note gives the talk no title (a footnote on it may give the
+               title: '[^1]: The official title … was "Title"')
   title        a heading (or a note's title) that is the title of a talk found elsewhere
   front-matter 'speaker: Jane Doe' in a note's front matter: the whole note is that talk"""
 

@@ -623,8 +623,33 @@ def _add_topic(scan: NoteScan, block: Block, topic: str, kind: str, speakers: li
         scan.add_speakers(talk, speakers)
         talk.mentions.append(scan.mention(block, "topic"))
         return
-    scan.add(Candidate(title=topic.strip(), kind=kind, speakers=speakers, mentions=[scan.mention(block, "topic")],
-                       spans=[(scan.doc, block.line_start, block.line_end)], topic=True))
+    titled = _footnoted_title(scan, block)
+    scan.add(Candidate(title=titled or topic.strip(), kind=kind, speakers=speakers,
+                       mentions=[scan.mention(block, "topic")], spans=[(scan.doc, block.line_start, block.line_end)],
+                       topic=not titled, aliases=[topic.strip()] if titled else []))
+
+
+def _footnoted_title(scan: NoteScan, block: Block) -> str | None:
+    """The title a footnote gives the talk a paragraph speaks of by its topic: "Dr. Amal Haddad's session about
+    playing recordings …[^1]" and "[^1]: The official title … was "Acoustic Enrichment: …"" (one footnote in the
+    paragraph, one quoted title in it)."""
+    marks = set(_FOOTNOTE_MARK.findall(block.text))
+    if len(marks) != 1:
+        return None
+    label = marks.pop()
+    for other in scan.parsed.blocks:
+        if other.kind == "footnote" or other.text.lstrip().startswith(f"[^{label}]:"):
+            text = other.text.strip()
+            if not text.startswith(f"[^{label}]:") or not _TITLE_WORD.search(text):
+                continue
+            quoted = _QUOTED_TITLE.findall(text)
+            return quoted[0].strip() if len(quoted) == 1 else None
+    return None
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_TITLE_WORD = re.compile(r"\b(?:title[ds]?|called|named)\b", re.I)
+_QUOTED_TITLE = re.compile(r"[\"“„«]([^\"”»\n]{3,150})[\"”»]")
 
 
 def detect_panel_bullets(scan: NoteScan, blocks: list[Block], index: int) -> None:

@@ -59,6 +59,7 @@ from confqa.talks.names import (
     Vocabulary,
     affiliation_split,
     could_be_surname,
+    expands_acronym,
     known_given_name,
     people,
     person_name,
@@ -337,7 +338,7 @@ def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
     if scan.by_section.get(block.heading_path):
         return
     if title == (kind_match.group("title") if kind_match else text).strip():
-        _heading_with_marked_title(scan, block, text)  # 'Series B — Jane Doe (Org): "Title"'
+        _heading_with_marked_title(scan, blocks, index, text)  # 'Series B — Jane Doe (Org): "Title"'
         return  # not a heading that is a quoted title
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     if following is None or following.heading_path != block.heading_path or following.kind == "heading":
@@ -350,16 +351,44 @@ def detect_quoted_heading(scan: NoteScan, blocks: list[Block], index: int) -> No
                            mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
 
 
-def _heading_with_marked_title(scan: NoteScan, block: Block, text: str) -> None:
+def _heading_with_marked_title(scan: NoteScan, blocks: list[Block], index: int, text: str) -> None:
+    """A heading that quotes a title among other words: 'Series B — Jane Doe (Org): "Title"' names its people;
+    'Slide 2 — "Title" (keynote)' names a kind, and its people are in the section's credit line ('— slide notes
+    from Okoro's keynote (Chiamaka Okoro, Fastlane Systems)')."""
+    block = blocks[index]
     marked = next((m for m in MARKED.finditer(text) if title_like(clean_inline(marked_text(m)))), None)
     if marked is None:
         return
     who = named_people(scan, text[: marked.start()] + " " + text[marked.end():])
+    if not who and kind_from_heading(text):
+        who = _credited(scan, blocks, index)
     if who:
         kind_match = HEADING_TALK.match(text)
         scan.add(Candidate(title=clean_inline(marked_text(marked)), kind=kind_of_match(kind_match) if kind_match
                            else kind_from_heading(text) or "talk", speakers=who,
                            mentions=[scan.mention(block, "heading")], sections=[(scan.doc, block.heading_path)]))
+
+
+# A section's line crediting its notes to a talk: "— slide notes from Okoro's keynote (Chiamaka Okoro, Fastlane
+# Systems)", "notes from Joaquim Sá Pereira's talk (Universidade do Porto)".
+_CREDIT = re.compile(r"\bfrom\s+(?P<who>[^\W\d_][^()]{0,60}?)['’]s\s+(?:[\w-]+\s+)?(?P<kind>[^\W\d_]+)\b"
+                     r"(?:\s*\((?P<inner>[^()]{3,120})\))?")
+
+
+def _credited(scan: NoteScan, blocks: list[Block], index: int) -> list[str]:
+    """The people a section's credit line names (in its parentheses, else before "'s"), when it names a kind of
+    talk."""
+    path = blocks[index].heading_path
+    for block in blocks[index + 1:]:
+        if block.heading_path[: len(path)] != path or block.kind == "heading":
+            break
+        for found in _CREDIT.finditer(clean_inline(block.text)):
+            if found.group("kind").lower() not in KIND_WORDS:
+                continue
+            inner = people(found.group("inner"), scan.vocabulary) if found.group("inner") else []
+            named = person_name(found.group("who"), scan.vocabulary)
+            return inner or ([named] if named else [])
+    return []
 
 
 def detect_name_heading(scan: NoteScan, blocks: list[Block], index: int) -> None:
@@ -796,6 +825,9 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         (title, who), rest, label = _bold_item(scan, match), match.group("rest"), match.group("label")
         if not who and block.kind == "list" and not label:
             title, who = paren_people(scan, title)  # '- **Title (Jane Doe)**'
+    elif block.kind == "list" and (found := _title_people_summary(scan, line)):
+        _add_item(scan, blocks, index, *found)  # '- Title (Jane Doe, Org): what it showed'
+        return
     else:
         section_kind = kind_from_heading(heading_title(block)) if block.heading_path else None
         title, who, label = *_plain_item(scan, line, section_kind, block.kind == "list" or summary), None
@@ -946,6 +978,37 @@ def _names_part(text: str) -> str:
     return " ".join(kept)
 
 
+# A list item that gives a talk's title, its people in parentheses and, after a colon, what it was:
+# '- Tracking Data on a Budget (Oskar Lindgren, Västra IF): A second-tier club …', '- Title (moderator: A, Org;
+# panellists: B, Org; C, Org): Closing panel on day 2. …', '- Title (A, B; Org): …'.
+_TITLE_PEOPLE_COLON = re.compile(r"^(?P<title>[^()]{4,150}?)\s*\((?P<inner>[^()]{3,400})\)\s*:\s+(?P<rest>\S.*)$")
+_PANEL_ROLE = re.compile(r"^\s*(?:mod(?:erator)?|chair|panell?ists?|panel)\b", re.I)
+
+
+def _title_people_summary(scan: NoteScan, line: str) -> tuple[str, list[str], str | None] | None:
+    """(title, people, kind) of '- Title (Jane Doe, Org): summary': each ';'-separated part of the parentheses may
+    open with a role ('moderator:', 'panellists:') and names people, their organisations after a comma left out; a
+    moderator or panellists make it a panel, else the summary's first words may name its kind ('Opening keynote on
+    day 1', 'Tutorial, 3 hours')."""
+    text = clean_inline(BULLET_MARK.sub("", line)).strip()
+    found = _TITLE_PEOPLE_COLON.match(text)
+    if not found:
+        return None
+    title = found.group("title").strip(" -–—")
+    if not title_like(title) or only_people(scan, title) or expands_acronym(title, found.group("inner")):
+        return None
+    who: list[str] = []
+    panel = False
+    for part in found.group("inner").split(";"):
+        panel = panel or bool(_PANEL_ROLE.match(part))
+        who += [name for name in people(_ROLE_LABEL.sub("", part).strip(), scan.vocabulary) if name not in who]
+    if not who:
+        return None
+    opening = " ".join(found.group("rest").split()[:3]).lower()
+    kind = "panel" if panel else next((word for word in re.findall(r"[^\W\d_]+", opening) if word in KIND_WORDS), None)
+    return title, who, kind
+
+
 def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_list: bool = True
                 ) -> tuple[str, list[str]]:
     """'- Keynote: Title — Jane Doe (Org)', '- Title — A, B (Org)', 'Talk 1 — Title · Jane Doe (Org)': a title, a
@@ -976,6 +1039,8 @@ def _plain_item(scan: NoteScan, line: str, section_kind: str | None = None, in_l
     if not (kind_match or titled or marked):
         return "", []
     who = only_people(scan, who_text)
+    if not who and ": " in who_text:
+        who = only_people(scan, who_text.split(": ", 1)[0])  # '"Title" — Nadia El-Amrani: what it showed'
     surname = re.sub(r"[\s(].*$", "", who_text)
     if not who and marked and could_be_surname(surname, scan.vocabulary):
         who = [surname]  # '- "Why I Stopped Calling unwrap()" — Mutua': a quoted title and a surname
