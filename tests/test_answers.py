@@ -3534,3 +3534,43 @@ def test_who_gave_a_kind_of_talk_is_answered_by_the_line_that_names_that_kind(tm
     answer = _assistant_over({"tlw.md": note}, tmp_path, embedder).ask("Who was the keynote speaker at TLW 2031?")
     assert not answer.abstained and "Ilse Kask" in first_sentence(answer.answer), answer.answer
     assert "WER 38" not in answer.answer, answer.answer
+
+
+def test_a_venue_not_chosen_yet_answers_no_where_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Where will Harbour Days 2032 be hosted?" over a closing note that gives next year's dates and says "The venue
+    isn't chosen yet" in the next paragraph is declined; its dates still answer when it will be."""
+    note = ("# Harbour Days 2031, Zürich\n\n## Closing\n\nHarbour Days 2032 is set for 18–19 May 2032.\n\n"
+            "The venue isn't chosen yet; the organisers said the old hall may be under renovation.\n")
+    _declined_until_given(note, "Where will Harbour Days 2032 be hosted?", "The venue isn't chosen yet",
+                          "It will be hosted at the Kongresshaus Zürich", "Kongresshaus", tmp_path, embedder)
+    (tmp_path / "when").mkdir()
+    when = _assistant_over({"n.md": note}, tmp_path / "when", embedder).ask("When is Harbour Days 2032?")
+    assert not when.abstained and "18–19 May 2032" in first_sentence(when.answer), when.answer
+
+
+def test_a_tutorial_the_writer_missed_is_not_summarised(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What was covered in the vector index tutorial" over a trip report whose only line on it says the writer
+    missed that day is declined; told what it covered, it is answered."""
+    note = ("# Trip report — Fjord Data Days 2031 (Bergen)\n\n## Day 1\n\nThe opening keynote by Ola Nordmann argued "
+            "that query planners should learn from their own mistakes; he showed a 30% drop in slow queries.\n\n"
+            "## Day 3\n\nI flew back Friday morning, so I missed all of day 3, including the tutorials on query "
+            "optimisation and on vector indexes.\n")
+    _declined_until_given(note, "What was covered in the vector index tutorial at Fjord Data Days?",
+                          "I flew back Friday morning, so I missed all of day 3, including the tutorials on query "
+                          "optimisation and on vector indexes.",
+                          "The vector index tutorial covered HNSW graphs, product quantisation and how to tune "
+                          "recall against latency.", "HNSW", tmp_path, embedder)
+
+
+def test_what_a_speaker_kept_back_is_declined_only_for_the_thing_kept_back(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Demir declined to name the software" declines which software it was; "she did not share the cost savings"
+    after the latency figure declines nothing about the latency."""
+    note = ("# Harbour Health Data Day 2031\n\n## Demir: Synthetic patients\n\nHer team generated 250,000 synthetic "
+            "patients from billing data. Demir declined to name the software they used to generate them.\n\n"
+            "## Kowalczyk: Vacuum tuning\n\nAfter the changes the p95 write latency dropped from 210 ms to 35 ms. She "
+            "did not share the cost savings when someone in the audience asked.\n")
+    assistant = _assistant_over({"day.md": note}, tmp_path, embedder)
+    tool = assistant.ask("Which software did Demir use to generate the synthetic patients?")
+    assert tool.abstained, (tool.answer, tool.evidence)
+    latency = assistant.ask("What was Kowalczyk's p95 write latency after the vacuum changes?")
+    assert not latency.abstained and "35 ms" in latency.answer, latency.answer

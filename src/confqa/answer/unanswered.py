@@ -50,6 +50,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "which paper won the best paper award", answered by "the best paper award went to …"
     if chosen and not_given(asked, unit_text(chosen[0].unit, store), store):
         return True  # "which LLM made the most money in Alpha Arena", answered by "(Results unpublished.)"
+    if len(chosen) > 1 and _not_set(asked, " ".join(unit_text(c.unit, store) for c in chosen), store):
+        return True  # "where will Backend Days 2026 be hosted": its dates, then "The venue isn't chosen yet"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
         return True
@@ -116,7 +118,9 @@ def _not_set(asked: Question, lead: str, store: IndexStore) -> bool:
 
 def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
     """The lead unit says the speaker left the question's focus open or that it is not known yet ("long-term
-    retention is not measured yet"), and gives nothing else that answers it: a clause that says so
+    retention is not measured yet") or kept it back ("the figure was not something he could share", of the thing the
+    clause itself names), or, for what a talk said, that the writer missed it ("I missed all of day 3,
+    including the tutorials on query optimisation and on vector indexes"), and gives nothing else that answers it: a clause that says so
     (lexicon.EVADED, lexicon.NOT_KNOWN_YET) names, with the clause before it, the question's rarest topic word
     ("someone asked about Delta; she politely dodged" for "how did Herrera compare Delta Lake with Iceberg"), and
     the rest of the unit holds no answer of the kind asked ("key recovered in 9 minutes; he wouldn't say which
@@ -127,9 +131,12 @@ def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
     rarest = max(store.term_weight(t) for t in known)
     focus = {t for t in known if store.term_weight(t) == rarest}  # the rarest, and those as rare
     clauses = _CLAUSES.split(lead)
+    missed = asked.intent.name not in _ANSWERED_UNSEEN and not asked.asks_who
     open_at = [i for i, clause in enumerate(clauses)
-               if (lexicon.EVADED.search(clause) or lexicon.NOT_KNOWN_YET.search(clause))
-               and focus & terms_of(" ".join(clauses[max(0, i - 1): i + 1]))]
+               if (lexicon.EVADED.search(clause) or lexicon.NOT_KNOWN_YET.search(clause)
+                   or (missed and _MISSED.search(clause)))
+               and focus & terms_of(" ".join(clauses[max(0, i - 1): i + 1]))
+               or lexicon.WITHHELD.search(clause) and focus & terms_of(clause)]
     if not open_at:
         return False
     rest = " ".join(c for i, c in enumerate(clauses) if i not in open_at)

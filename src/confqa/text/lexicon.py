@@ -138,6 +138,12 @@ NOT_GIVEN = re.compile(
 EVADED = re.compile(r"\b(?:dodged|sidestepped|evaded|(?:didn['’]?t|did not|wouldn['’]?t|would not|refused to|declined "
                     r"to)\s+(?:answer|say|comment|tell)|no (?:good |real |clear |straight )?answer|keine (?:gute |klare )?"
                     r"antwort|sin respuesta|sem resposta|pas de (?:vraie |bonne )?réponse)\b", re.I)
+# What a clause says a speaker kept back, of the thing it names: "the figure was not something he could share",
+# "the tokenizer was not named on the slides", "Demir declined to name the tool".
+WITHHELD = re.compile(r"\b(?:(?:didn['’]?t|did not|wouldn['’]?t|would not|refused to|declined to|couldn['’]?t|could not|"
+                      r"can['’]?t|cannot)\s+(?:name|share|disclose|reveal)|not something (?:\w+ ){0,2}could "
+                      r"(?:share|say|disclose)|(?:was|were|is|are) (?:deliberately )?(?:not|never) (?:named|disclosed|"
+                      r"revealed|identified)|(?:left|kept) (?:unnamed|anonymous))\b", re.I)
 # A clause saying a result is not known yet: "Long-term retention is not measured yet", "No data yet on whether the
 # indicators help", "too early to tell", "hasn't been tested".
 NOT_KNOWN_YET = re.compile(r"\b(?:(?:is|are|was|were|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?|(?:hasn['’]?t|haven['’]?t|"
@@ -151,8 +157,9 @@ CHAT_HEADER_LINE = (r"^[*_@]{0,2}(?!(?i:time|date|when|start|starts|end|ends|doo
 CHAT_HEADER = CHAT_HEADER_LINE + r"|^\[\d{1,2}:\d{2}\]\s*[\w.'’ -]{1,40}:"
 # What a note says when an event's dates or place are not fixed yet: "No dates yet", "the venue is not fixed
 # either", "Dates: TBA". It answers no when- or where-question about them (`answer.unanswered.not_given`).
-_NOT_SET_STATE = (r"(?:(?:is|are|was|were|has|have)\s+)?(?:not|still not|yet to be)\s+(?:yet\s+)?(?:been\s+)?(?:fixed|set|"
-                  r"confirmed|announced|known|decided|final(?:i[sz]ed)?|published)\b")
+_NOT_SET_STATE = (r"(?:(?:(?:is|are|was|were|has|have)\s+)?(?:not|still not|yet to be)|(?:is|are|has|have)n['’]t)\s+"
+                  r"(?:yet\s+)?(?:been\s+)?(?:fixed|set|confirmed|announced|known|decided|final(?:i[sz]ed)?|published|"
+                  r"chosen|selected|booked)\b")
 _NOT_SET_MARK = r"(?:\s*[:—–-]\s*|\s+(?:is|are)\s+)(?:TBA|TBD|TBC|to be (?:announced|confirmed|decided))\b"
 NOT_SET = {
     kind: re.compile(rf"\bno (?:exact |firm |fixed )?{words} (?:yet|set|fixed|announced|confirmed)\b|"
