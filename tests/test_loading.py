@@ -157,3 +157,13 @@ def test_a_code_span_reads_as_markdown_it_reads_it() -> None:
         assert clean_inline(text) == f"before {' '.join(code.split())} after"  # shown as written, on one line
 
     any_code()
+
+
+def test_org_mode_files_are_notes(tmp_path: Path) -> None:
+    """A .org file is found and read as a note; its "#+TITLE:" is its title."""
+    (tmp_path / "karst.org").write_text("#+TITLE: Karst Day 2031\n\n* Day 1\n** Keynote — Dye Tracing\n- notes\n",
+                                        encoding="utf-8")
+    (tmp_path / "todo.el").write_text("(setq x 1)\n", encoding="utf-8")
+    documents = load_corpus(tmp_path).documents
+    assert [(d.doc, d.title) for d in documents] == [("karst.org", "Karst Day 2031")]
+    assert documents[0].lines[3] == "## Keynote — Dye Tracing"
