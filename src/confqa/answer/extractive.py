@@ -448,6 +448,11 @@ def _as_one_clause(unit: Unit, store: IndexStore) -> str:
     return unit_text(unit, store)
 
 
+def _best_leading(holding: list[Scored], scored: list[Scored]) -> list[Scored]:
+    """The best-scored of the units that hold what is asked leads (`_leading`); with none, the order stays."""
+    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+
+
 def _leading(best: Scored, scored: list[Scored]) -> list[Scored]:
     """`best` first, scored above every unit, and the others in their order."""
     return [replace(best, score=max(s.score for s in scored) + 1.0), *(s for s in scored if s is not best)]
@@ -480,7 +485,7 @@ def _people_of_the_organisation_first(scored: list[Scored], asked: Question, sto
     organisation = re.compile(r"\b" + r"\s+".join(map(re.escape, found.group("org").split())) + r"\b", re.I)
     holding = [s for s in scored if organisation.search(text := unit_text(s.unit, store))
                and checks.names_someone(text, store, besides=asked.intent.names)]
-    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+    return _best_leading(holding, scored)
 
 
 def _kind_lines_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -496,7 +501,7 @@ def _kind_lines_first(scored: list[Scored], asked: Question, store: IndexStore) 
     kind = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")s?\b", re.I)
     holding = [s for s in scored if kind.search(display_text(store.sentences[s.unit.members[0]].text))
                and checks.names_someone(unit_text(s.unit, store), store, besides=asked.intent.names)]
-    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+    return _best_leading(holding, scored)
 
 
 def _person_asked_first(scored: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -508,7 +513,7 @@ def _person_asked_first(scored: list[Scored], asked: Question, store: IndexStore
         return scored
     person = re.compile(r"\b" + r"\s+".join(map(re.escape, found.group("name").split())) + r"\b")
     holding = [s for s in scored if person.search(unit_text(s.unit, store))]
-    return _leading(max(holding, key=lambda s: s.score), scored) if holding else scored
+    return _best_leading(holding, scored)
 
 
 # A question about who a person is, by a full name: "Who is Marit Eliassen", "who was Dr. Ana Ruiz and …".

@@ -111,17 +111,19 @@ def _not_set(asked: Question, lead: str, store: IndexStore) -> bool:
     rest = " ".join(lead[a:b] for a, b in sentence_spans(lead, 0, len(lead)) if not saying.search(lead[a:b]))
     for year in asked.intent.years:
         rest = rest.replace(str(year), "")  # "Glyphs & Grids 2020" names the edition asked about, not its date
-    for name in re.findall(r"\b[A-Z][\w'’-]+", asked.text):
-        rest = rest.replace(name, "")  # "… will move to Porto" for "what is the venue in Porto"
+    named = re.findall(r"\b[A-Z][\w'’-]+", asked.text)
+    if named:  # "… will move to Porto" for "what is the venue in Porto"
+        rest = re.sub(r"\b(?:" + "|".join(map(re.escape, named)) + r")\b", "", rest)
     return not checks.holds(asked.intent, rest, store)
 
 
 def _left_open(asked: Question, lead: str, store: IndexStore) -> bool:
     """The lead unit says the speaker left the question's focus open or that it is not known yet ("long-term
-    retention is not measured yet") or kept it back ("the figure was not something he could share", of the thing the
-    clause itself names), or, for what a talk said, that the writer missed it ("I missed all of day 3,
-    including the tutorials on query optimisation and on vector indexes"), and gives nothing else that answers it: a clause that says so
-    (lexicon.EVADED, lexicon.NOT_KNOWN_YET) names, with the clause before it, the question's rarest topic word
+    retention is not measured yet") or kept it back ("the figure was not something he could share", of the thing
+    the clause itself names, lexicon.WITHHELD), or, for what a talk said, that the writer missed it ("I missed all
+    of day 3, including the tutorials on query optimisation and on vector indexes"), and gives nothing else that
+    answers it: a clause that says so (lexicon.EVADED, lexicon.NOT_KNOWN_YET, lexicon.MISSED) names, with the
+    clause before it, the question's rarest topic word
     ("someone asked about Delta; she politely dodged" for "how did Herrera compare Delta Lake with Iceberg"), and
     the rest of the unit holds no answer of the kind asked ("key recovered in 9 minutes; he wouldn't say which
     browser was safe" still says how long the attack took)."""

@@ -333,8 +333,8 @@ def is_org(lines: list[str], rel: str) -> bool:
 
 
 def from_org(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
-    """An Org-mode note as the Markdown it reads as, line for line and column for column: "** Title" is "##
-    Title", a drawer's ":PROPERTIES:" and ":END:" lines are empty and its ":SPEAKER: Jane Doe" reads "SPEAKER: Jane
+    """An Org-mode note as the Markdown it reads as, line for line (line numbers stay the file's): "** Title" is
+    "## Title", a drawer's ":PROPERTIES:" and ":END:" lines are empty and its ":SPEAKER: Jane Doe" reads "SPEAKER: Jane
     Doe"; "#+TITLE:", "#+AUTHOR:" and "#+DATE:" give the note's title, author and date (and leave empty lines)."""
     meta: dict[str, Any] = {}
     out = []
