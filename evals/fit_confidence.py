@@ -32,12 +32,12 @@ CORPORA = [
     ("evals/corpora/long-notes.questions.jsonl", "indexes/long-notes", "evals/corpora/long-notes"),
 ]
 # The corpora of notes written by other people (evals/corpora/README.md): their dev splits choose the threshold.
-BLIND = [(f"evals/corpora/blind-{i}.questions.jsonl", f"indexes/blind-{i}", f"evals/corpora/blind-{i}") for i in range(1, 13)]
+BLIND = [(f"evals/corpora/blind-{i}.questions.jsonl", f"indexes/blind-{i}", f"evals/corpora/blind-{i}") for i in range(1, 14)]
 # Notes and questions written after the answerer was last changed, by someone who did not run it: never fitted on, and
 # their test split is not read while changing the answerer (only its figures are).
-UNSEEN = [("evals/corpora/blind-13.questions.jsonl", "indexes/blind-13", "evals/corpora/blind-13")]
+UNSEEN = [("evals/corpora/blind-14.questions.jsonl", "indexes/blind-14", "evals/corpora/blind-14")]
 # Notes and questions of which no failure is read at all, on either split: only their figures are.
-HELD_OUT = [("evals/corpora/blind-14.questions.jsonl", "indexes/blind-14", "evals/corpora/blind-14")]
+HELD_OUT = [("evals/corpora/blind-15.questions.jsonl", "indexes/blind-15", "evals/corpora/blind-15")]
 FOLDS = 5  # cross-validation folds for the strength of the L2 penalty
 CS = np.logspace(-2, 2, 9)  # strengths of the L2 penalty tried (scikit-learn's C: larger is weaker)
 ZERO_WEIGHT = 1e-6  # a weight the bounds hold at zero: the feature is not used
