@@ -167,3 +167,71 @@ def test_org_mode_files_are_notes(tmp_path: Path) -> None:
     documents = load_corpus(tmp_path).documents
     assert [(d.doc, d.title) for d in documents] == [("karst.org", "Karst Day 2031")]
     assert documents[0].lines[3] == "## Keynote — Dye Tracing"
+
+
+RST_NOTE = """\
+=================================
+Glacier Days 2031 -- field notes
+=================================
+
+:Dates: 4-6 March 2031
+:City: Innsbruck
+
+.. note::
+
+   Slides are on the shared drive.
+
+Day 1
+=====
+
+Keynote: Reading moraines like ledgers
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+:Speaker: Prof. Ingrid Halvorsen (University of Bergen)
+:Room: Aula
+
+She dates moraines with ``10Be`` exposure ages, see `the paper <https://example.org/p>`_ and :cite:`lowe2011`.
+
+Talk: Drones over crevasses
+~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+:Speakers: Matteo Russo (Politecnico di Torino); Ana Ruiz Ortega (Universidad de Granada)
+
+They fly lidar under a hexacopter; the field list below wraps:
+
+:Flight time: about 18 minutes per battery set,
+   so sorties are planned in 18-minute windows.
+"""
+
+
+def test_restructuredtext_files_are_notes_with_headings_and_fields(tmp_path: Path) -> None:
+    """A .rst note is found and read as the Markdown it means, line for line: a title with its underline (and
+    overline) is a heading whose level follows the order its adornment first appears in; ":Speaker: X" is a field
+    line; a directive's line and an rst comment are empty, the text under a directive is read; literals, links and
+    roles read as their text. The first title is the note's."""
+    (tmp_path / "glacier.rst").write_text(RST_NOTE, encoding="utf-8")
+    documents = load_corpus(tmp_path).documents
+    assert [(d.doc, d.title) for d in documents] == [("glacier.rst", "Glacier Days 2031 -- field notes")]
+    lines = documents[0].lines
+    assert len(lines) == len(RST_NOTE.splitlines())
+    assert lines[:3] == ["", "# Glacier Days 2031 -- field notes", ""]
+    assert lines[4:6] == ["Dates: 4-6 March 2031", "City: Innsbruck"]
+    assert lines[7] == "" and lines[9] == "Slides are on the shared drive."
+    assert (lines[11], lines[12]) == ("## Day 1", "")
+    assert lines[14] == "### Keynote: Reading moraines like ledgers"
+    assert lines[17] == "Speaker: Prof. Ingrid Halvorsen (University of Bergen)"
+    assert lines[20] == "She dates moraines with `10Be` exposure ages, see the paper and lowe2011."
+    assert lines[22] == "### Talk: Drones over crevasses"
+    assert lines[30] == "so sorties are planned in 18-minute windows."  # a field's wrapped line joins its paragraph
+
+
+def test_talks_of_a_restructuredtext_note_are_found() -> None:
+    """The talks of an .rst note are found from its headings (underlined with "~", which Markdown does not read as
+    one) and their ":Speaker:" fields."""
+    from confqa.ingest.markdown import parse
+    from confqa.talks import build_catalogue
+
+    talks = build_catalogue([parse(load_document_bytes(RST_NOTE.encode(), "glacier.rst"))], None).talks
+    assert {(t.title, tuple(t.speakers)) for t in talks} == {
+        ("Reading moraines like ledgers", ("Ingrid Halvorsen",)),
+        ("Drones over crevasses", ("Matteo Russo", "Ana Ruiz Ortega"))}

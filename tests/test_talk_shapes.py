@@ -1079,3 +1079,65 @@ def test_an_org_mode_note_has_headings_and_property_drawers() -> None:
     # A Markdown note with a bullet list of starred items is no Org note.
     plain = load_document_bytes(b"# Notes\n\n* first point\n* second point\n", "notes.md")
     assert plain.lines[2] == "* first point"
+
+
+def test_a_heading_with_a_day_before_its_kind_and_quoted_title() -> None:
+    """'## Wed 3 Feb — Keynote: "Title"' with '**Prof. Jane Doe** (Org)' under it: the day says when, the talk is
+    the quoted title, of the kind the label names."""
+    note = ("# Winter school notebook\n\n## Wed 3 Feb — Keynote: \"Counting the uncounted in census data\"\n\n"
+            "**Prof. Ilse Van Damme** (Statistics Flanders)\n\n" + FILLER + "\n\n"
+            "## Thursday 4 February — Poster: \"Survey weights that drift\"\n\n**Tomasz Wrona** (University of "
+            "Gdańsk)\n\n" + FILLER + "\n\n## Fri 5 Feb — day 3\n\nGroup work, no talks.\n")
+    assert found_kinds(catalogue({"school.md": note})) == {
+        ("Counting the uncounted in census data", ("Ilse Van Damme",), "invited talk"),
+        ("Survey weights that drift", ("Tomasz Wrona",), "paper")}
+
+
+def test_a_plain_text_line_of_a_kind_and_a_quoted_title_over_its_byline() -> None:
+    """In a plain-text note, 'Keynote: "Title"' on a line of its own with its people on the next line ('Prof. Jane
+    Doe (Org, Faculty)', 'A (Org) and B (Org, City)', or 'Moderator: A' / 'Panellists: B, C' wrapped) is a talk;
+    an audience member's question and a room named after someone name no panellist."""
+    note = ("Trip notes - Hydro Days 2030\n============================\n\nMonday\n------\n\n"
+            "Keynote: \"Why rivers forget their floods, and why we should not\"\n"
+            "Prof. Henrike Aalbers-Kuyt (Delft University of Technology, Water Management)\n\n" + FILLER + "\n\n"
+            "Workshop: \"Rating curves from a phone camera\"\n"
+            "Joaquim Vasconcelos (LNEC, Lisbon) and Mirela Dragomir (University of Bucharest)\n\n" + FILLER + "\n\n"
+            "Panel: \"Who maintains the gauges?\"\nModerator: Sunniva Brekke (NVE)\n"
+            "Panellists: Kofi Asamoah-Boateng (Ghana Hydrological Authority), Lotta Järvinen (SYKE,\nHelsinki), "
+            "Davide Sartori\nTime: 15:00, Anneke Smits zaal\n\n"
+            "- Audience question from Rasmus Holt (a student from Aarhus) about funding.\n"
+            "- Sartori: gauges need a budget line, not a project.\n")
+    assert found_kinds(catalogue({"hydro.txt": note})) == {
+        ("Why rivers forget their floods, and why we should not", ("Henrike Aalbers-Kuyt",), "invited talk"),
+        ("Rating curves from a phone camera", ("Joaquim Vasconcelos", "Mirela Dragomir"), "workshop"),
+        ("Who maintains the gauges?", ("Sunniva Brekke", "Kofi Asamoah-Boateng", "Lotta Järvinen", "Davide Sartori"),
+         "panel")}
+
+
+def test_an_outline_item_of_a_kind_and_a_quoted_title_over_its_speaker_item() -> None:
+    """In an outline (an Org-mode mind map), '- Keynote: "Title"' with the child item '- Speaker: Dr. Jane Doe (Org)'
+    or '- Presenters: A (Org) and' wrapped onto 'B (Org)' is a talk; the top heading the outline hangs from is
+    none, and a question asked of a speaker names no one who spoke."""
+    note = ("#+TITLE: Coastal Geomorphology Day 2029 -- outline\n\n* CGD 2029 (overview)\n  - Processes\n"
+            "    - Erosion\n      - Keynote: \"Cliffs retreat in pulses, not lines\"\n"
+            "        - Speaker: Dr. Oluwaseun Adebayo-Clarke (University of Plymouth)\n"
+            "        - Tue 4 Mar, 09:00\n        - rockfall inventories from repeat surveys\n"
+            "    - Sediment\n      - Workshop: \"Grain-size statistics without tears\"\n"
+            "        - Presenters: Katja Lindfors (Åbo Akademi) and\n          Ruben Oyelaran-Mills (NOC)\n"
+            "        - sieve and laser data in one table\n  - People\n"
+            "    - question from Birgit Sandvoll to Adebayo-Clarke: do pulses scale with storms?\n")
+    assert found_kinds(catalogue({"coast.org": note})) == {
+        ("Cliffs retreat in pulses, not lines", ("Oluwaseun Adebayo-Clarke",), "invited talk"),
+        ("Grain-size statistics without tears", ("Katja Lindfors", "Ruben Oyelaran-Mills"), "workshop")}
+
+
+def test_a_question_from_the_audience_is_no_talk() -> None:
+    """'**Frage aus dem Publikum** (Jane Doe, Org): …' under a talk reports a question: no talk, and the person asked
+    it; 'Leitung:' names who led a workshop."""
+    note = ("# Notizen\n\n## 2. Vortrag: Zellzahl als Frühwarnung\n\n**Referent:** Henning Albrecht (LKV)\n\n"
+            + FILLER + "\n\n**Frage aus dem Publikum** (Wiebke Sönnichsen, Landwirtin): ob Sensoren reichen. "
+            "Antwort: nein.\n\n## 3. Workshop: Prüfer richtig schulen\n\n**Leitung:** Anja Köhler (DLG) und "
+            "Serkan Aydın (Hochschule Hannover)\n\n" + FILLER + "\n")
+    assert found(catalogue({"notizen.md": note})) == {
+        ("Zellzahl als Frühwarnung", ("Henning Albrecht",)),
+        ("Prüfer richtig schulen", ("Anja Köhler", "Serkan Aydın"))}

@@ -16,7 +16,7 @@ from typing import Any
 
 from confqa.models import Document
 
-NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org")
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".rest")
 FRONT_MATTER_MAX_LINES = 80
 # Longest value kept from one front-matter field (a title, a date, one author or tag); longer ones are cut, with
 # a notice. Keeps a hostile or broken note from making a title of megabytes.
@@ -356,6 +356,84 @@ def from_org(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
     return out, meta
 
 
+# A reStructuredText note (Sphinx, docutils): a title under (and perhaps over) a line of one punctuation mark repeated,
+# ":Speaker: …" fields, ".. note::" directives, ``literals``, `links <https://…>`_ and :roles:`text`.
+_RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.<>_])\1{2,}[ \t]*$")
+_RST_FIELD = re.compile(r"^(?P<indent>[ \t]*):(?P<key>[^:`\s][^:`]*?):(?=[ \t]+\S|[ \t]*$)")
+_RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+(?:\|[^|]+\|[ \t]+)?[\w:-]+::")
+_RST_COMMENT = re.compile(r"^[ \t]*\.\.(?:[ \t]|$)")
+_RST_LINK = re.compile(r"`([^`<>]+?)\s*<[^`<>]+>`__?")
+_RST_ROLE = re.compile(r":[\w.-]+:`([^`]+)`")
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+_RST_REFERENCE = re.compile(r"`([^`]+)`_{1,2}")
+
+
+def is_rst(rel: str) -> bool:
+    """A reStructuredText note: a .rst (or .rest) file."""
+    return rel.lower().endswith((".rst", ".rest"))
+
+
+def from_rst(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """A reStructuredText note as the Markdown it reads as, line for line (line numbers stay the file's): a title
+    with its underline (and overline) is a heading, whose level is the order in which its adornment style first
+    appears ("===" over and under the title, then "===" under a section, then "---" under a talk); the
+    adornment lines are empty. ":Speaker: Jane Doe" reads "Speaker: Jane Doe"; a directive's line (".. note::")
+    and a comment are empty and the text indented under a directive or a field is read as its own lines;
+    ``literals``, `links <https://…>`_ and :roles:`text` read as their text. The first title is the note's."""
+    meta: dict[str, Any] = {}
+    out = list(lines)
+    styles: list[tuple[str, bool]] = []
+    in_comment = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        over = bool(_RST_ADORNMENT.match(line)) and i + 2 < len(lines) and lines[i + 1].strip() != "" and \
+            lines[i + 2].strip() == line.strip() and not _RST_ADORNMENT.match(lines[i + 1])
+        title_at = i + 1 if over else i
+        under = title_at + 1 < len(lines) and lines[title_at].strip() != "" and \
+            not _RST_ADORNMENT.match(lines[title_at]) and bool(_RST_ADORNMENT.match(lines[title_at + 1])) and \
+            len(lines[title_at + 1].strip()) >= min(len(lines[title_at].strip()), MIN_RST_ADORNMENT) and \
+            (over or not lines[title_at].startswith((" ", "\t")))
+        if under and (over or title_at == i):
+            style = (lines[title_at + 1].strip()[0], over)
+            if style not in styles:
+                styles.append(style)
+            title = _rst_inline(lines[title_at].strip())
+            meta.setdefault("title", title)
+            if over:
+                out[i] = ""
+            out[title_at] = "#" * min(styles.index(style) + 1, 6) + " " + title
+            out[title_at + 1] = ""
+            in_comment = False
+            i = title_at + 2
+            continue
+        if _RST_DIRECTIVE.match(line):
+            out[i], in_comment = "", False
+        elif _RST_COMMENT.match(line):
+            out[i], in_comment = "", True
+        elif in_comment and (line.startswith((" ", "\t")) or not line.strip()):
+            out[i] = ""
+        else:
+            in_comment = False
+            field = _RST_FIELD.match(line)
+            text = f"{field.group('indent')}{field.group('key')}:{line[field.end():]}" if field else line
+            out[i] = _rst_inline(text.lstrip() if text.startswith("   ") and text.lstrip()[:2] not in ("* ", "- ")
+                                 else text)
+        i += 1
+    return out, meta
+
+
+# The shortest underline that makes a title of the line above a shorter one ("Q&A\n===").
+MIN_RST_ADORNMENT = 3
+
+
+def _rst_inline(text: str) -> str:
+    text = _RST_LINK.sub(r"\1", text)
+    text = _RST_ROLE.sub(r"\1", text)
+    text = _RST_LITERAL.sub(r"`\1`", text)
+    return _RST_REFERENCE.sub(r"\1", text)
+
+
 def strip_markers(line: str) -> str:
     if _MARKER_LINE.match(line):
         return ""
@@ -547,6 +625,9 @@ def load_document_bytes(data: bytes, rel: str) -> Document:
     if is_org(lines, rel):
         lines, org_meta = from_org(lines)
         meta = {**org_meta, **meta}
+    elif is_rst(rel):
+        lines, rst_meta = from_rst(lines)
+        meta = {**rst_meta, **meta}
     meta, cut = _bounded(meta)
     if cut:
         notices.append(f"front matter field(s) {', '.join(cut)} cut to {MAX_METADATA_CHARS} characters "

@@ -71,6 +71,9 @@ KIND_WORDS = {
     "oficina": "workshop",
     "atelier": "workshop",
     "blitzlicht": "lightning talk",
+    # German 'Hauptvortrag' (the main talk, a keynote) and 'Kurzvortrag' (a short talk).
+    "hauptvortrag": "invited talk",
+    "kurzvortrag": "lightning talk",
     "relâmpago": "lightning talk",
 }
 
@@ -131,7 +134,12 @@ NOT_GIVEN = re.compile(
     r"refused to|declined to)\s+(?:share|give|publish|disclose|reveal|show|quote|name)\s+(?:any\s+|the\s+|their\s+|"
     r"his\s+|her\s+|its\s+|exact\s+|hard\s+)*(?:[\w-]+\s+)?(?:numbers?|figures?|results?|details|data|metrics|prices?|"
     r"pricing|costs?|budgets?|revenue|salar(?:y|ies))\b|"
-    r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b",
+    r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b|"
+    # "she had no figures for that", and in the notes' other languages: "daar had ze geen cijfers voor", "keine
+    # Zahlen genannt", "no dio cifras", "pas de chiffres", "sem números", "nessun dato"
+    r"\b(?:had|has|have) no (?:[\w/-]+ )?(?:numbers|figures|results|data)\b|\bgeen (?:cijfers|getallen|resultaten)\b|"
+    r"\bkeine (?:Zahlen|Ergebnisse|Daten)\b|\b(?:sin|no (?:dio|dieron|tenía|tenían|hay)) (?:cifras|datos|resultados)\b|"
+    r"\bpas de (?:chiffres|résultats|données)\b|\bsem (?:números|dados|resultados)\b|\bnessun (?:dato|numero|risultato)\b",
     re.I)
 # What a note says when a speaker left a question open: "someone asked about Delta; she politely dodged", "she
 # wouldn't say which browser was the safe one", "Wie misst man DQ? → keine gute Antwort".
@@ -193,6 +201,8 @@ PRESENTER_LABELS = (
     "moderation", "moderação", "mediação", "mediador", "mediadora", "moderador", "moderadora", "moderación",
     "podium", "auf dem podium", "on the podium", "on stage", "palestrantes", "palestrante", "ponentes", "ponente", "animé par", "animée par", "animateur",
     "animatrice", "referenten", "referentin", "referent", "sprecher", "sprecherin", "intervenants", "intervenant",
+    # German 'Leitung:' (who leads a workshop or a session; 'Tagungsleitung' ran the event and is no label here).
+    "leitung",
     # Dutch: 'Spreker:', 'Begeleiders:' (a workshop's), 'Panelleden:', 'Gespreksleider:'.
     "sprekers", "spreker", "begeleiders", "begeleider", "panelleden", "panellid", "gespreksleider", "presentatie door",
 )
@@ -213,6 +223,11 @@ NOBODY = frozenset({"organisers", "organizers", "organising", "organizing", "com
 PANEL_SAID = ("panel", "moderated by", "moderator", "featuring", "mesa redonda", "moderada por", "moderado por",
               "table ronde", "animée par", "animé par", "podiumsdiskussion", "moderiert von", "tavola rotonda",
               "moderata da", "painel", "debate")
+# Words that report a question from the audience: whoever they name asked, and gave no talk ('Audience question
+# from Jane Doe', '**Frage aus dem Publikum** (Jane Doe, Org)', 'asked by Jane Doe', 'question du public').
+AUDIENCE_QUESTION = (r"\b(?:audience\s+questions?|questions?\s+from|q\s+from|asked\s+by|from\s+the\s+floor|"
+                     r"frage\s+aus\s+dem\s+publikum|publikumsfragen?|fragen?\s+von|question\s+(?:du\s+public|de\s+la\s+"
+                     r"salle)|pregunta\s+del\s+público|pergunta\s+d[ao]\s+(?:plateia|público)|vraag\s+uit\s+de\s+zaal)\b")
 
 # Table columns: which header names a title, the speakers, a summary, the kind of talk.
 TITLE_HEADERS = ("title", "talk", "session", "paper", "tutorial", "presentation", "keynote", "name", "topic", "what",
@@ -221,6 +236,11 @@ SPEAKER_HEADERS = ("speaker", "presenter", "author", "panelist", "panellist", "h
                    "who", "presented by", "instructor")
 NOTES_HEADERS = ("note", "notes", "summary", "description", "abstract", "key points", "takeaway", "takeaways",
                  "highlights", "key idea", "tl;dr", "tldr")
+# The column names of a key-value table, whose rows read "Venue: Älvrummet Congress Hall" rather than "Field: Venue;
+# Value: …" (no names at all is the commonest).
+KEY_VALUE_HEADERS = frozenset({"", "field", "value", "key", "property", "attribute", "item", "detail", "details",
+                               "info", "information", "fact", "facts", "what", "veld", "waarde", "feld", "wert",
+                               "campo", "valor", "champ", "valeur"})
 TYPE_HEADERS = ("type", "kind", "format", "track", "category")
 # The header of a table column that numbers its rows ('| # | Date | Speaker |'), lowercased.
 ROW_NUMBER_HEADER = re.compile(r"(?:#|№|no\.?|nr\.?|num\.?|number|id)")
@@ -436,6 +456,50 @@ STATISTICS = {
     "mean": r"\b(?:mean|average|avg|media|promedio|moyenne|Durchschnitt\w*|Mittelwert)\b",
     "peak": r"\b(?:peak|max(?:imum)?|máximo|pico)\b",
 }
+# What a trip around a conference needs and its notes may or may not speak of: the weather, food, a bed, getting
+# there, parking, the Wi-Fi. Each group is one topic: the words a question asks about it by ("asked", lower case:
+# "Park" and "Lunch & Learn" are names) and the words notes speak of it in ("said", any case): "rain at 4pm every
+# day" answers "what was the weather like", "the hawker centre" answers "which food market". A question about one
+# of them is not answered by lines that speak of none of its words, however close they are to the rest of it
+# ("weather in Lisbon during Qubit Coast 2026" by the line that gives its dates and venue).
+AMENITIES = {
+    "weather": (r"weather|rain|raining|rained|rainy|sunny|snow|snowing|forecast|clima|météo|wetter",
+                r"weather|rain\w*|sunny|sunshine|snow\w*|humid\w*|forecast|°c|°f|storms?|stormy|windy|cloudy|"
+                r"drizzle|foggy|fog|heatwave|clima|météo|wetter"),
+    "food": (r"lunch|lunches|dinner|dinners|breakfast|brunch|food|meals?|catering|snacks?|coffee|vegan|vegetarian|"
+             r"gluten-free|halal|kosher|restaurants?|menu|comida|almuerzo|cena|veganas?|veganos?|vegetarian[oa]s?|"
+             r"déjeuner|dîner|repas|végétarien\w*|mittagessen|abendessen",
+             r"lunch\w*|dinners?|breakfast|brunch|food|meals?|catering|catered|snacks?|coffee|vegan\w*|vegetarian\w*|"
+             r"gluten-free|halal|kosher|restaurants?|menu|eat|ate|eating|buffet|pizza|sandwich\w*|tapas|hawker|"
+             r"caf[eé]s?|bakery|street food|comida|almuerzo|cena|déjeuner|dîner|repas|mittagessen"),
+    "lodging": (r"hotels?|hostels?|accommodation|accommodations|lodging|airbnb|alojamiento|hébergement|unterkunft",
+                r"hotels?|hostels?|accommodations?|lodging|airbnb|stay(?:ed|ing)? (?:at|in|near)|alojamiento|"
+                r"hébergement|unterkunft"),
+    "travel": (r"airport|shuttle|taxi|taxis|metro|subway|tram|uber|public transport|aeropuerto|aéroport|flughafen",
+               r"airport|shuttle|taxis?|metro|subway|tram|uber|bus|buses|railway|station|flights?|flew|"
+               r"transport|aeropuerto|aéroport|flughafen"),
+    "parking": (r"parking|park|car park|aparcamiento|estacionamiento|stationnement|parkplatz",
+                r"parking|park|car park|garage|aparcamiento|estacionamiento|stationnement|parkplatz"),
+    "wifi": (r"wi-?fi|password|internet|eduroam", r"wi-?fi|password|internet|eduroam|wireless|ssid"),
+    "swag": (r"swag|t-shirts?|hoodies?|stickers?|goodie bags?", r"swag|t-shirts?|hoodies?|stickers?|goodie bags?"),
+}
+# Words after an amenity's word that leave it the thing asked about ("the weather like", "lunch options",
+# "park near the venue"), beside function words and other amenities' words.
+AMENITY_FOLLOWERS = frozenset("""like options option choices choice nearby near around close next outside inside
+within situation served price prices cost costs costed rate rates fee fees recommendations recommended recommend
+was were is are be""".split())
+# A question asking for a reason, not a mechanism: "why did the recommender lose revenue", "what caused the table
+# bloat", "¿por qué …?" ("how does the policy decide" asks how, and is answered by the steps).
+REASON_ASKED = (r"^\s*(?:and\s+)?why\b|\bwhy (?:did|does|do|is|are|was|were|can|could|would|should|has|have|had)\b|"
+                r"\bwhat (?:caused|causes|made|makes|explains|drove|drives|led to|was the reason|is the reason)\b|"
+                r"\breasons? (?:for|why|behind)\b|\b(?:por qu[ée]|pourquoi|warum|perch[ée])\b")
+# A sentence that gives a reason: "because …", "the root cause was …", "which meant …", "due to …", "The causes:"
+# (not "she explained how", which opens a mechanism, nor "so that", a purpose).
+REASON = (r"\bbecause\b|\bsince\b(?!\s+(?:\d|then|last|early|late|the (?:start|beginning)))|\bdue to\b|\bowing to\b|"
+          r"\bcaus(?:e|es|ed|ing)\b|\bculprits?\b|\breasons?\b|"
+          r"\b(?:the|main|fundamental|core|real|biggest|underlying) (?:problem|issue|catch|trouble)\b|"
+          r"\bwhich (?:meant|means)\b|\bas a result\b|\bresult(?:ed|s)? in\b|\b(?:led|leads?) to\b|\bblam\w+|"
+          r"\bdriven by\b|\bstem(?:s|med)? from\b|\bturned out\b|\bbecause of\b")
 # A question about an event's next edition ("where is the next NordClim", "which city will host it in 2026"), not
 # about the next talk, day or meeting of this one.
 NEXT_EDITION_ASKED = (r"\b(?:next|upcoming)\b(?!\s+(?:talk|speaker|session|slide|step|day|morning|afternoon|part|"
@@ -483,6 +547,12 @@ OTHER_LANGUAGE_ASKED = {
     "quantity": _OPENS + r"(?:cuánt[oa]s?|quant[oa]s?|combien|wie viele?|quant[ie])\b",
     "explanation": _OPENS + r"(?:por qué|porqué|por que|pourquoi|warum|wieso|weshalb|perché)\b",
 }
+# A when- or where-question typed as a search rather than asked ("nsas 2024 venue and city", "rustfjord keynote
+# dates?"): up to four words, then the noun of what is asked, where the query or its phrase ends ("city planning
+# talk" asks for no city).
+TYPED_AS_SEARCH = (r"^(?!(?:what|which|how|why|when|where|who|did|does|do|is|was|were|are|can|could|should|would|"
+                   r"tell|list)\b)(?:[\w&'’.-]+ ){0,4}")
+SEARCH_NOUN_END = r"(?=\s*(?:$|[?,;(]|and\b|&|of\b|for\b|or\b))"
 QUESTION_PATTERNS = {
     "comparison": r"\b(?:compare[sd]?|comparison|comparing|differences?|differ(?:s|ed)?|versus|vs\.?|contrast\w*|trade-?offs?|"
                   r"better than|worse than|which (?:is|was) (?:better|faster|bigger|worse)|similarit\w+|"
@@ -501,13 +571,14 @@ QUESTION_PATTERNS = {
             rf"^when\b|\b(?:what|which|on what|at what) {TIME_NOUNS}\b|\bwhen (?:was|is|did|does|will)\b|"
             # "what are the dates of X", "what was the time of the closing panel" (not "the time complexity")
             r"\b(?:what|which) (?:are|were|is|was) the (?:dates?|days?|times? (?:of|for))\b|"
-            r"\bhow long ago\b",
+            r"\bhow long ago\b|" + TYPED_AS_SEARCH + rf"{TIME_NOUNS}{SEARCH_NOUN_END}",
     "where": OTHER_LANGUAGE_ASKED["where"] + "|"
              rf"^where\b|\b(?:what|which|in what|in which|at what|at which) {PLACE_NOUNS}\b|"
-             r"\bwhere (?:was|is|did|were|are|will)\b",
+             r"\bwhere (?:was|is|did|were|are|will)\b|" + TYPED_AS_SEARCH + rf"{PLACE_NOUNS}{SEARCH_NOUN_END}",
     "quantity": OTHER_LANGUAGE_ASKED["quantity"] + "|"
                 rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
-                rf"\b(?:what|which) (?:\w+ )?{AMOUNT_NOUNS}\b|\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
+                rf"\b(?:what|which) (?:(?!(?:does|do|did|is|are|was|were|has|have|had)\b)[\w-]+ ){{0,2}}{AMOUNT_NOUNS}\b|"
+                r"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
                 r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
@@ -523,7 +594,7 @@ QUESTION_PATTERNS = {
                    r"\bwhy (?:doesn|don|didn|isn|aren|wasn|weren|can|couldn|won|wouldn|shouldn)['’]?t\b|"
                    r"\bwhat (?:makes|made|causes?|caused|explains?|drives?|is the reason|was the reason)\b|"
                    r"\bin what way\b|\bexplain (?:how|why)\b|\breason (?:for|why)\b",
-    "definition": r"^(?:what|who) (?:is|are|was|were|'s)\s+(?:an? |the )?[\w .'’()+/-]{1,60}\??$|"
+    "definition": r"^(?:what|who)(?: is| are| was| were|'s)\s+(?:an? |the )?[\w .'’()+/-]{1,60}\??$|"
                   # with where it was defined: "what is tokenizer fertility, as defined in the talk", "in Garnier's
                   # keynote, what is the ESPPRC?", "what does DAgger do?"
                   r"^(?:in [^,]{1,80}, )?what(?: is|'s| are) (?:an? |the )?[\w .'’()+/-]{1,60}?(?:,|\?$| (?:as|that|which) )|"

@@ -8,7 +8,7 @@ Structural shapes are in `structure`, shapes of running text in `prose`, what th
 its fixture note in tests/test_talk_shapes.py:
   table        a table with a title column and a speaker, type or kind-of-section column (links: evidence)
   heading      '## Keynote: Title (Jane Doe)', '## Keynote by Jane Doe: Title', '## Tutorial 7: Title',
-               '# Workshop write-up: Title'
+               '# Workshop write-up: Title', '## Mon 15 Jan — Keynote: "Title"' (the day before the kind is when)
   name-heading '### Jane Doe — Title', '### Title — Jane Doe', '### 3. "Title" by Jane Doe (Org)', '## Slide 2 —
                "Title" (keynote)' with its section's credit line ('— slide notes from Okoro's keynote (Chiamaka Okoro)')
   parenthesis  '## Fairness at Scale (Ana de la Cruz)': a person (not a topic, not a company) in parentheses
@@ -33,6 +33,9 @@ its fixture note in tests/test_talk_shapes.py:
                '### Okafor' under a schedule: the section of that speaker's own talk
   title-line   a paragraph of '•' bullets led by '→ Title (Jane Doe, Org)', '[Jane Doe] Title', '[Panel] Title — mod: A'
   presenters (in the block) '2.1. Presenter: Jane Doe' inside the item '2. Keynote: "Title"' (minutes in an outline)
+  kind-line    'Keynote: "Title"' on a line of its own over a byline ('Prof. Jane Doe (Org)') or labelled people
+               ('Moderator: A' / 'Panellists: B, C'), and the outline item '- Keynote: "Title"' over its child item
+               '- Speaker: Jane Doe (Org)'
   reference    'Okonkwo, A. & Liu, B. (2023). "Title". Venue.' on its own line, its presenter from the summary below
   given-by     'was run by Dr. Jane Doe (Org) and John Roe' in the first paragraph under a talk's heading
   topic        'Jane Doe talked about <topic>' when the note gives the talk no title (a footnote on it may give the
@@ -66,6 +69,7 @@ from confqa.talks.detectors.structure import (
     detect_front_matter,
     detect_given_by,
     detect_kind_heading,
+    detect_kind_line,
     detect_labelled_lines,
     detect_list_item,
     detect_name_heading,
@@ -88,9 +92,9 @@ DETECTORS: dict[str, tuple[Detector, ...]] = {
     "table": (detect_table,),
     "heading": (detect_quoted_heading, detect_kind_heading, detect_by_heading, detect_name_heading, detect_paren_heading,
                 detect_person_heading),
-    "paragraph": (detect_title_line, detect_reference, detect_non_talk_lead, detect_fields, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
+    "paragraph": (detect_title_line, detect_reference, detect_non_talk_lead, detect_fields, detect_kind_line, detect_lead_talk, detect_presenters, detect_byline, detect_list_item, detect_panel,
                   detect_highlight, detect_prose_talk, detect_topic_talk, detect_inline),
-    "list": (detect_presenters, detect_byline, detect_list_item, detect_who_dash_topic, detect_speaker_list, detect_panel_bullets,
+    "list": (detect_presenters, detect_byline, detect_kind_line, detect_list_item, detect_who_dash_topic, detect_speaker_list, detect_panel_bullets,
              detect_prose_talk, detect_topic_talk, detect_inline),
 }
 

@@ -38,6 +38,7 @@ from confqa.talks.detectors.scan import (
     titled_people,
     unquote,
     without_honorifics,
+    without_questioners,
 )
 from confqa.talks.names import (
     people,
@@ -153,7 +154,7 @@ def _people_part(scan: NoteScan, block: Block) -> str:
     match = BOLD_START.match(block.text) if block.kind == "list" else None
     if match and person_name(clean_inline(match.group("bold")), scan.vocabulary):
         return clean_inline(match.group("bold")) + "."
-    return block.text
+    return without_questioners(block.text)  # 'Audience question from Jane Doe …': she asked, she is no panellist
 
 
 def _says_panel(text: str) -> bool:

@@ -23,6 +23,7 @@ from confqa.talks.names import (
     without_leading_words,
 )
 from confqa.text.lexicon import (
+    AUDIENCE_QUESTION,
     BY_WORDS,
     CLOCK,
     KIND_IN_HEADING,
@@ -36,6 +37,7 @@ from confqa.text.lexicon import (
     TITLE_SMALL_WORDS,
     WITH_WORDS,
 )
+from confqa.text.sentences import sentence_spans
 
 KINDS = "|".join(sorted((re.escape(k) for k in KIND_WORDS), key=len, reverse=True))
 
@@ -224,7 +226,20 @@ def heading_title(block: Block) -> str:
     blog's 'UPDATE 16:55 — Panel: …')."""
     if not block.heading_path:
         return ""
-    return TIME.sub("", _LIVE_UPDATE.sub("", ENUMERATION.sub("", block.heading_path[-1])))
+    text = TIME.sub("", _LIVE_UPDATE.sub("", ENUMERATION.sub("", block.heading_path[-1])))
+    dated = _DAY_BEFORE_DASH.match(text)
+    if dated and HEADING_TALK.match(text[dated.end():]):
+        return text[dated.end():]  # 'Mon 15 Jan — Keynote: "Title"': the day is when, the kind and title follow
+    return text
+
+
+# A weekday, a day of the month without its year, or both: 'Mon', 'Thursday', 'Mon 15 Jan', 'Tue, Jan 16th', '15 Jan'.
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?"
+_DAY_OF_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+# A day (or 'Day 2') that opens a heading, with the dash after it: 'Mon 15 Jan — Keynote: "Title"', 'Day 2 – Panel:
+# Title'. Taken off only when a kind of talk follows it (HEADING_TALK): 'Wed 4 Dec — day 2' stays a date heading.
+_DAY_BEFORE_DASH = re.compile(rf"^\s*(?:{_WEEKDAY},?\s*(?:{_DAY_OF_MONTH})?|{_DAY_OF_MONTH}|day\s+\d{{1,2}})"
+                              rf"(?:,?\s+\d{{4}})?\s*(?:[—–]|\s-{{1,2}})\s*", re.I)
 
 
 # The word a live blog puts before an entry's time: 'UPDATE 16:55 — …', 'Update, 11:48: …', 'LIVE 09:30 …'.
@@ -401,10 +416,19 @@ def name_in_prose(scan: NoteScan, phrase: str) -> str | None:
     return person_name(" ".join(words), scan.vocabulary) if len(words) >= 2 else None
 
 
+# A word for a room right after a name: the name is the room's, not a person's ('Willem Burger zaal', 'the Kosovel
+# room').
+_ROOM_AFTER = re.compile(r"\s+(?:room|hall|zaal|saal|sala|aula|auditorium|theatre|theater|building|lounge|foyer|wing)\b",
+                         re.I)
+
+
 def named_people(scan: NoteScan, text: str) -> list[str]:
     """Every person a text names, in order."""
     found: list[str] = []
-    for match in PROSE_NAME.finditer(re.sub(r"\([^()]*\)", ",", clean_inline(text))):
+    plain = re.sub(r"\([^()]*\)", ",", clean_inline(text))
+    for match in PROSE_NAME.finditer(plain):
+        if _ROOM_AFTER.match(plain, match.end()):
+            continue  # 'Wed 14:00, Willem Burger zaal': a room named after someone
         for part in _joined_names(match.group(0)):
             name = name_in_prose(scan, part)
             if name and name not in found:
@@ -419,6 +443,18 @@ def _joined_names(run: str) -> list[str]:
     if len(parts) > 1 and all(known_given_name(p.split()[0]) for p in parts[1:]):
         return parts
     return [run]
+
+
+# A sentence or a label that reports a question from the audience (lexicon.AUDIENCE_QUESTION).
+ASKED = re.compile(AUDIENCE_QUESTION, re.I)
+
+
+def without_questioners(text: str) -> str:
+    """The text without its sentences that report a question from the audience ('Audience question from Jane Doe
+    about liability.', '**Frage aus dem Publikum** (Jane Doe, Org): …'): the people they name asked, and spoke no talk."""
+    if not ASKED.search(text):
+        return text
+    return " ".join(text[a:b] for a, b in sentence_spans(text, 0, len(text)) if not ASKED.search(text[a:b]))
 
 
 # -- talks introduced in running text ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from confqa.talks.candidate import (
     kind_under,
 )
 from confqa.talks.detectors.scan import (
+    ASKED,
     BOLD_START,
     BULLET_MARK,
     HEADING_TALK,
@@ -34,6 +35,7 @@ from confqa.talks.detectors.scan import (
     bold_start,
     heading_title,
     in_non_talk_section,
+    is_lead,
     kind_of_match,
     labelled_people,
     lead_end,
@@ -580,6 +582,75 @@ _GIVEN_BY = re.compile(r"\b(?:run|presented|given|taught|led|hosted|delivered|fa
                        r"(?P<who>[^.;:]+)", re.I)
 
 
+def detect_kind_line(scan: NoteScan, blocks: list[Block], index: int) -> None:
+    """A line (not a heading) that is a kind of talk and its quoted title, 'Keynote: "Title"', with its people right
+    under it: the next line a byline ('Prof. Jane Doe (Org)', 'A (Org) and B (Org)') or labelled ('Moderator: A' /
+    'Panellists: B, C'), or, in an outline, the child items of '- Keynote: "Title"' ('- Speaker: Dr. Jane Doe (Org)',
+    '- Presenters: A (Org) and' wrapped onto 'B (Org)'). The block, and the notes after it, are about that talk."""
+    block = blocks[index]
+    if block.line_start in scan.claimed or in_non_talk_section(block, scan) \
+            or any(m.doc == scan.doc and m.line == block.line_start for c in scan.found for m in c.mentions):
+        return
+    found = _kind_line(block.text.splitlines()[0])
+    if found is None:
+        return
+    title, kind = found
+    children = _people_items(scan, blocks, index) if block.kind == "list" else []
+    below = [without_honorifics(clean_inline(line)) for b in [block, *children]
+             for line in b.text.splitlines()[1 if b is block else 0:]]
+    first = BULLET_MARK.sub("", below[0]).strip() if below else ""
+    if not first or not (PRESENTERS.match(first) or PANEL_PEOPLE.match(first) or only_people(scan, first)):
+        return  # 'Keynote: "Title"' over prose, or over an item that is not its people
+    other_field = next((n for n, line in enumerate(below) if _FIELD.match(line) and not PRESENTERS.match(line)
+                        and not PANEL_PEOPLE.match(line)), len(below))
+    below = below[:other_field]  # 'Time: 15:00, room 2' after the people is no more of them
+    names = labelled_people(scan, below, panel=kind == "panel")
+    if not names:
+        return
+    end = _item_end(blocks, index) if block.kind == "list" else _kind_line_end(blocks, index)
+    scan.lead = scan.add(Candidate(title=title, kind=kind, speakers=names, mentions=[scan.mention(block, "kind-line")],
+                                   spans=[(scan.doc, block.line_start, end)]))
+    scan.claimed.update(b.line_start for b in [block, *children])
+    scan.read_whole.update(b.line_start for b in [block, *children])
+
+
+def _kind_line(line: str) -> tuple[str, str] | None:
+    """(title, kind) of 'Keynote: "Title"' or '- Lightning talk: "Title" (5 min)': a kind of talk, then a quoted title
+    and nothing else (a parenthesis may say when)."""
+    match = HEADING_TALK.match(clean_inline(BULLET_MARK.sub("", line)).strip())
+    quoted = _QUOTED_THEN_WHEN.match(match.group("title")) if match and not match.group("by") else None
+    return (quoted.group("title").strip(), kind_of_match(match)) if quoted and match else None
+
+
+def _people_items(scan: NoteScan, blocks: list[Block], index: int) -> list[Block]:
+    """The child items of an outline's item that name its people, from its first child on: '- Speaker: Jane Doe
+    (Org)', '- Moderator: A' then '- Panellists: B, C', or a first child that is only people ('- Jane Doe (Org)')."""
+    block = blocks[index]
+    nested = []
+    for following in blocks[index + 1:]:
+        if following.kind != "list" or following.level <= block.level:
+            break
+        nested.append(following)
+    children = [b for b in nested if b.level == nested[0].level] if nested else []
+    found = []
+    for child in children:
+        line = without_honorifics(clean_inline(BULLET_MARK.sub("", child.text.splitlines()[0]))).strip()
+        if not (PRESENTERS.match(line) or PANEL_PEOPLE.match(line) or (not found and only_people(scan, line))):
+            break
+        found.append(child)
+    return found
+
+
+def _kind_line_end(blocks: list[Block], index: int) -> int:
+    """The last line of the notes after a kind line: up to the next heading, bold lead or kind line."""
+    end = blocks[index].line_end
+    for following in blocks[index + 1:]:
+        if following.kind == "heading" or is_lead(following) or _kind_line(following.text.splitlines()[0]):
+            break
+        end = following.line_end
+    return end
+
+
 def detect_labelled_lines(scan: NoteScan, blocks: list[Block], index: int) -> None:
     """'2. Keynote: "Title"' with '2.1. Presenter: Dr. Jane Doe (Org)' on a line of the same item (minutes in a
     numbered outline), or '- Panel: "Title"' with '  Moderator: A' under it: the people its labelled lines name
@@ -810,8 +881,8 @@ def detect_list_item(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # claimed: a bold lead already read as a talk ('**14:00 Invited talk** — Jane Doe, "Title"')
     line = _first_line_of_item(block)
     match = bold_start(line)
-    if match and NON_TALK_SECTIONS.search(match.group("bold")):
-        return  # '- **Books**: …'
+    if match and (NON_TALK_SECTIONS.search(match.group("bold")) or ASKED.search(match.group("bold"))):
+        return  # '- **Books**: …', '**Frage aus dem Publikum** (Jane Doe, Org): …' (she asked, gave no talk)
     summary = "<summary" in block.text.lower()
     alone = _PEOPLE_DASH_QUOTED.match(clean_inline(line)) if _heads_a_list(blocks, index) else None
     if alone and (who := only_people(scan, alone.group("who"))):
