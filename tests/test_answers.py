@@ -3574,3 +3574,140 @@ def test_what_a_speaker_kept_back_is_declined_only_for_the_thing_kept_back(tmp_p
     assert tool.abstained, (tool.answer, tool.evidence)
     latency = assistant.ask("What was Kowalczyk's p95 write latency after the vacuum changes?")
     assert not latency.abstained and "35 ms" in latency.answer, latency.answer
+
+
+SUMMIT_NOTE = """\
+# Harbourline Summit 2031
+
+Tallinn, 3–5 March 2031, Kultuurikatel conference hall. Harbourline Summit drew 980 attendees this year, its
+biggest edition since it started in 2026.
+
+## Keynote: Ports as Data Platforms (Kaisa Virtanen)
+
+Kaisa Virtanen showed how the port authority streams crane telemetry into one event log; container dwell time fell
+by 11% after the berth planners got live dashboards.
+
+## Talk: Cheap Berth Sensors (Mihkel Tamm)
+
+Mihkel Tamm built berth occupancy sensors from radar modules at 40 euros each and ran them for a year.
+"""
+
+
+@pytest.mark.parametrize(("question", "before", "after", "given"), [
+    ("weather in Tallinn during Harbourline Summit 2031", "biggest edition", "biggest edition, though it snowed on",
+     "snowed"),
+    ("Where can you park near the Kultuurikatel conference hall?", "conference hall.",
+     "conference hall. Parking: the underground car park next door charges 9 euros a day.", "car park"),
+    ("harbourline summit wifi password", "attendees this year",
+     "attendees this year (Wi-Fi: HarbourGuest, password on the badge)", "HarbourGuest"),
+])
+def test_a_question_about_an_amenity_the_quoted_lines_never_speak_of_abstains(
+        question: str, before: str, after: str, given: str, tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The weather, parking or the Wi-Fi asked of an event is not answered by the lines that give the event's dates
+    and venue; the same notes saying it are answered."""
+    _declined_until_given(SUMMIT_NOTE, question, before, after, given, tmp_path, embedder)
+
+
+def test_an_amenity_word_that_qualifies_another_noun_is_no_amenity_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"The space weather forum" names the event, not its weather; "kowalczyk's talk" in notes with no Kowalczyk
+    asks about a talk the notes do not hold, however the question is typed; "tamm's talk" about one they do."""
+    note = SUMMIT_NOTE.replace("Harbourline Summit", "Space Weather Forum")
+    assistant = _assistant_over({"forum.md": note}, tmp_path, embedder)
+    answer = assistant.ask("who gave the keynote at the space weather forum in tallinn")
+    assert not answer.abstained and "Kaisa Virtanen" in answer.answer, (answer.answer, answer.evidence)
+    unknown = assistant.ask("summarise kowalczyk's talk on berth sensors")
+    assert unknown.abstained, unknown.answer
+    known = assistant.ask("summarise tamm's talk on berth sensors")
+    assert not known.abstained and "radar modules" in known.answer, known.answer
+
+
+def test_a_comparison_a_speaker_made_in_other_word_forms_is_answered(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How did retrofitting security compare with building it in" is about both sides of the comparison, and the
+    talk's "retrofit vs built-in" holds "building" (a stemmer keeps "build" and "built" apart): answered, not
+    declined as a topic the speaker never spoke of."""
+    note = ("# Secure Builds Day 2031\n\n## Keynote: Security Budgets (Dr. Priya Nair)\n\n"
+            "- main point: reserve a fixed share of every product budget for security reviews\n"
+            "- retrofit vs built-in: retrofitting cost about 4x more per flaw fixed\n\n"
+            "## Talk: Fuzzing Parsers (Tomas Berg)\n\nTomas Berg fuzzed three parsers for a week and found 41 crashes.\n")
+    answer = _assistant_over({"day.md": note}, tmp_path, embedder).ask(
+        "In Nair's keynote, how did retrofitting security compare with building it in?")
+    assert not answer.abstained and "4x" in answer.answer, (answer.answer, answer.evidence)
+
+
+def test_a_place_typed_as_a_search_is_answered_by_the_field_that_gives_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"fjordcon 2031 venue and city" asks where, though it asks nothing; a key-value table headed "Field | Value"
+    reads "Venue: …", and its venue row leads rather than the page's breadcrumb that names the event and year."""
+    note = ("# FjordCon 2031\n\n_Team wiki › Events › 2031 › FjordCon. Page owner: Maja Berg._\n\n"
+            "| Field | Value |\n|---|---|\n| Event | FjordCon 2031 |\n| Dates | 22–23 May 2031 |\n"
+            "| Venue | Sjøhuset Congress Hall |\n| City | Bergen, Norway |\n\n## Overview\n\n"
+            "Two days, three tracks, one plenary keynote on tracking data.\n")
+    assert classify("fjordcon 2031 venue and city").name == "where"
+    answer = _assistant_over({"wiki.md": note}, tmp_path, embedder).ask("fjordcon 2031 venue and city")
+    lead = first_sentence(answer.answer)
+    assert "Sjøhuset Congress Hall" in lead and "Field:" not in answer.answer, answer.answer
+
+
+def test_which_talk_is_answered_by_the_item_about_it_in_a_list_of_talks(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A unit that lists several talks ("Track B: Cycling:" over one item per talk) answers "which talk was about
+    cheap timing gates" with the item about that talk, named, not with the first item."""
+    note = ("# Velo Analytics Day 2031\n\n## Tracks\n\nTrack B: Cycling:\n"
+            "- Power Curves Lie (Ana Lima, Velo Lab): Power meters drift by 2% per hour in cold weather, so "
+            "intervals need a zero offset before every ride.\n"
+            "- Cheap Lap Timing (Jonas Berg, Club Norte): A club built its own timing gates with 4 infrared sensors "
+            "for 300 euros, within 5 ms of the commercial system.\n")
+    answer = _assistant_over({"day.md": note}, tmp_path, embedder).ask(
+        "which track B talk was about building cheap timing gates with infrared sensors")
+    lead = first_sentence(answer.answer)
+    assert "Cheap Lap Timing" in lead and "Power Curves Lie" not in lead, answer.answer
+
+
+def test_a_line_about_the_year_asked_is_no_answer_from_another_year(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"fjordcon 2032 dates?" is answered by the 2031 note's line that gives the 2032 edition's dates, without the
+    notice that the answer comes from another year's notes, rather than by another event's 2032 note."""
+    notes = {"fjordcon-2031.md": "# FjordCon 2031\n\nBergen, 12–13 May 2031. About 300 people came.\n\n## Next year\n\n"
+                                 "FjordCon 2032 is set for 18–19 May 2032. The venue isn't chosen yet.\n",
+             "tracecon-2032.md": "# TraceCon 2032\n\nKraków, 10–11 March 2032, two tracks.\n\n## Closing\n\n"
+                                 "TraceCon 2033 moves to Gdańsk, dates to be announced.\n"}
+    answer = _assistant_over(notes, tmp_path, embedder).ask("fjordcon 2032 dates?")
+    assert "18–19 May 2032" in first_sentence(answer.answer), answer.answer
+    assert not any("another year" in n or "comes from notes about" in n for n in answer.notices), answer.notices
+
+
+@pytest.mark.parametrize("said", [
+    "Asked about false positives on retouched photos, she had no figures for that.",
+    "Vraag uit de zaal over false positives: daar had ze geen cijfers voor.",
+    "Auf die Frage nach Fehlalarmen hatte er keine Zahlen.",
+    "Sobre los falsos positivos no dio cifras.",
+])
+def test_a_figure_the_speaker_had_none_of_is_not_given(said: str) -> None:
+    from confqa.text import lexicon
+
+    assert lexicon.NOT_GIVEN.search(said)
+
+
+@pytest.mark.parametrize(("question", "intent", "term"), [
+    ("what's an accessible name (screen reader testing workshop)", "definition", "accessible name"),
+    ("What false positive rate did the craquelure classifier have on overpaintings?", "quantity", None),
+    ("rustfjord 2031 keynote dates?", "when", None),
+    ("city planning talk summary", "talk", None),  # a place noun that qualifies another asks for no place
+])
+def test_more_question_forms(question: str, intent: str, term: str | None) -> None:
+    found = classify(question)
+    assert (found.name, found.term) == (intent, term)
+
+
+def test_a_why_question_opens_with_the_reason_not_with_the_restated_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Why did the recommender lose revenue?" opens with the sentence that gives the reason ("The root cause was
+    …"), not the one that restates what happened ("… lost 3% revenue in the A/B test"); a question asking how
+    something works keeps the order the ranking gives."""
+    note = ("# Retail ML Day 2031\n\n## Talk: Lessons From a Failed Launch (Aarav Shah, Mapleleaf Commerce)\n\n"
+            "The new recommender beat the old one offline by 12% NDCG and lost 3% revenue in the A/B test. "
+            "The root cause was that offline metrics rewarded popular items the old system already sold well. "
+            "Aarav now gates every launch on a two-week holdout.\n\n"
+            "## Talk: Feature Stores Are Just Databases (Mikkel Jensen)\n\n"
+            "Mikkel Jensen replaced the feature store with two Postgres tables and a nightly job.\n")
+    assistant = _assistant_over({"day.md": note}, tmp_path, embedder)
+    answer = assistant.ask("Why did the new recommender lose revenue in the A/B test?")
+    assert "popular items" in first_sentence(answer.answer), answer.answer
+    assert "lost 3% revenue" in answer.answer  # what happened still follows the reason
+

@@ -35,7 +35,15 @@ from confqa.answer.question import (
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
 from confqa.answer.sides import side_passages, with_both_sides
-from confqa.answer.unanswered import UNANSWERED, asks_for_a_person, editions_named, not_answered, outside_the_notes
+from confqa.answer.unanswered import (
+    UNANSWERED,
+    amenities_asked,
+    asks_for_a_person,
+    editions_named,
+    not_answered,
+    outside_the_notes,
+    says_amenity,
+)
 from confqa.answer.units import (
     Unit,
     heading_of,
@@ -114,13 +122,13 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     pool = answer_pool(asked, hits) + _named_sections(asked, hits, store, settings)
     pool += side_passages(asked, pool, store, settings.side_passages_added, query.filters.mask)
     catalogue = catalogue_units(asked, pool, store, settings)
-    chosen = catalogue or _select(_leads_first(candidates(asked, query, pool, store, settings), asked, store,
-                                               settings), asked, store, settings)
+    ranked = [] if catalogue else candidates(asked, query, pool, store, settings)
+    chosen = catalogue or _select(_leads_first(ranked, asked, store, settings), asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
     if not catalogue:
-        chosen = _year_first(_typed_first(chosen, asked, store), asked, store)
+        chosen = _amenity_first(_year_first(_typed_first(chosen, asked, store), asked, store), ranked, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
     unanswered = outside_the_notes(question, store) or (not catalogue and not_answered(asked, route, chosen, store,
@@ -135,7 +143,9 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         return Answer(question=question, answer=NOT_COVERED + (" The closest passages are listed below." if passages else ""),
                       abstained=True, confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features)
-    citations, parts = _cite(_prose_before_bare_rows(chosen, asked, store, settings), asked, store, settings)
+    # The order the quotes are read in (the confidence is the chosen units', in the order chosen).
+    shown = _reason_first(_prose_before_bare_rows(chosen, asked, store, settings), asked, store, settings)
+    citations, parts = _cite(shown, asked, store, settings)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
                   intent=asked.intent.name, evidence=features)
@@ -177,7 +187,8 @@ def _bare_record(row: int, store: IndexStore) -> bool:
 
 
 def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
-    """The answer to a when- or how-many question leads with a unit that holds a date or the number, a question
+    """The answer to a when- or how-many question leads with a unit that holds a date or the number, a where-question
+    whose lead names no place with a unit that gives one as a field ("Venue: …", a key-value row), a question
     about what an abbreviation stands for with a unit that spells it out, a list question with a list: "when does
     she think it will be stabilised" opens with the line that gives a year, not with the closer line that only
     restates the question; "list the proofs …" with the list of proofs, not the table row that names the talk. The
@@ -187,6 +198,12 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
     if asked.intent.name == "list":
         def holds(c: Scored) -> bool:
             return items_listed(c.unit, store) >= 2  # a list question leads with a list
+    elif asked.intent.name == "where":
+        if checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+            return chosen
+
+        def holds(c: Scored) -> bool:  # a place names itself surely only in a field: "Venue: Älvrummet Congress Hall"
+            return bool(checks.FIELDS["where"].search(unit_text(c.unit, store)))
     elif asked.intent.name in _NUMBER_OR_DATE or asked.intent.expands or asked.intent.measure == "affiliation" or \
             (asked.intent.name == "definition" and asked.intent.term):
         def holds(c: Scored) -> bool:  # a definition question leads with the unit that defines its term
@@ -201,6 +218,52 @@ def _typed_first(chosen: list[Scored], asked: Question, store: IndexStore) -> li
             return checks.number_near(unit_text(c.unit, store), asked.topic)
         chosen = _first_holding(chosen, near)
     return _first_holding(chosen, holds)
+
+
+def _amenity_first(chosen: list[Scored], ranked: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
+    """A question about an amenity of the event ("where can you park near the venue": `amenities_asked`) whose
+    chosen units never speak of it opens with the best-ranked candidate that does ("Parking: the underground car
+    park next door …"), from the lead's own note, ahead of the line that only names the venue; with none, the
+    answer is declined (`amenity_unsaid`)."""
+    wanted = amenities_asked(asked.text)
+    if not chosen or not wanted or any(says_amenity(wanted, unit_text(c.unit, store)) for c in chosen):
+        return chosen
+    lead_note = _doc_of(chosen[0], store)  # the weather of another event's note is no answer
+    saying = next((c for c in ranked if _doc_of(c, store) == lead_note and
+                   says_amenity(wanted, unit_text(c.unit, store))), None)
+    return chosen if saying is None else [saying, *(c for c in chosen if c.unit.members != saying.unit.members)]
+
+
+_REASON = re.compile(lexicon.REASON, re.I)
+_REASON_ASKED = re.compile(lexicon.REASON_ASKED, re.I)
+
+
+def asks_a_reason(asked: Question) -> bool:
+    """A why-question ("why did the coupled runs drift", "what caused the bloat"): lexicon.REASON_ASKED."""
+    return asked.intent.name == "explanation" and bool(_REASON_ASKED.search(asked.text))
+
+
+def _reason_first(chosen: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
+    """A why-question whose lead unit gives no reason (lexicon.REASON: "because", "the root cause was", "The
+    causes:", in a sentence sharing a word with the question) opens with the first chosen unit that gives one, when
+    it scores at least `lead_share` of the lead:
+    "A new recommender beat the old one offline and lost 3% revenue" restates the question, "Offline metrics
+    rewarded popular items …, because …" answers it. Only the order of the quotes changes (the confidence is the
+    chosen units')."""
+    if len(chosen) < 2 or not asks_a_reason(asked) or _gives_a_reason(unit_text(chosen[0].unit, store), asked):
+        return chosen
+    giving = next((c for c in chosen[1:] if _gives_a_reason(unit_text(c.unit, store), asked)), None)
+    if giving is None or giving.score < chosen[0].score * settings.lead_share:
+        return chosen
+    return [giving, *(c for c in chosen if c is not giving)]
+
+
+def _gives_a_reason(text: str, asked: Question) -> bool:
+    """Some sentence of the text gives a reason (lexicon.REASON) and shares a word with the question: "booths selling
+    'AI root cause'" gives none for "why not average the p99 of each pod"."""
+    shown = display_text(text)
+    return any(_REASON.search(shown[a:b]) and asked.wanted & terms_of(shown[a:b])
+               for a, b in sentence_spans(shown, 0, len(shown)))
 
 
 def _year_first(chosen: list[Scored], asked: Question, store: IndexStore) -> list[Scored]:
@@ -229,11 +292,14 @@ def _first_holding(chosen: list[Scored], holds: Callable[[Scored], bool]) -> lis
 
 def _from_another_year(asked: Question, chosen: list[Scored], store: IndexStore) -> bool:
     """The question names a conference year and asks for a number, a date or a place; the lead is drawn from a
-    note about another year."""
+    note about another year and does not name the year asked itself."""
     if not asked.intent.years or not chosen or asked.intent.name not in _TYPED:
         return False
     year = int(store.chunk_year[store.sentences[chosen[0].unit.members[0]].chunk])
-    return year != NO_YEAR and year not in asked.intent.years
+    if year == NO_YEAR or year in asked.intent.years:
+        return False
+    # "Backend Days 2026 is set for 18–19 May 2026", in the note about the 2025 edition, is about the year asked.
+    return not set(years_named(unit_text(chosen[0].unit, store))) & set(asked.intent.years)
 
 
 _TYPED = ("quantity", "when", "where")  # intents whose answer type a check can recognise in any note
@@ -1051,6 +1117,9 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             columns=table_header(members[0], store) if first.kind == "row" else [],
         ))
         text = _lead_text(unit, asked, store, settings) if n == 1 else unit_text(unit, store)
+        if n == 1 and unit.kind != "talk" and _WHICH_TALK.search(asked.text) and \
+                (line := _line_of_the_talk_asked(unit, asked, store)) is not None:
+            text, talk = line  # "which talk was about cheap optical tracking": the item about it, of a list of talks
         if n == 1 and asked.intent.name == "when":
             text = _with_the_day(text, first.chunk, store)
         if unit.kind == "talk" and talk is not None:
@@ -1061,6 +1130,21 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
     return citations, parts
+
+
+def _line_of_the_talk_asked(unit: Unit, asked: Question, store: IndexStore) -> tuple[str, Talk] | None:
+    """For a question asking which talk something was said in, a lead unit whose lines are about several talks
+    ("Track A: Football:" over one item per talk) is answered by its line that says most of what is asked, about
+    its own talk; None when every line of the unit is about that one talk, or none is about a talk."""
+    talks = {m: talk_ids_of(m, store) for m in unit.members}
+    said = [(len(asked.wanted & terms_of(store.sentences[m].text)), -i, m)
+            for i, m in enumerate(unit.members) if len(talks[m]) == 1]
+    if not said:
+        return None
+    best = max(said)[2]
+    if all(ids == talks[best] for ids in talks.values()):
+        return None  # every line is about the one talk
+    return display_text(store.sentences[best].text), store.talks_by_id[talks[best][0]]
 
 
 def _naming_the_talk(text: str, talk: Talk, speakers_once: bool) -> str:
@@ -1139,8 +1223,8 @@ def _answering_sentence(pieces: list[tuple[tuple[int, ...], str]], unit: Unit, a
                         settings: AnswerSettings, wanted: set[str]) -> int:
     """Which of a unit's sentences (each with its sentence id) opens the answer: the one the fitted ranking rates
     best for the `wanted` words (the first unless another leads by `lead_sentence_margin`), or for a definition the
-    one that defines the term. A sentence that refers back ("It was the first time …") cannot open the answer: it
-    needs the one before it."""
+    one that defines the term, for a why-question the first that gives a reason when that one gives none. A
+    sentence that refers back ("It was the first time …") cannot open the answer: it needs the one before it."""
     scores = _piece_scores(pieces, unit.cosine, asked, store, settings, wanted)
     opening = [i for i, (_, text) in enumerate(pieces) if i == 0 or not refers_back(text)]
     defining = [i for i in opening if asked.intent.name == "definition" and
@@ -1149,7 +1233,12 @@ def _answering_sentence(pieces: list[tuple[tuple[int, ...], str]], unit: Unit, a
         return defining[0]  # "Her definition has not changed: a data contract is a … promise" opens the answer
     best = max(opening, key=lambda i: (scores[i], -i))
     # Sentences sharing the unit's cosine score alike: a small lead is noise.
-    return best if scores[best] >= scores[0] * settings.lead_sentence_margin else 0
+    best = best if scores[best] >= scores[0] * settings.lead_sentence_margin else 0
+    if asks_a_reason(asked) and not _REASON.search(pieces[best][1]):
+        # "Why did it lose revenue?": "It lost 3% revenue in the A/B test" restates the question; the sentence
+        # that gives the reason opens the answer.
+        return next((i for i in opening if _REASON.search(pieces[i][1])), best)
+    return best
 
 
 def _piece_scores(pieces: list[tuple[tuple[int, ...], str]], cosine: float, asked: Question, store: IndexStore,
@@ -1194,11 +1283,12 @@ def _answering_item_first(unit: Unit, listed: list[tuple[int, ...]], asked: Ques
 
 
 def _year_notice(asked: Question, citations: list[Citation], store: IndexStore) -> list[str]:
-    """An answer to a question about one year whose lead is drawn from a note about another says so."""
+    """An answer to a question about one year whose lead is drawn from a note about another, and does not name
+    the year asked itself, says so."""
     if not asked.intent.years or not citations:
         return []
     year = store.doc_years.get(citations[0].doc)
-    if year is None or year in asked.intent.years:
-        return []
+    if year is None or year in asked.intent.years or set(years_named(citations[0].quote)) & set(asked.intent.years):
+        return []  # "Backend Days 2026 is set for 18–19 May 2026", quoted from the 2025 note, is about 2026
     named = " or ".join(str(y) for y in asked.intent.years)
     return [f"the question names {named}, but [1] comes from notes about {year}"]

@@ -104,6 +104,9 @@ def classify(question: str) -> Intent:
     if name == "definition":
         found = _DEFINED.search(text)
         term = next((g for g in found.groups() if g), None) if found else None
+        if term and term.endswith(")") and "(" in term.rstrip(")"):
+            # "what's an accessible name (screen reader testing workshop)": the parenthesis says where, not what
+            term = re.sub(r"\s*\([^()]*\)$", "", term) or term
         words = (term or "").lower().split()
         if words and (words[0] in lexicon.NUMBER_WORDS or words[0].isdigit() or words[0] in _MAIN):
             name, term = "list", None  # "what are the six principles", "what were the main tips"

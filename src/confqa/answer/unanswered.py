@@ -19,7 +19,7 @@ from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_wa
 from confqa.answer.readable import display_text
 from confqa.answer.units import items_listed, row_has_notes, unit_text
 from confqa.index.store import NO_YEAR, IndexStore
-from confqa.lexical import surname, terms
+from confqa.lexical import STOPWORDS, surname, terms
 from confqa.search.base import TalkRoute
 from confqa.search.routing import ASKING_TERMS
 from confqa.settings import AnswerSettings
@@ -59,6 +59,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "which SRE engineers presented the review", answered by a summary that names no one
     if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
         return True  # "what was the weather like" in notes that never speak of weather
+    if amenity_unsaid(asked.text, [unit_text(c.unit, store) for c in chosen]):
+        return True  # "weather in Lisbon during Qubit Coast 2026", answered by the line giving its dates and venue
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
         return True  # "what were the five checks she wishes she had written": fewer than five things quoted
     if (wanted := checks.statistic_of(asked.text)) and \
@@ -68,6 +70,47 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return True  # "how many GPUs did Yamamoto use", from a note that never speaks of GPUs when others do
     return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
         not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
+
+
+# Each topic of lexicon.AMENITIES: the words a question asks about it by (lower case) and those notes say it in.
+_AMENITIES = {topic: (re.compile(rf"(?<![\w-])(?:{asked})(?![\w-])"), re.compile(rf"(?<![\w-])(?:{said})(?!\w)", re.I))
+              for topic, (asked, said) in lexicon.AMENITIES.items()}
+
+
+def amenity_unsaid(question: str, quoted: list[str]) -> bool:
+    """The question asks about what a trip to the event needed (its weather, food, lodging, travel, parking,
+    Wi-Fi, swag: lexicon.AMENITIES) and no quoted unit speaks of any of it in any of the topic's words: the lines
+    are about the event the question names, not about what it asks of it ("where can you park near the Kazimierz
+    Conference Centre", answered by "Kraków, Monday 17 October 2022, Kazimierz Conference Centre"). A word written
+    capitalised is a name ("what did Park recommend", "the Lunch & Learn sessions"), unless the whole question is
+    in capitals."""
+    asked = amenities_asked(question)
+    return bool(asked) and bool(quoted) and not any(says_amenity(asked, q) for q in quoted)
+
+
+def amenities_asked(question: str) -> list[re.Pattern[str]]:
+    """The amenities (lexicon.AMENITIES) a question asks about, each as the pattern of the words notes say it in."""
+    text = question if question != question.upper() else question.lower()
+    return [said for asked_by, said in _AMENITIES.values()
+            if any(_heads_its_phrase(text, found.end()) for found in asked_by.finditer(text))]
+
+
+def says_amenity(asked: list[re.Pattern[str]], text: str) -> bool:
+    """The text speaks of one of the amenities asked about."""
+    shown = display_text(text)
+    return any(said.search(shown) for said in asked)
+
+
+def _heads_its_phrase(text: str, end: int) -> bool:
+    """The amenity word ending at `end` is what its phrase is about: nothing, a function word or another amenity's
+    word follows it ("the weather like", "wifi password", "vegan restaurant near"), not a noun it qualifies
+    ("the Tromsø space weather forum", "food safety")."""
+    after = re.match(r"\s*([\w'’-]+)", text[end:])
+    if after is None:
+        return True
+    word = after.group(1).lower()
+    return word in STOPWORDS or word in lexicon.AMENITY_FOLLOWERS or \
+        any(said.fullmatch(word) for _, said in _AMENITIES.values())
 
 
 def counted_elsewhere(counted: str, chosen: list[Scored], store: IndexStore) -> bool:
@@ -218,7 +261,10 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
     if not said:
         return False
     routed = set(terms(" ".join(route.matched_words)))
-    words = [set(terms(w)) for w in said.group("topic").split()]
+    topic = said.group("topic")
+    if (compared := _COMPARED.search(asked.text)) and said.group(0).lower().startswith("compar"):
+        topic = f"{compared.group('subject')} {topic}"  # "how did retrofitting compare with building it in": both
+    words = [set(terms(w)) for w in topic.split()]
     words = [w for w in words if w and not w <= FORM_TERMS | ASKING_TERMS]
     if not words:
         return False
@@ -226,8 +272,24 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
     held = set(routed)
     for sentence in sentences_of_talks(sorted(talk_ids), store):
         held |= terms_of(store.sentences[sentence].text)
-    found = sum(1 for w in words if w <= held)
+    found = sum(1 for w in words if all(_held(t, held) for t in w))
     return found <= settings.topic_words_held * len(words)
+
+
+# What a comparison question compares, before "compare": "how did retrofitting accessibility compare with …".
+_COMPARED = re.compile(r"\bhow\s+(?:did|does|do|was|were|is|are)\s+(?P<subject>.+?)\s+compared?\b", re.I)
+# The letters a topic word of at least this many letters shares with a word of the talk's lines to be held by it,
+# less one: "building" (build) is held by "built-in", "retrofitting" by "retrofit". A stemmer leaves such forms apart.
+HELD_PREFIX_LETTERS = 5
+
+
+def _held(term: str, held: set[str]) -> bool:
+    if term in held:
+        return True
+    if len(term) < HELD_PREFIX_LETTERS:
+        return False
+    prefix = term[:-1]
+    return any(h.startswith(prefix) for h in held)
 
 
 # An event and the year of its edition, as a question names them: "NeurIPS 2023", "Fjord Data Summit 2025",
@@ -461,7 +523,23 @@ def names_unknown(question: str, store: IndexStore) -> bool:
             surname = terms(words[-1])
             if surname and not written(surname[-1]):
                 return True  # "Dr. Lena Vogt" in notes that know a Lena, and no Vogt
+    for found in _OWNER_OF_TALK.finditer(question):
+        owner = found.group("owner")
+        if len(owner) >= MIN_OWNER_LETTERS and owner not in _NOT_AN_OWNER and \
+                (named := terms(owner)) and not set(named) & _NOT_A_NAME and not written(named[0]):
+            return True  # "summarise kowalczyk's talk on continual learning" in notes no Kowalczyk is in
     return False
+
+
+# Whose talk a question asks about, typed in lower case: "kowalczyk's talk", "nwosu's keynote slides". (A capitalised
+# owner is a name run, read above.)
+_OWNER_OF_TALK = re.compile(r"(?<![\w'’-])(?P<owner>[a-zà-ÿ][\w-]*)['’]s\s+(?:[\w-]+\s+)?(?:" +
+                            "|".join(lexicon.TALK_WORDS) + r"|slides|poster)s?\b")
+# Owners of a talk that are no one's name: "today's keynote", "this year's panel", "the conference's tutorial".
+_NOT_AN_OWNER = frozenset(lexicon.EVENT_NOUNS | set(lexicon.WEEKDAYS) | set(lexicon.MONTHS) | {
+    "today", "tonight", "yesterday", "tomorrow", "year", "morning", "afternoon", "evening", "night", "weekend",
+    "everyone", "everybody", "someone", "somebody", "anyone", "nobody", "author", "writer", "speaker", "host", "team"})
+MIN_OWNER_LETTERS = 3  # a shorter owner ("ai's", "ml's") is an abbreviation, which notes may spell out
 
 
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+")

@@ -491,15 +491,17 @@ def row_record(sentence_id: int, store: IndexStore) -> str:
     header = table_header(sentence_id, store)
     if len(header) != len(cells):
         return " — ".join(c for c in cells if c)
-    if len(cells) == 2 and not any(header) and _is_key(cells[0]):
-        return f"{cells[0].rstrip(': ')}: {cells[1]}"  # a key-value table ("| **Dates** | 20–22 September |")
+    if len(cells) == 2 and all(name.lower().strip() in lexicon.KEY_VALUE_HEADERS for name in header) and \
+            _is_key(cells[0]):
+        # a key-value table ("| **Dates** | 20–22 September |"), headed by nothing or by "| Field | Value |"
+        return f"{cells[0].rstrip(': ')}: {cells[1]}"
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells)
                      if cell and not _row_number(name, cell))
 
 
 def _is_key(cell: str) -> bool:
-    """The first cell of a headerless two-column table that names the field its row gives ("Dates", "Venue",
-    "Prepared by"): a few words, no figure."""
+    """The first cell of a key-value table's row (two columns, headed by nothing or "Field | Value") that names the
+    field its row gives ("Dates", "Venue", "Prepared by"): a few words, no figure."""
     return 0 < len(cell.split()) <= KEY_CELL_WORDS and not any(ch.isdigit() for ch in cell)
 
 
