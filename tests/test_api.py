@@ -53,6 +53,8 @@ def test_unanswerable_question_abstains_but_lists_passages(fixture_assistant) ->
     answer = fixture_assistant.ask("What did Yann LeCun say about JEPA world models?")
     assert answer.abstained
     assert answer.answer.startswith(NOT_COVERED)
+    # The reader is told why: the name the question gives is in no note.
+    assert answer.declined == "no note names Yann LeCun" and "Why: no note names Yann LeCun." in answer.answer
     assert answer.citations == []
     assert answer.passages
     assert answer.confidence < 0.5
@@ -362,3 +364,26 @@ def test_a_talk_listed_for_a_year_is_in_a_note_of_that_year(fixture_assistant) -
                            ("Which tutorials were given?", True)):
         asked = Question(text=question, intent=classify(question), route=None, terms=set(), topic=set(), content=set())
         assert _of_the_year(listed, asked, store) == kept, question
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("What did Lovelace say at the Loom Summit 2029?", "the notes do not cover that edition"),
+    ("Summarise kowalczyk's keynote on benchmarks", "no note names kowalczyk"),
+])
+def test_a_declined_answer_says_why_and_an_answer_given_anyway_keeps_the_reason(
+        question: str, reason: str, fixture_index, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A check that finds the notes do not answer says why, in the answer and in `declined`; with abstention
+    turned off the answer is given and still carries the reason; an answered question has none."""
+    from confqa.api import Assistant
+    from confqa.settings import load_settings
+
+    corpus, index_dir = fixture_index
+    assistant = Assistant(str(index_dir), corpus=corpus, build_missing=False, embedder=embedder)
+    declined = assistant.ask(question)
+    assert declined.abstained and declined.declined == reason and f"Why: {reason}." in declined.answer
+    settings = load_settings()
+    settings.answer = settings.answer.model_copy(update={"abstain_below": 0.0})
+    given = Assistant(str(index_dir), corpus=corpus, settings=settings, build_missing=False, embedder=embedder)
+    anyway = given.ask(question)
+    assert not anyway.abstained and anyway.declined == reason and "Why:" not in anyway.answer
+    assert assistant.ask("What did Lovelace recommend for benchmarks?").declined is None

@@ -43,6 +43,8 @@ def test_batch_mode_writes_json_lines(runner: CliRunner, index_arg: list[str]) -
         "What did Lovelace recommend?", "", "Who was on the robots panel?", "What did Yann LeCun say about JEPA?"]
     assert lines[1]["error"] == "the question is empty"
     assert lines[3]["abstained"] is True
+    assert lines[3]["declined"] == "no note names Yann LeCun"  # why, for a program reading the lines
+    assert lines[0]["declined"] is None
 
 
 def test_error_exits(runner: CliRunner, index_arg: list[str], tmp_path: Path) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import SHIPPED_CORPUS
 
 from confqa.ingest.loading import (
@@ -235,3 +236,62 @@ def test_talks_of_a_restructuredtext_note_are_found() -> None:
     assert {(t.title, tuple(t.speakers)) for t in talks} == {
         ("Reading moraines like ledgers", ("Ingrid Halvorsen",)),
         ("Drones over crevasses", ("Matteo Russo", "Ana Ruiz Ortega"))}
+
+
+NESTED_RST = """\
+##########
+Spring Law
+##########
+
+Overview
+********
+
+Two days, one room.
+
+Day 1 -- talks
+==============
+
+Opening talk
+------------
+
+:Speaker: Amaia Etxeberria
+
+Panel
+-----
+
+Day 2 -- workshops
+==================
+
+Contract drafting
+-----------------
+
+Back matter
+***********
+
+Thanks to the volunteers.
+"""
+
+
+@pytest.mark.parametrize("note", ["RST_NOTE", "NESTED_RST", "evals/corpora/blind-15/tephra-days-2019.rst"])
+def test_restructuredtext_headings_and_levels_are_the_ones_docutils_reads(note: str) -> None:
+    """The hand-written reader (kept free of docutils) finds the same section titles, at the same depths, as
+    docutils' own parser: a returning adornment style goes back to its level."""
+    from docutils import core, nodes
+
+    text = globals()[note] if note.isupper() else (Path(__file__).parent.parent / note).read_text(encoding="utf-8")
+    tree = core.publish_doctree(text, settings_overrides={
+        "doctitle_xform": False, "report_level": 5, "halt_level": 5, "file_insertion_enabled": False})
+
+    def sections(node: nodes.Node, depth: int) -> list[tuple[int, str]]:
+        found = []
+        for child in node.children:
+            if isinstance(child, nodes.section):
+                found.append((depth, child[0].astext()))
+                found += sections(child, depth + 1)
+        return found
+
+    expected = sections(tree, 1)
+    read = load_document_bytes(text.encode(), "note.rst").lines
+    headings = [(len(line) - len(line.lstrip("#")), line.lstrip("#").strip()) for line in read if line.startswith("#")]
+    assert len(expected) >= 3
+    assert headings == expected

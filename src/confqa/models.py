@@ -215,6 +215,9 @@ class Answer(BaseModel):
                                "definition, explanation, comparison, talk, fact).")
     evidence: dict[str, float] = Field(default_factory=dict, description="The features the confidence was "
                                        "computed from (confqa.answer.confidence.FEATURES).")
+    declined: str | None = Field(None, description="Why a check found that the notes do not answer the question ('the "
+                                 "notes never write that version'), or None; such an answer abstains unless abstention "
+                                 "is turned off (answer.abstain_below 0).")
 
     def __str__(self) -> str:
         from confqa.render import answer_to_text

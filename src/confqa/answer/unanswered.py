@@ -3,8 +3,9 @@ writes or an edition of an event they do not cover (`outside_the_notes`, for any
 the lines (`not_answered`) a topic the named speaker never spoke of, a talk the notes only list, a speaker placed in
 someone else's talk, a paper or book not named, a who-question answered by no name, a price, count, time of day or
 room asked for and not given, fewer items than a list question counts, what a thing the notes never name was like.
-An answer a check declines abstains whatever its confidence, and its evidence says so (`UNANSWERED`); the
-confidence fit leaves such questions out."""
+Each check returns the reason it declines, in words a reader is shown. An answer a check declines abstains
+whatever its confidence, says why, and its evidence says so (`UNANSWERED`); the confidence fit leaves such questions
+out."""
 
 from __future__ import annotations
 
@@ -30,46 +31,56 @@ UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted
 
 
 def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore,
-                 settings: AnswerSettings) -> bool:
-    """Whether the quoted lines fail what the question asks for, however close they are to it: a topic the named
-    speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"), a talk the notes only list, a
-    speaker placed in a talk they did not give, a paper or book asked for and none named, a who-question that none
-    of them answers with a name ("who presented the model merging tutorial": the catalogue knows no presenter and
-    no line names one; the notes say they do not know, "speaker to be confirmed"; only the names the question
-    gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no price, "how many GPUs"
-    and no count of them), a time of day or a room asked for and not given, what a thing the notes never name was
-    like ("what was the weather like"), fewer things than a list question counts ("the five checks"). (What no
-    answer can be about, whatever its lines, is `outside_the_notes`.) Such an answer abstains, with the confidence
-    such answers have (`answer.declined_confidence`)."""
-    if silent_on_topic(asked, route, store, settings) or listed_only(asked, route, store) or \
-            missed_only(asked, route, store):
-        return True
+                 settings: AnswerSettings) -> str | None:
+    """Why the quoted lines fail what the question asks for, however close they are to it, or None when they do
+    not: a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"), a talk
+    the notes only list, a speaker placed in a talk they did not give, a paper or book asked for and none named, a
+    who-question that none of them answers with a name ("who presented the model merging tutorial": the catalogue
+    knows no presenter and no line names one; the notes say they do not know, "speaker to be confirmed"; only the
+    names the question gives), a quantity none of them gives in its unit ("how much did a ticket cost" and no
+    price, "how many GPUs" and no count of them), a time of day or a room asked for and not given, what a thing the
+    notes never name was like ("what was the weather like"), fewer things than a list question counts ("the five
+    checks"). (What no answer can be about, whatever its lines, is `outside_the_notes`.) Such an answer abstains,
+    with the confidence such answers have (`answer.declined_confidence`), and says why (`Answer.declined`)."""
+    if silent_on_topic(asked, route, store, settings):
+        return "the talks of the person named never speak of it"
+    if listed_only(asked, route, store):
+        return "the notes only list that talk"
+    if missed_only(asked, route, store):
+        return "the notes say the writer missed that talk"
     if route is not None and route.by_speaker and route.elsewhere and _TALK_NAMED.search(asked.text):
-        return True  # "what did Tufekci present in the imitation learning tutorial": a tutorial she did not give
+        return "the person named did not give that talk"  # "what did Tufekci present in the imitation learning tutorial"
     if _WORK_ASKED.search(asked.text) and not any(names_a_work(unit_text(c.unit, store), asked, store) for c in chosen):
-        return True  # "which paper won the best paper award", answered by "the best paper award went to …"
+        return "no line found names a paper or a book"  # "which paper won the best paper award": "the award went to …"
     if chosen and not_given(asked, unit_text(chosen[0].unit, store), store):
-        return True  # "which LLM made the most money in Alpha Arena", answered by "(Results unpublished.)"
+        return "the notes say it was not given"  # "which LLM made the most money": "(Results unpublished.)"
     if len(chosen) > 1 and _not_set(asked, " ".join(unit_text(c.unit, store) for c in chosen), store):
-        return True  # "where will Backend Days 2026 be hosted": its dates, then "The venue isn't chosen yet"
+        return "the notes say it is not fixed yet"  # "where will Backend Days 2026 be hosted": "The venue isn't chosen yet"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
                            or not names_anyone_new(asked, chosen, store)):
-        return True
+        return "no line found names the person asked for"
     if _PEOPLE_ASKED.search(asked.text) and not _names_anyone(asked, chosen, store):
-        return True  # "which SRE engineers presented the review", answered by a summary that names no one
+        return "no line found names the people asked for"  # "which SRE engineers presented the review"
     if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
-        return True  # "what was the weather like" in notes that never speak of weather
+        return f"the notes never speak of the {asked.head}"  # "what was the weather like"
     if amenity_unsaid(asked.text, [unit_text(c.unit, store) for c in chosen]):
-        return True  # "weather in Lisbon during Qubit Coast 2026", answered by the line giving its dates and venue
+        return "the notes never say it"  # "weather in Lisbon during Qubit Coast 2026", answered by its dates and venue
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
-        return True  # "what were the five checks she wishes she had written": fewer than five things quoted
+        return f"the notes give fewer than {asked.intent.items}"  # "what were the five checks she wishes she had written"
     if (wanted := checks.statistic_of(asked.text)) and \
             not any(wanted & checks.statistic_of(unit_text(c.unit, store)) for c in chosen):
-        return True  # "the p99 latency of the fraud model", answered by its mean latency
+        return "the notes give another statistic"  # "the p99 latency of the fraud model", answered by its mean
     if asked.intent.counted and counted_elsewhere(asked.intent.counted, chosen, store):
-        return True  # "how many GPUs did Yamamoto use", from a note that never speaks of GPUs when others do
-    return (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
-        not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen)
+        return f"the notes about it never speak of {asked.intent.counted}"  # "how many GPUs did Yamamoto use"
+    if (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
+            not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
+        return f"no line found gives the {_WHAT_IS_MISSING.get(asked.intent.measure or '', 'number')} asked for"
+    return None
+
+
+# What a line must give for a quantity or a measure (Intent.measure) asked, as the reason a decline names.
+_WHAT_IS_MISSING = {"money": "amount of money", "duration": "duration", "share": "share", "clock": "time of day",
+                    "day": "day", "room": "room", "city": "city", "affiliation": "organisation"}
 
 
 # Each topic of lexicon.AMENITIES: the words a question asks about it by (lower case) and those notes say it in.
@@ -237,11 +248,21 @@ def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:
     return bool(lexicon.NO_NAME.search(lead)) and not store.names_a_speaker(lead)
 
 
-def outside_the_notes(question: str, store: IndexStore) -> bool:
-    """The question names something no note writes, or an edition of an event they do not cover: whatever the
-    answer, from the lines or from the talk catalogue, it is not about what was asked."""
-    return names_unknown(question, store) or other_edition(question, store) or other_day(question, store) or \
-        other_version(question, store) or other_numbered(question, store)
+def outside_the_notes(question: str, store: IndexStore) -> str | None:
+    """Why no answer can be about what the question asks, whatever its lines, from the lines or from the talk
+    catalogue, or None: it names something no note writes, or an edition, a day, a version or a numbered thing
+    of an event the notes do not cover."""
+    if unknown := names_unknown(question, store):
+        return f"no note names {unknown}"
+    if other_edition(question, store):
+        return "the notes do not cover that edition"
+    if other_day(question, store):
+        return "the notes do not cover that day"
+    if other_version(question, store):
+        return "the notes never write that version"
+    if other_numbered(question, store):
+        return "the notes have no such number in that series"
+    return None
 
 
 _SAID_ABOUT = re.compile(lexicon.SAID_ABOUT, re.I)
@@ -262,8 +283,11 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
         return False
     routed = set(terms(" ".join(route.matched_words)))
     topic = said.group("topic")
-    if (compared := _COMPARED.search(asked.text)) and said.group(0).lower().startswith("compar"):
-        topic = f"{compared.group('subject')} {topic}"  # "how did retrofitting compare with building it in": both
+    if (compared := _COMPARED.search(asked.text)) and said.group(0).lower().startswith("compar") and \
+            not store.talks_of_speakers_named(compared.group("subject")):
+        # "how did retrofitting compare with building it in": both sides ("how did Duarte compare X with Y": the
+        # one who compared is no side)
+        topic = f"{compared.group('subject')} {topic}"
     words = [set(terms(w)) for w in topic.split()]
     words = [w for w in words if w and not w <= FORM_TERMS | ASKING_TERMS]
     if not words:
@@ -500,8 +524,8 @@ _NAME_RUN = re.compile(r"(?:(?<=\s)|(?<=^))[A-Z][\w.-]*(?:['’]\w+)?(?:\s+[A-Z]
 _SHORT_ABBREVIATION = re.compile(r"^[A-Z]{1,3}$")
 
 
-def names_unknown(question: str, store: IndexStore) -> bool:
-    """The question names something no note writes: a run of capitalised words ("Yoshua Bengio's keynote", "the
+def names_unknown(question: str, store: IndexStore) -> str | None:
+    """The name in the question that no note writes, as the question writes it, or None: a run of capitalised words ("Yoshua Bengio's keynote", "the
     boiling point on Mount Everest", "the ICML tutorials") none of whose words is in the notes or their titles, or
     begins a word of theirs; or a person ("Dr. Lena Vogt") whose surname no note writes, with or without its
     accents."""
@@ -518,17 +542,17 @@ def names_unknown(question: str, store: IndexStore) -> bool:
                  and not _compound_written(w, known)]
         named = [t for t in terms(" ".join(words)) if t not in _NOT_A_NAME]
         if named and not any(written(t) for t in named):
-            return True
+            return " ".join(words)
         if len(words) >= 2 and checks.is_a_name(" ".join(words[-2:]), store):
             surname = terms(words[-1])
             if surname and not written(surname[-1]):
-                return True  # "Dr. Lena Vogt" in notes that know a Lena, and no Vogt
+                return " ".join(words[-2:])  # "Dr. Lena Vogt" in notes that know a Lena, and no Vogt
     for found in _OWNER_OF_TALK.finditer(question):
         owner = found.group("owner")
         if len(owner) >= MIN_OWNER_LETTERS and owner not in _NOT_AN_OWNER and \
                 (named := terms(owner)) and not set(named) & _NOT_A_NAME and not written(named[0]):
-            return True  # "summarise kowalczyk's talk on continual learning" in notes no Kowalczyk is in
-    return False
+            return owner  # "summarise kowalczyk's talk on continual learning" in notes no Kowalczyk is in
+    return None
 
 
 # Whose talk a question asks about, typed in lower case: "kowalczyk's talk", "nwosu's keynote slides". (A capitalised

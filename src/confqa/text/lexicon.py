@@ -578,7 +578,7 @@ QUESTION_PATTERNS = {
     "quantity": OTHER_LANGUAGE_ASKED["quantity"] + "|"
                 rf"\bhow (?:{'|'.join(HOW_WORDS)})\b|"
                 rf"\b(?:what|which) (?:(?!(?:does|do|did|is|are|was|were|has|have|had)\b)[\w-]+ ){{0,2}}{AMOUNT_NOUNS}\b|"
-                r"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
+                rf"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
                 r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
