@@ -4,7 +4,7 @@
     python evals/every_corpus.py --json out.json # the per-question records too
 
 Runs `confqa eval <questions> --index <index> --split all --baselines ''` for each corpus (the shipped notes,
-talk-files, long-notes, the twelve blind corpora, the unseen blind-13 and the held-out blind-14), then prints, for each corpus and split, key-fact coverage,
+talk-files, long-notes, the thirteen blind corpora, the unseen blind-14 and the held-out blind-15), then prints, for each corpus and split, key-fact coverage,
 first sentence carrying a key fact, citation precision, talk attribution, abstention recall, false abstention,
 expected calibration error and median answer words; and the same pooled over the corpora written for confqa,
 over the blind ones, the unseen one and the held-out one, with "handled": the share of questions answered right or rightly declined. Tune on dev;
