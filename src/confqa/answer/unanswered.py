@@ -66,7 +66,7 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     if amenity_unsaid(asked.text, [unit_text(c.unit, store) for c in chosen]):
         return "the notes never say it"  # "weather in Lisbon during Qubit Coast 2026", answered by its dates and venue
     if asked.intent.items and sum(max(items_listed(c.unit, store), 1) for c in chosen) < asked.intent.items:
-        return f"the notes give fewer than {asked.intent.items}"  # "what were the five checks she wishes she had written"
+        return f"the notes list fewer than {asked.intent.items} things"  # "the five checks she wishes she had written"
     if (wanted := checks.statistic_of(asked.text)) and \
             not any(wanted & checks.statistic_of(unit_text(c.unit, store)) for c in chosen):
         return "the notes give another statistic"  # "the p99 latency of the fraud model", answered by its mean
