@@ -798,7 +798,9 @@ def _answering_sentence(pieces: list[tuple[tuple[int, ...], str]], unit: Unit, a
     best = best if scores[best] >= scores[0] * settings.lead_sentence_margin else 0
     if asks_a_reason(asked) and not REASON_GIVEN.search(pieces[best][1]):
         # "Why did it lose revenue?": "It lost 3% revenue in the A/B test" restates the question; the sentence
-        # that gives the reason opens the answer.
+        # that gives the reason opens the answer. (Within the unit any reason counts: "The root cause was that
+        # offline metrics rewarded popular items" shares no word with the question; across units, reason_first
+        # asks for one that does.)
         return next((i for i in opening if REASON_GIVEN.search(pieces[i][1])), best)
     return best
 
