@@ -3012,6 +3012,10 @@ def test_a_question_asking_which_talk_is_answered_by_its_title(tmp_path, embedde
     ("perplexity hit of outlier-aware INT4 compared with plain INT4?", ["hit of outlier-aware", "plain"]),  # the
     # word both sides share names neither
     ("Which of the three conferences had the largest attendance?", []),
+    # the sides before the verb
+    ("How did Arrow Flight compare with JDBC for moving a 50 GB table?", ["Arrow Flight", "JDBC"]),
+    ("How did Bun, Deno and Node compare when she ran the same API on all three?", ["Bun Deno", "Node"]),
+    ("Where did Okonkwo and Huamán disagree on the speech data panel?", ["Okonkwo", "Huamán"]),
 ])
 def test_the_sides_of_a_comparison(question: str, sides: list[str]) -> None:
     from confqa.answer.sides import sides_of
@@ -3041,6 +3045,39 @@ def test_what_a_comparison_is_on(question: str, basis: str) -> None:
     from confqa.lexical import terms
 
     assert basis_of(question) == set(terms(basis))
+
+
+TRANSFER_NOTE = """\
+# Data Transfer Summit 2030: my notes
+
+## Columnar transfer (Priya Raman)
+
+Raman's team compared moving a 20 GB table between two services with gRPC streaming versus a plain ODBC connection.
+The setup used two machines in the same rack. Streaming over gRPC took 52 seconds; ODBC took 9 minutes 4 seconds.
+The speed-up comes from sending columnar buffers as they sit in memory.
+
+## Closing panel: Who pays for open data?
+
+Panellists: Tomasz Brandt (Open Fields Trust); Amara Diallo (Kestrel Labs); Jun Ito (City of Osaka).
+
+Tomasz opened with the history of the Open Fields licence and why it took four years to agree on its wording.
+
+Jun described the city's portal, which publishes 3,000 datasets a year.
+
+Tomasz and Amara disagreed on whether companies that train on open data should pay a levy: he was for it, she said
+a levy would drive small firms away.
+"""
+
+
+def test_a_comparison_opens_with_the_line_that_answers_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A comparison opens with the line that names both sides and gives their figures, not the one that says what
+    was compared; "what did they disagree about" opens with the line saying they disagreed, not the roster that
+    names them both, nor a line where one of them agreed on something."""
+    assistant = _assistant_over({"transfer-summit.md": TRANSFER_NOTE}, tmp_path, embedder)
+    timed = assistant.ask("How did gRPC streaming compare with ODBC for moving a 20 GB table?")
+    assert "52 seconds" in first_sentence(timed.answer) and "9 minutes" in first_sentence(timed.answer), timed.answer
+    stance = assistant.ask("On the closing panel, what did Tomasz Brandt and Amara Diallo disagree about?")
+    assert "levy" in first_sentence(stance.answer), stance.answer
 
 
 CACHE_NOTE = """\

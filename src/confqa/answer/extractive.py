@@ -51,7 +51,14 @@ from confqa.answer.question import (
 )
 from confqa.answer.ranking import WORDS_SCALE, unit_probability
 from confqa.answer.readable import display_text
-from confqa.answer.sides import side_passages, with_both_sides
+from confqa.answer.sides import (
+    both_sides_first,
+    both_sides_rank,
+    side_passages,
+    sides_of,
+    telling_words,
+    with_both_sides,
+)
 from confqa.answer.unanswered import (
     UNANSWERED,
     editions_named,
@@ -157,7 +164,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
                       confidence=confidence, citations=[], passages=passages, notices=notices,
                       intent=asked.intent.name, evidence=features, declined=declined)
     # The order the quotes are read in (the confidence is the chosen units', in the order chosen).
-    shown = reason_first(prose_before_bare_rows(chosen, asked, store, settings), asked, store, settings)
+    shown = both_sides_first(reason_first(prose_before_bare_rows(chosen, asked, store, settings), asked, store, settings),
+                             asked, store, settings)
     citations, parts = _cite(shown, asked, store, settings)
     return Answer(question=question, answer=" ".join(parts), abstained=False, confidence=confidence,
                   citations=citations, passages=passages, notices=notices + _year_notice(asked, citations, store),
@@ -796,6 +804,13 @@ def _answering_sentence(pieces: list[tuple[tuple[int, ...], str]], unit: Unit, a
     best = max(opening, key=lambda i: (scores[i], -i))
     # Sentences sharing the unit's cosine score alike: a small lead is noise.
     best = best if scores[best] >= scores[0] * settings.lead_sentence_margin else 0
+    if asked.intent.name == "comparison" and (sides := sides_of(asked.text)):
+        # "How did Arrow Flight compare with JDBC?": "Arrow Flight took 41 seconds; JDBC took 6 minutes 10 seconds"
+        # opens, not the sentence that says what was compared (sides.both_sides_rank).
+        named_by = telling_words(sides, store, asked.text)
+        ranks = [both_sides_rank(pieces[i][1], asked, named_by) if i in opening else -1 for i in range(len(pieces))]
+        telling = max(opening, key=lambda i: (ranks[i], -i))
+        return telling if ranks[telling] > ranks[best] else best
     if asks_a_reason(asked) and not REASON_GIVEN.search(pieces[best][1]):
         # "Why did it lose revenue?": "It lost 3% revenue in the A/B test" restates the question; the sentence
         # that gives the reason opens the answer. (Within the unit any reason counts: "The root cause was that

@@ -19,7 +19,7 @@ from confqa.settings import AnswerSettings
 _JOIN = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|against|or|and|with|to)\s+", re.I)
 _COMPARE = re.compile(r"\b(?:compare|comparing|between)\s+", re.I)  # "compare X with Y" (not "X compared with Y")
 # Where a side's words stop: punctuation, or a word that starts what the sides are compared on.
-_SIDE_END = re.compile(r"[,:;?!]|\s(?:on|in|for|at|when|regarding|about|of|differ\w*|compare\w*|agree\w*|views?|"
+_SIDE_END = re.compile(r"[,:;?!]|\s(?:on|in|for|at|when|regarding|about|of|differ\w*|compare\w*|(?:dis)?agree\w*|views?|"
                        r"approach\w*|results?)\b", re.I)
 SIDE_WORDS = 4  # a side is named by at most this many words next to the word that joins it to the other
 # A side's word names it only if it is at least this share as rare (idf) as the side's rarest: "search" in "exact
@@ -48,9 +48,16 @@ def _parts(question: str) -> tuple[list[frozenset[str]], frozenset[str]]:
     opening = _COMPARE.search(text)
     start = opening.end() if opening else 0
     join = _JOIN.search(text, start)
+    if opening and (join is None or join.start() <= start):
+        # "How did Arrow Flight compare with JDBC", "how did Bun, Deno and Node compare when …": the sides stand
+        # before the verb, not after it.
+        start, join = 0, _JOIN.search(text)
+        left_end = opening.start() if join is not None and join.start() >= opening.start() else None
+    else:
+        left_end = None
     if join is None:
         return [], frozenset()
-    left_words = re.split(r"\s+", text[start:join.start()].strip())
+    left_words = re.split(r"\s+", text[start:left_end or join.start()].strip())
     right = text[join.end():]
     end = _SIDE_END.search(right)
     right_words = right[:end.start() if end else len(right)].split()
@@ -76,9 +83,7 @@ def with_both_sides(chosen: list[Scored], scored: list[Scored], asked: Question,
     basis &= store.vocabulary.keys()
     used = {m for c in chosen for m in c.unit.members}
     out = list(chosen)
-    # A side is named by its rarest word of the notes ("Gemini" in "Gemini 3 score higher", "Wilde" in "de Wilde").
-    keys = [max((t for t in side if t in store.vocabulary), key=lambda t: (store.term_weight(t), t), default=None)
-            for side in sides]
+    keys = side_keys(sides, store)
     for side, key in zip(sides, keys):
         if key is None:
             continue
@@ -101,19 +106,107 @@ def with_both_sides(chosen: list[Scored], scored: list[Scored], asked: Question,
         if not naming:
             continue
         best = max(naming, key=lambda s: (len(side & terms_of(unit_text(s.unit, store))), s.score))
-        words = sum(len(unit_text(c.unit, store).split()) for c in out)
-        while words + len(unit_text(best.unit, store).split()) > settings.max_words:
-            # The weakest unit after the lead whose words name no side that no other unit names.
-            spare = [c for c in out[1:] if all(key_ is None or key_ not in terms_of(unit_text(c.unit, store)) or any(
-                key_ in terms_of(unit_text(o.unit, store)) for o in out if o is not c) for key_ in keys)]
-            if not spare:
-                break
-            weakest = min(spare, key=lambda c: c.score)
-            out.remove(weakest)
-            words -= len(unit_text(weakest.unit, store).split())
-        out.append(best)
+        out = _joined(out, best, keys, store, settings)
         used.update(best.unit.members)
+    stance = stance_asked(asked.text)
+    named_by = telling_words(sides, store, asked.text)
+    if stance and not any(stance.search(unit_text(c.unit, store)) for c in out):
+        # "What did Carlos Ibáñez and Nguyen Thi Lan disagree about?": the line that says they did ("Carlos and Lan
+        # disagreed, amicably, on whether …") joins a roster that names them both.
+        saying = [s for s in scored if not used & set(s.unit.members) and stance.search(unit_text(s.unit, store))
+                  and sum(1 for words in named_by if words & terms_of(unit_text(s.unit, store))) >= 2]
+        if saying:
+            out = _joined(out, max(saying, key=lambda s: s.score), keys, store, settings)
     return out
+
+
+def _joined(out: list[Scored], best: Scored, keys: list[str | None], store: IndexStore,
+            settings: AnswerSettings) -> list[Scored]:
+    """The chosen units with `best` after them, in the place of the weakest units after the lead whose words name
+    no side that no other unit names, as many as the answer needs to stay within `max_words`."""
+    out = list(out)
+    words = sum(len(unit_text(c.unit, store).split()) for c in out)
+    while words + len(unit_text(best.unit, store).split()) > settings.max_words:
+        spare = [c for c in out[1:] if all(key is None or key not in terms_of(unit_text(c.unit, store)) or any(
+            key in terms_of(unit_text(o.unit, store)) for o in out if o is not c) for key in keys)]
+        if not spare:
+            break
+        weakest = min(spare, key=lambda c: c.score)
+        out.remove(weakest)
+        words -= len(unit_text(weakest.unit, store).split())
+    return [*out, best]
+
+
+def side_keys(sides: list[frozenset[str]], store: IndexStore) -> list[str | None]:
+    """Each side's rarest word of the notes, which is what names it in a line ("Gemini" in "Gemini 3 score higher",
+    "Wilde" in "de Wilde"); None for a side none of whose words the notes use."""
+    return [max((t for t in side if t in store.vocabulary), key=lambda t: (store.term_weight(t), t), default=None)
+            for side in sides]
+
+
+def telling_words(sides: list[frozenset[str]], store: IndexStore, question: str) -> list[frozenset[str]]:
+    """For each side, the words of which any one names it in a line. A side the question writes as a name names
+    itself by any of its words at least `SIDE_WORD_SHARE` as rare as its rarest ("Carlos" or "Ibáñez" for Carlos
+    Ibáñez, "Lan" for Nguyen Thi Lan); a side in common words only by its rarest ("adaptive" for adaptive zone
+    maps, whose "zone map" a line about static min/max zone maps uses too)."""
+    capitalised = {t for word in re.findall(r"[\w'’-]+", question) if word[:1].isupper() for t in terms_of(word)}
+    out = []
+    for side, key in zip(sides, side_keys(sides, store)):
+        weights = {t: store.term_weight(t) for t in side if t in store.vocabulary}
+        if key is None:
+            out.append(frozenset())
+        elif side <= capitalised:
+            out.append(frozenset(t for t, w in weights.items() if w >= SIDE_WORD_SHARE * weights[key]))
+        else:
+            out.append(frozenset({key}))
+    return out
+
+
+_FIGURES = re.compile(r"\d+(?:[.,]\d+)*")  # "41", "6", "0.8", "1,200"
+# What a question about two people's views asks them to have done, and the root that says it in a line
+# ("disagree" → "disagreed", "disagreement").
+_STANCE = re.compile(r"\b(disagre|agre|differ|argu|debat)\w*", re.I)
+
+
+def stance_asked(question: str) -> re.Pattern[str] | None:
+    """For "what did Carlos and Lan disagree about", the pattern of a line that says they did ("Carlos and Lan
+    disagreed, amicably, on …"); None when the question asks no stance."""
+    found = _STANCE.search(question)
+    return re.compile(rf"\b{found.group(1)}", re.I) if found else None
+
+
+def both_sides_rank(text: str, asked: Question, named_by: list[frozenset[str]]) -> int:
+    """How well a line answers a comparison by itself: 0 unless it names two sides or more (by a telling word of
+    each); then 1, and one more for each of: it gives a figure the question does not ("Arrow Flight took 41
+    seconds; JDBC took 6 minutes 10 seconds"), it says the stance the question asks ("Carlos and Lan disagreed on
+    whether …")."""
+    said = terms_of(text)
+    if sum(1 for words in named_by if words & said) < 2:
+        return 0
+    asked_figures = set(_FIGURES.findall(asked.text))
+    stance = stance_asked(asked.text)
+    return 1 + any(f not in asked_figures for f in _FIGURES.findall(text)) + bool(stance and stance.search(text))
+
+
+def both_sides_first(chosen: list[Scored], asked: Question, store: IndexStore,
+                     settings: AnswerSettings) -> list[Scored]:
+    """A comparison whose lead unit names one side or none opens with the chosen unit that best answers it by itself
+    (both_sides_rank; the first of equals) when it says the stance asked or scores at least `lead_share` of the
+    lead: "Okonkwo vs Huamán:
+    open license helps research, but companies give nothing back" over the panel's roster row that names Okonkwo.
+    Only the order of the quotes changes (the confidence is the chosen units')."""
+    sides = sides_of(asked.text)
+    if len(chosen) < 2 or not sides or asked.intent.name != "comparison":
+        return chosen
+    named_by = telling_words(sides, store, asked.text)
+    ranks = [both_sides_rank(unit_text(c.unit, store), asked, named_by) for c in chosen]
+    best = max(range(len(chosen)), key=lambda i: (ranks[i], -i))
+    stance = stance_asked(asked.text)
+    says_it = bool(stance and stance.search(unit_text(chosen[best].unit, store)))
+    # A line naming both sides and saying the stance asked answers however it scores.
+    if ranks[best] <= ranks[0] or (not says_it and chosen[best].score < chosen[0].score * settings.lead_share):
+        return chosen
+    return [chosen[best], *(c for i, c in enumerate(chosen) if i != best)]
 
 
 def _says(said: frozenset[str], side: Collection[str], basis: Collection[str]) -> bool:
