@@ -198,6 +198,15 @@ def test_a_count_stands_next_to_what_is_counted() -> None:
     ("How much of their codebase did they type?", "They went from 6% to 58% typed in 14 months.", True),
     ("How much of their codebase did they type?", "Roughly half of it is typed now.", True),
     ("What share of the talks were recorded?", "Recordings went up on 2024-03-12.", False),  # a date is no share
+    # a unit the question names: a number in it, not one of another measurement
+    ("What exposure limit in dB did the haptics workshop recommend?", "hand tracking lag was ~30 ms", False),
+    ("What exposure limit in dB did the haptics workshop recommend?", "keep it under 140 dB at the palm", True),
+    ("What exposure limit in dB did the haptics workshop recommend?", "a limit of 85dB over an hour", True),
+    ("Which index size in gigabytes did they end up with?", "The index took 3.1 GB of memory.", True),
+    ("Which index size in gigabytes did they end up with?", "They indexed 3.1 million vectors.", False),
+    # a price asked with the thing between "what does" and "cost"
+    ("What does a clinical long-read genome cost per sample?", "They sequenced 120 genomes last year.", False),
+    ("What does a clinical long-read genome cost per sample?", "A genome now costs about €900 per sample.", True),
 ])
 def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, holds: bool) -> None:
     from confqa.answer.checks import amounts
@@ -3720,11 +3729,39 @@ def test_a_line_about_the_year_asked_is_no_answer_from_another_year(tmp_path, em
     "Vraag uit de zaal over false positives: daar had ze geen cijfers voor.",
     "Auf die Frage nach Fehlalarmen hatte er keine Zahlen.",
     "Sobre los falsos positivos no dio cifras.",
+    # the writer did not take the figures down, or the speaker sent people elsewhere for them
+    "I didn't copy the numbers down and the handout stayed in the room.",
+    "they talked about exposure limits but pointed to a handout",
+    "He would not give the per-sample price, because it is tied to their vendor contract.",
 ])
 def test_a_figure_the_speaker_had_none_of_is_not_given(said: str) -> None:
     from confqa.text import lexicon
 
     assert lexicon.NOT_GIVEN.search(said)
+
+
+HAPTICS_NOTE = """\
+# Interaction Days 2031, my notes
+
+## Workshop: Ultrasonic mid-air haptics (Ines Carvalho)
+
+Format: 3 hours, hands-on, 20 seats. The hardest part was hand tracking: the lag was about 30 ms on their kit.
+
+On safety, she talked about exposure limits for a while but pointed to a handout. I didn't copy the numbers down.
+
+Their arrays refresh at 200 Hz, fast enough that a moving focal point feels like one continuous line.
+"""
+
+
+def test_a_figure_in_a_unit_the_notes_do_not_give_is_declined(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What exposure limit in dB did the workshop recommend": the notes say the limits were in a handout the
+    writer did not copy, and their only figures are a lag in ms and a rate in Hz, so there is no answer; a figure
+    they do give in its unit is answered."""
+    assistant = _assistant_over({"interaction-days.md": HAPTICS_NOTE}, tmp_path, embedder)
+    limit = assistant.ask("What exposure limit in dB did the mid-air haptics workshop recommend?")
+    assert limit.abstained and limit.declined, limit.answer
+    lag = assistant.ask("What hand tracking lag in ms did they see in the haptics workshop?")
+    assert not lag.abstained and "30 ms" in first_sentence(lag.answer), lag.answer
 
 
 @pytest.mark.parametrize(("question", "intent", "term"), [

@@ -78,6 +78,9 @@ def amounts(intent: Intent, text: str) -> bool:
     if intent.counted and intent.measure is None:
         return counts(intent.counted, text)
     words, numbers = _numbered(text)
+    if intent.unit:  # "what exposure limit in dB": a number in decibels, not the "30 ms" of another measurement
+        said = lexicon.UNITS.get(intent.unit, (intent.unit,))
+        return any(_followed_by(words, i, lambda w: w in said) for i in numbers)
     if intent.measure == "money":
         if intent.priced and not _names_priced(intent.priced, text):
             return False  # "how much did a metro pass cost", answered by the price of a single ticket

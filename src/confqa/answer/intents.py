@@ -30,6 +30,14 @@ _PATTERNS = {name: re.compile(lexicon.QUESTION_PATTERNS[name], re.I) for name in
 # A defined term is a name or a short noun phrase; longer ones are questions about a situation.
 MAX_TERM_WORDS = 6
 _HOW_MANY = re.compile(r"^(?:[\w,' -]+, )?how (?:many|much)\b", re.I)
+# "What exposure limit in dB did the workshop recommend", "which batch size in GB": a what-question that names the
+# unit of its answer asks for a number, whatever its verb suggests.
+# A unit by any name a question calls it ("in GB", "in gigabytes", "in per cent"), a letter alone ("in s") being none.
+_UNIT_OF = {**{form: unit for unit, forms in lexicon.UNITS.items() for form in forms if len(form) > 1},
+            **{unit: unit for unit in lexicon.UNITS}, **lexicon.UNIT_NAMED}
+_UNIT_NAMES = sorted(_UNIT_OF, key=len, reverse=True)
+_IN_A_UNIT = re.compile(r"^(?:[\w,' -]+, )?(?:what|which) (?:[\w-]+ ){1,4}in (?P<unit>"
+                        + "|".join(re.escape(u) for u in _UNIT_NAMES) + r")(?!\w)", re.I)
 _NOT_A_TERM = frozenset({"like", "in", "during", "at", "on", "for", "when", "after", "before"})
 _NOT_PRICED = frozenset(terms("money much"))  # "how much money did they save" asks for money, not a thing's price
 _MAIN = frozenset({"main", "key", "biggest", "top", "major", "most"})  # "the main tips": items, not a term
@@ -86,6 +94,7 @@ class Intent:
     items: int | None = None  # how many items a list question asks for: 5 in "what are the five commandments"
     names: tuple[str, ...] = ()  # the capitalised words a who- or which-city question gives: they answer nothing
     expands: bool = False  # a definition asked as what an abbreviation stands for ("what does DARE stand for")
+    unit: str | None = None  # the unit a quantity question names its answer in (a key of lexicon.UNITS): "db"
 
     @property
     def wants_items(self) -> bool:
@@ -98,7 +107,8 @@ def classify(question: str) -> Intent:
     text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
     years = years_named(text)
     # "How many models did the paper compare?" asks for a number first, whatever else its words suggest.
-    name = "quantity" if _HOW_MANY.match(text) else "definition" if _HOW_DEFINED.match(text) else \
+    in_a_unit = _IN_A_UNIT.match(text)
+    name = "quantity" if _HOW_MANY.match(text) or in_a_unit else "definition" if _HOW_DEFINED.match(text) else \
         next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
     term = None
     if name == "definition":
@@ -130,6 +140,7 @@ def classify(question: str) -> Intent:
         word = found.group(1).lower()
         items = int(word) if word.isdigit() else lexicon.SMALL_NUMBERS[word]
     names = tuple(dict.fromkeys(re.findall(r"\b[A-Z][\w'’-]*", text))) if name == "who" or measure == "city" else ()
+    unit = _UNIT_OF.get(in_a_unit.group("unit").lower()) if in_a_unit else None
     return Intent(name=name, years=years, term=term.strip(" ?.") if term else None, counted=counted, measure=measure,
-                  priced=priced, items=items, names=names,
+                  priced=priced, items=items, names=names, unit=unit,
                   expands=bool(name == "definition" and term and _EXPANSION_ASKED.search(text)))

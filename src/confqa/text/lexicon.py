@@ -125,16 +125,22 @@ UNKNOWN_SPEAKER = re.compile(r"\b(?:didn'?t|did not|couldn'?t|could not|never)\s
 NO_NAME = re.compile(UNKNOWN_SPEAKER.pattern + r"|\bto be (?:confirmed|announced|determined|decided)\b|\btb[acd]\b|"
                      r"\b(?:anonymous|unnamed|undisclosed)\b|\bname (?:withheld|not (?:given|shared|known))\b", re.I)
 # What a note says when the figure or result asked for was not given: "(Results unpublished. Legal reasons.)", "No
-# before/after numbers in this one.", "she wouldn't share exact numbers", "the winner was not announced".
+# before/after numbers in this one.", "she wouldn't share exact numbers", "the winner was not announced", "I didn't copy
+# the numbers down", "pointed to a handout".
 NOT_GIVEN = re.compile(
     r"\b(?:results?|numbers?|figures?|scores?|winners?|data|details|metrics|benchmarks?)\s+(?:were\s+|are\s+|was\s+|"
     r"is\s+)?(?:unpublished|not (?:yet )?(?:published|disclosed|shared|given|announced|released|public)|withheld|"
     r"undisclosed)\b|"
     r"\b(?:didn['’]?t|did not|wouldn['’]?t|would not|couldn['’]?t|could not|can['’]?t|cannot|won['’]?t|will not|"
-    r"refused to|declined to)\s+(?:share|give|publish|disclose|reveal|show|quote|name)\s+(?:any\s+|the\s+|their\s+|"
+    r"refused to|declined to)\s+(?:share|give|publish|disclose|reveal|show|quote|name|copy|write|note|jot|catch|"
+    r"get|record|take)\s+(?:down\s+)?(?:any\s+|the\s+|their\s+|"
     r"his\s+|her\s+|its\s+|exact\s+|hard\s+)*(?:[\w-]+\s+)?(?:numbers?|figures?|results?|details|data|metrics|prices?|"
     r"pricing|costs?|budgets?|revenue|salar(?:y|ies))\b|"
     r"\bno (?:[\w/-]+ )?(?:numbers|figures|results|data)\s+(?:in this one|were (?:given|shared|shown)|given|shared)\b|"
+    # the figures are somewhere the writer did not copy from: "pointed to a handout", "the numbers are in the paper"
+    r"\bpointed (?:us |people |everyone |the audience )?to (?:a|the|her|his|their) (?:handout|paper|slides|appendix|"
+    r"website|repo|blog post)\b|\b(?:numbers|figures|results|details) (?:are|were|is) (?:only )?in the (?:paper|"
+    r"handout|slides|appendix)\b|"
     # "she had no figures for that", and in the notes' other languages: "daar had ze geen cijfers voor", "keine
     # Zahlen genannt", "no dio cifras", "pas de chiffres", "sem números", "nessun dato"
     r"\b(?:had|has|have) no (?:[\w/-]+ )?(?:numbers|figures|results|data)\b|\bgeen (?:cijfers|getallen|resultaten)\b|"
@@ -341,6 +347,20 @@ PEOPLE_COUNTS = frozenset("""people persons attendees attendance participants re
 registrants registrations visitors audience members students developers scientists practitioners speakers folks
 rsvps attendants guests""".split())
 # Units of time: "two days" is how long something lasted, not how many of the asked things there were.
+# The units a question can name its answer in ("what exposure limit in dB", "which batch size in GB"), each with the
+# words notes write it in after a number (lower case; "85dB" counts too).
+UNITS = {
+    "db": ("db", "dba", "decibel", "decibels"), "ms": ("ms", "millisecond", "milliseconds", "msec"),
+    "seconds": ("s", "sec", "secs", "second", "seconds"), "minutes": ("min", "mins", "minute", "minutes"),
+    "hours": ("h", "hr", "hrs", "hour", "hours"), "gb": ("gb", "gib", "gigabyte", "gigabytes"),
+    "mb": ("mb", "mib", "megabyte", "megabytes"), "tb": ("tb", "tib", "terabyte", "terabytes"),
+    "kb": ("kb", "kib", "kilobyte", "kilobytes"), "%": ("%", "percent", "pct"), "dollars": ("$", "usd", "dollars"),
+    "euros": ("€", "eur", "euros"), "kwh": ("kwh",), "watts": ("w", "watt", "watts"), "hz": ("hz",), "khz": ("khz",),
+    "mhz": ("mhz",), "ghz": ("ghz",), "fps": ("fps",), "km": ("km", "kilometres", "kilometers"),
+    "kg": ("kg", "kilograms"), "tokens": ("tokens", "token"),
+}
+# Other names a question gives those units by, besides how notes write them ("in per cent", "as a percentage").
+UNIT_NAMED = {"per cent": "%", "percentage": "%", "euro": "euros", "dollar": "dollars"}
 DURATION_UNITS = frozenset("""ms millisecond milliseconds second seconds sec secs minute minutes min mins hour hours
 h hr hrs day days night nights week weeks month months year years""".split())
 # An amount of money: a currency sign or name next to a number, or "free".
@@ -361,7 +381,7 @@ PRICE_NOUN_ASKED = (r"^\s*(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:price|prices|pric
 MONEY_ASKED = (PRICE_NOUN_ASKED + r"|\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
                r"spend|spent|price[sd]?)\b(?! in\b(?! (?-i:[A-Z])))|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
                r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b|"
-               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b(?! (?-i:[A-Z])))")
+               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,5}cost\b(?! in\b(?! (?-i:[A-Z])))")
 # The thing whose price a how-much question asks: its words run from the verb to "cost" or a preposition, and the
 # last of them names it ("registration" in "how much did NeurIPS 2025 registration cost", "pass" in "how much did a
 # 24-hour metro pass cost in Lisbon", "tickets" in "how much were tickets for JSConf"). A cost that goes on to do
@@ -581,7 +601,7 @@ QUESTION_PATTERNS = {
                 rf"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
-                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,3}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
+                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,5}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
