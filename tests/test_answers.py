@@ -3651,12 +3651,28 @@ Mihkel Tamm built berth occupancy sensors from radar modules at 40 euros each an
      "conference hall. Parking: the underground car park next door charges 9 euros a day.", "car park"),
     ("harbourline summit wifi password", "attendees this year",
      "attendees this year (Wi-Fi: HarbourGuest, password on the badge)", "HarbourGuest"),
+    # asked in Spanish, the amenity's word followed by Spanish function words
+    ("¿Había opciones veganas en la comida de Harbourline Summit 2031?", "attendees this year",
+     "attendees this year, and la comida was all vegan", "vegan"),
 ])
 def test_a_question_about_an_amenity_the_quoted_lines_never_speak_of_abstains(
         question: str, before: str, after: str, given: str, tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     """The weather, parking or the Wi-Fi asked of an event is not answered by the lines that give the event's dates
     and venue; the same notes saying it are answered."""
     _declined_until_given(SUMMIT_NOTE, question, before, after, given, tmp_path, embedder)
+
+
+def test_a_meal_named_as_a_time_of_day_says_nothing_of_the_food_and_other_languages_ask_for_it() -> None:
+    from confqa.answer.unanswered import amenities_asked, says_amenity
+
+    asked = amenities_asked("What was served for lunch at BotWorks Summit 2024?")
+    assert asked
+    assert not says_amenity(asked, "Lunch-break chatter: people are still arguing about the stairs numbers.")
+    assert not says_amenity(asked, "After lunch, Okafor presented the gripper results.")
+    assert says_amenity(asked, "Lunch was a buffet with two vegan dishes.")
+    # a Spanish question: the food words are followed by Spanish articles and prepositions, not by a noun they qualify
+    assert amenities_asked("¿Había opciones veganas en la comida de las Jornadas de Valencia?")
+    assert not amenities_asked("¿Quién habló de la seguridad alimentaria en las Jornadas?")
 
 
 def test_an_amenity_word_that_qualifies_another_noun_is_no_amenity_question(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -107,9 +107,13 @@ def amenities_asked(question: str) -> list[re.Pattern[str]]:
 
 
 def says_amenity(asked: list[re.Pattern[str]], text: str) -> bool:
-    """The text speaks of one of the amenities asked about."""
-    shown = display_text(text)
+    """The text speaks of one of the amenities asked about (a meal named as a time of day, "after lunch", speaks of
+    none)."""
+    shown = _MEAL_AS_TIME.sub(" ", display_text(text))
     return any(said.search(shown) for said in asked)
+
+
+_MEAL_AS_TIME = re.compile(lexicon.MEAL_AS_TIME, re.I)
 
 
 def _heads_its_phrase(text: str, end: int) -> bool:
@@ -120,7 +124,7 @@ def _heads_its_phrase(text: str, end: int) -> bool:
     if after is None:
         return True
     word = after.group(1).lower()
-    return word in STOPWORDS or word in lexicon.AMENITY_FOLLOWERS or \
+    return word in STOPWORDS or word in lexicon.AMENITY_FOLLOWERS or word in lexicon.OTHER_LANGUAGE_FUNCTION_WORDS or \
         any(said.fullmatch(word) for _, said in _AMENITIES.values())
 
 

@@ -508,6 +508,15 @@ AMENITIES = {
 AMENITY_FOLLOWERS = frozenset("""like options option choices choice nearby near around close next outside inside
 within situation served price prices cost costs costed rate rates fee fees recommendations recommended recommend
 was were is are be""".split())
+# A meal named as a time of the day, which says nothing of the food: "after lunch", "Lunch-break chatter", "the
+# post-lunch slot", "coffee break".
+MEAL_AS_TIME = (r"\b(?:after|before|until|till|post-?|pre-?)\s*(?:lunch|dinner|breakfast|coffee)\b|"
+                r"\b(?:lunch|dinner|breakfast|coffee)[- ]?(?:breaks?|time|slots?|sessions?|talks?|keynotes?|chatter)\b")
+# Articles and prepositions of the notes' other languages, which leave an amenity's word the thing asked about as
+# English function words do ("opciones veganas en la comida", "l'hôtel près du centre", "Parkplatz am Hotel").
+OTHER_LANGUAGE_FUNCTION_WORDS = frozenset("""en la el los las de del y o para por con cerca le les du des au aux à
+et ou pour près avec der die das den dem des zum zur im am und oder für mit bei nahe em no na do da dos das e para
+il lo gli della nel het een van bij""".split())
 # A question asking for a reason, not a mechanism: "why did the recommender lose revenue", "what caused the table
 # bloat", "¿por qué …?" ("how does the policy decide" asks how, and is answered by the steps).
 REASON_ASKED = (r"^\s*(?:and\s+)?why\b|\bwhy (?:did|does|do|is|are|was|were|can|could|would|should|has|have|had)\b|"
