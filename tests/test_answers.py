@@ -3806,3 +3806,61 @@ def test_a_why_question_opens_with_the_reason_not_with_the_restated_question(tmp
     assert "popular items" in first_sentence(answer.answer), answer.answer
     assert "lost 3% revenue" in answer.answer  # what happened still follows the reason
 
+
+
+@pytest.mark.parametrize(("question", "measure", "largest"), [
+    ("Which card got the most votes?", "votes", True),
+    ("which session drew the fewest attendees", "attendees", False),
+    ("which model scored lowest?", "scored", False),
+    ("Which talk did she rank first?", "rank", False),
+    ("Which poster was top-ranked?", "rank", False),
+    ("Which talk did she rank last?", "rank", True),
+    ("What did most people think of the keynote?", None, None),  # "most" counts people here, it ranks nothing
+    ("How did they rank the posters?", None, None),
+])
+def test_the_superlative_a_question_asks(question: str, measure: str | None, largest: bool | None) -> None:
+    from confqa.answer.extremes import extreme_asked
+    from confqa.answer.question import terms_of
+
+    extreme = extreme_asked(question)
+    if measure is None:
+        assert extreme is None
+    else:
+        assert extreme is not None and terms_of(measure) <= extreme.measure and extreme.largest is largest
+
+
+BOARD_NOTE = """\
+# Render Camp 2031, the unconference day
+
+Everyone got three dot stickers in the morning, and a card needed at least 8 votes to get a room.
+
+## The board
+
+- Card #1: Shader caches that survive driver updates (convener: Ana Lima), 14 votes
+- Card #2: Frame pacing on handhelds (convener: Kwame Mensah), 22 votes
+- Card #4: Texture streaming without hitches (convener: Greta Holm), 9 votes
+- Card #7: Profiling on the couch (convener: Rafael Ortiz), 4 votes
+
+## My ranking of the talks
+
+| Rank | Talk | Speaker | Score /10 |
+|---|---|---|---|
+| 3 | Light Probes for Everyone | Ines Duarte | 7.5 |
+| 1 | Rollback Netcode Without Tears | Marisol Ortega | 9.5 |
+| 2 | Particles on a Budget | Chen Wei | 8.0 |
+"""
+
+
+def test_a_superlative_is_answered_by_the_record_with_the_extreme_number(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which card got the most votes" opens with the card with 22 votes (not the line that says cards need 8), the
+    fewest with the one with 4, and "which talk did the writer rank first" with the row ranked 1, wherever in the
+    table it stands."""
+    assistant = _assistant_over({"render-camp.md": BOARD_NOTE}, tmp_path, embedder)
+    most = assistant.ask("Which card got the most votes at Render Camp?")
+    assert "Frame pacing on handhelds" in first_sentence(most.answer), most.answer
+    fewest = assistant.ask("Which card got the fewest votes at Render Camp?")
+    assert "Profiling on the couch" in first_sentence(fewest.answer), fewest.answer
+    first = assistant.ask("Which talk did the writer rank first at Render Camp?")
+    assert "Rollback Netcode Without Tears" in first_sentence(first.answer), first.answer
+    best = assistant.ask("Which talk got the highest score at Render Camp?")
+    assert "Rollback Netcode Without Tears" in first_sentence(best.answer), best.answer

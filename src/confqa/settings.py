@@ -143,6 +143,9 @@ class AnswerSettings(BaseModel):
                                       "heading it names too, joined to the passages the answer is drawn from when "
                                       "retrieval ranked them lower (1, 2 and 4 gave the same answers on the dev "
                                       "split).")
+    extreme_sections: int = Field(3, ge=0, le=20, description="A superlative ('which card got the most votes') is "
+                                  "answered by the record with the extreme number among the rows and items of the "
+                                  "sections of this many best-ranked units (confqa.answer.extremes).")
     side_passages_added: int = Field(2, ge=0, le=20, description="Passages that name a side of a comparison "
                                      "which no retrieved passage names ('compare exact flat search with IVF-PQ' and "
                                      "the row of the flat index), joined to the passages the answer is drawn from, "

@@ -18,6 +18,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.catalogue import catalogue_units, talk_of
 from confqa.answer.confidence import confidence_from, model
+from confqa.answer.extremes import extreme_first
 from confqa.answer.intents import Intent, classify
 from confqa.answer.leads import (
     ADVICE,
@@ -142,7 +143,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     pool += side_passages(asked, pool, store, settings.side_passages_added, query.filters.mask)
     catalogue = catalogue_units(asked, pool, store, settings)
     ranked = [] if catalogue else candidates(asked, query, pool, store, settings)
-    chosen = catalogue or _select(leads_first(ranked, asked, store, settings), asked, store, settings)
+    chosen = catalogue or extreme_first(_select(leads_first(ranked, asked, store, settings), asked, store, settings),
+                                        ranked, asked, store, settings)
     if not catalogue and _from_another_year(asked, chosen, store):
         in_year = _in_year_answer(asked, query, pool, store, settings)
         chosen = in_year or chosen
