@@ -215,6 +215,15 @@ def test_a_quantity_answer_is_in_the_unit_asked_for(question: str, text: str, ho
     assert amounts(classify(question), text) is holds
 
 
+def test_a_date_in_figures_is_not_a_number_counted() -> None:
+    from confqa.answer.checks import amounts
+
+    asked = classify("How many people attended the tutorials?")
+    assert not amounts(asked, "The tutorials were on 14.03.2024.")
+    assert not amounts(asked, "Tutorials: Thu 11, Sala 3.")
+    assert amounts(asked, "So 40 people came to the tutorials.")
+
+
 def test_a_number_beside_the_questions_words_is_told_from_one_in_another_clause() -> None:
     """"How much did p99 latency drop": "p99 went from 840 ms to 210 ms" answers it, "a Java 11 thread-pool model;
     p99 latency spiked" does not (its number is in another clause, "p99" is a topic word, not a number)."""
@@ -237,6 +246,14 @@ def test_a_number_beside_the_questions_words_is_told_from_one_in_another_clause(
     ("2025-03-20 Tutorial (2 hours, 15:00-17:00).", True),
     ("The workshops were on the closing day.", True),
     ("Tutorials are held every year since 2019.", False),
+    # a programme's shortened weekday with its date, and dates written in figures
+    ("Thu 11 | 09:30 | Auditório 1 | Inês Carvalho de Sá", True),
+    ("Tutorien: Di 14.3., Raum 2", True),
+    ("Tutorials on 14.03.2024 in room B", True),
+    ("Tutorials on 3/14/2025 in room B", True),
+    ("So 40 people came to the tutorials.", False),  # "So" and "sat" are words before they are weekdays
+    ("We sat 12 people at each tutorial table.", False),
+    ("The tutorials ran on Python 3.12.", False),  # a version, not a date
 ])
 def test_a_which_day_question_is_answered_by_a_day(text: str, holds: bool) -> None:
     from confqa.answer import checks

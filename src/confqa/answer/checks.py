@@ -204,7 +204,8 @@ def _followed_by(words: list[str], i: int, kind: Callable[[str], bool]) -> bool:
 _MONTH = r"(?:" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + r")\.?"
 # Dates and times are numbers that count nothing: "31 Oct – 1 Nov", "May 15th", "2024-09-12", "19:00", "10:15–10:30".
 _DATE_OR_TIME = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|"
-                           rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b", re.I)
+                           rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b|"
+                           + lexicon.NUMERIC_DATE, re.I)
 
 
 # A day: a weekday, "day 3", "the closing day", "today", or a date with its day's number ("14 June", "June 14th",
@@ -215,7 +216,7 @@ _DAY = re.compile(r"\b(?:" + "|".join(lexicon.WEEKDAYS + lexicon.OTHER_WEEKDAYS)
                   "|".join(lexicon.SMALL_NUMBERS) + r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|"
                   r"closing) day\b|\b(?:today|yesterday|tomorrow)\b|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b|"
                   rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-                  + _OTHER_DATE, re.I)
+                  + _OTHER_DATE + "|" + lexicon.NUMERIC_DATE, re.I)
 
 
 def only_dates(text: str) -> bool:

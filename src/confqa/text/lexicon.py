@@ -670,6 +670,14 @@ OTHER_MONTHS = ("januar", "jänner", "februar", "märz", "maerz", "mai", "juni",
                 "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro",
                 "dezembro", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre",
                 "dicembre", "januari", "februari", "maart", "mei", "augustus")
+# A date written in figures: "14.03.2024", "14/03/2024", "3/14/25" (a year is needed: "3.12" is a version, "3/4"
+# a fraction), or a shortened weekday with its day of the month: "Thu 11", "Fri., 12", "Di 14.3.", "Sa 13.".
+NUMERIC_DATE = (r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b|\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|"
+                # written capitalised, as a programme does ("so 40 people came", "we sat 12" are no days)
+                r"(?-i:\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|Lun|Mer|Jeu|Ven|Sam|Dim|Mié|Jue|Vie|Sáb|Dom|"
+                r"MON|TUE|WED|THU|FRI|SAT|SUN)\.?,?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s?%|[:.,]\d)|"
+                # a German or Dutch weekday's two letters, then the date with its dots: "Di 14.3.", "Sa 13."
+                r"\b(?:Mo|Di|Mi|Do|Fr|Sa|So|Ma|Wo|Vr|Za|Zo)\.?,?\s+\d{1,2}\.(?:\d{1,2}\.?)?(?!\d))")
 OTHER_WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
                   "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes",
                   "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo", "lunedì", "martedì",
