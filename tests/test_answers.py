@@ -3881,3 +3881,27 @@ def test_a_superlative_is_answered_by_the_record_with_the_extreme_number(tmp_pat
     assert "Rollback Netcode Without Tears" in first_sentence(first.answer), first.answer
     best = assistant.ask("Which talk got the highest score at Render Camp?")
     assert "Rollback Netcode Without Tears" in first_sentence(best.answer), best.answer
+
+
+LUNCH_NOTE = """\
+# Platform Lunch & Learn, summer 2031
+
+## Migrating the Rate Engine to Kotlin Coroutines (Ana Sofía Castillo)
+
+She walked us through moving the pricing service off its old thread-pool model. The p99 latency of a quote fell
+from 840 ms to 210 ms, and the service now runs on half the pods.
+
+## Feature Flags Without Tears (Rahul Menon)
+
+Rahul showed how the team names flags and removes every flag after ninety days.
+"""
+
+
+def test_a_talk_speaks_of_what_its_title_says(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What did Castillo say about Kotlin coroutines" is about her talk, whose title (a heading, no line of its
+    own) says so: answered. What only another talk speaks of ("flag naming") is still declined for her."""
+    assistant = _assistant_over({"lunch.md": LUNCH_NOTE}, tmp_path, embedder)
+    titled = assistant.ask("What did Castillo say about Kotlin coroutines?")
+    assert not titled.abstained and "thread-pool" in titled.answer, (titled.answer, titled.declined)
+    other = assistant.ask("What did Castillo say about flag naming?")
+    assert other.abstained and other.declined, other.answer

@@ -279,7 +279,8 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
     """The question asks what a speaker said about a topic ("what did Zhou say about 2-bit quantization") and the
     lines about that speaker's talks (and those of any other speaker the question names) hold no more than
     `topic_words_held` of the topic's words. A hyphenated word counts whole ("2-bit" is not held by a "2"); words
-    of the question's form are not the topic, and the words it was routed on (the talk's title words) are held."""
+    of the question's form are not the topic, and the words it was routed on and the words of the talks' titles are
+    held."""
     if not (route and route.by_speaker and route.talk_ids):
         return False
     said = _SAID_ABOUT.search(asked.text)
@@ -297,7 +298,9 @@ def silent_on_topic(asked: Question, route: TalkRoute | None, store: IndexStore,
     if not words:
         return False
     talk_ids = set(route.talk_ids) | set(store.talks_of_speakers_named(asked.text))
-    held = set(routed)
+    # A talk speaks of what its title says, wherever the title is written (a programme table the talk's lines are
+    # not attributed from).
+    held = set(routed).union(*(terms_of(store.talks_by_id[t].title) for t in talk_ids if t in store.talks_by_id))
     for sentence in sentences_of_talks(sorted(talk_ids), store):
         held |= terms_of(store.sentences[sentence].text)
     found = sum(1 for w in words if all(_held(t, held) for t in w))
