@@ -3905,3 +3905,31 @@ def test_a_talk_speaks_of_what_its_title_says(tmp_path, embedder) -> None:  # ty
     assert not titled.abstained and "thread-pool" in titled.answer, (titled.answer, titled.declined)
     other = assistant.ask("What did Castillo say about flag naming?")
     assert other.abstained and other.declined, other.answer
+
+
+TOP_TALKS_NOTE = """\
+# Frontend Pampa 2031: my top three
+
+### 3. "Container Queries in Anger" by Florencia Méndez (Mercado Claro)
+
+This was a no-nonsense walkthrough of migrating a real product grid from media queries to container queries.
+
+### 2. "Signals, Explained With Mate" by Martín Suárez (Yerba Labs)
+
+A live-coded reactive library in forty minutes, with a thermos of mate as the running example.
+
+### 1. "Shipping a Design System to 40 Teams" by Ivana Horvat (Kuna)
+
+Versioning tokens separately from components was the decision that made the rollout possible.
+"""
+
+
+def test_who_presented_a_talk_whose_speaker_only_its_heading_names(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A talk whose speaker is named in its heading and in no line under it: "who presented" it is answered from the
+    catalogue (its title and speaker, over its first line), by its title or by its topic."""
+    assistant = _assistant_over({"top-three.md": TOP_TALKS_NOTE}, tmp_path, embedder)
+    titled = assistant.ask('Who presented "Shipping a Design System to 40 Teams"?')
+    assert not titled.abstained and "Ivana Horvat" in first_sentence(titled.answer), (titled.answer, titled.declined)
+    topic = assistant.ask("Who gave the talk on container queries at Frontend Pampa?")
+    assert not topic.abstained and "Florencia Méndez" in first_sentence(topic.answer), (topic.answer, topic.declined)
+    assert "Horvat" not in topic.answer

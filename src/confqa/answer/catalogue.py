@@ -40,7 +40,10 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     members = sentences_of_talks([talk.id], store)
     naming = [i for i in members if checks.names_speaker_of(display_text(store.sentences[i].text), store, [talk.id])]
     if not naming:
-        return []
+        # The speakers are named only where the talk is ('### 10. "CSS Container Queries in Anger" by Florencia
+        # Méndez', a heading and no line of its own): the talk's first line, under the catalogue's title and
+        # speakers.
+        return [Scored(Unit((members[0],), "talk", 1.0), 1.0, talk_id=talk.id)] if members else []
     best = max(naming, key=lambda i: (checks.speakers_named(display_text(store.sentences[i].text), talk),
                                       checks.speakers_named_in_full(display_text(store.sentences[i].text), talk), -i))
     run = _naming_run(best, naming, store)
