@@ -36,6 +36,10 @@ from confqa.evaluation import first_sentence
     ("Did Choi and Yue agree, or did their results differ?", "comparison"),
     ("What did Mitchell recommend", "talk"),
     ("What were Zhou's takeaways on speculative decoding?", "talk"),
+    # "cost" in a title the question names asks no price; a price asked with a longer thing before "cost" does
+    ("What did Watanabe say about Learned Cost Models for Tensor Program Tuning?", "talk"),
+    ("What does a clinical long-read genome cost per sample?", "quantity"),
+    ("What exposure limit in dB did the haptics workshop recommend?", "quantity"),
     ("Which model won Vending Bench?", "fact"),
     ("What was the weather like in San Diego during the conference?", "fact"),
     ("Which projects won the challenge tracks at the hackathon?", "list"),  # which and a plural noun

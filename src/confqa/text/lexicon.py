@@ -381,7 +381,7 @@ PRICE_NOUN_ASKED = (r"^\s*(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:price|prices|pric
 MONEY_ASKED = (PRICE_NOUN_ASKED + r"|\bhow much money\b|\bhow (?:much|expensive)\b(?:[\w'’ -]+ )?(?:cost|costs|charge[sd]?|pay|paid|"
                r"spend|spent|price[sd]?)\b(?! in\b(?! (?-i:[A-Z])))|\bhow (?:much|expensive) (?:is|was|are|were) (?:an? |the )?[\w'’ -]*"
                r"(?:tickets?|registration|fees?|admission|pass(?:es)?|entry)\b|\bhow expensive\b|"
-               r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,5}cost\b(?! in\b(?! (?-i:[A-Z])))")
+               r"\bwhat (?:did|does|do|would|will) (?:(?!(?:about|say|said|think|thought|tell|told|on|of|regarding|mention\w*)\b)[\w'’-]+ ){1,5}cost\b(?! in\b(?! (?-i:[A-Z])))")
 # The thing whose price a how-much question asks: its words run from the verb to "cost" or a preposition, and the
 # last of them names it ("registration" in "how much did NeurIPS 2025 registration cost", "pass" in "how much did a
 # 24-hour metro pass cost in Lisbon", "tickets" in "how much were tickets for JSConf"). A cost that goes on to do
@@ -610,7 +610,7 @@ QUESTION_PATTERNS = {
                 rf"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
-                r"\bwhat (?:did|does|do|would|will) (?:[\w'’-]+ ){1,5}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
+                r"\bwhat (?:did|does|do|would|will) (?:(?!(?:about|say|said|think|thought|tell|told|on|of|regarding|mention\w*)\b)[\w'’-]+ ){1,5}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
