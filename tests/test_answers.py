@@ -39,6 +39,9 @@ from confqa.evaluation import first_sentence
     # "cost" in a title the question names asks no price; a price asked with a longer thing before "cost" does
     ("What did Watanabe say about Learned Cost Models for Tensor Program Tuning?", "talk"),
     ("What does a clinical long-read genome cost per sample?", "quantity"),
+    # a quoted title's words are a name, not the question's form
+    ('Who presented "Adaptive music: vertical layering vs horizontal re-sequencing"?', "who"),
+    ('How many people came to "How Many Layers Is Too Many"?', "quantity"),
     ("What exposure limit in dB did the haptics workshop recommend?", "quantity"),
     ("Which model won Vending Bench?", "fact"),
     ("What was the weather like in San Diego during the conference?", "fact"),

@@ -74,6 +74,9 @@ _DEFINED = re.compile(r"^(?:in [^,]{1,80}, )?(?:what|who)(?: is|'s| are| was| we
 
 
 # "How does Nasser define a data contract?" asks for a definition, not for how something works.
+# A quoted title of three words or more ('"Adaptive music without the mush"'); a quoted term of one or two words
+# ("what is a 'scream test'") is what a definition asks for, and stays.
+_QUOTED_TITLE = re.compile(r"[\"“”„«»]([^\"“”„«»]*?\s[^\"“”„«»\s]+\s[^\"“”„«»]*?)[\"“”„«»]")
 _HOW_DEFINED = re.compile(r"^how (?:does|do|did|would|should) (?:[\w.'-]+ ){1,5}define\b", re.I)
 
 
@@ -107,9 +110,12 @@ def classify(question: str) -> Intent:
     text = re.sub(r"\s+", " ", question.strip().replace("’", "'"))
     years = years_named(text)
     # "How many models did the paper compare?" asks for a number first, whatever else its words suggest.
-    in_a_unit = _IN_A_UNIT.match(text)
-    name = "quantity" if _HOW_MANY.match(text) or in_a_unit else "definition" if _HOW_DEFINED.match(text) else \
-        next((n for n in ORDER if _PATTERNS[n].search(text)), "fact")
+    # A title in quotes is a name, not words of the question's form: 'Who presented "Layering vs Re-sequencing"?'
+    # asks who, not for a comparison.
+    form = _QUOTED_TITLE.sub('"X"', text)
+    in_a_unit = _IN_A_UNIT.match(form)
+    name = "quantity" if _HOW_MANY.match(form) or in_a_unit else "definition" if _HOW_DEFINED.match(form) else \
+        next((n for n in ORDER if _PATTERNS[n].search(form)), "fact")
     term = None
     if name == "definition":
         found = _DEFINED.search(text)
