@@ -3940,3 +3940,33 @@ def test_who_presented_a_talk_whose_speaker_only_its_heading_names(tmp_path, emb
     topic = assistant.ask("Who gave the talk on container queries at Frontend Pampa?")
     assert not topic.abstained and "Florencia Méndez" in first_sentence(topic.answer), (topic.answer, topic.declined)
     assert "Horvat" not in topic.answer
+
+
+SPEAKER_TWICE_NOTE = """\
+# Health Data Days 2031
+
+## Panel: Who may use health data? (Miriam Hoffmann, Katrin Albers, Jonas Petersen)
+
+Moderation: Miriam Hoffmann. On the podium: Katrin Albers, Dr. Jonas Petersen and two patient advocates.
+Jonas Petersen argued that registries should share models, not data, and that patients should see who used
+theirs. The panel ran long.
+
+## Federated Learning for Cancer Registries
+
+Speaker: Dr. Jonas Petersen (Klinikum Elbtal). Nine registries trained one survival model together.
+
+## Keynote: Registries as Infrastructure (Katrin Albers)
+
+Registries should be funded like roads, she said.
+"""
+
+
+def test_the_title_of_a_speakers_talk_comes_from_the_catalogue(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What was the title of Petersen's talk" is his talk's title, not the panel he sat on (and that the notes
+    speak of more); "what was Albers's keynote called" her keynote."""
+    assistant = _assistant_over({"health-data-days.md": SPEAKER_TWICE_NOTE}, tmp_path, embedder)
+    talk = assistant.ask("What was the title of Jonas Petersen's talk?")
+    assert "Federated Learning for Cancer Registries" in first_sentence(talk.answer), talk.answer
+    assert "Who may use health data" not in talk.answer
+    keynote = assistant.ask("What was Katrin Albers's keynote called?")
+    assert "Registries as Infrastructure" in first_sentence(keynote.answer), keynote.answer

@@ -32,6 +32,8 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
         if whole is not None and _names_as_a_whole(asked.text, whole) and (parts := _parts_of(whole, asked, store)):
             return parts
         return [s for s in _talks_about(asked, pool, store, settings) if _of_the_year(s, asked, store)]
+    if titles := _titles_of_speaker(asked, store):
+        return titles
     if not asked.asks_who or asked.speaker_talks or set(asked.roles) - lexicon.SPEAKER_ROLES:
         return []  # a moderator, chair or host is not in the catalogue: the notes' line naming them answers
     talk = _talk_asked_about(asked, pool, store, settings) or _the_one_of_its_kind(asked, pool, store, settings)
@@ -52,6 +54,41 @@ def catalogue_units(asked: Question, pool: list[Hit], store: IndexStore, setting
     # A programme row is quoted as its record ("Talk: Async Pitfalls We Paid For; Speaker: Luka Horvat (Oblak)").
     kind = "row" if len(run) == 1 and store.sentences[best].kind == "row" else "sentence"
     return [Scored(Unit(run, kind, 1.0), 1.0)]
+
+
+# "What was the title of Petersen's talk?", "what was her keynote called", "the name of Okafor's poster".
+_TALK_NOUN = r"(?:talk|keynote|tutorial|panel|poster|presentation|session|lecture|workshop|paper|demo)s?"
+_TITLE_ASKED = re.compile(rf"\b(?:title|name) of (?:(?!\w+ (?:of|for)\b)[\w.'’-]+\s+){{0,4}}?{_TALK_NOUN}\b|"
+                          rf"\b{_TALK_NOUN}\s+(?:(?:was|is|were)\s+)?(?:called|named|titled)\b", re.I)
+# A speaker's own talk: not a panel they sat on ("What was the title of Petersen's talk?" and his talk and a panel).
+_ONES_OWN = frozenset({"panel"})
+
+
+def _titles_of_speaker(asked: Question, store: IndexStore) -> list[Scored]:
+    """"What was the title of Jonas Petersen's talk?": the talks of the speaker the question names, of the kind it
+    asks for when it names one ("keynote", "poster"), else not the panels they sat on when they gave a talk of
+    their own; each quoted by its sentence that names its title best, under its title and speakers."""
+    route = asked.route
+    if not (_TITLE_ASKED.search(asked.text) and route and route.by_speaker and route.talk_ids):
+        return []
+    talks = [store.talks_by_id[t] for t in route.talk_ids if t in store.talks_by_id]
+    kinds = {kind for word, kind in lexicon.KIND_IN_HEADING if re.search(rf"\b{word}s?\b", asked.text, re.I)}
+    named = [t for t in talks if _kind_of(t) in kinds - _GENERIC_KINDS]
+    own = [t for t in talks if _kind_of(t) not in _ONES_OWN]
+    out = []
+    for talk in named or own or talks:
+        members = sentences_of_talks([talk.id], store)
+        if members:
+            title_terms = terms_of(talk.title)
+            best = max(members, key=lambda i: (len(title_terms & terms_of(store.sentences[i].text)), -i))
+            out.append(Scored(Unit((best,), "talk", 1.0), 1.0, talk_id=talk.id))
+    return out
+
+
+def _kind_of(talk: Talk) -> str:
+    """A talk's kind in the words of lexicon.KIND_IN_HEADING ("keynote" is an invited talk, "poster" a paper)."""
+    return next((kind for word, kind in lexicon.KIND_IN_HEADING if re.search(rf"\b{word}\b", talk.kind, re.I)),
+                talk.kind)
 
 
 def _naming_run(best: int, naming: list[int], store: IndexStore) -> tuple[int, ...]:
