@@ -3970,3 +3970,28 @@ def test_the_title_of_a_speakers_talk_comes_from_the_catalogue(tmp_path, embedde
     assert "Who may use health data" not in talk.answer
     keynote = assistant.ask("What was Katrin Albers's keynote called?")
     assert "Registries as Infrastructure" in first_sentence(keynote.answer), keynote.answer
+
+
+PLAIN_LOG_NOTE = """\
+A11Y DAYS 2031 -- my log
+
+== FRI 21 OCT ==
+0930 kn: Dr. Sunita Raghavan -- "Beyond Compliance" -- set aside 5% of every product budget for a11y
+1100 lightning talks, noted only 2:
+  - Tereza Novakova -- "Alt Text for Charts" -- describe the trend, not the pixels
+  - Kofi Mensah -- "Dark Mode Is Not an Accessibility Feature" -- helps some users with photophobia, hurts some with astigmatism; offer both, default to the OS setting
+1200 sponsor demos, skipped
+  side notes day 2:
+  - Q&A: someone asked how to justify 5% to a CFO
+"""
+
+
+def test_an_item_a_plain_text_note_runs_on_to_a_colon_still_says_something(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """In a plain-text log the lines after a list item run on into it (as CommonMark reads unindented lines) up to
+    a 'side notes day 2:'; the item is no label for that colon: what the talk said is answered, not declined as a
+    talk the notes only list."""
+    assistant = _assistant_over({"a11y-log.txt": PLAIN_LOG_NOTE}, tmp_path, embedder)
+    for question in ("What did Kofi Mensah say about dark mode?",
+                     "What did Mensah say in Dark Mode Is Not an Accessibility Feature?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and "photophobia" in answer.answer, (question, answer.answer, answer.declined)

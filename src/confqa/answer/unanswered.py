@@ -612,7 +612,10 @@ def listed_only(asked: Question, route: TalkRoute | None, store: IndexStore) -> 
         line = store.sentences[i]
         if line.kind == "row":
             return not row_has_notes(i, store)
-        return line.kind == "label" or display_text(line.text).rstrip().endswith(":")
+        # A line that introduces what follows ends with a colon on its own first line; lines a plain-text note
+        # runs on after an item ("… default to the OS setting\n1200 sponsor demos, skipped\n side notes day 2:")
+        # don't make the item a label.
+        return line.kind == "label" or display_text(line.text.split("\n", 1)[0]).rstrip().endswith(":")
 
     lines = sentences_of_talks(list(route.talk_ids), store)
     return bool(lines) and all(says_nothing(i) for i in lines)

@@ -50,6 +50,15 @@ def is_label(sentence_id: int, store: IndexStore) -> bool:
     return bool(bold) and bold.end() >= len(sentence.text.rstrip())
 
 
+def _runs_on_to_a_colon(sentence_id: int, store: IndexStore) -> bool:
+    """A line that says something, with the lines a plain-text note runs on after it ending in a colon: '- Kofi
+    Mensah — "Dark Mode …" — offer both, default to the OS setting' then '1200 sponsor demos, skipped' and 'side
+    notes day 2:' (unindented lines continue a list item's paragraph, as CommonMark reads them). Its colon is the
+    last line's, not its own: it is no label."""
+    first, _, rest = store.sentences[sentence_id].text.partition("\n")
+    return bool(rest.strip()) and not display_text(first).rstrip().endswith(":")
+
+
 def leads_with_label(sentence_id: int, store: IndexStore) -> bool:
     """A sentence whose first line is a bold label ("**Technique: Speculative Decoding**" then a sentence)."""
     return bool(_BOLD_LINE.match(store.sentences[sentence_id].text))
@@ -189,7 +198,7 @@ def units_of(sentence_ids: list[int], cosines: dict[int, float], store: IndexSto
                 best = sorted((cosines.get(m, 0.0) for m in payload), reverse=True)[:3]
                 out.append(Unit((sentence_id, *payload), "lead-in", max(own, sum(best) / len(best))))
                 continue
-            if label:
+            if label and not _runs_on_to_a_colon(sentence_id, store):
                 continue  # a label alone says nothing
         if opens_with_label(sentence_id, store):
             rest = [m for m in paragraph_rest(sentence_id, store, settings) if allowed is None or m in allowed]
