@@ -3993,3 +3993,60 @@ def test_an_item_a_plain_text_note_runs_on_to_a_colon_still_says_something(tmp_p
                      "What did Mensah say in Dark Mode Is Not an Accessibility Feature?"):
         answer = assistant.ask(question)
         assert not answer.abstained and "photophobia" in answer.answer, (question, answer.answer, answer.declined)
+
+
+DAYS_NOTE = """\
+# Harbour Systems Days 2031, my notes
+
+## Day 1 (Thursday)
+
+A day of tutorials; I went to the one on tracing.
+
+## Tracing Without Tears (Ana Costa)
+
+She showed how to sample traces by their latency so that the slow ones are always kept.
+
+## Day 2 (Friday)
+
+The main track.
+
+## Queues Are Databases Now (Tomás Keane)
+
+He argued that a durable queue with compaction is a database with a worse query language.
+"""
+
+MEETUP_NOTE = """\
+# Lisbon Compiler Meetup #12
+
+Meetup on Tuesday 14 March 2031, 18:30–22:00, at the Fábrica 7 event space. About 60 people came.
+
+## "Register Allocation Is Still Hard" (keynote, Priya Raman)
+
+Linear scan compiled 4.1x faster and its code ran 6% slower.
+"""
+
+UNDATED_NOTE = """\
+# Things I learned from the compiler talks
+
+## "Incremental Parsing for Editors" (Nadia El-Amrani)
+
+Reparsing after a keystroke took a median of 0.4 ms on files of 50k lines.
+"""
+
+
+def test_when_a_talk_was_is_said_by_a_day_heading_the_event_or_not_at_all(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"When was <talk>" is answered with the day whose heading stands before the talk's (a sibling heading, not
+    its parent); over a note that gives only its event's date, by that date, saying the talk's own time is not
+    given; over notes that give no time at all, declined, not answered by what the talk found."""
+    for folder in ("days", "meetup", "undated"):
+        (tmp_path / folder).mkdir()
+    days = _assistant_over({"days.md": DAYS_NOTE}, tmp_path / "days", embedder)
+    answer = days.ask('When was "Queues Are Databases Now"?')
+    assert "Day 2" in first_sentence(answer.answer), answer.answer
+    meetup = _assistant_over({"meetup.md": MEETUP_NOTE}, tmp_path / "meetup", embedder)
+    answer = meetup.ask('When was "Register Allocation Is Still Hard"?')
+    assert "14 March 2031" in first_sentence(answer.answer), answer.answer
+    assert any("no time for the talk itself" in notice for notice in answer.notices), answer.notices
+    undated = _assistant_over({"undated.md": UNDATED_NOTE}, tmp_path / "undated", embedder)
+    answer = undated.ask('When was "Incremental Parsing for Editors"?')
+    assert answer.abstained and answer.declined, answer.answer

@@ -28,6 +28,7 @@ from confqa.answer.leads import (
     amenity_first,
     asks_a_reason,
     doc_of,
+    event_time,
     fields_asked,
     headed_by,
     heading_terms,
@@ -61,6 +62,7 @@ from confqa.answer.sides import (
     with_both_sides,
 )
 from confqa.answer.unanswered import (
+    TIME_NOT_GIVEN,
     UNANSWERED,
     editions_named,
     not_answered,
@@ -68,6 +70,7 @@ from confqa.answer.unanswered import (
 )
 from confqa.answer.units import (
     Unit,
+    heading_giving,
     heading_of,
     is_label,
     items_listed,
@@ -154,6 +157,12 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     confidence = confidence_from(features)
     declined = outside_the_notes(question, store) or (None if catalogue else not_answered(asked, route, chosen, store,
                                                                                           settings))
+    if declined == TIME_NOT_GIVEN and (opening := event_time(asked, store)) is not None:
+        # The notes give no time for the talk, but say when its event was: that, and saying so.
+        chosen, declined = [opening], None
+        notices.append("the notes give no time for the talk itself; [1] says when its event was")
+        features = evidence(asked, chosen, pool, store, intent_vector)
+        confidence = confidence_from(features)
     unanswered = declined is not None
     if unanswered:
         confidence = min(confidence, settings.declined_confidence)
@@ -742,10 +751,12 @@ _DAY_ASKED = Intent(name="when", measure="day")
 def _with_the_day(text: str, chunk_id: int, store: IndexStore) -> str:
     """A when-answer that gives no day ("10:30 Continuous Batching Without Tears — …") is read under its heading
     when the heading gives one ("Day 1 (Thu 13 Mar)"): the time is that day's."""
-    heading = display_text(heading_of(chunk_id, store)).strip()
-    if not heading or checks.holds(_DAY_ASKED, text, store) or not checks.holds(_DAY_ASKED, heading, store):
+    if checks.holds(_DAY_ASKED, text, store):
         return text
-    return f"{heading.rstrip(':. ')}: {text}"
+    # The nearest heading above that gives a day: "Day 2 (Workshops)" over "Ngozi Eze — Profiling Is the New
+    # Debugging", or before it in the note (the note's title is no day's heading).
+    heading = heading_giving(chunk_id, store, lambda level: checks.holds(_DAY_ASKED, level, store))
+    return f"{heading.rstrip(':. ')}: {text}" if heading else text
 
 
 def _lead_text(unit: Unit, asked: Question, store: IndexStore, settings: AnswerSettings) -> str:

@@ -317,6 +317,28 @@ def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings)
     return openings
 
 
+EVENT_TIME_SENTENCES = 3  # the opening sentences of a note where it says when its event was ("Meetup on Tuesday 14 March")
+
+
+def event_time(asked: Question, store: IndexStore) -> Scored | None:
+    """'When was "Register Allocation Is Still Hard"?' over notes that give no time for the talk itself: the
+    sentence among the first `EVENT_TIME_SENTENCES` of the talk's note that says when its event was ("Meetup on
+    Tuesday 14 March 2023, 18:30–22:00"), or None."""
+    if not (asked.route and asked.route.talk_ids):
+        return None
+    names = store.doc_names
+    for talk_id in asked.route.talk_ids:
+        for doc_name in store.talks_by_id[talk_id].docs if talk_id in store.talks_by_id else ():
+            if doc_name not in names:
+                continue
+            chunk_ids = np.flatnonzero(store.chunk_doc == names.index(doc_name))
+            opening = [sid for chunk in chunk_ids[:2].tolist() for sid in store.sentences_by_chunk[int(chunk)]]
+            for sid in opening[:EVENT_TIME_SENTENCES]:
+                if checks.holds(asked.intent, display_text(store.sentences[sid].text), store):
+                    return Scored(Unit((sid,), "sentence", 0.0), 0.0)
+    return None
+
+
 def leads_first(scored: list[Scored], asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
     """The scored units with the one that holds what the question asks for moved to the front, whatever its score:
     a role's line, a person of the organisation given, the row giving the column asked for, an advice section,

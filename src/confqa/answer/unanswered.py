@@ -18,7 +18,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
 from confqa.answer.readable import display_text
-from confqa.answer.units import items_listed, row_has_notes, unit_text
+from confqa.answer.units import heading_giving, items_listed, row_has_notes, unit_text
 from confqa.index.store import NO_YEAR, IndexStore
 from confqa.lexical import STOPWORDS, surname, terms
 from confqa.search.base import TalkRoute
@@ -72,10 +72,41 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
         return "the notes give another statistic"  # "the p99 latency of the fraud model", answered by its mean
     if asked.intent.counted and counted_elsewhere(asked.intent.counted, chosen, store):
         return f"the notes about it never speak of {asked.intent.counted}"  # "how many GPUs did Yamamoto use"
+    if _TALK_TIME_ASKED.search(asked.text) and route is not None and route.talk_ids and chosen and not any(
+            _gives_a_time(asked, f"{_heading_with_a_time(asked, c, store)} {unit_text(c.unit, store)}", store)
+            for c in chosen):
+        return TIME_NOT_GIVEN  # 'when was "A Fuzzer in 200 Lines"'
+
     if (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
             not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
         return f"no line found gives the {_WHAT_IS_MISSING.get(asked.intent.measure or '', 'number')} asked for"
     return None
+
+
+TIME_NOT_GIVEN = "no line found gives the date or time asked for"
+# When a talk was given or an event held ("when was X", "when is the keynote", "when did she present"), not under
+# what condition ("when do diffusion models beat autoregressive ones").
+_TALK_TIME_ASKED = re.compile(r"^\W*(?:and\s+)?(?:when|what time|what day|on which day)\s+(?:was|is|were|will|did)\b",
+                              re.I)
+# A time said relative to the notes: "next year", "later this month", "in Q3".
+_RELATIVE_TIME = re.compile(r"\b(?:next|last|this|coming|later this)\s+(?:year|month|week|spring|summer|autumn|fall|"
+                            r"winter|quarter|morning|afternoon|evening)\b|\bQ[1-4]\b|\b(?:tomorrow|tonight)\b", re.I)
+
+
+def _gives_a_time(asked: Question, text: str, store: IndexStore) -> bool:
+    """The text (a quoted unit under its section's headings) gives a date or a time, absolute or relative; a year
+    alone ("CELS 2023 trip report") does not say when a talk of it was."""
+    text = _YEAR.sub(" ", text)
+    return checks.holds(asked.intent, text, store) or bool(_RELATIVE_TIME.search(text))
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _heading_with_a_time(asked: Question, unit: Scored, store: IndexStore) -> str:
+    """The nearest heading above a unit that gives a date or a time (its section's, or an earlier one of its note)."""
+    return heading_giving(store.sentences[unit.unit.members[0]].chunk, store,
+                          lambda heading: _gives_a_time(asked, heading, store))
 
 
 # What a line must give for a quantity or a measure (Intent.measure) asked, as the reason a decline names.

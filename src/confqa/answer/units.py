@@ -444,6 +444,22 @@ def section_sentences(chunk_id: int, store: IndexStore) -> list[int]:
     return [i for c in range(first, last + 1) for i in store.sentences_by_chunk[c]]
 
 
+def heading_giving(chunk_id: int, store: IndexStore, gives: Callable[[str], bool]) -> str:
+    """The nearest heading above a chunk's lines that `gives` holds for: one of its own section's levels, deepest
+    first (the note's title aside), else the heading of an earlier section of the same note ("## Day 3 (Closing
+    Session)" before the sibling "## Foundation Models for Ranking (Lin Jia-Hui)"); "" when none does."""
+    levels = [display_text(level).strip() for level in store.chunks[chunk_id].section.split(" › ")[1:]]
+    found = next((level for level in reversed(levels) if gives(level)), "")
+    doc = store.chunk_doc[chunk_id]
+    earlier = chunk_id - 1
+    while not found and earlier >= 0 and store.chunk_doc[earlier] == doc:
+        heading = display_text(heading_of(earlier, store)).strip()
+        if heading != store.chunks[earlier].title and gives(heading):
+            found = heading
+        earlier -= 1
+    return found
+
+
 def heading_of(chunk_id: int, store: IndexStore) -> str:
     section = store.chunks[chunk_id].section
     return section.rsplit(" › ", 1)[-1] if section else ""
