@@ -8,7 +8,9 @@ against anything confqa wrote:
 - who:   'Who presented "<title>"?' is answered and its first sentence names a listed speaker (by surname);
 - title: "What was the title of <speaker>'s talk?" is answered and names at least half of the title's words of
          four letters or more (a speaker with several talks is answered by any of them);
-- topic: "What did <surname> say about <title>?" is answered (not declined).
+- topic: "What did <surname> say about <title>?" is answered (not declined);
+- when:  'When was "<title>"?' is answered with a date or a time, or declined: never answered without one (the
+         list does not say whether the notes give one).
 
 The lists hold talks the notes merely list or that the writer missed, which the notes cannot answer about, so
 no template reaches 1.0; what matters is the share on notes of each shape, and that it does not fall. Indexes
@@ -24,7 +26,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ("who", "title", "topic")
+TEMPLATES = ("who", "title", "topic", "when")
 TITLE_WORD_LETTERS = 4  # title words this long or longer are the ones an answer naming the title must hold
 TITLE_SHARE = 0.5  # the share of those words an answer must hold
 
@@ -39,6 +41,8 @@ def _title_words(title: str) -> list[str]:
 
 
 def score(corpus: str, talks: list[dict], assistant) -> dict:  # type: ignore[no-untyped-def]
+    from confqa.answer.checks import holds
+    from confqa.answer.intents import Intent
     from confqa.evaluation import first_sentence
     from confqa.lexical import surname
 
@@ -64,6 +68,10 @@ def score(corpus: str, talks: list[dict], assistant) -> dict:  # type: ignore[no
         _count("title", ok, talk["title"], passed, asked, failed)
         topic = assistant.ask(f"What did {surname(speaker)} say about {talk['title']}?")
         _count("topic", not topic.abstained, talk["title"], passed, asked, failed)
+        question = f'When was "{talk["title"]}"?'
+        when = assistant.ask(question)
+        _count("when", when.abstained or holds(Intent(name="when"), when.answer, None), talk["title"], passed, asked,
+               failed)
     return {"corpus": corpus, "talks": asked["who"],
             **{name: round(passed[name] / asked[name], 3) if asked[name] else None for name in TEMPLATES},
             "failed": failed}
@@ -86,7 +94,7 @@ def main() -> None:
     lists = sorted((ROOT / "evals" / "corpora").glob("*.talks.json"))
     names = args.corpora or [p.name.removesuffix(".talks.json") for p in lists]
     rows = []
-    print("| corpus | talks | who | title | topic |\n|---|---|---|---|---|")
+    print("| corpus | talks | " + " | ".join(TEMPLATES) + " |\n|---|---|" + "---|" * len(TEMPLATES))
     for name in names:
         talks = json.loads((ROOT / "evals" / "corpora" / f"{name}.talks.json").read_text(encoding="utf-8"))
         index = ROOT / "indexes" / name
