@@ -317,6 +317,7 @@ def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings)
     return openings
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 EVENT_TIME_SENTENCES = 3  # the opening sentences of a note where it says when its event was ("Meetup on Tuesday 14 March")
 
 
@@ -334,7 +335,8 @@ def event_time(asked: Question, store: IndexStore) -> Scored | None:
             chunk_ids = np.flatnonzero(store.chunk_doc == names.index(doc_name))
             opening = [sid for chunk in chunk_ids[:2].tolist() for sid in store.sentences_by_chunk[int(chunk)]]
             for sid in opening[:EVENT_TIME_SENTENCES]:
-                if checks.holds(asked.intent, display_text(store.sentences[sid].text), store):
+                # a year alone ("Notes from CELS 2023") says no more than the question's own notes do
+                if checks.holds(asked.intent, _YEAR.sub(" ", display_text(store.sentences[sid].text)), store):
                     return Scored(Unit((sid,), "sentence", 0.0), 0.0)
     return None
 
