@@ -4015,7 +4015,7 @@ The main track.
 He argued that a durable queue with compaction is a database with a worse query language.
 """
 
-MEETUP_NOTE = """\
+COMPILER_MEETUP_NOTE = """\
 # Lisbon Compiler Meetup #12
 
 Meetup on Tuesday 14 March 2031, 18:30–22:00, at the Fábrica 7 event space. About 60 people came.
@@ -4043,7 +4043,7 @@ def test_when_a_talk_was_is_said_by_a_day_heading_the_event_or_not_at_all(tmp_pa
     days = _assistant_over({"days.md": DAYS_NOTE}, tmp_path / "days", embedder)
     answer = days.ask('When was "Queues Are Databases Now"?')
     assert "Day 2" in first_sentence(answer.answer), answer.answer
-    meetup = _assistant_over({"meetup.md": MEETUP_NOTE}, tmp_path / "meetup", embedder)
+    meetup = _assistant_over({"meetup.md": COMPILER_MEETUP_NOTE}, tmp_path / "meetup", embedder)
     answer = meetup.ask('When was "Register Allocation Is Still Hard"?')
     assert "14 March 2031" in first_sentence(answer.answer), answer.answer
     assert any("no time for the talk itself" in notice for notice in answer.notices), answer.notices
