@@ -100,8 +100,6 @@ def _gives_a_time(asked: Question, text: str, store: IndexStore) -> bool:
     return checks.holds(asked.intent, text, store) or bool(_RELATIVE_TIME.search(text))
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
 
 def _heading_with_a_time(asked: Question, unit: Scored, store: IndexStore) -> str:
     """The nearest heading above a unit that gives a date or a time (its section's, or an earlier one of its note)."""
