@@ -36,6 +36,23 @@ def test_onnx_export_matches_sentence_transformers(fixture_index, embedder) -> N
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
+def test_a_second_export_in_one_process_writes_the_first_exports_bytes(tmp_path, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every index holds its own ONNX file; a process building several exports once and writes those bytes again."""
+    import torch
+
+    first = embedder.export_onnx(tmp_path / "a" / ONNX_FILE)
+
+    def no_second_export(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(torch.onnx, "export", no_second_export)
+    second = embedder.export_onnx(tmp_path / "b" / ONNX_FILE)
+    assert second.read_bytes() == first.read_bytes() and first.stat().st_ino != second.stat().st_ino
+    assert [p.name for p in second.parent.iterdir()] == [ONNX_FILE]  # no temporary file left beside it
+    fast = OnnxEmbedder(second, embedder.weights_sha256())
+    assert np.abs(fast.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
+
+
 def test_onnx_and_torch_paths_rank_the_same(fixture_index, embedder) -> None:  # type: ignore[no-untyped-def]
     from confqa.api import Assistant
 

@@ -54,6 +54,9 @@ class MiniLMEmbedder:
         self._model = SentenceTransformer(str(model_path()), device="cpu")
         self._lock = threading.Lock()
         self.calls = 0
+        # The ONNX export, once made: the same weights give the same file, so a process that builds several
+        # indexes (a server re-indexing, a test run) exports once and writes the bytes again for the others.
+        self._onnx: bytes | None = None
 
     def weights_sha256(self) -> str:
         return model_weights_sha256()
@@ -73,6 +76,12 @@ class MiniLMEmbedder:
     def export_onnx(self, target: Path) -> Path:
         """Write the model, mean pooling and normalisation included, as an ONNX file (atomically), so that
         questions can be embedded later without torch."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self._onnx is not None:
+            written = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            written.write_bytes(self._onnx)
+            os.replace(written, target)
+            return target
         import torch
 
         bert = self._model[0].auto_model
@@ -91,7 +100,6 @@ class MiniLMEmbedder:
                 return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
         example = torch.ones((2, 8), dtype=torch.long)
-        target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         axes = {0: "batch", 1: "tokens"}
         import warnings
@@ -114,6 +122,7 @@ class MiniLMEmbedder:
         options.optimized_model_filepath = str(optimised)
         onnxruntime.InferenceSession(str(temporary), options, providers=["CPUExecutionProvider"])
         temporary.unlink()
+        self._onnx = optimised.read_bytes()
         os.replace(optimised, target)
         return target
 
