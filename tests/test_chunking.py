@@ -102,6 +102,14 @@ def test_sentence_splitting_respects_abbreviations_and_enumerators() -> None:
     assert spans == ["We use e.g. this one.", "Jiang et al. found it.", "**1. First point** holds.", "Ends here!"]
 
 
+def test_a_letter_that_names_a_room_or_a_plan_ends_its_sentence_where_an_initial_does_not() -> None:
+    text = ("Switching to room B. Marie-Claire Dubois is presenting. We fell back to Plan C. It held. "
+            "The keynote by J. Smith ran long. Then A. Feder Cooper took Track 2.")
+    assert [text[s:e] for s, e in sentence_spans(text, 0, len(text))] == [
+        "Switching to room B.", "Marie-Claire Dubois is presenting.", "We fell back to Plan C.", "It held.",
+        "The keynote by J. Smith ran long.", "Then A. Feder Cooper took Track 2."]
+
+
 def test_a_question_inside_a_parenthesis_ends_no_sentence() -> None:
     """"(wall power? GPU counters?)" stays in its sentence; a stray "(" with no ")" after it does not hold the
     sentences after it together, and a "." inside a parenthesis still ends a sentence."""

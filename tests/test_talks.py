@@ -161,6 +161,15 @@ def test_split_names_drops_affiliations_keeps_names() -> None:
     assert split_names("Adam Block, Dylan Foster and Max Simchowitz") == ["Adam Block", "Dylan Foster", "Max Simchowitz"]
 
 
+def test_a_role_at_an_organisation_and_a_room_are_not_people() -> None:
+    """After a name, 'role at Org' names an employer; 'Salle Bleue' is a room: neither is a speaker."""
+    assert split_names("Diego Salvatierra, arquitecto de pagos en Tesela Pay") == ["Diego Salvatierra"]
+    assert split_names("Ana Lee, staff engineer at Acme Robotics, and Tom Wu") == ["Ana Lee", "Tom Wu"]
+    assert split_names("Jan de Vries en Piet Bakker") == ["Jan de Vries", "Piet Bakker"]  # 'en' is 'and' here
+    assert split_names("Aarav Shah, Mapleleaf Commerce") == ["Aarav Shah"]
+    assert split_names("Harriet Cole, Salle Bleue") == ["Harriet Cole"]
+
+
 def test_key_highlights_items_are_attributed_to_their_own_talks() -> None:
     """Each numbered highlight of neurips-2025-notes.md (a bold lead line and its bullets) is about its own talk;
     nothing carries over from one item to the next."""

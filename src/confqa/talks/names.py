@@ -13,7 +13,14 @@ from functools import lru_cache
 
 from confqa.ingest.loading import clean_inline
 from confqa.lexical import spells_out
-from confqa.text.lexicon import NAME_PARTICLES, NOT_NAME_WORDS, ORGANISATION_WORDS, WORD_GIVEN_NAMES
+from confqa.text.lexicon import (
+    NAME_PARTICLES,
+    NOT_NAME_WORDS,
+    ORGANISATION_WORDS,
+    ROLE_AT,
+    VENUE_WORDS,
+    WORD_GIVEN_NAMES,
+)
 
 # Most words a person's name has, particles and initials included ("Maria del Carmen de la Cruz Ortega").
 MAX_NAME_WORDS = 7
@@ -99,6 +106,7 @@ class Vocabulary:
 # export's message header), '[14:03] mira.k:'.
 _HANDLE = re.compile(r"@[\w.-]+|^\W{0,3}[a-z][\w.-]*\W{0,3}\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$|"
                      r"(?<=\]\s)[a-z][\w.-]*(?=:)", re.M)
+_ROLE_AT = re.compile(ROLE_AT)
 _CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{UPPER}][{LOWER}]+(?![\w'’-])")
 
 
@@ -167,7 +175,7 @@ def person_name(text: str, vocabulary: Vocabulary | None = None) -> str | None:
     if "\x00" in text or not text or any(ch.isdigit() for ch in text) or "@" in text:
         return None
     name, words = _parts(" ".join(text.split()))
-    if not 2 <= len(words) <= MAX_NAME_WORDS or words[0].lower() in NAME_PARTICLES:
+    if not 2 <= len(words) <= MAX_NAME_WORDS or words[0].lower() in NAME_PARTICLES or words[0].lower() in VENUE_WORDS:
         return None
     proper = [w for w in words if w.lower() not in NAME_PARTICLES or w[0].isupper()]
     if sum(1 for w in proper if not _INITIAL.match(w)) < 1:
@@ -207,6 +215,7 @@ def people(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     '(Meta, Google)' names nobody."""
     text = clean_inline(text)
     text = _PAREN.sub(lambda m: m.group(0) if _is_nickname(m.group(1)) else "", text)
+    text = _ROLE_AT.sub("", text)
     found: list[str] = []
     for part in NAME_LIST_SPLIT.split(text):
         name = person_name(part, vocabulary)

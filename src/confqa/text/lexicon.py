@@ -292,8 +292,16 @@ ORGANISATION_WORDS = frozenset({
     "istituto", "instituto", "università", "universitat", "universidade", "hochschule", "akademie", "academia",
     "fundación", "fundação", "fondazione", "stiftung", "nazionale", "nacional", "centro", "laboratorio",
     "laboratoire", "museo", "museum", "consejo", "conselho", "ministerio", "ministério", "câmara", "municipal",
-    "music", "records", "publishing",
+    "music", "records", "publishing", "commerce", "payments", "pay", "insurance", "energy", "motors", "airlines",
 })
+# Words that open the name of a room or a venue, never a person's ("Salle Bleue", "Sala Verde", "Hall Nord").
+VENUE_WORDS = frozenset({"room", "hall", "salle", "sala", "saal", "aula", "auditorium", "stage", "theatre", "theater",
+                         "salon", "zaal", "raum", "casa", "café", "cafe", "restaurant", "hotel", "bar", "pub"})
+# A role and the organisation it is held at, after a name ("Diego Salvatierra, arquitecto de pagos en Tesela Pay",
+# "Ana Lee, staff engineer at Acme Bank"): lowercase role words, then a preposition of affiliation; what follows is
+# an organisation, not another person of the list.
+ROLE_AT = (r"(?<![\w'’-])[a-zà-ÿ][\w'’-]*(?:\s+[a-zà-ÿ][\w'’-]*)*\s+(?:at|en|bei|chez|em|presso|bij|hos|för|w|@)\s+"
+           r"[^,;()]*")
 # Capitalised words common in headings and titles that are never a person's given name or surname. Topic words of
 # machine learning and conferences, and the days, months and parts of a programme.
 # Words of a job title, capitalised in a signature or a byline ("Senior Backend Engineer", "Staff Engineer",
@@ -421,6 +429,11 @@ ROOM_ASKED = r"\b(?:which|what) (?:room|hall|auditorium|stage|theat(?:re|er)|lec
 CITY_ASKED = r"\b(?:which|what) (?:city|town|country)\b"
 ROOM_PLACE = (r"\b(?:rooms?|halls?|auditori(?:um|a)|stages?|theat(?:re|er)s?|floor|level|wing|aula|sala|salle|saal|"
               r"salon)\b|\b[A-Z]?\d{1,2}\.\d{2,3}\b")
+# Nouns that a capital letter designates ("room B", "Track C", "Plan B", "Appendix A"): "Switching to room B. Marie
+# Dubois is presenting" ends a sentence after "B.", where "by J. Smith" does not.
+LETTERED_NOUNS = (r"rooms?|halls?|auditori(?:um|a)|stages?|theat(?:re|er)s?|tracks?|levels?|floors?|wings?|buildings?|"
+                  r"gates?|zones?|areas?|sections?|parts?|appendix|annex|plan|options?|groups?|teams?|types?|grades?|"
+                  r"vitamin|sala|salle|saal|salon|aula|raum|sal|zaal")
 # A how-long question that asks for a span of time ("how long did the migration take"), not a length.
 # A share asked for ("what share were incomplete", "what percentage", "how much of their codebase"): answered by a
 # percentage or a fraction, not by any number.

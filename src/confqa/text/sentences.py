@@ -23,6 +23,7 @@ _ABBREVIATIONS = {
 # close after it is a stray.
 PARENTHESIS_SPAN = 200
 _ORDINAL_DATE = re.compile(r"(?:^|[\s(–-])\d{1,2}\.$")
+_LETTERED = re.compile(rf"(?i:\b(?:{lexicon.LETTERED_NOUNS}))\s+[A-Z]\.$")
 _MONTH_NEXT = re.compile(r"(?:" + "|".join(lexicon.OTHER_MONTHS + lexicon.MONTHS) + r")\b", re.I)
 
 
@@ -52,7 +53,7 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if word and word[0].rstrip(".").lower() in _ABBREVIATIONS:
             continue
         initial = _INITIAL.search(candidate)
-        if initial and initial.group(1).isupper():
+        if initial and initial.group(1).isupper() and not _LETTERED.search(candidate):
             continue  # an initial: "J. K. Ortiz", "A. Feder Cooper"
         following = segment[stop:stop + 1]
         if following and following.islower():
