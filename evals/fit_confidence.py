@@ -47,9 +47,11 @@ MAX_FALSE_ABSTENTION = 0.05
 OUT = ROOT / "src" / "confqa" / "answer" / "confidence.json"
 
 
-def collect(corpora: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def collect(corpora: list[tuple[str, str, str]], origin: list[str] | None = None,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """The dev questions' evidence features, whether each answer is right, whether each question is answerable,
-    and whether a check found the quoted lines do not answer it (those are declined whatever the confidence)."""
+    and whether a check found the quoted lines do not answer it (those are declined whatever the confidence).
+    `origin`, when given, receives each question's corpus (its notes folder)."""
     import confqa
     from confqa.answer.confidence import FEATURES
     from confqa.answer.unanswered import UNANSWERED
@@ -72,6 +74,8 @@ def collect(corpora: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray
             labels.append(float(score_question(question, record, sections)["calibration_label"]))
             answerable.append(question.answerable)
             unanswered.append(bool(record.evidence.get(UNANSWERED, 0.0)))
+            if origin is not None:
+                origin.append(notes)
         print(f"{questions_file}: {len(questions)} dev questions", file=sys.stderr)
     return np.asarray(rows), np.asarray(labels), np.asarray(answerable), np.asarray(unanswered), names
 
@@ -135,8 +139,47 @@ def choose_c(x: np.ndarray, y: np.ndarray, signs: np.ndarray) -> float:
     return best
 
 
+def check() -> None:
+    """Which questions the regression should be fitted on, judged on notes it was not fitted on: for each blind
+    corpus in turn, its dev questions' log loss and calibration error under a regression fitted on the corpora
+    written for confqa alone, and under one fitted on those and every other blind corpus."""
+    from sklearn.metrics import log_loss
+
+    from confqa.answer.confidence import DIRECTION
+    from confqa.evaluation import expected_calibration_error
+
+    origin: list[str] = []
+    x, y, answerable, declined, names = collect([*CORPORA, *BLIND], origin)
+    where = np.asarray(origin)
+    signs = np.array([DIRECTION[name] for name in names])
+    written = np.isin(where, [notes for _, _, notes in CORPORA])
+    print("| held-out corpus | questions | log loss, written | log loss, written + blind | ECE, written | "
+          "ECE, written + blind |\n|---|---|---|---|---|---|")
+    totals: dict[str, list[float]] = {"ww": [], "wb": [], "ew": [], "eb": []}
+    for _, _, notes in BLIND:
+        held = where == notes
+        row = []
+        for train in (written & ~declined, ~held & ~declined):
+            c = choose_c(x[train], y[train], signs)
+            w, b = fit_signed(x[train], y[train], signs, c)
+            p = 1.0 / (1.0 + np.exp(-(x[held] @ w + b)))
+            p = np.where(declined[held], 0.0, p)
+            row.append((log_loss(y[held], np.clip(p, 1e-6, 1 - 1e-6), labels=[0, 1]),
+                        expected_calibration_error(list(map(float, p)), list(map(bool, y[held])))[0]))
+        for key, value in zip(("ww", "ew", "wb", "eb"), (*row[0], *row[1])):
+            totals[key].append(value)
+        print(f"| {Path(notes).name} | {int(held.sum())} | {row[0][0]:.3f} | {row[1][0]:.3f} | {row[0][1]:.3f} | "
+              f"{row[1][1]:.3f} |")
+    print(f"| mean | | {np.mean(totals['ww']):.3f} | {np.mean(totals['wb']):.3f} | {np.mean(totals['ew']):.3f} | "
+          f"{np.mean(totals['eb']):.3f} |")
+
+
 def main() -> None:
     from confqa.answer.confidence import DIRECTION, FEATURES
+
+    if "--check" in sys.argv[1:]:
+        check()
+        return
 
     x, y, answerable, declined, names = collect(CORPORA)
     signs = np.array([DIRECTION[name] for name in names])

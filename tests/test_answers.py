@@ -934,6 +934,37 @@ def test_a_price_question_without_a_price_in_the_answer_abstains(tmp_path, embed
                           "at 240 euros each, and the waiting list", "240 euros", tmp_path, embedder)
 
 
+ROUTER_NOTE = """# Sparse Days 2025
+
+## Training mixture-of-experts routers (Mina Castellanos)
+
+Mina Castellanos walked through how her team trained the router of a 64-expert model.
+
+- A capacity factor of 1.25 during training and 2.0 at inference.
+- An auxiliary load-balancing loss with coefficient 0.01; higher values cost accuracy.
+- The router starts from small weights (std 0.002) rather than the default.
+"""
+
+
+def test_a_measure_named_by_more_than_its_noun_needs_a_line_that_names_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which learning rate" is not answered by the capacity factor or a loss coefficient, however close they are;
+    a line with the learning rate answers it, and so does an acronym of the measure."""
+    _declined_until_given(ROUTER_NOTE, "Which learning rate did Mina Castellanos's team use for the router?",
+                          "rather than the default.", "rather than the default, trained at a learning rate of 3e-4.",
+                          "3e-4", tmp_path, embedder)
+    from confqa.answer.question import Question
+    from confqa.answer.unanswered import measure_unnamed
+
+    def question_of(text: str) -> Question:
+        return Question(text=text, intent=classify(text), route=None, terms=set(), topic=set(), content=set())
+
+    asked = question_of("What false positive rate did the classifier have on overpaintings?")
+    assert measure_unnamed(asked, ["The classifier reached 89% accuracy on the blind test."]) == "false positive rate"
+    assert measure_unnamed(asked, ["On overpaintings its FPR was 4%."]) is None
+    assert measure_unnamed(asked, ["False positives were rare: a rate of 4% on overpaintings."]) is None
+    assert measure_unnamed(question_of("What accuracy did the classifier reach?"), ["It got 89%."]) is None
+
+
 @pytest.mark.parametrize(("text", "holds"), [
     ("Infrastructure cost for those jobs dropped by about 70%.", True),  # a saving given as a share
     ("Roughly 85% of our jobs read less than 1 TB.", False),  # a share of something else

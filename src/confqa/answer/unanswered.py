@@ -77,10 +77,52 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
             for c in chosen):
         return TIME_NOT_GIVEN  # 'when was "A Fuzzer in 200 Lines"'
 
+    if (measure := measure_unnamed(asked, [unit_text(c.unit, store) for c in chosen])) is not None:
+        return f"no line found gives the {measure}"  # "which learning rate did they use", answered by loss weights
     if (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
             not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
         return f"no line found gives the {_WHAT_IS_MISSING.get(asked.intent.measure or '', 'number')} asked for"
     return None
+
+
+_MEASURED = re.compile(lexicon.MEASURED_ASKED, re.I)
+_STATISTIC_WORD = re.compile("|".join(lexicon.STATISTICS.values()), re.I)
+# A word of a measure's name is written when a word of the text begins with this much of it ("segmentation" for
+# "segmenting" no; "writes" for "write", "accuracies" for "accuracy" yes): its length less an inflection's letters.
+MEASURE_WORD_INFLECTION = 2
+MEASURE_WORD_STEM_MIN = 3
+
+
+def measure_unnamed(asked: Question, quoted: list[str]) -> str | None:
+    """The measure a quantity question names by more than its noun ("which learning rate did they use", "what
+    segmentation accuracy did it reach") when no quoted line names it: the measure's noun and one of the words
+    that qualify it, or their acronym ("FPR" for "false positive rate"). A line with another measure's figure
+    ("a capacity factor of 1.25", "89% accuracy" for a false positive rate) does not answer it."""
+    if asked.intent.name != "quantity" or not (found := _MEASURED.search(asked.text)):
+        return None
+    phrase = found.group("phrase")
+    words = phrase.split()
+    qualifiers = [w for w in words[:-1] if w.lower() not in STOPWORDS and not _STATISTIC_WORD.fullmatch(w)]
+    if not qualifiers:
+        return None
+    for text in quoted:
+        written = re.findall(r"[\w-]+", text.lower())
+        acronyms = {w for w in re.findall(r"\b[A-Z][A-Za-z]{1,5}\b", text) if sum(ch.isupper() for ch in w) >= 2}
+        if any(_acronym_of(a, " ".join(words)) for a in acronyms) or (
+                _written(words[-1], written) and any(_written(w, written) for w in qualifiers)):
+            return None
+    return " ".join(words).lower()
+
+
+def _acronym_of(acronym: str, phrase: str) -> bool:
+    """An acronym of the whole phrase, one letter a word ("FPR": "false positive rate")."""
+    initials = "".join(w[0] for w in re.findall(r"[\w]+", phrase)).lower()
+    return acronym.lower() == initials
+
+
+def _written(word: str, written: list[str]) -> bool:
+    stem = word.lower()[: max(MEASURE_WORD_STEM_MIN, len(word) - MEASURE_WORD_INFLECTION)]
+    return any(w.startswith(stem) for w in written)
 
 
 TIME_NOT_GIVEN = "no line found gives the date or time asked for"

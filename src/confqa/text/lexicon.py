@@ -481,6 +481,16 @@ AMOUNT_NOUNS = (r"(?:percentage|percent|share|fraction|proportion|numbers?|amoun
 # the fixes" (not "what was the latency story").
 MEASURE_NOUNS = (r"(?:latenc(?:y|ies)|throughput|attendance|turnout|recall|precision|perplexity|bandwidth|overhead|"
                  r"uptime|footprint|rates?|speed-?up|scores?|accurac(?:y|ies)|size|cost|price)")
+# A measure named by more than its noun, asked for ("which learning rate did they use", "what false positive rate
+# did the classifier have", "what segmentation accuracy did it reach", "CPU usage of X's renderer" typed as a
+# search): group "phrase" is the words that name it; its last word is the measure (MEASURED_HEADS).
+MEASURED_HEADS = (r"(?:latenc(?:y|ies)|throughput|recall|precision|perplexity|bandwidth|overhead|uptime|footprint|"
+                  r"rates?|scores?|accurac(?:y|ies)|usage|utili[sz]ation|errors?|loss|f1|auc|bleu|wer|cer|"
+                  r"consumption|efficiency|coverage|yield)")
+MEASURED_ASKED = (rf"^\W*(?:(?:what|which)\s+(?:(?:was|is|were)\s+)?(?:the\s+|their\s+|its\s+|his\s+|her\s+)?)?"
+                  rf"(?P<phrase>(?:(?!(?:what|which|does|do|did|is|are|was|were|has|have|had|of|for|on|in)\b)[\w-]+\s+){{1,3}}"
+                  rf"{MEASURED_HEADS})\b(?=\s+(?:did|does|do|was|were|is|are|has|have|had|of|for|on|in|at|after|"
+                  rf"with|when|during)\b)")
 # The statistic a figure is of, when a question names one ("the p99 latency", "the median query time"): each group
 # is one statistic in the ways notes write it; a figure of another statistic does not answer it.
 STATISTICS = {
