@@ -965,6 +965,36 @@ def test_a_measure_named_by_more_than_its_noun_needs_a_line_that_names_it(tmp_pa
     assert measure_unnamed(question_of("What accuracy did the classifier reach?"), ["It got 89%."]) is None
 
 
+KERNEL_NOTE = """# Systems Week 2025
+
+## Memory-bound training (Aiko Sato)
+
+Aiko Sato argued that most training jobs are memory-bound, not compute-bound.
+
+On the same GPU as last year, her group got a 1.9x end-to-end speedup on a 3B-parameter model from kernel fusion
+and layout changes alone. She asked the audience to measure arithmetic intensity per kernel before buying hardware.
+"""
+
+
+def test_a_thing_asked_for_by_its_kind_needs_a_line_that_names_one(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which GPU model" is not answered by "on the same GPU as last year"; "on an H100 GPU" answers it. A kind
+    named by common nouns ("what crop", "what training loss") is not checked this way."""
+    _declined_until_given(KERNEL_NOTE, "Which GPU model did Aiko Sato's group use for the 1.9x speedup?",
+                          "On the same GPU as last year", "On a single H100 GPU", "H100", tmp_path, embedder)
+    from confqa.answer.question import Question
+    from confqa.answer.unanswered import instance_unnamed
+
+    def question_of(text: str) -> Question:
+        return Question(text=text, intent=classify(text), route=None, terms=set(), topic=set(), content=set())
+
+    assert instance_unnamed(question_of("Which database did the team move to?"),
+                            ["The team moved the ledger to a new database in March."]) == "database"
+    assert instance_unnamed(question_of("Which database did the team move to?"),
+                            ["The team moved the ledger to a Postgres database in March."]) is None
+    assert instance_unnamed(question_of("What crop was the spraying tested on?"),
+                            ["The spraying crop trial ran on winter wheat."]) is None
+
+
 @pytest.mark.parametrize(("text", "holds"), [
     ("Infrastructure cost for those jobs dropped by about 70%.", True),  # a saving given as a share
     ("Roughly 85% of our jobs read less than 1 TB.", False),  # a share of something else

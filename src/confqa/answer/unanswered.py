@@ -77,12 +77,45 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
             for c in chosen):
         return TIME_NOT_GIVEN  # 'when was "A Fuzzer in 200 Lines"'
 
+    if (kind := instance_unnamed(asked, [unit_text(c.unit, store) for c in chosen])) is not None:
+        return f"no line found names the {kind}"  # "which GPU model did her group use": "on an unchanged GPU"
     if (measure := measure_unnamed(asked, [unit_text(c.unit, store) for c in chosen])) is not None:
         return f"no line found gives the {measure}"  # "which learning rate did they use", answered by loss weights
     if (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
             not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
         return f"no line found gives the {_WHAT_IS_MISSING.get(asked.intent.measure or '', 'number')} asked for"
     return None
+
+
+_INSTANCE = re.compile(lexicon.INSTANCE_ASKED, re.I)
+# A name in a line: a capitalised word after a sentence's first ("an A100", "moved to Postgres", "Synthea") or a
+# word of letters and digits ("H100", "GPT-4o", "o3"); "3B-parameter" and "1.9x" are amounts.
+_NAME_LIKE = re.compile(r"(?<![\w.-])(?:[A-Z][\w.+#-]*|[A-Za-z]+[\w.-]*\d[\w.-]*)(?![\w])")
+
+
+_NOT_A_NAME = frozenset({*STOPWORDS, *lexicon.MONTHS, *lexicon.WEEKDAYS})  # "in March" names no database
+
+
+def instance_unnamed(asked: Question, quoted: list[str]) -> str | None:
+    """The kind of thing a which-question asks to be named ("which GPU model did her group use") when the quoted
+    sentences that speak of that kind name none: no capitalised word or model number the question does not have
+    ("on an unchanged GPU, her group got a 1.9x speedup"). Quoted lines that never speak of the kind say nothing
+    here: the name may stand alone ("they generated it with Synthea")."""
+    if asked.intent.name != "fact" or not (found := _INSTANCE.search(asked.text)):
+        return None
+    kind = [w for w in found.group("kind").split() if w.lower() not in STOPWORDS and w.lower() not in FORM_TERMS]
+    if not any(w.lower() in lexicon.NAMED_KINDS for w in kind):
+        return None
+    asked_words = {w.lower() for w in re.findall(r"[\w.+#-]+", asked.text)}
+    speaking = [sentence for text in quoted for a, b in sentence_spans(text, 0, len(text))
+                if any(_written(w, re.findall(r"[\w-]+", (sentence := text[a:b]).lower())) for w in kind)]
+    if not speaking:
+        return None
+    for sentence in speaking:
+        names = [m.group(0).rstrip(".").lower() for m in _NAME_LIKE.finditer(sentence) if m.start() > 0]
+        if any(name not in asked_words and name not in _NOT_A_NAME for name in names):
+            return None
+    return " ".join(kind)
 
 
 _MEASURED = re.compile(lexicon.MEASURED_ASKED, re.I)

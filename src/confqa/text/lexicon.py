@@ -491,6 +491,18 @@ MEASURED_ASKED = (rf"^\W*(?:(?:what|which)\s+(?:(?:was|is|were)\s+)?(?:the\s+|th
                   rf"(?P<phrase>(?:(?!(?:what|which|does|do|did|is|are|was|were|has|have|had|of|for|on|in)\b)[\w-]+\s+){{1,3}}"
                   rf"{MEASURED_HEADS})\b(?=\s+(?:did|does|do|was|were|is|are|has|have|had|of|for|on|in|at|after|"
                   rf"with|when|during)\b)")
+# A which-question asking for one thing of a kind by its name ("which GPU model did her group use", "which software
+# generated the data", "which database did they move to"): group "kind" is the words that say what kind of thing.
+# The kinds of thing that are known by a proper name or a model number ("an A100", "Postgres", "Synthea"): a crop, a
+# loss or a colour is named by a common noun ("winter wheat", "distillation"), which no test of the words can tell.
+NAMED_KINDS = frozenset("""software tool tools library libraries framework frameworks database databases gpu gpus
+    chip chips cpu cpus accelerator accelerators hardware laptop laptops phone phones device devices platform platforms
+    vendor vendors product products compiler compilers editor editors ide browser browsers distribution distro
+    cloud provider providers service services api apis package packages engine engines language languages runtime
+    runtimes dataset datasets benchmark benchmarks model models llm llms camera cameras sensor sensors drone drones
+    robot robots car cars brand brands app apps application applications firmware kernel os system systems""".split())
+INSTANCE_ASKED = (r"^\W*(?:which|what)\s+(?P<kind>(?:(?!(?:is|are|was|were|did|does|do)\b)[\w-]+\s+){0,2}?"
+                  r"(?!(?:is|are|was|were|did|does|do)\b)[\w-]+)\s+(?:did|does|do|was|were|is|are|has|have|had)\b")
 # The statistic a figure is of, when a question names one ("the p99 latency", "the median query time"): each group
 # is one statistic in the ways notes write it; a figure of another statistic does not answer it.
 STATISTICS = {
