@@ -1141,3 +1141,26 @@ def test_a_question_from_the_audience_is_no_talk() -> None:
     assert found(catalogue({"notizen.md": note})) == {
         ("Zellzahl als Frühwarnung", ("Henning Albrecht",)),
         ("Prüfer richtig schulen", ("Anja Köhler", "Serkan Aydın"))}
+
+
+WRAPPED_PANEL_NOTE = """# Secure factories webinar series
+
+## Appointment 3
+
+**Panel discussion: "Who pays when the factory robot is hacked?"**
+
+Moderation: Greta Lindqvist (VSF). On the podium: Paolo Ferrante (legal counsel, Ferrante &
+Partners, Torino), Kemi Adebola (CISO, Lagos Steel Works) and Joost Hendriks (Dutch
+Insurance Association).
+
+The discussion ran without slides.
+"""
+
+
+def test_two_labelled_sentences_of_a_paragraph_wrapped_mid_parenthesis_name_every_panellist() -> None:
+    """'Moderation: A (Org). On the podium: B (role, Org' / 'Org), C and D': the moderator and all three panellists,
+    though the lines break inside a parenthesis."""
+    result, by_title, _ = _catalogued(WRAPPED_PANEL_NOTE, "webinar.md")
+    talk = next(t for t in result.talks if t.id == by_title["Who pays when the factory robot is hacked?"])
+    assert talk.kind == "panel"
+    assert talk.speakers == ["Greta Lindqvist", "Paolo Ferrante", "Kemi Adebola", "Joost Hendriks"]

@@ -724,7 +724,11 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         labelled = [text for text in sentences if PRESENTERS.match(text)] if len(sentences) > 1 else labelled
     if len(lines) > 1 and all(PRESENTERS.match(clean_inline(line)) or not _FIELD.match(clean_inline(line))
                               for line in lines):
-        names = labelled_people(scan, lines)  # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped)
+        # 'Moderator: A' / 'Panellists: B, C (Org), D' (wrapped); 'Moderation: A (Org). On the podium: B (role,' /
+        # 'Org), C and D' (a paragraph wrapped mid-parenthesis, two labelled sentences): each label's sentence.
+        sentences = _labelled_sentences(lines)
+        label_lines = sum(1 for line in lines if PRESENTERS.match(clean_inline(line)))
+        names = labelled_people(scan, sentences if len(sentences) > label_lines else lines)
     elif len(labelled) > 1:
         names = labelled_people(scan, labelled)  # '- mod. A' / '- panel: B (Org), C' / '- B: what B said'
     else:
@@ -746,6 +750,19 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
         return  # 'Wed 4 Dec — day 2' is when, not a talk; 'Organiser: …' under 'What / where' ran the event
     scan.speakers_of_section(block, names, "presenters")
     _whole_note_if_title(scan, block)
+
+
+def _labelled_sentences(lines: list[str]) -> list[str]:
+    """The sentences of a paragraph's lines that open with a presenter label, each with the lines it runs on to
+    (a line that opens with no label continues the one before it)."""
+    logical: list[str] = []
+    for line in map(clean_inline, lines):
+        if logical and not PRESENTERS.match(line):
+            logical[-1] = f"{logical[-1]} {line.strip()}"
+        else:
+            logical.append(line.strip())
+    return [text[a:b] for text in logical for a, b in sentence_spans(text, 0, len(text))
+            if PRESENTERS.match(text[a:b])]
 
 
 def _names_a_group(text: str) -> bool:
