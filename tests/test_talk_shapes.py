@@ -1164,3 +1164,22 @@ def test_two_labelled_sentences_of_a_paragraph_wrapped_mid_parenthesis_name_ever
     talk = next(t for t in result.talks if t.id == by_title["Who pays when the factory robot is hacked?"])
     assert talk.kind == "panel"
     assert talk.speakers == ["Greta Lindqvist", "Paolo Ferrante", "Kemi Adebola", "Joost Hendriks"]
+
+
+WITH_NOTE = """# Changelog after the accessibility conference
+
+### Added
+- Afternoon workshop "Designing Forms for Tired Minds" with Dr. Luísa Carvalho (Universidade de Lisboa): plain
+  language, one primary action per screen.
+- A hands-on session "Contrast Tokens in Practice" with Jonas Weber (@jweber) in the small room.
+- Talk "Captions Everywhere" with live demos of the caption pipeline.
+"""
+
+
+def test_a_workshop_title_with_its_people_after_it_names_them() -> None:
+    """'workshop "Title" with Dr. A (Org)': A ran it; 'Talk "Title" with live demos' names nobody."""
+    result, by_title, _ = _catalogued(WITH_NOTE, "changelog.md")
+    talks = {t.id: t for t in result.talks}
+    assert talks[by_title["Designing Forms for Tired Minds"]].speakers == ["Luísa Carvalho"]
+    assert talks[by_title["Contrast Tokens in Practice"]].speakers == ["Jonas Weber"]
+    assert all(not t.speakers for t in result.talks if t.title == "Captions Everywhere")

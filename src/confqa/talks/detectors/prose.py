@@ -280,6 +280,12 @@ _AFTER_TITLE_WHO = re.compile(r"^[\s,.:;]*(?:(?:was|is|and|were)\s+)*(?:[—–-
                               r"\s*(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)")
 
 
+# A kind of talk right before its title, and the people it was "with" right after it: 'Afternoon workshop "Designing
+# for Cognitive Load" with Dr. Renata Alves (Org)', 'hands-on workshop "Title" with Tom Kowalczyk (@tomkow)'.
+_KIND_BEFORE_TITLE = re.compile(r"\b(?:workshops?|panels?|sessions?|tutorials?|talks?|keynotes?|masterclass(?:es)?|"
+                                r"fireside chats?|conversations?|hands-on|lectures?|seminars?)\W*$", re.I)
+_WITH_AFTER_TITLE = re.compile(r"^[\s,]*(?:with|avec|mit|con|com|met)\s+(?P<who>[^.;:—–(]+(?:\([^()]*\)[^.;:—–(]*)*)",
+                               re.I)
 # Words right before a title that say it is the title of a talk: 'titled', 'called', 'the keynote,', 'a panel,'.
 _INTRODUCES_TITLE = re.compile(r"\b(?:titled|entitled|called|named|presented|presents|gave|delivered|(?:talk|keynote|panel|tutorial|session|presentation|"
                                r"slot|lecture|workshop|oral|poster)s?(?:\s+(?:on|about))?)[\s,:]*(?:the\s+)?$", re.I)
@@ -479,6 +485,9 @@ def _prose_title(scan: NoteScan, block: Block, sentences: list[str], number: int
         return  # 'her book *Title*', 'reading *Title*', 'Book rec: *Title*': not a talk ('presenting our paper' is)
     who_after = _AFTER_TITLE_WHO.match(after)
     speakers = _who(scan, who_after.group("who")) if who_after else []
+    if not speakers and _KIND_BEFORE_TITLE.search(before):  # 'workshop "Title" with Dr. Jane Doe (Org)'
+        with_after = _WITH_AFTER_TITLE.match(without_honorifics(after))
+        speakers = _who(scan, with_after.group("who")) if with_after else []
     speakers = speakers or _people_before(scan, before)
     if not speakers and not before.strip():  # '**Title** was the opening keynote by Jane Doe (Org).'
         by = re.search(r"\b(?:keynote|talk|tutorial|session|presentation|lightning talks?|workshop)\b[^.;]*?\bby\s+"
