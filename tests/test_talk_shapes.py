@@ -1183,3 +1183,35 @@ def test_a_workshop_title_with_its_people_after_it_names_them() -> None:
     assert talks[by_title["Designing Forms for Tired Minds"]].speakers == ["Luísa Carvalho"]
     assert talks[by_title["Contrast Tokens in Practice"]].speakers == ["Jonas Weber"]
     assert all(not t.speakers for t in result.talks if t.title == "Captions Everywhere")
+
+
+ESSAY_WITH_NOTE = """# Notes from the small tools symposium
+
+The second morning slot was split, and I chose the room with Folake Adeyemi, whose talk
+was called "Latency Is an Accessibility Budget". The argument was that load time is a shared resource.
+I went to lunch with Pieter de Graaf, who had seen the other room.
+"""
+
+WRAPPED_PANELLISTS_NOTE = """# Open geodata day 2
+
+### Main Hall · 14:00–15:00
+
+**Panel: Maps Without Borders? Sharing Geodata Across the EU**
+Moderator: Zofia Kamińska (Polish Geodetic Office)
+Panellists: Luc Marchand (IGN France), Deniz Aksoy (Istanbul Technical University),
+Aino Virtanen (National Land Survey of Finland)
+What the regulation changed in practice, and what it did not.
+"""
+
+
+def test_the_person_whose_talk_it_was_is_its_speaker_after_with() -> None:
+    """'the room with A, whose talk was called "Title"': A gave it ('with' alone names company, not a speaker)."""
+    result, by_title, _ = _catalogued(ESSAY_WITH_NOTE, "essay.md")
+    talk = next(t for t in result.talks if t.id == by_title["Latency Is an Accessibility Budget"])
+    assert talk.speakers == ["Folake Adeyemi"]
+
+
+def test_a_panellists_line_that_stops_after_a_comma_runs_on_to_the_next() -> None:
+    result, by_title, _ = _catalogued(WRAPPED_PANELLISTS_NOTE, "programme.md")
+    talk = next(t for t in result.talks if t.id == by_title["Maps Without Borders? Sharing Geodata Across the EU"])
+    assert talk.speakers == ["Zofia Kamińska", "Luc Marchand", "Deniz Aksoy", "Aino Virtanen"]

@@ -272,6 +272,12 @@ _NOT_THE_SPEAKER = re.compile(r"(?:\bwith|\bw/|co-?authors?|supervisor|joint wor
                               r"friend|colleague|labmate|manager)\W*\s*$", re.I)
 
 
+# A name followed by whose talk it was: 'I chose the room with Jane Doe, whose talk was called "…"' (after 'with',
+# which otherwise names company rather than a speaker).
+_WHOSE_TALK = re.compile(r"\s*,?\s*whose\s+(?:[\w-]+\s+)?(?:talk|keynote|session|workshop|tutorial|presentation|"
+                         r"lecture|panel)\b", re.I)
+
+
 # A title's appositive that names the kind of talk and who gave it: ', a two-hour hands-on session run by Jane Doe'.
 _APPOSITIVE_BY = re.compile(r"^\s*,\s*(?:an?|the)\s+[^.;:,]{0,60}?\b(?:talk|session|workshop|tutorial|keynote|"
                             r"presentation|lecture|panel)\b[^.;:,]{0,30}?\b(?:run|given|led|presented|taught|hosted|"
@@ -301,7 +307,7 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
     plain = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
     for match in PROSE_NAME.finditer(plain):
         name = name_in_prose(scan, match.group(0))
-        if name and not _NOT_THE_SPEAKER.search(plain[: match.start()]):
+        if name and (not _NOT_THE_SPEAKER.search(plain[: match.start()]) or _WHOSE_TALK.match(plain, match.end())):
             found.append((match.start(), match.end(), name))
     if not found:
         return []

@@ -657,7 +657,8 @@ def detect_labelled_lines(scan: NoteScan, blocks: list[Block], index: int) -> No
     are those of the talk the block's first line was found to be."""
     block = blocks[index]
     found = [c for c in scan.found if any(m.doc == scan.doc and m.line == block.line_start for m in c.mentions)]
-    lines = [_OUTLINE_NUMBER.sub("", without_honorifics(clean_inline(line))) for line in block.text.splitlines()[1:]]
+    lines = _continued([_OUTLINE_NUMBER.sub("", without_honorifics(clean_inline(line)))
+                        for line in block.text.splitlines()[1:]])
     labelled = [line for line in lines if PRESENTERS.match(line) or PANEL_PEOPLE.match(line)]
     if len(found) != 1 or not labelled:
         return
@@ -666,6 +667,21 @@ def detect_labelled_lines(scan: NoteScan, blocks: list[Block], index: int) -> No
     if names:
         scan.add_speakers(talk, names)
         talk.mentions.append(scan.mention(block, "presenters"))
+
+
+# A line that stops in the middle of a list of names: 'Panellists: A (Org), B (Org),' then 'C (Org)'.
+_LIST_GOES_ON = re.compile(r"(?:,|\band|&|\bund|\bet|\by|\be)\s*$", re.I)
+
+
+def _continued(lines: list[str]) -> list[str]:
+    """The lines with each one that a line ending mid-list ('…, Elif Yıldız (ITU),') runs on to joined to it."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _LIST_GOES_ON.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
 
 
 # The number of an outline's item before its text: '2.1. ', '3.2.1 ', '- '.
