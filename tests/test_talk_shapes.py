@@ -1215,3 +1215,18 @@ def test_a_panellists_line_that_stops_after_a_comma_runs_on_to_the_next() -> Non
     result, by_title, _ = _catalogued(WRAPPED_PANELLISTS_NOTE, "programme.md")
     talk = next(t for t in result.talks if t.id == by_title["Maps Without Borders? Sharing Geodata Across the EU"])
     assert talk.speakers == ["Zofia Kamińska", "Luc Marchand", "Deniz Aksoy", "Aino Virtanen"]
+
+
+APPOSITIVE_NOTE = """# Summer school, week one
+
+The first week's afternoons belonged to the moot. Ngozi Okafor-Lindqvist, a barrister from Dublin, and Erik
+Solheim, a Norwegian average adjuster, led a three-day workshop built around a fictional case, "The Harbour Light
+Collision": two ships, fog, and one cargo of marble.
+"""
+
+
+def test_people_named_with_what_they_do_between_them_gave_the_workshop_together() -> None:
+    """'A, a barrister from Dublin, and B, an adjuster, led a workshop … "Title"': both led it."""
+    result, by_title, _ = _catalogued(APPOSITIVE_NOTE, "blog.md")
+    talk = next(t for t in result.talks if t.id == by_title["The Harbour Light Collision"])
+    assert talk.speakers == ["Ngozi Okafor-Lindqvist", "Erik Solheim"]

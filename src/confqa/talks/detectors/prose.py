@@ -301,6 +301,10 @@ _PRESENTED_BY = re.compile(r"\b(?:presented|given|delivered|moderated|hosted|cha
                            re.I)
 
 
+# What a sentence says of one person before naming the next of a group: 'A, a barrister from London, and B'.
+_APPOSITIVE_BETWEEN = re.compile(r"\s*,\s*(?:an?|the)\s+[^,.;:()]{1,60},\s*(?:and\s+)?", re.I)
+
+
 def _people_before(scan: NoteScan, text: str) -> list[str]:
     """The people a sentence names last before a point: 'the poster by A and B (Org), <title>' -> [A, B]."""
     found: list[tuple[int, int, str]] = []
@@ -314,7 +318,7 @@ def _people_before(scan: NoteScan, text: str) -> list[str]:
     group = [found[-1]]
     for previous in reversed(found[:-1]):  # names joined by ',', 'and', '&' belong together
         between = plain[previous[1]: group[0][0]]
-        if re.fullmatch(r"\s*(?:,|and|&|\+)\s*(?:and\s+)?", between):
+        if re.fullmatch(r"\s*(?:,|and|&|\+)\s*(?:and\s+)?", between) or _APPOSITIVE_BETWEEN.fullmatch(between):
             group.insert(0, previous)
         else:
             break
