@@ -4,6 +4,7 @@ bold or dashed list items, speaker lists, front matter, and headings titled like
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from confqa.ingest.loading import clean_inline
@@ -675,12 +676,17 @@ _LIST_GOES_ON = re.compile(r"(?:,|\band|&|\bund|\bet|\by|\be)\s*$", re.I)
 
 def _continued(lines: list[str]) -> list[str]:
     """The lines with each one that a line ending mid-list ('…, Elif Yıldız (ITU),') runs on to joined to it."""
+    return _joined(lines, lambda before, _line: bool(_LIST_GOES_ON.search(before)))
+
+
+def _joined(lines: list[str], runs_on: Callable[[str, str], bool]) -> list[str]:
+    """The lines, stripped, with each line that the one before runs on to (`runs_on(before, line)`) joined to it."""
     joined: list[str] = []
     for line in lines:
-        if joined and _LIST_GOES_ON.search(joined[-1]):
+        if joined and runs_on(joined[-1], line):
             joined[-1] = f"{joined[-1]} {line.strip()}"
         else:
-            joined.append(line)
+            joined.append(line.strip())
     return joined
 
 
@@ -771,12 +777,7 @@ def detect_presenters(scan: NoteScan, blocks: list[Block], index: int) -> None:
 def _labelled_sentences(lines: list[str]) -> list[str]:
     """The sentences of a paragraph's lines that open with a presenter label, each with the lines it runs on to
     (a line that opens with no label continues the one before it)."""
-    logical: list[str] = []
-    for line in map(clean_inline, lines):
-        if logical and not PRESENTERS.match(line):
-            logical[-1] = f"{logical[-1]} {line.strip()}"
-        else:
-            logical.append(line.strip())
+    logical = _joined([clean_inline(line) for line in lines], lambda _before, line: not PRESENTERS.match(line))
     return [text[a:b] for text in logical for a, b in sentence_spans(text, 0, len(text))
             if PRESENTERS.match(text[a:b])]
 
