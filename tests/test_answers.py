@@ -3811,6 +3811,27 @@ def test_which_talk_is_answered_by_the_item_about_it_in_a_list_of_talks(tmp_path
         "which track B talk was about building cheap timing gates with infrared sensors")
     lead = first_sentence(answer.answer)
     assert "Cheap Lap Timing" in lead and "Power Curves Lie" not in lead, answer.answer
+    # The citation names the talk of the item quoted, not the first item's, when the lead unit is the whole list.
+    from confqa.answer.extractive import _cite
+    from confqa.answer.question import Question, Scored, terms_of
+    from confqa.answer.units import Unit
+    from confqa.settings import AnswerSettings
+
+    listed = ("# Velo Summit 2031\n\n## Track A: Cycling\n\n"
+              "- Power Curves Lie: Modelling Drift in Cold Weather (Ana Lima, Velo Lab): Extends power models with a "
+              "drift term for cold rides, using two seasons of club data. Teams that zeroed before every interval saw "
+              "errors fall by half.\n"
+              "- Timing on a Budget (Jonas Berg, Club Norte): A second-tier club built its own timing gates with 4 "
+              "infrared sensors for 300 euros in hardware. Error was 5 ms against the commercial system.\n")
+    (tmp_path / "whole").mkdir()
+    store = _assistant_over({"summit.md": listed}, tmp_path / "whole", embedder).store
+    items = tuple(i for i, sentence in enumerate(store.sentences) if sentence.kind != "heading")
+    question = "which velo summit talk was about building cheap timing gates with infrared sensors"
+    wanted = terms_of("cheap timing gates infrared sensors")
+    asked = Question(text=question, intent=classify(question), route=None, terms=wanted, topic=wanted, content=wanted)
+    citations, parts = _cite([Scored(Unit(items, "list", 0.7), 0.9)], asked, store, AnswerSettings())
+    assert parts[0].startswith("Timing on a Budget"), parts
+    assert citations[0].talk == "Timing on a Budget" and citations[0].speakers == ["Jonas Berg"], citations[0]
 
 
 def test_a_line_about_the_year_asked_is_no_answer_from_another_year(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -690,6 +690,12 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
         first, last = store.sentences[members[0]], store.sentences[members[-1]]
         chunk = store.chunks[first.chunk]
         talk = talk_of(item, store) if item.talk_id else _sentence_talk(members[0], chunk, store, asked.route)
+        text = _lead_text(unit, asked, store, settings) if n == 1 else unit_text(unit, store)
+        if n == 1 and unit.kind != "talk" and _WHICH_TALK.search(asked.text) and \
+                (line := _line_of_the_talk_asked(unit, asked, store)) is not None:
+            # "which talk was about cheap optical tracking": the item about it, of a list of talks, and its talk is
+            # the one the citation names
+            text, talk = line
         parent = store.talks_by_id.get(talk.part_of) if talk and talk.part_of else None
         citations.append(Citation(
             n=n, doc=chunk.doc, title=chunk.title, section=chunk.section, talk=talk.title if talk else None,
@@ -697,10 +703,6 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             line_start=first.line_start, line_end=last.line_end, score=round(item.score, 4),
             columns=table_header(members[0], store) if first.kind == "row" else [],
         ))
-        text = _lead_text(unit, asked, store, settings) if n == 1 else unit_text(unit, store)
-        if n == 1 and unit.kind != "talk" and _WHICH_TALK.search(asked.text) and \
-                (line := _line_of_the_talk_asked(unit, asked, store)) is not None:
-            text, talk = line  # "which talk was about cheap optical tracking": the item about it, of a list of talks
         if n == 1 and asked.intent.name == "when":
             text = _with_the_day(text, first.chunk, store)
         if unit.kind == "talk" and talk is not None:
