@@ -77,9 +77,10 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
             for c in chosen):
         return TIME_NOT_GIVEN  # 'when was "A Fuzzer in 200 Lines"'
 
-    if (kind := instance_unnamed(asked, [unit_text(c.unit, store) for c in chosen])) is not None:
+    quoted = [unit_text(c.unit, store) for c in chosen]
+    if (kind := instance_unnamed(asked, quoted)) is not None:
         return f"no line found names the {kind}"  # "which GPU model did her group use": "on an unchanged GPU"
-    if (measure := measure_unnamed(asked, [unit_text(c.unit, store) for c in chosen])) is not None:
+    if (measure := measure_unnamed(asked, quoted)) is not None:
         return f"no line found gives the {measure}"  # "which learning rate did they use", answered by loss weights
     if (asked.intent.name == "quantity" or asked.intent.measure is not None) and \
             not any(checks.holds(asked.intent, unit_text(c.unit, store), store) for c in chosen):
@@ -107,8 +108,9 @@ def instance_unnamed(asked: Question, quoted: list[str]) -> str | None:
     if not any(w.lower() in lexicon.NAMED_KINDS for w in kind):
         return None
     asked_words = {w.lower() for w in re.findall(r"[\w.+#-]+", asked.text)}
-    speaking = [sentence for text in quoted for a, b in sentence_spans(text, 0, len(text))
-                if any(_written(w, re.findall(r"[\w-]+", (sentence := text[a:b]).lower())) for w in kind)]
+    kind_terms = set(terms(" ".join(kind)))
+    speaking = [text[a:b] for text in quoted for a, b in sentence_spans(text, 0, len(text))
+                if kind_terms & set(terms(text[a:b]))]
     if not speaking:
         return None
     for sentence in speaking:
@@ -120,10 +122,6 @@ def instance_unnamed(asked: Question, quoted: list[str]) -> str | None:
 
 _MEASURED = re.compile(lexicon.MEASURED_ASKED, re.I)
 _STATISTIC_WORD = re.compile("|".join(lexicon.STATISTICS.values()), re.I)
-# A word of a measure's name is written when a word of the text begins with this much of it ("segmentation" for
-# "segmenting" no; "writes" for "write", "accuracies" for "accuracy" yes): its length less an inflection's letters.
-MEASURE_WORD_INFLECTION = 2
-MEASURE_WORD_STEM_MIN = 3
 
 
 def measure_unnamed(asked: Question, quoted: list[str]) -> str | None:
@@ -138,11 +136,12 @@ def measure_unnamed(asked: Question, quoted: list[str]) -> str | None:
     qualifiers = [w for w in words[:-1] if w.lower() not in STOPWORDS and not _STATISTIC_WORD.fullmatch(w)]
     if not qualifiers:
         return None
+    head = set(terms(words[-1]))
     for text in quoted:
-        written = re.findall(r"[\w-]+", text.lower())
+        written = set(terms(text))  # the words in the notes' stemmed forms ("accuracies" writes "accuracy")
         acronyms = {w for w in re.findall(r"\b[A-Z][A-Za-z]{1,5}\b", text) if sum(ch.isupper() for ch in w) >= 2}
         if any(_acronym_of(a, " ".join(words)) for a in acronyms) or (
-                _written(words[-1], written) and any(_written(w, written) for w in qualifiers)):
+                head & written and any(set(terms(w)) & written for w in qualifiers)):
             return None
     return " ".join(words).lower()
 
@@ -151,11 +150,6 @@ def _acronym_of(acronym: str, phrase: str) -> bool:
     """An acronym of the whole phrase, one letter a word ("FPR": "false positive rate")."""
     initials = "".join(w[0] for w in re.findall(r"[\w]+", phrase)).lower()
     return acronym.lower() == initials
-
-
-def _written(word: str, written: list[str]) -> bool:
-    stem = word.lower()[: max(MEASURE_WORD_STEM_MIN, len(word) - MEASURE_WORD_INFLECTION)]
-    return any(w.startswith(stem) for w in written)
 
 
 TIME_NOT_GIVEN = "no line found gives the date or time asked for"

@@ -483,7 +483,8 @@ MEASURE_NOUNS = (r"(?:latenc(?:y|ies)|throughput|attendance|turnout|recall|preci
                  r"uptime|footprint|rates?|speed-?up|scores?|accurac(?:y|ies)|size|cost|price)")
 # A measure named by more than its noun, asked for ("which learning rate did they use", "what false positive rate
 # did the classifier have", "what segmentation accuracy did it reach", "CPU usage of X's renderer" typed as a
-# search): group "phrase" is the words that name it; its last word is the measure (MEASURED_HEADS).
+# search): group "phrase" is the words that name it; its last word is the measure (MEASURED_HEADS: MEASURE_NOUNS
+# less the amounts other checks hold, cost, price, size, attendance, and more of what a result is measured in).
 MEASURED_HEADS = (r"(?:latenc(?:y|ies)|throughput|recall|precision|perplexity|bandwidth|overhead|uptime|footprint|"
                   r"rates?|scores?|accurac(?:y|ies)|usage|utili[sz]ation|errors?|loss|f1|auc|bleu|wer|cer|"
                   r"consumption|efficiency|coverage|yield)")
@@ -491,8 +492,6 @@ MEASURED_ASKED = (rf"^\W*(?:(?:what|which)\s+(?:(?:was|is|were)\s+)?(?:the\s+|th
                   rf"(?P<phrase>(?:(?!(?:what|which|does|do|did|is|are|was|were|has|have|had|of|for|on|in)\b)[\w-]+\s+){{1,3}}"
                   rf"{MEASURED_HEADS})\b(?=\s+(?:did|does|do|was|were|is|are|has|have|had|of|for|on|in|at|after|"
                   rf"with|when|during)\b)")
-# A which-question asking for one thing of a kind by its name ("which GPU model did her group use", "which software
-# generated the data", "which database did they move to"): group "kind" is the words that say what kind of thing.
 # The kinds of thing that are known by a proper name or a model number ("an A100", "Postgres", "Synthea"): a crop, a
 # loss or a colour is named by a common noun ("winter wheat", "distillation"), which no test of the words can tell.
 NAMED_KINDS = frozenset("""software tool tools library libraries framework frameworks database databases gpu gpus
@@ -501,6 +500,8 @@ NAMED_KINDS = frozenset("""software tool tools library libraries framework frame
     cloud provider providers service services api apis package packages engine engines language languages runtime
     runtimes dataset datasets benchmark benchmarks model models llm llms camera cameras sensor sensors drone drones
     robot robots car cars brand brands app apps application applications firmware kernel os system systems""".split())
+# A which-question asking for one thing of a kind by its name ("which GPU model did her group use", "which software
+# generated the data", "which database did they move to"): group "kind" is the words that say what kind of thing.
 INSTANCE_ASKED = (r"^\W*(?:which|what)\s+(?P<kind>(?:(?!(?:is|are|was|were|did|does|do)\b)[\w-]+\s+){0,2}?"
                   r"(?!(?:is|are|was|were|did|does|do)\b)[\w-]+)\s+(?:did|does|do|was|were|is|are|has|have|had)\b")
 # The statistic a figure is of, when a question names one ("the p99 latency", "the median query time"): each group
