@@ -83,6 +83,11 @@ from confqa.evaluation import first_sentence
     ("Wo fand der Workshop statt?", "where"),
     ("Pourquoi le panel a-t-il été annulé ?", "explanation"),
     ("If the new link is faster, why doesn't the team use it everywhere?", "explanation"),  # the measure's word, but not the thing asked for
+    ("PerfCamp Montréal 2023 number of participants", "quantity"),  # a count typed as a search
+    ("harbour summit 2024 attendance", "quantity"),
+    ("attendance policy at the workshop", "fact"),  # the noun, not what ends the search
+    ("fashola kv cache talk main results", "talk"),  # a talk's results are its main points
+    ("What were the key findings of the replication study?", "talk"),
 ])
 def test_question_forms_give_their_intent(question: str, intent: str) -> None:
     assert classify(question).name == intent
@@ -1899,6 +1904,27 @@ def test_a_number_asked_for_is_not_padded_with_lines_without_one(tmp_path, embed
     for question, kept in (("How many researchers did Harbour Summit draw?", [drew, numbers]),
                            ("What did the notes say about Harbour Summit?", [drew, mirror, numbers])):
         assert sorted(_selected(assistant, scored, question)) == sorted(s.unit.members[0] for s in kept), question
+
+
+ANOTHER_EVENT_NOTE = """\
+# Lab meeting minutes, 14 March
+
+We discussed the budget for next year; travel is capped at 3 trips per person.
+"""
+
+
+def test_a_number_asked_for_is_not_padded_with_another_notes_number(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"How many researchers did Harbour Summit draw?", led by the note that gives the count: a line of another
+    note about no talk of the lead's, holding a number of its own, is another event's figure, not support. The
+    lead's own note still adds its other numbers, and a lead without the number asked leaves room for others."""
+    assistant = _assistant_over({"harbour.md": ATTENDANCE_NOTE, "minutes.md": ANOTHER_EVENT_NOTE}, tmp_path,
+                                embedder)
+    drew, numbers, trips = _scored_lines(assistant, ("drew", 0.9), ("Registration", 0.8), ("travel is capped", 0.75))
+    question = "How many researchers did Harbour Summit draw?"
+    assert sorted(_selected(assistant, [drew, numbers, trips], question)) == sorted(
+        s.unit.members[0] for s in (drew, numbers))
+    # led by a unit without the count, the other note's figure may still be the answer
+    assert trips.unit.members[0] in _selected(assistant, [numbers, trips], question)
 
 
 SHARE_NOTE = """\

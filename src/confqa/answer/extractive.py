@@ -495,6 +495,12 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         text = unit_text(candidate.unit, store)
         if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
+        if chosen and typed and doc_of(candidate, store) != doc_of(chosen[0], store) and \
+                not set(talk_ids_of(candidate.unit.members[0], store)) & set(talk_ids_of(chosen[0].unit.members[0], store)) \
+                and checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+            # The lead gives the number or date asked: another note's, about another talk or none, gives another
+            # event's, not support (the same talk written up in a second note may add the rest).
+            continue
         if chosen and asked.intent.name in checks.FIELDS and checks.FIELDS[asked.intent.name].search(text) and \
                 doc_of(candidate, store) != doc_of(chosen[0], store) and \
                 checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):

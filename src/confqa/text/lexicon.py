@@ -646,13 +646,15 @@ QUESTION_PATTERNS = {
                 rf"\bby how much\b|\bwhat (?:was|is|were) the {AMOUNT_NOUNS}|"
                 rf"\bwhat (?:was|is|were) (?:the |their |its |his |her )?(?:[\w-]+ ){{0,3}}{MEASURE_NOUNS}{AMOUNT_END}|"
                 rf"\bby what {AMOUNT_NOUNS}\b|\bwhat did [\w .'’-]{{1,40}} score\b|"
-                r"\bwhat (?:did|does|do|would|will) (?:(?!(?:about|say|said|think|thought|tell|told|on|of|regarding|mention\w*)\b)[\w'’-]+ ){1,5}cost\b(?! in\b)|" + PRICE_NOUN_ASKED,
+                r"\bwhat (?:did|does|do|would|will) (?:(?!(?:about|say|said|think|thought|tell|told|on|of|regarding|mention\w*)\b)[\w'’-]+ ){1,5}cost\b(?! in\b)|" + PRICE_NOUN_ASKED + "|"
+                # Typed as a search: "PerfCamp Montréal 2023 number of participants", "nsas 2024 attendance"
+                + TYPED_AS_SEARCH + rf"(?:(?:number|count|total|amount) of\b|(?:attendance|turnout|headcount){SEARCH_NOUN_END})",
     "talk": r"\b(?:did|does|do) (?:[\w.'’-]+ ){1,6}(?:say|said|recommend|suggest|argue|claim|propose|cover|discuss|"
             r"present|talk about|think|advise|advocate|warn|conclude|emphasi[sz]e|highlight|show|focus on|"
             r"take ?away|find|report|discover|urge|want|teach|describe|share|demonstrate|point out)\b|"
             r"\b(?:tell me about|what (?:was|were) [\w.'’ -]{1,60}'s (?:advice|argument|conclusion|point|message|"
             r"findings?|view|position))\b|\b(?:takeaways?|recommendations?|main (?:points?|message|ideas?|argument)|key points?|"
-            r"summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) (?:[\w.'’ -]+ )?(?:talk|keynote|tutorial|panel|"
+            r"(?:main|key|headline) (?:results?|findings?|numbers)|summar(?:y|ise|ize)|gist|highlights?)\b|\bwhat (?:was|is) (?:[\w.'’ -]+ )?(?:talk|keynote|tutorial|panel|"
             r"presentation|session|workshop)\b[\w.'’ -]* about\b|\bwhat was (?:said|discussed|covered|presented)\b",
     "explanation": OTHER_LANGUAGE_ASKED["explanation"] + "|"
                    r"^(?:how|why)\b|\b(?:how|why) (?:does|do|did|is|are|was|were|can|could|would|should)\b|"
