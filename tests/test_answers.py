@@ -4158,3 +4158,17 @@ def test_when_a_talk_was_is_said_by_a_day_heading_the_event_or_not_at_all(tmp_pa
     undated = _assistant_over({"undated.md": UNDATED_NOTE}, tmp_path / "undated", embedder)
     answer = undated.ask('When was "Incremental Parsing for Editors"?')
     assert answer.abstained and answer.declined, answer.answer
+
+
+@pytest.mark.parametrize(("sentence", "gives"), [
+    ("Her explanation: most SBOMs are generated from the lockfile, before the build.", True),
+    ("Why: the cache was shared between tenants.", True),
+    ("She explained that the retries doubled the load.", True),
+    ("The backup job compressed every block twice because a flag was copied.", True),
+    ("She explained how the scheduler assigns work to each node.", False),  # a mechanism, not a reason
+    ("Oksana Brandt opened the conference with the result of a study.", False),
+])
+def test_a_sentence_gives_a_reason_by_its_words_or_a_label(sentence: str, gives: bool) -> None:
+    from confqa.answer.leads import REASON_GIVEN
+
+    assert bool(REASON_GIVEN.search(sentence)) is gives

@@ -558,13 +558,16 @@ il lo gli della nel het een van bij""".split())
 REASON_ASKED = (r"^\s*(?:and\s+)?why\b|\bwhy (?:did|does|do|is|are|was|were|can|could|would|should|has|have|had)\b|"
                 r"\bwhat (?:caused|causes|made|makes|explains|drove|drives|led to|was the reason|is the reason)\b|"
                 r"\breasons? (?:for|why|behind)\b|\b(?:por qu[ée]|pourquoi|warum|perch[ée])\b")
-# A sentence that gives a reason: "because …", "the root cause was …", "which meant …", "due to …", "The causes:"
-# (not "she explained how", which opens a mechanism, nor "so that", a purpose).
+# A sentence that gives a reason: "because …", "the root cause was …", "which meant …", "due to …", "The causes:",
+# "Her explanation: …", "she explained that …" (not "she explained how", which opens a mechanism, nor "so that", a
+# purpose).
 REASON = (r"\bbecause\b|\bsince\b(?!\s+(?:\d|then|last|early|late|the (?:start|beginning)))|\bdue to\b|\bowing to\b|"
           r"\bcaus(?:e|es|ed|ing)\b|\bculprits?\b|\breasons?\b|"
           r"\b(?:the|main|fundamental|core|real|biggest|underlying) (?:problem|issue|catch|trouble)\b|"
           r"\bwhich (?:meant|means)\b|\bas a result\b|\bresult(?:ed|s)? in\b|\b(?:led|leads?) to\b|\bblam\w+|"
-          r"\bdriven by\b|\bstem(?:s|med)? from\b|\bturned out\b|\bbecause of\b")
+          r"\bdriven by\b|\bstem(?:s|med)? from\b|\bturned out\b|\bbecause of\b|"
+          # a label that introduces one: "Her explanation: most SBOMs are generated from the lockfile", "Why: …"
+          r"\b(?:explanation|rationale|reasoning|why)\s*:|\bthe reasoning\b|\bexplained that\b")
 # A question about an event's next edition ("where is the next NordClim", "which city will host it in 2026"), not
 # about the next talk, day or meeting of this one.
 NEXT_EDITION_ASKED = (r"\b(?:next|upcoming)\b(?!\s+(?:talk|speaker|session|slide|step|day|morning|afternoon|part|"
