@@ -4172,3 +4172,73 @@ def test_a_sentence_gives_a_reason_by_its_words_or_a_label(sentence: str, gives:
     from confqa.answer.leads import REASON_GIVEN
 
     assert bool(REASON_GIVEN.search(sentence)) is gives
+
+
+ELBE_NOTE = """\
+# Elbe Security Days 2024
+
+Dresden, 14–15 March 2024.
+
+## Thursday
+
+09:15 — Keynote: "Post-Quantum Migration Is a Logistics Problem", Prof. Katrin Oberländer (TH Elbflorenz).
+
+- Inventory every place a key is used before picking an algorithm.
+- Hybrid key exchange first; signatures later.
+
+## Friday
+
+Coffee, then I had to catch my train to Hamburg. So nothing from Friday afternoon, including the closing
+keynote — I don't even know who gave it.
+"""
+
+
+def test_a_who_question_is_declined_when_the_notes_say_they_do_not_know_who(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who gave the closing keynote": the notes hold one keynote, the opening one, and say of the closing keynote
+    that the writer does not know who gave it. The question is declined, not answered by the keynote the
+    catalogue knows; "who gave the opening keynote" is still answered by its speaker."""
+    from confqa.answer.unanswered import NO_PERSON
+
+    assistant = _assistant_over({"elbe.md": ELBE_NOTE}, tmp_path, embedder)
+    closing = assistant.ask("closing keynote speaker at Elbe Security Days 2024?")
+    assert closing.abstained and closing.declined == NO_PERSON, closing.answer
+    opening = assistant.ask("Who gave the opening keynote at Elbe Security Days 2024?")
+    assert not opening.abstained and "Oberländer" in opening.answer, opening.answer
+
+
+MIRFEST_NOTE = """\
+# MIRfest 2024 chat
+
+**tomás** 3:38 PM
+first lightning talks were fine but nothing for us. one about lyrics alignment in Guaraní that I'll summarise later
+
+**ana** 3:40 PM
+lightning talks now, 5 minutes each. best one so far: Kofi Asante (University of Cape Coast), "Whale Song
+Retrieval with Audio Fingerprints".
+
+**ana** 3:46 PM
+he said it works for humpbacks because the song is repetitive, and fails on sperm whale clicks.
+"""
+
+
+def test_the_one_talk_of_a_kind_answers_only_a_question_about_it(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who gave the lightning talk at MIRfest 2024?" names a kind of talk and the notes hold one talk of that
+    kind: the catalogue answers with its speaker. "Who presented the lightning talk on aligning lyrics in Guaraní"
+    asks about another, which the catalogue does not hold: the whale-song talk is not its answer."""
+    from confqa.answer.catalogue import catalogue_units
+    from confqa.answer.question import understand
+    from confqa.answer.units import unit_text
+    from confqa.search.filters import Filters
+
+    assistant = _assistant_over({"mirfest.md": MIRFEST_NOTE}, tmp_path, embedder)
+    store = assistant.store
+    assert any(t.speakers == ["Kofi Asante"] for t in store.talks_by_id.values())  # the catalogue holds the talk
+
+    def from_catalogue(question: str) -> list[str]:
+        query = assistant.search.query(question, Filters())
+        hits = assistant.search.retrieve(query, assistant.settings.retrieval.top_k)
+        units = catalogue_units(understand(query), hits, store, assistant.settings.answer)
+        return [unit_text(u.unit, store) for u in units]
+
+    assert any("Kofi Asante" in text for text in from_catalogue("Who gave the lightning talk at MIRfest 2024?"))
+    assert not from_catalogue("Who presented the lightning talk on aligning lyrics in Guaraní at MIRfest 2024?")

@@ -189,7 +189,10 @@ class AnswerSettings(BaseModel):
                                     "of the kind asked are listed from the notes whose best retrieved passage scores "
                                     "at least this share of the top passage's score.")
     catalogue_overlap: float = Field(0.5, ge=0.0, le=1.0, description="A who-question is answered from the talk "
-                                     "catalogue when at least this share of its topic words are in a talk's title.")
+                                     "catalogue when at least this share of its topic words are in a talk's title; one naming "
+                                     "only a kind of talk ('the lightning talk on lyrics alignment') by the one talk "
+                                     "of that kind retrieved, when at least this share of its other words are in "
+                                     "the talk's title, lines or notes' title.")
     lead_share: float = Field(0.65, ge=0.0, le=1.0, description="The answer opens with the chosen unit whose first "
                               "sentence has the most of the question's topic words, when its ranking score is at "
                               "least this share of the best unit's (chosen on the dev split of every corpus among "

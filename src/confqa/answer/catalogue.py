@@ -195,7 +195,27 @@ def _the_one_of_its_kind(asked: Question, pool: list[Hit], store: IndexStore, se
     kinds = {kind for word, kind in lexicon.KIND_IN_HEADING if kind not in _GENERIC_KINDS
              and re.search(rf"\b{word}(?:d|ed)?\b", lower)}  # "who keynoted the summit"
     found = {s.talk_id for s in _talks_of_kind(kinds, pool, store, settings)} if kinds else set()
-    return store.talks_by_id[found.pop()] if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    talk = store.talks_by_id[found.pop()]
+    return talk if _says_what_is_asked(talk, asked, store, settings) else None
+
+
+_KIND_TERMS = frozenset(t for word, _kind in lexicon.KIND_IN_HEADING for t in terms_of(word))
+
+
+def _says_what_is_asked(talk: Talk, asked: Question, store: IndexStore, settings: AnswerSettings) -> bool:
+    """At least `catalogue_overlap` of the words the question asks about a talk of its kind, beyond the kind and
+    those the notes never use, are the talk's: in its title, its lines or the title of its notes (the event: "Field
+    Robotics Forum 2025"). "Who presented the lightning talk on aligning lyrics in Guaraní at MIRfest" is not
+    answered by the one lightning talk the notes name, on whale songs."""
+    asked_words = {t for t in asked.content - _KIND_TERMS if t in store.vocabulary}
+    if not asked_words:
+        return True
+    members = sentences_of_talks([talk.id], store)
+    said = terms_of(" ".join([talk.title, *talk.aliases, *(store.sentences[i].text for i in members),
+                              *{store.chunks[store.sentences[i].chunk].title for i in members}]))
+    return len(asked_words & said) >= settings.catalogue_overlap * len(asked_words)
 
 
 def _talks_of_kind(kinds: set[str], pool: list[Hit], store: IndexStore, settings: AnswerSettings) -> list[Scored]:

@@ -67,6 +67,7 @@ from confqa.answer.unanswered import (
     editions_named,
     not_answered,
     outside_the_notes,
+    unknown_presenter,
 )
 from confqa.answer.units import (
     Unit,
@@ -155,8 +156,8 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
         chosen = amenity_first(year_first(typed_first(chosen, asked, store), asked, store), ranked, asked, store)
     features = evidence(asked, chosen, pool, store, intent_vector)
     confidence = confidence_from(features)
-    declined = outside_the_notes(question, store) or (None if catalogue else not_answered(asked, route, chosen, store,
-                                                                                          settings))
+    declined = outside_the_notes(question, store) or (unknown_presenter(asked, pool, store) if catalogue else
+                                                      not_answered(asked, route, chosen, store, settings, pool))
     if declined == TIME_NOT_GIVEN and (opening := event_time(asked, store)) is not None:
         # The notes give no time for the talk, but say when its event was: that, and saying so.
         chosen, declined = [opening], None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from confqa.answer.readable import display_text
 from confqa.answer.units import heading_giving, items_listed, row_has_notes, unit_text
 from confqa.index.store import NO_YEAR, IndexStore
 from confqa.lexical import STOPWORDS, surname, terms
-from confqa.search.base import TalkRoute
+from confqa.search.base import Hit, TalkRoute
 from confqa.search.routing import ASKING_TERMS
 from confqa.settings import AnswerSettings
 from confqa.text import lexicon
@@ -31,7 +31,7 @@ UNANSWERED = "unanswered"  # the evidence key that says a check found the quoted
 
 
 def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored], store: IndexStore,
-                 settings: AnswerSettings) -> str | None:
+                 settings: AnswerSettings, pool: Sequence[Hit] = ()) -> str | None:
     """Why the quoted lines fail what the question asks for, however close they are to it, or None when they do
     not: a topic the named speaker's talks do not speak of ("what did Zhou say about 2-bit quantization"), a talk
     the notes only list, a speaker placed in a talk they did not give, a paper or book asked for and none named, a
@@ -57,8 +57,8 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
     if len(chosen) > 1 and _not_set(asked, " ".join(unit_text(c.unit, store) for c in chosen), store):
         return "the notes say it is not fixed yet"  # "where will Backend Days 2026 be hosted": "The venue isn't chosen yet"
     if asked.asks_who and (names_nobody(asked, route, chosen, store) or says_no_name(chosen, store)
-                           or not names_anyone_new(asked, chosen, store)):
-        return "no line found names the person asked for"
+                           or not names_anyone_new(asked, chosen, store) or no_name_for(asked, pool, store)):
+        return NO_PERSON
     if _PEOPLE_ASKED.search(asked.text) and not _names_anyone(asked, chosen, store):
         return "no line found names the people asked for"  # "which SRE engineers presented the review"
     if asked.head is not None and asked.head not in store.vocabulary and asks_what_it_was_like(asked.text):
@@ -339,6 +339,33 @@ def _names_anyone(asked: Question, chosen: list[Scored], store: IndexStore) -> b
     """Some quoted unit names a person beyond the question's own words, in any case."""
     asked_words = tuple(re.findall(r"[\w'’-]+", asked.text))
     return any(checks.names_someone(unit_text(c.unit, store), store, besides=asked_words) for c in chosen)
+
+
+NO_PERSON = "no line found names the person asked for"
+
+
+def unknown_presenter(asked: Question, pool: Sequence[Hit], store: IndexStore) -> str | None:
+    """Why a who-question answered from the talk catalogue is declined all the same: the notes say they do not know
+    who gave the very thing asked (`no_name_for`), whatever talk of its kind the catalogue holds."""
+    return NO_PERSON if asked.asks_who and no_name_for(asked, pool, store) else None
+
+
+def no_name_for(asked: Question, pool: Sequence[Hit], store: IndexStore) -> bool:
+    """A retrieved passage says the notes do not know who (lexicon.NO_NAME) of the very thing asked: its line holds
+    every word the question uses of the notes beyond its form and the title of that passage's notes (the event), and
+    names no one ("nothing from Friday afternoon, including the closing keynote — I don't
+    even know who gave it" for "closing keynote speaker at Elbe Security Days 2024")."""
+    words = {t for t in asked.content if t in store.vocabulary}
+    for hit in pool:
+        chunk = store.chunks[hit.chunk]
+        about = words - terms_of(chunk.title)
+        if not about:
+            continue
+        for sentence_id in store.sentences_by_chunk[hit.chunk]:
+            text = display_text(store.sentences[sentence_id].text)
+            if lexicon.NO_NAME.search(text) and about <= terms_of(text) and not checks.names_someone(text, store):
+                return True
+    return False
 
 
 def says_no_name(chosen: list[Scored], store: IndexStore) -> bool:

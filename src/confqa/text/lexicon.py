@@ -119,7 +119,9 @@ READING_WORDS = re.compile(r"\b(?:book\w*|novels?|reading|read|reads|re-reading|
 # What a note says when it does not know who gave a talk: 'didn't catch his name', 'speaker unknown'.
 UNKNOWN_SPEAKER = re.compile(r"\b(?:didn'?t|did not|couldn'?t|could not|never)\s+(?:get|catch|write down|note|hear|see)\b|"
                              r"\b(?:speaker|presenter|name)\s+(?:unknown|not (?:given|listed|announced))|"
-                             r"\bforgot (?:his|her|their|the speaker'?s) name|\bno idea who\b", re.I)
+                             r"\bforgot (?:his|her|their|the speaker'?s) name|\bno idea who\b|"
+                             r"\b(?:don'?t|do not|didn'?t|did not)\s+(?:even\s+)?know\s+who\b|\b(?:not sure|unclear) who\b",
+                             re.I)
 # What a note says when it does not know who: a speaker it did not catch, a slot still to be confirmed, a talk
 # given anonymously ('Speaker to be confirmed', 'TBA', 'whose name I did not catch', '(anonymous, see note)').
 NO_NAME = re.compile(UNKNOWN_SPEAKER.pattern + r"|\bto be (?:confirmed|announced|determined|decided)\b|\btb[acd]\b|"
