@@ -1230,3 +1230,17 @@ def test_people_named_with_what_they_do_between_them_gave_the_workshop_together(
     result, by_title, _ = _catalogued(APPOSITIVE_NOTE, "blog.md")
     talk = next(t for t in result.talks if t.id == by_title["The Harbour Light Collision"])
     assert talk.speakers == ["Ngozi Okafor-Lindqvist", "Erik Solheim"]
+
+
+AFFILIATED_GAVE_NOTE = """# Maritime law summer school
+
+The opening lecture set the tone. Professor Henrike Oosterhuis-Blanc of the University of Groningen gave the keynote,
+"Ships Without Crews: Who Is the Master?", and spent most of her ninety minutes on liability.
+"""
+
+
+def test_where_a_speaker_is_from_is_not_a_speaker_of_the_talk_they_gave() -> None:
+    """'Professor A of the University of Groningen gave the keynote, "Title"': A gave it, not Groningen."""
+    result, by_title, _ = _catalogued(AFFILIATED_GAVE_NOTE, "blog.md")
+    talk = next(t for t in result.talks if t.id == by_title["Ships Without Crews: Who Is the Master?"])
+    assert talk.speakers == ["Henrike Oosterhuis-Blanc"]

@@ -79,8 +79,10 @@ _POSSESSIVE = re.compile(
 _NAMES = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s+(?:and|&)\s+{_NAME})?"
 # 'Choi gave a tutorial on "Title"', 'Judith Akerman (a litigator) gave "Title"', 'A and B ran a half-day
 # tutorial, "Title"'.
+# Where people are from, between their names and what they did: 'of the University of Groningen', 'from Karolinska'.
+_FROM_ORGANISATION = r"(?:\s+(?:from|of|at)\s+(?:the\s+)?[A-Z][\w’'&.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w’'&.-]*){0,4})"
 _HAD_A = re.compile(
-    rf"(?P<who>{_NAMES})(?:\s+\([^()]{{1,80}}\))?\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+"
+    rf"(?P<who>{_NAMES}){_FROM_ORGANISATION}?(?:\s+\([^()]{{1,80}}\))?\s+(?:had|gave|ran|hosted|presented|held|delivered)\s+"
     rf"(?:(?:an?|the|their|his|her)\s+(?:[\w-]+\s+){{0,2}}?(?P<kind>{KINDS}),?\s+(?:(?:on|titled|called|about)\s+)?)?"
     rf"{_TITLE_SPAN}"
 )
