@@ -4242,3 +4242,30 @@ def test_the_one_talk_of_a_kind_answers_only_a_question_about_it(tmp_path, embed
 
     assert any("Kofi Asante" in text for text in from_catalogue("Who gave the lightning talk at MIRfest 2024?"))
     assert not from_catalogue("Who presented the lightning talk on aligning lyrics in Guaraní at MIRfest 2024?")
+
+
+FIELDS_NOTE = """\
+# Harbour Analytics Summit 2024
+
+| Field | Value |
+|---|---|
+| Event | Harbour Analytics Summit 2024 |
+| Dates | 12–13 September 2024 |
+| Venue | Kalvebod Congress Hall |
+| City | Copenhagen, Denmark |
+| Attendance | about 600 |
+
+## Day 1
+
+The opening keynote was about tracking data in football.
+"""
+
+
+def test_a_question_naming_two_fields_is_answered_by_both(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"harbour analytics summit 2024 venue and city" names two place fields: the answer gives the venue's row and
+    the city's, not the venue's alone; "where was it held" by a place field."""
+    assistant = _assistant_over({"summit.md": FIELDS_NOTE}, tmp_path, embedder)
+    both = assistant.ask("harbour analytics summit 2024 venue and city")
+    assert "Kalvebod" in both.answer and "Copenhagen" in both.answer, both.answer
+    one = assistant.ask("Where was Harbour Analytics Summit 2024 held?")
+    assert not one.abstained and ("Kalvebod" in one.answer or "Copenhagen" in one.answer), one.answer

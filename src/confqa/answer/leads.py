@@ -284,6 +284,15 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore, sett
     for kind in kinds:
         fields = [s for s in scored if all(s is not p for p in picked)
                   and checks.FIELDS[kind].search(unit_text(s.unit, store)) and of_the_question(s)]
+        labels = _labels_named(kind, asked.text)
+        if len(labels) > 1:
+            # "nsas 2024 venue and city": the best field of each label the question names ("Venue: Älvrummet
+            # Congress Hall", "City: Gothenburg, Sweden").
+            for label in labels:
+                own = [s for s in fields if all(s is not p for p in picked) and label.search(unit_text(s.unit, store))]
+                if own:
+                    picked.append(max(own, key=lambda s: s.score))
+            continue
         fields += [s for s in openings if all(s is not p for p in picked)
                    and checks.holds(Intent(name=kind), unit_text(s.unit, store), store)]
         if fields:
@@ -293,6 +302,18 @@ def _fields_first(scored: list[Scored], asked: Question, store: IndexStore, sett
     top = max(s.score for s in scored)
     return [replace(s, score=top + len(picked) - i) for i, s in enumerate(picked)] + \
         [s for s in scored if all(s is not p for p in picked)]
+
+
+# The labels of a field of each kind, as a question names them ("venue", "city"; not the asking "where" or "when"),
+# each with the pattern of a field so labelled.
+_FIELD_LABELS = {kind: [(re.compile(rf"\b{label}\b", re.I), re.compile(rf"(?:^|;\s){label}\s*:\s*\S", re.I))
+                        for label in fields.split("|") if label not in ("where", "when")]
+                 for kind, fields in (("where", lexicon.PLACE_FIELDS), ("when", lexicon.TIME_FIELDS))}
+
+
+def _labels_named(kind: str, question: str) -> list[re.Pattern[str]]:
+    """The patterns of the fields of this kind whose labels the question names."""
+    return [field for named, field in _FIELD_LABELS[kind] if named.search(question)]
 
 
 def _note_openings(asked: Question, store: IndexStore, settings: AnswerSettings) -> list[Scored]:
