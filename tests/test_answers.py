@@ -4269,3 +4269,30 @@ def test_a_question_naming_two_fields_is_answered_by_both(tmp_path, embedder) ->
     assert "Kalvebod" in both.answer and "Copenhagen" in both.answer, both.answer
     one = assistant.ask("Where was Harbour Analytics Summit 2024 held?")
     assert not one.abstained and ("Kalvebod" in one.answer or "Copenhagen" in one.answer), one.answer
+
+
+SURNAME_NOTE = """\
+# Coldchain Summit 2025
+
+## Afternoon
+
+### When GPS Lies: Jamming, Spoofing and Solar Storms (Priscilla Tan)
+
+Tan (maritime security analyst, Singapore) covered three ways position data goes wrong: jamming, spoofing and
+solar storms. Spoofed positions moved a container ship 20 km inland on the tracking screen.
+
+### Cold Storage Without the Grid (Amir Haddad)
+
+Haddad showed solar-powered cold rooms for fishing villages.
+"""
+
+
+def test_a_who_answer_names_the_speaker_in_full_when_the_line_gives_the_surname(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which speaker at the coldchain summit covered gps spoofing": the line that answers calls her "Tan"; the
+    answer names her as the catalogue does, "Priscilla Tan", in its first sentence, with the line quoted as
+    written."""
+    assistant = _assistant_over({"coldchain.md": SURNAME_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("which speaker at the coldchain summit covered gps spoofing")
+    assert not answer.abstained, answer.answer
+    assert "Priscilla Tan" in first_sentence(answer.answer), answer.answer
+    assert answer.citations[0].quote.startswith("Tan (maritime security analyst"), answer.citations[0].quote

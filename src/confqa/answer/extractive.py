@@ -716,6 +716,10 @@ def _cite(chosen: list[Scored], asked: Question, store: IndexStore,
             text = _naming_the_talk(text, talk, speakers_once=False)
         elif n == 1 and talk is not None and _WHICH_TALK.search(asked.text) and talk.title.lower() not in text.lower():
             text = _naming_the_talk(text, talk, speakers_once=True)  # "which talk had the ghost overlay"
+        elif n == 1 and talk is not None and _by_surname_only(text, talk, asked):
+            # "which speaker at the coldchain summit covered gps spoofing": "Tan (maritime security analyst)
+            # covered …" is answered with the speaker's full name, as the catalogue knows it
+            text = _naming_the_talk(text, talk, speakers_once=False)
         if text and text.rstrip("\"'”’)]*_")[-1:] not in (".", "!", "?", ";", "…"):
             text = text.rstrip(":") + "."
         parts.append(f"{text} [{n}]")
@@ -735,6 +739,15 @@ def _line_of_the_talk_asked(unit: Unit, asked: Question, store: IndexStore) -> t
     if all(ids == talks[best] for ids in talks.values()):
         return None  # every line is about the one talk
     return display_text(store.sentences[best].text), store.talks_by_id[talks[best][0]]
+
+
+def _by_surname_only(text: str, talk: Talk, asked: Question) -> bool:
+    """A who-question about a talk's speakers (not a role) whose lead names one of them by surname and none in full."""
+    if not asked.asks_who or asked.roles or not talk.speakers:
+        return False
+    lower = text.lower()
+    return not any(s.lower() in lower for s in talk.speakers) and \
+        any(re.search(rf"\b{re.escape(surname(s))}\b", text, re.I) for s in talk.speakers)
 
 
 def _naming_the_talk(text: str, talk: Talk, speakers_once: bool) -> str:
