@@ -162,6 +162,10 @@ def test_a_definition_opens_with_its_term() -> None:
     assert not defines("DAgger", "Critique: DAgger is disjointed; humans cannot easily label states offline.")
     assert not defines("DAgger", "HG-DAgger improves this by having humans intervene.")
     assert defines("wave function collapse", "He defines wave function collapse (WFC) as a constraint solver.")
+    # a quoted term, and a term after a "definition:" label (a chat line's sender and time before it)
+    assert defines("metadata debt", '"Metadata debt" is the accumulated cost of missing credits.', strictly=True)
+    assert defines("metadata debt", 'ana 2:06 PM: her definition: "metadata debt" is the accumulated cost of …')
+    assert not defines("metadata debt", 'ana 2:03 PM: after lunch, "Metadata Debt in Streaming Catalogs"')
 
 
 def test_a_count_stands_next_to_what_is_counted() -> None:

@@ -269,6 +269,9 @@ def defines(term: str, text: str, strictly: bool = False) -> bool:
         return False
     if re.search(rf"\b(?:defines?|defined|definition of)\s+(?:an?\s+|the\s+)?{re.escape(term)}\b", text, re.I):
         return True  # "He defines wave function collapse (WFC) as …", "Her definition of q-error: …"
+    if re.search(rf"\bdefinition\s*:\s*[\"“'‘]?(?:an?\s+|the\s+)?{re.escape(term)}\b", text, re.I):
+        return True  # 'her definition: "metadata debt" is the accumulated cost of …'
+
     lead_in = _LEAD_IN_CLAUSE.match(text)
     if lead_in:  # "Her definition has not changed: a data contract is a … promise" (a clause, not a label)
         return defines(term, text[lead_in.end():], strictly) or _opens_with_definition(term, text, strictly)
@@ -284,9 +287,9 @@ def _opens_with_definition(term: str, text: str, strictly: bool) -> bool:
     …"), a parenthesised expansion or a dash."""
     low = text.lower()
     position = low.find(term.lower())
-    if position < 0 or low[:position].strip() not in ("", "the", "a", "an"):
+    if position < 0 or low[:position].strip(" \"“'‘*_`") not in ("", "the", "a", "an"):
         return False
-    after = low[position + len(term): position + len(term) + 40].lstrip(" *_`")
+    after = low[position + len(term): position + len(term) + 40].lstrip(" *_`\"”'’")
     return bool((_DEFINED_STRICTLY if strictly else _DEFINED_AFTER).match(after))
 
 
