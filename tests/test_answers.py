@@ -166,6 +166,10 @@ def test_a_definition_opens_with_its_term() -> None:
     assert defines("metadata debt", '"Metadata debt" is the accumulated cost of missing credits.', strictly=True)
     assert defines("metadata debt", 'ana 2:06 PM: her definition: "metadata debt" is the accumulated cost of …')
     assert not defines("metadata debt", 'ana 2:03 PM: after lunch, "Metadata Debt in Streaming Catalogs"')
+    # a term glossed where the sentence uses it
+    assert defines("varsortability", 'Methods can exploit "varsortability", i.e. marginal variance increases along '
+                                     'the causal order.', strictly=True)
+    assert not defines("varsortability", "To read: Reisach et al. on varsortability.")
 
 
 def test_a_count_stands_next_to_what_is_counted() -> None:

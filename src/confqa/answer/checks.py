@@ -271,6 +271,9 @@ def defines(term: str, text: str, strictly: bool = False) -> bool:
         return True  # "He defines wave function collapse (WFC) as …", "Her definition of q-error: …"
     if re.search(rf"\bdefinition\s*:\s*[\"“'‘]?(?:an?\s+|the\s+)?{re.escape(term)}\b", text, re.I):
         return True  # 'her definition: "metadata debt" is the accumulated cost of …'
+    if re.search(rf"\b{re.escape(term)}[\"”'’]?\s*(?:,\s*|\(\s*)(?:i\.\s?e\.|that is\b|meaning\b|which means\b|in other words\b)",
+                 text, re.I):
+        return True  # 'methods can exploit "varsortability", i.e. marginal variance increases along the causal order'
 
     lead_in = _LEAD_IN_CLAUSE.match(text)
     if lead_in:  # "Her definition has not changed: a data contract is a … promise" (a clause, not a label)
