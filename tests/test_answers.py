@@ -4304,3 +4304,29 @@ def test_a_who_answer_names_the_speaker_in_full_when_the_line_gives_the_surname(
     assert not answer.abstained, answer.answer
     assert "Priscilla Tan" in first_sentence(answer.answer), answer.answer
     assert answer.citations[0].quote.startswith("Tan (maritime security analyst"), answer.citations[0].quote
+
+
+ONCALL_NOTE = """\
+# Platform Utrecht #14: fireside chat
+
+## Ten Years of On-Call (Tobias Eriksen-Vale)
+
+**Sanne:** Deleting how many?
+
+**Tobias:** In one big cleanup we deleted 412 alerts out of roughly 600. Our rule since then:
+no page without a runbook. If an alert can page a human, it needs a runbook link, or it becomes a ticket.
+
+**Sanne:** And people don't miss the deleted ones?
+
+**Tobias:** Two incidents would have been caught a few minutes earlier by a deleted alert.
+"""
+
+
+def test_a_line_labelled_with_the_thing_asked_for_leads(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What rule did Eriksen-Vale's team adopt after the big alert cleanup?": "Our rule since then: no page without
+    a runbook" gives the rule; the line closer to the question's words ("In one big cleanup we deleted 412
+    alerts") follows it."""
+    assistant = _assistant_over({"oncall.md": ONCALL_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("what rule did Eriksen-Vale's team adopt after the big alert cleanup")
+    assert not answer.abstained, answer.answer
+    assert "no page without a runbook" in first_sentence(answer.answer), answer.answer

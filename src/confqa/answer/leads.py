@@ -369,8 +369,31 @@ def leads_first(scored: list[Scored], asked: Question, store: IndexStore, settin
     for step in (_kind_lines_first, _role_lines_first, _people_of_the_organisation_first, _person_asked_first,
                  _column_asked_first, _advice_first):
         scored = step(scored, asked, store)
-    scored = _amount_of_the_topic_first(scored, asked, store, settings)
+    scored = _amount_of_the_topic_first(_head_named_first(scored, asked, store, settings), asked, store, settings)
     return _next_edition_first(_fields_first(scored, asked, store, settings), asked, store)
+
+
+# Most words of a label that names what its sentence gives: "Our rule since then:", "Tool of choice:".
+LABEL_WORDS = 5
+_LABEL = re.compile(rf"^\W*((?:[\w'’-]+\s+){{0,{LABEL_WORDS - 1}}}[\w'’-]+)\s*:\s+\S")
+
+
+def _head_named_first(scored: list[Scored], asked: Question, store: IndexStore,
+                      settings: AnswerSettings) -> list[Scored]:
+    """"What rule did Eriksen-Vale's team adopt after the cleanup?": a unit whose first sentence opens on a label
+    naming the thing asked for ("Our rule since then: no page without a runbook.") gives it, ahead of a line that
+    is merely closer to the question's words ("In one big cleanup we deleted 412 alerts"). The best such unit
+    that would join the answer (scoring at least `keep_ratio` of the best) leads."""
+    if asked.head is None or asked.intent.name != "fact" or not scored:
+        return scored
+    best = max(s.score for s in scored)
+
+    def names_the_head(s: Scored) -> bool:
+        label = _LABEL.match(display_text(store.sentences[s.unit.members[0]].text))
+        return bool(label) and asked.head in terms_of(label.group(1))
+
+    naming = [s for s in scored if s.score >= best * settings.keep_ratio and names_the_head(s)]
+    return _best_leading(naming, scored)
 
 
 # A question about the next edition of an event ("where is the next NordClim", "which city will host OpenGeo Days
