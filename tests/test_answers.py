@@ -4330,3 +4330,32 @@ def test_a_line_labelled_with_the_thing_asked_for_leads(tmp_path, embedder) -> N
     answer = assistant.ask("what rule did Eriksen-Vale's team adopt after the big alert cleanup")
     assert not answer.abstained, answer.answer
     assert "no page without a runbook" in first_sentence(answer.answer), answer.answer
+
+
+SYNTAX_WORKSHOP_NOTE = """\
+# Workshop on Incremental Compilation 2026
+
+Monday 22 June 2026, Room K-204, Alpenforum Centre, Zurich.
+
+## "Red-Green Trees Were a Mistake (Sort Of)" (keynote, Lars Holmqvist)
+
+They replaced the tree with a flat buffer he calls a syntax tape, and an edit rewrites only the span of the tape
+covering the changed top-level item. The green nodes held 3.1 GB resident in the IDE process.
+
+## "Digital Twins on the Shop Floor" (Pieter Eriksen)
+
+Eriksen piloted his warehouse digital twin in Venlo, at a 40,000 m² distribution centre, for six months.
+"""
+
+
+def test_where_a_talk_was_given_is_said_by_its_event_when_its_lines_name_no_place(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Where did Holmqvist give his keynote on syntax trees": the keynote's lines name no place ("in the IDE
+    process" is none); the note's opening says where its event was, and answers, saying so. Where a talk's own line
+    gives a place ("piloted … in Venlo, at a … distribution centre"), that line answers."""
+    assistant = _assistant_over({"workshop.md": SYNTAX_WORKSHOP_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("where did Holmqvist give his keynote on syntax trees")
+    assert not answer.abstained and "Room K-204" in first_sentence(answer.answer), answer.answer
+    assert any("no place for the talk itself" in notice for notice in answer.notices), answer.notices
+    answer = assistant.ask("Where did Eriksen pilot his warehouse digital twin?")
+    assert "Venlo" in first_sentence(answer.answer), answer.answer
+    assert not any("no place for the talk itself" in notice for notice in answer.notices), answer.notices

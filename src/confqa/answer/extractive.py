@@ -62,6 +62,7 @@ from confqa.answer.sides import (
     with_both_sides,
 )
 from confqa.answer.unanswered import (
+    PLACE_NOT_GIVEN,
     TIME_NOT_GIVEN,
     UNANSWERED,
     editions_named,
@@ -158,10 +159,12 @@ def compose(query: Query, hits: list[Hit], store: IndexStore, settings: AnswerSe
     confidence = confidence_from(features)
     declined = outside_the_notes(question, store) or (unknown_presenter(asked, pool, store) if catalogue else
                                                       not_answered(asked, route, chosen, store, settings, pool))
-    if declined == TIME_NOT_GIVEN and (opening := event_time(asked, store)) is not None:
-        # The notes give no time for the talk, but say when its event was: that, and saying so.
+    if declined in (TIME_NOT_GIVEN, PLACE_NOT_GIVEN) and (opening := event_time(asked, store)) is not None:
+        # The notes give no time or place for the talk, but say when or where its event was: that, and saying so.
         chosen, declined = [opening], None
-        notices.append("the notes give no time for the talk itself; [1] says when its event was")
+        notices.append("the notes give no time for the talk itself; [1] says when its event was"
+                       if asked.intent.name == "when" else
+                       "the notes give no place for the talk itself; [1] says where its event was")
         features = evidence(asked, chosen, pool, store, intent_vector)
         confidence = confidence_from(features)
     unanswered = declined is not None

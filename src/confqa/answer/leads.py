@@ -345,7 +345,8 @@ EVENT_TIME_SENTENCES = 3  # the opening sentences of a note where it says when i
 def event_time(asked: Question, store: IndexStore) -> Scored | None:
     """'When was "Register Allocation Is Still Hard"?' over notes that give no time for the talk itself: the
     sentence among the first `EVENT_TIME_SENTENCES` of the talk's note that says when its event was ("Meetup on
-    Tuesday 14 March 2023, 18:30–22:00"), or None."""
+    Tuesday 14 March 2023, 18:30–22:00"), or None. The same for where a talk was given, over notes that give no
+    place for it ("Monday 22 June 2026, Room K-204, Alpenforum Centre, Zurich.")."""
     if not (asked.route and asked.route.talk_ids):
         return None
     names = store.doc_names

@@ -18,7 +18,7 @@ import numpy as np
 from confqa.answer import checks
 from confqa.answer.question import FORM_TERMS, Question, Scored, asks_what_it_was_like, sentences_of_talks, terms_of
 from confqa.answer.readable import display_text
-from confqa.answer.units import heading_giving, items_listed, row_has_notes, unit_text
+from confqa.answer.units import heading_giving, heading_of, items_listed, row_has_notes, unit_text
 from confqa.index.store import NO_YEAR, IndexStore
 from confqa.lexical import STOPWORDS, surname, terms
 from confqa.search.base import Hit, TalkRoute
@@ -76,6 +76,10 @@ def not_answered(asked: Question, route: TalkRoute | None, chosen: list[Scored],
             _gives_a_time(asked, f"{_heading_with_a_time(asked, c, store)} {unit_text(c.unit, store)}", store)
             for c in chosen):
         return TIME_NOT_GIVEN  # 'when was "A Fuzzer in 200 Lines"'
+    if _TALK_PLACE_ASKED.search(asked.text) and route is not None and route.talk_ids and chosen and not any(
+            _names_a_place(f"{heading_of(store.sentences[c.unit.members[0]].chunk, store)} {unit_text(c.unit, store)}")
+            for c in chosen):
+        return PLACE_NOT_GIVEN  # "where did Holmqvist give his keynote on syntax trees"
 
     quoted = [unit_text(c.unit, store) for c in chosen]
     if (kind := instance_unnamed(asked, quoted)) is not None:
@@ -157,6 +161,25 @@ TIME_NOT_GIVEN = "no line found gives the date or time asked for"
 # what condition ("when do diffusion models beat autoregressive ones").
 _TALK_TIME_ASKED = re.compile(r"^\W*(?:and\s+)?(?:when|what time|what day|on which day)\s+(?:was|is|were|will|did)\b",
                               re.I)
+PLACE_NOT_GIVEN = "no line found gives the place asked for"
+# Where a talk was given ("where did Holmqvist give his keynote", "where was the keynote"), not where a thing is found.
+_TALK_NOUN = r"(?:" + "|".join(lexicon.TALK_WORDS) + r")s?\b"
+_TALK_PLACE_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:where|in which (?:room|hall|venue|building))\s+(?:"
+    rf"(?:was|is|were|will be)\s+(?:[\w.'’-]+\s+){{0,4}}?{_TALK_NOUN}|"
+    r"did\s+(?:[\w.'’-]+\s+){1,4}?(?:give|present|hold|deliver|run|host)\b)", re.I)
+# A place by what it is, named ("Room K-204", "Alpenforum Centre", "Hall 104", "Main Stage"), or by its label
+# ("Venue: …"), as a line about a talk gives one: a capitalised word after "in" ("in the IDE process") or a place
+# word alone ("a top-level item", "keep track") is no place of a talk.
+_PLACE_WORD = r"(?i:" + "|".join(sorted(lexicon.PLACE_WORDS)) + r")s?"
+_PLACE_NAMED = re.compile(rf"\b[A-Z][\w'’-]*\s+{_PLACE_WORD}\b|\b{_PLACE_WORD}\s+[A-Z0-9][\w'’.-]*|"
+                          r"(?:^|;\s)(?i:" + lexicon.PLACE_FIELDS + r")\s*:")
+
+
+def _names_a_place(text: str) -> bool:
+    return bool(_PLACE_NAMED.search(text))
+
+
 # A time said relative to the notes: "next year", "later this month", "in Q3".
 _RELATIVE_TIME = re.compile(r"\b(?:next|last|this|coming|later this)\s+(?:year|month|week|spring|summer|autumn|fall|"
                             r"winter|quarter|morning|afternoon|evening)\b|\bQ[1-4]\b|\b(?:tomorrow|tonight)\b", re.I)
