@@ -4359,3 +4359,17 @@ def test_where_a_talk_was_given_is_said_by_its_event_when_its_lines_name_no_plac
     answer = assistant.ask("Where did Eriksen pilot his warehouse digital twin?")
     assert "Venlo" in first_sentence(answer.answer), answer.answer
     assert not any("no place for the talk itself" in notice for notice in answer.notices), answer.notices
+
+
+def test_a_chat_messages_time_is_not_the_date_asked_for() -> None:
+    """"When is Kestrel Labs planning to open-source Keel?" over a chat log: the time each message was sent
+    ("[09:04] ana.pereira:", "ana 2:06 PM:") says nothing of when something will happen; a date in the message does.
+    "What time did the panel start" may be answered by a message's time."""
+    from confqa.answer.checks import holds
+
+    when = classify("When is Kestrel Labs planning to open-source its build tool Keel?")
+    assert not holds(when, "[09:04] ana.pereira: Hiroshi Tanaka's keynote just started", None)  # type: ignore[arg-type]
+    assert not holds(when, "ana 2:06 PM: her definition of metadata debt", None)  # type: ignore[arg-type]
+    assert holds(when, '[09:32] ana.pereira: "first half of 2025", the tool is called Keel', None)  # type: ignore[arg-type]
+    assert holds(when, "The meetup starts at 18:30 on 14 March.", None)  # type: ignore[arg-type]
+    assert holds(classify("What time did the panel start?"), "[14:02] mira.k: panel starting", None)  # type: ignore[arg-type]

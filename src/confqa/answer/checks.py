@@ -18,6 +18,10 @@ _DATE = re.compile(r"\b(?:" + "|".join(lexicon.MONTHS + lexicon.WEEKDAYS) + r")\
                    r"\b(?:" + lexicon.CLOCK + r")|\bday (?:\d{1,2}|" + "|".join(lexicon.SMALL_NUMBERS) +
                    r")\b|\b(?:first|second|third|fourth|fifth|last|final|opening|closing) day\b|\b(?:today|yesterday|tomorrow|"
                    r"morning|afternoon|evening)\b", re.I)
+# The time a chat message was sent, before its sender: "[09:32] ana.pereira:", "ana 2:06 PM:" (a clock time asked
+# for may be one: "what time did the panel start" and "[14:02] mira.k: panel starting").
+_MESSAGE_STAMP = re.compile(r"\[\d{1,2}:\d{2}(?::\d{2})?\]\s*@?[\w.’'-]+:|"
+                            r"(?<![\w:])\**@?[\w.’'-]+\**\s+\d{1,2}:\d{2}\s*[AP]M\b\s*:?", re.I)
 # A place word, or a capitalised name after "in", "at", "to", "from" or a pin ("📍 São Paulo") that is no numbered part ("from Part 3",
 # "in Section 2"; "in Room 3" is a place).
 _NOT_PLACES = sorted(lexicon.LABEL_WORDS - lexicon.PLACE_WORDS - {"no", "no."})
@@ -46,6 +50,8 @@ def holds(intent: Intent, text: str, store: IndexStore) -> bool:
     if name == "quantity":
         return amounts(intent, text)
     if name == "when":
+        if intent.measure != "clock":
+            text = _MESSAGE_STAMP.sub(" ", text)  # a chat message's time says when it was sent, not what was asked
         return bool({"clock": _CLOCK, "day": _DAY}.get(intent.measure or "", _DATE).search(text))
     if name == "where":
         if intent.measure == "room":
