@@ -4373,3 +4373,24 @@ def test_a_chat_messages_time_is_not_the_date_asked_for() -> None:
     assert holds(when, '[09:32] ana.pereira: "first half of 2025", the tool is called Keel', None)  # type: ignore[arg-type]
     assert holds(when, "The meetup starts at 18:30 on 14 March.", None)  # type: ignore[arg-type]
     assert holds(classify("What time did the panel start?"), "[14:02] mira.k: panel starting", None)  # type: ignore[arg-type]
+
+
+EDITIONS_NOTE = """\
+# Blue team bulletin 47
+
+Harbour Summit 2025 wrapped up in Singapore three weeks ago; here are the two editions side by side.
+
+Harbour Summit 2023 — Rotterdam: 6–8 June 2023, Maashaven Congress Centre, Rotterdam.
+
+The 2025 venue had far better Wi-Fi, in a hall by the marina.
+"""
+
+
+def test_an_answer_about_one_edition_is_not_padded_with_another_editions_place(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Where was Harbour Summit 2025 held?": a further line naming only another year ("Harbour Summit 2023 —
+    Rotterdam: …") is another edition's place, left out; a line naming no other year may follow."""
+    assistant = _assistant_over({"bulletin.md": EDITIONS_NOTE}, tmp_path, embedder)
+    lead, other, venue = _scored_lines(assistant, ("wrapped up", 0.9), ("Maashaven", 0.8), ("marina", 0.7))
+    kept = _selected(assistant, [lead, other, venue], "Where was Harbour Summit 2025 held?")
+    assert other.unit.members[0] not in kept and lead.unit.members[0] in kept, kept
+    assert other.unit.members[0] in _selected(assistant, [lead, other, venue], "Where was Harbour Summit held?")

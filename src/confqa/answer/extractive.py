@@ -505,6 +505,9 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
             # The lead gives the number or date asked: another note's, about another talk or none, gives another
             # event's, not support (the same talk written up in a second note may add the rest).
             continue
+        if chosen and asked.intent.years and asked.intent.name in _TYPED and \
+                (named_years := set(years_named(text))) and not named_years & set(asked.intent.years):
+            continue  # "where was Threat Horizon 2025 held": "Threat Horizon 2023 — Rotterdam: …" is another edition's
         if chosen and asked.intent.name in checks.FIELDS and checks.FIELDS[asked.intent.name].search(text) and \
                 doc_of(candidate, store) != doc_of(chosen[0], store) and \
                 checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
