@@ -1483,6 +1483,28 @@ def test_the_next_edition_is_answered_by_the_line_about_it(tmp_path, embedder) -
     assert "Porto" in first_sentence(held.answer), held.answer
 
 
+ANNOUNCED_EDITIONS_NOTE = """# AgriSense 2022 poster walk
+
+Wageningen, 21–23 June 2022. Wi-Fi in the poster hall died twice; bring a hotspot next time.
+
+## Closing session
+
+Organisers announced AgriSense Europe 2023 will be in Lleida, Spain, in June 2023.
+
+## Hallway
+
+Élodie, from the Montréal meetup, said their next edition is planned in person in Montréal in 2024.
+"""
+
+
+def test_a_year_asked_chooses_among_the_lines_about_next_editions(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"In which city will AgriSense Europe be held in 2023?": the line saying the 2023 edition "will be in Lleida"
+    speaks of it; "bring a hotspot next time" and another event's next edition in 2024 do not."""
+    assistant = _assistant_over({"agrisense.md": ANNOUNCED_EDITIONS_NOTE}, tmp_path, embedder)
+    answer = assistant.ask("In which city will AgriSense Europe be held in 2023?")
+    assert "Lleida" in first_sentence(answer.answer), answer.answer
+
+
 TRADING_NOTE = """# Markets Day 2031
 
 ## Trading challenge
@@ -4394,3 +4416,19 @@ def test_an_answer_about_one_edition_is_not_padded_with_another_editions_place(t
     kept = _selected(assistant, [lead, other, venue], "Where was Harbour Summit 2025 held?")
     assert other.unit.members[0] not in kept and lead.unit.members[0] in kept, kept
     assert other.unit.members[0] in _selected(assistant, [lead, other, venue], "Where was Harbour Summit held?")
+
+
+@pytest.mark.parametrize(("question", "line", "speaks"), [
+    ("In which city will AgriSense Europe be held in 2023?", "next edition is planned in Montréal in 2024", False),
+    ("In which city will AgriSense Europe be held in 2023?", "AgriSense Europe 2023 will be in Lleida", True),
+    ("When is the next BioData Nordic after the 2021 one?", "Next year the meeting moves to Aarhus, 6 to 8 June 2022",
+     True),
+    ("When is the next BioData Nordic after the 2021 one?", "BioData Nordic 2021 ran from 14 to 16 September", False),
+    ("Where is the next BioData Nordic?", "Next year the meeting moves to Aarhus, 6 to 8 June 2022", True),
+])
+def test_a_line_about_a_next_edition_is_of_the_year_asked(question: str, line: str, speaks: bool) -> None:
+    from confqa.answer.leads import _of_a_year_asked
+    from confqa.answer.question import Question
+
+    asked = Question(text=question, intent=classify(question), route=None, terms=set(), topic=set(), content=set())
+    assert _of_a_year_asked(line, asked) is speaks

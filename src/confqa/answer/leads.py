@@ -414,8 +414,24 @@ def _next_edition_first(scored: list[Scored], asked: Question, store: IndexStore
     far it ranks below the place or the date the note gives for its own edition."""
     if not scored or not _asks_next_edition(asked):
         return scored
-    speaking = [s for s in scored if _NEXT_EDITION.search(unit_text(s.unit, store))]
+    speaking = [s for s in scored if _NEXT_EDITION.search(unit_text(s.unit, store))
+                and _of_a_year_asked(unit_text(s.unit, store), asked)]
     return _leading(max(speaking, key=lambda s: s.score), scored) if speaking else scored
+
+
+def _of_a_year_asked(text: str, asked: Question) -> bool:
+    """The text names no year, or one the question names: "next edition in Montréal in 2024" does not say where
+    the 2023 edition will be. A question asking for the edition after the one it names ("the next BioData Nordic
+    after the 2021 one") takes any later year."""
+    named = set(years_named(text))
+    if not asked.intent.years or not named:
+        return True
+    if _AFTER_THE_ONE_NAMED.search(asked.text):
+        return max(named) > min(asked.intent.years)
+    return bool(named & set(asked.intent.years))
+
+
+_AFTER_THE_ONE_NAMED = re.compile(r"\b(?:next|after|following)\b", re.I)
 
 
 def _amount_of_the_topic_first(scored: list[Scored], asked: Question, store: IndexStore,

@@ -579,7 +579,7 @@ NEXT_EDITION_ASKED = (r"\b(?:next|upcoming)\b(?!\s+(?:talk|speaker|session|slide
 # A line that says where or when an event's next edition will be: "Next edition announced for Tromsø", "next
 # SoundCode = Feb 2027", "it will be held in Porto", "returns to Lisbon".
 NEXT_EDITION = (r"\bnext (?:edition|year|conference|event|summit|one|time)\b|\bnext [\w-]+ (?:=|is|will)\b|"
-                r"\bwill be held\b|\bannounced for\b|\bhost city\b|\breturns? to\b")
+                r"\bwill be (?:held|in|at)\b|\bannounced for\b|\bhost city\b|\breturns? to\b")
 # Words that number a part of something rather than count it: "Section 2.4", "Step 3", "Table 2", "Room 104".
 LABEL_WORDS = frozenset("""section sections part step steps table figure fig slide chapter phase stage level tier
 track room hall lecture session episode issue version appendix item no no.""".split())
