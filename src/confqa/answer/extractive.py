@@ -489,6 +489,7 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
     named = set(asked.route.talk_ids) if asked.route and asked.route.talk_ids else set()
     # A question asking for a number or a date, of whatever kind (what it measures is the lead's to match).
     typed = Intent(name=asked.intent.name) if asked.intent.name in NUMBER_OR_DATE and not asked.asks_more else None
+    lead_gives, lead_talks = False, set[str]()  # whether the lead holds what is asked, and the talks it is about
     for candidate in scored:
         if len(chosen) >= limit:
             break
@@ -499,9 +500,8 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         text = unit_text(candidate.unit, store)
         if chosen and typed and not checks.holds(typed, text, store):
             continue  # a date or a number is asked: a further unit without any adds nothing
-        if chosen and typed and doc_of(candidate, store) != doc_of(chosen[0], store) and \
-                not set(talk_ids_of(candidate.unit.members[0], store)) & set(talk_ids_of(chosen[0].unit.members[0], store)) \
-                and checks.holds(asked.intent, unit_text(chosen[0].unit, store), store):
+        if chosen and typed and lead_gives and doc_of(candidate, store) != doc_of(chosen[0], store) and \
+                not set(talk_ids_of(candidate.unit.members[0], store)) & lead_talks:
             # The lead gives the number or date asked: another note's, about another talk or none, gives another
             # event's, not support (the same talk written up in a second note may add the rest).
             continue
@@ -531,6 +531,9 @@ def _select(scored: list[Scored], asked: Question, store: IndexStore, settings: 
         chosen.append(candidate)
         used.update(candidate.unit.members)
         words += length
+        if len(chosen) == 1:
+            lead_gives = checks.holds(asked.intent, text, store)
+            lead_talks = set(talk_ids_of(candidate.unit.members[0], store))
         if len(chosen) == 1 and asked.intent.items and items_listed(candidate.unit, store) == asked.intent.items:
             break  # "what are the five commandments", answered by a list of five
     if asked.intent.name == "comparison":

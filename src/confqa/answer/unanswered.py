@@ -376,8 +376,8 @@ def unknown_presenter(asked: Question, pool: Sequence[Hit], store: IndexStore) -
 def no_name_for(asked: Question, pool: Sequence[Hit], store: IndexStore) -> bool:
     """A retrieved passage says the notes do not know who (lexicon.NO_NAME) of the very thing asked: its line holds
     every word the question uses of the notes beyond its form and the title of that passage's notes (the event), and
-    names no one ("nothing from Friday afternoon, including the closing keynote — I don't
-    even know who gave it" for "closing keynote speaker at Elbe Security Days 2024")."""
+    names no one ("nothing from Friday afternoon, including the closing keynote — I don't even know who gave it"
+    for "closing keynote speaker at Elbe Security Days 2024")."""
     words = {t for t in asked.content if t in store.vocabulary}
     for hit in pool:
         chunk = store.chunks[hit.chunk]
